@@ -1,0 +1,50 @@
+"""ppo_core: the small PPO library the course is built on.
+
+Each student-facing function lives in exactly one module and maps to one lab step:
+
+===========================  =========================  ==========================
+function                     module                     lab, equation
+===========================  =========================  ==========================
+discounted_return            returns                    Lab 1, J(pi)
+returns_to_go                returns                    Lab 1, G_t
+categorical_log_prob         distributions              Lab 1, log pi (Eq. 6)
+categorical_entropy          distributions              Lab 1, S[pi] (Eq. 9)
+td_residuals                 gae                        Lab 2, Eq. 12
+compute_gae                  gae                        Lab 2, Eq. 11
+probability_ratio            losses                     Lab 3, Eq. 6
+clipped_surrogate_loss       losses                     Lab 3, Eq. 7
+value_loss                   losses                     Lab 3, L^VF (Eq. 9)
+ppo_loss                     losses                     Lab 3, Eq. 9
+normalize_advantages         update                     Lab 4
+minibatch_indices            update                     Lab 4, Algorithm 1
+ppo_update                   update                     Lab 4, Algorithm 1
+approx_kl                    diagnostics                Lab 5
+clip_fraction                diagnostics                Lab 5
+explained_variance           diagnostics                Lab 5
+===========================  =========================  ==========================
+"""
+
+from ppo_core.checkpoint import load_checkpoint, save_checkpoint
+from ppo_core.config import PPOConfig
+from ppo_core.diagnostics import approx_kl, clip_fraction, explained_variance
+from ppo_core.distributions import categorical_entropy, categorical_log_prob
+from ppo_core.envs import make_env, make_vec_env, reward_threshold
+from ppo_core.evaluate import evaluate
+from ppo_core.gae import compute_gae, td_residuals
+from ppo_core.losses import clipped_surrogate_loss, ppo_loss, probability_ratio, value_loss
+from ppo_core.networks import ActorCritic
+from ppo_core.returns import discounted_return, returns_to_go
+from ppo_core.rollout import EpisodeTracker, RolloutBuffer, collect_rollout
+from ppo_core.train import TrainResult, train
+from ppo_core.update import minibatch_indices, normalize_advantages, ppo_update
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ActorCritic", "EpisodeTracker", "PPOConfig", "RolloutBuffer", "TrainResult",
+    "approx_kl", "categorical_entropy", "categorical_log_prob", "clip_fraction",
+    "clipped_surrogate_loss", "collect_rollout", "compute_gae", "discounted_return", "evaluate",
+    "explained_variance", "load_checkpoint", "make_env", "make_vec_env", "minibatch_indices",
+    "normalize_advantages", "ppo_loss", "ppo_update", "probability_ratio", "returns_to_go",
+    "reward_threshold", "save_checkpoint", "td_residuals", "train", "value_loss",
+]

@@ -1,0 +1,120 @@
+"""The actor-critic network (Lab 1 uses it; Lab 4 trains it).
+
+Two separate MLPs, as in the PPO paper's MuJoCo and Atari-free experiments and in CleanRL:
+the *actor* maps an observation to an action distribution pi_theta(.|s), the *critic* maps it to
+a scalar V_phi(s). Keeping them separate avoids the value loss scale fighting the policy loss in
+shared layers (the seed workshop's shared trunk needs vf_coef tuned carefully for that reason).
+
+Orthogonal initialisation with gain sqrt(2) in hidden layers, 0.01 for the policy output (so the
+initial policy is close to uniform: entropy ~ ln|A|) and 1.0 for the value output, following
+"Implementation Matters in Deep Policy Gradients" (Engstrom et al. 2020) and CleanRL.
+
+Discrete action spaces get a Categorical head; continuous (Box) ones a diagonal Gaussian with a
+state-independent learned log standard deviation (LunarLanderContinuous-v3).
+"""
+
+from __future__ import annotations
+
+import math
+
+import gymnasium as gym
+import numpy as np
+import torch
+from torch import nn
+
+from ppo_core.distributions import categorical_entropy, categorical_log_prob
+
+
+def layer_init(layer: nn.Linear, std: float = math.sqrt(2), bias_const: float = 0.0) -> nn.Linear:
+    """Orthogonal weights with gain ``std`` and constant bias."""
+    nn.init.orthogonal_(layer.weight, std)
+    nn.init.constant_(layer.bias, bias_const)
+    return layer
+
+
+def mlp(in_dim: int, hidden: int, out_dim: int, out_std: float) -> nn.Sequential:
+    return nn.Sequential(
+        layer_init(nn.Linear(in_dim, hidden)),
+        nn.Tanh(),
+        layer_init(nn.Linear(hidden, hidden)),
+        nn.Tanh(),
+        layer_init(nn.Linear(hidden, out_dim), std=out_std),
+    )
+
+
+class ActorCritic(nn.Module):
+    """Separate actor and critic MLPs for a flat observation space.
+
+    Args:
+        obs_dim: length of the observation vector (8 for LunarLander).
+        action_space: a ``gymnasium.spaces.Discrete`` or ``Box``.
+        hidden: width of both hidden layers of each MLP (64 in the PPO paper).
+    """
+
+    def __init__(self, obs_dim: int, action_space: gym.Space, hidden: int = 64):
+        super().__init__()
+        self.obs_dim = int(obs_dim)
+        self.hidden = int(hidden)
+        self.action_space = action_space
+        if isinstance(action_space, gym.spaces.Discrete):
+            self.discrete = True
+            self.action_dim = int(action_space.n)
+        elif isinstance(action_space, gym.spaces.Box) and len(action_space.shape) == 1:
+            self.discrete = False
+            self.action_dim = int(action_space.shape[0])
+        else:
+            raise ValueError(
+                f"unsupported action space {action_space}: ActorCritic handles Discrete and "
+                f"1-D Box action spaces"
+            )
+        self.critic = mlp(self.obs_dim, self.hidden, 1, out_std=1.0)
+        self.actor = mlp(self.obs_dim, self.hidden, self.action_dim, out_std=0.01)
+        if not self.discrete:
+            self.actor_logstd = nn.Parameter(torch.zeros(1, self.action_dim))
+
+    @classmethod
+    def for_env(cls, env: gym.Env | gym.vector.VectorEnv, hidden: int = 64) -> "ActorCritic":
+        """Build a network sized for ``env`` (single or vectorised)."""
+        obs_space = getattr(env, "single_observation_space", env.observation_space)
+        act_space = getattr(env, "single_action_space", env.action_space)
+        return cls(int(np.prod(obs_space.shape)), act_space, hidden)
+
+    def get_value(self, obs: torch.Tensor) -> torch.Tensor:
+        """V(s), shape ``(B,)``."""
+        return self.critic(obs).squeeze(-1)
+
+    def get_action_and_value(self, obs: torch.Tensor, action: torch.Tensor | None = None):
+        """Sample (or score) actions and evaluate the critic in one call.
+
+        Args:
+            obs: ``(B, obs_dim)`` float tensor.
+            action: ``None`` to sample a new action, or the ``(B,)`` / ``(B, act_dim)`` actions
+                taken at collection time, to get their log-probabilities under the current policy.
+
+        Returns:
+            ``(action, log_prob, entropy, value)``, each with leading dimension B.
+        """
+        out = self.actor(obs)
+        if self.discrete:
+            if action is None:
+                action = torch.multinomial(torch.softmax(out, -1), 1).squeeze(-1)
+            log_prob = categorical_log_prob(out, action)
+            entropy = categorical_entropy(out)
+        else:
+            log_std = self.actor_logstd.expand_as(out)
+            std = log_std.exp()
+            if action is None:
+                action = out + std * torch.randn_like(out)
+            # Diagonal Gaussian: log-density and entropy sum over independent action dimensions.
+            log_prob = (
+                -((action - out) ** 2) / (2 * std**2) - log_std - 0.5 * math.log(2 * math.pi)
+            ).sum(-1)
+            entropy = (0.5 + 0.5 * math.log(2 * math.pi) + log_std).sum(-1)
+        return action, log_prob, entropy, self.critic(obs).squeeze(-1)
+
+    def act(self, obs: torch.Tensor, deterministic: bool = True) -> torch.Tensor:
+        """Action for evaluation: the most likely action (or the Gaussian mean) if deterministic."""
+        out = self.actor(obs)
+        if deterministic:
+            return out.argmax(-1) if self.discrete else out
+        return self.get_action_and_value(obs)[0]

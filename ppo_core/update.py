@@ -1,0 +1,200 @@
+"""The PPO update: epochs x shuffled minibatches over one rollout (Lab 4).
+
+PPO paper, Algorithm 1: "Optimize surrogate L wrt theta, with K epochs and minibatch size
+M <= NT". The seed workshop took K full-batch gradient steps instead; minibatches give many more
+(noisier, cheaper) steps per rollout, which is what makes PPO sample-efficient.
+
+Per minibatch: re-evaluate the stored actions under the current policy, normalise the
+advantages *within the minibatch*, take the PPO loss (Eq. 9), clip the global gradient norm,
+step the optimiser. Diagnostics (Lab 5) are collected on the way.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+from torch import nn
+
+from ppo_core.diagnostics import approx_kl, clip_fraction, explained_variance
+from ppo_core.losses import clipped_surrogate_loss, ppo_loss, probability_ratio
+
+BATCH_KEYS = ("obs", "actions", "log_probs", "advantages", "returns", "values")
+
+
+def normalize_advantages(advantages: torch.Tensor, eps: float = 1e-8) -> torch.Tensor:
+    """``(A - mean(A)) / (std(A) + eps)``. Lab 4, step 1.
+
+    Not in the PPO paper's equations, but in its code (baselines) and every serious
+    implementation: it keeps the policy-gradient scale fixed whatever the reward scale, so one
+    learning rate works across environments. Applied per minibatch, after GAE.
+
+    Args:
+        advantages: ``(B,)`` tensor.
+        eps: added to the std so that a constant minibatch does not divide by zero.
+
+    Returns:
+        ``(B,)`` tensor with mean 0 and (sample) std ~1. A single sample normalises to 0.
+    """
+    advantages = torch.as_tensor(advantages)
+    if advantages.numel() <= 1:
+        return advantages - advantages.mean()
+    return (advantages - advantages.mean()) / (advantages.std() + eps)
+
+
+def minibatch_indices(
+    batch_size: int, minibatch_size: int, generator: torch.Generator | None = None
+) -> list[torch.Tensor]:
+    """A random partition of ``range(batch_size)`` into minibatches. Lab 4, step 2.
+
+    Every sample is used exactly once per epoch (the paper's "minibatch SGD over the data"),
+    in a fresh random order, so consecutive time steps of one environment -- which are highly
+    correlated -- land in different minibatches.
+
+    Args:
+        batch_size: number of samples, T * N.
+        minibatch_size: samples per minibatch, M. If it does not divide ``batch_size`` the last
+            minibatch is smaller.
+        generator: optional ``torch.Generator`` for reproducible shuffles.
+
+    Returns:
+        A list of 1-D int64 tensors whose concatenation is a permutation of ``range(batch_size)``.
+    """
+    if batch_size <= 0:
+        raise ValueError(f"batch_size must be positive, got {batch_size}")
+    if not 0 < minibatch_size <= batch_size:
+        raise ValueError(
+            f"minibatch_size={minibatch_size} must lie in [1, batch_size={batch_size}]: a minibatch "
+            f"cannot be larger than the batch; lower it or collect more steps"
+        )
+    perm = torch.randperm(batch_size, generator=generator)
+    return list(torch.split(perm, minibatch_size))
+
+
+def _check_batch(batch: dict) -> int:
+    missing = [k for k in BATCH_KEYS if k not in batch]
+    if missing:
+        raise KeyError(f"batch is missing {missing}; ppo_update needs the keys {list(BATCH_KEYS)}")
+    n = len(batch["obs"])
+    for key in BATCH_KEYS:
+        if len(batch[key]) != n:
+            raise ValueError(
+                f"batch['{key}'] has {len(batch[key])} samples but batch['obs'] has {n}: "
+                f"flatten every rollout array from (T, N) to (T * N,) the same way"
+            )
+    return n
+
+
+def ppo_update(
+    policy: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    batch: dict,
+    config,
+    loss_fn: Callable = ppo_loss,
+) -> dict:
+    """Run ``update_epochs`` x ``num_minibatches`` gradient steps on one rollout. Lab 4, step 3.
+
+    Args:
+        policy: an :class:`~ppo_core.networks.ActorCritic` (anything with
+            ``get_action_and_value(obs, action)``).
+        optimizer: e.g. Adam over ``policy.parameters()``.
+        batch: flat tensors of length B = T * N: ``obs`` (B, obs_dim), ``actions``,
+            ``log_probs`` (old log-probs), ``advantages`` (raw GAE), ``returns``, ``values``
+            (old values, for value clipping and explained variance).
+        config: a :class:`~ppo_core.config.PPOConfig` (uses update_epochs, num_minibatches,
+            clip_coef, clip_vloss, norm_adv, ent_coef, vf_coef, max_grad_norm, target_kl).
+        loss_fn: the loss with :func:`~ppo_core.losses.ppo_loss`'s signature; Lab 4 passes the
+            learner's own.
+
+    Returns:
+        Diagnostics with CleanRL's keys, averaged over the minibatches that ran:
+        ``losses/policy_loss``, ``losses/value_loss``, ``losses/entropy``, ``losses/approx_kl``,
+        ``losses/old_approx_kl``, ``losses/clipfrac``, ``losses/explained_variance``, plus
+        ``losses/epochs`` (epochs run, fewer if target_kl stopped early) and ratio statistics.
+    """
+    batch_size = _check_batch(batch)
+    minibatch_size = batch_size // config.num_minibatches
+    if minibatch_size < 1:
+        raise ValueError(
+            f"num_minibatches={config.num_minibatches} exceeds the batch of {batch_size} samples"
+        )
+    b_obs, b_actions = batch["obs"], batch["actions"]
+    b_log_probs, b_advantages = batch["log_probs"], batch["advantages"]
+    b_returns, b_values = batch["returns"], batch["values"]
+
+    sums = {"policy_loss": 0.0, "value_loss": 0.0, "entropy": 0.0, "approx_kl": 0.0,
+            "old_approx_kl": 0.0, "clipfrac": 0.0}
+    steps, epochs_run, stop = 0, 0, False
+    for epoch in range(config.update_epochs):
+        ratios = []  # kept for the last epoch that runs: the ratio distribution of Lab 5
+        for mb_idx, mb_inds in enumerate(minibatch_indices(batch_size, minibatch_size)):
+            _, new_log_probs, entropy, new_values = policy.get_action_and_value(
+                b_obs[mb_inds], b_actions[mb_inds]
+            )
+            mb_old = b_log_probs[mb_inds]
+            mb_adv = b_advantages[mb_inds]
+            if config.norm_adv:
+                mb_adv = normalize_advantages(mb_adv)
+            mb_returns = b_returns[mb_inds]
+            if config.clip_vloss:
+                # Value clipping (PPO2 baselines): the value may move at most clip_coef per update.
+                mb_old_values = b_values[mb_inds]
+                v_clipped = mb_old_values + torch.clamp(
+                    new_values - mb_old_values, -config.clip_coef, config.clip_coef
+                )
+                v_loss = torch.max((new_values - mb_returns) ** 2, (v_clipped - mb_returns) ** 2).mean()
+                pg_loss = clipped_surrogate_loss(new_log_probs, mb_old, mb_adv, config.clip_coef)
+                loss = pg_loss + config.vf_coef * v_loss - config.ent_coef * entropy.mean()
+            else:
+                loss = loss_fn(new_log_probs, mb_old, mb_adv, new_values, mb_returns, entropy,
+                               config.clip_coef, config.vf_coef, config.ent_coef)
+                with torch.no_grad():
+                    pg_loss = clipped_surrogate_loss(new_log_probs, mb_old, mb_adv, config.clip_coef)
+                    v_loss = ((new_values - mb_returns) ** 2).mean()
+            if not torch.isfinite(loss):
+                raise FloatingPointError(
+                    f"the PPO loss became {loss.item()} in epoch {epoch + 1}, minibatch {mb_idx + 1}:"
+                    f" lower learning_rate, check the rewards for inf/nan, or keep max_grad_norm"
+                )
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            nn.utils.clip_grad_norm_(policy.parameters(), config.max_grad_norm)
+            optimizer.step()
+
+            with torch.no_grad():
+                new_lp = new_log_probs.detach()
+                log_ratio = new_lp - mb_old
+                kl = approx_kl(new_lp, mb_old)
+                sums["old_approx_kl"] += float((-log_ratio).mean())
+                sums["approx_kl"] += kl
+                sums["clipfrac"] += clip_fraction(new_lp, mb_old, config.clip_coef)
+                sums["policy_loss"] += float(pg_loss)
+                sums["value_loss"] += float(v_loss)
+                sums["entropy"] += float(entropy.detach().mean())
+                ratios.append(probability_ratio(new_lp, mb_old))
+            steps += 1
+            if config.target_kl is not None and kl > config.target_kl:
+                stop = True
+                break
+        epochs_run += 1
+        if stop:
+            break
+
+    stats = {f"losses/{k}": v / steps for k, v in sums.items()}
+    ratio = torch.cat(ratios) if ratios else torch.ones(1)
+    stats.update({
+        "losses/explained_variance": explained_variance(b_values, b_returns),
+        "losses/epochs": epochs_run,
+        "losses/early_stop": stop,
+        "ratio/mean": float(ratio.mean()),
+        "ratio/std": float(ratio.std()) if ratio.numel() > 1 else 0.0,
+        "ratio/min": float(ratio.min()),
+        "ratio/max": float(ratio.max()),
+        "advantages/mean": float(b_advantages.mean()),
+        "advantages/std": float(b_advantages.std()),
+        "advantages/max_abs": float(b_advantages.abs().max()),
+    })
+    return stats
+
+
+__all__ = ["normalize_advantages", "minibatch_indices", "ppo_update", "BATCH_KEYS"]
