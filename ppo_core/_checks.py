@@ -44,7 +44,7 @@ def check_same_shape(reference_name: str, reference: np.ndarray, **others: np.nd
             if arr.ndim == reference.ndim == 1 or arr.shape[1:] == reference.shape[1:]:
                 raise ValueError(
                     f"{reference_name} has {reference.shape[0]} steps but {name} has "
-                    f"{arr.shape[0]}: pass one {name[:-1] if name.endswith('s') else name} "
+                    f"{arr.shape[0]}: pass one {name.removesuffix('s')} "
                     f"per step (shape {reference.shape})"
                 )
             raise ValueError(

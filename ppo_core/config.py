@@ -71,7 +71,7 @@ class PPOConfig:
         """Number of rollout + update cycles."""
         return self.total_timesteps // self.batch_size
 
-    def validate(self) -> "PPOConfig":
+    def validate(self) -> PPOConfig:
         """Raise ``ValueError`` naming the first invalid field and how to fix it."""
         positive_ints = ["total_timesteps", "num_envs", "num_steps", "num_minibatches",
                          "update_epochs", "hidden_size", "torch_threads"]
@@ -118,7 +118,7 @@ class PPOConfig:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "PPOConfig":
+    def from_dict(cls, data: dict) -> PPOConfig:
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
@@ -141,4 +141,4 @@ def field_docs() -> dict[str, str]:
     return docs
 
 
-__all__ = ["PPOConfig", "field_docs", "field"]
+__all__ = ["PPOConfig", "field", "field_docs"]

@@ -18,6 +18,13 @@ import torch
 from ppo_core._checks import check_clip_eps, check_same_tensor_shape
 
 
+def _check_same_size(values, returns) -> None:
+    n_v = values.numel() if isinstance(values, torch.Tensor) else np.size(values)
+    n_r = returns.numel() if isinstance(returns, torch.Tensor) else np.size(returns)
+    if n_v != n_r:
+        raise ValueError(f"values has {n_v} entries but returns has {n_r}: pass one value per return")
+
+
 def approx_kl(new_log_probs: torch.Tensor, old_log_probs: torch.Tensor) -> float:
     """Estimate KL(pi_old || pi_new) from samples taken under pi_old. Lab 5, step 1.
 
@@ -27,10 +34,12 @@ def approx_kl(new_log_probs: torch.Tensor, old_log_probs: torch.Tensor) -> float
 
     Shapes: ``(B,)`` each. Returns a Python float.
     """
-    check_same_tensor_shape(new_log_probs=new_log_probs, old_log_probs=old_log_probs)
+    check_same_tensor_shape(new_log_probs=new_log_probs, old_log_probs=old_log_probs)  # (library only)
+    ### BEGIN SOLUTION
     with torch.no_grad():
         log_ratio = new_log_probs - old_log_probs
         return float(((log_ratio.exp() - 1.0) - log_ratio).mean())
+    ### END SOLUTION
 
 
 def clip_fraction(new_log_probs: torch.Tensor, old_log_probs: torch.Tensor, clip_eps: float) -> float:
@@ -39,11 +48,13 @@ def clip_fraction(new_log_probs: torch.Tensor, old_log_probs: torch.Tensor, clip
     Those are the samples where PPO Eq. 7 *may* clip (whether it does depends on the sign of the
     advantage). Shapes: ``(B,)`` each. Returns a Python float in [0, 1].
     """
-    check_same_tensor_shape(new_log_probs=new_log_probs, old_log_probs=old_log_probs)
-    check_clip_eps(clip_eps)
+    check_same_tensor_shape(new_log_probs=new_log_probs, old_log_probs=old_log_probs)  # (library only)
+    check_clip_eps(clip_eps)  # (library only)
+    ### BEGIN SOLUTION
     with torch.no_grad():
         ratio = (new_log_probs - old_log_probs).exp()
         return float(((ratio - 1.0).abs() > clip_eps).float().mean())
+    ### END SOLUTION
 
 
 def explained_variance(values, returns) -> float:
@@ -56,15 +67,12 @@ def explained_variance(values, returns) -> float:
     Returns:
         A float <= 1; ``nan`` when the returns have zero variance (nothing to explain).
     """
-    v = values.detach().cpu().numpy() if isinstance(values, torch.Tensor) else np.asarray(values)
-    r = returns.detach().cpu().numpy() if isinstance(returns, torch.Tensor) else np.asarray(returns)
-    v = v.astype(np.float64).reshape(-1)
-    r = r.astype(np.float64).reshape(-1)
-    if v.shape != r.shape:
-        raise ValueError(
-            f"values has {v.size} entries but returns has {r.size}: pass one value per return"
-        )
+    _check_same_size(values, returns)  # (library only)
+    ### BEGIN SOLUTION
+    v = torch.as_tensor(values).detach().double().reshape(-1).numpy()
+    r = torch.as_tensor(returns).detach().double().reshape(-1).numpy()
     var_r = np.var(r)
     if var_r == 0.0:
         return float("nan")
     return float(1.0 - np.var(r - v) / var_r)
+    ### END SOLUTION

@@ -17,11 +17,16 @@ from __future__ import annotations
 import torch
 
 
-def _check_logits(logits: torch.Tensor) -> None:
+def _check_logits(logits: torch.Tensor, actions=None) -> None:
     if not isinstance(logits, torch.Tensor):
         raise TypeError(f"logits must be a torch.Tensor, got {type(logits).__name__}")
     if logits.dim() < 1:
         raise ValueError("logits must have shape (..., num_actions), got a scalar")
+    if actions is not None and tuple(torch.as_tensor(actions).shape) != tuple(logits.shape[:-1]):
+        raise ValueError(
+            f"actions has shape {tuple(torch.as_tensor(actions).shape)} but logits has shape "
+            f"{tuple(logits.shape)}: pass one action per row of logits"
+        )
 
 
 def categorical_log_prob(logits: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
@@ -36,15 +41,12 @@ def categorical_log_prob(logits: torch.Tensor, actions: torch.Tensor) -> torch.T
     Returns:
         Tensor of shape ``(B,)``, differentiable w.r.t. ``logits``. Stable for huge logits.
     """
-    _check_logits(logits)
-    actions = torch.as_tensor(actions, device=logits.device)
-    if tuple(actions.shape) != tuple(logits.shape[:-1]):
-        raise ValueError(
-            f"actions has shape {tuple(actions.shape)} but logits has shape {tuple(logits.shape)}: "
-            f"pass one action per row of logits"
-        )
+    _check_logits(logits, actions)  # (library only)
+    ### BEGIN SOLUTION
     log_probs = torch.log_softmax(logits, dim=-1)  # log pi(.|s), stable: max-subtracted
-    return log_probs.gather(-1, actions.long().unsqueeze(-1)).squeeze(-1)
+    actions = torch.as_tensor(actions).long()
+    return log_probs.gather(-1, actions.unsqueeze(-1)).squeeze(-1)
+    ### END SOLUTION
 
 
 def categorical_entropy(logits: torch.Tensor) -> torch.Tensor:
@@ -59,7 +61,9 @@ def categorical_entropy(logits: torch.Tensor) -> torch.Tensor:
     Returns:
         Tensor of shape ``(B,)``, differentiable.
     """
-    _check_logits(logits)
+    _check_logits(logits)  # (library only)
+    ### BEGIN SOLUTION
     log_probs = torch.log_softmax(logits, dim=-1)
     probs = log_probs.exp()
     return -(probs * log_probs).sum(-1)
+    ### END SOLUTION

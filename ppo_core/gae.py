@@ -34,6 +34,20 @@ import numpy as np
 from ppo_core._checks import as_rollout_array, check_flags, check_gamma, check_same_shape
 
 
+def _check_gae_inputs(gamma, lam=None, **arrays) -> None:
+    """Shapes (all equal, (T,) or (T, N)), 0/1 flags and discount ranges, with clear messages."""
+    converted = {name: as_rollout_array(arr, name) for name, arr in arrays.items()}
+    first = next(iter(converted))
+    check_same_shape(first, converted[first],
+                     **{k: v for k, v in converted.items() if k != first})
+    for name in ("terminated", "truncated"):
+        if name in converted:
+            check_flags(name, converted[name])
+    check_gamma(gamma)
+    if lam is not None:
+        check_gamma(lam, "lam")
+
+
 def td_residuals(rewards, values, next_values, terminated, gamma: float) -> np.ndarray:
     """One-step TD residuals ``delta_t = r_t + gamma * V(s_{t+1}) * (1 - terminated_t) - V(s_t)``.
 
@@ -50,15 +64,14 @@ def td_residuals(rewards, values, next_values, terminated, gamma: float) -> np.n
     Returns:
         float64 array of the same shape.
     """
-    rewards = as_rollout_array(rewards, "rewards")
-    values = as_rollout_array(values, "values")
-    next_values = as_rollout_array(next_values, "next_values")
-    terminated = as_rollout_array(terminated, "terminated")
-    check_same_shape("rewards", rewards, values=values, next_values=next_values,
-                     terminated=terminated)
-    check_flags("terminated", terminated)
-    check_gamma(gamma)
-    return rewards + gamma * next_values * (1.0 - terminated) - values
+    _check_gae_inputs(gamma, rewards=rewards, values=values, next_values=next_values, terminated=terminated)  # (library only)
+    ### BEGIN SOLUTION
+    rewards, values, next_values, terminated = (
+        np.asarray(x, dtype=np.float64) for x in (rewards, values, next_values, terminated)
+    )
+    # A terminal state has no future: its bootstrap term is multiplied by zero.
+    return rewards + gamma * next_values * (1.0 - terminated) - values  # Eq. 12
+    ### END SOLUTION
 
 
 def compute_gae(rewards, values, next_values, terminated, truncated, gamma: float, lam: float):
@@ -79,18 +92,17 @@ def compute_gae(rewards, values, next_values, terminated, truncated, gamma: floa
         ``returns = advantages + values`` -- the critic's regression target (the lambda-return).
         Advantages are *not* normalised here; that happens per minibatch in the update.
     """
+    _check_gae_inputs(gamma, lam, rewards=rewards, values=values, next_values=next_values, terminated=terminated, truncated=truncated)  # (library only)
+    ### BEGIN SOLUTION
     deltas = td_residuals(rewards, values, next_values, terminated, gamma)
-    values = as_rollout_array(values, "values")
-    terminated = as_rollout_array(terminated, "terminated")
-    truncated = as_rollout_array(truncated, "truncated")
-    check_same_shape("rewards", deltas, truncated=truncated)
-    check_flags("truncated", truncated)
-    check_gamma(lam, "lam")
-    # An episode ends at t if it terminated or was truncated; the recursion must not cross it.
-    next_non_terminal = 1.0 - np.maximum(terminated, truncated)
+    values = np.asarray(values, dtype=np.float64)
+    # An episode ends at t if it terminated OR was truncated: the recursion must not cross it.
+    done = np.maximum(np.asarray(terminated, np.float64), np.asarray(truncated, np.float64))
+    next_non_terminal = 1.0 - done
     advantages = np.zeros_like(deltas)
-    last_gae_lam = np.zeros_like(deltas[0]) if deltas.size else 0.0
-    for t in reversed(range(deltas.shape[0])):
+    last_gae_lam = 0.0  # A_T = 0: beyond the rollout, next_values already bootstraps
+    for t in reversed(range(len(deltas))):
         last_gae_lam = deltas[t] + gamma * lam * next_non_terminal[t] * last_gae_lam  # Eq. 11
         advantages[t] = last_gae_lam
     return advantages, advantages + values
+    ### END SOLUTION

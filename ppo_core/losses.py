@@ -35,8 +35,10 @@ def probability_ratio(new_log_probs: torch.Tensor, old_log_probs: torch.Tensor) 
 
     Shapes: ``(B,)`` in, ``(B,)`` out. Equal to 1 wherever the policy has not changed.
     """
-    check_same_tensor_shape(new_log_probs=new_log_probs, old_log_probs=old_log_probs)
+    check_same_tensor_shape(new_log_probs=new_log_probs, old_log_probs=old_log_probs)  # (library only)
+    ### BEGIN SOLUTION
     return torch.exp(new_log_probs - old_log_probs.detach())
+    ### END SOLUTION
 
 
 def clipped_surrogate_loss(
@@ -56,13 +58,14 @@ def clipped_surrogate_loss(
     Returns:
         A scalar tensor to minimise: the mean over the batch of ``-min(r A, clip(r) A)``.
     """
-    check_same_tensor_shape(new_log_probs=new_log_probs, old_log_probs=old_log_probs,
-                            advantages=advantages)
-    check_clip_eps(clip_eps)
+    check_same_tensor_shape(new_log_probs=new_log_probs, old_log_probs=old_log_probs, advantages=advantages)  # (library only)
+    check_clip_eps(clip_eps)  # (library only)
+    ### BEGIN SOLUTION
     ratio = probability_ratio(new_log_probs, old_log_probs)
     unclipped = ratio * advantages
     clipped = torch.clamp(ratio, 1.0 - clip_eps, 1.0 + clip_eps) * advantages
     return -torch.min(unclipped, clipped).mean()  # Eq. 7: pessimistic bound, sign flipped
+    ### END SOLUTION
 
 
 def value_loss(values: torch.Tensor, returns: torch.Tensor) -> torch.Tensor:
@@ -72,8 +75,10 @@ def value_loss(values: torch.Tensor, returns: torch.Tensor) -> torch.Tensor:
         values: ``(B,)`` critic predictions V_phi(s_t), with gradient.
         returns: ``(B,)`` targets V_t^targ (GAE's lambda-returns), treated as constants.
     """
-    check_same_tensor_shape(values=values, returns=returns)
+    check_same_tensor_shape(values=values, returns=returns)  # (library only)
+    ### BEGIN SOLUTION
     return ((values - returns.detach()) ** 2).mean()
+    ### END SOLUTION
 
 
 def ppo_loss(
@@ -100,6 +105,8 @@ def ppo_loss(
     Returns:
         Scalar tensor: ``policy_loss + vf_coef * value_loss - ent_coef * entropy.mean()``.
     """
+    ### BEGIN SOLUTION
     policy = clipped_surrogate_loss(new_log_probs, old_log_probs, advantages, clip_eps)
     critic = value_loss(values, returns)
-    return policy + vf_coef * critic - ent_coef * entropy.mean()
+    return policy + vf_coef * critic - ent_coef * entropy.mean()  # Eq. 9, sign flipped
+    ### END SOLUTION

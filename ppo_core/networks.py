@@ -73,7 +73,7 @@ class ActorCritic(nn.Module):
             self.actor_logstd = nn.Parameter(torch.zeros(1, self.action_dim))
 
     @classmethod
-    def for_env(cls, env: gym.Env | gym.vector.VectorEnv, hidden: int = 64) -> "ActorCritic":
+    def for_env(cls, env: gym.Env | gym.vector.VectorEnv, hidden: int = 64) -> ActorCritic:
         """Build a network sized for ``env`` (single or vectorised)."""
         obs_space = getattr(env, "single_observation_space", env.observation_space)
         act_space = getattr(env, "single_action_space", env.action_space)

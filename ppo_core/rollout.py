@@ -34,7 +34,7 @@ class RolloutBuffer:
     truncated: np.ndarray    # (T, N) 1.0 where a time limit cut the episode at step t
 
     @classmethod
-    def allocate(cls, num_steps: int, num_envs: int, envs: gym.vector.VectorEnv) -> "RolloutBuffer":
+    def allocate(cls, num_steps: int, num_envs: int, envs: gym.vector.VectorEnv) -> RolloutBuffer:
         obs_shape = envs.single_observation_space.shape
         act_space = envs.single_action_space
         if isinstance(act_space, gym.spaces.Discrete):

@@ -11,7 +11,7 @@ step the optimiser. Diagnostics (Lab 5) are collected on the way.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from torch import nn
@@ -20,6 +20,31 @@ from ppo_core.diagnostics import approx_kl, clip_fraction, explained_variance
 from ppo_core.losses import clipped_surrogate_loss, ppo_loss, probability_ratio
 
 BATCH_KEYS = ("obs", "actions", "log_probs", "advantages", "returns", "values")
+
+
+def _check_minibatch_size(batch_size: int, minibatch_size: int) -> None:
+    if batch_size <= 0:
+        raise ValueError(f"batch_size must be positive, got {batch_size}")
+    if not 0 < minibatch_size <= batch_size:
+        raise ValueError(
+            f"minibatch_size={minibatch_size} must lie in [1, batch_size={batch_size}]: a minibatch "
+            f"cannot be larger than the batch; lower it or collect more steps"
+        )
+
+
+def _check_batch(batch: dict, num_minibatches: int) -> None:
+    missing = [k for k in BATCH_KEYS if k not in batch]
+    if missing:
+        raise KeyError(f"batch is missing {missing}; ppo_update needs the keys {list(BATCH_KEYS)}")
+    n = len(batch["obs"])
+    for key in BATCH_KEYS:
+        if len(batch[key]) != n:
+            raise ValueError(
+                f"batch['{key}'] has {len(batch[key])} samples but batch['obs'] has {n}: "
+                f"flatten every rollout array from (T, N) to (T * N,) the same way"
+            )
+    if num_minibatches > n:
+        raise ValueError(f"num_minibatches={num_minibatches} exceeds the batch of {n} samples")
 
 
 def normalize_advantages(advantages: torch.Tensor, eps: float = 1e-8) -> torch.Tensor:
@@ -36,10 +61,12 @@ def normalize_advantages(advantages: torch.Tensor, eps: float = 1e-8) -> torch.T
     Returns:
         ``(B,)`` tensor with mean 0 and (sample) std ~1. A single sample normalises to 0.
     """
+    ### BEGIN SOLUTION
     advantages = torch.as_tensor(advantages)
-    if advantages.numel() <= 1:
+    if advantages.numel() <= 1:  # the std of one sample is undefined
         return advantages - advantages.mean()
     return (advantages - advantages.mean()) / (advantages.std() + eps)
+    ### END SOLUTION
 
 
 def minibatch_indices(
@@ -60,29 +87,11 @@ def minibatch_indices(
     Returns:
         A list of 1-D int64 tensors whose concatenation is a permutation of ``range(batch_size)``.
     """
-    if batch_size <= 0:
-        raise ValueError(f"batch_size must be positive, got {batch_size}")
-    if not 0 < minibatch_size <= batch_size:
-        raise ValueError(
-            f"minibatch_size={minibatch_size} must lie in [1, batch_size={batch_size}]: a minibatch "
-            f"cannot be larger than the batch; lower it or collect more steps"
-        )
-    perm = torch.randperm(batch_size, generator=generator)
+    _check_minibatch_size(batch_size, minibatch_size)  # (library only)
+    ### BEGIN SOLUTION
+    perm = torch.randperm(batch_size, generator=generator)  # a fresh order every epoch
     return list(torch.split(perm, minibatch_size))
-
-
-def _check_batch(batch: dict) -> int:
-    missing = [k for k in BATCH_KEYS if k not in batch]
-    if missing:
-        raise KeyError(f"batch is missing {missing}; ppo_update needs the keys {list(BATCH_KEYS)}")
-    n = len(batch["obs"])
-    for key in BATCH_KEYS:
-        if len(batch[key]) != n:
-            raise ValueError(
-                f"batch['{key}'] has {len(batch[key])} samples but batch['obs'] has {n}: "
-                f"flatten every rollout array from (T, N) to (T * N,) the same way"
-            )
-    return n
+    ### END SOLUTION
 
 
 def ppo_update(
@@ -112,12 +121,10 @@ def ppo_update(
         ``losses/old_approx_kl``, ``losses/clipfrac``, ``losses/explained_variance``, plus
         ``losses/epochs`` (epochs run, fewer if target_kl stopped early) and ratio statistics.
     """
-    batch_size = _check_batch(batch)
+    _check_batch(batch, config.num_minibatches)  # (library only)
+    ### BEGIN SOLUTION
+    batch_size = len(batch["obs"])
     minibatch_size = batch_size // config.num_minibatches
-    if minibatch_size < 1:
-        raise ValueError(
-            f"num_minibatches={config.num_minibatches} exceeds the batch of {batch_size} samples"
-        )
     b_obs, b_actions = batch["obs"], batch["actions"]
     b_log_probs, b_advantages = batch["log_probs"], batch["advantages"]
     b_returns, b_values = batch["returns"], batch["values"]
@@ -195,6 +202,7 @@ def ppo_update(
         "advantages/max_abs": float(b_advantages.abs().max()),
     })
     return stats
+    ### END SOLUTION
 
 
-__all__ = ["normalize_advantages", "minibatch_indices", "ppo_update", "BATCH_KEYS"]
+__all__ = ["BATCH_KEYS", "minibatch_indices", "normalize_advantages", "ppo_update"]
