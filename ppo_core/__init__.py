@@ -36,7 +36,12 @@ from ppo_core.networks import ActorCritic
 from ppo_core.returns import discounted_return, returns_to_go
 from ppo_core.rollout import EpisodeTracker, RolloutBuffer, collect_rollout
 from ppo_core.train import TrainResult, train
-from ppo_core.update import minibatch_indices, normalize_advantages, ppo_update
+from ppo_core.update import (
+    minibatch_indices,
+    normalize_advantages,
+    ppo_update,
+    update_diagnostics,
+)
 
 __version__ = "0.1.0"
 
@@ -46,5 +51,6 @@ __all__ = [
     "clipped_surrogate_loss", "collect_rollout", "compute_gae", "discounted_return", "evaluate",
     "explained_variance", "load_checkpoint", "make_env", "make_vec_env", "minibatch_indices",
     "normalize_advantages", "ppo_loss", "ppo_update", "probability_ratio", "returns_to_go",
-    "reward_threshold", "save_checkpoint", "td_residuals", "train", "value_loss",
+    "reward_threshold", "save_checkpoint", "td_residuals", "train", "update_diagnostics",
+    "value_loss",
 ]

@@ -17,17 +17,17 @@ class PPOConfig:
     """Gymnasium environment id. LunarLander-v2 was removed from gymnasium 1.0: use v3."""
     seed: int = 1
     """Seeds torch, the environments and the minibatch shuffles: same seed, same CPU, same run."""
-    total_timesteps: int = 600_000
+    total_timesteps: int = 800_000
     """Environment steps over all envs. LunarLander is usually solved within 0.3M to 1M."""
     num_envs: int = 16
     """N, environments stepped in lock-step. More envs = more decorrelated data per update."""
     num_steps: int = 128
     """T, steps per env per rollout; a rollout is a (T, N) batch of T * N transitions."""
-    num_minibatches: int = 4
+    num_minibatches: int = 16
     """Minibatches per epoch; minibatch size = num_envs * num_steps / num_minibatches."""
-    update_epochs: int = 4
+    update_epochs: int = 6
     """K, passes over each rollout (PPO paper: 3 to 10, written K)."""
-    learning_rate: float = 1e-3
+    learning_rate: float = 5e-4
     """Adam step size (PPO paper: 3e-4). Larger learns faster until updates overshoot."""
     anneal_lr: bool = True
     """Decay the learning rate linearly to 0 over the run (PPO paper, Atari setting)."""

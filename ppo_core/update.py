@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from ppo_core.diagnostics import approx_kl, clip_fraction, explained_variance
-from ppo_core.losses import clipped_surrogate_loss, ppo_loss, probability_ratio
+from ppo_core.losses import clipped_surrogate_loss, ppo_loss, probability_ratio, value_loss
 
 BATCH_KEYS = ("obs", "actions", "log_probs", "advantages", "returns", "values")
 
@@ -116,93 +116,88 @@ def ppo_update(
             learner's own.
 
     Returns:
-        Diagnostics with CleanRL's keys, averaged over the minibatches that ran:
-        ``losses/policy_loss``, ``losses/value_loss``, ``losses/entropy``, ``losses/approx_kl``,
-        ``losses/old_approx_kl``, ``losses/clipfrac``, ``losses/explained_variance``, plus
-        ``losses/epochs`` (epochs run, fewer if target_kl stopped early) and ratio statistics.
+        The update's diagnostics (see :func:`update_diagnostics`), with CleanRL's keys, plus
+        ``losses/epochs``: the epochs that ran (fewer if target_kl stopped the update early).
     """
     _check_batch(batch, config.num_minibatches)  # (library only)
     ### BEGIN SOLUTION
     batch_size = len(batch["obs"])
     minibatch_size = batch_size // config.num_minibatches
-    b_obs, b_actions = batch["obs"], batch["actions"]
-    b_log_probs, b_advantages = batch["log_probs"], batch["advantages"]
-    b_returns, b_values = batch["returns"], batch["values"]
-
-    sums = {"policy_loss": 0.0, "value_loss": 0.0, "entropy": 0.0, "approx_kl": 0.0,
-            "old_approx_kl": 0.0, "clipfrac": 0.0}
-    steps, epochs_run, stop = 0, 0, False
+    epochs_run = 0
     for epoch in range(config.update_epochs):
-        ratios = []  # kept for the last epoch that runs: the ratio distribution of Lab 5
-        for mb_idx, mb_inds in enumerate(minibatch_indices(batch_size, minibatch_size)):
+        for mb_inds in minibatch_indices(batch_size, minibatch_size):
             _, new_log_probs, entropy, new_values = policy.get_action_and_value(
-                b_obs[mb_inds], b_actions[mb_inds]
+                batch["obs"][mb_inds], batch["actions"][mb_inds]
             )
-            mb_old = b_log_probs[mb_inds]
-            mb_adv = b_advantages[mb_inds]
+            mb_advantages = batch["advantages"][mb_inds]
             if config.norm_adv:
-                mb_adv = normalize_advantages(mb_adv)
-            mb_returns = b_returns[mb_inds]
+                mb_advantages = normalize_advantages(mb_advantages)  # per minibatch
+            mb_returns = batch["returns"][mb_inds]
             if config.clip_vloss:
-                # Value clipping (PPO2 baselines): the value may move at most clip_coef per update.
-                mb_old_values = b_values[mb_inds]
+                # PPO2-style value clipping: the value may move at most clip_coef per update.
+                mb_old_values = batch["values"][mb_inds]
                 v_clipped = mb_old_values + torch.clamp(
-                    new_values - mb_old_values, -config.clip_coef, config.clip_coef
-                )
-                v_loss = torch.max((new_values - mb_returns) ** 2, (v_clipped - mb_returns) ** 2).mean()
-                pg_loss = clipped_surrogate_loss(new_log_probs, mb_old, mb_adv, config.clip_coef)
-                loss = pg_loss + config.vf_coef * v_loss - config.ent_coef * entropy.mean()
-            else:
-                loss = loss_fn(new_log_probs, mb_old, mb_adv, new_values, mb_returns, entropy,
-                               config.clip_coef, config.vf_coef, config.ent_coef)
-                with torch.no_grad():
-                    pg_loss = clipped_surrogate_loss(new_log_probs, mb_old, mb_adv, config.clip_coef)
-                    v_loss = ((new_values - mb_returns) ** 2).mean()
+                    new_values - mb_old_values, -config.clip_coef, config.clip_coef)
+                new_values = torch.where(  # pick the larger (pessimistic) squared error
+                    (new_values - mb_returns) ** 2 >= (v_clipped - mb_returns) ** 2,
+                    new_values, v_clipped)
+            loss = loss_fn(new_log_probs, batch["log_probs"][mb_inds], mb_advantages, new_values,
+                           mb_returns, entropy, config.clip_coef, config.vf_coef, config.ent_coef)
             if not torch.isfinite(loss):
                 raise FloatingPointError(
-                    f"the PPO loss became {loss.item()} in epoch {epoch + 1}, minibatch {mb_idx + 1}:"
-                    f" lower learning_rate, check the rewards for inf/nan, or keep max_grad_norm"
+                    f"the PPO loss became {loss.item()} in epoch {epoch + 1}: lower "
+                    f"learning_rate, check the rewards for inf/nan, or keep max_grad_norm"
                 )
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(policy.parameters(), config.max_grad_norm)
             optimizer.step()
-
-            with torch.no_grad():
-                new_lp = new_log_probs.detach()
-                log_ratio = new_lp - mb_old
-                kl = approx_kl(new_lp, mb_old)
-                sums["old_approx_kl"] += float((-log_ratio).mean())
-                sums["approx_kl"] += kl
-                sums["clipfrac"] += clip_fraction(new_lp, mb_old, config.clip_coef)
-                sums["policy_loss"] += float(pg_loss)
-                sums["value_loss"] += float(v_loss)
-                sums["entropy"] += float(entropy.detach().mean())
-                ratios.append(probability_ratio(new_lp, mb_old))
-            steps += 1
-            if config.target_kl is not None and kl > config.target_kl:
-                stop = True
-                break
         epochs_run += 1
-        if stop:
-            break
-
-    stats = {f"losses/{k}": v / steps for k, v in sums.items()}
-    ratio = torch.cat(ratios) if ratios else torch.ones(1)
-    stats.update({
-        "losses/explained_variance": explained_variance(b_values, b_returns),
-        "losses/epochs": epochs_run,
-        "losses/early_stop": stop,
-        "ratio/mean": float(ratio.mean()),
-        "ratio/std": float(ratio.std()) if ratio.numel() > 1 else 0.0,
-        "ratio/min": float(ratio.min()),
-        "ratio/max": float(ratio.max()),
-        "advantages/mean": float(b_advantages.mean()),
-        "advantages/std": float(b_advantages.std()),
-        "advantages/max_abs": float(b_advantages.abs().max()),
-    })
+        if config.target_kl is not None:
+            # Early stopping (Spinning Up, CleanRL): the policy moved far enough for this batch.
+            with torch.no_grad():
+                _, new_log_probs, _, _ = policy.get_action_and_value(batch["obs"], batch["actions"])
+            if approx_kl(new_log_probs, batch["log_probs"]) > config.target_kl:
+                break
+    stats = update_diagnostics(policy, batch, config)
+    stats["losses/epochs"] = epochs_run
     return stats
     ### END SOLUTION
 
 
-__all__ = ["BATCH_KEYS", "minibatch_indices", "normalize_advantages", "ppo_update"]
+def update_diagnostics(policy: nn.Module, batch: dict, config) -> dict:
+    """Lab 5's dashboard numbers for one update: how far the policy moved, and how well the
+    critic fits, measured on the whole batch after the update (one forward pass, no gradient).
+
+    Returns a dict with CleanRL's keys ``losses/policy_loss``, ``losses/value_loss``,
+    ``losses/entropy``, ``losses/approx_kl``, ``losses/old_approx_kl`` (the naive ``-log r``
+    estimator), ``losses/clipfrac``, ``losses/explained_variance`` (of the values *stored during
+    the rollout*, as in CleanRL), plus ratio and advantage statistics.
+    """
+    with torch.no_grad():
+        _, new_log_probs, entropy, new_values = policy.get_action_and_value(
+            batch["obs"], batch["actions"])
+        old_log_probs, advantages = batch["log_probs"], batch["advantages"]
+        ratio = probability_ratio(new_log_probs, old_log_probs)
+        norm_adv = normalize_advantages(advantages) if config.norm_adv else advantages
+        return {
+            "losses/policy_loss": float(clipped_surrogate_loss(
+                new_log_probs, old_log_probs, norm_adv, config.clip_coef)),
+            "losses/value_loss": float(value_loss(new_values, batch["returns"])),
+            "losses/entropy": float(entropy.mean()),
+            "losses/approx_kl": approx_kl(new_log_probs, old_log_probs),
+            "losses/old_approx_kl": float((old_log_probs - new_log_probs).mean()),
+            "losses/clipfrac": clip_fraction(new_log_probs, old_log_probs, config.clip_coef),
+            "losses/explained_variance": explained_variance(batch["values"], batch["returns"]),
+            "ratio/mean": float(ratio.mean()),
+            "ratio/std": float(ratio.std()) if ratio.numel() > 1 else 0.0,
+            "ratio/min": float(ratio.min()),
+            "ratio/max": float(ratio.max()),
+            "advantages/mean": float(advantages.mean()),
+            "advantages/std": float(advantages.std()) if advantages.numel() > 1 else 0.0,
+            "advantages/max_abs": float(advantages.abs().max()),
+        }
+
+
+__all__ = ["BATCH_KEYS", "minibatch_indices", "normalize_advantages", "ppo_update",
+           "update_diagnostics"]

@@ -65,16 +65,41 @@ def record_episode(policy, env_id: str, path, seed: int = 0, fps: int = 30,
     return total
 
 
-def side_by_side(policies: list, labels: list[str], env_id: str, path, seed: int = 0,
-                 fps: int = 30) -> list[float]:
+def label_frame(frame: np.ndarray, text: str) -> np.ndarray:
+    """A copy of ``frame`` (H, W, 3) with ``text`` written in its top-left corner on a dark band."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.fromarray(np.ascontiguousarray(frame))
+    draw = ImageDraw.Draw(image)
+    size = max(10, frame.shape[0] // 14)
+    try:
+        font = ImageFont.load_default(size=size)  # scalable default font (Pillow >= 10.1)
+    except TypeError:
+        font = ImageFont.load_default()
+    left, top, right, bottom = draw.textbbox((4, 3), text, font=font)
+    draw.rectangle((0, 0, right + 4, bottom + 3), fill=(20, 20, 20))
+    draw.text((4, 3), text, fill=(255, 255, 255), font=font)
+    return np.asarray(image)
+
+
+def side_by_side(policies: list, labels: list[str] | None, env_id: str, path, seed: int = 0,
+                 fps: int = 30, show_returns: bool = True) -> list[float]:
     """One video with several policies playing the same seed next to each other.
 
-    Shorter episodes hold their last frame until the longest ends. Returns each return.
+    Each tile is captioned with its label (and the episode's return if ``show_returns``); pass
+    ``labels=None`` for an unlabelled video. Shorter episodes hold their last frame until the
+    longest ends. Returns each policy's return.
     """
+    if labels is not None and len(labels) != len(policies):
+        raise ValueError(f"{len(policies)} policies but {len(labels)} labels: pass one label per "
+                         f"policy, or labels=None")
     runs = [rollout_frames(p, env_id, seed=seed) for p in policies]
     length = max(len(f) for f, _ in runs)
     tiles = []
-    for frames, _ in runs:
+    for i, (frames, total) in enumerate(runs):
+        if labels is not None:
+            caption = f"{labels[i]}: return {total:.0f}" if show_returns else labels[i]
+            frames = [label_frame(frame, caption) for frame in frames]
         frames = frames + [frames[-1]] * (length - len(frames))
         tiles.append(frames)
     gap = np.full_like(tiles[0][0][:, :4], 255)
@@ -86,6 +111,5 @@ def side_by_side(policies: list, labels: list[str], env_id: str, path, seed: int
                 row.append(gap)
             row.append(frames[k])
         combined.append(np.concatenate(row, axis=1))
-    _ = labels  # labels are drawn by callers that own a figure; the video stays label-free
     write_video(combined, path, fps=fps)
     return [total for _, total in runs]

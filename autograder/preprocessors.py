@@ -1,0 +1,166 @@
+"""nbgrader preprocessors of the course's hardened autograding (wired in nbgrader_config.py).
+
+* :class:`RebuildFromRelease` (first sanitize step of ``nbgrader autograde``): replaces the
+  submitted notebook by the release notebook with the learner's reduced definitions in its
+  solution cells (see :mod:`autograder.sanitize`); writes what it removed to
+  ``<course root>/grader_notes/<student>/<assignment>/<notebook>.json`` for the CLI.
+* :class:`SandboxedExecute` (replaces nbgrader's ``Execute``): starts the kernel through
+  :mod:`autograder.sandbox` (resource limits, empty working directory, unprivileged uid,
+  Landlock), caps the output a cell may produce, gives up on a notebook whose kernel ignores the
+  interrupt after a timeout, and enforces a wall-clock budget for the whole notebook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+import time
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import CellTimeoutError
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Bool, Integer, Unicode
+
+from autograder import sanitize
+
+
+class RebuildFromRelease(NbGraderPreprocessor):
+    """Execute the instructor's notebook with the learner's definitions, nothing else."""
+
+    enabled = Bool(True, help="Rebuild submissions from the release before grading.").tag(config=True)
+    release_root = Unicode("", help="Folder holding <assignment>/<notebook>.ipynb releases; "
+                                    "default: the course's release directory.").tag(config=True)
+
+    def _release_path(self, assignment: str, notebook: str) -> str:
+        coursedir = CourseDirectory(config=self.config)
+        root = self.release_root or os.path.join(coursedir.root, coursedir.release_directory)
+        return os.path.join(root, assignment, f"{notebook}.ipynb")
+
+    def preprocess(self, nb, resources):
+        if not self.enabled:
+            return nb, resources
+        info = resources.get("nbgrader", {})
+        assignment, notebook = info.get("assignment"), info.get("notebook")
+        student = info.get("student", "unknown")
+        path = self._release_path(assignment, notebook)
+        if not os.path.exists(path):
+            self.log.warning("No release notebook %s: grading the submission as it is", path)
+            return nb, resources
+        release = nbformat.read(path, as_version=4)
+        rebuilt, notes = sanitize.rebuild(nb, release, assignment)
+        coursedir = CourseDirectory(config=self.config)
+        notes_dir = os.path.join(coursedir.root, "grader_notes", student, assignment)
+        os.makedirs(notes_dir, exist_ok=True)
+        with open(os.path.join(notes_dir, f"{notebook}.json"), "w") as f:
+            json.dump({"notes": notes}, f, indent=1)
+        for note in notes:
+            self.log.info("grader note: %s", note)
+        return rebuilt, resources
+
+
+def _kill_marked(token: str) -> int:
+    """SIGKILL every process whose environment carries PPO_GRADER_TOKEN=token."""
+    if not token:
+        return 0
+    needle = f"PPO_GRADER_TOKEN={token}".encode()
+    killed = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if needle in f.read().split(b"\0"):
+                    os.kill(int(pid), signal.SIGKILL)
+                    killed += 1
+        except (OSError, ProcessLookupError):
+            continue
+    return killed
+
+
+class SandboxKernelManager(AsyncKernelManager):
+    """Prefixes the kernel command with ``python -m autograder.sandbox --``."""
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        cmd = super().format_kernel_cmd(extra_arguments)
+        return [sys.executable, "-m", "autograder.sandbox", "--", *cmd]
+
+
+class SandboxedExecute(Execute):
+    """nbgrader's Execute, with a sandboxed kernel, an output cap and a notebook time budget."""
+
+    sandbox = Bool(True, help="Start kernels through autograder.sandbox.").tag(config=True)
+    notebook_timeout = Integer(
+        240, help="Seconds for a whole notebook; then the kernel is killed.").tag(config=True)
+    max_output_chars = Integer(
+        200_000, help="Characters of output kept per cell; the rest is dropped.").tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.sandbox:
+            self.kernel_manager_class = SandboxKernelManager
+        self._stuck = False
+        self._output_left: dict[int, int] = {}
+
+    def preprocess(self, nb, resources=None, km=None):
+        token = os.urandom(8).hex()
+        os.environ["PPO_GRADER_TOKEN"] = token  # inherited by the kernel: lets us kill it all
+        info = (resources or {}).get("nbgrader", {})
+        os.environ["PPO_GRADER_LAB"] = str(info.get("assignment", ""))
+        self._stuck, self._output_left = False, {}
+        expired = threading.Event()
+
+        def watchdog():
+            if not done.wait(self.notebook_timeout):
+                expired.set()
+                self.log.error("notebook ran past %d s: killing its kernel", self.notebook_timeout)
+                _kill_marked(token)
+
+        done = threading.Event()
+        thread = threading.Thread(target=watchdog, daemon=True)
+        thread.start()
+        started = time.monotonic()
+        try:
+            return super().preprocess(nb, resources, km=km)
+        except Exception as exc:
+            if expired.is_set():
+                raise CellTimeoutError(
+                    f"the notebook ran for more than {self.notebook_timeout} s "
+                    f"({time.monotonic() - started:.0f} s)") from exc
+            raise
+        finally:
+            done.set()
+            _kill_marked(token)  # the kernel and anything it started
+            os.environ.pop("PPO_GRADER_TOKEN", None)
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        if self._stuck:  # the previous timeout's interrupt did not free the kernel: give up
+            raise CellTimeoutError.error_from_timeout_and_cell(
+                "Cell execution timed out and the kernel ignored the interrupt", timeout, cell)
+        self._stuck = True
+        return await super()._async_handle_timeout(timeout, cell)
+
+    def on_cell_executed(self, **kwargs):
+        reply = kwargs.get("execute_reply") or {}
+        if reply.get("content", {}).get("status") == "ok":
+            self._stuck = False
+        return super().on_cell_executed(**kwargs)
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        size = len(str(content.get("text", ""))) + len(json.dumps(content.get("data", {})))
+        left = self._output_left.get(cell_index, self.max_output_chars)
+        self._output_left[cell_index] = left - size
+        if left - size < 0 and msg.get("msg_type") in ("stream", "display_data", "execute_result"):
+            if left >= 0:
+                self._output_left[cell_index] = -1
+                note = nbformat.v4.new_output(
+                    "stream", name="stdout",
+                    text=f"\n[output cut by the grader after {self.max_output_chars} characters]\n")
+                outs.append(note)
+            return None
+        return super().output(outs, msg, display_id, cell_index)

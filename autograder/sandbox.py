@@ -1,0 +1,291 @@
+"""Start a Jupyter kernel in a sandbox: ``python -m autograder.sandbox -- KERNEL_CMD ...``.
+
+Used by :class:`autograder.preprocessors.SandboxedExecute` (through
+:class:`SandboxKernelManager`) for every notebook the grader executes. Before ``exec``-ing the real
+kernel command it:
+
+* moves into a fresh, empty working directory (no course files, no submitted extra files, so a
+  submitted ``numpy.py`` or ``ppo_core/`` cannot shadow anything) and points HOME, TMPDIR,
+  IPYTHONDIR and MPLCONFIGDIR there;
+* strips the environment (no PYTHONPATH, no JUPYTER_* paths, no NBGRADER_* except the execution
+  flag) and pins the thread pools to one thread;
+* sets resource limits: address space (RLIMIT_AS), CPU seconds (RLIMIT_CPU), processes and threads
+  (RLIMIT_NPROC), size of a written file (RLIMIT_FSIZE), no core dumps;
+* when started as root, drops to an unprivileged uid (root ignores RLIMIT_NPROC and file
+  permissions), with a uid per grading job so that parallel jobs do not share a process count;
+* where the kernel supports Landlock (Linux >= 5.13), restricts the file system to reading the
+  Python installation, the course library and system files, and writing the working directory.
+  The course directory, the gradebook, ``solutions/`` and other students' submissions are then
+  out of reach even through ``/proc/<parent>/cwd``.
+
+Settings come from ``PPO_GRADER_*`` environment variables (see :data:`DEFAULTS`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import shutil
+import sys
+import sysconfig
+import tempfile
+
+DEFAULTS = {
+    "PPO_GRADER_MEMORY_MB": "4096",  # RLIMIT_AS of the kernel; torch alone maps ~1.5 GB
+    "PPO_GRADER_CPU_S": "300",  # RLIMIT_CPU: a busy loop that ignores SIGINT dies here at the latest
+    "PPO_GRADER_NPROC_MARGIN": "64",  # processes + threads above the uid's count at start
+    "PPO_GRADER_FSIZE_MB": "64",
+    "PPO_GRADER_LANDLOCK": "1",
+}
+
+# Environment variables passed through to the kernel (everything else is dropped).
+KEEP_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "NBGRADER_EXECUTION", "PPO_GRADER_TOKEN",
+            "PPO_GRADER_LAB", "VIRTUAL_ENV", "SYSTEMROOT")
+
+
+def _setting(name: str) -> str:
+    return os.environ.get(name, DEFAULTS[name])
+
+
+def count_tasks(uid: int) -> int:
+    """Processes plus threads currently owned by ``uid`` (what RLIMIT_NPROC counts)."""
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+            if int(fields["Uid"].split()[0]) == uid:
+                total += int(fields["Threads"])
+        except (OSError, KeyError, ValueError):
+            continue
+    return total
+
+
+def set_nproc_limit(margin: int, uid: int | None = None) -> None:
+    uid = os.getuid() if uid is None else uid
+    limit = count_tasks(uid) + margin
+    soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
+
+
+# --- Landlock (see Documentation/userspace-api/landlock.rst) ----------------------------------
+_SYS_CREATE, _SYS_ADD_RULE, _SYS_RESTRICT = 444, 445, 446  # same on x86_64 and aarch64
+_EXECUTE, _WRITE_FILE, _READ_FILE, _READ_DIR = 1, 2, 4, 8
+_ALL_ABI1 = (1 << 13) - 1
+_READ = _EXECUTE | _READ_FILE | _READ_DIR
+
+
+class _RulesetAttr(ctypes.Structure):
+    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
+                ("scoped", ctypes.c_uint64)]
+
+
+class _PathBeneathAttr(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+
+def landlock_abi() -> int:
+    """The Landlock ABI version of the running kernel, 0 when unavailable."""
+    if not sys.platform.startswith("linux"):
+        return 0
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    abi = libc.syscall(_SYS_CREATE, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
+    return max(int(abi), 0)
+
+
+def apply_landlock(read_paths: list[str], write_paths: list[str], list_paths=()) -> bool:
+    """Restrict this process (and its children) to the given hierarchies. False if unsupported."""
+    abi = landlock_abi()
+    if abi < 1:
+        return False
+    handled = _ALL_ABI1
+    if abi >= 2:
+        handled |= 1 << 13  # REFER
+    if abi >= 3:
+        handled |= 1 << 14  # TRUNCATE
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    # ABI >= 6: signals may only reach processes of the same sandbox (not the grader, not
+    # other users' processes -- this matters when the grader runs as root).
+    attr = _RulesetAttr(handled, 0, 2 if abi >= 6 else 0)
+    size = ctypes.sizeof(attr) if abi >= 6 else (16 if abi >= 4 else 8)
+    fd = libc.syscall(_SYS_CREATE, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
+    if fd < 0:
+        return False
+    try:
+        rules = ([(p, _READ_DIR) for p in list_paths] + [(p, _READ) for p in read_paths]
+                 + [(p, handled) for p in write_paths])
+        for path, access in rules:
+            try:
+                pfd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except OSError:
+                continue
+            try:
+                if not os.path.isdir(path):  # rules on files accept file rights only
+                    access &= _EXECUTE | _WRITE_FILE | _READ_FILE | (1 << 14 if abi >= 3 else 0)
+                rule = _PathBeneathAttr(access & handled, pfd)
+                libc.syscall(_SYS_ADD_RULE, ctypes.c_int(fd), ctypes.c_int(1),
+                             ctypes.byref(rule), ctypes.c_uint32(0))
+            finally:
+                os.close(pfd)
+        if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS, required by restrict_self
+            return False
+        return libc.syscall(_SYS_RESTRICT, ctypes.c_int(fd), ctypes.c_uint32(0)) == 0
+    finally:
+        os.close(fd)
+
+
+# --- seccomp: no new processes (threads are fine) --------------------------------------------
+_ARCH = {"x86_64": (0xC000003E, 57, 58, 56, 435), "aarch64": (0xC00000B7, -1, -1, 220, 435)}
+
+
+def block_process_creation() -> bool:
+    """Make fork/vfork/clone-without-CLONE_THREAD fail with EAGAIN (clone3: ENOSYS -> clone).
+
+    Works for root too, unlike RLIMIT_NPROC. Returns False where unsupported.
+    """
+    arch = _ARCH.get(os.uname().machine)
+    if arch is None or not sys.platform.startswith("linux"):
+        return False
+    audit, fork, vfork, clone, clone3 = (a & 0xFFFFFFFF for a in arch)
+    allow, eagain, enosys = 0x7FFF0000, 0x00050000 | 11, 0x00050000 | 38
+    ld, jeq, jset, ret = 0x20, 0x15, 0x45, 0x06
+    prog = [(ld, 0, 0, 4), (jeq, 0, 7, audit), (ld, 0, 0, 0), (jeq, 6, 0, fork),
+            (jeq, 5, 0, vfork), (jeq, 5, 0, clone3), (jeq, 0, 2, clone), (ld, 0, 0, 16),
+            (jset, 0, 1, 0x00010000), (ret, 0, 0, allow), (ret, 0, 0, eagain), (ret, 0, 0, enosys)]
+
+    class SockFilter(ctypes.Structure):
+        _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
+                    ("k", ctypes.c_uint32)]
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(SockFilter))]
+
+    filters = (SockFilter * len(prog))(*[SockFilter(*ins) for ins in prog])
+    fprog = SockFprog(len(prog), filters)
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
+        return False
+    return libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) == 0  # PR_SET_SECCOMP, FILTER
+
+
+def _reachable_by_others(path: str) -> bool:
+    """True if a user other than the owner can traverse to and read ``path``."""
+    import stat  # noqa: PLC0415
+    path = os.path.realpath(path)
+    parts = path.split(os.sep)
+    for i in range(2, len(parts) + 1):
+        mode = os.stat(os.sep.join(parts[:i]) or os.sep).st_mode
+        if stat.S_ISDIR(mode) and not mode & stat.S_IXOTH:
+            return False
+    return bool(os.stat(path).st_mode & stat.S_IROTH)
+
+
+def _python_paths() -> list[str]:
+    """Directories a kernel must read: the interpreter, site-packages, the course packages."""
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(sys.executable),
+             os.path.dirname(os.path.realpath(sys.executable))}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib", "include", "scripts", "data"):
+        try:
+            paths.add(sysconfig.get_paths()[key])
+        except KeyError:
+            pass
+    # The course packages (an editable install points into the repository): allow only the
+    # package folders themselves, never the repository root with solutions/ and the gradebook.
+    import autograder  # noqa: PLC0415
+    paths.add(os.path.dirname(os.path.abspath(autograder.__file__)))
+    try:
+        import importlib.util  # noqa: PLC0415
+        spec = importlib.util.find_spec("ppo_core")
+        if spec and spec.origin:
+            paths.add(os.path.dirname(os.path.abspath(spec.origin)))
+    except (ImportError, ValueError):
+        pass
+    return sorted(p for p in paths if p and os.path.exists(p))
+
+
+def _listable_paths() -> list[str]:
+    """sys.path entries: listing them is harmless (file names), reading is not granted."""
+    here = os.getcwd()
+    return [p for p in sys.path if p and p != here and os.path.isdir(p)]
+
+
+SYSTEM_READ = ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/opt", "/proc",
+               "/sys", "/dev", "/run/systemd/resolve"]
+
+
+def _copy_connection_file(workdir: str, argv: list[str]) -> list[str]:
+    """Copy the kernel's connection file into the sandbox, the only place it may read from."""
+    out = list(argv)
+    for i, arg in enumerate(out):
+        if arg == "-f" and i + 1 < len(out):
+            dst = os.path.join(workdir, ".kernel-connection.json")
+            shutil.copyfile(out[i + 1], dst)
+            os.chmod(dst, 0o600)
+            out[i + 1] = dst
+    return out
+
+
+def _drop_privileges(workdir: str) -> None:
+    """As root: switch to an unprivileged uid (root ignores RLIMIT_NPROC and file permissions)."""
+    uid = int(os.environ.get("PPO_GRADER_UID", "65534"))
+    for dirpath, dirnames, filenames in os.walk(workdir):
+        for name in [dirpath] + [os.path.join(dirpath, f) for f in filenames]:
+            os.chown(name, uid, uid)
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+
+
+def main(argv: list[str]) -> None:
+    if "--" in argv:
+        argv = argv[argv.index("--") + 1:]
+    if not argv:
+        raise SystemExit("usage: python -m autograder.sandbox -- KERNEL_COMMAND ...")
+    workdir = tempfile.mkdtemp(prefix="ppo-kernel-")
+    env = {k: os.environ[k] for k in KEEP_ENV if k in os.environ}
+    env.update(HOME=workdir, TMPDIR=workdir, IPYTHONDIR=os.path.join(workdir, ".ipython"),
+               MPLCONFIGDIR=os.path.join(workdir, ".mpl"), MPLBACKEND="Agg",
+               JUPYTER_CONFIG_DIR=os.path.join(workdir, ".jupyter"),
+               JUPYTER_DATA_DIR=os.path.join(workdir, ".jupyter-data"),
+               OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
+               PYTHONNOUSERSITE="1", PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0",
+               PYTHONWARNINGS="ignore")
+    mb = 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    memory = int(_setting("PPO_GRADER_MEMORY_MB"))
+    if memory > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory * mb, memory * mb))
+    cpu = int(_setting("PPO_GRADER_CPU_S"))
+    if cpu > 0:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    fsize = int(_setting("PPO_GRADER_FSIZE_MB"))
+    if fsize > 0:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize * mb, fsize * mb))
+    try:
+        os.setsid()  # one process group (jupyter_client usually made one already)
+    except OSError:
+        pass
+    read_paths = SYSTEM_READ + _python_paths()
+    argv = _copy_connection_file(workdir, argv)
+    if os.geteuid() == 0 and _reachable_by_others(sys.executable) and _reachable_by_others(
+            os.path.join(sysconfig.get_paths()["stdlib"], "os.py")):
+        _drop_privileges(workdir)
+    if os.environ.get("PPO_GRADER_NO_FORK", "1") == "1":
+        block_process_creation()
+    set_nproc_limit(int(_setting("PPO_GRADER_NPROC_MARGIN")))
+    if _setting("PPO_GRADER_LANDLOCK") == "1":
+        apply_landlock(read_paths, [workdir, "/dev/null", "/dev/shm"], _listable_paths())
+    os.chdir(workdir)
+    os.execve(argv[0], argv, env)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

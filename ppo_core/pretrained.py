@@ -1,0 +1,120 @@
+"""Policies and data shipped with the package, for the live demos and the labs.
+
+Everything under ``ppo_core/assets/pretrained/`` comes from one real LunarLander-v3 run made by
+``scripts/make_pretrained.py`` (config, date and versions in its ``manifest.json``):
+
+* policies saved at several points of the run -- :func:`load_pretrained`;
+* the run's per-update history and training episodes -- :func:`load_history`;
+* one rollout batch with the log-probabilities before *and* after the real update PPO made on
+  it, so its ratios are genuine -- :func:`load_batch`;
+* one episode played by the final policy, with the critic's values -- :func:`load_episode`.
+
+Nothing here needs training: a presenter or a learner gets a trained lander in a second.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+ASSETS = Path(__file__).resolve().parent / "assets" / "pretrained"
+
+
+def _require(name: str) -> Path:
+    path = ASSETS / name
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} is missing: the pretrained assets ship with ppo_core; regenerate them with "
+            f"`python scripts/make_pretrained.py` from the repository root"
+        )
+    return path
+
+
+@lru_cache(maxsize=1)
+def manifest() -> dict:
+    """The manifest of the shipped run: script, config, date, checkpoints and their evaluations."""
+    return json.loads(_require("manifest.json").read_text())
+
+
+def available_steps() -> dict[int, str]:
+    """Map each checkpoint's nominal step (0, 100_000, ..., the final step) to its file name."""
+    return {int(info["nominal_step"]): name
+            for name, info in sorted(manifest()["checkpoints"].items(),
+                                     key=lambda item: item[1]["nominal_step"])}
+
+
+def load_pretrained(step: int | None = None):
+    """Load a LunarLander-v3 policy from the shipped training run.
+
+    Args:
+        step: ``None`` for the final policy (deterministic evaluation >= 200, see the manifest),
+            or one of :func:`available_steps`, e.g. ``0`` (untrained), ``100_000``, ``300_000``.
+
+    Returns:
+        An :class:`~ppo_core.networks.ActorCritic` in eval mode.
+
+    Example::
+
+        policy = ppo_core.load_pretrained()
+        ppo_core.evaluate(policy, "LunarLander-v3", episodes=10).mean()
+    """
+    from ppo_core.checkpoint import load_checkpoint  # torch is only needed for policies
+
+    steps = available_steps()
+    if step is None:
+        name = steps[max(steps)]  # the last checkpoint of the run
+    else:
+        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or int(step) not in steps:
+            listed = ", ".join(f"{s:_}" for s in steps)
+            raise ValueError(
+                f"no pretrained policy at step {step!r}; available steps: {listed} "
+                f"(or step=None for the final policy)"
+            )
+        name = steps[int(step)]
+    policy, _, _ = load_checkpoint(_require(name))
+    return policy
+
+
+@lru_cache(maxsize=1)
+def _history() -> dict:
+    return json.loads(_require("history.json").read_text())
+
+
+def load_history() -> dict:
+    """The shipped run's record: ``{"history": [row per update, CleanRL keys],
+    "episode_returns", "episode_lengths", "episode_steps"}`` (lists; NaN stored as None)."""
+    data = _history()
+    return {key: list(value) for key, value in data.items()}
+
+
+def _load_npz(name: str) -> dict[str, np.ndarray]:
+    with np.load(_require(name)) as data:
+        return {key: data[key] for key in data.files}
+
+
+def load_batch() -> dict[str, np.ndarray]:
+    """One real rollout batch of the shipped run, flattened to ``(B,)`` (B = 2048).
+
+    Keys: ``obs (B, 8)``, ``actions``, ``old_log_probs`` (policy that collected the data),
+    ``advantages`` (GAE, not normalised), ``returns``, ``values``, ``new_log_probs`` (the same
+    actions after the update PPO made on this batch), ``clip_coef`` (the run's epsilon),
+    ``global_step``, ``update_clipfrac`` (the clip fraction the update itself logged).
+    """
+    return _load_npz("batch.npz")
+
+
+def load_episode() -> dict[str, np.ndarray]:
+    """One LunarLander-v3 episode of the final policy (actions sampled, as in training).
+
+    Keys, each ``(T,)``: ``rewards``, ``values`` V(s_t), ``next_values`` V of the true next state,
+    ``terminated``, ``truncated``, ``actions``; plus ``seed``. Feed the first five to
+    :func:`ppo_core.compute_gae`.
+    """
+    return _load_npz("episode.npz")
+
+
+__all__ = ["ASSETS", "available_steps", "load_batch", "load_episode", "load_history",
+           "load_pretrained", "manifest"]

@@ -1,0 +1,467 @@
+"""Live demos of PPO's two key knobs: the clip range epsilon and the GAE lambda.
+
+Both run on real LunarLander-v3 data shipped with the package (``ppo_core.pretrained``) and use
+only what ipywidgets 7 (Google Colab) and 8 (JupyterLab 4) share: ``FloatSlider``, ``VBox``,
+``HTML``, ``Output`` and ``observe(names="value")``. Figures are plain matplotlib (no ipympl): one
+figure per demo is kept, a slider change moves its artists, renders it to PNG once and shows the
+PNG in the ``Output`` widget. That keeps an update well under 100 ms
+(``benchmarks/widget_latency.py``).
+
+The returned widget carries its demo object as ``.demo`` (``.demo.update(...)`` redraws without a
+browser; the tests and the benchmark use it).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+CLIP_COLOR, UNCLIPPED_COLOR, FLAT_COLOR = "tab:blue", "0.55", "tab:red"
+
+
+def _widgets():
+    import ipywidgets
+
+    return ipywidgets
+
+
+def _show_png(out, png: bytes) -> None:
+    """Replace what ``out`` shows by one PNG (``clear_output(wait=True)`` avoids a flicker)."""
+    from IPython import get_ipython
+    from IPython.display import Image, clear_output, display
+
+    if get_ipython() is None:  # plain Python (tests, benchmark): no front end to show it on
+        return
+    with out:
+        clear_output(wait=True)
+        display(Image(data=png, format="png"))
+
+
+class _BlitRenderer:
+    """Render a figure to PNG, redrawing only its moving artists after the first time.
+
+    The static part (axes, ticks, labels, histograms: most of the drawing time is text) is drawn
+    once and kept as a pixel buffer; each update restores it and draws the ``animated`` artists
+    on top. :meth:`invalidate` forces a full redraw (e.g. after axis limits change).
+    """
+
+    def __init__(self, fig: Figure, artists: list):
+        self.fig = fig
+        self.canvas = FigureCanvasAgg(fig)
+        self.artists = list(artists)
+        for artist in self.artists:
+            artist.set_animated(True)
+        self._background = None
+
+    def invalidate(self) -> None:
+        self._background = None
+
+    def render(self) -> bytes:
+        from PIL import Image
+
+        if self._background is None:
+            self.canvas.draw()  # draws everything except the animated artists
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            self.canvas.restore_region(self._background)
+        renderer = self.canvas.get_renderer()
+        for artist in self.artists:
+            artist.draw(renderer)
+        width, height = self.canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw",
+                                 "RGBA", 0, 1)
+        buf = io.BytesIO()
+        image.convert("RGB").save(buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+
+def _band(ax, color: str, alpha: float = 0.15) -> Rectangle:
+    """A vertical band spanning the axes' height, its x range set later (data coordinates)."""
+    patch = Rectangle((0.0, 0.0), 0.0, 1.0, transform=ax.get_xaxis_transform(), color=color,
+                      alpha=alpha, lw=0)
+    ax.add_patch(patch)
+    return patch
+
+
+def _set_band(patch: Rectangle, x0: float, x1: float) -> None:
+    patch.set_x(x0)
+    patch.set_width(max(x1 - x0, 0.0))
+
+
+# --------------------------------------------------------------------------------------------
+# epsilon: the clipped surrogate objective (PPO Eq. 7)
+# --------------------------------------------------------------------------------------------
+
+def clipped_objective(ratio, advantage, eps: float) -> np.ndarray:
+    """``min(r A, clip(r, 1 - eps, 1 + eps) A)`` elementwise (PPO Eq. 7, before the mean)."""
+    ratio = np.asarray(ratio, dtype=np.float64)
+    advantage = np.asarray(advantage, dtype=np.float64)
+    return np.minimum(ratio * advantage, np.clip(ratio, 1.0 - eps, 1.0 + eps) * advantage)
+
+
+def batch_clip_stats(ratio, advantages, eps: float) -> dict[str, float]:
+    """What epsilon does to one batch.
+
+    Returns:
+        ``clip_fraction`` -- share of samples with ``|r - 1| > eps`` (CleanRL's ``clipfrac``);
+        ``zero_gradient_fraction`` -- share where the min picks the flat clipped term (A > 0 and
+        r > 1 + eps, or A < 0 and r < 1 - eps): those samples give no gradient at all;
+        ``surrogate`` -- L^CLIP, the mean of Eq. 7; ``unclipped`` -- mean of r A (L^CPI).
+    """
+    ratio = np.asarray(ratio, dtype=np.float64)
+    advantages = np.asarray(advantages, dtype=np.float64)
+    flat = ((advantages > 0) & (ratio > 1 + eps)) | ((advantages < 0) & (ratio < 1 - eps))
+    return {
+        "clip_fraction": float(np.mean(np.abs(ratio - 1.0) > eps)),
+        "zero_gradient_fraction": float(np.mean(flat)),
+        "surrogate": float(np.mean(clipped_objective(ratio, advantages, eps))),
+        "unclipped": float(np.mean(ratio * advantages)),
+    }
+
+
+class ClipObjectiveDemo:
+    """State and drawing of :func:`clip_objective_demo` (no widgets needed to use it)."""
+
+    RATIO_RANGE = (0.0, 2.0)
+
+    def __init__(self, batch: dict | None = None, eps: float = 0.2, dpi: int = 80):
+        if batch is None:
+            from ppo_core.pretrained import load_batch
+
+            batch = load_batch()
+        old = np.asarray(batch["old_log_probs"], np.float64)
+        new = np.asarray(batch["new_log_probs"], np.float64)
+        adv = np.asarray(batch["advantages"], np.float64)
+        self.ratio = np.exp(new - old)
+        # Normalised as the update does it (there per minibatch; here over the whole batch).
+        self.advantages = (adv - adv.mean()) / (adv.std() + 1e-8)
+        self.step = int(batch["global_step"]) if "global_step" in batch else None
+        self.eps = float(eps)
+
+        self.fig = Figure(figsize=(11, 3.4), dpi=dpi)
+        self.fig.subplots_adjust(left=0.05, right=0.99, bottom=0.16, top=0.84, wspace=0.28)
+        ax_pos, ax_neg, ax_hist = self.fig.subplots(1, 3)
+        r = np.linspace(*self.RATIO_RANGE, 201)
+        self._r = r
+        self.curves, self.flat_bands, self.edges = {}, {}, []
+        for ax, sign in ((ax_pos, 1.0), (ax_neg, -1.0)):
+            band = _band(ax, FLAT_COLOR, 0.12)
+            ax.plot(r, r * sign, color=UNCLIPPED_COLOR, ls="--", lw=1.5, label="unclipped  r A")
+            (curve,) = ax.plot(r, clipped_objective(r, sign, self.eps), color=CLIP_COLOR, lw=2.5,
+                               label="clipped  min(r A, clip(r) A)")
+            for _ in range(2):
+                self.edges.append(ax.axvline(1.0, color="0.3", lw=0.8, ls=":"))
+            ax.axvline(1.0, color="0.8", lw=0.6)
+            ax.set_xlim(*self.RATIO_RANGE)
+            ax.set_ylim(-2.1, 2.1)
+            ax.set_xlabel("ratio r = pi_new / pi_old")
+            ax.grid(alpha=0.25)
+            self.curves[sign], self.flat_bands[sign] = curve, band
+        ax_pos.set_title("A > 0 (A = +1): good action")
+        ax_neg.set_title("A < 0 (A = -1): bad action")
+        ax_pos.set_ylabel("objective (to maximise)")
+        ax_pos.plot([], [], color=FLAT_COLOR, alpha=0.3, lw=8, label="zero gradient")
+        ax_pos.legend(loc="upper left", fontsize=7)
+
+        lo, hi = np.quantile(self.ratio, [0.002, 0.998])
+        lo, hi = min(lo, 0.45), max(hi, 1.55)
+        self.hist_band = _band(ax_hist, "tab:green", 0.15)
+        ax_hist.hist(np.clip(self.ratio, lo, hi), bins=np.linspace(lo, hi, 70),
+                     color="tab:blue", alpha=0.85)
+        for _ in range(2):
+            self.edges.append(ax_hist.axvline(1.0, color="tab:green", lw=1.2))
+        ax_hist.set_xlim(lo, hi)
+        ax_hist.set_xlabel("ratio r of each sample")
+        where = f" at step {self.step:,}" if self.step is not None else ""
+        ax_hist.set_title(f"real batch{where}, after one update", fontsize=10)
+        self.hist_text = ax_hist.text(0.02, 0.97, "", transform=ax_hist.transAxes, va="top",
+                                      fontsize=8, family="monospace",
+                                      bbox={"fc": "white", "alpha": 0.8, "lw": 0})
+        self.title = self.fig.suptitle("")
+        self._renderer = _BlitRenderer(self.fig, [
+            *self.flat_bands.values(), self.hist_band, *self.curves.values(), *self.edges,
+            self.hist_text, self.title])
+        self.stats: dict[str, float] = {}
+        self.png = b""
+        self.update(self.eps)
+
+    def update(self, eps: float) -> dict[str, float]:
+        """Move every artist to ``eps`` and recompute the batch statistics (no rendering)."""
+        if not 0.0 < eps < 1.0:
+            raise ValueError(f"epsilon must lie in (0, 1), got {eps}: 0.1 to 0.3 is usual")
+        self.eps = float(eps)
+        lo, hi = 1.0 - eps, 1.0 + eps
+        for sign, curve in self.curves.items():
+            curve.set_ydata(clipped_objective(self._r, sign, eps))
+        _set_band(self.flat_bands[1.0], hi, self.RATIO_RANGE[1])   # A > 0: flat right of 1 + eps
+        _set_band(self.flat_bands[-1.0], self.RATIO_RANGE[0], lo)  # A < 0: flat left of 1 - eps
+        _set_band(self.hist_band, lo, hi)
+        for k, line in enumerate(self.edges):
+            line.set_xdata([lo, lo] if k % 2 == 0 else [hi, hi])
+        self.stats = batch_clip_stats(self.ratio, self.advantages, eps)
+        s = self.stats
+        self.hist_text.set_text(f"outside [{lo:.2f}, {hi:.2f}]: {s['clip_fraction']:6.1%}\n"
+                                f"zero gradient:      {s['zero_gradient_fraction']:6.1%}\n"
+                                f"L_CLIP = {s['surrogate']:+.4f}\n"
+                                f"L_CPI  = {s['unclipped']:+.4f}")
+        self.title.set_text(f"PPO clipped objective, epsilon = {eps:.2f}: "
+                            f"clip range [{lo:.2f}, {hi:.2f}]")
+        return self.stats
+
+    def render(self) -> bytes:
+        """The figure as PNG bytes (also kept as ``self.png``)."""
+        self.png = self._renderer.render()
+        return self.png
+
+    def summary_html(self) -> str:
+        s = self.stats
+        return (f"<b>epsilon = {self.eps:.2f}</b> on {self.ratio.size} real LunarLander-v3 "
+                f"samples: <b>{s['clip_fraction']:.1%}</b> have a ratio outside "
+                f"[{1 - self.eps:.2f}, {1 + self.eps:.2f}]; for "
+                f"<b>{s['zero_gradient_fraction']:.1%}</b> the clip binds (no gradient). "
+                f"Surrogate L<sup>CLIP</sup> = <b>{s['surrogate']:+.4f}</b> "
+                f"(unclipped {s['unclipped']:+.4f}, normalised advantages).")
+
+
+def clip_objective_demo(batch: dict | None = None, eps: float = 0.2):
+    """A slider for epsilon over PPO's clipped objective (Eq. 7) and a real batch.
+
+    Left and middle: ``min(r A, clip(r, 1-eps, 1+eps) A)`` against the ratio r for A = +1 and
+    A = -1, the unclipped ``r A`` dashed, the zero-gradient region shaded. Right: the ratios of
+    a real LunarLander-v3 batch after the update PPO made on it, with the clip range, the share
+    of clipped samples and the surrogate's value at this epsilon.
+
+    Returns:
+        An ``ipywidgets.VBox`` (slider, summary, figure); ``.demo`` is the
+        :class:`ClipObjectiveDemo`.
+    """
+    w = _widgets()
+    demo = ClipObjectiveDemo(batch, eps)
+    slider = w.FloatSlider(value=demo.eps, min=0.02, max=0.6, step=0.01,
+                           description="epsilon (clip range)", readout_format=".2f",
+                           continuous_update=True, style={"description_width": "initial"},
+                           layout=w.Layout(width="520px"))
+    summary = w.HTML(demo.summary_html())
+    out = w.Output()
+
+    def on_change(change) -> None:
+        demo.update(float(change["new"]))
+        summary.value = demo.summary_html()
+        _show_png(out, demo.render())
+
+    slider.observe(on_change, names="value")
+    _show_png(out, demo.render())
+    box = w.VBox([slider, summary, out])
+    box.demo, box.slider, box.summary, box.output = demo, slider, summary, out
+    return box
+
+
+# --------------------------------------------------------------------------------------------
+# lambda: Generalized Advantage Estimation (PPO Eq. 11-12)
+# --------------------------------------------------------------------------------------------
+
+def gae_curves(rewards, values, next_values, terminated, truncated, gamma: float,
+               lams) -> np.ndarray:
+    """GAE advantages of one rollout for many lambdas at once: shape ``(len(lams), T)``.
+
+    The same backward recursion as :func:`ppo_core.compute_gae` (terminated: no bootstrap;
+    either flag cuts the recursion), vectorised over lambda so that a whole trade-off curve
+    costs one pass over the episode.
+    """
+    rewards, values, next_values, terminated, truncated = (
+        np.asarray(x, dtype=np.float64) for x in (rewards, values, next_values, terminated,
+                                                  truncated))
+    lams = np.asarray(lams, dtype=np.float64)
+    deltas = rewards + gamma * next_values * (1.0 - terminated) - values  # Eq. 12
+    keep = 1.0 - np.maximum(terminated, truncated)
+    out = np.zeros((lams.size, deltas.size))
+    running = np.zeros(lams.size)
+    for t in range(deltas.size - 1, -1, -1):
+        running = deltas[t] + gamma * lams * keep[t] * running  # Eq. 11
+        out[:, t] = running
+    return out
+
+
+class GAEDemo:
+    """State and drawing of :func:`gae_demo`."""
+
+    LAMBDAS = np.linspace(0.0, 1.0, 51)
+    GAMMA_RANGE = (0.9, 1.0)  # the gamma slider's range
+
+    def __init__(self, episode: dict | None = None, lam: float = 0.95, gamma: float = 0.999,
+                 dpi: int = 80):
+        if episode is None:
+            from ppo_core.pretrained import load_episode
+
+            episode = load_episode()
+        self.episode = {k: np.asarray(episode[k], np.float64)
+                        for k in ("rewards", "values", "next_values", "terminated", "truncated")}
+        self.T = self.episode["rewards"].size
+        self.lam, self.gamma = float(lam), float(gamma)
+        t = np.arange(self.T)
+
+        self.fig = Figure(figsize=(11, 3.6), dpi=dpi)
+        self.fig.subplots_adjust(left=0.06, right=0.985, bottom=0.15, top=0.84, wspace=0.25)
+        grid = self.fig.add_gridspec(1, 5)
+        ax_t = self.fig.add_subplot(grid[0, :3])
+        ax_l = self.fig.add_subplot(grid[0, 3:])
+        (self.mc_line,) = ax_t.plot(t, np.zeros(self.T), color="0.6", lw=1.0,
+                                    label="Monte Carlo (lambda = 1)")
+        (self.td_line,) = ax_t.plot(t, np.zeros(self.T), color="tab:orange", lw=0.8, alpha=0.7,
+                                    label="TD(0) (lambda = 0)")
+        (self.adv_line,) = ax_t.plot(t, np.zeros(self.T), color="tab:blue", lw=1.6,
+                                     label="GAE at this lambda")
+        ax_t.axhline(0.0, color="0.3", lw=0.6)
+        end = "terminated" if self.episode["terminated"][-1] else "truncated"
+        ax_t.set_title(f"advantages along one real episode ({self.T} steps, {end}, return "
+                       f"{self.episode['rewards'].sum():.0f})", fontsize=10)
+        ax_t.set_xlabel("time step t")
+        ax_t.set_ylabel("advantage A_t")
+        ax_t.set_xlim(0, self.T - 1)
+        ax_t.legend(loc="upper left", fontsize=7, ncol=3)
+        ax_t.grid(alpha=0.25)
+        self.ax_t = ax_t
+
+        (self.spread_line,) = ax_l.plot(self.LAMBDAS, np.zeros_like(self.LAMBDAS),
+                                        color="tab:purple", lw=2,
+                                        label="spread: std of A_t (variance)")
+        (self.gap_line,) = ax_l.plot(self.LAMBDAS, np.zeros_like(self.LAMBDAS),
+                                     color="tab:brown", lw=2,
+                                     label="RMS gap to Monte Carlo (critic's bias)")
+        self.marker = ax_l.axvline(self.lam, color="tab:blue", lw=1.2)
+        (self.dots,) = ax_l.plot([self.lam, self.lam], [0, 0], "o", color="tab:blue", ms=5)
+        ax_l.set_xlim(0, 1)
+        ax_l.set_xlabel("lambda")
+        ax_l.set_title("bias / variance trade-off", fontsize=10)
+        ax_l.legend(loc="upper center", fontsize=7)
+        ax_l.grid(alpha=0.25)
+        self.ax_l = ax_l
+        self.title = self.fig.suptitle("")
+        self._renderer = _BlitRenderer(self.fig, [
+            self.mc_line, self.td_line, self.adv_line, self.spread_line, self.gap_line,
+            self.marker, self.dots, self.title])
+        self._curves_gamma: float | None = None
+        self._recompute_curves(self.gamma)
+        self._fit_limits(sorted({self.GAMMA_RANGE[0], self.gamma, self.GAMMA_RANGE[1]}))
+        self.stats: dict[str, float] = {}
+        self.png = b""
+        self.update(self.lam, self.gamma)
+
+    def _curves(self, gamma: float):
+        all_adv = gae_curves(**self.episode, gamma=gamma, lams=self.LAMBDAS)
+        mc = all_adv[-1]  # lambda = 1
+        spread = all_adv.std(axis=1)
+        gap = np.sqrt(np.mean((all_adv - mc) ** 2, axis=1))
+        return all_adv, spread, gap
+
+    def _fit_limits(self, gammas) -> None:
+        """Fix the axis limits once, so that a slider move only redraws lines (fast).
+
+        The critic was trained for one gamma; at any other its values are off by a constant
+        factor and the advantages grow by orders of magnitude (the real effect of changing gamma
+        without retraining). The trade-off panel is on a symlog scale sized for every gamma of
+        the slider; the episode panel is sized for the starting gamma, and the summary says so
+        when the curves leave it.
+        """
+        top = 0.0
+        for gamma in gammas:
+            _, spread, gap = self._curves(gamma)
+            top = max(top, spread.max(), gap.max())
+        self.ax_l.set_yscale("symlog", linthresh=1.0)
+        self.ax_l.set_ylim(0, 2.0 * top)
+        both = np.abs(np.concatenate([self.all_adv[-1], self.all_adv[0]]))
+        self.ax_t.set_ylim(-1.2 * np.quantile(both, 0.995), 1.2 * np.quantile(both, 0.995))
+        self._renderer.invalidate()
+
+    def _recompute_curves(self, gamma: float) -> None:
+        """Advantages for every lambda of the grid (only when gamma changes)."""
+        self.all_adv, self.spread, self.gap = self._curves(gamma)
+        self.spread_line.set_ydata(self.spread)
+        self.gap_line.set_ydata(self.gap)
+        self.mc_line.set_ydata(self.all_adv[-1])
+        self.td_line.set_ydata(self.all_adv[0])
+        self._curves_gamma = gamma
+
+    def update(self, lam: float, gamma: float | None = None) -> dict[str, float]:
+        """Move the demo to ``lam`` (and ``gamma``); returns the statistics shown."""
+        gamma = self.gamma if gamma is None else float(gamma)
+        for name, value in (("lambda", lam), ("gamma", gamma)):
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must lie in [0, 1], got {value}")
+        self.lam, self.gamma = float(lam), gamma
+        if self._curves_gamma != gamma:
+            self._recompute_curves(gamma)
+        adv = gae_curves(**self.episode, gamma=gamma, lams=[lam])[0]
+        mc = self.all_adv[-1]
+        self.advantages = adv
+        self.adv_line.set_ydata(adv)
+        self.stats = {"spread": float(adv.std()),
+                      "gap_to_mc": float(np.sqrt(np.mean((adv - mc) ** 2))),
+                      "horizon": float(1.0 / (1.0 - gamma * lam)) if gamma * lam < 1 else np.inf}
+        self.marker.set_xdata([lam, lam])
+        self.dots.set_data([lam, lam], [self.stats["spread"], self.stats["gap_to_mc"]])
+        horizon = self.stats["horizon"]
+        horizon_text = f"{horizon:.0f} steps" if np.isfinite(horizon) else "whole episode"
+        self.title.set_text(f"GAE: lambda = {lam:.2f}, gamma = {gamma:.3f}  "
+                            f"(effective horizon 1/(1 - gamma lambda) = {horizon_text})")
+        return self.stats
+
+    def render(self) -> bytes:
+        """The figure as PNG bytes (also kept as ``self.png``)."""
+        self.png = self._renderer.render()
+        return self.png
+
+    def summary_html(self) -> str:
+        s = self.stats
+        return (f"<b>lambda = {self.lam:.2f}</b>, gamma = {self.gamma:.3f}: spread of the "
+                f"advantages {s['spread']:.2f}, RMS gap to the Monte Carlo estimate "
+                f"{s['gap_to_mc']:.2f}. {html.escape('lambda -> 0')}: trusts the critic "
+                f"(little noise, biased if V is wrong); {html.escape('lambda -> 1')}: trusts the "
+                f"sampled rewards (unbiased, noisy).")
+
+
+def gae_demo(episode: dict | None = None, lam: float = 0.95, gamma: float = 0.999):
+    """Sliders for GAE's lambda and the discount gamma on a real LunarLander-v3 episode.
+
+    Left: the advantages A_t along an episode played by the pretrained policy, at this lambda,
+    next to the Monte Carlo (lambda = 1) and TD(0) (lambda = 0) extremes. Right, for every lambda:
+    the spread of the advantages (variance) and their RMS distance from the Monte Carlo
+    estimate, which uses no critic beyond the episode's end (the bias a wrong critic can bring).
+
+    Returns:
+        An ``ipywidgets.VBox`` (sliders, summary, figure); ``.demo`` is the :class:`GAEDemo`.
+    """
+    w = _widgets()
+    demo = GAEDemo(episode, lam, gamma)
+    style, layout = {"description_width": "initial"}, w.Layout(width="420px")
+    lam_slider = w.FloatSlider(value=demo.lam, min=0.0, max=1.0, step=0.01,
+                               description="lambda (GAE)", readout_format=".2f",
+                               continuous_update=True, style=style, layout=layout)
+    gamma_slider = w.FloatSlider(value=demo.gamma, min=GAEDemo.GAMMA_RANGE[0],
+                                 max=GAEDemo.GAMMA_RANGE[1], step=0.001,
+                                 description="gamma (discount)", readout_format=".3f",
+                                 continuous_update=True, style=style, layout=layout)
+    summary = w.HTML(demo.summary_html())
+    out = w.Output()
+
+    def on_change(_change) -> None:
+        demo.update(float(lam_slider.value), float(gamma_slider.value))
+        summary.value = demo.summary_html()
+        _show_png(out, demo.render())
+
+    lam_slider.observe(on_change, names="value")
+    gamma_slider.observe(on_change, names="value")
+    _show_png(out, demo.render())
+    box = w.VBox([w.HBox([lam_slider, gamma_slider]), summary, out])
+    box.demo, box.lam_slider, box.gamma_slider = demo, lam_slider, gamma_slider
+    box.summary, box.output = summary, out
+    return box
+
+
+__all__ = ["ClipObjectiveDemo", "GAEDemo", "batch_clip_stats", "clip_objective_demo",
+           "clipped_objective", "gae_curves", "gae_demo"]

@@ -1,0 +1,146 @@
+"""Checkpoints round-trip exactly and are written safely; episodes record to GIF and MP4."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import imageio.v2 as imageio
+import numpy as np
+import pytest
+import torch
+
+import ppo_core.checkpoint as checkpoint_module
+import ppo_core.video as video_module
+from ppo_core import ActorCritic, PPOConfig, evaluate, load_checkpoint, save_checkpoint
+from ppo_core.video import record_episode, rollout_frames, side_by_side
+
+
+def trained_looking(policy: ActorCritic, seed: int = 0) -> ActorCritic:
+    """Perturb every parameter so that a fresh network would not match by accident."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in policy.parameters():
+            p.add_(torch.randn(p.shape, generator=g) * 0.3)
+    return policy
+
+
+SPACES = {
+    "discrete": (8, gym.spaces.Discrete(4)),
+    "continuous": (8, gym.spaces.Box(-1.0, 1.0, (2,), np.float32)),
+}
+
+
+@pytest.mark.parametrize("kind", SPACES)
+def test_save_load_round_trip_gives_identical_actions(kind, tmp_path):
+    obs_dim, space = SPACES[kind]
+    torch.manual_seed(0)
+    policy = trained_looking(ActorCritic(obs_dim, space, hidden=32))
+    config = PPOConfig(env_id="LunarLander-v3" if kind == "discrete" else
+                       "LunarLanderContinuous-v3", seed=5, hidden_size=32, target_kl=0.02)
+    path = save_checkpoint(tmp_path / "sub" / "model.pt", policy, config, {"global_step": 1234})
+    assert path.is_file() and not path.with_name("model.pt.tmp").exists()
+
+    loaded, loaded_config, extra = load_checkpoint(path)
+    assert loaded_config == config
+    assert extra == {"global_step": 1234}
+    assert loaded.discrete == (kind == "discrete") and loaded.hidden == 32
+    for (k, a), (k2, b) in zip(policy.state_dict().items(), loaded.state_dict().items()):
+        assert k == k2 and torch.equal(a, b), k
+    obs = torch.randn(64, obs_dim, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        assert torch.equal(policy.act(obs), loaded.act(obs))
+        actions = policy.act(obs)
+        _, lp, ent, v = policy.get_action_and_value(obs, actions)
+        _, lp2, ent2, v2 = loaded.get_action_and_value(obs, actions)
+    assert torch.equal(lp, lp2) and torch.equal(ent, ent2) and torch.equal(v, v2)
+
+
+def test_failed_save_keeps_the_existing_checkpoint(tmp_path, tiny_policy, monkeypatch):
+    config = PPOConfig(env_id="CartPole-v1")
+    path = save_checkpoint(tmp_path / "checkpoint.pt", tiny_policy, config, {"global_step": 1})
+    before = path.read_bytes()
+
+    def interrupted_save(obj, f, *args, **kwargs):
+        with open(f, "wb") as handle:  # half a file, then the process "dies"
+            handle.write(b"partial")
+        raise KeyboardInterrupt("simulated interruption during torch.save")
+
+    monkeypatch.setattr(checkpoint_module.torch, "save", interrupted_save)
+    with pytest.raises(KeyboardInterrupt):
+        save_checkpoint(path, trained_looking(tiny_policy), config, {"global_step": 2})
+    monkeypatch.undo()
+
+    assert path.read_bytes() == before
+    _, _, extra = load_checkpoint(path)
+    assert extra == {"global_step": 1}
+
+
+def test_save_overwrites_an_existing_checkpoint(tmp_path, tiny_policy):
+    config = PPOConfig(env_id="CartPole-v1")
+    path = save_checkpoint(tmp_path / "checkpoint.pt", tiny_policy, config, {"global_step": 1})
+    save_checkpoint(path, tiny_policy, config, {"global_step": 2})
+    assert load_checkpoint(path)[2] == {"global_step": 2}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint.pt"]
+
+
+@pytest.fixture(scope="module")
+def cartpole_policy():
+    torch.manual_seed(0)
+    return trained_looking(ActorCritic(4, gym.spaces.Discrete(2), hidden=16), seed=3)
+
+
+def test_record_gif_is_readable(cartpole_policy, tmp_path):
+    path = tmp_path / "episode.gif"
+    ret = record_episode(cartpole_policy, "CartPole-v1", path, seed=4, fps=20)
+    frames = imageio.mimread(path)
+    expected, _ = rollout_frames(cartpole_policy, "CartPole-v1", seed=4)
+    # Pillow merges identical consecutive frames into one longer frame, hence <=.
+    assert 2 <= len(frames) <= len(expected)
+    h, w = expected[0].shape[:2]
+    assert frames[0].shape[:2] == (h, w) and frames[0].shape[2] in (3, 4)
+    # CartPole renders 600 x 400; frames are downscaled by 2 to keep GIFs small.
+    assert (h, w) == (200, 300)
+    assert len({f.tobytes() for f in frames}) > 1  # the cart actually moves
+    # The returned return is the episode's: the same seed evaluated without video agrees.
+    assert ret == evaluate(cartpole_policy, "CartPole-v1", episodes=1, seed=4)[0]
+
+
+def test_record_mp4_is_readable(cartpole_policy, tmp_path):
+    path = tmp_path / "episode.mp4"
+    record_episode(cartpole_policy, "CartPole-v1", path, seed=4, fps=24)
+    expected, _ = rollout_frames(cartpole_policy, "CartPole-v1", seed=4)
+    reader = imageio.get_reader(path)
+    try:
+        frames = [frame for frame in reader]
+        assert reader.get_meta_data()["fps"] == pytest.approx(24)
+    finally:
+        reader.close()
+    assert len(frames) == len(expected)
+    assert frames[0].shape == expected[0].shape
+
+
+def test_side_by_side(cartpole_policy, tmp_path, monkeypatch):
+    torch.manual_seed(1)
+    other = ActorCritic(4, gym.spaces.Discrete(2), hidden=16)  # balances far longer
+    path = tmp_path / "compare.gif"
+    returns = side_by_side([cartpole_policy, other], ["a", "b"], "CartPole-v1", path, seed=2)
+    assert len(returns) == 2
+    single = [evaluate(p, "CartPole-v1", episodes=1, seed=2)[0] for p in (cartpole_policy, other)]
+    assert returns == single
+    frames = imageio.mimread(path)
+    lengths = [len(rollout_frames(p, "CartPole-v1", seed=2)[0]) for p in (cartpole_policy, other)]
+    assert 2 <= len(frames) <= max(lengths)  # identical consecutive frames may be merged
+    assert frames[0].shape[:2] == (200, 2 * 300 + 4)  # two tiles and a 4-pixel gap
+
+    # Exact content, before GIF quantisation: left tile policy a, right tile policy b, and the
+    # shorter episode holds its last frame.
+    written = {}
+    monkeypatch.setattr(video_module, "write_video",
+                        lambda frames, path, fps=30: written.setdefault("frames", frames))
+    side_by_side([cartpole_policy, other], ["a", "b"], "CartPole-v1", path, seed=2)
+    tiles = [rollout_frames(p, "CartPole-v1", seed=2)[0] for p in (cartpole_policy, other)]
+    assert len(tiles[0]) != len(tiles[1])  # the test covers the hold-last-frame case
+    assert len(written["frames"]) == max(len(t) for t in tiles)
+    for k, frame in enumerate(written["frames"]):
+        np.testing.assert_array_equal(frame[:, :300], tiles[0][min(k, len(tiles[0]) - 1)])
+        np.testing.assert_array_equal(frame[:, 300:304], 255)
+        np.testing.assert_array_equal(frame[:, 304:], tiles[1][min(k, len(tiles[1]) - 1)])

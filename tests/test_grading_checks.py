@@ -1,0 +1,172 @@
+"""ppo_core.grading: the checks behind the labs' test cells.
+
+Every check passes the reference implementation and other correct ones written differently;
+every registered known mistake fails its function's checks with its own message; a stub fails
+with "not written yet"; tampering with numpy after import does not change a verdict.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+import ppo_core
+from ppo_core import grading
+from ppo_core.grading import CHECKS, MISTAKES
+
+ALL_CHECKS = [(f, a) for f, aspects in CHECKS.items() for a in aspects]
+ALL_MISTAKES = [(f, k) for f, ms in MISTAKES.items() for k in ms]
+
+
+@pytest.mark.parametrize("function,aspect", ALL_CHECKS)
+def test_reference_passes(function, aspect):
+    CHECKS[function][aspect](getattr(ppo_core, function))
+
+
+@pytest.mark.parametrize("function,key", ALL_MISTAKES)
+def test_known_mistake_fails_and_is_named(function, key):
+    impl, message = MISTAKES[function][key]
+    messages = []
+    for check in CHECKS[function].values():
+        try:
+            check(impl)
+        except AssertionError as err:
+            messages.append(str(err))
+    assert messages, f"{function}/{key} passes every check"
+    assert any(message in m for m in messages), f"{function}/{key}: no check names it: {messages}"
+
+
+def test_every_lab_function_has_several_checks():
+    for function in ("discounted_return", "returns_to_go", "categorical_log_prob",
+                     "categorical_entropy", "td_residuals", "compute_gae", "probability_ratio",
+                     "clipped_surrogate_loss", "value_loss", "ppo_loss"):
+        assert len(CHECKS[function]) >= 3, function
+        assert "random" in CHECKS[function], f"{function} needs a seeded random check"
+
+
+@pytest.mark.parametrize("function,aspect", ALL_CHECKS)
+def test_stub_fails_with_not_written_yet(function, aspect):
+    def stub(*args):
+        raise NotImplementedError()
+
+    with pytest.raises(AssertionError, match="not written yet"):
+        CHECKS[function][aspect](stub)
+
+
+# --- Correct implementations written differently: all must get full marks ------------------
+
+def gae_torch_float32(rewards, values, next_values, terminated, truncated, gamma, lam):
+    r, v, nv, te, tr = (torch.as_tensor(np.asarray(x), dtype=torch.float32)
+                        for x in (rewards, values, next_values, terminated, truncated))
+    deltas = r + gamma * nv * (1 - te) - v
+    not_done = 1 - torch.clamp(te + tr, max=1)
+    adv = torch.zeros_like(deltas)
+    running = torch.zeros_like(deltas[0]) if len(deltas) else None
+    for t in range(len(deltas) - 1, -1, -1):
+        running = deltas[t] + gamma * lam * not_done[t] * running
+        adv[t] = running
+    return adv, adv + v
+
+
+def gae_matrix(rewards, values, next_values, terminated, truncated, gamma, lam):
+    """Closed form: A_t = sum_k (gamma lam)^k delta_{t+k} within the episode, as a matrix product."""
+    r, v, nv, te, tr = (np.asarray(x, dtype=np.float64) for x in
+                        (rewards, values, next_values, terminated, truncated))
+    squeeze = r.ndim == 1
+    if squeeze:
+        r, v, nv, te, tr = (x[:, None] for x in (r, v, nv, te, tr))
+    deltas = r + gamma * nv * (1 - te) - v
+    done = np.maximum(te, tr)
+    T, N = r.shape
+    adv = np.zeros_like(deltas)
+    for n in range(N):
+        for t in range(T):
+            weight, total = 1.0, 0.0
+            for k in range(t, T):
+                total += weight * deltas[k, n]
+                if done[k, n]:
+                    break
+                weight *= gamma * lam
+            adv[t, n] = total
+    if squeeze:
+        return adv[:, 0], adv[:, 0] + v[:, 0]
+    return adv, adv + v
+
+
+def discounted_return_poly(rewards, gamma):
+    return float(np.polyval(np.asarray(rewards, dtype=np.float64)[::-1], gamma)) if len(rewards) else 0.0
+
+
+def returns_to_go_quadratic(rewards, gamma):
+    r = list(map(float, rewards))
+    return [sum(gamma ** (k - t) * r[k] for k in range(t, len(r))) for t in range(len(r))]
+
+
+def log_prob_distribution(logits, actions):
+    return torch.distributions.Categorical(logits=logits).log_prob(actions)
+
+
+def entropy_distribution(logits):
+    return torch.distributions.Categorical(logits=logits.float()).entropy()
+
+
+def ratio_float32(new, old):
+    return (new.float() - old.float()).exp()
+
+
+def clipped_where(new, old, adv, eps):
+    ratio = torch.exp(new - old)
+    clipped = torch.where(adv >= 0, torch.minimum(ratio, torch.tensor(1 + eps, dtype=ratio.dtype)),
+                          torch.maximum(ratio, torch.tensor(1 - eps, dtype=ratio.dtype)))
+    return -(clipped * adv).mean()
+
+
+def value_loss_mse(values, returns):
+    return F.mse_loss(values, returns)
+
+
+def ppo_loss_inline(new, old, adv, values, returns, entropy, eps, c1, c2):
+    ratio = (new - old).exp()
+    surrogate = torch.min(ratio * adv, ratio.clamp(1 - eps, 1 + eps) * adv).mean()
+    return -(surrogate - c1 * ((values - returns) ** 2).mean() + c2 * entropy.mean())
+
+
+CORRECT = [
+    ("compute_gae", gae_torch_float32), ("compute_gae", gae_matrix),
+    ("discounted_return", discounted_return_poly), ("returns_to_go", returns_to_go_quadratic),
+    ("categorical_log_prob", log_prob_distribution), ("categorical_entropy", entropy_distribution),
+    ("probability_ratio", ratio_float32), ("clipped_surrogate_loss", clipped_where),
+    ("value_loss", value_loss_mse), ("ppo_loss", ppo_loss_inline),
+]
+
+
+@pytest.mark.parametrize("function,impl", CORRECT, ids=[i.__name__ for _, i in CORRECT])
+def test_other_correct_implementations_pass(function, impl):
+    for check in CHECKS[function].values():
+        check(impl)
+
+
+# --- Tampering -----------------------------------------------------------------------------
+
+def test_monkeypatched_numpy_does_not_change_the_verdict(monkeypatch):
+    wrong = MISTAKES["compute_gae"]["no_cut"][0]
+    monkeypatch.setattr(np, "allclose", lambda *a, **k: True)
+    monkeypatch.setattr(np, "abs", lambda x: 0 * np.asarray(x))
+    monkeypatch.setattr(np, "all", lambda *a, **k: True)
+    monkeypatch.setattr(torch.Tensor, "detach", lambda self: torch.zeros(()))
+    with pytest.raises(AssertionError, match="next episode"):
+        grading.check_compute_gae_episode_boundaries(wrong)
+
+
+def test_object_equal_to_anything_is_rejected():
+    class Liar:
+        def __eq__(self, other):
+            return True
+
+        def __float__(self):
+            return 0.0
+
+    with pytest.raises(AssertionError):
+        grading.check_discounted_return_basic(lambda rewards, gamma: Liar())

@@ -1,0 +1,180 @@
+"""The labs' single source of truth and nbgrader structure (ppo_core -> solutions -> notebooks).
+
+Runs real nbgrader: ``scripts/sync_labs.py --check`` (generate_assignment into a temporary course
+directory), ``nbgrader validate`` on every solutions notebook, and the unmodified student release
+executed cell by cell, which must fail every autograded test cell.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import labkit  # noqa: E402
+import sync_labs  # noqa: E402
+
+from ppo_core.grading import CHECKS  # noqa: E402
+
+LABS = [lab for lab in labkit.LABS if labkit.solution_path(lab).exists()]
+MISSING = [lab for lab in labkit.LABS if lab not in LABS]
+
+
+def _nb(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(str(path), as_version=4)
+
+
+def _meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def _is_test(cell) -> bool:
+    return bool(_meta(cell).get("grade")) and not _meta(cell).get("solution")
+
+
+def _all_notebooks() -> list[Path]:
+    return sorted((ROOT / "solutions").rglob("*.ipynb")) + sorted((ROOT / "notebooks").rglob("*.ipynb"))
+
+
+def test_some_lab_exists():
+    assert LABS, "no solutions/<lab>/<lab>.ipynb found: run python scripts/sync_labs.py"
+
+
+def test_sync_check_passes():
+    proc = subprocess.run([sys.executable, "scripts/sync_labs.py", "--check"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, f"sync_labs.py --check failed:\n{proc.stdout}\n{proc.stderr}"
+
+
+def test_sync_detects_a_library_change(monkeypatch):
+    """If ppo_core's solution changes, the committed solutions notebook no longer matches."""
+    lab = LABS[0]
+    solution_cells = [c for c in _nb(labkit.solution_path(lab)).cells
+                      if _meta(c).get("solution") and c.cell_type == "code"]
+    name = _meta(solution_cells[0])["grade_id"]
+    original = labkit.solution_source
+    monkeypatch.setattr(labkit, "solution_source",
+                        lambda f: original(f).replace("### END SOLUTION", "x = 1\n    ### END SOLUTION")
+                        if f == name else original(f))
+    regenerated = labkit.dumps(sync_labs.expected_source(lab))
+    assert regenerated != labkit.solution_path(lab).read_text()
+
+
+@pytest.mark.parametrize("path", _all_notebooks(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_committed_notebook_has_no_outputs(path):
+    nb = _nb(path)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, \
+                f"{path.relative_to(ROOT)} cell {i} carries outputs: run scripts/sync_labs.py"
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("lab", MISSING)
+def test_lab_written(lab):
+    pytest.skip(f"{lab} has no solutions notebook yet")
+
+
+def test_every_contract_function_is_one_solution_cell():
+    """Each function of an existing lab: exactly one solution cell, grade_id == name, right lab;
+    no other cell anywhere defines it."""
+    found: dict[str, list[str]] = {}
+    for lab in LABS:
+        for i, cell in enumerate(_nb(labkit.solution_path(lab)).cells):
+            defined = re.findall(r"^def (\w+)\(", cell.source, flags=re.M)
+            meta = _meta(cell)
+            if meta.get("solution") and cell.cell_type == "code":
+                assert meta.get("grade_id") in labkit.CONTRACT[lab], \
+                    f"{lab} cell {i}: solution cell {meta.get('grade_id')!r} is not one of " \
+                    f"this lab's contract functions {labkit.CONTRACT[lab]}"
+                assert defined == [meta["grade_id"]], \
+                    f"{lab} cell {i}: the solution cell must define exactly {meta['grade_id']}"
+                found.setdefault(meta["grade_id"], []).append(lab)
+            else:
+                clash = set(defined) & set(labkit.CONTRACT_FUNCTIONS)
+                assert not clash, f"{lab} cell {i} (not a solution cell) defines {clash}"
+    for lab in LABS:
+        for name in labkit.CONTRACT[lab]:
+            assert found.get(name) == [lab], f"{name}: solution cells in {found.get(name)}"
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_test_cells_follow_conventions(lab):
+    nb = _nb(labkit.solution_path(lab))
+    tests = [c for c in nb.cells if _is_test(c)]
+    per_function: dict[str, int] = {}
+    for cell in tests:
+        meta = _meta(cell)
+        gid = meta["grade_id"]
+        assert cell.cell_type == "code" and meta["locked"] is True, f"{gid} must be a locked code cell"
+        assert isinstance(meta.get("points"), int) and meta["points"] > 0, f"{gid} needs points"
+        function = next((f for f in labkit.CONTRACT[lab] if gid.startswith(f"test_{f}_")), None)
+        assert gid.startswith("test_"), f"{gid}: test cells are named test_<function>_<aspect>"
+        if function is None:
+            continue  # a lab-specific auto-graded exercise (not a contract function)
+        per_function[function] = per_function.get(function, 0) + 1
+        check = "check_" + gid[len("test_"):]
+        assert f"from ppo_core.grading import {check}" in cell.source, \
+            f"{gid} must call ppo_core.grading.{check}"
+        assert gid[len(f"test_{function}_"):] in CHECKS.get(function, {}), \
+            f"{check} is not registered in ppo_core.grading.CHECKS"
+    for function in labkit.CONTRACT[lab]:
+        assert per_function.get(function, 0) >= 2, \
+            f"{function} needs several test cells (one aspect each) for partial credit"
+    hidden = [c for c in tests if "### BEGIN HIDDEN TESTS" in c.source]
+    assert hidden, f"{lab} has no hidden tests"
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_lab_structure(lab):
+    nb = _nb(labkit.solution_path(lab))
+    written = [c for c in nb.cells if c.cell_type == "markdown" and _meta(c).get("grade")
+               and _meta(c).get("solution") and _meta(c)["grade_id"].startswith("written_")]
+    assert written, f"{lab} has no manually graded written question"
+    assert all(_meta(c).get("points", 0) > 0 for c in written)
+    first_code = next(c for c in nb.cells if c.cell_type == "code")
+    assert "google.colab" in first_code.source and "COURSE_REPO_URL" in first_code.source
+    intro = nb.cells[0].source.lower()
+    assert "objectives" in intro and "expected time" in intro, \
+        f"{lab}: the first cell states the objectives and the expected time"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lab", LABS)
+def test_nbgrader_validate_solutions(lab):
+    proc = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "validate", str(labkit.solution_path(lab))],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "Success! Your notebook passes all the tests." in out, out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lab", LABS)
+def test_unmodified_release_fails_every_test(lab):
+    from nbclient import NotebookClient
+
+    nb = _nb(labkit.release_path(lab))
+    env_before = os.environ.get("NBGRADER_EXECUTION")
+    os.environ["NBGRADER_EXECUTION"] = "autograde"  # the kernel inherits it: shrunk cells
+    try:
+        NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(ROOT)}}).execute()
+    finally:
+        if env_before is None:
+            os.environ.pop("NBGRADER_EXECUTION", None)
+        else:
+            os.environ["NBGRADER_EXECUTION"] = env_before
+    tests = [c for c in nb.cells if _is_test(c)]
+    assert tests
+    passed = [_meta(c)["grade_id"] for c in tests
+              if not any(o.get("output_type") == "error" for o in c.outputs)]
+    assert not passed, f"these test cells pass on the unmodified release of {lab}: {passed}"
