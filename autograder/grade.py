@@ -22,6 +22,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 import traceback
 
 import nbformat
@@ -149,9 +150,8 @@ def _error_outputs(nb) -> dict[str, str]:
             continue
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                value = str(output.get("evalue", "")).strip().splitlines()
-                out[meta.get("grade_id")] = (f"{output.get('ename')}: {value[0] if value else ''}"
-                                             )[:300]
+                value = str(output.get("evalue", "")).strip()
+                out[meta.get("grade_id")] = f"{output.get('ename')}: {value}"
                 break
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
                 out[meta.get("grade_id")] = "the test wrote to stderr"
@@ -168,14 +168,16 @@ def _read_gradebook(root: str, lab: str, student: str):
         try:
             sub = gb.find_submission_notebook(lab, lab, student)
             for g in sorted(sub.grades, key=lambda g: g.name):
-                manual = g.auto_score is None and g.needs_manual_grade
-                cells.append({"grade_id": g.name, "score": "" if manual else float(g.score or 0.0),
+                manual = g.cell.cell_type == "markdown"  # written answers: graded by hand
+                pending = manual and g.manual_score is None and g.auto_score is None
+                cells.append({"grade_id": g.name, "score": "" if pending else float(g.score or 0.0),
                               "max_score": float(g.max_score), "manual": manual})
         except MissingEntry:
             for nb in assignment.notebooks:
                 for gc in nb.grade_cells:
                     cells.append({"grade_id": gc.name, "score": 0.0,
-                                  "max_score": float(gc.max_score), "manual": False})
+                                  "max_score": float(gc.max_score),
+                                  "manual": gc.cell_type == "markdown"})
     return cells, max_score
 
 
@@ -216,7 +218,13 @@ def _grade_one(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]
     os.makedirs(dest)
     with open(os.path.join(dest, f"{lab}.ipynb"), "w", encoding="utf-8") as f:
         nbformat.write(nb, f)
+    import resource  # noqa: PLC0415
+    t0, r0 = time.monotonic(), resource.getrusage(resource.RUSAGE_SELF)
+    c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = api.autograde(lab, student, force=True, create=True)
+    r1, c1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    timings = {"autograde": time.monotonic() - t0, "cpu_self": r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime,
+               "cpu_kernel": c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime}
     log = (result.get("log") or "") + (result.get("error") or "")
     autograded = os.path.join(root, "autograded", student, lab, f"{lab}.ipynb")
     errors = {}
@@ -245,15 +253,18 @@ def _grade_one(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]
     else:
         parts.append(MESSAGES[status].format(**fmt))
         parts.append(f"{score:g} of {max_score:g} points.")
-    failed = [c["grade_id"] for c in cells if not c["manual"] and c["score"] != ""
-              and c["score"] < c["max_score"]]
+    failed = [c["grade_id"] for c in cells if not c["manual"] and c["score"] < c["max_score"]]
+    unanswered = [c["grade_id"] for c in cells if c["manual"] and c["score"] == 0.0]
     if failed:
-        reasons = [f"{g} ({errors[g]})" if g in errors else g for g in failed]
+        reasons = [f"{g} ({errors[g].splitlines()[0][:300]})" if errors.get(g) else g
+                   for g in failed]
         parts.append("Failed tests: " + "; ".join(reasons[:4])
                      + (f"; and {len(reasons) - 4} more" if len(reasons) > 4 else "") + ".")
-    manual = sum(c["max_score"] for c in cells if c["manual"])
+    manual = sum(c["max_score"] for c in cells if c["manual"] and c["score"] == "")
     if manual:
         parts.append(f"Written answers ({manual:g} points) are graded by hand.")
+    if unanswered and status == "graded":
+        parts.append("Written answers not found (0 points): " + ", ".join(unanswered) + ".")
     if notes:
         parts.append(f"The grader removed or changed {len(notes)} thing(s) in your cells "
                      f"(see the grader notes at the top of your feedback): {notes[0]}"
@@ -262,11 +273,14 @@ def _grade_one(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]
         parts.append(f"{len(sub.others)} other file(s) for this lab were ignored; graded "
                      f"{os.path.basename(sub.path)}.")
     row.update(score=score, max_score=max_score, status=status, message=" ".join(parts))
+    row["_timings"] = timings
     # Feedback: nbgrader's HTML when the notebook was autograded, else a page with the message.
     fb_dir = os.path.join(out_dir, "feedback", student, lab)
     made = False
     if os.path.exists(autograded):
+        t0 = time.monotonic()
         fb = api.generate_feedback(lab, student, force=True)
+        timings["feedback"] = time.monotonic() - t0
         src = os.path.join(root, "feedback", student, lab)
         if fb["success"] and os.path.isdir(src):
             shutil.rmtree(fb_dir, ignore_errors=True)
@@ -274,6 +288,8 @@ def _grade_one(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]
             made = True
     if not made:
         _write_html(os.path.join(fb_dir, f"{lab}.html"), f"{lab}: {status}", row["message"])
+    with open(os.path.join(fb_dir, "errors.json"), "w") as f:  # machine-readable, per test cell
+        json.dump({"status": status, "errors": errors, "grader_notes": notes}, f, indent=1)
     return row, [{"student_id": student, "assignment_id": lab, "grade_id": c["grade_id"],
                   "score": c["score"], "max_score": c["max_score"]} for c in cells]
 

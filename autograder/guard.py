@@ -46,10 +46,28 @@ class GradingError(AssertionError):
 
 # --- traps on the reference implementation -----------------------------------------------------
 
-def _make_trap_code(name: str) -> types.CodeType:
+_LIBRARY_DIR = None
+
+
+def _library_dir() -> str:
+    """ppo_core's folder: calls coming from the library itself (not grading.py) pass through."""
+    global _LIBRARY_DIR
+    if _LIBRARY_DIR is None:
+        import os  # noqa: PLC0415
+
+        import ppo_core  # noqa: PLC0415
+        _LIBRARY_DIR = os.path.dirname(os.path.abspath(ppo_core.__file__)) + os.sep
+    return _LIBRARY_DIR
+
+
+def _make_trap_code(name: str, key: str) -> types.CodeType:
     message = (f"this called ppo_core's reference implementation ({name}) -- write the "
                f"computation yourself: calling the library's version scores zero")
+    grading_file = _library_dir() + "grading.py"
     src = (f"def _trap(*args, **kwargs):\n"
+           f"    _caller = _ppo_grader_sys._getframe(1).f_code.co_filename\n"
+           f"    if _caller.startswith({_library_dir()!r}) and _caller != {grading_file!r}:\n"
+           f"        return _ppo_grader_originals[{key!r}](*args, **kwargs)\n"
            f"    _ppo_grader_trap_hits.append({name!r})\n"
            f"    raise RuntimeError({message!r})\n")
     namespace: dict = {}
@@ -58,7 +76,12 @@ def _make_trap_code(name: str) -> types.CodeType:
 
 
 def _collect_traps(exercises) -> dict:
-    """Every reference function to trap: (function object) -> (original code, trap code)."""
+    """Every reference function to trap: (function object) -> (original code, trap code).
+
+    The lab's exercises in ppo_core, and every function *defined in* ppo_core.grading. A trapped
+    function called by ppo_core's own code (e.g. ppo_update's diagnostics normalising the
+    advantages) runs normally; called from anywhere else while a learner function runs, it fails.
+    """
     traps = {}
     try:
         import ppo_core  # noqa: PLC0415
@@ -77,13 +100,18 @@ def _collect_traps(exercises) -> dict:
             grading = None
     if grading is not None:
         for name, obj in list(vars(grading).items()):
-            if isinstance(obj, types.FunctionType) and not obj.__code__.co_freevars:
+            if isinstance(obj, types.FunctionType) and obj.__module__ == "ppo_core.grading":
                 candidates.append((f"ppo_core.grading.{name}", obj))
     for name, fn in candidates:
         if fn.__code__.co_freevars or fn in traps:
             continue
+        key = f"{fn.__module__}.{fn.__qualname__}"
+        original = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__)
+        original.__kwdefaults__ = fn.__kwdefaults__
+        fn.__globals__.setdefault("_ppo_grader_originals", {})[key] = original
+        fn.__globals__["_ppo_grader_sys"] = sys
         fn.__globals__["_ppo_grader_trap_hits"] = _STATE["hits"]
-        traps[fn] = (fn.__code__, _make_trap_code(name))
+        traps[fn] = (fn.__code__, _make_trap_code(name, key))
     return traps
 
 

@@ -284,6 +284,10 @@ def main(argv: list[str]) -> None:
     if _setting("PPO_GRADER_LANDLOCK") == "1":
         apply_landlock(read_paths, [workdir, "/dev/null", "/dev/shm"], _listable_paths())
     os.chdir(workdir)
+    if os.environ.get("PPO_GRADER_KERNEL_LOG") != "1":  # the kernel's own chatter, not the learner's
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
     os.execve(argv[0], argv, env)
 
 

@@ -146,7 +146,8 @@ def train(
             n_episodes_before = len(tracker.returns)
             next_obs, global_step = collect_rollout(envs, policy, buffer, next_obs, tracker,
                                                     global_step)
-            advantages, returns = gae_fn(buffer.rewards, buffer.values, buffer.next_values,
+            rewards = buffer.rewards * config.reward_scale  # the critic learns scaled returns
+            advantages, returns = gae_fn(rewards, buffer.values, buffer.next_values,
                                          buffer.terminated, buffer.truncated,
                                          config.gamma, config.gae_lambda)
             batch = buffer.flatten(advantages, returns)

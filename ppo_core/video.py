@@ -76,7 +76,7 @@ def label_frame(frame: np.ndarray, text: str) -> np.ndarray:
         font = ImageFont.load_default(size=size)  # scalable default font (Pillow >= 10.1)
     except TypeError:
         font = ImageFont.load_default()
-    left, top, right, bottom = draw.textbbox((4, 3), text, font=font)
+    _, _, right, bottom = draw.textbbox((4, 3), text, font=font)
     draw.rectangle((0, 0, right + 4, bottom + 3), fill=(20, 20, 20))
     draw.text((4, 3), text, fill=(255, 255, 255), font=font)
     return np.asarray(image)
@@ -88,7 +88,8 @@ def side_by_side(policies: list, labels: list[str] | None, env_id: str, path, se
 
     Each tile is captioned with its label (and the episode's return if ``show_returns``); pass
     ``labels=None`` for an unlabelled video. Shorter episodes hold their last frame until the
-    longest ends. Returns each policy's return.
+    longest ends. ``path`` may be a list (e.g. a .gif and an .mp4) to write the same episodes
+    in several formats. Returns each policy's return.
     """
     if labels is not None and len(labels) != len(policies):
         raise ValueError(f"{len(policies)} policies but {len(labels)} labels: pass one label per "
@@ -111,5 +112,6 @@ def side_by_side(policies: list, labels: list[str] | None, env_id: str, path, se
                 row.append(gap)
             row.append(frames[k])
         combined.append(np.concatenate(row, axis=1))
-    write_video(combined, path, fps=fps)
+    for target in ([path] if isinstance(path, (str, Path)) else path):
+        write_video(combined, target, fps=fps)
     return [total for _, total in runs]

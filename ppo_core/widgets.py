@@ -294,11 +294,13 @@ class GAEDemo:
     GAMMA_RANGE = (0.9, 1.0)  # the gamma slider's range
 
     def __init__(self, episode: dict | None = None, lam: float = 0.95, gamma: float = 0.999,
-                 dpi: int = 80):
+                 critic_gamma: float | None = None, dpi: int = 80):
         if episode is None:
-            from ppo_core.pretrained import load_episode
+            from ppo_core.pretrained import load_episode, manifest
 
             episode = load_episode()
+            critic_gamma = manifest()["config"]["gamma"] if critic_gamma is None else critic_gamma
+        self.critic_gamma = critic_gamma  # the gamma the critic V was trained for, if known
         self.episode = {k: np.asarray(episode[k], np.float64)
                         for k in ("rewards", "values", "next_values", "terminated", "truncated")}
         self.T = self.episode["rewards"].size
@@ -338,7 +340,7 @@ class GAEDemo:
         ax_l.set_xlim(0, 1)
         ax_l.set_xlabel("lambda")
         ax_l.set_title("bias / variance trade-off", fontsize=10)
-        ax_l.legend(loc="upper center", fontsize=7)
+        ax_l.legend(loc="center left", fontsize=7)
         ax_l.grid(alpha=0.25)
         self.ax_l = ax_l
         self.title = self.fig.suptitle("")
@@ -400,9 +402,11 @@ class GAEDemo:
         mc = self.all_adv[-1]
         self.advantages = adv
         self.adv_line.set_ydata(adv)
+        y_max = self.ax_t.get_ylim()[1]
         self.stats = {"spread": float(adv.std()),
                       "gap_to_mc": float(np.sqrt(np.mean((adv - mc) ** 2))),
-                      "horizon": float(1.0 / (1.0 - gamma * lam)) if gamma * lam < 1 else np.inf}
+                      "horizon": float(1.0 / (1.0 - gamma * lam)) if gamma * lam < 1 else np.inf,
+                      "off_axes": float(np.mean(np.abs(self.all_adv[[0, -1]]) > y_max))}
         self.marker.set_xdata([lam, lam])
         self.dots.set_data([lam, lam], [self.stats["spread"], self.stats["gap_to_mc"]])
         horizon = self.stats["horizon"]
@@ -422,7 +426,17 @@ class GAEDemo:
                 f"advantages {s['spread']:.2f}, RMS gap to the Monte Carlo estimate "
                 f"{s['gap_to_mc']:.2f}. {html.escape('lambda -> 0')}: trusts the critic "
                 f"(little noise, biased if V is wrong); {html.escape('lambda -> 1')}: trusts the "
-                f"sampled rewards (unbiased, noisy).")
+                f"sampled rewards (unbiased, noisy).{self._gamma_note()}")
+
+    def _gamma_note(self) -> str:
+        if self.critic_gamma is None or abs(self.gamma - self.critic_gamma) < 1e-9:
+            return ""
+        note = (f" <br><b>Note:</b> the critic was trained for gamma = {self.critic_gamma:g}; at "
+                f"gamma = {self.gamma:.3f} its values no longer match the discounted returns, so "
+                f"every TD residual is biased (watch the gap at small lambda)")
+        if self.stats.get("off_axes", 0.0) > 0:
+            note += "; the curves now leave the left panel's axes"
+        return note + "."
 
 
 def gae_demo(episode: dict | None = None, lam: float = 0.95, gamma: float = 0.999):

@@ -216,9 +216,13 @@ def read(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(str(path), as_version=4)
 
 
+def definition_path(lab: str) -> Path:
+    return ROOT / "scripts" / "labs" / f"{lab}.py"
+
+
 def lab_definition(lab: str):
     """The module ``scripts/labs/<lab>.py`` if this lab is authored as code, else None."""
-    if not (ROOT / "scripts" / "labs" / f"{lab}.py").exists():
+    if not definition_path(lab).exists():
         return None
     return importlib.import_module(f"labs.{lab}")
 

@@ -37,8 +37,8 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import ppo_core  # noqa: E402
-from ppo_core import PPOConfig, compute_gae, train  # noqa: E402
+import ppo_core
+from ppo_core import PPOConfig, compute_gae, train
 
 OUT_DIR = ROOT / "ppo_core" / "assets" / "runs"
 SCRIPT_NAME = "scripts/record_diagnosis_runs.py"
@@ -46,28 +46,29 @@ SCRIPT_NAME = "scripts/record_diagnosis_runs.py"
 # The healthy configuration every run starts from: ppo_core's LunarLander settings with a
 # learning rate of 3e-3, whose approx_kl and clip fraction sit in the textbook ranges. Pinned here
 # so that retuning PPOConfig's defaults does not silently change the recorded exercise.
-BASELINE = dict(
-    env_id="LunarLander-v3",
-    seed=1,
-    total_timesteps=409_600,  # 200 updates of 2048 transitions
-    num_envs=16,
-    num_steps=128,
-    num_minibatches=4,
-    update_epochs=4,
-    learning_rate=3e-3,
-    anneal_lr=True,
-    gamma=0.999,
-    gae_lambda=0.98,
-    clip_coef=0.2,
-    clip_vloss=False,
-    ent_coef=0.01,
-    vf_coef=0.5,
-    max_grad_norm=0.5,
-    norm_adv=True,
-    target_kl=None,
-    hidden_size=64,
-    torch_threads=1,
-)
+BASELINE = {
+    "env_id": "LunarLander-v3",
+    "seed": 1,
+    "total_timesteps": 409_600,  # 200 updates of 2048 transitions
+    "num_envs": 16,
+    "num_steps": 128,
+    "num_minibatches": 4,
+    "update_epochs": 4,
+    "learning_rate": 3e-3,
+    "anneal_lr": True,
+    "gamma": 0.999,
+    "gae_lambda": 0.98,
+    "clip_coef": 0.2,
+    "clip_vloss": False,
+    "reward_scale": 1.0,
+    "ent_coef": 0.01,
+    "vf_coef": 0.5,
+    "max_grad_norm": 0.5,
+    "norm_adv": True,
+    "target_kl": None,
+    "hidden_size": 64,
+    "torch_threads": 1,
+}
 
 
 def leaky_gae(rewards, values, next_values, terminated, truncated, gamma, lam):
@@ -101,20 +102,20 @@ FAULTS: dict[str, tuple[dict, object, str]] = {
     "no_adv_norm": (
         {"norm_adv": False},
         None,
-        "advantages not normalised: the policy gradient is on the scale of the rewards "
-        "(tens to hundreds), so the global gradient-norm clip is always active",
+        ("advantages not normalised: the policy gradient is on the scale of the rewards "
+         "(tens to hundreds), so the global gradient-norm clip is always active"),
     ),
     "gae_leak": (
         {},
         leaky_gae,
-        "GAE ignores episode ends (gae_fn=leaky_gae): the last step of each episode bootstraps "
-        "from the next episode's first state and advantages leak across the boundary",
+        ("GAE ignores episode ends (gae_fn=leaky_gae): the last step of each episode bootstraps "
+         "from the next episode's first state and advantages leak across the boundary"),
     ),
     "critic_not_trained": (
         {"vf_coef": 0.0},
         None,
-        "value-loss coefficient 0: the critic never learns, so the advantages are returns "
-        "minus a random function",
+        ("value-loss coefficient 0: the critic never learns, so the advantages are returns "
+         "minus a random function"),
     ),
 }
 
@@ -177,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         "torch_version": torch.__version__,
         "gymnasium_version": gymnasium.__version__,
         "python_version": platform.python_version(),
-        "baseline": BASELINE,
+        "baseline": PPOConfig(**BASELINE).to_dict(),
         "runs": [entries[n] for n in FAULTS if n in entries],
     }
     manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")

@@ -20,7 +20,10 @@ def _random_rollout(T: int = 32, N: int = 1, seed: int = 0, p_end: float = 0.15,
     allows it). ``end_at_last`` forces (True) or forbids (False) an episode end at step T - 1.
     """
     rng = np.random.default_rng(seed)
-    f32 = lambda a: a.astype(np.float32).astype(np.float64)  # noqa: E731
+
+    def f32(a: np.ndarray) -> np.ndarray:  # float32-representable float64
+        return a.astype(np.float32).astype(np.float64)
+
     rewards = f32(rng.normal(size=(T, N)))
     values = f32(rng.normal(size=(T, N)))
     done = rng.random((T, N)) < p_end

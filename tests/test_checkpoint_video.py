@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import gymnasium as gym
 import imageio.v2 as imageio
 import numpy as np
@@ -102,6 +104,8 @@ def test_record_gif_is_readable(cartpole_policy, tmp_path):
     assert len({f.tobytes() for f in frames}) > 1  # the cart actually moves
     # The returned return is the episode's: the same seed evaluated without video agrees.
     assert ret == evaluate(cartpole_policy, "CartPole-v1", episodes=1, seed=4)[0]
+    # CartPole pays 1 per step: every 2nd frame of the episode is kept, plus the final state.
+    assert len(expected) == math.ceil(ret / 2) + 1
 
 
 def test_record_mp4_is_readable(cartpole_policy, tmp_path):
@@ -121,26 +125,37 @@ def test_record_mp4_is_readable(cartpole_policy, tmp_path):
 def test_side_by_side(cartpole_policy, tmp_path, monkeypatch):
     torch.manual_seed(1)
     other = ActorCritic(4, gym.spaces.Discrete(2), hidden=16)  # balances far longer
+    policies = [cartpole_policy, other]
     path = tmp_path / "compare.gif"
-    returns = side_by_side([cartpole_policy, other], ["a", "b"], "CartPole-v1", path, seed=2)
-    assert len(returns) == 2
-    single = [evaluate(p, "CartPole-v1", episodes=1, seed=2)[0] for p in (cartpole_policy, other)]
+    returns = side_by_side(policies, None, "CartPole-v1", path, seed=2)
+    single = [evaluate(p, "CartPole-v1", episodes=1, seed=2)[0] for p in policies]
     assert returns == single
+    tiles = [rollout_frames(p, "CartPole-v1", seed=2)[0] for p in policies]
+    assert len(tiles[0]) != len(tiles[1])  # the test covers the hold-last-frame case
     frames = imageio.mimread(path)
-    lengths = [len(rollout_frames(p, "CartPole-v1", seed=2)[0]) for p in (cartpole_policy, other)]
-    assert 2 <= len(frames) <= max(lengths)  # identical consecutive frames may be merged
+    assert 2 <= len(frames) <= max(len(t) for t in tiles)  # Pillow merges identical frames
     assert frames[0].shape[:2] == (200, 2 * 300 + 4)  # two tiles and a 4-pixel gap
 
     # Exact content, before GIF quantisation: left tile policy a, right tile policy b, and the
     # shorter episode holds its last frame.
     written = {}
     monkeypatch.setattr(video_module, "write_video",
-                        lambda frames, path, fps=30: written.setdefault("frames", frames))
-    side_by_side([cartpole_policy, other], ["a", "b"], "CartPole-v1", path, seed=2)
-    tiles = [rollout_frames(p, "CartPole-v1", seed=2)[0] for p in (cartpole_policy, other)]
-    assert len(tiles[0]) != len(tiles[1])  # the test covers the hold-last-frame case
+                        lambda frames, path, fps=30: written.__setitem__("frames", frames))
+    side_by_side(policies, None, "CartPole-v1", path, seed=2)
     assert len(written["frames"]) == max(len(t) for t in tiles)
     for k, frame in enumerate(written["frames"]):
         np.testing.assert_array_equal(frame[:, :300], tiles[0][min(k, len(tiles[0]) - 1)])
         np.testing.assert_array_equal(frame[:, 300:304], 255)
         np.testing.assert_array_equal(frame[:, 304:], tiles[1][min(k, len(tiles[1]) - 1)])
+
+    # With labels, each tile gets a caption band at the top; the rest of the picture is unchanged.
+    unlabelled = written["frames"]
+    labelled_returns = side_by_side(policies, ["a", "b"], "CartPole-v1", path, seed=2)
+    assert labelled_returns == returns
+    labelled = written["frames"]
+    assert len(labelled) == len(unlabelled)
+    assert not np.array_equal(labelled[0][:20, :300], unlabelled[0][:20, :300])
+    assert not np.array_equal(labelled[0][:20, 304:], unlabelled[0][:20, 304:])
+    np.testing.assert_array_equal(labelled[-1][60:], unlabelled[-1][60:])
+    with pytest.raises(ValueError, match=r"2 policies but 1 labels"):
+        side_by_side(policies, ["a"], "CartPole-v1", path, seed=2)

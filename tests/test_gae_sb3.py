@@ -22,8 +22,7 @@ import torch
 
 from ppo_core import compute_gae
 
-pytest.importorskip("stable_baselines3")
-from stable_baselines3.common.buffers import RolloutBuffer  # noqa: E402
+RolloutBuffer = pytest.importorskip("stable_baselines3.common.buffers").RolloutBuffer
 
 OBS_SPACE = gym.spaces.Box(-1.0, 1.0, (3,), np.float32)
 ACT_SPACE = gym.spaces.Discrete(2)

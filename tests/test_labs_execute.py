@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import labkit  # noqa: E402
+import labkit
 
 LABS = [lab for lab in labkit.LABS if labkit.solution_path(lab).exists()]
 BUDGET_S = float(os.environ.get("LAB_AUTOGRADE_BUDGET_S", "60"))

@@ -19,10 +19,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import labkit  # noqa: E402
-import sync_labs  # noqa: E402
+import labkit
+import sync_labs
 
-from ppo_core.grading import CHECKS  # noqa: E402
+from ppo_core.grading import CHECKS
 
 LABS = [lab for lab in labkit.LABS if labkit.solution_path(lab).exists()]
 MISSING = [lab for lab in labkit.LABS if lab not in LABS]
@@ -50,7 +50,7 @@ def test_some_lab_exists():
 
 def test_sync_check_passes():
     proc = subprocess.run([sys.executable, "scripts/sync_labs.py", "--check"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, f"sync_labs.py --check failed:\n{proc.stdout}\n{proc.stderr}"
 
 
@@ -85,16 +85,17 @@ def test_lab_written(lab):
 
 def test_every_contract_function_is_one_solution_cell():
     """Each function of an existing lab: exactly one solution cell, grade_id == name, right lab;
-    no other cell anywhere defines it."""
+    no other cell anywhere defines it (other solution cells, e.g. a lab's own auto-graded
+    answer, are allowed if they define no contract function)."""
     found: dict[str, list[str]] = {}
     for lab in LABS:
         for i, cell in enumerate(_nb(labkit.solution_path(lab)).cells):
-            defined = re.findall(r"^def (\w+)\(", cell.source, flags=re.M)
+            defined = re.findall(r"^def (\w+)\(", cell.source, flags=re.MULTILINE)
             meta = _meta(cell)
-            if meta.get("solution") and cell.cell_type == "code":
-                assert meta.get("grade_id") in labkit.CONTRACT[lab], \
-                    f"{lab} cell {i}: solution cell {meta.get('grade_id')!r} is not one of " \
-                    f"this lab's contract functions {labkit.CONTRACT[lab]}"
+            if (meta.get("solution") and cell.cell_type == "code"
+                    and meta.get("grade_id") in labkit.CONTRACT_FUNCTIONS):
+                assert meta["grade_id"] in labkit.CONTRACT[lab], \
+                    f"{lab} cell {i}: solution cell {meta['grade_id']!r} belongs to another lab"
                 assert defined == [meta["grade_id"]], \
                     f"{lab} cell {i}: the solution cell must define exactly {meta['grade_id']}"
                 found.setdefault(meta["grade_id"], []).append(lab)
@@ -152,7 +153,7 @@ def test_lab_structure(lab):
 def test_nbgrader_validate_solutions(lab):
     proc = subprocess.run(
         [sys.executable, "-m", "nbgrader", "validate", str(labkit.solution_path(lab))],
-        cwd=ROOT, capture_output=True, text=True, timeout=600)
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0 and "Success! Your notebook passes all the tests." in out, out
 

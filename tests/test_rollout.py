@@ -91,9 +91,9 @@ def rollout(request):
                                             np.asarray(first_obs, np.float32), tracker,
                                             global_step=100)
     envs.close()
-    return dict(name=request.param, envs=envs, policy=policy, buffer=buffer, tracker=tracker,
-                first_obs=np.asarray(first_obs, np.float32), next_obs=next_obs,
-                global_step=global_step, N=N)
+    return {"name": request.param, "envs": envs, "policy": policy, "buffer": buffer,
+            "tracker": tracker, "first_obs": np.asarray(first_obs, np.float32),
+            "next_obs": next_obs, "global_step": global_step, "N": N}
 
 
 def value(policy, obs) -> np.ndarray:

@@ -7,16 +7,18 @@ import math
 import pytest
 import torch
 
-from ppo_core import (PPOConfig, minibatch_indices, normalize_advantages, ppo_loss,
-                      probability_ratio, train)
-from ppo_core import ppo_update as library_ppo_update
+from ppo_core import (
+    PPOConfig,
+    minibatch_indices,
+    normalize_advantages,
+    ppo_loss,
+    ppo_update,
+    probability_ratio,
+    train,
+)
 
 CLEANRL_KEYS = ("losses/approx_kl", "losses/clipfrac", "losses/explained_variance",
                 "losses/policy_loss", "losses/value_loss", "losses/entropy")
-
-
-def ppo_update(*args, **kwargs):
-    return library_ppo_update(*args, **kwargs)
 
 
 # ------------------------------------------------------------------------ normalize_advantages
@@ -83,8 +85,8 @@ def make_batch(policy, B=64, adv_scale=1.0, seed=0):
 
 
 def config(**overrides) -> PPOConfig:
-    base = dict(env_id="CartPole-v1", num_envs=4, num_steps=16, num_minibatches=4,
-                update_epochs=3, learning_rate=1e-2, total_timesteps=64)
+    base = {"env_id": "CartPole-v1", "num_envs": 4, "num_steps": 16, "num_minibatches": 4,
+            "update_epochs": 3, "learning_rate": 1e-2, "total_timesteps": 64}
     base.update(overrides)
     return PPOConfig(**base).validate()
 

@@ -1,0 +1,511 @@
+"""Lab 5: what to watch while PPO trains, and diagnosing broken runs from their curves.
+
+Built into ``solutions/lab5_diagnostics/lab5_diagnostics.ipynb`` by ``scripts/sync_labs.py``.
+Covers the seed workshop's Parts 6 and 7 and its "Next steps", with its mistakes fixed: entropy
+with four actions is at most ln 4 = 1.386 (the seed expected "2.0+"); DDPG is not an ancestor of
+PPO; AlphaStar and Google's datacenter cooling did not use PPO.
+
+The diagnosis exercise uses the real runs recorded by ``scripts/record_diagnosis_runs.py`` under
+``ppo_core/assets/runs/``, shown anonymised by ``ppo_core.grading.diagnosis_runs()``.
+"""
+
+import nbformat
+from labkit import code, colab_install, locked_code, md, setup, solution, test, written
+
+from ppo_core.grading import DIAGNOSIS_FAULTS, _diagnosis_key
+
+
+def _graded_code(grade_id: str, source: str, points: int) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata = {"nbgrader": {"grade": True, "solution": False, "locked": True, "task": False,
+                                  "points": points, "grade_id": grade_id, "schema_version": 3}}
+    return cell
+
+
+def _answer_cell() -> nbformat.NotebookNode:
+    key = _diagnosis_key()
+    template = ",\n".join(f'    "{label}": None' for label in sorted(key))
+    answer = ",\n".join(f'    "{label}": "{key[label]}"' for label in sorted(key))
+    cell = nbformat.v4.new_code_cell(
+        "# Name the fault of each run (one of the strings in FAULTS), then delete the\n"
+        "# `raise NotImplementedError` line below.\n"
+        f"diagnosis = {{\n{template},\n}}\n"
+        "### BEGIN SOLUTION\n"
+        f"diagnosis = {{\n{answer},\n}}\n"
+        "### END SOLUTION"
+    )
+    cell.metadata = {"nbgrader": {"grade": False, "solution": True, "locked": False, "task": False,
+                                  "grade_id": "diagnosis", "schema_version": 3}}
+    return cell
+
+
+def _diagnosis_tests() -> list:
+    cells = [_graded_code("test_diagnosis_format", (
+        "# Every run has an answer from FAULTS (1 point)\n"
+        "from ppo_core.grading import check_diagnosis_format\n\n"
+        "check_diagnosis_format(diagnosis)"), 1)]
+    for label in sorted(_diagnosis_key()):
+        cells.append(_graded_code(f"test_diagnosis_{label}", (
+            f"# The fault of {label} (2 points; checked by the autograder)\n"
+            "from ppo_core.grading import check_diagnosis_format, check_diagnosis_run\n\n"
+            "check_diagnosis_format(diagnosis)\n"
+            "### BEGIN HIDDEN TESTS\n"
+            f'check_diagnosis_run(diagnosis, "{label}")\n'
+            "### END HIDDEN TESTS"), 2))
+    return cells
+
+
+def cells():
+    faults = ", ".join(f'"{f}"' for f in DIAGNOSIS_FAULTS)
+    return [
+        md(r"""
+        # Lab 5 — Diagnostics: reading a PPO run
+
+        A PPO run that fails rarely crashes: it just does not learn, or learns and then forgets.
+        The reward curve tells you *that* something is wrong; the other numbers of each update
+        tell you *what*. In this lab you write three of those numbers yourself, learn what healthy
+        values look like, and then diagnose six real LunarLander runs, five of them sabotaged.
+
+        **Objectives.** By the end of this lab you can
+        1. compute the approximate KL divergence between the old and new policy, the clip
+           fraction and the critic's explained variance;
+        2. name the healthy range of each diagnostic — ratio, clip fraction, approx KL, entropy
+           (at most $\ln|A|$), advantages, explained variance, value loss;
+        3. tell from its curves which fault broke a run, and what to change;
+        4. know where to go next: continuous actions, wind, other environments.
+
+        **Expected time:** 60–75 minutes.
+
+        **Papers.** PPO: Schulman et al. 2017, [arXiv:1707.06347](https://arxiv.org/abs/1707.06347)
+        (Eq. 6–9); GAE: [arXiv:1506.02438](https://arxiv.org/abs/1506.02438); the KL estimator:
+        J. Schulman, ["Approximating KL Divergence"](http://joschu.net/blog/kl-approx.html) (2020).
+        """),
+        colab_install(),
+        setup("""
+        # Setup. The checks module is imported first, before any of your code runs.
+        import ppo_core.grading as grading
+
+        import copy
+        import math
+        import os
+
+        import matplotlib.pyplot as plt
+        import numpy as np
+        import torch
+
+        import ppo_core
+        from ppo_core import PPOConfig, collect_rollout, compute_gae, make_vec_env, ppo_update, train
+        from ppo_core.rollout import EpisodeTracker, RolloutBuffer
+
+        FAST = bool(os.environ.get("NBGRADER_EXECUTION"))  # autograder: short runs only
+        LN4 = math.log(4)  # the largest possible entropy with LunarLander's four actions
+        torch.manual_seed(0)
+        torch.set_num_threads(1)  # networks this small run fastest on one thread
+        """),
+
+        md(r"""
+        ## 1. Three numbers that say what an update did
+
+        After each update we compare the new policy $\pi_\theta$ with the one that collected the
+        data, $\pi_{\theta_\text{old}}$, on the rollout's own samples. Everything starts from the
+        probability ratio of Lab 3 (Eq. 6):
+
+        $$r_t(\theta) = \frac{\pi_\theta(a_t \mid s_t)}{\pi_{\theta_\text{old}}(a_t \mid s_t)}
+        = \exp\big(\log\pi_\theta(a_t \mid s_t) - \log\pi_{\theta_\text{old}}(a_t \mid s_t)\big)$$
+
+        ### Step 1 — Approximate KL divergence
+
+        **Idea.** How far did the policy move? The KL divergence
+        $\mathrm{KL}[\pi_{\theta_\text{old}} \,\|\, \pi_\theta]$ is what TRPO constrains and what
+        PPO's adaptive-penalty variant (Eq. 8) penalises. We only have samples drawn from
+        $\pi_{\theta_\text{old}}$, so we estimate it. The obvious estimator, the mean of
+        $-\log r$, is unbiased but noisy and can come out *negative* on a finite batch, which a
+        divergence never is. Adding $r - 1$ (whose expectation under $\pi_{\theta_\text{old}}$ is
+        0) keeps it unbiased and makes every term non-negative, since $\log x \le x - 1$:
+
+        $$\widehat{\mathrm{KL}} = \frac1B \sum_{i=1}^{B} \big[(r_i - 1) - \log r_i\big]$$
+
+        | symbol | meaning |
+        |---|---|
+        | $B$ | number of samples (the batch or minibatch) |
+        | $r_i$ | ratio of sample $i$; $\log r_i$ = `new_log_probs[i] - old_log_probs[i]` |
+
+        **Exercise.** Write `approx_kl`; return a Python `float` (no gradient is needed:
+        `torch.no_grad()` or `.detach()`).
+        """),
+        solution("approx_kl"),
+        code("""
+        # Try it: no change gives 0; a change of 0.1 nats in every log-probability gives ~0.005.
+        old = torch.tensor([-1.2, -0.3, -2.0, -0.7])
+        print(approx_kl(old, old), approx_kl(old + 0.1, old), approx_kl(old - 0.1, old))
+        """),
+        test("approx_kl", "value", 1, comment="mean((r - 1) - log r) in float64 and float32"),
+        test("approx_kl", "zero_and_nonnegative", 1,
+             comment="0 when nothing moved, never negative"),
+        test("approx_kl", "random", 1, args="seed=0, n_cases=5", hidden="seed=5151, n_cases=30",
+             comment="random batches"),
+
+        md(r"""
+        ### Step 2 — Clip fraction
+
+        **Idea.** Eq. 7 clips the ratio to $[1-\epsilon, 1+\epsilon]$. The clip fraction is the
+        share of samples whose ratio has left that range — the samples where the clip *may* be
+        active (whether it is depends on the sign of the advantage, Lab 3). It tells you how hard
+        the update leaned against the clip.
+
+        $$\text{clipfrac} = \frac1B \sum_{i=1}^{B} \mathbb 1\big[\,|r_i - 1| > \epsilon\,\big]$$
+
+        | symbol | meaning |
+        |---|---|
+        | $\epsilon$ | `clip_eps`, the clip range (`clip_coef` in the config, 0.2 by default) |
+        | $\mathbb 1[\cdot]$ | 1 if the condition holds, else 0 |
+
+        **Exercise.** Write `clip_fraction`; return a Python `float` in $[0, 1]$.
+        """),
+        solution("clip_fraction"),
+        code("""
+        # Try it: ratios 1.0, 1.1, 1.3 and 0.7 with eps = 0.2 -> two of four are outside.
+        old = torch.zeros(4)
+        print(clip_fraction(torch.log(torch.tensor([1.0, 1.1, 1.3, 0.7])), old, 0.2))
+        """),
+        test("clip_fraction", "value", 1, comment="ratios on both sides of the clip range"),
+        test("clip_fraction", "eps", 1, comment="the range comes from clip_eps"),
+        test("clip_fraction", "random", 1, args="seed=0, n_cases=5", hidden="seed=6262, n_cases=30",
+             comment="random ratios"),
+
+        md(r"""
+        ### Step 3 — Explained variance
+
+        **Idea.** Is the critic any good? GAE (Lab 2) subtracts $V(s_t)$ from the returns; a
+        critic that predicts nothing leaves all the return's variance in the advantages. The
+        explained variance compares the variance of the critic's errors with the variance of the
+        targets:
+
+        $$\mathrm{EV} = 1 - \frac{\mathrm{Var}[R - V]}{\mathrm{Var}[R]}$$
+
+        | symbol | meaning |
+        |---|---|
+        | $R$ | the return targets (`returns` of GAE) |
+        | $V$ | the critic's predictions for the same states (`values` stored in the rollout) |
+        | EV = 1 | perfect predictions; EV = 0: no better than predicting the mean; EV < 0: worse |
+
+        **Exercise.** Write `explained_variance`. It must accept numpy arrays or torch tensors and
+        return a Python `float`; if the returns have zero variance there is nothing to explain:
+        return `float("nan")`.
+        """),
+        solution("explained_variance"),
+        code("""
+        # Try it: a perfect critic, one that predicts the mean, and a noisy one.
+        returns = np.array([1.0, 3.0, -2.0, 5.0, 0.5])
+        print(explained_variance(returns, returns),
+              explained_variance(np.full(5, returns.mean()), returns),
+              explained_variance(returns + np.random.default_rng(0).normal(0, 1, 5), returns))
+        """),
+        test("explained_variance", "value", 1,
+             comment="perfect, mean-only, noisy and harmful critics"),
+        test("explained_variance", "inputs", 1, comment="torch inputs; nan for constant returns"),
+        test("explained_variance", "random", 1, args="seed=0, n_cases=5",
+             hidden="seed=7373, n_cases=30", comment="random critics"),
+
+        md(r"""
+        ## 2. Watch one update
+
+        Your three functions on a real update. We train a lander briefly, collect one more rollout
+        and run one update on it with two learning rates: the usual one and ten times that. Then
+        we look at the distribution of the ratios $r_t$ after each update, and at your numbers.
+        """),
+        code("""
+        warmup = train(PPOConfig(total_timesteps=(4 if FAST else 40) * 2048), progress=False)
+        envs = make_vec_env("LunarLander-v3", 16)
+        buffer = RolloutBuffer.allocate(128, 16, envs)
+        first_obs, _ = envs.reset(seed=123)
+        collect_rollout(envs, warmup.policy, buffer, np.asarray(first_obs, np.float32), EpisodeTracker(16))
+        envs.close()
+        advantages, returns = compute_gae(buffer.rewards, buffer.values, buffer.next_values,
+                                          buffer.terminated, buffer.truncated, 0.999, 0.98)
+        batch = buffer.flatten(advantages, returns)
+
+        fig, ax = plt.subplots(figsize=(8, 3.5))
+        for lr in (1e-3, 1e-2):
+            policy = copy.deepcopy(warmup.policy)
+            ppo_update(policy, torch.optim.Adam(policy.parameters(), lr=lr, eps=1e-5), batch,
+                       PPOConfig())
+            with torch.no_grad():
+                _, new_log_probs, _, _ = policy.get_action_and_value(batch["obs"], batch["actions"])
+            ratios = torch.exp(new_log_probs - batch["log_probs"]).numpy()
+            ax.hist(ratios, bins=np.linspace(0.3, 1.7, 141), alpha=0.6, label=f"learning rate {lr:g}")
+            print(f"lr {lr:g}: approx_kl {approx_kl(new_log_probs, batch['log_probs']):.4f}, "
+                  f"clip_fraction {clip_fraction(new_log_probs, batch['log_probs'], 0.2):.3f}")
+        for edge in (0.8, 1.2):
+            ax.axvline(edge, color="k", ls="--", lw=1)
+        ax.set_xlabel("ratio r after the update (dashed: 1 ± 0.2)")
+        ax.set_yscale("log")
+        ax.legend()
+        plt.show()
+        print(f"explained variance of the warm-up critic on this rollout: "
+              f"{explained_variance(batch['values'], batch['returns']):.3f}")
+        """),
+
+        md(r"""
+        ## 3. What to monitor, and what healthy looks like
+
+        `ppo_core.train` records all of these in every history row (CleanRL's names). The ranges
+        are for LunarLander with this course's settings; other tasks shift them, but the
+        *direction* of each warning sign carries over.
+
+        | what | history key | healthy | warning signs |
+        |---|---|---|---|
+        | return | `charts/mean_return_100` | rises, then settles (200 = solved) | flat, or rises then collapses |
+        | ratio $r_t$ | `ratio/mean`, `ratio/std`, `ratio/min`, `ratio/max` | mean ≈ 1, most within 1 ± ε | a wide spread, extremes far outside 1 ± ε: steps too large; all exactly 1: nothing learns |
+        | clip fraction | `losses/clipfrac` | a few percent (about 0.01 to 0.2), falling towards 0 as the learning rate anneals | > 0.15–0.3 for long stretches: steps too large; ≈ 0 all run: the policy barely moves |
+        | approx KL | `losses/approx_kl` | about 0.001 to 0.03 per update, falling as the learning rate anneals | well above 0.02 for long stretches, or spikes above 0.05–0.1: the clip no longer contains the update (lower the learning rate or set `target_kl`) |
+        | entropy | `losses/entropy` | starts near ln 4 = 1.386, falls slowly, stays well above 0 | stuck near ln 4: the policy stays random; falls to ~0 in a few updates: premature collapse |
+        | advantages | `advantages/mean`, `advantages/std`, `advantages/max_abs` | raw GAE values on the reward scale; normalised per minibatch before the loss | policy loss on the scale of the rewards: the normalisation is missing |
+        | explained variance | `losses/explained_variance` | near 0 at first (a random policy's future is unpredictable), rises towards 0.5–0.9 as the policy and critic improve | stays ≈ 0 or negative: the critic does not learn |
+        | value loss | `losses/value_loss` | large at first (returns are in the hundreds), then falls | grows steadily or oscillates wildly |
+
+        **Entropy has a ceiling.** A distribution over $|A|$ actions has entropy at most
+        $\ln|A|$, reached by the uniform distribution. LunarLander has four actions, so the entropy
+        starts just below $\ln 4 = 1.386$ (our network is initialised almost uniform) and can only
+        go down. The seed workshop expected "2.0+" early in training: impossible with four
+        actions (it would need at least $e^2 \approx 7.4$ equally likely ones).
+
+        Below, a healthy run trained right now with `PPOConfig()`: its dashboard is the reference
+        for the exercise that follows. (Under the autograder it is a few updates long.)
+        """),
+        locked_code("dashboard_helpers", """
+        # The dashboard: one row per run, one column per diagnostic, shared y-axis per column.
+        PANELS = [  # (history key, title, y scale, healthy band or None)
+            ("charts/mean_return_100", "mean return (100 ep.)", "linear", (200, 320)),
+            ("losses/approx_kl", "approx KL", "log", (0.001, 0.03)),
+            ("losses/clipfrac", "clip fraction", "linear", (0.01, 0.2)),
+            ("losses/entropy", "entropy (max ln 4)", "linear", None),
+            ("losses/explained_variance", "explained variance", "linear", (0.5, 1.0)),
+            ("losses/value_loss", "value loss", "log", None),
+            ("abs_policy_loss", "|policy loss|", "log", None),
+        ]
+
+
+        def series(history, key):
+            steps = np.array([row["global_step"] for row in history], dtype=float)
+            if key == "abs_policy_loss":
+                values = [abs(row["losses/policy_loss"]) for row in history]
+            else:
+                values = [row.get(key, np.nan) for row in history]
+            return steps, np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+        def plot_dashboard(runs):
+            fig, axes = plt.subplots(len(runs), len(PANELS), figsize=(2.6 * len(PANELS), 1.9 * len(runs)),
+                                     sharex=True, sharey="col", squeeze=False)
+            for r, (name, history) in enumerate(runs.items()):
+                for c, (key, title, scale, band) in enumerate(PANELS):
+                    ax = axes[r, c]
+                    steps, values = series(history, key)
+                    ax.plot(steps / 1e3, values, lw=1)
+                    if band is not None:
+                        ax.axhspan(*band, color="green", alpha=0.12, lw=0)
+                    if key == "losses/entropy":
+                        ax.axhline(LN4, color="red", ls=":", lw=1)
+                    if key == "losses/explained_variance":
+                        ax.set_ylim(-0.5, 1.05)
+                    ax.set_yscale(scale)
+                    if r == 0:
+                        ax.set_title(title, fontsize=9)
+                    if c == 0:
+                        ax.set_ylabel(name, fontsize=10)
+                    if r == len(runs) - 1:
+                        ax.set_xlabel("steps (k)", fontsize=8)
+                    ax.tick_params(labelsize=7)
+            fig.tight_layout()
+            plt.show()
+
+
+        def summary_table(runs):
+            keys = [p[0] for p in PANELS]
+            print("median over the second half of each run")
+            print(f"{'run':10s}" + "".join(f"{title[:14]:>16s}" for _, title, _, _ in PANELS))
+            for name, history in runs.items():
+                half = history[len(history) // 2:]
+                cells = [np.nanmedian(series(half, key)[1]) for key in keys]
+                print(f"{name:10s}" + "".join(f"{v:16.4g}" for v in cells))
+        """),
+        code("""
+        reference = train(PPOConfig(total_timesteps=4 * 2048) if FAST else PPOConfig(), progress=not FAST)
+        print(f"healthy reference: mean return of the last 100 episodes {reference.mean_return():.1f}")
+        plot_dashboard({"reference": reference.history})
+        """),
+
+        md(rf"""
+        ## 4. Diagnose the broken runs
+
+        Six LunarLander-v3 runs of 410k steps, recorded with `ppo_core` by
+        `scripts/record_diagnosis_runs.py` (the manifest next to the data lists each run's full
+        configuration). They share one baseline configuration and seed; **one is healthy, and each
+        of the others has exactly one fault injected**. Their labels were shuffled.
+
+        | fault | what was changed |
+        |---|---|
+        | `"healthy"` | nothing |
+        | `"lr_too_high"` | learning rate ten times the baseline's |
+        | `"ent_coef_too_high"` | entropy coefficient ten times the baseline's (0.1 instead of 0.01) |
+        | `"no_adv_norm"` | advantages not normalised before the loss |
+        | `"gae_leak"` | GAE ignores episode ends: the last step of an episode bootstraps from the *next* episode's first state, and the recursion runs across the boundary |
+        | `"critic_not_trained"` | value-loss coefficient 0: the critic keeps its random initial weights |
+
+        Study the dashboard and the table below, with the healthy ranges of section 3 and the
+        checklist of section 5. Then fill in `diagnosis` with one of {faults} for each run (each
+        fault appears exactly once). Each run is worth 2 points; the visible test only checks the
+        format, the autograder checks the answers.
+        """),
+        code("""
+        runs = grading.diagnosis_runs()  # {"run_A": history, ...}: lists of per-update rows
+        print(list(runs), "-", len(runs["run_A"]), "updates each")
+        plot_dashboard(runs)
+        summary_table(runs)
+        """),
+        locked_code("fault_names", f"FAULTS = {tuple(DIAGNOSIS_FAULTS)!r}"),
+        _answer_cell(),
+        *_diagnosis_tests(),
+        *written(
+            "diagnosis", 3,
+            r"""
+            **Question (3 points).** Pick two of the faulty runs. For each: which curves gave the
+            fault away (and how do they differ from the healthy run), and what would you change in
+            the configuration or the code to fix it?
+            """,
+            r"""
+            Any two, for example:
+
+            * **lr_too_high**: approx KL and clip fraction far above the others from the start
+              (both roughly three times the healthy run's, the clip fraction around 0.15 all
+              run), the widest ratio spread, the entropy lowest early on, and a return that
+              rises and then falls back instead of reaching 200.
+              Fix: lower the learning rate (back to 3e-3 or 1e-3) or set `target_kl` ≈ 0.02.
+            * **ent_coef_too_high**: entropy stays pinned near ln 4 = 1.386 for the whole run
+              (about 1.24, far above every other run), KL and clip fraction fall to almost 0,
+              the return never becomes positive. Fix: ent_coef 0.01
+              (or 0).
+            * **no_adv_norm**: |policy loss| is on the scale of the rewards (around 1 to 10)
+              instead of ~0.001–0.01 in every other run — the loss is multiplied by raw
+              advantages; thanks to the gradient clip it still learns, but its step size now
+              depends on the reward scale. Fix: normalise the
+              advantages per minibatch (`norm_adv=True`).
+            * **gae_leak**: the critic's explained variance stays low and the value loss high
+              (its targets mix two episodes), and the return stays far below the healthy run:
+              ending an episode — even by crashing — is rewarded with the value of a fresh
+              start. Fix: cut the GAE recursion at every episode end and bootstrap from the
+              final observation (or not at all after termination).
+            * **critic_not_trained**: explained variance ≈ 0 (within ±0.05) for the whole run,
+              while the entropy, KL and clip fraction look normal; the agent still learns a
+              little (the advantages are returns minus a fixed random baseline, a
+              REINFORCE-like estimate) but slowly. The high-entropy run also has explained
+              variance ≈ 0 — a near-random policy makes the returns unpredictable — but its
+              entropy gives it away. Fix: vf_coef 0.5, and check that the value loss reaches
+              the optimiser.
+            """),
+
+        md(r"""
+        ## 5. Debugging checklist
+
+        When a run does not learn, read its dashboard from top to bottom:
+
+        | symptom | likely cause | what to try |
+        |---|---|---|
+        | approx KL ≫ 0.03 and clip fraction > 0.3 for many updates | steps too large: learning rate too high, too many epochs or too small minibatches | lower the learning rate, fewer epochs, set `target_kl` ≈ 0.01–0.03 |
+        | clip fraction ≈ 0 and KL ≈ 0 the whole run, entropy barely moves | the policy is not moving: learning rate too low, or a loss that does not reach the actor | raise the learning rate; check the gradients reach the actor (no `.detach()` on the new log-probs) |
+        | entropy stuck near ln\|A\| (1.386 here) | the entropy bonus outweighs the advantage term | lower `ent_coef` (0.01 or 0) |
+        | entropy near 0 within a few updates, return stalls | premature collapse onto one action | lower the learning rate; a small entropy bonus |
+        | explained variance ≈ 0 or negative throughout | the critic does not learn (value loss weight 0, value loss detached, wrong targets) — or the policy is still so random that the returns cannot be predicted (look at the entropy) | check `vf_coef`, the value loss's gradient, and the returns from GAE |
+        | value loss grows or oscillates wildly | targets out of scale or learning rate too high | lower the learning rate; check reward scale (normalise rewards if they are huge) |
+        | \|policy loss\| on the scale of the rewards | advantages not normalised | normalise per minibatch |
+        | learns, then the return collapses and does not recover | destructive updates late in training | anneal the learning rate, `target_kl`, smaller clip range |
+        | the loss becomes NaN | exploding values or a log of 0 | keep `max_grad_norm`; work with log-probabilities (logits), never `log(softmax)` by hand |
+        | reward curve reads exactly 0 | episode returns are not being recorded | log finished episodes' returns (Lab 4) |
+        | good training return, poor evaluation | evaluation differs (deterministic actions, other seeds) or overfitting to a few seeds | evaluate many seeded episodes; compare stochastic and deterministic |
+        """),
+        md(r"""
+        ## 6. Key takeaways
+
+        1. **RL basics (Lab 1).** An agent improves its policy from the rewards of its own
+           experience; the value function says how good a state is; the advantage says how much
+           better an action was than the policy's average.
+        2. **GAE (Lab 2).** Advantages are a λ-weighted sum of TD residuals, cut at episode ends,
+           bootstrapped at time limits (truncation) but not at real endings (termination).
+        3. **Why PPO (Lab 3).** Policy-gradient steps can wreck a policy; TRPO bounds each step
+           with a KL constraint and second-order optimisation; PPO gets most of that safety from a
+           clipped ratio and plain first-order SGD. The lineage is REINFORCE → actor-critic
+           methods (A2C/A3C) → TRPO → PPO. DDPG, TD3 and SAC are a separate, *off-policy* branch
+           built on learned Q-functions and replay buffers — not ancestors of PPO.
+        4. **Training (Lab 4).** Epochs × shuffled minibatches, per-minibatch advantage
+           normalisation, gradient clipping and an annealed learning rate turn each rollout into
+           many safe steps; the loop must log finished episodes' returns.
+        5. **Diagnostics (Lab 5).** Watch approx KL, clip fraction, entropy (≤ ln|A|), explained
+           variance and the value loss next to the return: most faults leave a signature there
+           long before the return tells you anything.
+
+        **Where PPO is used.** RLHF: InstructGPT (Ouyang et al. 2022) fine-tuned a language model
+        with PPO against a learned reward model, the recipe behind ChatGPT. OpenAI Five played
+        Dota 2 with PPO at a very large scale (Berner et al. 2019). Robot locomotion trained in
+        simulation (e.g. legged robots in Isaac Gym, Rudin et al. 2021) and OpenAI's Rubik's-cube
+        hand used PPO. Two examples often credited to PPO were not: **AlphaStar** (StarCraft II)
+        used an off-policy actor-critic with V-trace and UPGO and a league of self-play agents, and
+        **Google's datacenter cooling** used model-based control on learned predictive models.
+        PPO is on-policy: it fits problems where fresh interaction is cheap (simulators, games); it
+        is a poor fit for learning from a fixed dataset (offline RL).
+        """),
+        md(r"""
+        ## 7. Where to go next
+
+        * **Continuous actions.** `LunarLanderContinuous-v3` controls the main and side engines
+          with two real numbers. `ppo_core` switches to a diagonal Gaussian policy for Box action
+          spaces (the log-probability sums over action dimensions, the entropy has no ln|A|
+          ceiling any more and can be negative):
+          `train(PPOConfig(env_id="LunarLanderContinuous-v3", total_timesteps=1_000_000))`, or
+          `python -m ppo_core train --env-id LunarLanderContinuous-v3` from a terminal.
+        * **Wind and turbulence.** `gymnasium.make("LunarLander-v3", enable_wind=True,
+          wind_power=15.0, turbulence_power=1.5)` pushes the lander around; register it under its
+          own id (cell below) and train on it. Does the policy trained without wind survive it?
+        * **Other environments.** `CartPole-v1` (solved in seconds — good for quick experiments),
+          `Acrobot-v1`, `BipedalWalker-v3` (continuous, much harder), Atari games (image
+          observations: a convolutional network and many more steps).
+        * **Go further with the algorithm.** Other families: DQN and its variants (value-based,
+          discrete actions, replay buffers), SAC and TD3 (off-policy, continuous actions);
+          recurrent policies for partial observability; PPO for language models (RLHF).
+        * **Read.** The [PPO paper](https://arxiv.org/abs/1707.06347);
+          [Spinning Up's PPO page](https://spinningup.openai.com/en/latest/algorithms/ppo.html);
+          [CleanRL's `ppo.py`](https://github.com/vwxyzjn/cleanrl) and "The 37 Implementation
+          Details of PPO" (Huang et al., ICLR blog track 2022);
+          [Stable-Baselines3](https://stable-baselines3.readthedocs.io/).
+        """),
+        code("""
+        import gymnasium as gym
+
+        # A windy lander under its own id, so that ppo_core.train can build it by name.
+        if "WindyLunarLander-v3" not in gym.registry:
+            gym.register("WindyLunarLander-v3", entry_point="gymnasium.envs.box2d:LunarLander",
+                         max_episode_steps=1000, reward_threshold=200,
+                         kwargs={"enable_wind": True, "wind_power": 15.0, "turbulence_power": 1.5})
+        windy = gym.make("WindyLunarLander-v3")
+        print(windy.spec.id, windy.spec.kwargs)
+        print("continuous action space:", gym.make("LunarLanderContinuous-v3").action_space)
+        # To train on it (a few minutes):
+        # windy_result = train(PPOConfig(env_id="WindyLunarLander-v3", total_timesteps=1_000_000))
+        """),
+        md(r"""
+        ## Summary
+
+        * `approx_kl` = mean((r − 1) − log r) measures how far an update moved the policy;
+          `clip_fraction` measures how often it pushed against the clip; `explained_variance`
+          measures how much of the returns the critic predicts.
+        * Healthy LunarLander PPO: KL of about 0.001–0.03 and a clip fraction of a few percent,
+          both falling as the learning rate anneals; entropy falling slowly from
+          ln 4 = 1.386; explained variance rising towards 0.5–0.9.
+        * Faults leave signatures: a learning rate too high shows in KL and clip fraction, an
+          entropy bonus too large in an entropy stuck at its ceiling, a critic that does not learn
+          in explained variance, a missing normalisation in the policy loss's scale.
+
+        Congratulations — you have built PPO from its equations, trained it, and learned to read
+        it. The course's `ppo_core` library is yours to extend.
+        """),
+    ]

@@ -1,0 +1,121 @@
+"""The instructor's whole nbgrader cycle on a local exchange, with the course configuration.
+
+release_assignment -> fetch_assignment -> submit (three students) -> collect -> autograde ->
+generate_feedback -> release_feedback -> fetch_feedback -> export, then the exported grades are
+compared with the expected ones. Every HOME / Jupyter directory is a temporary one, so the real
+~/.jupyter is never touched.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import os
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(HERE, "fixtures", "autograder"))
+
+import builders  # noqa: E402
+import hostile  # noqa: E402
+
+pytestmark = pytest.mark.slow
+LAB = hostile.LAB
+
+
+def _env(home: str, user: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "NBGRADER"))}
+    env.update(HOME=home, USER=user, LOGNAME=user,
+               JUPYTER_CONFIG_DIR=os.path.join(home, ".jupyter"),
+               JUPYTER_DATA_DIR=os.path.join(home, ".local", "share", "jupyter"),
+               JUPYTER_RUNTIME_DIR=os.path.join(home, ".runtime"),
+               PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    return env
+
+
+def _nbgrader(args, cwd, env):
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc
+
+
+def _answer(nb, code: str | None, prefix: str = ""):
+    """Fill the learner's cells of a fetched notebook (reference code unless ``code``)."""
+    for cell in nb.cells:
+        gid = builders.grade_id(cell)
+        meta = cell.metadata.get("nbgrader") or {}
+        if cell.cell_type == "code" and meta.get("solution") and not meta.get("grade"):
+            source = builders.reference_code(LAB, gid)
+            if gid == hostile.FUNCTION and code is not None:
+                source = prefix + code
+            cell.source = source
+    return nb
+
+
+def test_full_instructor_cycle(tmp_path):
+    if not os.path.exists(os.path.join(REPO, "solutions", LAB, f"{LAB}.ipynb")):
+        pytest.skip("lab 1 is not written yet")
+    course, exchange = tmp_path / "course", tmp_path / "exchange"
+    instructor_home = tmp_path / "home-instructor"
+    for d in (course, exchange, instructor_home):
+        d.mkdir()
+    shutil.copytree(os.path.join(REPO, "solutions", LAB), course / "source" / LAB)
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"load_subconfig({os.path.join(REPO, 'autograder', 'nbgrader_config.py')!r})\n"
+        f"c.CourseDirectory.root = {str(course)!r}\n"
+        "c.CourseDirectory.source_directory = 'source'\n"
+        "c.CourseDirectory.release_directory = 'release'\n"
+        f"c.Exchange.root = {str(exchange)!r}\n"
+        "c.Execute.timeout = 30\n")
+    ienv = _env(str(instructor_home), "instructor")
+    xroot = f"--Exchange.root={exchange}"
+    _nbgrader(["generate_assignment", LAB, "--force"], course, ienv)
+    _nbgrader(["release_assignment", LAB, xroot], course, ienv)
+
+    auto, _ = builders.total_points(LAB)
+    students = {  # name -> (code of discounted_return, top-level prefix, expected score)
+        "ada": (None, "", auto),
+        "bob": (hostile.WRONG, "", auto - 3),
+        "eve": (hostile.WRONG, "import numpy as np\nnp.allclose = lambda *a, **k: True\n"
+                "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n",
+                auto - 3),
+    }
+    for name, (code, prefix, _) in students.items():
+        home = tmp_path / f"home-{name}"
+        home.mkdir()
+        env = _env(str(home), name)
+        _nbgrader(["fetch_assignment", LAB, xroot, "--course=ppo-course"], home, env)
+        [path] = glob.glob(str(home / "**" / f"{LAB}.ipynb"), recursive=True)
+        nb = _answer(nbformat.read(path, 4), code, prefix)
+        nbformat.write(nb, path)
+        _nbgrader(["submit", LAB, xroot, "--course=ppo-course"], os.path.dirname(
+            os.path.dirname(path)), env)
+
+    _nbgrader(["collect", LAB, xroot], course, ienv)
+    assert sorted(os.listdir(course / "submitted")) == sorted(students)
+    _nbgrader(["autograde", LAB, "--force"], course, ienv)
+    _nbgrader(["generate_feedback", LAB, "--force"], course, ienv)
+    _nbgrader(["release_feedback", LAB, xroot], course, ienv)
+    for name in students:
+        home = tmp_path / f"home-{name}"
+        _nbgrader(["fetch_feedback", LAB, xroot, "--course=ppo-course"], home, _env(str(home), name))
+        html = glob.glob(str(home / "**" / "feedback" / "**" / f"{LAB}.html"), recursive=True)
+        assert html, f"{name} got no feedback"
+        text = open(html[0]).read()
+        assert "Grader notes" in text
+        if name == "eve":
+            assert "np.allclose" in text  # the feedback says what the grader removed
+    _nbgrader(["export", "--to", str(course / "grades.csv")], course, ienv)
+    exported = {r["student_id"]: r for r in csv.DictReader(open(course / "grades.csv"))
+                if r["assignment"] == LAB}
+    assert sorted(exported) == sorted(students)
+    for name, (_, _, expected) in students.items():
+        assert float(exported[name]["raw_score"]) == pytest.approx(expected), exported[name]

@@ -1,0 +1,168 @@
+"""Fast unit tests of the autograder's pieces: the sanitiser, discovery and the sandbox."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import zipfile
+
+import nbformat
+import pytest
+
+from autograder import discover, sanitize, sandbox
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+RESERVED = {"np": ("import", "numpy", "np"), "check_x": ("from", "ppo_core.grading", "check_x")}
+
+
+def reduce(src: str):
+    return sanitize.reduce_source(textwrap.dedent(src), ["compute_gae", "td_residuals"], RESERVED)
+
+
+def test_keeps_definitions_imports_and_constants():
+    out, notes, bound = reduce("""
+        import numpy as np
+        import torch
+        GAMMA = 0.99
+        SHAPE = (3, -4)
+        @torch.no_grad()
+        def compute_gae(rewards, values, gamma=GAMMA, dtype=np.float32):
+            return rewards
+        class Helper:
+            scale = 2.0
+            def f(self):
+                return 1
+    """)
+    assert notes == []
+    assert "def compute_gae" in out and "class Helper" in out and "GAMMA = 0.99" in out
+    assert "@torch.no_grad()" in out
+    assert bound >= {"np", "torch", "GAMMA", "compute_gae", "Helper"}
+
+
+@pytest.mark.parametrize("src, word", [
+    ("np.allclose = lambda *a, **k: True", "only assignments"),
+    ("print('hi')", "outside functions"),
+    ("get_ipython().input_transformers_cleanup.append(f)", "outside functions"),
+    ("for i in range(3):\n    pass", "outside functions"),
+    ("X = compute()", "only assignments"),
+    ("__builtins__ = {}", "only assignments"),
+    ("from ppo_core import compute_gae", "reference implementation"),
+    ("from ppo_core.gae import td_residuals as t", "reference implementation"),
+    ("import ctypes", "not allowed"),
+    ("from ppo_core.grading import check_compute_gae", "not allowed"),
+    ("import torch as np", "replace `np`"),
+    ("def check_x(fn):\n    pass", "replace a name"),
+    ("def f(x, _=setattr(a, 'b', 1)):\n    return x", "default values"),
+    ("class C(metaclass=M):\n    pass", "metaclass"),
+    ("@register\ndef f():\n    pass", "decorator removed"),
+    ("%timeit f()", "magic"),
+    ("def broken(:\n", "not valid Python"),
+])
+def test_removes_and_reports(src, word):
+    out, notes, _ = reduce(src)
+    assert any(word in n for n in notes), notes
+
+
+def _release():
+    nb = nbformat.v4.new_notebook()
+    setup = nbformat.v4.new_code_cell("import numpy as np\nfrom ppo_core.grading import check_x")
+    sol = nbformat.v4.new_code_cell("def compute_gae(x):\n    raise NotImplementedError")
+    sol.metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "compute_gae",
+                                "locked": False, "schema_version": 3}
+    test = nbformat.v4.new_code_cell("check_x(compute_gae)")
+    test.metadata["nbgrader"] = {"solution": False, "grade": True, "grade_id": "test_compute_gae_a",
+                                 "locked": True, "points": 1, "schema_version": 3}
+    nb.cells = [setup, sol, test]
+    return nb
+
+
+def test_rebuild_uses_instructor_cells_and_learner_definitions():
+    release = _release()
+    sub = nbformat.v4.new_notebook()
+    sub.cells = [nbformat.v4.new_code_cell("import numpy as np\nnp.allclose = None\n"
+                                           "def compute_gae(x):\n    return x"),
+                 nbformat.v4.new_code_cell("pass  # my edited test")]
+    sub.metadata["kernelspec"] = {"name": "evil"}
+    nb, notes = sanitize.rebuild(sub, release, "lab2_gae")
+    sources = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert "check_x(compute_gae)" in sources  # the instructor's test cell, not the edit
+    assert not any("pass  # my edited test" in s for s in sources)
+    assert any("def compute_gae(x):\n    return x" in s for s in sources)
+    assert not any("np.allclose = None" in s for s in sources)
+    assert any("metadata was missing" in n for n in notes)  # matched by function name
+    assert any("np.allclose" in n for n in notes)
+    assert nb.metadata["kernelspec"]["name"] != "evil"
+    assert any("protect(globals(), ['compute_gae'])" in s for s in sources)
+
+
+@pytest.mark.parametrize("name, lab", [
+    ("Copy of lab2_gae.ipynb", "lab2_gae"), ("lab2_gae (1).ipynb", "lab2_gae"),
+    ("LAB2-final.ipynb", "lab2_gae"), ("notes.ipynb", None)])
+def test_lab_from_name(name, lab):
+    assert discover.lab_from_name(name, ["lab1_rl_basics", "lab2_gae"]) == lab
+
+
+def test_discover_layouts_and_zip(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    labs = ["lab1_rl_basics", "lab2_gae"]
+    sig = {"lab1_rl_basics": {"discounted_return"}, "lab2_gae": {"compute_gae"}}
+    (tmp_path / "alice" / "lab2_gae").mkdir(parents=True)
+    nbformat.write(nb, str(tmp_path / "alice" / "lab2_gae" / "lab2_gae.ipynb"))
+    (tmp_path / "bob").mkdir()
+    nbformat.write(nb, str(tmp_path / "bob" / "Copy of lab2_gae.ipynb"))
+    nbformat.write(nb, str(tmp_path / "bob" / "lab2_gae (1).ipynb"))
+    os.utime(tmp_path / "bob" / "Copy of lab2_gae.ipynb", (1, 1))
+    anon = nbformat.v4.new_notebook()
+    anon.cells = [nbformat.v4.new_code_cell("def discounted_return(r, g):\n    pass")]
+    (tmp_path / "carol").mkdir()
+    nbformat.write(anon, str(tmp_path / "carol" / "Untitled.ipynb"))
+    subs = discover.discover(str(tmp_path), labs, sig)
+    got = {(s.student_id, s.lab): (os.path.basename(s.path or ""), s.problem) for s in subs}
+    assert got[("alice", "lab2_gae")] == ("lab2_gae.ipynb", "")
+    assert got[("bob", "lab2_gae")] == ("lab2_gae (1).ipynb", "")  # the newest copy
+    assert got[("carol", "lab1_rl_basics")] == ("Untitled.ipynb", "")  # found by content
+    assert got[("alice", "lab1_rl_basics")] == ("", "missing notebook")
+    zpath = tmp_path.parent / "subs.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        zf.write(tmp_path / "alice" / "lab2_gae" / "lab2_gae.ipynb", "alice/lab2_gae/lab2_gae.ipynb")
+        zf.writestr("../evil/lab2_gae.ipynb", "{}")
+    subs = discover.discover(str(zpath), labs, sig, str(tmp_path.parent))
+    assert [(s.student_id, s.lab, s.problem) for s in subs] == [("alice", "lab2_gae", "")]
+
+
+def _sandboxed(code: str, **env):
+    """Run ``code`` under the sandbox's own restrictions in a fresh interpreter."""
+    script = (
+        "import os, sys\n"
+        "from autograder import sandbox\n"
+        f"ok = sandbox.block_process_creation()\n"
+        f"ll = sandbox.apply_landlock(sandbox.SYSTEM_READ + sandbox._python_paths(), [{str(env.get('work', '/nonexistent'))!r}])\n"
+        + code)
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, cwd="/")
+
+
+def test_sandbox_blocks_processes_but_not_threads():
+    proc = _sandboxed("import threading\nt = threading.Thread(target=print, args=('thread',))\n"
+                      "t.start(); t.join()\n"
+                      "try:\n    os.fork(); print('FORKED')\nexcept OSError as e:\n"
+                      "    print('blocked', e.errno)\n")
+    assert "thread" in proc.stdout
+    assert "FORKED" not in proc.stdout and "blocked 11" in proc.stdout, proc.stderr
+
+
+@pytest.mark.skipif(sandbox.landlock_abi() < 1, reason="Landlock is not available here")
+def test_sandbox_hides_course_files(tmp_path):
+    secret = tmp_path / "gradebook.db"
+    secret.write_text("secret")
+    solution = os.path.join(REPO, "solutions")
+    proc = _sandboxed(
+        f"for p in [{str(secret)!r}, {solution!r} + '/lab1_rl_basics/lab1_rl_basics.ipynb']:\n"
+        "    try:\n        open(p).read(); print('READ', p)\n"
+        "    except OSError as e:\n        print('denied', e.errno)\n"
+        "import numpy, ppo_core.grading\nprint('imports ok')\n", work=str(tmp_path / "w"))
+    assert "READ" not in proc.stdout, proc.stdout
+    assert proc.stdout.count("denied") == 2 and "imports ok" in proc.stdout, proc.stderr

@@ -1,0 +1,217 @@
+"""The presenter notebook in a real browser (issue 5): JupyterLab + headless Chromium.
+
+Starts JupyterLab on 127.0.0.1 (free port, random token, temporary root, config, data, runtime,
+settings and workspace folders, so nothing under ~ is touched), opens a copy of
+``demos/presenter.ipynb`` in Debian's Chromium driven by Playwright, runs all cells from the Run
+menu, and checks that every code cell ran without an error, that the widgets rendered (three
+sliders, two figures in Output widgets), and that moving the epsilon slider with the keyboard
+changes the figure. Screenshots go to pytest's tmp path and, if set, to ``$PPO_SCREENSHOT_DIR``.
+
+Needs ``/usr/bin/chromium`` (``scripts/install_browser.sh`` installs it); skipped otherwise.
+About a minute.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "demos" / "presenter.ipynb"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _write_settings(settings_dir: Path) -> None:
+    """Render every cell (no windowing) and keep JupyterLab from fetching news or updates."""
+    overrides = {
+        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+            "fetchNews": "false", "checkForUpdates": False},
+    }
+    for rel, content in overrides.items():
+        path = settings_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(content))
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    """A JupyterLab server serving a temporary folder that holds a copy of the notebook."""
+    root = tmp_path / "root"
+    root.mkdir()
+    shutil.copy(NOTEBOOK, root / "presenter.ipynb")
+    home = tmp_path / "jupyter"
+    settings = home / "settings"
+    _write_settings(settings)
+    env = dict(os.environ)
+    env.update({
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(settings),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+        "IPYTHONDIR": str(home / "ipython"),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        # The kernel imports ppo_core from this checkout even if it is not installed.
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
+    })
+    port, token = _free_port(), os.urandom(16).hex()
+    log = open(tmp_path / "jupyterlab.log", "w")  # noqa: SIM115 (closed below)
+    args = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
+            f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+            "--LabApp.news_url=", "--ServerApp.port_retries=0"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root
+        args.append("--allow-root")
+    proc = subprocess.Popen(
+        args, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail("JupyterLab did not start:\n"
+                                + (tmp_path / "jupyterlab.log").read_text()[-3000:])
+                time.sleep(0.3)
+        yield {"url": url, "token": token, "root": root}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: run scripts/install_browser.sh (apt-get install "
+                    f"chromium) to enable the browser test")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                     args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _screenshot_dirs(tmp_path: Path) -> list[Path]:
+    dirs = [tmp_path / "screenshots"]
+    if os.environ.get("PPO_SCREENSHOT_DIR"):
+        dirs.append(Path(os.environ["PPO_SCREENSHOT_DIR"]))
+    for d in dirs:
+        d.mkdir(parents=True, exist_ok=True)
+    return dirs
+
+
+def _shoot(target, name: str, dirs: list[Path], **kwargs) -> None:
+    png = target.screenshot(**kwargs)
+    for d in dirs:
+        (d / name).write_bytes(png)
+
+
+def test_presenter_runs_and_epsilon_slider_redraws(jupyterlab, browser, tmp_path):
+    shots = _screenshot_dirs(tmp_path)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        _drive(page, jupyterlab, shots)
+    except Exception:
+        _shoot(page, "failure.png", shots)  # what the page showed when the test gave up
+        raise
+    assert not errors, errors
+
+
+def _drive(page, jupyterlab, shots: list[Path]) -> None:
+    page.goto(f"{jupyterlab['url']}/lab/tree/presenter.ipynb?token={jupyterlab['token']}",
+              wait_until="domcontentloaded")
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+    # Wait until the kernel is connected and idle (the status bar says so) before running.
+    page.locator(".jp-StatusBar-Component", has_text="Idle").first.wait_for(timeout=60_000)
+    first_prompt = page.locator(".jp-CodeCell .jp-InputArea-prompt").first
+    for _attempt in range(3):  # a click that lands while the session still connects is lost
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        deadline = time.monotonic() + 15
+        while first_prompt.inner_text().strip() == "[ ]:" and time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+        if first_prompt.inner_text().strip() != "[ ]:":
+            break
+
+    # The last cell prints the total time; it runs only after every cell above has finished.
+    done = page.locator(".jp-OutputArea-output", has_text="all cells ran in")
+    done.wait_for(timeout=90_000)
+    _shoot(page, "presenter_top.png", shots)
+
+    # No cell failed: every code cell has an execution count and no output is an error.
+    prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
+    assert prompts and all(p.strip() not in ("[ ]:", "[*]:", "") for p in prompts), prompts
+    stderr = page.locator(
+        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+    ).all_inner_texts()
+    assert not [t for t in stderr if "Error" in t or "Traceback" in t], stderr
+    took = float(done.inner_text().split("in")[-1].split("s")[0])
+    assert took <= 30.0, f"the presenter notebook took {took:.1f} s (budget 30 s)"
+
+    # The widgets rendered: three sliders, each live demo with a figure in its Output widget.
+    labels = page.locator(".widget-slider .widget-label").all_inner_texts()
+    assert any("epsilon" in t for t in labels), labels
+    assert any("lambda" in t for t in labels), labels
+    assert any("gamma" in t for t in labels), labels
+    images = page.locator(".widget-output img")
+    assert images.count() >= 2
+
+    clip = page.locator(".widget-vbox").filter(
+        has=page.locator(".widget-label", has_text="epsilon")).first
+    clip.scroll_into_view_if_needed()
+    _shoot(clip, "clip_widget_before.png", shots)
+    image = clip.locator(".widget-output img").first
+    before = image.get_attribute("src")
+    readout = clip.locator(".widget-readout").first
+    assert readout.inner_text().strip() == "0.20"
+
+    # Move the slider with the keyboard, as a presenter could: focus the handle, press right.
+    handle = clip.locator(".noUi-handle, .ui-slider-handle").first
+    handle.focus()
+    for _ in range(5):
+        handle.press("ArrowRight")
+    deadline = time.monotonic() + 20
+    while image.get_attribute("src") == before and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    after = image.get_attribute("src")
+    assert after != before, "moving the epsilon slider did not change the figure"
+    assert readout.inner_text().strip() != "0.20"
+    page.wait_for_timeout(500)  # let the last queued update land before the screenshot
+    _shoot(clip, "clip_widget_after.png", shots)
+
+    gae = page.locator(".widget-vbox").filter(
+        has=page.locator(".widget-label", has_text="lambda")).first
+    gae.scroll_into_view_if_needed()
+    _shoot(gae, "gae_widget.png", shots)

@@ -1,0 +1,150 @@
+"""The shipped pretrained policies and recorded data (ppo_core.pretrained, issue 5).
+
+These check that the artefacts are what the manifest says and that they come from the run the
+script describes: the recorded batch's old log-probabilities are exactly those of the policy
+saved just before it was collected, and the recorded episode's values are the final critic's.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from ppo_core import ActorCritic, evaluate
+from ppo_core.pretrained import (
+    ASSETS,
+    available_steps,
+    load_batch,
+    load_episode,
+    load_history,
+    load_pretrained,
+    manifest,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _script_config() -> dict:
+    spec = importlib.util.spec_from_file_location("make_pretrained",
+                                                  ROOT / "scripts" / "make_pretrained.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # main() is guarded; importing trains nothing
+    return module.CONFIG
+
+
+def test_assets_are_small_and_described_by_the_manifest():
+    files = {p.name: p.stat().st_size for p in ASSETS.iterdir()}
+    assert sum(files.values()) < 2_000_000, files
+    m = manifest()
+    assert m["script"] == "scripts/make_pretrained.py"
+    assert m["created"][:4].isdigit()
+    for name in [*m["checkpoints"], "batch.npz", "episode.npz", "history.json"]:
+        assert name in files
+    assert m["config"]["env_id"] == "LunarLander-v3"
+
+
+def test_manifest_config_is_the_script_pinned_config():
+    # The artefacts must come from the script as committed, not from an edited copy.
+    assert manifest()["config"] == _script_config()
+
+
+def test_available_steps_span_the_run():
+    steps = available_steps()
+    assert {0, 100_000, 300_000} <= set(steps)
+    assert max(steps) == manifest()["final_step"] >= 1_000_000
+
+
+@pytest.mark.parametrize("step", [None, 0, 100_000, 300_000])
+def test_load_pretrained_returns_a_lunar_lander_policy(step):
+    policy = load_pretrained(step)
+    assert isinstance(policy, ActorCritic)
+    assert (policy.obs_dim, policy.action_dim, policy.hidden) == (8, 4, 64)
+    assert not policy.training
+
+
+def test_checkpoints_differ_and_default_is_final():
+    final = load_pretrained()
+    same = load_pretrained(max(available_steps()))
+    untrained = load_pretrained(0)
+    for a, b in zip(final.state_dict().values(), same.state_dict().values()):
+        assert torch.equal(a, b)
+    assert not all(torch.equal(a, b) for a, b in zip(final.state_dict().values(),
+                                                      untrained.state_dict().values()))
+
+
+@pytest.mark.parametrize("bad", [1, 50_000, -1, "final", 1.5, True])
+def test_unknown_step_lists_the_available_ones(bad):
+    with pytest.raises(ValueError, match="available steps: 0, 100_000, 300_000"):
+        load_pretrained(bad)
+
+
+def test_untrained_policy_is_near_uniform():
+    obs = torch.as_tensor(load_batch()["obs"][:256])
+    _, _, entropy, _ = load_pretrained(0).get_action_and_value(obs)
+    assert entropy.mean().item() == pytest.approx(math.log(4), abs=0.01)  # ln|A| = 1.386
+
+
+def test_final_policy_solves_lunar_lander_as_the_manifest_says():
+    """The issue's bar: >= 200 in a deterministic 100-episode evaluation (a few seconds), and
+    the manifest's recorded evaluation is reproducible."""
+    info = manifest()["checkpoints"]["policy_final.pt"]["eval"]
+    assert info["episodes"] == 100 and info["deterministic"]
+    returns = evaluate(load_pretrained(), "LunarLander-v3", episodes=100, seed=info["seed"],
+                       deterministic=True)
+    assert returns.shape == (100,)
+    assert returns.mean() >= 200.0, returns.mean()
+    assert returns.mean() == pytest.approx(info["mean"], abs=0.01)
+
+
+def test_batch_was_collected_by_the_100k_policy_and_updated_for_real():
+    batch = load_batch()
+    n = len(batch["actions"])
+    assert batch["obs"].shape == (n, 8) and n == manifest()["batch"]["samples"]
+    for key in ("old_log_probs", "new_log_probs", "advantages", "returns", "values"):
+        assert batch[key].shape == (n,) and np.isfinite(batch[key]).all()
+    # The rollout right after the 100k checkpoint: its old log-probs are that policy's.
+    assert int(batch["global_step"]) - 16 * 1024 == manifest()["checkpoints"]["policy_100k.pt"][
+        "global_step"]
+    collector = load_pretrained(100_000)
+    with torch.no_grad():
+        _, log_probs, _, values = collector.get_action_and_value(
+            torch.as_tensor(batch["obs"]), torch.as_tensor(batch["actions"]))
+    np.testing.assert_allclose(log_probs.numpy(), batch["old_log_probs"], atol=1e-5)
+    np.testing.assert_allclose(values.numpy(), batch["values"], atol=1e-4)
+    # GAE's returns are advantages + values (unnormalised advantages).
+    np.testing.assert_allclose(batch["returns"], batch["advantages"] + batch["values"],
+                               rtol=1e-5, atol=1e-3)
+    ratio = np.exp(batch["new_log_probs"] - batch["old_log_probs"])
+    clipped = np.mean(np.abs(ratio - 1) > float(batch["clip_coef"]))
+    assert 0.01 < clipped < 0.5  # a real update moved the policy, not by a made-up amount
+
+
+def test_episode_is_the_final_policy_playing():
+    ep = load_episode()
+    T = len(ep["rewards"])
+    assert T == manifest()["episode"]["steps"] and ep["obs"].shape == (T, 8)
+    assert ep["terminated"][-1] + ep["truncated"][-1] >= 1 and not ep["terminated"][:-1].any()
+    with torch.no_grad():
+        values = load_pretrained().get_value(torch.as_tensor(ep["obs"]))
+    np.testing.assert_allclose(values.numpy(), ep["values"], atol=1e-4)
+    # next_values[t] is V(s_{t+1}) inside the episode.
+    np.testing.assert_allclose(ep["next_values"][:-1], ep["values"][1:], atol=1e-5)
+
+
+def test_history_is_the_whole_run():
+    run = load_history()
+    rows = run["history"]
+    assert len(rows) == manifest()["history"]["updates"]
+    assert rows[-1]["global_step"] == manifest()["final_step"]
+    assert len(run["episode_returns"]) == len(run["episode_steps"]) > 100
+    for key in ("losses/approx_kl", "losses/clipfrac", "losses/entropy",
+                "losses/explained_variance", "losses/value_loss", "charts/action_frequencies"):
+        assert key in rows[0]
+    # Learning happened: the last 100 training episodes beat the first 100 by far.
+    returns = np.asarray(run["episode_returns"])
+    assert returns[-100:].mean() > returns[:100].mean() + 200

@@ -1,0 +1,180 @@
+"""The live-demo widgets (ppo_core.widgets, issue 5), tested without a browser.
+
+Slider changes are simulated by setting ``slider.value`` (the same ``observe`` callback a drag
+fires); the figure's artists, the statistics and the rendered PNG must follow. The numbers the
+demos show are checked against ppo_core's own implementations of Eq. 7 and Eq. 11.
+"""
+
+from __future__ import annotations
+
+import math
+
+import ipywidgets
+import numpy as np
+import pytest
+import torch
+
+from ppo_core import clip_fraction, clipped_surrogate_loss, compute_gae
+from ppo_core.pretrained import load_batch, load_episode
+from ppo_core.widgets import (
+    ClipObjectiveDemo,
+    GAEDemo,
+    clip_objective_demo,
+    clipped_objective,
+    gae_curves,
+    gae_demo,
+)
+
+
+@pytest.fixture(scope="module")
+def clip_widget():
+    return clip_objective_demo()
+
+
+@pytest.fixture(scope="module")
+def gae_widget():
+    return gae_demo()
+
+
+# ---------------------------------------------------------------- clipped objective (epsilon)
+
+@pytest.mark.parametrize("eps", [0.1, 0.2, 0.3])
+def test_clipped_objective_case_analysis(eps):
+    r = np.linspace(0.0, 2.0, 401)
+    dr = r[1] - r[0]
+    for sign in (1.0, -1.0):
+        obj = clipped_objective(r, sign, eps)
+        slope = np.gradient(obj, dr)
+        flat = (r > 1 + eps + dr) if sign > 0 else (r < 1 - eps - dr)
+        moving = (r < 1 + eps - dr) if sign > 0 else (r > 1 - eps + dr)
+        assert np.allclose(slope[flat], 0.0)          # the shaded, zero-gradient region
+        assert np.allclose(slope[moving], sign)       # elsewhere the unclipped r A
+        assert np.all(obj <= r * sign + 1e-12)        # a pessimistic (lower) bound
+
+
+@pytest.mark.parametrize("eps", [0.1, 0.2, 0.35])
+def test_batch_statistics_match_the_library(eps):
+    batch = load_batch()
+    demo = ClipObjectiveDemo(batch, eps)
+    new = torch.as_tensor(batch["new_log_probs"], dtype=torch.float64)
+    old = torch.as_tensor(batch["old_log_probs"], dtype=torch.float64)
+    adv = torch.as_tensor(demo.advantages)
+    assert demo.stats["clip_fraction"] == pytest.approx(clip_fraction(new, old, eps), abs=1e-6)
+    assert demo.stats["surrogate"] == pytest.approx(
+        -float(clipped_surrogate_loss(new, old, adv, eps)), abs=1e-9)
+    assert demo.stats["zero_gradient_fraction"] <= demo.stats["clip_fraction"]
+    assert demo.stats["surrogate"] <= demo.stats["unclipped"] + 1e-12
+
+
+def test_clip_widget_structure(clip_widget):
+    assert isinstance(clip_widget, ipywidgets.VBox)
+    slider = clip_widget.slider
+    assert isinstance(slider, ipywidgets.FloatSlider)
+    assert "epsilon" in slider.description
+    assert slider.value == pytest.approx(0.2)
+    assert any(isinstance(c, ipywidgets.Output) for c in clip_widget.children)
+    assert clip_widget.demo.png.startswith(b"\x89PNG")
+
+
+def test_moving_epsilon_updates_everything(clip_widget):
+    demo = clip_widget.demo
+    slider = clip_widget.slider
+    slider.value = 0.2
+    png, summary, stats = demo.png, clip_widget.summary.value, dict(demo.stats)
+    band_x = demo.flat_bands[1.0].get_x()
+    slider.value = 0.1  # what a drag in the browser does
+    assert demo.eps == pytest.approx(0.1)
+    assert demo.png != png and demo.png.startswith(b"\x89PNG")
+    assert clip_widget.summary.value != summary and "0.10" in clip_widget.summary.value
+    assert demo.stats["clip_fraction"] > stats["clip_fraction"]   # narrower range clips more
+    assert demo.flat_bands[1.0].get_x() == pytest.approx(1.1) != band_x
+    assert demo.flat_bands[-1.0].get_width() == pytest.approx(0.9)
+    np.testing.assert_allclose(demo.curves[1.0].get_ydata(),
+                               clipped_objective(demo._r, 1.0, 0.1))
+    assert "epsilon = 0.10" in demo.title.get_text()
+    assert "[0.90, 1.10]" in demo.hist_text.get_text()
+    slider.value = 0.2
+    assert demo.png == png  # same epsilon, same picture
+
+
+def test_clip_demo_rejects_bad_epsilon():
+    demo = ClipObjectiveDemo(eps=0.2)
+    with pytest.raises(ValueError, match="epsilon must lie in"):
+        demo.update(1.5)
+
+
+# ---------------------------------------------------------------- GAE (lambda, gamma)
+
+@pytest.mark.parametrize("gamma", [0.9, 0.99, 0.999, 1.0])
+def test_gae_curves_match_compute_gae(gamma):
+    ep = load_episode()
+    args = [ep[k] for k in ("rewards", "values", "next_values", "terminated", "truncated")]
+    lams = [0.0, 0.5, 0.95, 1.0]
+    curves = gae_curves(*args, gamma=gamma, lams=lams)
+    for lam, curve in zip(lams, curves):
+        expected, _ = compute_gae(*args, gamma, lam)
+        np.testing.assert_allclose(curve, expected, rtol=1e-10, atol=1e-9)
+
+
+def test_lambda_one_is_monte_carlo_and_zero_is_td():
+    ep = {k: np.asarray(v, np.float64) for k, v in load_episode().items()}
+    gamma = 0.999
+    curves = gae_curves(ep["rewards"], ep["values"], ep["next_values"], ep["terminated"],
+                        ep["truncated"], gamma, [0.0, 1.0])
+    # lambda = 1: discounted return-to-go (bootstrapped only if the episode was truncated) - V.
+    tail = 0.0 if ep["terminated"][-1] else gamma * ep["next_values"][-1]
+    returns = np.zeros_like(ep["rewards"])
+    for t in reversed(range(len(ep["rewards"]))):
+        tail = ep["rewards"][t] + gamma * tail
+        returns[t] = tail
+    np.testing.assert_allclose(curves[1], returns - ep["values"], rtol=1e-9, atol=1e-6)
+    td = ep["rewards"] + gamma * ep["next_values"] * (1 - ep["terminated"]) - ep["values"]
+    np.testing.assert_allclose(curves[0], td, atol=1e-9)
+
+
+def test_gae_widget_structure(gae_widget):
+    assert isinstance(gae_widget, ipywidgets.VBox)
+    assert "lambda" in gae_widget.lam_slider.description
+    assert "gamma" in gae_widget.gamma_slider.description
+    assert gae_widget.gamma_slider.value == pytest.approx(0.999)
+    assert gae_widget.demo.png.startswith(b"\x89PNG")
+
+
+def test_moving_lambda_updates_the_advantages(gae_widget):
+    demo = gae_widget.demo
+    gae_widget.lam_slider.value = 0.95
+    png, adv = demo.png, demo.adv_line.get_ydata().copy()
+    gae_widget.lam_slider.value = 0.5
+    assert demo.png != png
+    assert not np.allclose(demo.adv_line.get_ydata(), adv)
+    np.testing.assert_allclose(demo.adv_line.get_ydata(), demo.all_adv[25])  # grid point 0.5
+    assert "lambda = 0.50" in demo.title.get_text()
+    assert "lambda = 0.50" in gae_widget.summary.value
+    gae_widget.lam_slider.value = 1.0
+    assert demo.stats["gap_to_mc"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_bias_variance_trade_off_on_the_real_episode():
+    demo = GAEDemo(lam=0.95, gamma=0.999)
+    # Variance: the spread of the advantages grows towards Monte Carlo ...
+    assert demo.spread[-1] > 1.5 * demo.spread[0]
+    # ... while the distance from the Monte Carlo estimate shrinks to zero.
+    assert demo.gap[0] > demo.gap[25] > demo.gap[45] > demo.gap[-1] == 0.0
+
+
+def test_moving_gamma_recomputes_and_warns_about_the_critic(gae_widget):
+    demo = gae_widget.demo
+    gae_widget.gamma_slider.value = 0.999
+    gap = demo.gap.copy()
+    assert "Note" not in gae_widget.summary.value
+    gae_widget.gamma_slider.value = 0.99
+    assert not np.allclose(demo.gap, gap)
+    assert "critic was trained for gamma = 0.999" in gae_widget.summary.value
+    assert "gamma = 0.990" in demo.title.get_text()
+    assert math.isfinite(demo.stats["horizon"])
+    gae_widget.gamma_slider.value = 0.999
+
+
+def test_gae_demo_rejects_bad_lambda():
+    with pytest.raises(ValueError, match="lambda must lie in"):
+        GAEDemo().update(1.2)
