@@ -69,7 +69,7 @@ def lab_from_content(path: str, signatures: dict[str, set[str]]) -> str | None:
             seen.add(str(meta["grade_id"]))
         src = cell.get("source", "")
         src = "".join(src) if isinstance(src, list) else str(src)
-        seen.update(re.findall(r"^def\s+([A-Za-z_]\w*)", src, flags=re.M))
+        seen.update(re.findall(r"^def\s+([A-Za-z_]\w*)", src, flags=re.MULTILINE))
     best = max(signatures, key=lambda lab: len(signatures[lab] & seen), default=None)
     if best is not None and signatures[best] & seen:
         return best
@@ -81,7 +81,7 @@ def _stem_student(filename: str, lab: str | None) -> str:
     stem = re.sub(r"(?i)copy of ", "", stem)
     stem = re.sub(r"\s*\(\d+\)$", "", stem)
     if lab:
-        stem = re.sub(re.escape(lab), "", stem, flags=re.I)
+        stem = re.sub(re.escape(lab), "", stem, flags=re.IGNORECASE)
     return _clean_student(stem)
 
 

@@ -88,9 +88,9 @@ def write_config(root: str, settings: dict) -> None:
 
 
 def load_api(root: str):
-    from nbgrader.apps import NbGraderAPI  # noqa: PLC0415
-    from nbgrader.coursedir import CourseDirectory  # noqa: PLC0415
-    from traitlets.config.loader import PyFileConfigLoader  # noqa: PLC0415
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
     config = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
     coursedir = CourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config)
@@ -134,8 +134,8 @@ def _init_worker(template: str, workdir: str, settings: dict, slots) -> None:
     os.environ["PPO_GRADER_MEMORY_MB"] = str(settings["memory_mb"])
     os.environ["PPO_GRADER_NPROC_MARGIN"] = str(settings["nproc_margin"])
     os.environ["PPO_GRADER_CPU_S"] = str(settings["cpu_s"])
-    import logging  # noqa: PLC0415
-    import warnings  # noqa: PLC0415
+    import logging
+    import warnings
     warnings.filterwarnings("ignore")  # SQLAlchemy chatter from nbgrader's gradebook
     logging.disable(logging.WARNING)  # nbgrader's own log goes to the result dicts, not stderr
     _WORKER.update(root=root, api=load_api(root), settings=settings)
@@ -160,7 +160,7 @@ def _error_outputs(nb) -> dict[str, str]:
 
 
 def _read_gradebook(root: str, lab: str, student: str):
-    from nbgrader.api import Gradebook, MissingEntry  # noqa: PLC0415
+    from nbgrader.api import Gradebook, MissingEntry
     cells, max_score = [], 0.0
     with Gradebook(f"sqlite:///{os.path.join(root, 'gradebook.db')}") as gb:
         assignment = gb.find_assignment(lab)
@@ -192,8 +192,8 @@ def _write_html(path: str, title: str, text: str) -> None:
 def _grade_one(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]]:
     root, api, settings = _WORKER["root"], _WORKER["api"], _WORKER["settings"]
     lab, student = sub.lab, sub.student_id
-    fmt = dict(lab=lab, timeout=settings["timeout"], memory=settings["memory_mb"],
-               file=os.path.basename(sub.path or ""), detail=sub.detail)
+    fmt = {"lab": lab, "timeout": settings["timeout"], "memory": settings["memory_mb"],
+               "file": os.path.basename(sub.path or ""), "detail": sub.detail}
     row = {"student_id": student, "assignment_id": lab, "score": 0.0, "max_score": 0.0}
     if sub.problem:
         row.update(status=sub.problem, message=MESSAGES[sub.problem].format(**fmt))
@@ -207,7 +207,7 @@ def _grade_one(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]
         with open(sub.path, encoding="utf-8") as f:
             nb = nbformat.read(f, as_version=4)
         if not isinstance(nb.get("cells"), list):
-            raise ValueError("no cells")
+            raise ValueError("no cells")  # noqa: TRY004 -- reported as a message
     except Exception as exc:  # noqa: BLE001 -- any unreadable file becomes a row
         fmt["detail"] = f"{type(exc).__name__}: {str(exc)[:120]}"
         row.update(status="unreadable file", message=MESSAGES["unreadable file"].format(**fmt))
@@ -218,7 +218,7 @@ def _grade_one(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]
     os.makedirs(dest)
     with open(os.path.join(dest, f"{lab}.ipynb"), "w", encoding="utf-8") as f:
         nbformat.write(nb, f)
-    import resource  # noqa: PLC0415
+    import resource
     t0, r0 = time.monotonic(), resource.getrusage(resource.RUSAGE_SELF)
     c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = api.autograde(lab, student, force=True, create=True)
@@ -246,7 +246,10 @@ def _grade_one(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]
                 c["score"] = 0.0
     score = sum(c["score"] for c in cells if c["score"] != "")
     notes_file = os.path.join(root, "grader_notes", student, lab, f"{lab}.json")
-    notes = json.load(open(notes_file))["notes"] if os.path.exists(notes_file) else []
+    notes = []
+    if os.path.exists(notes_file):
+        with open(notes_file) as f:
+            notes = json.load(f)["notes"]
     parts = []
     if status == "graded":
         parts.append(f"{score:g} of {max_score:g} points.")
@@ -310,8 +313,8 @@ def _grade_student(subs: list, out_dir: str):
 
 # --- the command -------------------------------------------------------------------------------
 
-DEFAULT_SETTINGS = dict(timeout=60, notebook_timeout=240, memory_mb=4096, cpu_s=300,
-                        nproc_margin=64, uid_base=61000)
+DEFAULT_SETTINGS = {"timeout": 60, "notebook_timeout": 240, "memory_mb": 4096, "cpu_s": 300,
+                        "nproc_margin": 64, "uid_base": 61000}
 
 
 def grade(submissions: str, out: str, jobs: int = 1, progress: bool = True,
@@ -389,5 +392,5 @@ class _NoBar:
 def _progress(total: int, enabled: bool):
     if not enabled:
         return _NoBar()
-    from tqdm import tqdm  # noqa: PLC0415
+    from tqdm import tqdm
     return tqdm(total=total, desc="grading", unit="notebook", file=sys.stderr)

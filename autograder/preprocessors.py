@@ -146,8 +146,8 @@ class SandboxedExecute(Execute):
 
     def on_cell_executed(self, **kwargs):
         reply = kwargs.get("execute_reply") or {}
-        if reply.get("content", {}).get("status") == "ok":
-            self._stuck = False
+        if reply.get("content", {}).get("ename") != "CellTimeoutError":
+            self._stuck = False  # a cell completed after the interrupt: the kernel responds
         return super().on_cell_executed(**kwargs)
 
     def output(self, outs, msg, display_id, cell_index):

@@ -67,7 +67,7 @@ def count_tasks(uid: int) -> int:
 def set_nproc_limit(margin: int, uid: int | None = None) -> None:
     uid = os.getuid() if uid is None else uid
     limit = count_tasks(uid) + margin
-    soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
@@ -160,7 +160,24 @@ def block_process_creation() -> bool:
     prog = [(ld, 0, 0, 4), (jeq, 0, 7, audit), (ld, 0, 0, 0), (jeq, 6, 0, fork),
             (jeq, 5, 0, vfork), (jeq, 5, 0, clone3), (jeq, 0, 2, clone), (ld, 0, 0, 16),
             (jset, 0, 1, 0x00010000), (ret, 0, 0, allow), (ret, 0, 0, eagain), (ret, 0, 0, enosys)]
+    return _install_filter(prog)
 
+
+def block_new_threads() -> bool:
+    """From now on no clone at all: neither processes nor threads (used by autograder.guard
+    once the notebook's setup has run, so a learner's function cannot leave a thread behind)."""
+    arch = _ARCH.get(os.uname().machine)
+    if arch is None or not sys.platform.startswith("linux"):
+        return False
+    audit, _, _, clone, clone3 = (a & 0xFFFFFFFF for a in arch)
+    allow, eagain, enosys = 0x7FFF0000, 0x00050000 | 11, 0x00050000 | 38
+    ld, jeq, ret = 0x20, 0x15, 0x06
+    prog = [(ld, 0, 0, 4), (jeq, 0, 3, audit), (ld, 0, 0, 0), (jeq, 2, 0, clone3),
+            (jeq, 2, 0, clone), (ret, 0, 0, allow), (ret, 0, 0, enosys), (ret, 0, 0, eagain)]
+    return _install_filter(prog)
+
+
+def _install_filter(prog) -> bool:
     class SockFilter(ctypes.Structure):
         _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
                     ("k", ctypes.c_uint32)]
@@ -178,7 +195,7 @@ def block_process_creation() -> bool:
 
 def _reachable_by_others(path: str) -> bool:
     """True if a user other than the owner can traverse to and read ``path``."""
-    import stat  # noqa: PLC0415
+    import stat
     path = os.path.realpath(path)
     parts = path.split(os.sep)
     for i in range(2, len(parts) + 1):
@@ -199,10 +216,10 @@ def _python_paths() -> list[str]:
             pass
     # The course packages (an editable install points into the repository): allow only the
     # package folders themselves, never the repository root with solutions/ and the gradebook.
-    import autograder  # noqa: PLC0415
+    import autograder
     paths.add(os.path.dirname(os.path.abspath(autograder.__file__)))
     try:
-        import importlib.util  # noqa: PLC0415
+        import importlib.util
         spec = importlib.util.find_spec("ppo_core")
         if spec and spec.origin:
             paths.add(os.path.dirname(os.path.abspath(spec.origin)))

@@ -75,14 +75,14 @@ def parse(source: str):
     try:
         return ast.parse(cleaned), notes
     except (SyntaxError, ValueError) as exc:
-        return None, notes + [f"the cell is not valid Python ({exc.__class__.__name__}: "
-                              f"{getattr(exc, 'msg', exc)}, line {getattr(exc, 'lineno', '?')})"]
+        return None, notes + [(f"the cell is not valid Python ({exc.__class__.__name__}: "
+                              f"{getattr(exc, 'msg', exc)}, line {getattr(exc, 'lineno', '?')})")]
 
 
 def defined_functions(source: str) -> set[str]:
     tree, _ = parse(source)
     if tree is None:
-        return set(re.findall(r"^def\s+([A-Za-z_]\w*)\s*\(", source, flags=re.M))
+        return set(re.findall(r"^def\s+([A-Za-z_]\w*)\s*\(", source, flags=re.MULTILINE))
     return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
 

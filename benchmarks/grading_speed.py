@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.join(REPO, "tests", "fixtures", "autograder"))
 
 
 def _make(folder: str, lab: str, n: int) -> None:
-    import builders  # noqa: PLC0415
+    import builders
 
     exercises = builders.exercises(lab)
     for i in range(n):
@@ -39,7 +39,7 @@ def _make(folder: str, lab: str, n: int) -> None:
 
 
 def _run(folder: str, jobs: int) -> tuple[float, list[dict]]:
-    from autograder.grade import grade  # noqa: PLC0415
+    from autograder.grade import grade
 
     out = tempfile.mkdtemp(prefix="ppo-bench-out-")
     t0 = time.monotonic()
@@ -64,9 +64,9 @@ def main() -> None:
               f"{60 * args.n / seconds:.1f} submissions/minute "
               f"(100 would take {100 * seconds / args.n / 60:.1f} min; statuses {statuses})")
     if args.full:
-        import builders  # noqa: PLC0415
+        import builders
 
-        from autograder.grade import course_labs  # noqa: PLC0415
+        from autograder.grade import course_labs
         full = tempfile.mkdtemp(prefix="ppo-bench-full-")
         labs = course_labs()
         for lab in labs:

@@ -2036,6 +2036,7 @@ _mistake("clip_fraction", "inside", _wrong_clipfrac_inside,
          "this is the fraction *inside* the clip range: count |r - 1| > eps")
 
 _CF_RATIOS = [1.0, 1.1, 1.3, 0.7, 0.85, 2.0, 0.5, 1.19, 1.21, 0.81, 1.22]
+_CF_RATIOS_EPS = [1.0, 1.05, 1.15, 1.35, 0.95, 0.75, 0.6, 2.0, 0.88, 1.25, 0.65]
 
 
 def _check_cf_case(fn, ratios, eps, what):
@@ -2059,8 +2060,10 @@ def check_clip_fraction_value(fn) -> None:
 @_register("clip_fraction")
 def check_clip_fraction_eps(fn) -> None:
     """The clip range comes from the argument: eps = 0.1 and 0.3 give other fractions."""
-    _check_cf_case(fn, _CF_RATIOS, 0.1, "clip_fraction with eps=0.1")
-    _check_cf_case(fn, _CF_RATIOS, 0.3, "clip_fraction with eps=0.3")
+    # Ratios away from 1 +- 0.1 and 1 +- 0.3: exactly on the boundary, float rounding decides and
+    # `r > 1 + eps` and `|r - 1| > eps` (both correct) may disagree.
+    _check_cf_case(fn, _CF_RATIOS_EPS, 0.1, "clip_fraction with eps=0.1")
+    _check_cf_case(fn, _CF_RATIOS_EPS, 0.3, "clip_fraction with eps=0.3")
     _check_cf_case(fn, [1.0, 1.0, 1.0], 0.2, "clip_fraction when nothing moved (must be 0)")
 
 
@@ -2180,6 +2183,14 @@ def _runs_dir():
 def _diagnosis_key() -> dict:
     order = _rng(DIAGNOSIS_SEED).permutation(_len(DIAGNOSIS_FAULTS))
     return {f"run_{chr(ord('A') + i)}": DIAGNOSIS_FAULTS[_int(k)] for i, k in _enumerate(order)}
+
+
+def diagnosis_manifest() -> dict:
+    """The manifest of the recorded runs: the script, the date, the baseline configuration and,
+    per run, the fault (so reading it gives the answers away: the lab shows only the baseline)."""
+    import json
+
+    return json.loads((_runs_dir() / "manifest.json").read_text())
 
 
 def diagnosis_runs() -> dict:

@@ -340,7 +340,7 @@ class GAEDemo:
         ax_l.set_xlim(0, 1)
         ax_l.set_xlabel("lambda")
         ax_l.set_title("bias / variance trade-off", fontsize=10)
-        ax_l.legend(loc="center left", fontsize=7)
+        ax_l.legend(loc="upper left", fontsize=7)  # above the curves (symlog axis)
         ax_l.grid(alpha=0.25)
         self.ax_l = ax_l
         self.title = self.fig.suptitle("")

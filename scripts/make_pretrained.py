@@ -69,6 +69,7 @@ CONFIG = {
     "gae_lambda": 0.98,
     "clip_coef": 0.2,
     "clip_vloss": False,
+    "reward_scale": 1.0,  # raw rewards: the critic's values are in return units (gae_demo needs it)
     "ent_coef": 0.01,
     "vf_coef": 0.5,
     "max_grad_norm": 0.5,

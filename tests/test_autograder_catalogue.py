@@ -15,8 +15,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(HERE, "fixtures", "autograder"))
 
-import builders  # noqa: E402
-import catalogue  # noqa: E402
+import builders
+import catalogue
 
 pytestmark = pytest.mark.slow
 
@@ -27,6 +27,11 @@ def test_catalogue_is_large_enough():
     assert len({e[0] for e in catalogue.WRONG}) == 5  # every lab
 
 
+def _read_csv(path: str) -> list[dict]:
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("catalogue")
@@ -35,13 +40,12 @@ def graded(tmp_path_factory):
         for student, (lab, overrides) in catalogue.students(entries, prefix).items():
             builders.write(builders.solved(lab, overrides),
                            os.path.join(subs, student, lab, f"{lab}.ipynb"))
-    proc = subprocess.run(
+    proc = subprocess.run(  # noqa: PLW1510 -- the return code is asserted
         [sys.executable, "-m", "autograder", "grade", subs, "--out", out, "--jobs", "2",
          "--no-progress"], cwd=REPO, capture_output=True, text=True, timeout=1200)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    rows = list(csv.DictReader(open(os.path.join(out, "grades.csv"))))
-    cells = list(csv.DictReader(open(os.path.join(out, "cells.csv"))))
-    return dict(rows=rows, cells=cells, out=out)
+    rows, cells = _read_csv(os.path.join(out, "grades.csv")), _read_csv(os.path.join(out, "cells.csv"))
+    return {"rows": rows, "cells": cells, "out": out}
 
 
 def _cells(graded, student, lab, function):
@@ -57,7 +61,7 @@ def _errors(graded, student, lab):
 @pytest.mark.parametrize("entry", catalogue.WRONG, ids=[f"{e[1]}-{e[2]}" for e in catalogue.WRONG])
 def test_wrong_implementation_loses_points_and_is_named(graded, entry):
     lab, function, name, _, keyword = entry
-    student = catalogue.where(catalogue.WRONG, "wrong")[(lab, name)]
+    student = catalogue.where(catalogue.WRONG, "wrong")[(lab, function, name)]
     cells = _cells(graded, student, lab, function)
     assert cells, f"no test cells of {function} for {student}"
     lost = [c for c in cells if float(c["score"]) < float(c["max_score"])]
@@ -71,7 +75,7 @@ def test_wrong_implementation_loses_points_and_is_named(graded, entry):
                          ids=[f"{e[1]}-{e[2]}" for e in catalogue.CORRECT])
 def test_correct_implementation_gets_full_marks(graded, entry):
     lab, function, name, _ = entry
-    student = catalogue.where(catalogue.CORRECT, "correct")[(lab, name)]
+    student = catalogue.where(catalogue.CORRECT, "correct")[(lab, function, name)]
     row = next(r for r in graded["rows"] if r["student_id"] == student
                and r["assignment_id"] == lab)
     assert row["status"] == "graded", row

@@ -22,8 +22,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(HERE, "fixtures", "autograder"))
 
-import builders  # noqa: E402
-import hostile  # noqa: E402
+import builders
+import hostile
 
 pytestmark = pytest.mark.slow
 LAB = hostile.LAB
@@ -40,7 +40,7 @@ def _env(home: str, user: str) -> dict:
 
 
 def _nbgrader(args, cwd, env):
-    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env,
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env,  # noqa: PLW1510
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
     return proc
@@ -84,8 +84,8 @@ def test_full_instructor_cycle(tmp_path):
     students = {  # name -> (code of discounted_return, top-level prefix, expected score)
         "ada": (None, "", auto),
         "bob": (hostile.WRONG, "", auto - 3),
-        "eve": (hostile.WRONG, "import numpy as np\nnp.allclose = lambda *a, **k: True\n"
-                "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n",
+        "eve": (hostile.WRONG, ("import numpy as np\nnp.allclose = lambda *a, **k: True\n"
+                "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n"),
                 auto - 3),
     }
     for name, (code, prefix, _) in students.items():
@@ -109,13 +109,14 @@ def test_full_instructor_cycle(tmp_path):
         _nbgrader(["fetch_feedback", LAB, xroot, "--course=ppo-course"], home, _env(str(home), name))
         html = glob.glob(str(home / "**" / "feedback" / "**" / f"{LAB}.html"), recursive=True)
         assert html, f"{name} got no feedback"
-        text = open(html[0]).read()
+        with open(html[0]) as f:
+            text = f.read()
         assert "Grader notes" in text
         if name == "eve":
             assert "np.allclose" in text  # the feedback says what the grader removed
     _nbgrader(["export", "--to", str(course / "grades.csv")], course, ienv)
-    exported = {r["student_id"]: r for r in csv.DictReader(open(course / "grades.csv"))
-                if r["assignment"] == LAB}
+    with open(course / "grades.csv", newline="") as f:
+        exported = {r["student_id"]: r for r in csv.DictReader(f) if r["assignment"] == LAB}
     assert sorted(exported) == sorted(students)
     for name, (_, _, expected) in students.items():
         assert float(exported[name]["raw_score"]) == pytest.approx(expected), exported[name]

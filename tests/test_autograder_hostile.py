@@ -18,8 +18,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(HERE, "fixtures", "autograder"))
 
-import builders  # noqa: E402
-import hostile  # noqa: E402
+import builders
+import hostile
 
 pytestmark = pytest.mark.slow
 
@@ -36,6 +36,11 @@ def _tree_digest(root: str) -> dict:
     return out
 
 
+def _read_csv(path: str) -> list[dict]:
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     if not os.path.exists(os.path.join(REPO, "notebooks", hostile.LAB, f"{hostile.LAB}.ipynb")):
@@ -44,14 +49,14 @@ def graded(tmp_path_factory):
     subs, out = str(base / "subs"), str(base / "out")
     expected = hostile.build(subs)
     before = _tree_digest(subs)
-    proc = subprocess.run(
+    proc = subprocess.run(  # noqa: PLW1510 -- the return code is asserted
         [sys.executable, "-m", "autograder", "grade", subs, "--out", out, "--jobs", "2",
          "--timeout", "8", "--notebook-timeout", "45", "--memory-mb", "3000", "--no-progress"],
         cwd=REPO, capture_output=True, text=True, timeout=900)
-    rows = {r["student_id"]: r for r in csv.DictReader(open(os.path.join(out, "grades.csv")))}
-    cells = list(csv.DictReader(open(os.path.join(out, "cells.csv"))))
-    return dict(proc=proc, rows=rows, cells=cells, expected=expected, before=before,
-                after=_tree_digest(subs), out=out)
+    rows = {r["student_id"]: r for r in _read_csv(os.path.join(out, "grades.csv"))}
+    cells = _read_csv(os.path.join(out, "cells.csv"))
+    return {"proc": proc, "rows": rows, "cells": cells, "expected": expected, "before": before,
+                "after": _tree_digest(subs), "out": out}
 
 
 def test_exit_zero_and_a_row_per_submission(graded):
@@ -91,6 +96,7 @@ def test_feedback_names_what_happened(graded):
     for student in ("infinite_loop", "patch_numpy_top", "garbage"):
         lab_dir = os.path.join(graded["out"], "feedback", student, hostile.LAB)
         assert os.path.exists(os.path.join(lab_dir, f"{hostile.LAB}.html")), student
-    html = open(os.path.join(graded["out"], "feedback", "patch_numpy_top", hostile.LAB,
-                             f"{hostile.LAB}.html")).read()
+    with open(os.path.join(graded["out"], "feedback", "patch_numpy_top", hostile.LAB,
+                           f"{hostile.LAB}.html")) as f:
+        html = f.read()
     assert "Grader notes" in html and "np.allclose" in html

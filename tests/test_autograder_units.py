@@ -11,7 +11,7 @@ import zipfile
 import nbformat
 import pytest
 
-from autograder import discover, sanitize, sandbox
+from autograder import discover, sandbox, sanitize
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -62,7 +62,7 @@ def test_keeps_definitions_imports_and_constants():
     ("def broken(:\n", "not valid Python"),
 ])
 def test_removes_and_reports(src, word):
-    out, notes, _ = reduce(src)
+    _out, notes, _ = reduce(src)
     assert any(word in n for n in notes), notes
 
 
@@ -141,7 +141,7 @@ def _sandboxed(code: str, **env):
         f"ok = sandbox.block_process_creation()\n"
         f"ll = sandbox.apply_landlock(sandbox.SYSTEM_READ + sandbox._python_paths(), [{str(env.get('work', '/nonexistent'))!r}])\n"
         + code)
-    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,  # noqa: PLW1510
                           timeout=60, cwd="/")
 
 

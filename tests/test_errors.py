@@ -200,6 +200,7 @@ CONFIG_ERRORS = [
     ({"learning_rate": 0.0}, r"learning_rate must be positive"),
     ({"max_grad_norm": 0.0}, r"max_grad_norm must be positive"),
     ({"target_kl": 0.0}, r"target_kl must be positive or None"),
+    ({"reward_scale": 0.0}, r"reward_scale must be positive, got 0.0"),
 ]
 
 

@@ -99,7 +99,13 @@ def test_ratio_histogram_marks_the_clip_range(eps):
     _renders(fig)
 
 
+# The documented rules of thumb (ppo_core.diagnostics, the plots docstring, the presenter text).
+EXPECTED_BANDS = {"losses/approx_kl": (0.003, 0.03), "losses/clipfrac": (0.02, 0.2),
+                  "losses/explained_variance": (0.5, 1.0)}
+
+
 def test_diagnostics_dashboard_marks_ln_actions_and_healthy_ranges():
+    assert EXPECTED_BANDS == HEALTHY
     rows = load_history()["history"]
     fig = diagnostics_dashboard(rows)
     axes = {ax.get_title(): ax for ax in fig.axes}
@@ -107,13 +113,14 @@ def test_diagnostics_dashboard_marks_ln_actions_and_healthy_ranges():
     assert _horizontal_at(entropy, math.log(4)), "ln|A| = 1.386 must be marked"
     assert any("1.386" in line.get_label() for line in entropy.get_lines())
     assert entropy.get_ylim()[1] < 2.0  # the syllabus's "2.0+" is impossible with 4 actions
-    values = [line for line in entropy.get_lines() if len(line.get_ydata()) == len(rows)][0]
+    values = next(line for line in entropy.get_lines() if len(line.get_ydata()) == len(rows))
     assert np.nanmax(values.get_ydata()) <= math.log(4) + 1e-6
     for title, key in (("approx KL(old || new)", "losses/approx_kl"),
                        ("clip fraction", "losses/clipfrac"),
                        ("explained variance", "losses/explained_variance")):
         spans = [_span_y(p) for p in axes[title].patches]
-        assert any(lo == pytest.approx(HEALTHY[key][0]) and hi == pytest.approx(HEALTHY[key][1])
+        low, high = EXPECTED_BANDS[key]
+        assert any(lo == pytest.approx(low) and hi == pytest.approx(high)
                    for lo, hi in spans), (title, spans)
     assert any(t.startswith("value loss") for t in axes)
     _renders(fig)

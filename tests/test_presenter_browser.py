@@ -31,7 +31,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
 
 def _free_port() -> int:
@@ -136,6 +135,36 @@ def _shoot(target, name: str, dirs: list[Path], **kwargs) -> None:
         (d / name).write_bytes(png)
 
 
+def test_presenter_is_committed_without_outputs():
+    nb = json.loads(NOTEBOOK.read_text())
+    code = [cell for cell in nb["cells"] if cell["cell_type"] == "code"]
+    assert code, "the presenter notebook has no code cells"
+    for cell in code:
+        assert cell["outputs"] == [] and cell["execution_count"] is None, cell["source"][:80]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_presenter_runs_headless_within_30_s(tmp_path):
+    """The same notebook through nbclient (no browser): every cell runs, in <= 30 s."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    client = nbclient.NotebookClient(nb, timeout=60, kernel_name="python3",
+                                     resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+    start = time.perf_counter()
+    client.execute()
+    took = time.perf_counter() - start
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert not errors, errors
+    widget_views = [o for c in nb.cells for o in c.get("outputs", [])
+                    if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(widget_views) == 2
+    assert took <= 30.0, f"{took:.1f} s"
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(240)
 def test_presenter_runs_and_epsilon_slider_redraws(jupyterlab, browser, tmp_path):
     shots = _screenshot_dirs(tmp_path)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -154,7 +183,7 @@ def _drive(page, jupyterlab, shots: list[Path]) -> None:
               wait_until="domcontentloaded")
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
     # Wait until the kernel is connected and idle (the status bar says so) before running.
-    page.locator(".jp-StatusBar-Component", has_text="Idle").first.wait_for(timeout=60_000)
+    page.locator("#jp-main-statusbar").get_by_text("Idle").first.wait_for(timeout=60_000)
     first_prompt = page.locator(".jp-CodeCell .jp-InputArea-prompt").first
     for _attempt in range(3):  # a click that lands while the session still connects is lost
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()

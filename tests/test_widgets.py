@@ -178,3 +178,49 @@ def test_moving_gamma_recomputes_and_warns_about_the_critic(gae_widget):
 def test_gae_demo_rejects_bad_lambda():
     with pytest.raises(ValueError, match="lambda must lie in"):
         GAEDemo().update(1.2)
+
+
+# ---------------------------------------------------------------- ipywidgets 7 (Google Colab)
+
+IPYWIDGETS7_CHECK = r'''
+import sys, types, io, contextlib
+pkg = types.ModuleType("ppo_core"); pkg.__path__ = [sys.argv[1] + "/ppo_core"]
+sys.modules["ppo_core"] = pkg  # skip ppo_core/__init__.py: it imports torch, the demos do not
+import ipywidgets
+assert ipywidgets.__version__.startswith("7."), ipywidgets.__version__
+from IPython.core.interactiveshell import InteractiveShell
+InteractiveShell.instance()  # the display path runs as in a notebook
+from ppo_core.widgets import clip_objective_demo, gae_demo
+with contextlib.redirect_stdout(io.StringIO()):
+    clip, gae = clip_objective_demo(), gae_demo()
+    png = clip.demo.png
+    clip.slider.value = 0.3
+    assert clip.demo.eps == 0.3 and clip.demo.png != png and "0.30" in clip.summary.value
+    png = gae.demo.png
+    gae.lam_slider.value = 0.5
+    gae.gamma_slider.value = 0.99
+    assert gae.demo.png != png and "lambda = 0.50" in gae.summary.value
+    for w in (clip, gae):  # every child serialises for the front end
+        stack = [w]
+        while stack:
+            x = stack.pop(); x.get_state(); stack.extend(getattr(x, "children", ()))
+print("ok", ipywidgets.__version__)
+'''
+
+
+def test_widgets_work_with_ipywidgets_7():
+    """Optional: set PPO_IPYWIDGETS7_PYTHON to a Python with ipywidgets 7.7.1, matplotlib,
+    numpy, pillow and IPython (no torch needed), e.g.
+    ``python3 -m venv /tmp/w7 && /tmp/w7/bin/pip install ipywidgets==7.7.1 matplotlib pillow``.
+    """
+    import os
+    import subprocess
+    from pathlib import Path
+
+    python = os.environ.get("PPO_IPYWIDGETS7_PYTHON")
+    if not python:
+        pytest.skip("set PPO_IPYWIDGETS7_PYTHON to a Python with ipywidgets 7 to run this check")
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([python, "-c", IPYWIDGETS7_CHECK, str(root)], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert proc.returncode == 0 and proc.stdout.startswith("ok 7."), proc.stderr[-3000:]

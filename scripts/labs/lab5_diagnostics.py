@@ -211,8 +211,11 @@ def cells():
         ## 2. Watch one update
 
         Your three functions on a real update. We train a lander briefly, collect one more rollout
-        and run one update on it with two learning rates: the usual one and ten times that. Then
-        we look at the distribution of the ratios $r_t$ after each update, and at your numbers.
+        and run one update on it with three learning rates, each ten times the previous. Then we
+        look at the distribution of the ratios $r_t$ after each update, and at your numbers. Notice
+        how the clip shapes the distribution: once the ratios reach $1 \pm \epsilon$ the clipped
+        samples stop pushing, so a larger learning rate mostly shows up as a heavier tail beyond
+        the dashed lines — and as a larger KL and clip fraction.
         """),
         code("""
         warmup = train(PPOConfig(total_timesteps=(4 if FAST else 40) * 2048), progress=False)
@@ -226,10 +229,10 @@ def cells():
         batch = buffer.flatten(advantages, returns)
 
         fig, ax = plt.subplots(figsize=(8, 3.5))
-        for lr in (1e-3, 1e-2):
+        for lr in (1e-4, 1e-3, 1e-2):
             policy = copy.deepcopy(warmup.policy)
             ppo_update(policy, torch.optim.Adam(policy.parameters(), lr=lr, eps=1e-5), batch,
-                       PPOConfig())
+                       PPOConfig(target_kl=None))
             with torch.no_grad():
                 _, new_log_probs, _, _ = policy.get_action_and_value(batch["obs"], batch["actions"])
             ratios = torch.exp(new_log_probs - batch["log_probs"]).numpy()
@@ -270,8 +273,9 @@ def cells():
         go down. The seed workshop expected "2.0+" early in training: impossible with four
         actions (it would need at least $e^2 \approx 7.4$ equally likely ones).
 
-        Below, a healthy run trained right now with `PPOConfig()`: its dashboard is the reference
-        for the exercise that follows. (Under the autograder it is a few updates long.)
+        Below, a healthy run trained right now: the configuration of the six recorded runs of the
+        next section (their *baseline*, before any fault) with another seed. Its dashboard is
+        your reference for the exercise. (Under the autograder it is a few updates long.)
         """),
         locked_code("dashboard_helpers", """
         # The dashboard: one row per run, one column per diagnostic, shared y-axis per column.
@@ -331,7 +335,13 @@ def cells():
                 print(f"{name:10s}" + "".join(f"{v:16.4g}" for v in cells))
         """),
         code("""
-        reference = train(PPOConfig(total_timesteps=4 * 2048) if FAST else PPOConfig(), progress=not FAST)
+        baseline = grading.diagnosis_manifest()["baseline"]
+        baseline = {k: v for k, v in baseline.items() if k in PPOConfig.__dataclass_fields__}
+        reference_config = PPOConfig(**{**baseline, "seed": 2})
+        if FAST:
+            reference_config.total_timesteps = 4 * 2048
+        print(reference_config)
+        reference = train(reference_config, progress=not FAST)
         print(f"healthy reference: mean return of the last 100 episodes {reference.mean_return():.1f}")
         plot_dashboard({"reference": reference.history})
         """),
@@ -391,11 +401,14 @@ def cells():
               advantages; thanks to the gradient clip it still learns, but its step size now
               depends on the reward scale. Fix: normalise the
               advantages per minibatch (`norm_adv=True`).
-            * **gae_leak**: the critic's explained variance stays low and the value loss high
-              (its targets mix two episodes), and the return stays far below the healthy run:
-              ending an episode — even by crashing — is rewarded with the value of a fresh
-              start. Fix: cut the GAE recursion at every episode end and bootstrap from the
-              final observation (or not at all after termination).
+            * **gae_leak**: every per-update number looks ordinary — KL, clip fraction and
+              entropy in the healthy ranges, explained variance noisy and lower than the healthy
+              run's — yet the return stays far below the healthy run's (under 100 instead of
+              ~200). When the optimisation looks healthy but learning is poor, suspect the data:
+              here every episode's last step is credited with the value of the *next* episode's
+              start, so ending an episode, even by crashing, looks far less bad than it is. Fix:
+              cut the GAE recursion at every episode end and bootstrap from the final
+              observation after a truncation, from nothing after a termination.
             * **critic_not_trained**: explained variance ≈ 0 (within ±0.05) for the whole run,
               while the entropy, KL and clip fraction look normal; the agent still learns a
               little (the advantages are returns minus a fixed random baseline, a
@@ -421,6 +434,7 @@ def cells():
         | \|policy loss\| on the scale of the rewards | advantages not normalised | normalise per minibatch |
         | learns, then the return collapses and does not recover | destructive updates late in training | anneal the learning rate, `target_kl`, smaller clip range |
         | the loss becomes NaN | exploding values or a log of 0 | keep `max_grad_norm`; work with log-probabilities (logits), never `log(softmax)` by hand |
+        | KL, clip fraction, entropy all look healthy, yet the return lags far behind | the *data* is wrong, not the optimisation: advantages or targets (e.g. GAE crossing episode ends, a wrong `terminated`/`truncated` flag) | test GAE on hand-made episodes (Lab 2); check the flags the rollout stores |
         | reward curve reads exactly 0 | episode returns are not being recorded | log finished episodes' returns (Lab 4) |
         | good training return, poor evaluation | evaluation differs (deterministic actions, other seeds) or overfitting to a few seeds | evaluate many seeded episodes; compare stochastic and deterministic |
         """),
