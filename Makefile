@@ -7,7 +7,7 @@ PIP    := $(PY) -m pip
 TORCH_SPEC ?= torch==2.13.0
 TORCH_INDEX ?=
 
-.PHONY: setup lab test test-fast lint notebooks check-notebooks bench clean
+.PHONY: setup lab test test-fast lint notebooks check-notebooks record-runs pretrained bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +19,31 @@ $(VENV)/.installed: pyproject.toml
 setup: $(VENV)/.installed
 
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab
 
+# The whole suite: library, labs (sync check, execution, grading checks), autograder, widgets
+# and the real-browser test of the presenter notebook (installs Debian's chromium if missing).
 test: setup
-	$(PY) -m pytest -q
+	bash scripts/install_browser.sh
+	$(PY) scripts/sync_labs.py --check
+	$(PY) -m pytest -q --durations=15
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not slow and not browser"
+
+# Regenerate solutions/ and notebooks/ from ppo_core + scripts/labs (commit the result).
+notebooks: setup
+	$(PY) scripts/sync_labs.py
+
+check-notebooks: setup
+	$(PY) scripts/sync_labs.py --check
+
+# Real training runs behind the shipped artefacts (minutes each; commit what they write).
+record-runs: setup
+	$(PY) scripts/record_diagnosis_runs.py
+
+pretrained: setup
+	$(PY) scripts/make_pretrained.py
 
 lint: setup
 	$(PY) -m ruff check ppo_core autograder tests benchmarks scripts
@@ -33,6 +51,8 @@ lint: setup
 bench: setup
 	$(PY) benchmarks/time_to_solve.py
 	$(PY) benchmarks/sps_vs_sb3.py
+	$(PY) benchmarks/widget_latency.py
+	$(PY) benchmarks/grading_speed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

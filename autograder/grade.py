@@ -159,6 +159,14 @@ def _error_outputs(nb) -> dict[str, str]:
     return out
 
 
+def _timed_out(nb) -> bool:
+    """True if a cell hit the per-cell time limit (the grader interrupted it)."""
+    return any(output.get("output_type") == "error"
+               and output.get("ename") in ("CellTimeoutError", "KeyboardInterrupt")
+               for cell in nb.cells if cell.cell_type == "code"
+               for output in cell.get("outputs", []))
+
+
 def _read_gradebook(root: str, lab: str, student: str):
     from nbgrader.api import Gradebook, MissingEntry
     cells, max_score = [], 0.0
@@ -189,6 +197,15 @@ def _write_html(path: str, title: str, text: str) -> None:
                 f"</body></html>\n")
 
 
+def _message_feedback(out_dir: str, row: dict) -> None:
+    """Feedback for a submission that could not be executed: a page with the message."""
+    student, lab = row["student_id"], row["assignment_id"]
+    fb_dir = os.path.join(out_dir, "feedback", student, lab)
+    _write_html(os.path.join(fb_dir, f"{lab}.html"), f"{lab}: {row['status']}", row["message"])
+    with open(os.path.join(fb_dir, "errors.json"), "w") as f:
+        json.dump({"status": row["status"], "errors": {}, "grader_notes": []}, f, indent=1)
+
+
 def _grade_one(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]]:
     root, api, settings = _WORKER["root"], _WORKER["api"], _WORKER["settings"]
     lab, student = sub.lab, sub.student_id
@@ -198,7 +215,8 @@ def _grade_one(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]
     if sub.problem:
         row.update(status=sub.problem, message=MESSAGES[sub.problem].format(**fmt))
         if lab != "unknown":
-            cells, row["max_score"] = _read_gradebook(root, lab, "\0none")
+            _, row["max_score"] = _read_gradebook(root, lab, "\0none")
+        _message_feedback(out_dir, row)
         return row, []
     # A copy of the notebook only (no extra files: a submitted numpy.py never reaches the kernel).
     try:
@@ -212,6 +230,7 @@ def _grade_one(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]
         fmt["detail"] = f"{type(exc).__name__}: {str(exc)[:120]}"
         row.update(status="unreadable file", message=MESSAGES["unreadable file"].format(**fmt))
         _, row["max_score"] = _read_gradebook(root, lab, "\0none")
+        _message_feedback(out_dir, row)
         return row, []
     dest = os.path.join(root, "submitted", student, lab)
     shutil.rmtree(dest, ignore_errors=True)
@@ -229,8 +248,9 @@ def _grade_one(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]
     autograded = os.path.join(root, "autograded", student, lab, f"{lab}.ipynb")
     errors = {}
     if result["success"] and os.path.exists(autograded):
-        errors = _error_outputs(nbformat.read(autograded, 4))
-        status = "timed out" if any("CellTimeoutError" in e for e in errors.values()) else "graded"
+        executed = nbformat.read(autograded, 4)
+        errors = _error_outputs(executed)
+        status = "timed out" if _timed_out(executed) else "graded"
     elif "CellTimeoutError" in log or "timed out" in log:
         status = "timed out"
     elif "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower():

@@ -2082,22 +2082,26 @@ def check_clip_fraction_random(fn, seed: int = 0, n_cases: int = 10) -> None:
 
 def _wrong_ev_ratio(values, returns):
     v, r = to_array(values, "v"), to_array(returns, "r")
-    return _float(np.var(v) / np.var(r))
+    with np.errstate(divide="ignore", invalid="ignore"):  # constant inputs: no warnings
+        return _float(np.var(v) / np.var(r))
 
 
 def _wrong_ev_swapped(values, returns):
     v, r = to_array(values, "v"), to_array(returns, "r")
-    return _float(1.0 - np.var(r - v) / np.var(v))
+    with np.errstate(divide="ignore", invalid="ignore"):  # constant inputs: no warnings
+        return _float(1.0 - np.var(r - v) / np.var(v))
 
 
 def _wrong_ev_no_one_minus(values, returns):
     v, r = to_array(values, "v"), to_array(returns, "r")
-    return _float(np.var(r - v) / np.var(r))
+    with np.errstate(divide="ignore", invalid="ignore"):  # constant inputs: no warnings
+        return _float(np.var(r - v) / np.var(r))
 
 
 def _wrong_ev_mixed_ddof(values, returns):
     v, r = to_array(values, "v"), to_array(returns, "r")
-    return _float(1.0 - np.var(r - v, ddof=1) / np.var(r))
+    with np.errstate(divide="ignore", invalid="ignore"):  # constant inputs: no warnings
+        return _float(1.0 - np.var(r - v, ddof=1) / np.var(r))
 
 
 _mistake("explained_variance", "ratio", _wrong_ev_ratio,

@@ -9,10 +9,13 @@ Every run uses the same pinned baseline (below, not ``PPOConfig()``'s defaults, 
 retuned) and the same seed, and changes exactly one thing, so any difference between a faulty
 run and the healthy one comes from the fault.
 
-Usage (about 3 minutes on two CPU cores; re-run to regenerate everything)::
+Usage (about 4 minutes on two idle CPU cores; re-run to regenerate everything)::
 
     .venv/bin/python scripts/record_diagnosis_runs.py
-    .venv/bin/python scripts/record_diagnosis_runs.py --only healthy gae_leak   # a subset
+    .venv/bin/python scripts/record_diagnosis_runs.py --only healthy gae_leak --seeds   # a subset
+
+The seed study (``--seeds``, default 2 3 4 5) trains the healthy baseline on other seeds and
+records only each one's final mean return: how much a healthy run's return varies by chance.
 
 The lab (``solutions/lab5_diagnostics``) shows these runs under shuffled labels through
 ``ppo_core.grading.diagnosis_runs()``; ``tests/test_lab_data.py`` checks that each fault leaves
@@ -158,17 +161,34 @@ def record(name: str, out_dir: Path) -> dict:
     return entry
 
 
+def seed_study(seeds: list[int]) -> list[dict]:
+    """The healthy baseline on other seeds: how much the return at the end varies by chance."""
+    study = []
+    for seed in seeds:
+        result = train(PPOConfig(**{**BASELINE, "seed": seed}), progress=False)
+        study.append({"seed": seed, "final_mean_return_100": _round(result.mean_return(100))})
+        print(f"healthy, seed {seed:2d}   mean return (last 100 episodes) "
+              f"{result.mean_return(100):8.1f}", flush=True)
+    return study
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", choices=sorted(FAULTS), help="record only these runs")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder")
+    parser.add_argument("--seeds", type=int, nargs="*", default=[2, 3, 4, 5],
+                        help="also train the healthy baseline on these seeds (seed study)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     manifest_path = args.out / "manifest.json"
     old = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     entries = {e["name"]: e for e in old.get("runs", [])}
-    for name in args.only or list(FAULTS):
+    for name in args.only or []:
         entries[name] = record(name, args.out) | {"date": dt.date.today().isoformat()}
+    if not args.only:
+        for name in FAULTS:
+            entries[name] = record(name, args.out) | {"date": dt.date.today().isoformat()}
+    study = seed_study(args.seeds) if args.seeds else old.get("seed_study", [])
     manifest = {
         "script": SCRIPT_NAME,
         "description": "Lab 5 diagnosis exercise: LunarLander-v3 PPO runs, one healthy and one "
@@ -180,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         "python_version": platform.python_version(),
         "baseline": PPOConfig(**BASELINE).to_dict(),
         "runs": [entries[n] for n in FAULTS if n in entries],
+        "seed_study": study,
     }
     manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
     print(f"wrote {len(manifest['runs'])} runs and {manifest_path}")

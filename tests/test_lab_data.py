@@ -79,6 +79,13 @@ def test_run_file_is_a_full_history(name, manifest):
     assert (RUNS / f"{name}.json").stat().st_size < 200_000  # small, committed
 
 
+def test_seed_study_shows_the_spread_of_healthy_runs(manifest):
+    study = manifest["seed_study"]
+    assert len(study) >= 3
+    assert all(math.isfinite(entry["final_mean_return_100"]) for entry in study)
+    assert 4 in {entry["seed"] for entry in study}  # the lab's live reference run uses seed 4
+
+
 def test_entropy_never_exceeds_ln4(runs):
     for name, history in runs.items():
         assert metric(history, "losses/entropy").max() <= math.log(4) + 1e-6, name
