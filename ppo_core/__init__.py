@@ -33,6 +33,7 @@ from ppo_core.evaluate import evaluate
 from ppo_core.gae import compute_gae, td_residuals
 from ppo_core.losses import clipped_surrogate_loss, ppo_loss, probability_ratio, value_loss
 from ppo_core.networks import ActorCritic
+from ppo_core.pretrained import load_pretrained
 from ppo_core.returns import discounted_return, returns_to_go
 from ppo_core.rollout import EpisodeTracker, RolloutBuffer, collect_rollout
 from ppo_core.train import TrainResult, train
@@ -46,10 +47,10 @@ from ppo_core.update import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "ActorCritic", "EpisodeTracker", "PPOConfig", "RolloutBuffer", "TrainResult",
-    "approx_kl", "categorical_entropy", "categorical_log_prob", "clip_fraction",
-    "clipped_surrogate_loss", "collect_rollout", "compute_gae", "discounted_return", "evaluate",
-    "explained_variance", "load_checkpoint", "make_env", "make_vec_env", "minibatch_indices",
+    "ActorCritic", "EpisodeTracker", "PPOConfig", "RolloutBuffer", "TrainResult", "approx_kl",
+    "categorical_entropy", "categorical_log_prob", "clip_fraction", "clipped_surrogate_loss",
+    "collect_rollout", "compute_gae", "discounted_return", "evaluate", "explained_variance",
+    "load_checkpoint", "load_pretrained", "make_env", "make_vec_env", "minibatch_indices",
     "normalize_advantages", "ppo_loss", "ppo_update", "probability_ratio", "returns_to_go",
     "reward_threshold", "save_checkpoint", "td_residuals", "train", "update_diagnostics",
     "value_loss",

@@ -144,23 +144,31 @@ def test_presenter_is_committed_without_outputs():
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(120)
-def test_presenter_runs_headless_within_30_s(tmp_path):
-    """The same notebook through nbclient (no browser): every cell runs, in <= 30 s."""
+@pytest.mark.timeout(180)
+def test_presenter_runs_headless(tmp_path):
+    """The same notebook through nbclient (no browser): every cell runs without an error.
+
+    The 30 s budget is checked in the browser test: nbclient sometimes sits on a cell that
+    created widgets until its per-cell timeout although the kernel has finished (nbclient issue
+    #312), so the time measured here is not the notebook's.
+    """
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=60, kernel_name="python3",
+    client = nbclient.NotebookClient(nb, timeout=20, kernel_name="python3",
+                                     interrupt_on_timeout=False,
                                      resources={"metadata": {"path": str(NOTEBOOK.parent)}})
-    start = time.perf_counter()
-    client.execute()
-    took = time.perf_counter() - start
+    try:
+        client.execute()
+    except nbclient.exceptions.CellTimeoutError:
+        pass  # the stall above; the outputs are checked below
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert not errors, errors
     widget_views = [o for c in nb.cells for o in c.get("outputs", [])
                     if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert len(widget_views) == 2
-    assert took <= 30.0, f"{took:.1f} s"
+    last = nb.cells[-1]["outputs"]
+    assert last and "all cells ran in" in last[0]["text"], "the last cell did not run"
 
 
 @pytest.mark.browser
@@ -195,17 +203,25 @@ def _drive(page, jupyterlab, shots: list[Path]) -> None:
             break
 
     # The last cell prints the total time; it runs only after every cell above has finished.
+    # Run All stops at a failing cell, so stop waiting as soon as an error is shown.
     done = page.locator(".jp-OutputArea-output", has_text="all cells ran in")
-    done.wait_for(timeout=90_000)
-    _shoot(page, "presenter_top.png", shots)
+    stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    deadline = time.monotonic() + 90
+    while not done.count() and time.monotonic() < deadline:
+        failures = [t for t in stderr.all_inner_texts() if "Error" in t or "Traceback" in t]
+        assert not failures, f"a cell failed: {failures[0][-2000:]}"
+        page.wait_for_timeout(250)
+    assert done.count(), "the notebook did not finish within 90 s"
+    _shoot(page, "presenter_end.png", shots)
+    lander = page.locator(".jp-OutputArea-output img[src^='data:image/gif']").first
+    lander.scroll_into_view_if_needed()
+    _shoot(lander, "landers.png", shots)
 
     # No cell failed: every code cell has an execution count and no output is an error.
     prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
     assert prompts and all(p.strip() not in ("[ ]:", "[*]:", "") for p in prompts), prompts
-    stderr = page.locator(
-        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
-    ).all_inner_texts()
-    assert not [t for t in stderr if "Error" in t or "Traceback" in t], stderr
+    failures = [t for t in stderr.all_inner_texts() if "Error" in t or "Traceback" in t]
+    assert not failures, failures
     took = float(done.inner_text().split("in")[-1].split("s")[0])
     assert took <= 30.0, f"the presenter notebook took {took:.1f} s (budget 30 s)"
 
