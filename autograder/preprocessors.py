@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 
@@ -109,6 +111,9 @@ class SandboxedExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         token = os.urandom(8).hex()
         os.environ["PPO_GRADER_TOKEN"] = token  # inherited by the kernel: lets us kill it all
+        kernel_root = tempfile.mkdtemp(prefix="ppo-kernels-")
+        os.chmod(kernel_root, 0o711)  # an unprivileged kernel uid may enter, not list
+        os.environ["PPO_GRADER_KERNEL_ROOT"] = kernel_root
         info = (resources or {}).get("nbgrader", {})
         os.environ["PPO_GRADER_LAB"] = str(info.get("assignment", ""))
         self._stuck, self._output_left = False, {}
@@ -136,6 +141,8 @@ class SandboxedExecute(Execute):
             done.set()
             _kill_marked(token)  # the kernel and anything it started
             os.environ.pop("PPO_GRADER_TOKEN", None)
+            os.environ.pop("PPO_GRADER_KERNEL_ROOT", None)
+            shutil.rmtree(kernel_root, ignore_errors=True)
 
     async def _async_handle_timeout(self, timeout, cell=None):
         if self._stuck:  # the previous timeout's interrupt did not free the kernel: give up

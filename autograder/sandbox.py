@@ -266,7 +266,9 @@ def main(argv: list[str]) -> None:
         argv = argv[argv.index("--") + 1:]
     if not argv:
         raise SystemExit("usage: python -m autograder.sandbox -- KERNEL_COMMAND ...")
-    workdir = tempfile.mkdtemp(prefix="ppo-kernel-")
+    # The grader gives each notebook a parent folder (and removes it afterwards).
+    parent = os.environ.get("PPO_GRADER_KERNEL_ROOT") or None
+    workdir = tempfile.mkdtemp(prefix="ppo-kernel-", dir=parent)
     env = {k: os.environ[k] for k in KEEP_ENV if k in os.environ}
     env.update(HOME=workdir, TMPDIR=workdir, IPYTHONDIR=os.path.join(workdir, ".ipython"),
                MPLCONFIGDIR=os.path.join(workdir, ".mpl"), MPLBACKEND="Agg",

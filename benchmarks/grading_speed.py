@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -43,7 +44,10 @@ def _run(folder: str, jobs: int) -> tuple[float, list[dict]]:
 
     out = tempfile.mkdtemp(prefix="ppo-bench-out-")
     t0 = time.monotonic()
-    rows = grade(folder, out, jobs=jobs, progress=False)
+    try:
+        rows = grade(folder, out, jobs=jobs, progress=False)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
     return time.monotonic() - t0, rows
 
 
@@ -63,6 +67,7 @@ def main() -> None:
         print(f"{args.lab}: {args.n} submissions, --jobs {jobs}: {seconds:.1f} s -> "
               f"{60 * args.n / seconds:.1f} submissions/minute "
               f"(100 would take {100 * seconds / args.n / 60:.1f} min; statuses {statuses})")
+    shutil.rmtree(folder, ignore_errors=True)
     if args.full:
         import builders
 
@@ -72,6 +77,7 @@ def main() -> None:
         for lab in labs:
             builders.write(builders.solved(lab), os.path.join(full, "student", lab, f"{lab}.ipynb"))
         seconds, rows = _run(full, 1)
+        shutil.rmtree(full, ignore_errors=True)
         print(f"full submission ({len(labs)} labs), --jobs 1: {seconds:.1f} s; "
               + ", ".join(f"{r['assignment_id']} {r['score']}/{r['max_score']} {r['status']}"
                           for r in rows))

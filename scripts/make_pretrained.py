@@ -166,9 +166,12 @@ def record_episode(policy, env_id: str, seed: int) -> dict:
                     break
     finally:
         env.close()
-    f32 = lambda a: np.asarray(a, dtype=np.float32)
-    return {"obs": np.stack(observations), "rewards": f32(rewards), "values": f32(values), "next_values": f32(next_values),
-            "terminated": f32(terminated), "truncated": f32(truncated),
+    def f32(a):
+        return np.asarray(a, dtype=np.float32)
+
+    return {"obs": np.stack(observations), "rewards": f32(rewards), "values": f32(values),
+            "next_values": f32(next_values), "terminated": f32(terminated),
+            "truncated": f32(truncated),
             "actions": np.asarray(actions, dtype=np.int64), "seed": np.int64(seed)}
 
 
