@@ -7,7 +7,7 @@ PIP    := $(PY) -m pip
 TORCH_SPEC ?= torch==2.13.0
 TORCH_INDEX ?=
 
-.PHONY: setup lab test test-fast lint notebooks check-notebooks record-runs pretrained bench clean
+.PHONY: setup lab test test-fast lint notebooks check-notebooks record-runs pretrained grade bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,15 +18,24 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
+# A second, small environment with Google Colab's ipywidgets 7.7.1 (no torch): the widget
+# test runs the demos there too, so they keep working on Colab's front end.
+W7 := .venv-ipywidgets7
+$(W7)/.installed:
+	$(PYTHON) -m venv $(W7)
+	$(W7)/bin/python -m pip install -q "ipywidgets==7.7.1" matplotlib numpy pillow
+	touch $@
+
 lab: setup
 	$(VENV)/bin/jupyter lab
 
 # The whole suite: library, labs (sync check, execution, grading checks), autograder, widgets
 # and the real-browser test of the presenter notebook (installs Debian's chromium if missing).
-test: setup
+test: setup $(W7)/.installed
 	bash scripts/install_browser.sh
 	$(PY) scripts/sync_labs.py --check
-	$(PY) -m pytest -q --durations=15
+	$(PY) -m ruff check ppo_core autograder tests benchmarks scripts
+	PPO_IPYWIDGETS7_PYTHON=$(W7)/bin/python $(PY) -m pytest -q --durations=15
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not slow and not browser"
@@ -45,6 +54,10 @@ record-runs: setup
 pretrained: setup
 	$(PY) scripts/make_pretrained.py
 
+# Grade a folder or zip of submissions: make grade SUBMISSIONS=path/or.zip OUT=results
+grade: setup
+	$(PY) -m autograder grade "$(SUBMISSIONS)" --out "$(OUT)" --jobs 2
+
 lint: setup
 	$(PY) -m ruff check ppo_core autograder tests benchmarks scripts
 
@@ -52,7 +65,7 @@ bench: setup
 	$(PY) benchmarks/time_to_solve.py
 	$(PY) benchmarks/sps_vs_sb3.py
 	$(PY) benchmarks/widget_latency.py
-	$(PY) benchmarks/grading_speed.py
+	$(PY) benchmarks/grading_speed.py --n 20 --full
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) $(W7) .pytest_cache build *.egg-info
