@@ -18,12 +18,13 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
-# A second, small environment with Google Colab's ipywidgets 7.7.1 (no torch): the widget
-# test runs the demos there too, so they keep working on Colab's front end.
+# A second, small environment with Google Colab's ipywidgets 7.7.1 (torch, numpy, matplotlib,
+# no gymnasium or Jupyter): the widget test runs the demos there too, so they keep working on
+# Colab's front end.
 W7 := .venv-ipywidgets7
 $(W7)/.installed:
 	$(PYTHON) -m venv $(W7)
-	$(W7)/bin/python -m pip install -q "ipywidgets==7.7.1" matplotlib numpy pillow
+	$(W7)/bin/python -m pip install -q $(TORCH_INDEX) "$(TORCH_SPEC)" "ipywidgets==7.7.1" matplotlib numpy pillow
 	touch $@
 
 lab: setup

@@ -1,14 +1,14 @@
 """Every hyperparameter of a PPO run, in one dataclass (field names follow CleanRL).
 
-The defaults are tuned for LunarLander-v3 on a laptop CPU: they reach a mean training return of
-200 in roughly a minute on two cores (see README, "Measured speed"). The PPO paper's own
-defaults (Table 3) are noted per field for comparison.
+The defaults are tuned for LunarLander-v3 on a laptop CPU: on two cores the mean of the last 100
+training returns reaches 200 after ~11 s (median of 5 seeds; README, "Measured speed"). Field
+docstrings give the usual range and, where it has one, the paper's symbol and value.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass
@@ -147,4 +147,4 @@ def field_docs() -> dict[str, str]:
     return docs
 
 
-__all__ = ["PPOConfig", "field", "field_docs"]
+__all__ = ["PPOConfig", "field_docs"]

@@ -17,9 +17,14 @@ import html
 import io
 
 import numpy as np
+import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+
+from ppo_core.diagnostics import clip_fraction
+from ppo_core.gae import compute_gae
+from ppo_core.losses import clipped_surrogate_loss
 
 CLIP_COLOR, UNCLIPPED_COLOR, FLAT_COLOR = "tab:blue", "0.55", "tab:red"
 
@@ -98,10 +103,18 @@ def _set_band(patch: Rectangle, x0: float, x1: float) -> None:
 # --------------------------------------------------------------------------------------------
 
 def clipped_objective(ratio, advantage, eps: float) -> np.ndarray:
-    """``min(r A, clip(r, 1 - eps, 1 + eps) A)`` elementwise (PPO Eq. 7, before the mean)."""
-    ratio = np.asarray(ratio, dtype=np.float64)
-    advantage = np.asarray(advantage, dtype=np.float64)
-    return np.minimum(ratio * advantage, np.clip(ratio, 1.0 - eps, 1.0 + eps) * advantage)
+    """``min(r A, clip(r, 1 - eps, 1 + eps) A)`` per sample (PPO Eq. 7, before the mean).
+
+    Each value is ``-clipped_surrogate_loss`` of a one-sample batch, so the curve drawn is the
+    library's (and the learner's Lab 3) loss, not a second implementation of it.
+    """
+    ratio, advantage = np.broadcast_arrays(np.asarray(ratio, dtype=np.float64),
+                                           np.asarray(advantage, dtype=np.float64))
+    log_ratio = torch.from_numpy(np.log(np.maximum(ratio, 1e-300)).reshape(-1, 1))
+    adv = torch.from_numpy(advantage.reshape(-1, 1))
+    zero = torch.zeros(1, dtype=torch.float64)
+    values = [-float(clipped_surrogate_loss(lr, zero, a, eps)) for lr, a in zip(log_ratio, adv)]
+    return np.asarray(values).reshape(ratio.shape)
 
 
 def batch_clip_stats(ratio, advantages, eps: float) -> dict[str, float]:
@@ -116,10 +129,13 @@ def batch_clip_stats(ratio, advantages, eps: float) -> dict[str, float]:
     ratio = np.asarray(ratio, dtype=np.float64)
     advantages = np.asarray(advantages, dtype=np.float64)
     flat = ((advantages > 0) & (ratio > 1 + eps)) | ((advantages < 0) & (ratio < 1 - eps))
+    log_ratio = torch.from_numpy(np.log(ratio))
+    old = torch.zeros_like(log_ratio)  # log r = new - old with old = 0
+    adv = torch.from_numpy(advantages)
     return {
-        "clip_fraction": float(np.mean(np.abs(ratio - 1.0) > eps)),
+        "clip_fraction": clip_fraction(log_ratio, old, eps),
         "zero_gradient_fraction": float(np.mean(flat)),
-        "surrogate": float(np.mean(clipped_objective(ratio, advantages, eps))),
+        "surrogate": -float(clipped_surrogate_loss(log_ratio, old, adv, eps)),
         "unclipped": float(np.mean(ratio * advantages)),
     }
 
@@ -267,24 +283,13 @@ def clip_objective_demo(batch: dict | None = None, eps: float = 0.2):
 
 def gae_curves(rewards, values, next_values, terminated, truncated, gamma: float,
                lams) -> np.ndarray:
-    """GAE advantages of one rollout for many lambdas at once: shape ``(len(lams), T)``.
+    """GAE advantages of one rollout for many lambdas: shape ``(len(lams), T)``.
 
-    The same backward recursion as :func:`ppo_core.compute_gae` (terminated: no bootstrap;
-    either flag cuts the recursion), vectorised over lambda so that a whole trade-off curve
-    costs one pass over the episode.
+    One call of :func:`ppo_core.compute_gae` per lambda (the library's recursion, the one the
+    learner writes in Lab 2); recomputed only when gamma changes.
     """
-    rewards, values, next_values, terminated, truncated = (
-        np.asarray(x, dtype=np.float64) for x in (rewards, values, next_values, terminated,
-                                                  truncated))
-    lams = np.asarray(lams, dtype=np.float64)
-    deltas = rewards + gamma * next_values * (1.0 - terminated) - values  # Eq. 12
-    keep = 1.0 - np.maximum(terminated, truncated)
-    out = np.zeros((lams.size, deltas.size))
-    running = np.zeros(lams.size)
-    for t in range(deltas.size - 1, -1, -1):
-        running = deltas[t] + gamma * lams * keep[t] * running  # Eq. 11
-        out[:, t] = running
-    return out
+    return np.stack([compute_gae(rewards, values, next_values, terminated, truncated,
+                                 gamma, float(lam))[0] for lam in np.atleast_1d(lams)])
 
 
 class GAEDemo:

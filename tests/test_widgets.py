@@ -185,7 +185,7 @@ def test_gae_demo_rejects_bad_lambda():
 IPYWIDGETS7_CHECK = r'''
 import sys, types, io, contextlib
 pkg = types.ModuleType("ppo_core"); pkg.__path__ = [sys.argv[1] + "/ppo_core"]
-sys.modules["ppo_core"] = pkg  # skip ppo_core/__init__.py: it imports torch, the demos do not
+sys.modules["ppo_core"] = pkg  # skip ppo_core/__init__.py: it imports gymnasium, the demos do not
 import ipywidgets
 assert ipywidgets.__version__.startswith("7."), ipywidgets.__version__
 from IPython.core.interactiveshell import InteractiveShell
@@ -209,9 +209,9 @@ print("ok", ipywidgets.__version__)
 
 
 def test_widgets_work_with_ipywidgets_7():
-    """Optional: set PPO_IPYWIDGETS7_PYTHON to a Python with ipywidgets 7.7.1, matplotlib,
-    numpy, pillow and IPython (no torch needed), e.g.
-    ``python3 -m venv /tmp/w7 && /tmp/w7/bin/pip install ipywidgets==7.7.1 matplotlib pillow``.
+    """Set PPO_IPYWIDGETS7_PYTHON to a Python with ipywidgets 7.7.1, torch, matplotlib, numpy,
+    pillow and IPython (``make test`` builds one), e.g.
+    ``python3 -m venv /tmp/w7 && /tmp/w7/bin/pip install torch==2.13.0 ipywidgets==7.7.1 matplotlib pillow``.
     """
     import os
     import subprocess
