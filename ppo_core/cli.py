@@ -12,6 +12,7 @@ import dataclasses
 import json
 import math
 import sys
+import types
 import typing
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
         if kind is bool:
             parser.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction,
                                 default=default, help=help_text)
-        elif typing.get_origin(kind) in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        elif typing.get_origin(kind) in (typing.Union, types.UnionType):  # e.g. float | None
             inner = next(a for a in typing.get_args(kind) if a is not type(None))
             parser.add_argument(flag, dest=f.name, type=_none_or(inner), default=default,
                                 help=help_text + "; 'none' disables")
