@@ -24,6 +24,7 @@ from ppo_core.config import PPOConfig
 from ppo_core.envs import make_vec_env, reward_threshold
 from ppo_core.gae import compute_gae
 from ppo_core.networks import ActorCritic
+from ppo_core.optim import FlatAdam
 from ppo_core.rollout import EpisodeTracker, RolloutBuffer, collect_rollout
 from ppo_core.update import ppo_update
 
@@ -59,13 +60,10 @@ def seed_everything(seed: int) -> None:
 
 
 def make_optimizer(policy: torch.nn.Module, learning_rate: float) -> torch.optim.Optimizer:
-    """Adam with eps=1e-5 (as in the PPO baselines). The fused kernel, where this torch build
-    has it for the CPU, does the whole step in one call -- the update is dominated by per-call
-    overhead for networks this small."""
-    try:
-        return torch.optim.Adam(policy.parameters(), lr=learning_rate, eps=1e-5, fused=True)
-    except (RuntimeError, TypeError):
-        return torch.optim.Adam(policy.parameters(), lr=learning_rate, eps=1e-5)
+    """Adam with eps=1e-5 (as in the PPO baselines), over one flat copy of the parameters
+    (:class:`~ppo_core.optim.FlatAdam`): with minibatches this small, a step costs what its
+    per-tensor bookkeeping costs, and one tensor has the least."""
+    return FlatAdam(policy, lr=learning_rate, eps=1e-5)
 
 
 def _progress_bar(total: int, enabled: bool):
@@ -125,7 +123,7 @@ def train(
     torch.set_num_threads(config.torch_threads)
     seed_everything(config.seed)
 
-    envs = make_vec_env(config.env_id, config.num_envs)
+    envs = make_vec_env(config.env_id, config.num_envs, config.env_workers)
     policy = policy if policy is not None else ActorCritic.for_env(envs, config.hidden_size)
     optimizer = make_optimizer(policy, config.learning_rate)
     buffer = RolloutBuffer.allocate(config.num_steps, config.num_envs, envs)
