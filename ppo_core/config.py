@@ -61,9 +61,9 @@ class PPOConfig:
     """torch intra-op threads. Tiny MLPs run fastest single-threaded; the other core is free
     for the environments."""
     env_workers: int = 2
-    """Processes that step the environments, this one included: 2 steps half of them in a
-    worker process on a second core, with the same results as 1 (all in this process).
-    Clamped to num_envs and to the CPUs available."""
+    """Processes that collect each rollout, this one included: with 2, a worker process on a
+    second core collects half of the environments with a copy of the policy. Clamped to
+    num_envs and the CPUs available; a run is reproducible for a given value."""
 
     @property
     def batch_size(self) -> int:
@@ -82,11 +82,15 @@ class PPOConfig:
     def validate(self) -> PPOConfig:
         """Raise ``ValueError`` naming the first invalid field and how to fix it."""
         positive_ints = ["total_timesteps", "num_envs", "num_steps", "num_minibatches",
-                         "update_epochs", "hidden_size", "torch_threads", "env_workers"]
+                         "update_epochs", "hidden_size", "torch_threads"]
         for name in positive_ints:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if isinstance(self.env_workers, bool) or not isinstance(self.env_workers, int) \
+                or self.env_workers <= 0:
+            raise ValueError(f"env_workers must be a positive integer (1 = this process only), "
+                             f"got {self.env_workers!r}")
         if self.num_minibatches > self.batch_size:
             raise ValueError(
                 f"num_minibatches={self.num_minibatches} is larger than the batch "

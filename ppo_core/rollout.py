@@ -27,7 +27,7 @@ class RolloutBuffer:
     obs: np.ndarray          # (T, N, *obs_shape) float32
     actions: np.ndarray      # (T, N) int64, or (T, N, act_dim) float32
     log_probs: np.ndarray    # (T, N) log pi_old(a_t|s_t)
-    rewards: np.ndarray      # (T, N)
+    rewards: np.ndarray      # (T, N) float64, as the environments return them
     values: np.ndarray       # (T, N) V(s_t)
     next_values: np.ndarray  # (T, N) V(true next state of transition t)
     terminated: np.ndarray   # (T, N) 1.0 where the MDP ended at step t
@@ -46,7 +46,8 @@ class RolloutBuffer:
             return np.zeros((num_steps, num_envs), dtype=np.float32)
 
         return cls(np.zeros((num_steps, num_envs, *obs_shape), dtype=np.float32), actions,
-                   scalar(), scalar(), scalar(), scalar(), scalar(), scalar())
+                   scalar(), np.zeros((num_steps, num_envs)), scalar(), scalar(), scalar(),
+                   scalar())
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -105,6 +106,15 @@ class EpisodeTracker:
                 self.end_times.append(now)
                 self._running_return[i] = 0.0
                 self._running_length[i] = 0
+
+    def record_rollout(self, buffer: RolloutBuffer, global_step: int) -> None:
+        """:meth:`update` for every step of a rollout collected without a tracker (e.g. in
+        several processes); ``global_step`` is the step count before it. An episode's
+        ``end_times`` entry is then the time the rollout was recorded."""
+        T, N = buffer.shape
+        dones = np.logical_or(buffer.terminated, buffer.truncated)
+        for t in range(T):
+            self.update(buffer.rewards[t], dones[t], global_step + (t + 1) * N)
 
     def mean_return(self, last: int = 100) -> float:
         return float(np.mean(self.returns[-last:])) if self.returns else float("nan")

@@ -21,11 +21,12 @@ import torch
 
 from ppo_core.checkpoint import save_checkpoint
 from ppo_core.config import PPOConfig
-from ppo_core.envs import make_vec_env, reward_threshold
+from ppo_core.envs import make_env, reward_threshold
 from ppo_core.gae import compute_gae
 from ppo_core.networks import ActorCritic
 from ppo_core.optim import FlatAdam
-from ppo_core.rollout import EpisodeTracker, RolloutBuffer, collect_rollout
+from ppo_core.parallel import make_rollout
+from ppo_core.rollout import EpisodeTracker, RolloutBuffer
 from ppo_core.update import ppo_update
 
 
@@ -123,15 +124,19 @@ def train(
     torch.set_num_threads(config.torch_threads)
     seed_everything(config.seed)
 
-    envs = make_vec_env(config.env_id, config.num_envs, config.env_workers)
-    policy = policy if policy is not None else ActorCritic.for_env(envs, config.hidden_size)
+    if policy is None:
+        probe = make_env(config.env_id)  # just for the observation and action spaces
+        policy = ActorCritic.for_env(probe, config.hidden_size)
+        probe.close()
     optimizer = make_optimizer(policy, config.learning_rate)
-    buffer = RolloutBuffer.allocate(config.num_steps, config.num_envs, envs)
+    # The environments, in config.env_workers processes (ppo_core.parallel).
+    rollout = make_rollout(config.env_id, config.num_envs, config.env_workers, policy,
+                           config.seed)
+    buffer = RolloutBuffer.allocate(config.num_steps, config.num_envs, rollout)
     tracker = EpisodeTracker(config.num_envs)
     result = TrainResult(policy=policy, config=config)
 
-    next_obs, _ = envs.reset(seed=config.seed)
-    next_obs = np.asarray(next_obs, dtype=np.float32)
+    next_obs = rollout.reset(config.seed)
     global_step = 0
     start = tracker.start_time
     bar = _progress_bar(config.num_iterations * config.batch_size, progress)
@@ -142,8 +147,9 @@ def train(
                 frac = 1.0 - (iteration - 1.0) / config.num_iterations
                 optimizer.param_groups[0]["lr"] = frac * config.learning_rate
             n_episodes_before = len(tracker.returns)
-            next_obs, global_step = collect_rollout(envs, policy, buffer, next_obs, tracker,
-                                                    global_step)
+            next_obs = rollout.collect(policy, buffer, next_obs)
+            tracker.record_rollout(buffer, global_step)  # finished episodes, in step order
+            global_step += config.batch_size
             rewards = buffer.rewards * config.reward_scale  # the critic learns scaled returns
             advantages, returns = gae_fn(rewards, buffer.values, buffer.next_values,
                                          buffer.terminated, buffer.truncated,
@@ -189,7 +195,7 @@ def train(
             if stop_at_threshold and result.time_to_threshold_s is not None:
                 break
     finally:
-        envs.close()
+        rollout.close()
         if bar is not None:
             bar.close()
     result.wall_time_s = time.perf_counter() - start

@@ -39,7 +39,7 @@ PINNED = {
     "target_kl": None,
     "hidden_size": 64,
     "torch_threads": 1,
-    "env_workers": 2,            # the same numbers as 1, only faster
+    "env_workers": 2,            # rollouts collected in two processes
 }
 FIELDS = {f.name for f in dataclasses.fields(PPOConfig)}
 CARTPOLE = PPOConfig(**{k: v for k, v in PINNED.items() if k in FIELDS})

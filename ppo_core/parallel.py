@@ -1,0 +1,227 @@
+"""Collecting a rollout on more than one core (an engineering module; no lab asks for it).
+
+A rollout alternates the policy's forward pass with the environments' physics, and on a 2-core
+laptop LunarLander's Box2D step (~20 us per environment) is most of it. :class:`ParallelRollout`
+splits the N environments into shards. The first is collected here; each of the others by a
+worker process (:mod:`ppo_core._rollout_worker`) that holds those environments and a copy of
+the policy, receives the current parameters before each rollout and runs the very same
+:func:`~ppo_core.rollout.collect_rollout` on its shard. The shards never wait for each other
+during the rollout; their ``(T, n)`` buffers are put side by side into the ``(T, N)`` one.
+
+Env i still gets seed + i. Each worker samples its actions from a torch generator of its own
+(seeded from the run's seed), so a run is reproducible for a given ``env_workers``, but not
+identical to the same run in one process. ``make_parallel_rollout`` falls back to one process
+where workers cannot be started (Windows, the grading sandbox) or the policy is not a plain
+:class:`~ppo_core.networks.ActorCritic`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import warnings
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ppo_core._rollout_worker import receive, send
+from ppo_core.envs import make_vec_env
+from ppo_core.networks import ActorCritic
+from ppo_core.rollout import RolloutBuffer, collect_rollout
+
+WORKER_SCRIPT = Path(__file__).with_name("_rollout_worker.py")
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the OS has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def shard_sizes(num_envs: int, num_shards: int) -> list[int]:
+    """Split ``num_envs`` into ``num_shards`` parts differing by at most one."""
+    base, extra = divmod(num_envs, num_shards)
+    return [base + (1 if k < extra else 0) for k in range(num_shards)]
+
+
+class _Worker:
+    """One worker process and the two pipes to it."""
+
+    def __init__(self):
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, str(WORKER_SCRIPT), str(to_child_r), str(from_child_w)],
+                pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL)
+        except BaseException:
+            for fd in (to_child_r, to_child_w, from_child_r, from_child_w):
+                os.close(fd)
+            raise
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.writer = Connection(to_child_w, readable=False)
+        self.reader = Connection(from_child_r, writable=False)
+
+    def send(self, command: str, data=None) -> None:
+        try:
+            send(self.writer, (command, data))
+        except OSError as err:
+            raise RuntimeError(self._died()) from err
+
+    def receive(self):
+        try:
+            status, payload = receive(self.reader)
+        except (EOFError, OSError) as err:
+            raise RuntimeError(self._died()) from err
+        if status == "error":
+            raise RuntimeError(f"a rollout worker process failed:\n{payload}")
+        return payload
+
+    def _died(self) -> str:
+        return (f"a rollout worker process exited (code {self.process.poll()}); its error, if "
+                f"any, is printed above. Set env_workers=1 to collect every rollout in this "
+                f"process")
+
+    def close(self) -> None:
+        try:
+            send(self.writer, ("close", None))
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.writer.close()
+        self.reader.close()
+
+
+class ParallelRollout:
+    """Collect each ``(T, N)`` rollout in ``len(sizes)`` processes at once: shard 0 here, every
+    other shard in a worker process with its own environments and policy copy.
+
+    Args:
+        env_id, num_envs: as for :func:`~ppo_core.envs.make_vec_env`.
+        num_shards: processes, this one included (at least 2).
+        policy: the :class:`~ppo_core.networks.ActorCritic` being trained (its architecture is
+            rebuilt in each worker).
+        seed: seeds the workers' action sampling (worker k uses ``seed + k``).
+        **env_kwargs: passed to ``gymnasium.make``.
+
+    Raises ``OSError`` if a worker cannot be started, ``RuntimeError`` if one fails.
+    """
+
+    def __init__(self, env_id: str, num_envs: int, num_shards: int, policy: ActorCritic,
+                 seed: int, **env_kwargs):
+        if not 2 <= num_shards <= num_envs:
+            raise ValueError(f"num_shards={num_shards} must lie in [2, num_envs={num_envs}]")
+        self.sizes = shard_sizes(num_envs, num_shards)
+        self.starts = np.cumsum([0, *self.sizes]).tolist()
+        self.num_envs = num_envs
+        self.workers: list[_Worker] = []
+        self.envs = None
+        try:
+            for _ in self.sizes[1:]:  # start them all first: each takes ~1 s to import torch
+                self.workers.append(_Worker())
+            self.envs = make_vec_env(env_id, self.sizes[0], **env_kwargs)
+            for k, (worker, size) in enumerate(zip(self.workers, self.sizes[1:]), start=1):
+                worker.send("init", {
+                    "env_id": env_id, "num_envs": size, "env_kwargs": env_kwargs,
+                    "obs_dim": policy.obs_dim, "action_space": policy.action_space,
+                    "hidden": policy.hidden, "torch_seed": seed + k})
+            for worker in self.workers:
+                worker.receive()
+        except BaseException:
+            self.close()
+            raise
+        self.single_observation_space = self.envs.single_observation_space
+        self.single_action_space = self.envs.single_action_space
+
+    def _shards(self):
+        return zip(self.workers, self.starts[1:], self.starts[2:])
+
+    def reset(self, seed: int) -> np.ndarray:
+        """Reset every environment (env i gets ``seed + i``); the ``(N, obs_dim)`` observations."""
+        for worker, start, _ in self._shards():
+            worker.send("reset", seed + start)
+        obs, _ = self.envs.reset(seed=seed)
+        parts = [np.asarray(obs, dtype=np.float32)] + [w.receive() for w in self.workers]
+        return np.concatenate(parts)
+
+    def collect(self, policy: ActorCritic, buffer: RolloutBuffer,
+                next_obs: np.ndarray) -> np.ndarray:
+        """Fill ``buffer`` like :func:`~ppo_core.rollout.collect_rollout` and return the next
+        observations; the workers collect their shards meanwhile with ``policy``'s parameters."""
+        T = buffer.shape[0]
+        with torch.no_grad():
+            parameters = torch.nn.utils.parameters_to_vector(policy.parameters()).numpy()
+        for worker, _, _ in self._shards():
+            worker.send("collect", (parameters, T))
+        n0 = self.sizes[0]
+        local = RolloutBuffer(**{name: array[:, :n0] for name, array in vars(buffer).items()})
+        next_obs = next_obs.copy()
+        next_obs[:n0], _ = collect_rollout(self.envs, policy, local, next_obs[:n0])
+        for worker, a, b in self._shards():
+            shard = worker.receive()
+            for name, array in vars(buffer).items():
+                array[:, a:b] = shard[name]
+            next_obs[a:b] = shard["next_obs"]
+        return next_obs
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.close()
+        self.workers = []
+        if self.envs is not None:
+            self.envs.close()
+            self.envs = None
+
+
+class LocalRollout:
+    """The same interface with every environment in this process."""
+
+    def __init__(self, env_id: str, num_envs: int, **env_kwargs):
+        self.envs = make_vec_env(env_id, num_envs, **env_kwargs)
+        self.num_envs = num_envs
+        self.single_observation_space = self.envs.single_observation_space
+        self.single_action_space = self.envs.single_action_space
+
+    def reset(self, seed: int) -> np.ndarray:
+        obs, _ = self.envs.reset(seed=seed)
+        return np.asarray(obs, dtype=np.float32)
+
+    def collect(self, policy, buffer: RolloutBuffer, next_obs: np.ndarray) -> np.ndarray:
+        return collect_rollout(self.envs, policy, buffer, next_obs)[0]
+
+    def close(self) -> None:
+        self.envs.close()
+
+
+def make_rollout(env_id: str, num_envs: int, workers: int, policy, seed: int, **env_kwargs):
+    """A :class:`ParallelRollout` over ``workers`` processes where that can work, else a
+    :class:`LocalRollout`. ``workers`` is clamped to ``num_envs`` and to the CPUs available,
+    and is 1 on Windows, while nbgrader grades (kernels already run side by side) and for a
+    policy that is not a plain :class:`ActorCritic` (a worker could not rebuild it)."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"env_workers must be a positive integer (1 = this process only), "
+                         f"got {workers!r}")
+    workers = min(workers, num_envs, available_cpus())
+    if os.environ.get("NBGRADER_EXECUTION") or sys.platform == "win32" \
+            or type(policy) is not ActorCritic:
+        workers = 1
+    if workers > 1:
+        try:
+            return ParallelRollout(env_id, num_envs, workers, policy, seed, **env_kwargs)
+        except Exception as err:  # noqa: BLE001 -- one process always works
+            warnings.warn(f"could not start rollout worker processes ({err}); collecting "
+                          f"rollouts in this process instead", stacklevel=2)
+    return LocalRollout(env_id, num_envs, **env_kwargs)
+
+
+__all__ = ["LocalRollout", "ParallelRollout", "available_cpus", "make_rollout", "shard_sizes"]
