@@ -86,6 +86,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         "steps_to_threshold": result.steps_to_threshold,
         "final_mean_return_100": result.mean_return(100),
         "episodes": len(result.episode_returns),
+        "rollout_processes": result.rollout_processes,
         "eval_return_mean": None,
         "eval_return_std": None,
         "eval_episodes": args.eval_episodes,

@@ -1,7 +1,7 @@
 """Every hyperparameter of a PPO run, in one dataclass (field names follow CleanRL).
 
 The defaults are tuned for LunarLander-v3 on a laptop CPU: on two cores the mean of the last 100
-training returns reaches 200 after ~11 s (median of 5 seeds; README, "Measured speed"). Field
+training returns reaches 200 after ~8 s (median of 5 seeds; README, "Measured speed"). Field
 docstrings give the usual range and, where it has one, the paper's symbol and value.
 """
 
@@ -16,7 +16,8 @@ class PPOConfig:
     env_id: str = "LunarLander-v3"
     """Gymnasium environment id. LunarLander-v2 was removed from gymnasium 1.0: use v3."""
     seed: int = 1
-    """Seeds torch, the environments and the minibatch shuffles: same seed, same CPU, same run."""
+    """Seeds torch, the environments and the minibatch shuffles: same seed, same CPU, same
+    number of rollout processes (see env_workers), same run."""
     total_timesteps: int = 500_000
     """Environment steps over all envs. LunarLander is usually solved within 0.3M to 1M."""
     num_envs: int = 16

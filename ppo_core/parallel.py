@@ -122,6 +122,7 @@ class ParallelRollout:
         if not 2 <= num_shards <= num_envs:
             raise ValueError(f"num_shards={num_shards} must lie in [2, num_envs={num_envs}]")
         self.sizes = shard_sizes(num_envs, num_shards)
+        self.processes = num_shards
         self.starts = np.cumsum([0, *self.sizes]).tolist()
         self.num_envs = num_envs
         self.workers: list[_Worker] = []
@@ -189,6 +190,7 @@ class LocalRollout:
     def __init__(self, env_id: str, num_envs: int, **env_kwargs):
         self.envs = make_vec_env(env_id, num_envs, **env_kwargs)
         self.num_envs = num_envs
+        self.processes = 1
         self.single_observation_space = self.envs.single_observation_space
         self.single_action_space = self.envs.single_action_space
 

@@ -44,6 +44,7 @@ class TrainResult:
     wall_time_s: float = 0.0
     time_to_threshold_s: float | None = None
     steps_to_threshold: int | None = None
+    rollout_processes: int = 1  # processes that collected the rollouts (env_workers, clamped)
 
     @property
     def sps(self) -> float:
@@ -134,7 +135,8 @@ def train(
                            config.seed)
     buffer = RolloutBuffer.allocate(config.num_steps, config.num_envs, rollout)
     tracker = EpisodeTracker(config.num_envs)
-    result = TrainResult(policy=policy, config=config)
+    result = TrainResult(policy=policy, config=config,
+                         rollout_processes=rollout.processes)
 
     next_obs = rollout.reset(config.seed)
     global_step = 0

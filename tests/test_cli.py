@@ -23,7 +23,7 @@ TINY = ["--env-id", "CartPole-v1", "--total-timesteps", "512", "--num-envs", "4"
         "--num-steps", "32", "--num-minibatches", "2", "--update-epochs", "2",
         "--hidden-size", "16", "--seed", "3", "--quiet"]
 METRIC_KEYS = ("total_timesteps", "wall_time_s", "sps", "time_to_threshold_s",
-               "eval_return_mean", "eval_return_std", "eval_episodes")
+               "eval_return_mean", "eval_return_std", "eval_episodes", "rollout_processes")
 
 
 def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:

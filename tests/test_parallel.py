@@ -89,6 +89,7 @@ def test_training_in_two_processes_is_reproducible_and_learns_the_same_way():
             x, y = row_a[key], row_b[key]
             assert x == y or (isinstance(x, float) and math.isnan(x) and math.isnan(y)), key
     one = train(PPOConfig(**{**config.to_dict(), "env_workers": 1}), progress=False)
+    assert (a.rollout_processes, one.rollout_processes) == (2, 1)
     assert len(one.history) == len(a.history) == 4
     assert a.episode_returns != one.episode_returns  # other action samples, other episodes
     # Episode bookkeeping is the same kind either way: every step of every env is counted once.
