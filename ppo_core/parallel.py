@@ -33,6 +33,7 @@ from ppo_core.networks import ActorCritic
 from ppo_core.rollout import RolloutBuffer, collect_rollout
 
 WORKER_SCRIPT = Path(__file__).with_name("_rollout_worker.py")
+START_TIMEOUT_S = 120.0  # importing torch on a cold, busy machine can take tens of seconds
 
 
 def available_cpus() -> int:
@@ -74,7 +75,12 @@ class _Worker:
         except OSError as err:
             raise RuntimeError(self._died()) from err
 
-    def receive(self):
+    def receive(self, timeout_s: float | None = None):
+        """The worker's next reply; ``RuntimeError`` if it failed, died or (with ``timeout_s``)
+        did not answer in time."""
+        if timeout_s is not None and not self.reader.poll(timeout_s):
+            self.process.kill()
+            raise RuntimeError(f"a rollout worker process did not start within {timeout_s:.0f} s")
         try:
             status, payload = receive(self.reader)
         except (EOFError, OSError) as err:
@@ -137,7 +143,7 @@ class ParallelRollout:
                     "obs_dim": policy.obs_dim, "action_space": policy.action_space,
                     "hidden": policy.hidden, "torch_seed": seed + k})
             for worker in self.workers:
-                worker.receive()
+                worker.receive(timeout_s=START_TIMEOUT_S)
         except BaseException:
             self.close()
             raise

@@ -4,6 +4,8 @@ clear failures and a fallback to one process."""
 from __future__ import annotations
 
 import math
+import shutil
+import time
 import warnings
 
 import gymnasium as gym
@@ -141,6 +143,19 @@ def test_falls_back_to_one_process_when_workers_cannot_start(monkeypatch):
     with pytest.warns(UserWarning, match="could not start rollout worker processes"):
         r = make_rollout("CartPole-v1", 4, 2, _policy("CartPole-v1"), seed=0)
     assert isinstance(r, LocalRollout) and r.num_envs == 4
+    r.close()
+
+
+@needs_two_cpus
+def test_a_worker_that_never_answers_is_given_up_on(monkeypatch):
+    # "sleep 30 FD FD" instead of "python _rollout_worker.py FD FD": alive, silent
+    monkeypatch.setattr(parallel.sys, "executable", shutil.which("sleep"))
+    monkeypatch.setattr(parallel, "WORKER_SCRIPT", "30")
+    monkeypatch.setattr(parallel, "START_TIMEOUT_S", 0.5)
+    start = time.perf_counter()
+    with pytest.warns(UserWarning, match="did not start within"):
+        r = make_rollout("CartPole-v1", 4, 2, _policy("CartPole-v1"), seed=0)
+    assert isinstance(r, LocalRollout) and time.perf_counter() - start < 10
     r.close()
 
 
