@@ -8,14 +8,17 @@ environments and its own copy of the policy, and then runs the library's
 :func:`~ppo_core.rollout.collect_rollout` whenever asked, with the parent's current parameters.
 
 Messages (pickled, over two pipes): ``("init", spec)``, ``("reset", seed)``,
-``("collect", (parameters, num_steps))`` and ``("close", None)``; every reply is
-``("ok", result)`` or ``("error", traceback_text)``.
+``("collect", (parameters, num_steps))``, ``("update", data)`` and ``("close", None)``; every
+reply is ``("ok", result)`` or ``("error", traceback_text)``. During an update the parent also
+sends one minibatch order per epoch (then None), and both sides swap one float per minibatch.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import pickle
+import struct
 import sys
 import time
 import traceback
@@ -40,6 +43,30 @@ def send(conn: Connection, message) -> None:
     conn.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+def swap_floats(reader: Connection, writer: Connection, value: float, spin: bool) -> float:
+    """Send one float to the other process and receive its float (both call this once per
+    minibatch step of a shared update, to combine their squared gradient norms). Only the side
+    that usually waits least should ``spin``: a polling process slows its neighbour on a core
+    that shares execution units, and the other side's wake-up latency is off the critical path."""
+    writer.send_bytes(struct.pack("d", value))
+    deadline = time.perf_counter() + (SPIN_S if spin else 0.0)
+    while spin and not reader.poll() and time.perf_counter() < deadline:
+        pass
+    return struct.unpack("d", reader.recv_bytes())[0]
+
+
+def load_vector(vector, params) -> None:
+    """Copy a flat vector into ``params`` in place (``vector_to_parameters`` would replace
+    their storage, which FlatAdam shares)."""
+    import torch
+
+    offset = 0
+    with torch.no_grad():
+        for p in params:
+            p.copy_(torch.as_tensor(vector[offset:offset + p.numel()]).view_as(p))
+            offset += p.numel()
+
+
 class _Shard:
     """This worker's environments, policy copy and rollout buffer."""
 
@@ -48,6 +75,7 @@ class _Shard:
 
         from ppo_core.envs import make_vec_env
         from ppo_core.networks import ActorCritic
+        from ppo_core.optim import FlatAdam
         from ppo_core.rollout import RolloutBuffer
 
         torch.set_num_threads(1)
@@ -57,6 +85,9 @@ class _Shard:
         self.buffer_type = RolloutBuffer
         self.buffer = None
         self.next_obs = None
+        # For shared updates; built now so that importing torch.optim (~1 s, once) happens
+        # while the parent starts up too, not in the first update. lr and eps come per update.
+        self.critic_optimizer = FlatAdam(self.policy.critic)
 
     def reset(self, seed):
         import numpy as np
@@ -66,15 +97,46 @@ class _Shard:
         return self.next_obs
 
     def collect(self, parameters, num_steps: int) -> dict:
-        import torch
 
         from ppo_core.rollout import collect_rollout
 
-        torch.nn.utils.vector_to_parameters(torch.from_numpy(parameters), self.policy.parameters())
+        load_vector(parameters, self.policy.parameters())
         if self.buffer is None or self.buffer.shape[0] != num_steps:
             self.buffer = self.buffer_type.allocate(num_steps, self.envs.num_envs, self.envs)
         self.next_obs, _ = collect_rollout(self.envs, self.policy, self.buffer, self.next_obs)
         return {**vars(self.buffer), "next_obs": self.next_obs}
+
+
+    def update_critic(self, data: dict, reader: Connection, writer: Connection):
+        """The critic's half of a PPO update shared with the parent (see
+        :meth:`ppo_core.parallel.ParallelRollout.update`): for each epoch, receive the minibatch
+        order; per minibatch, take the value-loss gradient, swap squared gradient norms with the
+        parent (the clip is on the norm of the whole network's gradient) and step. Returns the
+        critic's new parameters, or None if either side's loss was not finite."""
+        import numpy as np
+        import torch
+
+        from ppo_core.losses import value_loss
+
+        critic, optimizer = self.policy.critic, self.critic_optimizer
+        optimizer.param_groups[0].update(lr=data["lr"], eps=data["eps"])
+        load_vector(data["critic"], critic.parameters())
+        obs, returns = torch.from_numpy(data["obs"]), torch.from_numpy(data["returns"])
+        while (order := receive(reader)) is not None:  # one epoch per order
+            for mb_inds in torch.from_numpy(order).split(data["minibatch_size"]):
+                loss = data["vf_coef"] * value_loss(self.policy.get_value(obs[mb_inds]),
+                                                    returns[mb_inds])
+                optimizer.zero_grad()
+                own = math.nan
+                if math.isfinite(loss.item()):
+                    loss.backward()
+                    own = optimizer.grad_sq_norm()
+                total = math.sqrt(own + swap_floats(reader, writer, own, spin=True))
+                if not math.isfinite(total):
+                    return None
+                optimizer.scale_grads(total, data["max_grad_norm"])
+                optimizer.step()
+        return np.concatenate([p.detach().numpy().ravel() for p in critic.parameters()])
 
 
 def serve(reader: Connection, writer: Connection) -> None:
@@ -90,6 +152,8 @@ def serve(reader: Connection, writer: Connection) -> None:
                 send(writer, ("ok", shard.reset(data)))
             elif command == "collect":
                 send(writer, ("ok", shard.collect(*data)))
+            elif command == "update":
+                send(writer, ("ok", shard.update_critic(data, reader, writer)))
             elif command == "close":
                 break
             else:
@@ -110,6 +174,8 @@ if __name__ == "__main__":
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if os.environ.get("PPO_PIN") and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
     # Run by path: import the ppo_core this file belongs to, not whatever the cwd holds.
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path[:] = [os.path.dirname(here)] + [

@@ -62,9 +62,10 @@ class PPOConfig:
     """torch intra-op threads. Tiny MLPs run fastest single-threaded; the other core is free
     for the environments."""
     env_workers: int = 2
-    """Processes that collect each rollout, this one included: with 2, a worker process on a
-    second core collects half of the environments with a copy of the policy. Clamped to
-    num_envs and the CPUs available; a run is reproducible for a given value."""
+    """Processes that train, this one included: with 2, a worker process on a second core
+    collects half of each rollout with a copy of the policy and takes the critic's half of each
+    update step (ppo_core.parallel). Clamped to num_envs and the CPUs available; a run is
+    reproducible for a given value."""
 
     @property
     def batch_size(self) -> int:

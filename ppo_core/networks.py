@@ -83,6 +83,24 @@ class ActorCritic(nn.Module):
         """V(s), shape ``(B,)``."""
         return self.critic(obs).squeeze(-1)
 
+    def get_action(self, obs: torch.Tensor, action: torch.Tensor | None = None):
+        """The actor alone: ``(action, log_prob, entropy)`` (see :meth:`get_action_and_value`)."""
+        out = self.actor(obs)
+        if self.discrete:
+            if action is None:
+                action = torch.multinomial(torch.softmax(out, -1), 1).squeeze(-1)
+            return action, categorical_log_prob(out, action), categorical_entropy(out)
+        log_std = self.actor_logstd.expand_as(out)
+        std = log_std.exp()
+        if action is None:
+            action = out + std * torch.randn_like(out)
+        # Diagonal Gaussian: log-density and entropy sum over independent action dimensions.
+        log_prob = (
+            -((action - out) ** 2) / (2 * std**2) - log_std - 0.5 * math.log(2 * math.pi)
+        ).sum(-1)
+        entropy = (0.5 + 0.5 * math.log(2 * math.pi) + log_std).sum(-1)
+        return action, log_prob, entropy
+
     def get_action_and_value(self, obs: torch.Tensor, action: torch.Tensor | None = None):
         """Sample (or score) actions and evaluate the critic in one call.
 
@@ -94,23 +112,8 @@ class ActorCritic(nn.Module):
         Returns:
             ``(action, log_prob, entropy, value)``, each with leading dimension B.
         """
-        out = self.actor(obs)
-        if self.discrete:
-            if action is None:
-                action = torch.multinomial(torch.softmax(out, -1), 1).squeeze(-1)
-            log_prob = categorical_log_prob(out, action)
-            entropy = categorical_entropy(out)
-        else:
-            log_std = self.actor_logstd.expand_as(out)
-            std = log_std.exp()
-            if action is None:
-                action = out + std * torch.randn_like(out)
-            # Diagonal Gaussian: log-density and entropy sum over independent action dimensions.
-            log_prob = (
-                -((action - out) ** 2) / (2 * std**2) - log_std - 0.5 * math.log(2 * math.pi)
-            ).sum(-1)
-            entropy = (0.5 + 0.5 * math.log(2 * math.pi) + log_std).sum(-1)
-        return action, log_prob, entropy, self.critic(obs).squeeze(-1)
+        action, log_prob, entropy = self.get_action(obs, action)
+        return action, log_prob, entropy, self.get_value(obs)
 
     def act(self, obs: torch.Tensor, deterministic: bool = True) -> torch.Tensor:
         """Action for evaluation: the most likely action (or the Gaussian mean) if deterministic."""

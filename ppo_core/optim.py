@@ -25,7 +25,8 @@ class FlatAdam(torch.optim.Optimizer):
     """Adam on ``module``'s parameters, stored in one flat buffer.
 
     Args:
-        module: the network; its parameters are moved into the buffer (values unchanged).
+        module: the network (or a list of its parameters); they are moved into the buffer,
+            values unchanged.
         lr: step size alpha.
         betas: decay rates (beta1, beta2) of the first and second moment estimates.
         eps: added to the denominator (1e-5 in the PPO baselines; PyTorch's default 1e-8).
@@ -36,11 +37,12 @@ class FlatAdam(torch.optim.Optimizer):
     ``zero_grad(); loss.backward(); clip_grad_norm_(...); step()`` sequence works unchanged.
     """
 
-    def __init__(self, module: nn.Module, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+    def __init__(self, module, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8):
-        params = [p for p in module.parameters() if p.requires_grad]
+        params = module.parameters() if isinstance(module, nn.Module) else module
+        params = [p for p in params if p.requires_grad]
         if not params:
-            raise ValueError("FlatAdam needs a module with trainable parameters")
+            raise ValueError("FlatAdam needs a module (or list) with trainable parameters")
         if not (lr > 0 and eps >= 0 and 0 <= betas[0] < 1 and 0 <= betas[1] < 1):
             raise ValueError(f"invalid Adam settings lr={lr}, betas={betas}, eps={eps}")
         with torch.no_grad():
@@ -92,6 +94,16 @@ class FlatAdam(torch.optim.Optimizer):
         # theta -= lr * m_hat / (sqrt(v_hat) + eps), on the raw buffer: no autograd involved
         self._values.addcdiv_(m, denom, value=-group["lr"] / bias1)
         return loss
+
+    def grad_sq_norm(self) -> float:
+        """The squared norm of the whole gradient (one dot product)."""
+        return float(torch.dot(self._grads, self._grads))
+
+    def scale_grads(self, total_norm: float, max_norm: float) -> None:
+        """Scale the gradient by ``min(1, max_norm / (total_norm + 1e-6))``, as
+        ``nn.utils.clip_grad_norm_`` does once it knows the global norm (which, when the network
+        is shared between processes, includes the other processes' gradients)."""
+        self._grads.mul_(min(1.0, max_norm / (total_norm + 1e-6)))
 
     # torch.optim wraps every subclass's step in a profiler record and hook loop that costs as
     # much as this whole step; marking it as already wrapped skips that (and step hooks).

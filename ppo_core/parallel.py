@@ -1,22 +1,32 @@
-"""Collecting a rollout on more than one core (an engineering module; no lab asks for it).
+"""Training on more than one core (an engineering module; no lab asks for it).
 
-A rollout alternates the policy's forward pass with the environments' physics, and on a 2-core
-laptop LunarLander's Box2D step (~20 us per environment) is most of it. :class:`ParallelRollout`
-splits the N environments into shards. The first is collected here; each of the others by a
-worker process (:mod:`ppo_core._rollout_worker`) that holds those environments and a copy of
-the policy, receives the current parameters before each rollout and runs the very same
-:func:`~ppo_core.rollout.collect_rollout` on its shard. The shards never wait for each other
-during the rollout; their ``(T, n)`` buffers are put side by side into the ``(T, N)`` one.
+Two things take the time in a PPO iteration on a 2-core laptop, and both are split over two
+processes here, this one and a worker (:mod:`ppo_core._rollout_worker`) started once per run:
+
+* **The rollout.** It alternates the policy's forward pass with the environments' physics,
+  and LunarLander's Box2D step (~20 us per environment) is most of it. :class:`ParallelRollout`
+  splits the N environments into shards: the first is collected here, each of the others by a
+  worker holding those environments and a copy of the policy, which receives the current
+  parameters before each rollout and runs the very same :func:`~ppo_core.rollout.collect_rollout`.
+  The shards never wait for each other; their ``(T, n)`` buffers are put side by side.
+* **The update.** With minibatches of 64, each of its thousand steps costs what PyTorch's
+  per-operation overhead costs. The actor and the critic share no parameter, so
+  :meth:`ParallelRollout.update` takes each step's actor half here and its critic half in the
+  worker at the same time, swapping one number per step for the global gradient-norm clip: the
+  same result as :func:`~ppo_core.update.ppo_update` (checked by ``tests/test_parallel.py``),
+  which stays the reference and is what runs whenever a learner's ``update_fn`` or ``loss_fn``
+  is passed to :func:`~ppo_core.train.train`.
 
 Env i still gets seed + i. Each worker samples its actions from a torch generator of its own
 (seeded from the run's seed), so a run is reproducible for a given ``env_workers``, but not
-identical to the same run in one process. ``make_parallel_rollout`` falls back to one process
-where workers cannot be started (Windows, the grading sandbox) or the policy is not a plain
+identical to the same run in one process. :func:`make_rollout` falls back to one process where
+workers cannot be started (Windows, the grading sandbox) or the policy is not a plain
 :class:`~ppo_core.networks.ActorCritic`.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
@@ -27,10 +37,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ppo_core._rollout_worker import receive, send
+from ppo_core._rollout_worker import load_vector, receive, send, swap_floats
+from ppo_core.diagnostics import approx_kl
 from ppo_core.envs import make_vec_env
+from ppo_core.losses import clipped_surrogate_loss
 from ppo_core.networks import ActorCritic
 from ppo_core.rollout import RolloutBuffer, collect_rollout
+from ppo_core.update import minibatch_indices, normalize_advantages, update_diagnostics
 
 WORKER_SCRIPT = Path(__file__).with_name("_rollout_worker.py")
 START_TIMEOUT_S = 120.0  # importing torch on a cold, busy machine can take tens of seconds
@@ -42,6 +55,12 @@ def available_cpus() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows
         return os.cpu_count() or 1
+
+
+def actor_parameters(policy: ActorCritic) -> list[torch.nn.Parameter]:
+    """Every parameter of ``policy`` outside its critic (the actor MLP, a Gaussian's log-std)."""
+    critic = {id(p) for p in policy.critic.parameters()}
+    return [p for p in policy.parameters() if id(p) not in critic]
 
 
 def shard_sizes(num_envs: int, num_shards: int) -> list[int]:
@@ -88,6 +107,18 @@ class _Worker:
         if status == "error":
             raise RuntimeError(f"a rollout worker process failed:\n{payload}")
         return payload
+
+    def send_order(self, order) -> None:
+        try:
+            send(self.writer, order)
+        except OSError as err:
+            raise RuntimeError(self._died()) from err
+
+    def swap(self, value: float) -> float:
+        try:
+            return swap_floats(self.reader, self.writer, value, spin=True)
+        except (EOFError, OSError) as err:
+            raise RuntimeError(self._died()) from err
 
     def _died(self) -> str:
         return (f"a rollout worker process exited (code {self.process.poll()}); its error, if "
@@ -181,6 +212,73 @@ class ParallelRollout:
             next_obs[a:b] = shard["next_obs"]
         return next_obs
 
+    def can_split_update(self, config) -> bool:
+        """Whether :meth:`update` can stand in for ``ppo_update`` (not with value clipping,
+        which the critic's half does not implement)."""
+        return not config.clip_vloss
+
+    def update(self, policy: ActorCritic, optimizer, batch: dict, config) -> dict:
+        """:func:`~ppo_core.update.ppo_update`'s update, with each minibatch step split between
+        two processes: the actor's half here, the critic's half in worker 1.
+
+        The actor and the critic share no parameter, so the PPO loss's gradient splits exactly:
+        the clipped surrogate and the entropy bonus reach only the actor, ``vf_coef`` times the
+        value loss only the critic. The one coupling is the clip on the norm of the *whole*
+        gradient: the two processes swap their squared norms every step. Same minibatch orders
+        (drawn here from torch's generator and sent over), same Adam, same clip: the result is
+        ``ppo_update``'s up to float rounding (``tests/test_parallel.py`` checks it), in about
+        the time of the actor's half alone.
+
+        Args:
+            optimizer: a :class:`~ppo_core.optim.FlatAdam` over :func:`actor_parameters`.
+        """
+        worker = self.workers[0]
+        critic = list(policy.critic.parameters())
+        batch_size = len(batch["obs"])
+        minibatch_size = batch_size // config.num_minibatches
+        group = optimizer.param_groups[0]
+        worker.send("update", {
+            "obs": batch["obs"].numpy(), "returns": batch["returns"].numpy(),
+            "critic": torch.cat([p.detach().reshape(-1) for p in critic]).numpy(),
+            "lr": group["lr"], "eps": group["eps"], "vf_coef": config.vf_coef,
+            "max_grad_norm": config.max_grad_norm, "minibatch_size": minibatch_size})
+        epochs_run = 0
+        for epoch in range(config.update_epochs):
+            order = minibatch_indices(batch_size, minibatch_size)
+            worker.send_order(torch.cat(order).numpy())
+            for mb_inds in order:
+                _, new_log_probs, entropy = policy.get_action(batch["obs"][mb_inds],
+                                                              batch["actions"][mb_inds])
+                mb_advantages = batch["advantages"][mb_inds]
+                if config.norm_adv:
+                    mb_advantages = normalize_advantages(mb_advantages)
+                loss = clipped_surrogate_loss(new_log_probs, batch["log_probs"][mb_inds],
+                                              mb_advantages, config.clip_coef)
+                loss = loss - config.ent_coef * entropy.mean()
+                optimizer.zero_grad()
+                own = math.nan
+                if math.isfinite(loss.item()):
+                    loss.backward()
+                    own = optimizer.grad_sq_norm()
+                total = math.sqrt(own + worker.swap(own))
+                if not math.isfinite(total):
+                    raise FloatingPointError(
+                        f"the PPO loss became nan in epoch {epoch + 1}: lower learning_rate, "
+                        f"check the rewards for inf/nan, or keep max_grad_norm")
+                optimizer.scale_grads(total, config.max_grad_norm)
+                optimizer.step()
+            epochs_run += 1
+            if config.target_kl is not None:
+                with torch.no_grad():
+                    _, new_log_probs, _ = policy.get_action(batch["obs"], batch["actions"])
+                if approx_kl(new_log_probs, batch["log_probs"]) > config.target_kl:
+                    break
+        worker.send_order(None)
+        load_vector(worker.receive(), critic)
+        stats = update_diagnostics(policy, batch, config)
+        stats["losses/epochs"] = epochs_run
+        return stats
+
     def close(self) -> None:
         for worker in self.workers:
             worker.close()
@@ -206,6 +304,9 @@ class LocalRollout:
 
     def collect(self, policy, buffer: RolloutBuffer, next_obs: np.ndarray) -> np.ndarray:
         return collect_rollout(self.envs, policy, buffer, next_obs)[0]
+
+    def can_split_update(self, config) -> bool:
+        return False
 
     def close(self) -> None:
         self.envs.close()

@@ -4,6 +4,9 @@ For each iteration: anneal the learning rate, collect a (T, N) rollout, compute 
 run the update (epochs x minibatches), log diagnostics. Learners plug their own ``compute_gae``
 and ``ppo_update`` (or just the loss) in through the ``gae_fn`` / ``update_fn`` / ``loss_fn``
 hooks, so Lab 4 trains a lander with code they wrote.
+
+Rollouts and updates use a second core through ``ppo_core.parallel`` (``config.env_workers``):
+the same algorithm, and with the library's own functions the same update as ``ppo_update``.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from ppo_core.envs import make_env, reward_threshold
 from ppo_core.gae import compute_gae
 from ppo_core.networks import ActorCritic
 from ppo_core.optim import FlatAdam
-from ppo_core.parallel import make_rollout
+from ppo_core.parallel import actor_parameters, make_rollout
 from ppo_core.rollout import EpisodeTracker, RolloutBuffer
 from ppo_core.update import ppo_update
 
@@ -61,7 +64,7 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def make_optimizer(policy: torch.nn.Module, learning_rate: float) -> torch.optim.Optimizer:
+def make_optimizer(policy, learning_rate: float) -> torch.optim.Optimizer:
     """Adam with eps=1e-5 (as in the PPO baselines), over one flat copy of the parameters
     (:class:`~ppo_core.optim.FlatAdam`): with minibatches this small, a step costs what its
     per-tensor bookkeeping costs, and one tensor has the least."""
@@ -103,7 +106,9 @@ def train(
     Args:
         config: hyperparameters; ``PPOConfig()`` (tuned for LunarLander-v3) if omitted.
         gae_fn: ``compute_gae``-compatible function (Lab 2's); called with (T, N) numpy arrays.
-        update_fn: ``ppo_update``-compatible function (Lab 4's).
+        update_fn: ``ppo_update``-compatible function (Lab 4's). Left at ``ppo_update`` with
+            a worker process running, the update is shared with the worker
+            (:meth:`~ppo_core.parallel.ParallelRollout.update`, same result).
         loss_fn: a ``ppo_loss``-compatible function (Lab 3's), used by the library update.
         policy: start from this network instead of a fresh one.
         progress: show a tqdm bar (a widget in notebooks).
@@ -129,10 +134,15 @@ def train(
         probe = make_env(config.env_id)  # just for the observation and action spaces
         policy = ActorCritic.for_env(probe, config.hidden_size)
         probe.close()
-    optimizer = make_optimizer(policy, config.learning_rate)
     # The environments, in config.env_workers processes (ppo_core.parallel).
     rollout = make_rollout(config.env_id, config.num_envs, config.env_workers, policy,
                            config.seed)
+    # With a worker process and the library's own update, each minibatch step is shared: the
+    # actor's half here, the critic's half in the worker (ParallelRollout.update, the same
+    # numbers as ppo_update). The optimiser here then holds the actor's parameters only.
+    shared_update = update_fn is ppo_update and rollout.can_split_update(config)
+    optimizer = make_optimizer(actor_parameters(policy) if shared_update else policy,
+                               config.learning_rate)
     buffer = RolloutBuffer.allocate(config.num_steps, config.num_envs, rollout)
     tracker = EpisodeTracker(config.num_envs)
     result = TrainResult(policy=policy, config=config,
@@ -158,7 +168,10 @@ def train(
                                          config.gamma, config.gae_lambda)
             batch = buffer.flatten(advantages, returns)
             try:
-                stats = update_fn(policy, optimizer, batch, config)
+                if shared_update:
+                    stats = rollout.update(policy, optimizer, batch, config)
+                else:
+                    stats = update_fn(policy, optimizer, batch, config)
             except FloatingPointError as err:
                 raise FloatingPointError(f"update {iteration} of {config.num_iterations} "
                                          f"(global step {global_step}): {err}") from err

@@ -78,6 +78,7 @@ CONFIG = {
     "target_kl": None,
     "hidden_size": 64,
     "torch_threads": 1,
+    "env_workers": 1,  # one process, as when the shipped files were made
 }
 
 # Nominal milestone -> file name. A checkpoint is taken after the first update whose global

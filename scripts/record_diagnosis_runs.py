@@ -71,6 +71,7 @@ BASELINE = {
     "target_kl": None,
     "hidden_size": 64,
     "torch_threads": 1,
+    "env_workers": 1,  # one process, as when the shipped files were made
 }
 
 

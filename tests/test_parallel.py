@@ -196,3 +196,77 @@ def test_close_ends_the_workers():
 def test_shard_count_is_checked():
     with pytest.raises(ValueError, match="num_shards"):
         ParallelRollout("CartPole-v1", 2, 3, _policy("CartPole-v1"), seed=0)
+
+
+def _update_batch(env_id: str, n: int = 512, seed: int = 0) -> dict:
+    rng = np.random.default_rng(seed)
+    policy = _policy(env_id)
+    obs = torch.as_tensor(rng.normal(size=(n, policy.obs_dim)), dtype=torch.float32)
+    with torch.no_grad():
+        actions, log_probs, _, values = policy.get_action_and_value(obs)
+    return {"obs": obs, "actions": actions, "log_probs": log_probs + 0.05,  # a moved policy
+            "advantages": torch.as_tensor(rng.normal(size=n) * 3, dtype=torch.float32),
+            "returns": torch.as_tensor(rng.normal(size=n) * 2, dtype=torch.float32),
+            "values": values}
+
+
+@needs_two_cpus
+@pytest.mark.parametrize("env_id", ["LunarLander-v3", "LunarLanderContinuous-v3"])
+@pytest.mark.parametrize("target_kl", [None, 0.002])
+def test_shared_update_equals_ppo_update(env_id, target_kl):
+    """The two-process update (actor here, critic in the worker, norms swapped for the global
+    clip) gives ppo_update's parameters and diagnostics, from the same torch RNG state."""
+    from ppo_core.optim import FlatAdam
+    from ppo_core.parallel import actor_parameters
+    from ppo_core.update import ppo_update
+
+    config = PPOConfig(env_id=env_id, num_envs=4, num_steps=128, num_minibatches=8,
+                       update_epochs=3, max_grad_norm=0.3, target_kl=target_kl)
+    batch = _update_batch(env_id)
+    reference, shared = _policy(env_id), _policy(env_id)
+    reference_optimizer = FlatAdam(reference, lr=3e-3, eps=1e-5)
+    torch.manual_seed(123)
+    expected = ppo_update(reference, reference_optimizer, batch, config)
+    rollout = ParallelRollout(env_id, 2, 2, shared, seed=0)
+    try:
+        assert rollout.can_split_update(config)
+        optimizer = FlatAdam(actor_parameters(shared), lr=3e-3, eps=1e-5)
+        torch.manual_seed(123)
+        got = rollout.update(shared, optimizer, batch, config)
+        after = torch.rand(1)  # both consumed the same random numbers
+        again = _policy(env_id)
+        again_optimizer = FlatAdam(again, lr=3e-3, eps=1e-5)
+        torch.manual_seed(123)
+        ppo_update(again, again_optimizer, batch, config)
+        assert torch.equal(after, torch.rand(1))
+    finally:
+        rollout.close()
+    for (name, p), q in zip(reference.named_parameters(), shared.parameters()):
+        torch.testing.assert_close(q, p, rtol=1e-4, atol=1e-5, msg=name)
+    assert got.keys() == expected.keys() and got["losses/epochs"] == expected["losses/epochs"]
+    if target_kl is not None:
+        assert got["losses/epochs"] < config.update_epochs, "the early stop was exercised"
+    for key, value in expected.items():
+        assert got[key] == pytest.approx(value, rel=1e-3, abs=1e-5), key
+
+
+@needs_two_cpus
+def test_shared_update_reports_a_nan_loss_and_stops_both_sides():
+    from ppo_core.optim import FlatAdam
+    from ppo_core.parallel import actor_parameters
+
+    config = PPOConfig(num_envs=4, num_steps=128, num_minibatches=8, update_epochs=2)
+    batch = _update_batch("LunarLander-v3")
+    batch["returns"][5] = float("nan")  # only the critic's half sees it
+    policy = _policy("LunarLander-v3")
+    rollout = ParallelRollout("LunarLander-v3", 2, 2, policy, seed=0)
+    try:
+        with pytest.raises(FloatingPointError, match="loss became nan in epoch 1"):
+            rollout.update(policy, FlatAdam(actor_parameters(policy), lr=1e-3), batch, config)
+    finally:
+        rollout.close()
+
+
+def test_value_clipping_keeps_the_single_process_update():
+    config = PPOConfig(clip_vloss=True)
+    assert not LocalRollout("CartPole-v1", 2).can_split_update(config)
