@@ -1,4 +1,5 @@
-"""A worker process that collects one shard of every rollout, for :mod:`ppo_core.parallel`.
+"""A worker process for :mod:`ppo_core.parallel`: it collects one shard of every rollout and
+takes the critic's half of every shared update step.
 
 Started as a script (``python _rollout_worker.py READ_FD WRITE_FD``), not through
 ``multiprocessing``: spawn and forkserver re-import the learner's ``__main__`` (which breaks any
@@ -43,14 +44,13 @@ def send(conn: Connection, message) -> None:
     conn.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def swap_floats(reader: Connection, writer: Connection, value: float, spin: bool) -> float:
-    """Send one float to the other process and receive its float (both call this once per
-    minibatch step of a shared update, to combine their squared gradient norms). Only the side
-    that usually waits least should ``spin``: a polling process slows its neighbour on a core
-    that shares execution units, and the other side's wake-up latency is off the critical path."""
+def swap_floats(reader: Connection, writer: Connection, value: float) -> float:
+    """Send one float to the other process and receive its float, polling like
+    :func:`receive` (both sides call this once per minibatch step of a shared update, to
+    combine their squared gradient norms)."""
     writer.send_bytes(struct.pack("d", value))
-    deadline = time.perf_counter() + (SPIN_S if spin else 0.0)
-    while spin and not reader.poll() and time.perf_counter() < deadline:
+    deadline = time.perf_counter() + SPIN_S
+    while not reader.poll() and time.perf_counter() < deadline:
         pass
     return struct.unpack("d", reader.recv_bytes())[0]
 
@@ -106,7 +106,6 @@ class _Shard:
         self.next_obs, _ = collect_rollout(self.envs, self.policy, self.buffer, self.next_obs)
         return {**vars(self.buffer), "next_obs": self.next_obs}
 
-
     def update_critic(self, data: dict, reader: Connection, writer: Connection):
         """The critic's half of a PPO update shared with the parent (see
         :meth:`ppo_core.parallel.ParallelRollout.update`): for each epoch, receive the minibatch
@@ -131,7 +130,7 @@ class _Shard:
                 if math.isfinite(loss.item()):
                     loss.backward()
                     own = optimizer.grad_sq_norm()
-                total = math.sqrt(own + swap_floats(reader, writer, own, spin=True))
+                total = math.sqrt(own + swap_floats(reader, writer, own))
                 if not math.isfinite(total):
                     return None
                 optimizer.scale_grads(total, data["max_grad_norm"])
@@ -174,8 +173,6 @@ if __name__ == "__main__":
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    if os.environ.get("PPO_PIN") and hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
     # Run by path: import the ppo_core this file belongs to, not whatever the cwd holds.
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path[:] = [os.path.dirname(here)] + [

@@ -1,7 +1,7 @@
 """Every hyperparameter of a PPO run, in one dataclass (field names follow CleanRL).
 
 The defaults are tuned for LunarLander-v3 on a laptop CPU: on two cores the mean of the last 100
-training returns reaches 200 after ~8 s (median of 5 seeds; README, "Measured speed"). Field
+training returns reaches 200 after ~5 s (median of 5 seeds; README, "Measured speed"). Field
 docstrings give the usual range and, where it has one, the paper's symbol and value.
 """
 

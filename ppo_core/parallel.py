@@ -116,7 +116,7 @@ class _Worker:
 
     def swap(self, value: float) -> float:
         try:
-            return swap_floats(self.reader, self.writer, value, spin=True)
+            return swap_floats(self.reader, self.writer, value)
         except (EOFError, OSError) as err:
             raise RuntimeError(self._died()) from err
 
