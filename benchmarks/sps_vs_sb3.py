@@ -4,8 +4,9 @@ Both train LunarLander-v3 with the RL Zoo's settings (16 envs, 1024 steps per en
 4 epochs, gamma 0.999, GAE lambda 0.98, entropy 0.01) for the same number of steps on the CPU,
 one after the other on this machine. ppo_core is driven through its CLI flags; each library
 runs as it does out of the box: SB3 with its DummyVecEnv (all envs in one process) and torch's
-default thread count, ppo_core with its defaults (one torch thread, the envs split over two
-processes: ``--env-workers 1`` puts them all in one).
+default thread count, ppo_core with its defaults (one torch thread per process and a worker
+process on the second core that collects half of each rollout and takes the critic's half of
+each update step; ``--env-workers 1`` keeps everything in one process).
 
     python benchmarks/sps_vs_sb3.py [--steps 327680] [--repeats 1] [--env-workers N]
 
