@@ -147,6 +147,7 @@ def test_falls_back_to_one_process_when_workers_cannot_start(monkeypatch):
 
 
 @needs_two_cpus
+@pytest.mark.skipif(shutil.which("sleep") is None, reason="needs the sleep command")
 def test_a_worker_that_never_answers_is_given_up_on(monkeypatch):
     # "sleep 30 FD FD" instead of "python _rollout_worker.py FD FD": alive, silent
     monkeypatch.setattr(parallel.sys, "executable", shutil.which("sleep"))
