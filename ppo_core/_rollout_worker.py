@@ -16,25 +16,45 @@ sends one minibatch order per epoch (then None), and both sides swap one float p
 
 from __future__ import annotations
 
-import math
 import os
-import pickle
-import struct
 import sys
-import time
-import traceback
-from multiprocessing.connection import Connection
+
+if __name__ == "__main__":  # run by path: import the ppo_core this file belongs to, not a
+    _here = os.path.dirname(os.path.abspath(__file__))  # module of the cwd or of ppo_core/
+    sys.path[:] = [os.path.dirname(_here)] + [
+        p for p in sys.path if os.path.abspath(p or os.curdir) != _here]
+
+import math  # noqa: E402
+import pickle  # noqa: E402
+import struct  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+from multiprocessing.connection import Connection  # noqa: E402
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from ppo_core.envs import make_vec_env  # noqa: E402
+from ppo_core.losses import value_loss  # noqa: E402
+from ppo_core.networks import ActorCritic  # noqa: E402
+from ppo_core.optim import FlatAdam  # noqa: E402
+from ppo_core.rollout import RolloutBuffer, collect_rollout  # noqa: E402
 
 SPIN_S = 0.002  # wait for a message this long by polling before sleeping in the kernel
 
 
-def receive(conn: Connection, spin_s: float = SPIN_S):
-    """``conn.recv()``, polling first for up to ``spin_s``: a process asleep in the kernel takes
-    tens of microseconds to wake (more in a VM). Polling stops early so an idle peer costs no
-    CPU."""
-    deadline = time.perf_counter() + spin_s
+def _wait(conn: Connection) -> None:
+    """Poll ``conn`` for up to ``SPIN_S``: a process asleep in the kernel takes tens of
+    microseconds to wake (more in a VM). Polling stops after that, so an idle peer -- e.g.
+    during a long pause -- costs no CPU."""
+    deadline = time.perf_counter() + SPIN_S
     while not conn.poll() and time.perf_counter() < deadline:
         pass
+
+
+def receive(conn: Connection):
+    """``conn.recv()``, after :func:`_wait`."""
+    _wait(conn)
     return pickle.loads(conn.recv_bytes())
 
 
@@ -45,21 +65,22 @@ def send(conn: Connection, message) -> None:
 
 
 def swap_floats(reader: Connection, writer: Connection, value: float) -> float:
-    """Send one float to the other process and receive its float, polling like
-    :func:`receive` (both sides call this once per minibatch step of a shared update, to
-    combine their squared gradient norms)."""
+    """Send one float to the other process and receive its float (both sides call this once
+    per minibatch step of a shared update, to combine their squared gradient norms)."""
     writer.send_bytes(struct.pack("d", value))
-    deadline = time.perf_counter() + SPIN_S
-    while not reader.poll() and time.perf_counter() < deadline:
-        pass
+    _wait(reader)
     return struct.unpack("d", reader.recv_bytes())[0]
 
 
-def load_vector(vector, params) -> None:
+def parameters_vector(params) -> np.ndarray:
+    """The values of ``params``, concatenated into one float32 numpy vector."""
+    with torch.no_grad():
+        return torch.nn.utils.parameters_to_vector(params).numpy()
+
+
+def load_vector(vector: np.ndarray, params) -> None:
     """Copy a flat vector into ``params`` in place (``vector_to_parameters`` would replace
     their storage, which FlatAdam shares)."""
-    import torch
-
     offset = 0
     with torch.no_grad():
         for p in params:
@@ -71,38 +92,26 @@ class _Shard:
     """This worker's environments, policy copy and rollout buffer."""
 
     def __init__(self, spec: dict):
-        import torch
-
-        from ppo_core.envs import make_vec_env
-        from ppo_core.networks import ActorCritic
-        from ppo_core.optim import FlatAdam
-        from ppo_core.rollout import RolloutBuffer
-
         torch.set_num_threads(1)
         self.envs = make_vec_env(spec["env_id"], spec["num_envs"], **spec["env_kwargs"])
         self.policy = ActorCritic(spec["obs_dim"], spec["action_space"], spec["hidden"])
         torch.manual_seed(spec["torch_seed"])  # this shard's own action-sampling stream
-        self.buffer_type = RolloutBuffer
         self.buffer = None
         self.next_obs = None
-        # For shared updates; built now so that importing torch.optim (~1 s, once) happens
-        # while the parent starts up too, not in the first update. lr and eps come per update.
+        # For shared updates; built now so that torch.optim's first use (~1 s of imports)
+        # happens while the parent starts up too, not in the first update. lr and eps come
+        # with each update.
         self.critic_optimizer = FlatAdam(self.policy.critic)
 
-    def reset(self, seed):
-        import numpy as np
-
+    def reset(self, seed) -> np.ndarray:
         obs, _ = self.envs.reset(seed=seed)
         self.next_obs = np.asarray(obs, dtype=np.float32)
         return self.next_obs
 
-    def collect(self, parameters, num_steps: int) -> dict:
-
-        from ppo_core.rollout import collect_rollout
-
+    def collect(self, parameters: np.ndarray, num_steps: int) -> dict:
         load_vector(parameters, self.policy.parameters())
         if self.buffer is None or self.buffer.shape[0] != num_steps:
-            self.buffer = self.buffer_type.allocate(num_steps, self.envs.num_envs, self.envs)
+            self.buffer = RolloutBuffer.allocate(num_steps, self.envs.num_envs, self.envs)
         self.next_obs, _ = collect_rollout(self.envs, self.policy, self.buffer, self.next_obs)
         return {**vars(self.buffer), "next_obs": self.next_obs}
 
@@ -112,11 +121,6 @@ class _Shard:
         order; per minibatch, take the value-loss gradient, swap squared gradient norms with the
         parent (the clip is on the norm of the whole network's gradient) and step. Returns the
         critic's new parameters, or None if either side's loss was not finite."""
-        import numpy as np
-        import torch
-
-        from ppo_core.losses import value_loss
-
         critic, optimizer = self.policy.critic, self.critic_optimizer
         optimizer.param_groups[0].update(lr=data["lr"], eps=data["eps"])
         load_vector(data["critic"], critic.parameters())
@@ -135,7 +139,7 @@ class _Shard:
                     return None
                 optimizer.scale_grads(total, data["max_grad_norm"])
                 optimizer.step()
-        return np.concatenate([p.detach().numpy().ravel() for p in critic.parameters()])
+        return parameters_vector(critic.parameters())
 
 
 def serve(reader: Connection, writer: Connection) -> None:
@@ -173,8 +177,4 @@ if __name__ == "__main__":
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    # Run by path: import the ppo_core this file belongs to, not whatever the cwd holds.
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path[:] = [os.path.dirname(here)] + [
-        p for p in sys.path if os.path.abspath(p or os.curdir) != here]
     serve(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False))

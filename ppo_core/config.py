@@ -84,15 +84,11 @@ class PPOConfig:
     def validate(self) -> PPOConfig:
         """Raise ``ValueError`` naming the first invalid field and how to fix it."""
         positive_ints = ["total_timesteps", "num_envs", "num_steps", "num_minibatches",
-                         "update_epochs", "hidden_size", "torch_threads"]
+                         "update_epochs", "hidden_size", "torch_threads", "env_workers"]
         for name in positive_ints:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        if isinstance(self.env_workers, bool) or not isinstance(self.env_workers, int) \
-                or self.env_workers <= 0:
-            raise ValueError(f"env_workers must be a positive integer (1 = this process only), "
-                             f"got {self.env_workers!r}")
         if self.num_minibatches > self.batch_size:
             raise ValueError(
                 f"num_minibatches={self.num_minibatches} is larger than the batch "

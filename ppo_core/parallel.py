@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ppo_core._rollout_worker import load_vector, receive, send, swap_floats
+from ppo_core._rollout_worker import load_vector, parameters_vector, receive, send, swap_floats
 from ppo_core.diagnostics import approx_kl
 from ppo_core.envs import make_vec_env
 from ppo_core.losses import clipped_surrogate_loss
@@ -89,10 +89,7 @@ class _Worker:
         self.reader = Connection(from_child_r, writable=False)
 
     def send(self, command: str, data=None) -> None:
-        try:
-            send(self.writer, (command, data))
-        except OSError as err:
-            raise RuntimeError(self._died()) from err
+        self.post((command, data))
 
     def receive(self, timeout_s: float | None = None):
         """The worker's next reply; ``RuntimeError`` if it failed, died or (with ``timeout_s``)
@@ -108,9 +105,10 @@ class _Worker:
             raise RuntimeError(f"a rollout worker process failed:\n{payload}")
         return payload
 
-    def send_order(self, order) -> None:
+    def post(self, message) -> None:
+        """Send one message: a command, or a shared update's minibatch order."""
         try:
-            send(self.writer, order)
+            send(self.writer, message)
         except OSError as err:
             raise RuntimeError(self._died()) from err
 
@@ -197,8 +195,7 @@ class ParallelRollout:
         """Fill ``buffer`` like :func:`~ppo_core.rollout.collect_rollout` and return the next
         observations; the workers collect their shards meanwhile with ``policy``'s parameters."""
         T = buffer.shape[0]
-        with torch.no_grad():
-            parameters = torch.nn.utils.parameters_to_vector(policy.parameters()).numpy()
+        parameters = parameters_vector(policy.parameters())
         for worker, _, _ in self._shards():
             worker.send("collect", (parameters, T))
         n0 = self.sizes[0]
@@ -239,13 +236,13 @@ class ParallelRollout:
         group = optimizer.param_groups[0]
         worker.send("update", {
             "obs": batch["obs"].numpy(), "returns": batch["returns"].numpy(),
-            "critic": torch.cat([p.detach().reshape(-1) for p in critic]).numpy(),
+            "critic": parameters_vector(critic),
             "lr": group["lr"], "eps": group["eps"], "vf_coef": config.vf_coef,
             "max_grad_norm": config.max_grad_norm, "minibatch_size": minibatch_size})
         epochs_run = 0
         for epoch in range(config.update_epochs):
             order = minibatch_indices(batch_size, minibatch_size)
-            worker.send_order(torch.cat(order).numpy())
+            worker.post(torch.cat(order).numpy())
             for mb_inds in order:
                 _, new_log_probs, entropy = policy.get_action(batch["obs"][mb_inds],
                                                               batch["actions"][mb_inds])
@@ -273,7 +270,7 @@ class ParallelRollout:
                     _, new_log_probs, _ = policy.get_action(batch["obs"], batch["actions"])
                 if approx_kl(new_log_probs, batch["log_probs"]) > config.target_kl:
                     break
-        worker.send_order(None)
+        worker.post(None)
         load_vector(worker.receive(), critic)
         stats = update_diagnostics(policy, batch, config)
         stats["losses/epochs"] = epochs_run

@@ -45,9 +45,11 @@ class RolloutBuffer:
         def scalar() -> np.ndarray:
             return np.zeros((num_steps, num_envs), dtype=np.float32)
 
-        return cls(np.zeros((num_steps, num_envs, *obs_shape), dtype=np.float32), actions,
-                   scalar(), np.zeros((num_steps, num_envs)), scalar(), scalar(), scalar(),
-                   scalar())
+        return cls(obs=np.zeros((num_steps, num_envs, *obs_shape), dtype=np.float32),
+                   actions=actions, log_probs=scalar(),
+                   rewards=np.zeros((num_steps, num_envs)),  # float64, as envs return them
+                   values=scalar(), next_values=scalar(), terminated=scalar(),
+                   truncated=scalar())
 
     @property
     def shape(self) -> tuple[int, int]:
