@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import math
+from pathlib import Path
 
 import gymnasium as gym
 import imageio.v2 as imageio
@@ -13,7 +15,15 @@ import torch
 import ppo_core.checkpoint as checkpoint_module
 import ppo_core.video as video_module
 from ppo_core import ActorCritic, PPOConfig, evaluate, load_checkpoint, save_checkpoint
-from ppo_core.video import record_episode, rollout_frames, side_by_side
+from ppo_core.pretrained import load_pretrained
+from ppo_core.video import (
+    lander_in_view,
+    play_episode,
+    record_episode,
+    rollout_frames,
+    showcase_seed,
+    side_by_side,
+)
 
 
 def trained_looking(policy: ActorCritic, seed: int = 0) -> ActorCritic:
@@ -130,11 +140,12 @@ def test_side_by_side(cartpole_policy, tmp_path, monkeypatch):
     returns = side_by_side(policies, None, "CartPole-v1", path, seed=2)
     single = [evaluate(p, "CartPole-v1", episodes=1, seed=2)[0] for p in policies]
     assert returns == single
-    tiles = [rollout_frames(p, "CartPole-v1", seed=2)[0] for p in policies]
+    tiles = [rollout_frames(p, "CartPole-v1", seed=2, scale=1)[0] for p in policies]
     assert len(tiles[0]) != len(tiles[1])  # the test covers the hold-last-frame case
     frames = imageio.mimread(path)
     assert 2 <= len(frames) <= max(len(t) for t in tiles)  # Pillow merges identical frames
-    assert frames[0].shape[:2] == (200, 2 * 300 + 4)  # two tiles and a 4-pixel gap
+    # Full-size tiles (600 x 400, readable on a projector) and a 4-pixel gap.
+    assert frames[0].shape[:2] == (400, 2 * 600 + 4)
 
     # Exact content, before GIF quantisation: left tile policy a, right tile policy b, and the
     # shorter episode holds its last frame.
@@ -144,9 +155,9 @@ def test_side_by_side(cartpole_policy, tmp_path, monkeypatch):
     side_by_side(policies, None, "CartPole-v1", path, seed=2)
     assert len(written["frames"]) == max(len(t) for t in tiles)
     for k, frame in enumerate(written["frames"]):
-        np.testing.assert_array_equal(frame[:, :300], tiles[0][min(k, len(tiles[0]) - 1)])
-        np.testing.assert_array_equal(frame[:, 300:304], 255)
-        np.testing.assert_array_equal(frame[:, 304:], tiles[1][min(k, len(tiles[1]) - 1)])
+        np.testing.assert_array_equal(frame[:, :600], tiles[0][min(k, len(tiles[0]) - 1)])
+        np.testing.assert_array_equal(frame[:, 600:604], 255)
+        np.testing.assert_array_equal(frame[:, 604:], tiles[1][min(k, len(tiles[1]) - 1)])
 
     # With labels, each tile gets a caption band at the top; the rest of the picture is unchanged.
     unlabelled = written["frames"]
@@ -154,8 +165,44 @@ def test_side_by_side(cartpole_policy, tmp_path, monkeypatch):
     assert labelled_returns == returns
     labelled = written["frames"]
     assert len(labelled) == len(unlabelled)
-    assert not np.array_equal(labelled[0][:20, :300], unlabelled[0][:20, :300])
-    assert not np.array_equal(labelled[0][:20, 304:], unlabelled[0][:20, 304:])
+    assert not np.array_equal(labelled[0][:20, :600], unlabelled[0][:20, :600])
+    assert not np.array_equal(labelled[0][:20, 604:], unlabelled[0][:20, 604:])
     np.testing.assert_array_equal(labelled[-1][60:], unlabelled[-1][60:])
     with pytest.raises(ValueError, match=r"2 policies but 1 labels"):
         side_by_side(policies, ["a"], "CartPole-v1", path, seed=2)
+
+
+def test_sampled_episodes_replay_exactly(cartpole_policy):
+    """A sampled episode draws from its own seeded generator: the same call, the same episode."""
+    first = play_episode(cartpole_policy, "CartPole-v1", seed=5, deterministic=False)
+    again = play_episode(cartpole_policy, "CartPole-v1", seed=5, deterministic=False)
+    greedy = play_episode(cartpole_policy, "CartPole-v1", seed=5, deterministic=True)
+    np.testing.assert_array_equal(np.stack(first[0]), np.stack(again[0]))
+    assert first[2] == again[2]
+    assert len(first[0]) != len(greedy[0]) or not np.array_equal(np.stack(first[0]),
+                                                                  np.stack(greedy[0]))
+
+
+def test_showcase_keeps_both_landers_in_the_picture():
+    """The presenter's clip: untrained (sampling) and trained both stay in view throughout."""
+    policies, sampled = [load_pretrained(0), load_pretrained()], [False, True]
+    seed = showcase_seed(policies, "LunarLander-v3", sampled)
+    for policy, deterministic in zip(policies, sampled):
+        observations, _, _ = play_episode(policy, "LunarLander-v3", seed, deterministic)
+        assert all(lander_in_view(o) for o in observations)
+    # Its most likely action is the same almost everywhere: played greedily, the untrained
+    # lander leaves the picture on every one of these seeds, which is what the check catches.
+    with pytest.raises(ValueError, match="keeps every lander in the picture"):
+        showcase_seed(policies[:1], "LunarLander-v3", True, candidates=range(5))
+
+
+@pytest.mark.slow
+def test_presenter_gif_is_projector_sized(tmp_path):
+    script = Path(__file__).resolve().parents[1] / "scripts" / "make_gifs.py"
+    spec = importlib.util.spec_from_file_location("make_gifs", script)
+    make_gifs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_gifs)
+    result = make_gifs.make_side_by_side(tmp_path, formats=("gif",))
+    frames = imageio.mimread(result["paths"][0])
+    assert frames[0].shape[1] >= 1200  # at least twice the old 604 pixels
+    assert result["returns"][1] > result["returns"][0]
