@@ -101,20 +101,33 @@ def locked_md(grade_id: str, text: str) -> dict:
 
 
 def colab_install() -> dict:
-    """The first code cell of every lab: installs the course package in Colab, nothing elsewhere."""
+    """The first code cell of every lab: installs the course package in Colab, nothing elsewhere.
+
+    pip's output is kept back: on success it is noise, and its warning that the course package's
+    own dependencies (JupyterLab, nbgrader, which Colab does not need) are missing prints in red,
+    which a learner reads as failure. On failure the output is shown in full.
+    """
     return locked_code("colab_install", f'''
-        # Google Colab only: install the course package. Elsewhere this cell does nothing.
+        # Google Colab only: install what Colab lacks (the course package and Box2D).
+        # Elsewhere this cell does nothing.
         import sys
 
         COURSE_REPO_URL = "{COURSE_REPO_URL}"
         if "google.colab" in sys.modules:
             import subprocess
 
+            def pip_install(*args):
+                done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", *args],
+                                      capture_output=True, text=True)
+                if done.returncode != 0:
+                    print(done.stdout + done.stderr)
+                    raise RuntimeError(f"pip install {{' '.join(args)}} failed (pip's output is "
+                                       f"above): check COURSE_REPO_URL and the connection")
+
+            pip_install("gymnasium[box2d]>=1.2.3")
             # --no-deps keeps Colab's own torch, ipywidgets and Jupyter untouched.
-            subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",
-                            f"git+{{COURSE_REPO_URL}}"], check=True)
-            subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                            "gymnasium[box2d]>=1.2.3"], check=True)
+            pip_install("--no-deps", f"git+{{COURSE_REPO_URL}}")
+            print("Installed the course package and gymnasium[box2d].")
         ''')
 
 
