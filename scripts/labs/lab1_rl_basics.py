@@ -3,8 +3,8 @@
 from labkit import code, colab_install, md, setup, solution, test, written
 
 SETUP = """
-# Setup. ppo_core.grading comes first: the test cells compare your functions with it.
-import ppo_core.grading  # noqa: F401
+# Setup. autograder.checks comes first: the test cells compare your functions with it.
+import autograder.checks  # noqa: F401
 
 import math
 import os

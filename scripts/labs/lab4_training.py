@@ -51,7 +51,7 @@ def cells():
         colab_install(),
         setup("""
         # Setup. The checks module is imported first, before any of your code runs.
-        import ppo_core.grading as grading  # noqa: F401  (the tests below use it)
+        import autograder.checks  # noqa: F401  (the tests below use it)
 
         import math
         import os

@@ -6,13 +6,15 @@ with four actions is at most ln 4 = 1.386 (the seed expected "2.0+"); DDPG is no
 PPO; AlphaStar and Google's datacenter cooling did not use PPO.
 
 The diagnosis exercise uses the real runs recorded by ``scripts/record_diagnosis_runs.py`` under
-``ppo_core/assets/runs/``, shown anonymised by ``ppo_core.grading.diagnosis_runs()``.
+``ppo_core/assets/runs/``, shown anonymised by ``ppo_core.recorded_runs.load_diagnosis_runs()``;
+the answer key is ``autograder.checks.lab5_diagnostics.diagnosis_key()``.
 """
 
 import nbformat
 from labkit import code, colab_install, locked_code, md, setup, solution, test, written
 
-from ppo_core.grading import DIAGNOSIS_FAULTS, _diagnosis_key
+from autograder.checks.lab5_diagnostics import diagnosis_key
+from ppo_core.recorded_runs import FAULTS
 
 
 def _graded_code(grade_id: str, source: str, points: int) -> nbformat.NotebookNode:
@@ -23,7 +25,7 @@ def _graded_code(grade_id: str, source: str, points: int) -> nbformat.NotebookNo
 
 
 def _answer_cell() -> nbformat.NotebookNode:
-    key = _diagnosis_key()
+    key = diagnosis_key()
     template = ",\n".join(f'    "{label}": None' for label in sorted(key))
     answer = ",\n".join(f'    "{label}": "{key[label]}"' for label in sorted(key))
     cell = nbformat.v4.new_code_cell(
@@ -42,12 +44,13 @@ def _answer_cell() -> nbformat.NotebookNode:
 def _diagnosis_tests() -> list:
     cells = [_graded_code("test_diagnosis_format", (
         "# Every run has an answer from FAULTS (1 point)\n"
-        "from ppo_core.grading import check_diagnosis_format\n\n"
+        "from autograder.checks.lab5_diagnostics import check_diagnosis_format\n\n"
         "check_diagnosis_format(diagnosis)"), 1)]
-    for label in sorted(_diagnosis_key()):
+    for label in sorted(diagnosis_key()):
         cells.append(_graded_code(f"test_diagnosis_{label}", (
             f"# The fault of {label} (2 points; checked by the autograder)\n"
-            "from ppo_core.grading import check_diagnosis_format, check_diagnosis_run\n\n"
+            "from autograder.checks.lab5_diagnostics import check_diagnosis_format, "
+            "check_diagnosis_run\n\n"
             "check_diagnosis_format(diagnosis)\n"
             "### BEGIN HIDDEN TESTS\n"
             f'check_diagnosis_run(diagnosis, "{label}")\n'
@@ -56,7 +59,7 @@ def _diagnosis_tests() -> list:
 
 
 def cells():
-    faults = ", ".join(f'"{f}"' for f in DIAGNOSIS_FAULTS)
+    faults = ", ".join(f'"{f}"' for f in FAULTS)
     return [
         md(r"""
         # Lab 5 — Diagnostics: reading a PPO run
@@ -83,7 +86,7 @@ def cells():
         colab_install(),
         setup("""
         # Setup. The checks module is imported first, before any of your code runs.
-        import ppo_core.grading as grading
+        import autograder.checks  # noqa: F401  (the tests below use it)
 
         import copy
         import math
@@ -94,7 +97,8 @@ def cells():
         import torch
 
         import ppo_core
-        from ppo_core import PPOConfig, collect_rollout, compute_gae, make_vec_env, ppo_update, train
+        from ppo_core import (PPOConfig, collect_rollout, compute_gae, make_vec_env, ppo_update,
+                              recorded_runs, train)
         from ppo_core.rollout import EpisodeTracker, RolloutBuffer
 
         FAST = bool(os.environ.get("NBGRADER_EXECUTION"))  # autograder: short runs only
@@ -340,7 +344,7 @@ def cells():
                 print(f"{name:10s}" + "".join(f"{v:16.4g}" for v in cells))
         """),
         code("""
-        baseline = grading.diagnosis_manifest()["baseline"]
+        baseline = recorded_runs.diagnosis_manifest()["baseline"]
         baseline = {k: v for k, v in baseline.items() if k in PPOConfig.__dataclass_fields__}
         reference_config = PPOConfig(**{**baseline, "seed": 4})
         if FAST:
@@ -348,7 +352,7 @@ def cells():
         print(reference_config)
         reference = train(reference_config, progress=not FAST)
         print(f"healthy reference: mean return of the last 100 episodes {reference.mean_return():.1f}")
-        for entry in grading.diagnosis_manifest()["seed_study"]:
+        for entry in recorded_runs.diagnosis_manifest()["seed_study"]:
             print(f"seed study: healthy baseline, seed {entry['seed']}: final mean return "
                   f"{entry['final_mean_return_100']:.1f}")
         plot_dashboard({"reference": reference.history})
@@ -377,12 +381,12 @@ def cells():
         format, the autograder checks the answers.
         """),
         code("""
-        runs = grading.diagnosis_runs()  # {"run_A": history, ...}: lists of per-update rows
+        runs = recorded_runs.load_diagnosis_runs()  # {"run_A": history, ...}: lists of per-update rows
         print(list(runs), "-", len(runs["run_A"]), "updates each")
         plot_dashboard(runs)
         summary_table(runs)
         """),
-        locked_code("fault_names", f"FAULTS = {tuple(DIAGNOSIS_FAULTS)!r}"),
+        locked_code("fault_names", f"FAULTS = {tuple(FAULTS)!r}"),
         _answer_cell(),
         *_diagnosis_tests(),
         *written(
