@@ -191,3 +191,8 @@ def test_untrained_critic_explains_nothing(runs):
             assert np.nanmax(metric(r, "losses/explained_variance")) > 0.5, name
     assert median(bad, "losses/entropy", "second") < 0.8 * median(
         runs["ent_coef_too_high"], "losses/entropy", "second")
+
+
+def test_an_unknown_run_name_is_refused_with_the_names_to_pick():
+    with pytest.raises(ValueError, match="pick one of"):
+        recorded_runs.load_run("bad_luck")
