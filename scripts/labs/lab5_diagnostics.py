@@ -58,8 +58,28 @@ def _diagnosis_tests() -> list:
     return cells
 
 
-def cells():
-    faults = ", ".join(f'"{f}"' for f in FAULTS)
+def cells() -> list:
+    """The lab's cells, section by section."""
+    return [
+        *_section_objectives(),
+        *_section_approx_kl(),
+        *_section_clip_fraction(),
+        *_section_explained_variance(),
+        *_section_watch_one_update(),
+        *_section_healthy_ranges(),
+        *_section_dashboard(),
+        *_section_reference_run(),
+        *_section_diagnose_runs(),
+        *_section_diagnosis_question(),
+        *_section_checklist(),
+        *_section_takeaways(),
+        *_section_next_steps(),
+        *_section_summary(),
+    ]
+
+
+def _section_objectives() -> list:
+    """Title, objectives, Colab install and setup."""
     return [
         md(r"""
         # Lab 5 — Diagnostics: reading a PPO run
@@ -106,7 +126,12 @@ def cells():
         torch.manual_seed(0)
         torch.set_num_threads(1)  # networks this small run fastest on one thread
         """),
+    ]
 
+
+def _section_approx_kl() -> list:
+    """1. Step 1: exercise approx_kl."""
+    return [
         md(r"""
         ## 1. Three numbers that say what an update did
 
@@ -148,7 +173,12 @@ def cells():
              comment="0 when nothing moved, never negative"),
         test("approx_kl", "random", 1, args="seed=0, n_cases=5", hidden="seed=5151, n_cases=30",
              comment="random batches"),
+    ]
 
+
+def _section_clip_fraction() -> list:
+    """1. Step 2: exercise clip_fraction."""
+    return [
         md(r"""
         ### Step 2 — Clip fraction
 
@@ -176,7 +206,12 @@ def cells():
         test("clip_fraction", "eps", 1, comment="the range comes from clip_eps"),
         test("clip_fraction", "random", 1, args="seed=0, n_cases=5", hidden="seed=6262, n_cases=30",
              comment="random ratios"),
+    ]
 
+
+def _section_explained_variance() -> list:
+    """1. Step 3: exercise explained_variance."""
+    return [
         md(r"""
         ### Step 3 — Explained variance
 
@@ -210,7 +245,12 @@ def cells():
         test("explained_variance", "inputs", 1, comment="torch inputs; nan for constant returns"),
         test("explained_variance", "random", 1, args="seed=0, n_cases=5",
              hidden="seed=7373, n_cases=30", comment="random critics"),
+    ]
 
+
+def _section_watch_one_update() -> list:
+    """2. Watch one update."""
+    return [
         md(r"""
         ## 2. Watch one update
 
@@ -252,7 +292,12 @@ def cells():
         print(f"explained variance of the warm-up critic on this rollout: "
               f"{explained_variance(batch['values'], batch['returns']):.3f}")
         """),
+    ]
 
+
+def _section_healthy_ranges() -> list:
+    """3. What to monitor, and what healthy looks like."""
+    return [
         md(r"""
         ## 3. What to monitor, and what healthy looks like
 
@@ -286,6 +331,12 @@ def cells():
         from seed to seed, although nothing is wrong with any of them. One run's return alone
         is weak evidence; the diagnostics of every update say much more.
         """),
+    ]
+
+
+def _section_dashboard() -> list:
+    """3. The dashboard helpers."""
+    return [
         locked_code("dashboard_helpers", """
         # The dashboard: one row per run, one column per diagnostic, shared y-axis per column.
         PANELS = [  # (history key, title, y scale, healthy band or None)
@@ -343,6 +394,12 @@ def cells():
                 cells = [np.nanmedian(series(half, key)[1]) for key in keys]
                 print(f"{name:10s}" + "".join(f"{v:16.4g}" for v in cells))
         """),
+    ]
+
+
+def _section_reference_run() -> list:
+    """3. A healthy reference run and the seed study."""
+    return [
         code("""
         baseline = recorded_runs.diagnosis_manifest()["baseline"]
         baseline = {k: v for k, v in baseline.items() if k in PPOConfig.__dataclass_fields__}
@@ -357,7 +414,13 @@ def cells():
                   f"{entry['final_mean_return_100']:.1f}")
         plot_dashboard({"reference": reference.history})
         """),
+    ]
 
+
+def _section_diagnose_runs() -> list:
+    """4. Diagnose the broken runs: the exercise and its tests."""
+    faults = ", ".join(f'"{f}"' for f in FAULTS)
+    return [
         md(rf"""
         ## 4. Diagnose the broken runs
 
@@ -389,6 +452,12 @@ def cells():
         locked_code("fault_names", f"FAULTS = {tuple(FAULTS)!r}"),
         _answer_cell(),
         *_diagnosis_tests(),
+    ]
+
+
+def _section_diagnosis_question() -> list:
+    """4. The written question on the diagnosis."""
+    return [
         *written(
             "diagnosis", 3,
             r"""
@@ -432,7 +501,12 @@ def cells():
               entropy gives it away. Fix: vf_coef 0.5, and check that the value loss reaches
               the optimiser.
             """),
+    ]
 
+
+def _section_checklist() -> list:
+    """5. Debugging checklist."""
+    return [
         md(r"""
         ## 5. Debugging checklist
 
@@ -453,6 +527,12 @@ def cells():
         | reward curve reads exactly 0 | episode returns are not being recorded | log finished episodes' returns (Lab 4) |
         | good training return, poor evaluation | evaluation differs (deterministic actions, other seeds) or overfitting to a few seeds | evaluate many seeded episodes; compare stochastic and deterministic |
         """),
+    ]
+
+
+def _section_takeaways() -> list:
+    """6. Key takeaways."""
+    return [
         md(r"""
         ## 6. Key takeaways
 
@@ -483,6 +563,12 @@ def cells():
         PPO is on-policy: it fits problems where fresh interaction is cheap (simulators, games); it
         is a poor fit for learning from a fixed dataset (offline RL).
         """),
+    ]
+
+
+def _section_next_steps() -> list:
+    """7. Where to go next."""
+    return [
         md(r"""
         ## 7. Where to go next
 
@@ -521,6 +607,12 @@ def cells():
         # To train on it (a few minutes):
         # windy_result = train(PPOConfig(env_id="WindyLunarLander-v3", total_timesteps=1_000_000))
         """),
+    ]
+
+
+def _section_summary() -> list:
+    """Summary."""
+    return [
         md(r"""
         ## Summary
 
