@@ -6,9 +6,10 @@ solution cell. ``protect`` replaces each learner function in the notebook's name
 While a learner function runs (the outermost call), the wrapper:
 
 * swaps the code of ppo_core's reference implementation of every exercise of the lab (and of
-  every function defined in the checks modules ``autograder.checks.*``) for a trap, so a function that calls
-  the reference -- by name, through a saved reference or by walking the stack -- fails with a
-  message saying so; a learner function that *is* the reference is replaced by such a failure;
+  every function defined in the checks modules ``autograder.checks.*``) for a trap, so a
+  function that calls the reference -- by name, through a saved reference or by walking the
+  stack -- fails with a message saying so; a learner function that *is* the reference is
+  replaced by such a failure;
 * blanks the kernel's input history (``In``, ``_ih``, ``_i``...), which holds the source of the
   hidden tests that already ran;
 * caps what the call may print;

@@ -58,7 +58,7 @@ MISTAKES: dict[str, dict[str, tuple[Callable, str]]] = {}
 
 
 def register(function_name: str) -> Callable[[Callable], Callable]:
-    """Decorator: file ``check_<function_name>_<aspect>`` under ``CHECKS[function_name][aspect]``."""
+    """Decorator: file ``check_<function_name>_<aspect>`` as ``CHECKS[function_name][aspect]``."""
     prefix = f"check_{function_name}_"
 
     def decorator(check: Callable) -> Callable:
@@ -122,7 +122,7 @@ def to_array(x, what: str) -> np.ndarray:
 
 
 def to_float(x, what: str) -> float:
-    """A plain Python float from a learner's scalar (float, numpy scalar, 0-d or 1-element tensor)."""
+    """A plain Python float from a learner's scalar (float, numpy scalar, 1-element tensor)."""
     arr = to_array(x, what)
     if arr.size != 1:
         raise _AssertionError(
@@ -168,6 +168,7 @@ def fmt(x: float) -> str:
 
 
 def _index(idx) -> str:
+    """An array index in messages: ``2, 0``."""
     return ", ".join(_str(_int(i)) for i in idx)
 
 

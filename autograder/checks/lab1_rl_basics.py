@@ -196,7 +196,8 @@ mistake("categorical_log_prob", "naive", _wrong_log_prob_naive,
          "log(softmax(logits)) underflows to -inf when one logit is much larger than the others: "
          "use torch.log_softmax, which subtracts the largest logit first")
 mistake("categorical_log_prob", "no_log", _wrong_log_prob_no_log,
-         "this is the probability pi(a|s), not its logarithm: take log_softmax, then pick the action")
+         "this is the probability pi(a|s), not its logarithm: take log_softmax, then pick the "
+         "action")
 mistake("categorical_log_prob", "raw_logit", _wrong_log_prob_raw_logit,
          "this is the raw logit of the action, not log pi(a|s): normalise with log_softmax first")
 mistake("categorical_log_prob", "wrong_dim", _wrong_log_prob_wrong_dim,
@@ -341,7 +342,8 @@ def check_categorical_entropy_random(fn, seed: int = 0, n_cases: int = 5) -> Non
     for _ in _range(n_cases):
         b, a = _int(rng.integers(1, 64)), _int(rng.integers(2, 19))
         logits = rng.normal(0.0, _float(rng.choice([0.1, 1.0, 5.0, 30.0])), size=(b, a))
-        _check_entropy_case(fn, logits.tolist(), f"categorical_entropy for a random ({b}, {a}) batch")
+        _check_entropy_case(fn, logits.tolist(),
+                            f"categorical_entropy for a random ({b}, {a}) batch")
         got = to_array(call_learner(fn, "categorical_entropy", const(logits.tolist())), "entropy")
         if bool(_np_any(got < -1e-6)) or bool(_np_any(got > _log(a) + 1e-5)):
             raise _AssertionError(f"an entropy lies outside [0, ln {a}] for {a} actions")

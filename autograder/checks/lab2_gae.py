@@ -55,6 +55,7 @@ mistake("td_residuals", "no_gamma", _wrong_td_no_gamma,
 
 
 def _td_args(rewards, values, next_values, terminated, gamma, dtype=np.float64):
+    """A function that returns fresh td_residuals arguments of the given dtype."""
     def args():
         return (np.array(rewards, dtype=dtype), np.array(values, dtype=dtype),
                 np.array(next_values, dtype=dtype), np.array(terminated, dtype=dtype), gamma)
@@ -108,11 +109,13 @@ def check_td_residuals_random(fn, seed: int = 0, n_cases: int = 10) -> None:
 
 
 def _rollout_shape(rng):
+    """A random rollout shape: (T,) or (T, N)."""
     t = _int(rng.integers(1, 40))
     return (t,) if rng.random() < 0.4 else (t, _int(rng.integers(1, 5)))
 
 
 def _gae_loop(deltas, cut, gamma, lam):
+    """The GAE recursion over precomputed residuals, cut where ``cut`` is 1."""
     adv, last = np.zeros_like(deltas), 0.0
     for t in reversed(range(len(deltas))):
         last = deltas[t] + gamma * lam * (1.0 - cut[t]) * last
@@ -207,8 +210,8 @@ def _wrong_gae_across_envs(rewards, values, next_values, terminated, truncated, 
 mistake("compute_gae", "seed_reset", _wrong_gae_seed_reset,
          "the advantage of the step *before* an episode end has lost its future (it equals its "
          "TD residual): the seed workshop's loop zeroes the running advantage after the end step. "
-         "Cut the recursion with (1 - done_t) inside A_t = delta_t + gamma*lambda*(1 - done_t)*A_{t+1} "
-         "only, and never reset it afterwards")
+         "Cut the recursion with (1 - done_t) inside "
+         "A_t = delta_t + gamma*lambda*(1 - done_t)*A_{t+1} only, and never reset it afterwards")
 mistake("compute_gae", "seed_loop", _wrong_gae_seed_loop,
          "this is the seed workshop's GAE loop: it takes V(s_{t+1}) from values[t+1] and 0 after "
          "the last step (so it never bootstraps: use next_values), treats truncation as "
@@ -237,6 +240,7 @@ mistake("compute_gae", "across_envs", _wrong_gae_across_envs,
 
 
 def _gae_args(r, v, nv, term, trunc, gamma, lam, dtype=np.float64):
+    """A function that returns fresh compute_gae arguments of the given dtype."""
     def args():
         return (np.array(r, dtype=dtype), np.array(v, dtype=dtype), np.array(nv, dtype=dtype),
                 np.array(term, dtype=dtype), np.array(trunc, dtype=dtype), gamma, lam)
@@ -244,6 +248,7 @@ def _gae_args(r, v, nv, term, trunc, gamma, lam, dtype=np.float64):
 
 
 def _unpack_gae(result):
+    """The learner's (advantages, returns), or a message if it returned something else."""
     if not _isinstance(result, (_tuple, _list)) or _len(result) != 2:
         raise _AssertionError(
             f"compute_gae should return a pair (advantages, returns), got {_type(result).__name__}"
@@ -320,8 +325,8 @@ def check_compute_gae_batch(fn) -> None:
     term, trunc = np.zeros((T, N)), np.zeros((T, N))
     term[2, 0] = term[5, 1] = 1.0
     trunc[4, 2] = 1.0
-    _check_gae_case(fn, _gae_args(rng.normal(size=(T, N)).round(2), rng.normal(size=(T, N)).round(2),
-                                  rng.normal(size=(T, N)).round(2), term, trunc, 0.99, 0.95),
+    r, v, nv = (rng.normal(size=(T, N)).round(2) for _ in _range(3))
+    _check_gae_case(fn, _gae_args(r, v, nv, term, trunc, 0.99, 0.95),
                     "a (7, 3) rollout of three environments", index_names="t, n")
 
 

@@ -79,7 +79,8 @@ def _check_ratio_case(fn, new, old, what) -> None:
 @register("probability_ratio")
 def check_probability_ratio_value(fn) -> None:
     """Unchanged policy -> ratio 1; a more likely action -> ratio > 1, a less likely one < 1."""
-    _check_ratio_case(fn, [-1.0, -0.5, -2.0], [-1.0, -0.5, -2.0], "the ratio of an unchanged policy")
+    _check_ratio_case(fn, [-1.0, -0.5, -2.0], [-1.0, -0.5, -2.0],
+                      "the ratio of an unchanged policy")
     _check_ratio_case(fn, [-0.5, -2.0, -1.2], [-1.0, -1.0, -1.3], "probability_ratio")
 
 
@@ -116,6 +117,7 @@ def check_probability_ratio_random(fn, seed: int = 0, n_cases: int = 5) -> None:
 
 
 def _surrogate_terms(new, old, adv, eps):
+    """The ratio, the unclipped term r*A and the clipped term clip(r)*A of Eq. 7."""
     ratio = torch.exp(new - old)
     return ratio, ratio * adv, torch.clamp(ratio, 1 - eps, 1 + eps) * adv
 
@@ -195,6 +197,7 @@ _CASE_OLD = [-1.2, -0.7, -2.0, -1.5, -0.3, -2.5, -1.0, -0.9]
 
 
 def _case_inputs(ratios, advs, olds):
+    """New log-probabilities that give ``ratios`` against ``olds``: (new, old, adv)."""
     new = [math.log(r) + o for r, o in _zip(ratios, olds)]
     return new, olds, advs
 
@@ -207,6 +210,8 @@ def _check_clip_value_case(fn, new, old, adv, eps, what) -> None:
 
 
 def _check_clip_gradient(fn, ratios, advs, olds, eps, what):
+    """The gradient of clipped_surrogate_loss w.r.t. the new log-probs against the
+    reference's; on a mismatch, names the case of Eq. 7 (and the known mistake) that went wrong."""
     new_raw, old_raw, adv_raw = _case_inputs(ratios, advs, olds)
     new = leaf(new_raw)
     out = call_learner(fn, "clipped_surrogate_loss", new, const(old_raw), const(adv_raw), eps)
@@ -423,6 +428,7 @@ _PPO_S = [1.2, 1.0, 1.38, 0.4, 0.9, 1.1, 0.7, 0.3]
 
 
 def _ppo_args(eps, c1, c2, new=None):
+    """A function that returns fresh ppo_loss arguments on the fixed batch."""
     def args():
         return (const(new or _PPO_NEW), const(_PPO_OLD), const(_PPO_ADV), const(_PPO_V),
                 const(_PPO_R), const(_PPO_S), eps, c1, c2)
@@ -433,8 +439,8 @@ def _check_ppo_case(fn, args, what) -> None:
     """ppo_loss(*args()) against the reference."""
     check_case(
         fn, "ppo_loss", args, _ref_ppo_loss, what, scalar=True,
-        hint="ppo_loss = clipped_surrogate_loss + vf_coef * value_loss - ent_coef * entropy.mean(); "
-             "it calls your clipped_surrogate_loss and value_loss, so make their tests pass first")
+        hint="ppo_loss = clipped_surrogate_loss + vf_coef * value_loss - ent_coef * "
+             "entropy.mean(); it calls your clipped_surrogate_loss and value_loss, so make their tests pass first")
 
 
 @register("ppo_loss")

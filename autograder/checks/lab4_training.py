@@ -116,6 +116,7 @@ mistake("normalize_advantages", "variance_sample", _wrong_norm_variance_sample,
 
 
 def _check_norm_case(fn, values, what, dtype=None):
+    """normalize_advantages(values) against both correct answers (either std)."""
     def args():
         return (const(values, dtype=dtype),)
     got = call_learner(fn, "normalize_advantages", *args())
@@ -138,6 +139,7 @@ def _check_norm_case(fn, values, what, dtype=None):
 
 
 def _any_match(a, candidates, rtol, atol) -> bool:
+    """Whether ``a`` matches one of ``candidates``."""
     return any(matches(a, c, rtol, atol) for c in candidates)
 
 
@@ -181,6 +183,7 @@ def check_normalize_advantages_random(fn, seed: int = 0, n_cases: int = 10) -> N
 
 
 def _minibatches(fn, batch_size, minibatch_size, *extra):
+    """Call minibatch_indices; return (what, the minibatches as flat float arrays)."""
     what = f"minibatch_indices({batch_size}, {minibatch_size})"
     got = call_learner(fn, "minibatch_indices", batch_size, minibatch_size, *extra)
     if got is None:
@@ -197,6 +200,7 @@ def _minibatches(fn, batch_size, minibatch_size, *extra):
 
 
 def _check_partition(what, parts, batch_size, minibatch_size):
+    """The minibatches hold 0..batch_size-1 once each, in the expected number and sizes."""
     everything = _np_concatenate(parts) if parts else _np_array([])
     if everything.size != batch_size or not _np_array_equal(_np_sort(everything),
                                                             _np_arange(batch_size)):
@@ -224,6 +228,7 @@ def check_minibatch_indices_partition(fn) -> None:
 
 
 def _any(iterable) -> bool:
+    """builtins.any through a reference that notebook code cannot replace."""
     for x in iterable:
         if x:
             return True
@@ -262,6 +267,7 @@ def check_minibatch_indices_shuffled(fn) -> None:
 
 
 def _t_manual_seed_gen(seed: int):
+    """A torch.Generator seeded with ``seed``."""
     g = _t_generator()
     g.manual_seed(seed)
     return g
@@ -302,7 +308,8 @@ class _SpyLoss:
                  clip_eps, vf_coef, ent_coef):
         self.calls.append({
             "new": to_array(new_log_probs, "new_log_probs"),
-            "new_requires_grad": _isinstance(new_log_probs, _Tensor) and new_log_probs.requires_grad,
+            "new_requires_grad": (_isinstance(new_log_probs, _Tensor)
+                                  and new_log_probs.requires_grad),
             "old": to_array(old_log_probs, "old_log_probs"),
             "adv": to_array(advantages, "advantages"),
             "returns": to_array(returns, "returns"),
@@ -342,6 +349,8 @@ def _update_setup(seed: int = 0, batch_size: int = 64, **overrides):
 
 
 def _run_update(fn, seed=0, batch_size=64, lr=0.05, **overrides):
+    """Run the learner's ppo_update on :func:`_update_setup`'s policy and batch with spies;
+    return (stats, spy loss, spy optimiser, batch, config, whether the parameters changed)."""
     policy, batch, config = _update_setup(seed, batch_size, **overrides)
     before = [p.detach().clone() for p in policy.parameters()]
     optimizer = _SpyOptimizer(policy.parameters(), lr=lr)
@@ -359,6 +368,7 @@ def _run_update(fn, seed=0, batch_size=64, lr=0.05, **overrides):
 
 
 def _ids(call) -> np.ndarray:
+    """The sample indices of a spied minibatch (sample i has return 10 + i)."""
     return (call["returns"] - 10.0).round()
 
 

@@ -248,7 +248,8 @@ def _check_ev_case(fn, values, returns, what, to_torch=False) -> None:
         if to_torch:
             return (const(values, dtype=_t_float32), const(returns, dtype=_t_float32))
         return (_np_array(values, dtype=_f64), _np_array(returns, dtype=_f64))
-    expected = _ref_explained_variance(_np_array(values, dtype=_f64), _np_array(returns, dtype=_f64))
+    expected = _ref_explained_variance(_np_array(values, dtype=_f64),
+                                       _np_array(returns, dtype=_f64))
     check_case(fn, "explained_variance", args, _ref_explained_variance, what, scalar=True,
                expected=expected, rtol=1e-3, atol=1e-5,
                hint="1 - Var[returns - values] / Var[returns]")
@@ -264,7 +265,8 @@ def check_explained_variance_value(fn) -> None:
     _check_ev_case(fn, _EV_R, _EV_R, "explained_variance of a perfect critic (must be 1)")
     _check_ev_case(fn, [mean] * _len(_EV_R), _EV_R,
                    "explained_variance of a critic that predicts the mean (must be 0)")
-    _check_ev_case(fn, [1.5, 2.0, -1.0, 4.0, 1.5, 2.0], _EV_R, "explained_variance of a noisy critic")
+    _check_ev_case(fn, [1.5, 2.0, -1.0, 4.0, 1.5, 2.0], _EV_R,
+                   "explained_variance of a noisy critic")
     _check_ev_case(fn, [-r for r in _EV_R], _EV_R,
                    "explained_variance of a critic that predicts -returns (must be negative)")
 
