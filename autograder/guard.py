@@ -6,9 +6,10 @@ solution cell. ``protect`` replaces each learner function in the notebook's name
 While a learner function runs (the outermost call), the wrapper:
 
 * swaps the code of ppo_core's reference implementation of every exercise of the lab (and of
-  every function of the checks module ``ppo_core.grading``) for a trap, so a function that calls
-  the reference -- by name, through a saved reference or by walking the stack -- fails with a
-  message saying so; a learner function that *is* the reference is replaced by such a failure;
+  every function defined in the checks modules ``autograder.checks.*``) for a trap, so a
+  function that calls the reference -- by name, through a saved reference or by walking the
+  stack -- fails with a message saying so; a learner function that *is* the reference is
+  replaced by such a failure;
 * blanks the kernel's input history (``In``, ``_ih``, ``_i``...), which holds the source of the
   hidden tests that already ran;
 * caps what the call may print;
@@ -47,19 +48,22 @@ class GradingError(AssertionError):
 
 # --- traps on the reference implementation -----------------------------------------------------
 
-_LIBRARY_DIR = None
+_LIBRARY_DIRS = None
 
 
-def _library_dir() -> str:
-    """ppo_core's folder: calls coming from the library's own code pass through (the checks
-    may hand the learner a callback of theirs that uses their helpers)."""
-    global _LIBRARY_DIR
-    if _LIBRARY_DIR is None:
+def _library_dirs() -> tuple[str, ...]:
+    """ppo_core's folder and the checks' folder: calls coming from the library's own code or from
+    the checks pass through (the checks may hand the learner a callback of theirs that uses their
+    helpers and the references, e.g. ppo_update's spy loss_fn)."""
+    global _LIBRARY_DIRS
+    if _LIBRARY_DIRS is None:
         import os
 
+        import autograder.checks
         import ppo_core
-        _LIBRARY_DIR = os.path.dirname(os.path.abspath(ppo_core.__file__)) + os.sep
-    return _LIBRARY_DIR
+        _LIBRARY_DIRS = tuple(os.path.dirname(os.path.abspath(module.__file__)) + os.sep
+                              for module in (ppo_core, autograder.checks))
+    return _LIBRARY_DIRS
 
 
 def _make_trap_code(name: str, key: str) -> types.CodeType:
@@ -67,7 +71,7 @@ def _make_trap_code(name: str, key: str) -> types.CodeType:
                f"computation yourself: calling the library's version scores zero")
     src = (f"def _trap(*args, **kwargs):\n"
            f"    _caller = _ppo_grader_sys._getframe(1).f_code.co_filename\n"
-           f"    if _caller.startswith({_library_dir()!r}):\n"
+           f"    if _caller.startswith({_library_dirs()!r}):\n"
            f"        return _ppo_grader_originals[{key!r}](*args, **kwargs)\n"
            f"    _ppo_grader_trap_hits.append({name!r})\n"
            f"    raise RuntimeError({message!r})\n")
@@ -79,9 +83,10 @@ def _make_trap_code(name: str, key: str) -> types.CodeType:
 def _collect_traps(exercises) -> dict:
     """Every reference function to trap: (function object) -> (original code, trap code).
 
-    The lab's exercises in ppo_core, and every function *defined in* ppo_core.grading. A trapped
-    function called by ppo_core's own code (e.g. ppo_update's diagnostics normalising the
-    advantages) runs normally; called from anywhere else while a learner function runs, it fails.
+    The lab's exercises in ppo_core, and every function *defined in* a module of
+    autograder.checks. A trapped function called by ppo_core's own code (e.g. ppo_update's
+    diagnostics normalising the advantages) or by the checks runs normally; called from anywhere
+    else while a learner function runs, it fails.
     """
     traps = {}
     try:
@@ -93,16 +98,7 @@ def _collect_traps(exercises) -> dict:
         fn = getattr(ppo_core, name, None)
         if isinstance(fn, types.FunctionType):
             candidates.append((name, fn))
-    grading = sys.modules.get("ppo_core.grading")
-    if grading is None:
-        try:
-            from ppo_core import grading
-        except ImportError:
-            grading = None
-    if grading is not None:
-        for name, obj in list(vars(grading).items()):
-            if isinstance(obj, types.FunctionType) and obj.__module__ == "ppo_core.grading":
-                candidates.append((f"ppo_core.grading.{name}", obj))
+    candidates += _checks_functions()
     for name, fn in candidates:
         if fn.__code__.co_freevars or fn in traps:
             continue
@@ -114,6 +110,23 @@ def _collect_traps(exercises) -> dict:
         fn.__globals__["_ppo_grader_trap_hits"] = _STATE["hits"]
         traps[fn] = (fn.__code__, _make_trap_code(name, key))
     return traps
+
+
+def _checks_functions() -> list[tuple[str, types.FunctionType]]:
+    """``(qualified name, function)`` for every function defined in a module of autograder.checks
+    (imported here if the notebook has not done so yet)."""
+    try:
+        import autograder.checks  # noqa: F401  (imports every lab's module)
+    except ImportError:
+        return []
+    found = []
+    for module_name, module in sorted(sys.modules.items()):
+        if not module_name.startswith("autograder.checks") or module is None:
+            continue
+        for name, obj in list(vars(module).items()):
+            if isinstance(obj, types.FunctionType) and obj.__module__ == module_name:
+                found.append((f"{module_name}.{name}", obj))
+    return found
 
 
 def _arm(on: bool, exempt=()) -> None:

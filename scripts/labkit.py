@@ -38,6 +38,14 @@ CONTRACT = {
 }
 CONTRACT_FUNCTIONS = tuple(name for names in CONTRACT.values() for name in names)
 
+
+def checks_module(function_name: str) -> str:
+    """The module of the checks of a contract function: ``autograder.checks.<its lab>``."""
+    for lab, names in CONTRACT.items():
+        if function_name in names:
+            return f"autograder.checks.{lab}"
+    raise ValueError(f"{function_name} is not a contract function: add it to labkit.CONTRACT")
+
 LIBRARY_ONLY = "# (library only)"
 COURSE_REPO_URL = "https://github.com/ppo-course/ppo-course"
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -132,7 +140,7 @@ def colab_install() -> dict:
 
 
 def setup(text: str) -> dict:
-    """The setup cell: imports (``ppo_core.grading`` first, before any learner code runs)."""
+    """The setup cell: imports (``autograder.checks`` first, before any learner code runs)."""
     return locked_code("setup", text)
 
 
@@ -159,7 +167,7 @@ def test(function_name: str, aspect: str, points: int, *, hidden: str | None = N
     lines = []
     if comment:
         lines.append(f"# {comment} ({points} point{'s' if points != 1 else ''})")
-    lines += [f"from ppo_core.grading import {check}", "", f"{check}({call_args})"]
+    lines += [f"from {checks_module(function_name)} import {check}", "", f"{check}({call_args})"]
     if hidden:
         lines += ["### BEGIN HIDDEN TESTS", f"{check}({function_name}, {hidden})",
                   "### END HIDDEN TESTS"]

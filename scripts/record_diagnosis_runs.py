@@ -18,8 +18,8 @@ The seed study (``--seeds``, default 2 3 4 5) trains the healthy baseline on oth
 records only each one's final mean return: how much a healthy run's return varies by chance.
 
 The lab (``solutions/lab5_diagnostics``) shows these runs under shuffled labels through
-``ppo_core.grading.diagnosis_runs()``; ``tests/test_lab_data.py`` checks that each fault leaves
-the trace the lab says it leaves.
+``ppo_core.recorded_runs.load_diagnosis_runs()``; ``tests/test_lab_data.py`` checks that each
+fault leaves the trace the lab says it leaves.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from autograder import discover, sandbox, sanitize
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-RESERVED = {"np": ("import", "numpy", "np"), "check_x": ("from", "ppo_core.grading", "check_x")}
+RESERVED = {"np": ("import", "numpy", "np"), "check_x": ("from", "autograder.checks", "check_x")}
 
 
 def reduce(src: str):
@@ -52,7 +52,7 @@ def test_keeps_definitions_imports_and_constants():
     ("from ppo_core import compute_gae", "reference implementation"),
     ("from ppo_core.gae import td_residuals as t", "reference implementation"),
     ("import ctypes", "not allowed"),
-    ("from ppo_core.grading import check_compute_gae", "not allowed"),
+    ("from autograder.checks.lab2_gae import check_compute_gae", "not allowed"),
     ("import torch as np", "replace `np`"),
     ("def check_x(fn):\n    pass", "replace a name"),
     ("def f(x, _=setattr(a, 'b', 1)):\n    return x", "default values"),
@@ -68,7 +68,7 @@ def test_removes_and_reports(src, word):
 
 def _release():
     nb = nbformat.v4.new_notebook()
-    setup = nbformat.v4.new_code_cell("import numpy as np\nfrom ppo_core.grading import check_x")
+    setup = nbformat.v4.new_code_cell("import numpy as np\nfrom autograder.checks import check_x")
     sol = nbformat.v4.new_code_cell("def compute_gae(x):\n    raise NotImplementedError")
     sol.metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "compute_gae",
                                 "locked": False, "schema_version": 3}
@@ -163,6 +163,6 @@ def test_sandbox_hides_course_files(tmp_path):
         f"for p in [{str(secret)!r}, {solution!r} + '/lab1_rl_basics/lab1_rl_basics.ipynb']:\n"
         "    try:\n        open(p).read(); print('READ', p)\n"
         "    except OSError as e:\n        print('denied', e.errno)\n"
-        "import numpy, ppo_core.grading\nprint('imports ok')\n", work=str(tmp_path / "w"))
+        "import numpy, autograder.checks\nprint('imports ok')\n", work=str(tmp_path / "w"))
     assert "READ" not in proc.stdout, proc.stdout
     assert proc.stdout.count("denied") == 2 and "imports ok" in proc.stdout, proc.stderr

@@ -1,4 +1,4 @@
-"""ppo_core.grading: the checks behind the labs' test cells.
+"""autograder.checks: the checks behind the labs' test cells.
 
 Every check passes the reference implementation and other correct ones written differently;
 every registered known mistake fails its function's checks with its own message; a stub fails
@@ -13,8 +13,9 @@ import torch
 import torch.nn.functional as F
 
 import ppo_core
-from ppo_core import grading
-from ppo_core.grading import CHECKS, MISTAKES
+from autograder.checks import CHECKS, MISTAKES
+from autograder.checks.lab1_rl_basics import check_discounted_return_basic
+from autograder.checks.lab2_gae import check_compute_gae_episode_boundaries
 
 ALL_CHECKS = [(f, a) for f, aspects in CHECKS.items() for a in aspects]
 ALL_MISTAKES = [(f, k) for f, ms in MISTAKES.items() for k in ms]
@@ -157,7 +158,7 @@ def test_monkeypatched_numpy_does_not_change_the_verdict(monkeypatch):
     monkeypatch.setattr(np, "all", lambda *a, **k: True)
     monkeypatch.setattr(torch.Tensor, "detach", lambda self: torch.zeros(()))
     with pytest.raises(AssertionError, match="next episode"):
-        grading.check_compute_gae_episode_boundaries(wrong)
+        check_compute_gae_episode_boundaries(wrong)
 
 
 def test_object_equal_to_anything_is_rejected():
@@ -169,4 +170,4 @@ def test_object_equal_to_anything_is_rejected():
             return 0.0
 
     with pytest.raises(AssertionError):
-        grading.check_discounted_return_basic(lambda rewards, gamma: Liar())
+        check_discounted_return_basic(lambda rewards, gamma: Liar())

@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ppo_core import grading
+from autograder.checks.lab5_diagnostics import (check_diagnosis_format, check_diagnosis_run,
+                                                diagnosis_key)
+from ppo_core import recorded_runs
 
 RUNS = Path(__file__).resolve().parents[1] / "ppo_core" / "assets" / "runs"
 ROW_KEYS = ("iteration", "global_step", "charts/mean_return_100", "charts/episodic_return",
@@ -32,7 +34,7 @@ def manifest() -> dict:
 @pytest.fixture(scope="module")
 def runs() -> dict[str, list[dict]]:
     return {name: json.loads((RUNS / f"{name}.json").read_text())["history"]
-            for name in grading.DIAGNOSIS_FAULTS}
+            for name in recorded_runs.FAULTS}
 
 
 def metric(history: list[dict], key: str, part: str = "all") -> np.ndarray:
@@ -54,7 +56,7 @@ def final_return(history) -> float:
 def test_manifest_records_every_run(manifest):
     assert manifest["script"] == "scripts/record_diagnosis_runs.py"
     names = [run["name"] for run in manifest["runs"]]
-    assert sorted(names) == sorted(grading.DIAGNOSIS_FAULTS)
+    assert sorted(names) == sorted(recorded_runs.FAULTS)
     for run in manifest["runs"]:
         assert (RUNS / run["file"]).exists(), run["file"]
         assert run["fault"] and run["date"] and run["config"]["env_id"] == "LunarLander-v3"
@@ -64,7 +66,7 @@ def test_manifest_records_every_run(manifest):
         assert (run["gae_fn"] != "compute_gae") == (run["name"] == "gae_leak")
 
 
-@pytest.mark.parametrize("name", grading.DIAGNOSIS_FAULTS)
+@pytest.mark.parametrize("name", recorded_runs.FAULTS)
 def test_run_file_is_a_full_history(name, manifest):
     data = json.loads((RUNS / f"{name}.json").read_text())
     history = data["history"]
@@ -94,10 +96,10 @@ def test_entropy_never_exceeds_ln4(runs):
 # --- The anonymised exercise --------------------------------------------------------------------
 
 def test_diagnosis_runs_are_the_recorded_runs_relabelled(runs):
-    shown = grading.diagnosis_runs()
-    key = grading._diagnosis_key()
+    shown = recorded_runs.load_diagnosis_runs()
+    key = diagnosis_key()
     assert sorted(shown) == [f"run_{c}" for c in "ABCDEF"]
-    assert sorted(key.values()) == sorted(grading.DIAGNOSIS_FAULTS)
+    assert sorted(key.values()) == sorted(recorded_runs.FAULTS)
     for label, history in shown.items():
         original = runs[key[label]]
         assert len(history) == len(original)
@@ -107,19 +109,19 @@ def test_diagnosis_runs_are_the_recorded_runs_relabelled(runs):
 
 
 def test_diagnosis_checks_accept_the_key_and_reject_a_swap():
-    key = grading._diagnosis_key()
-    grading.check_diagnosis_format(key)
+    key = diagnosis_key()
+    check_diagnosis_format(key)
     for label in key:
-        grading.check_diagnosis_run(key, label)
+        check_diagnosis_run(key, label)
     wrong = dict(key)
     wrong["run_A"], wrong["run_B"] = key["run_B"], key["run_A"]
     with pytest.raises(AssertionError, match="run_A"):
-        grading.check_diagnosis_run(wrong, "run_A")
-    grading.check_diagnosis_run(wrong, "run_C")
+        check_diagnosis_run(wrong, "run_A")
+    check_diagnosis_run(wrong, "run_C")
     with pytest.raises(AssertionError, match="no entry"):
-        grading.check_diagnosis_format({"run_A": "healthy"})
+        check_diagnosis_format({"run_A": "healthy"})
     with pytest.raises(AssertionError, match="not one of"):
-        grading.check_diagnosis_format({**key, "run_A": "bad_luck"})
+        check_diagnosis_format({**key, "run_A": "bad_luck"})
 
 
 # --- Each fault leaves the signature the lab describes --------------------------------------------
@@ -189,3 +191,8 @@ def test_untrained_critic_explains_nothing(runs):
             assert np.nanmax(metric(r, "losses/explained_variance")) > 0.5, name
     assert median(bad, "losses/entropy", "second") < 0.8 * median(
         runs["ent_coef_too_high"], "losses/entropy", "second")
+
+
+def test_an_unknown_run_name_is_refused_with_the_names_to_pick():
+    with pytest.raises(ValueError, match="pick one of"):
+        recorded_runs.load_run("bad_luck")

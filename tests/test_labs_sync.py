@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import labkit
 import sync_labs
 
-from ppo_core.grading import CHECKS
+from autograder.checks import CHECKS
 
 LABS = [lab for lab in labkit.LABS if labkit.solution_path(lab).exists()]
 MISSING = [lab for lab in labkit.LABS if lab not in LABS]
@@ -122,10 +122,10 @@ def test_test_cells_follow_conventions(lab):
             continue  # a lab-specific auto-graded exercise (not a contract function)
         per_function[function] = per_function.get(function, 0) + 1
         check = "check_" + gid[len("test_"):]
-        assert f"from ppo_core.grading import {check}" in cell.source, \
-            f"{gid} must call ppo_core.grading.{check}"
+        assert f"from autograder.checks.{lab} import {check}" in cell.source, \
+            f"{gid} must call autograder.checks.{lab}.{check}"
         assert gid[len(f"test_{function}_"):] in CHECKS.get(function, {}), \
-            f"{check} is not registered in ppo_core.grading.CHECKS"
+            f"{check} is not registered in autograder.checks.CHECKS"
     for function in labkit.CONTRACT[lab]:
         assert per_function.get(function, 0) >= 2, \
             f"{function} needs several test cells (one aspect each) for partial credit"

@@ -3,8 +3,8 @@
 from labkit import code, colab_install, md, setup, solution, test, written
 
 SETUP = """
-# Setup. ppo_core.grading comes first: the test cells compare your functions with it.
-import ppo_core.grading  # noqa: F401
+# Setup. autograder.checks comes first: the test cells compare your functions with it.
+import autograder.checks  # noqa: F401
 
 import math
 import os
@@ -24,7 +24,24 @@ print("gymnasium", gym.__version__, "| torch", torch.__version__, "| fast mode" 
 """
 
 
-def cells():
+def cells() -> list:
+    """The lab's cells, section by section."""
+    return [
+        *_section_objectives(),
+        *_section_agent_environment_loop(),
+        *_section_discounted_return(),
+        *_section_returns_to_go(),
+        *_section_value_functions(),
+        *_section_log_probabilities(),
+        *_section_entropy(),
+        *_section_untrained_agent(),
+        *_section_reflection(),
+        *_section_summary(),
+    ]
+
+
+def _section_objectives() -> list:
+    """Title, objectives, Colab install and setup."""
     return [
         md("""
         # Lab 1 — Reinforcement learning basics: the loop, returns, policies, entropy
@@ -55,6 +72,12 @@ def cells():
         """),
         colab_install(),
         setup(SETUP),
+    ]
+
+
+def _section_agent_environment_loop() -> list:
+    """1. The agent-environment loop: one random episode."""
+    return [
         md("""
         ## 1. The agent-environment loop
 
@@ -98,6 +121,12 @@ def cells():
         print(f"{len(episode_rewards)} steps, terminated={terminated}, truncated={truncated}")
         print(f"sum of rewards: {episode_rewards.sum():.1f}, last reward: {episode_rewards[-1]:.1f}")
         """),
+    ]
+
+
+def _section_discounted_return() -> list:
+    """2. Returns and discounting: exercise discounted_return."""
+    return [
         md("""
         ## 2. Returns and discounting
 
@@ -134,6 +163,12 @@ def cells():
              comment="one-step and empty episodes, gamma = 0"),
         test("discounted_return", "random", 1, args="seed=0, n_cases=5",
              hidden="seed=1317, n_cases=40", comment="random episodes"),
+    ]
+
+
+def _section_returns_to_go() -> list:
+    """2. The return from every step: exercise returns_to_go."""
+    return [
         md("""
         ### The return from every step: $G_t$
 
@@ -167,6 +202,12 @@ def cells():
              comment="G_0 equals the return, G_t = r_t + gamma G_{t+1}"),
         test("returns_to_go", "random", 1, args="seed=0, n_cases=5",
              hidden="seed=2718, n_cases=40", comment="random episodes"),
+    ]
+
+
+def _section_value_functions() -> list:
+    """3. Policies, V, Q and the advantage, estimated by brute force."""
+    return [
         md("""
         ## 3. Policies, value functions and the advantage
 
@@ -212,6 +253,12 @@ def cells():
             q_hat = np.mean([rollout_return(a, rng=rng) for _ in range(n_episodes)])
             print(f"Q(s0, {names[a]:>12}) ~ {q_hat:7.2f}   A ~ {q_hat - v_hat:+6.2f}")
         """),
+    ]
+
+
+def _section_log_probabilities() -> list:
+    """4. Log-probabilities: exercise categorical_log_prob."""
+    return [
         md("""
         With a handful of episodes these estimates are dominated by noise: one action at step 0
         changes a long episode only a little, yet the estimated advantages can differ by tens of
@@ -256,6 +303,12 @@ def cells():
         test("categorical_log_prob", "gradient", 1, comment="the result stays differentiable"),
         test("categorical_log_prob", "random", 1, args="seed=0, n_cases=3",
              hidden="seed=4242, n_cases=20", comment="random batches"),
+    ]
+
+
+def _section_entropy() -> list:
+    """5. Entropy: exercise categorical_entropy."""
+    return [
         md("""
         ## 5. Entropy: how random is the policy?
 
@@ -301,6 +354,12 @@ def cells():
         test("categorical_entropy", "gradient", 1, comment="the entropy stays differentiable"),
         test("categorical_entropy", "random", 1, args="seed=0, n_cases=3",
              hidden="seed=777, n_cases=20", comment="random batches, 0 <= S <= ln |A|"),
+    ]
+
+
+def _section_untrained_agent() -> list:
+    """6. An untrained PPO agent plays one episode."""
+    return [
         md("""
         ## 6. Putting it together: an untrained PPO agent plays one episode
 
@@ -331,6 +390,12 @@ def cells():
         print(f"mean log-prob of the actions taken: {np.mean(log_probs):.3f} (ln 1/4 = {math.log(0.25):.3f})")
         print(f"mean entropy: {np.mean(entropies):.3f} (ceiling ln 4 = {math.log(4):.3f})")
         """),
+    ]
+
+
+def _section_reflection() -> list:
+    """7. Reflection: the written questions."""
+    return [
         md("""
         ## 7. Reflection
 
@@ -363,6 +428,12 @@ def cells():
         confident and the entropy falls gradually, typically to a few tenths; a collapse to
         nearly 0 very early means it stopped exploring too soon.
         """),
+    ]
+
+
+def _section_summary() -> list:
+    """Summary."""
+    return [
         md("""
         ## Summary
 

@@ -3,8 +3,8 @@
 from labkit import code, colab_install, md, setup, solution, test, written
 
 SETUP = """
-# Setup. ppo_core.grading comes first: the test cells compare your functions with it.
-import ppo_core.grading  # noqa: F401
+# Setup. autograder.checks comes first: the test cells compare your functions with it.
+import autograder.checks  # noqa: F401
 
 import os
 
@@ -21,7 +21,23 @@ np.set_printoptions(precision=3, suppress=True)
 """
 
 
-def cells():
+def cells() -> list:
+    """The lab's cells, section by section."""
+    return [
+        *_section_objectives(),
+        *_section_td_residuals(),
+        *_section_gae(),
+        *_section_lambda_measurement(),
+        *_section_seed_loop(),
+        *_section_seed_loop_mistakes(),
+        *_section_real_rollout(),
+        *_section_reflection(),
+        *_section_summary(),
+    ]
+
+
+def _section_objectives() -> list:
+    """Title, objectives, Colab install and setup."""
     return [
         md("""
         # Lab 2 — Advantages: TD residuals and GAE
@@ -46,6 +62,12 @@ def cells():
         """),
         colab_install(),
         setup(SETUP),
+    ]
+
+
+def _section_td_residuals() -> list:
+    """1. From returns to one-step residuals: exercise td_residuals."""
+    return [
         md("""
         ## 1. From returns to one-step residuals
 
@@ -94,6 +116,12 @@ def cells():
         test("td_residuals", "batch", 1, comment="(T, N) rollouts of several environments"),
         test("td_residuals", "random", 1, args="seed=0, n_cases=5",
              hidden="seed=8080, n_cases=40", comment="random rollouts"),
+    ]
+
+
+def _section_gae() -> list:
+    """2. Generalized Advantage Estimation: exercise compute_gae."""
+    return [
         md("""
         ## 2. Generalized Advantage Estimation
 
@@ -146,6 +174,12 @@ def cells():
         test("compute_gae", "batch", 1, comment="(T, N) rollouts of several environments"),
         test("compute_gae", "random", 2, args="seed=0, n_cases=5",
              hidden="seed=31337, n_cases=60", comment="random rollouts, flags, gamma and lambda"),
+    ]
+
+
+def _section_lambda_measurement() -> list:
+    """3. Bias versus variance in lambda: a measurement."""
+    return [
         md("""
         ## 3. Bias versus variance in $\\lambda$: a measurement
 
@@ -185,6 +219,12 @@ def cells():
         plt.xlabel("$\\\\lambda$"); plt.legend(); plt.title("Estimating V($s_0$) with a critic off by +3")
         plt.show()
         """),
+    ]
+
+
+def _section_seed_loop() -> list:
+    """4. What is wrong with the seed workshop's GAE loop: the comparison."""
+    return [
         md("""
         $\\lambda = 0$ inherits almost the whole critic error ($\\gamma \\times 3$) with the variance of
         a single reward; $\\lambda = 1$ is unbiased but adds up the noise of all 20 rewards. In
@@ -227,6 +267,12 @@ def cells():
             flag = "term" if terminated[t] else "trunc" if truncated[t] else ""
             print(f"{t:2}  {flag:5} {ours[t]:7.1f}  {seed[t]:9.1f}")
         """),
+    ]
+
+
+def _section_seed_loop_mistakes() -> list:
+    """4. The seed loop's three mistakes, explained."""
+    return [
         md("""
         Three mistakes show up in the table:
 
@@ -248,6 +294,12 @@ def cells():
         same-step autoreset is not in `values` at all. That is why our rollout stores
         `next_values`.
         """),
+    ]
+
+
+def _section_real_rollout() -> list:
+    """5. GAE on a real LunarLander rollout."""
+    return [
         md("""
         ## 5. GAE on a real LunarLander rollout
 
@@ -275,6 +327,12 @@ def cells():
               float(np.max(np.abs(np.asarray(adv) - ref_adv))))
         print("advantage mean / std:", round(float(np.mean(adv)), 2), "/", round(float(np.std(adv)), 2))
         """),
+    ]
+
+
+def _section_reflection() -> list:
+    """6. Reflection: the written questions."""
+    return [
         md("""
         An untrained critic gives advantages whose scale is set by the rewards (tens to
         hundreds here). That is why PPO normalises advantages per minibatch before using them
@@ -314,6 +372,12 @@ def cells():
         same state is worth 80 or 0 depending on the clock it cannot see). Bootstrapping from
         V(final observation) gives the correct signal.
         """),
+    ]
+
+
+def _section_summary() -> list:
+    """Summary."""
+    return [
         md("""
         ## Summary
 

@@ -3,8 +3,8 @@
 from labkit import code, colab_install, md, setup, solution, test, written
 
 SETUP = """
-# Setup. ppo_core.grading comes first: the test cells compare your functions with it.
-import ppo_core.grading  # noqa: F401
+# Setup. autograder.checks comes first: the test cells compare your functions with it.
+import autograder.checks  # noqa: F401
 
 import dataclasses
 import os
@@ -21,7 +21,26 @@ torch.set_num_threads(1)
 """
 
 
-def cells():
+def cells() -> list:
+    """The lab's cells, section by section."""
+    return [
+        *_section_objectives(),
+        *_section_why_ppo(),
+        *_section_probability_ratio(),
+        *_section_clipped_objective(),
+        *_section_clipped_objective_checks(),
+        *_section_value_loss(),
+        *_section_ppo_loss(),
+        *_section_clipping_experiment(),
+        *_section_clipping_experiment_run(),
+        *_section_hyperparameters(),
+        *_section_reflection(),
+        *_section_summary(),
+    ]
+
+
+def _section_objectives() -> list:
+    """Title, objectives, Colab install and setup."""
     return [
         md("""
         # Lab 3 — PPO's clipped objective
@@ -48,6 +67,12 @@ def cells():
         """),
         colab_install(),
         setup(SETUP),
+    ]
+
+
+def _section_why_ppo() -> list:
+    """1. Why PPO?"""
+    return [
         md("""
         ## 1. Why PPO?
 
@@ -82,6 +107,12 @@ def cells():
         as DeepMind's AlphaStar used other algorithms (an off-policy actor-critic with V-trace
         and imitation learning).
         """),
+    ]
+
+
+def _section_probability_ratio() -> list:
+    """2. The probability ratio: exercise probability_ratio."""
+    return [
         md("""
         ## 2. The probability ratio
 
@@ -112,6 +143,12 @@ def cells():
         test("probability_ratio", "gradient", 1, comment="the gradient reaches new_log_probs"),
         test("probability_ratio", "random", 1, args="seed=0, n_cases=3",
              hidden="seed=5150, n_cases=20", comment="random batches"),
+    ]
+
+
+def _section_clipped_objective() -> list:
+    """3. The clipped surrogate objective: exercise clipped_surrogate_loss."""
+    return [
         md("""
         ## 3. The clipped surrogate objective
 
@@ -162,6 +199,12 @@ def cells():
             ax.set_title(f"A = {a:+.0f}"); ax.set_xlabel("ratio r"); ax.legend()
         plt.tight_layout(); plt.show()
         """),
+    ]
+
+
+def _section_clipped_objective_checks() -> list:
+    """3. The clipped objective's cases plotted, and its tests."""
+    return [
         code("""
         # Optional: an interactive version with a real LunarLander batch (needs ipywidgets).
         # Skipped while grading: nothing to look at, and widget cells can stall headless runs.
@@ -182,6 +225,12 @@ def cells():
              comment="gradient outside the clip range, A < 0"),
         test("clipped_surrogate_loss", "random", 2, args="seed=0, n_cases=3",
              hidden="seed=1707, n_cases=40", comment="random batches: values and gradients"),
+    ]
+
+
+def _section_value_loss() -> list:
+    """4. The value loss: exercise value_loss."""
+    return [
         md("""
         ## 4. The value loss and the full objective
 
@@ -216,6 +265,12 @@ def cells():
         test("value_loss", "gradient", 1, comment="the gradient pulls V towards its targets"),
         test("value_loss", "random", 1, args="seed=0, n_cases=3", hidden="seed=99, n_cases=20",
              comment="random batches"),
+    ]
+
+
+def _section_ppo_loss() -> list:
+    """4. The full objective: exercise ppo_loss."""
+    return [
         md("""
         **Exercise 4 (PPO Eq. 9).** Write `ppo_loss(...)`, the full loss to minimise, using your
         `clipped_surrogate_loss` and `value_loss`.
@@ -226,6 +281,12 @@ def cells():
         test("ppo_loss", "gradient", 1, comment="gradients reach policy, critic and entropy"),
         test("ppo_loss", "random", 1, args="seed=0, n_cases=3", hidden="seed=2017, n_cases=20",
              comment="random batches and coefficients"),
+    ]
+
+
+def _section_clipping_experiment() -> list:
+    """5. Experiment: many large steps on one batch, with and without clipping."""
+    return [
         md("""
         ## 5. Experiment: many large steps on one batch, with and without the clip
 
@@ -238,6 +299,12 @@ def cells():
         ($\\epsilon = 0.2$), and after each step we compute the new policy's **true** expected
         reward. Averaged over independent problems (different seeds).
         """),
+    ]
+
+
+def _section_clipping_experiment_run() -> list:
+    """5. The experiment itself: train on one batch, plot the ratios."""
+    return [
         code("""
         def reuse_one_batch(seed, loss_fn, steps=100, lr=0.1, n_states=16, n_actions=4, n=128):
             \"\"\"True expected reward of the policy after each of `steps` updates on one batch.\"\"\"
@@ -289,6 +356,12 @@ def cells():
         plt.xlabel("gradient steps on the same batch"); plt.ylabel("true expected reward")
         plt.legend(); plt.show()
         """),
+    ]
+
+
+def _section_hyperparameters() -> list:
+    """6. The paper's hyperparameters."""
+    return [
         md("""
         Both objectives improve the policy during the first steps, when the ratios are still
         close to 1 and the surrogate is a good local model. The unclipped surrogate keeps
@@ -329,6 +402,12 @@ def cells():
         for field in dataclasses.fields(config):
             print(f"{field.name:18} = {getattr(config, field.name)}")
         """),
+    ]
+
+
+def _section_reflection() -> list:
+    """7. Reflection: the written questions."""
+    return [
         md("""
         ## 7. Reflection
         """),
@@ -363,6 +442,12 @@ def cells():
         samples per batch, or an early stop on the KL): each directly bounds how far one batch
         can push the policy.
         """),
+    ]
+
+
+def _section_summary() -> list:
+    """Summary."""
+    return [
         md("""
         ## Summary
 

@@ -23,7 +23,27 @@ def _fill(text: str) -> str:
     return text
 
 
-def cells():
+def cells() -> list:
+    """The lab's cells, section by section."""
+    return [
+        *_section_objectives(),
+        *_section_update_overview(),
+        *_section_normalize_advantages(),
+        *_section_minibatch_indices(),
+        *_section_ppo_update(),
+        *_section_ppo_update_tests(),
+        *_section_training_loop(),
+        *_section_land_the_lander(),
+        *_section_training_curve(),
+        *_section_untrained_vs_trained(),
+        *_section_actions_while_learning(),
+        *_section_reflection(),
+        *_section_summary(),
+    ]
+
+
+def _section_objectives() -> list:
+    """Title, objectives, Colab install and setup."""
     return [
         md(r"""
         # Lab 4 — Training PPO: the update and the loop
@@ -51,7 +71,7 @@ def cells():
         colab_install(),
         setup("""
         # Setup. The checks module is imported first, before any of your code runs.
-        import ppo_core.grading as grading  # noqa: F401  (the tests below use it)
+        import autograder.checks  # noqa: F401  (the tests below use it)
 
         import math
         import os
@@ -78,7 +98,12 @@ def cells():
         torch.set_num_threads(1)  # networks this small run fastest on one thread
         print("ppo_core", ppo_core.__version__, "| fast mode" if FAST else "")
         """),
+    ]
 
+
+def _section_update_overview() -> list:
+    """1. From one rollout to many gradient steps."""
+    return [
         md(_fill(r"""
         ## 1. From one rollout to many gradient steps
 
@@ -108,7 +133,12 @@ def cells():
         policy is no longer $\pi_{\theta_\text{old}}$, the ratio $r_t(\theta)$ drifts away from 1 —
         exactly what the clip of Eq. 7 (Lab 3) was built to contain.
         """)),
+    ]
 
+
+def _section_normalize_advantages() -> list:
+    """Step 1: exercise normalize_advantages."""
+    return [
         md(r"""
         ### Step 1 — Normalise the advantages (per minibatch)
 
@@ -146,7 +176,12 @@ def cells():
              comment="constant minibatches and single samples give 0, never nan"),
         test("normalize_advantages", "random", 1, args="seed=0, n_cases=5",
              hidden="seed=4417, n_cases=30", comment="random minibatches"),
+    ]
 
+
+def _section_minibatch_indices() -> list:
+    """Step 2: exercise minibatch_indices."""
+    return [
         md(r"""
         ### Step 2 — Shuffled minibatches
 
@@ -179,7 +214,12 @@ def cells():
         test("minibatch_indices", "uneven", 1, comment="a smaller last minibatch, nothing dropped"),
         test("minibatch_indices", "shuffled", 1,
              comment="a new order every call; a seeded generator reproduces it"),
+    ]
 
+
+def _section_ppo_update() -> list:
+    """Step 3: exercise ppo_update."""
+    return [
         md(_fill(r"""
         ### Step 3 — The update: epochs × minibatches
 
@@ -224,6 +264,12 @@ def cells():
         up) plus `"losses/epochs"`: the number of epochs that ran.
         """)),
         solution("ppo_update"),
+    ]
+
+
+def _section_ppo_update_tests() -> list:
+    """Step 3: ppo_update on one batch, then its tests."""
+    return [
         code("""
         # Try it: one update of a fresh network on a random batch of 256 LunarLander-shaped samples.
         import gymnasium as gym
@@ -254,7 +300,12 @@ def cells():
         test("ppo_update", "target_kl", 1, comment="target_kl stops the update early"),
         test("ppo_update", "random", 1, args="seed=0, n_cases=2", hidden="seed=8093, n_cases=4",
              comment="other epoch and minibatch counts"),
+    ]
 
+
+def _section_training_loop() -> list:
+    """2. The training loop, in the order of the algorithm."""
+    return [
         md(r"""
         ## 2. The training loop, in the order of the algorithm
 
@@ -283,6 +334,12 @@ def cells():
         same way with `gae_fn=`, and your Lab 3 `ppo_loss` with `loss_fn=`; here we use the
         library's versions of those.
         """),
+    ]
+
+
+def _section_land_the_lander() -> list:
+    """3. Land the lander with your update."""
+    return [
         md(r"""
         ## 3. Land the lander with your update
 
@@ -304,6 +361,12 @@ def cells():
             print(f"reached the 200 threshold after {result.steps_to_threshold:,} steps, "
                   f"{result.time_to_threshold_s:.0f} s")
         """),
+    ]
+
+
+def _section_training_curve() -> list:
+    """3. The training curve."""
+    return [
         md(r"""
         ### The training curve
 
@@ -328,6 +391,12 @@ def cells():
         ax.set_title(f"PPO on {config.env_id} with your ppo_update")
         plt.show()
         """),
+    ]
+
+
+def _section_untrained_vs_trained() -> list:
+    """3. Untrained vs trained lander."""
+    return [
         md(r"""
         ### Untrained vs trained lander
 
@@ -353,6 +422,12 @@ def cells():
             print(f"trained policy, 20 evaluation episodes: mean {scores.mean():.1f}, "
                   f"min {scores.min():.1f}, max {scores.max():.1f}")
         """),
+    ]
+
+
+def _section_actions_while_learning() -> list:
+    """3. Which actions the lander takes as it learns."""
+    return [
         md(r"""
         ### Which actions does the lander take as it learns?
 
@@ -374,7 +449,12 @@ def cells():
         fig.colorbar(image, ax=ax, label="frequency")
         plt.show()
         """),
+    ]
 
+
+def _section_reflection() -> list:
+    """Reflection: the written questions."""
+    return [
         md("## 4. Reflection"),
         *written(
             "minibatches", 3,
@@ -419,6 +499,12 @@ def cells():
             points and mixes pieces of different episodes, so its reward sum depends on where the
             cuts fall and is not the return of any episode.
             """),
+    ]
+
+
+def _section_summary() -> list:
+    """Summary."""
+    return [
         md(r"""
         ## Summary
 

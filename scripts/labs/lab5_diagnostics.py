@@ -6,13 +6,15 @@ with four actions is at most ln 4 = 1.386 (the seed expected "2.0+"); DDPG is no
 PPO; AlphaStar and Google's datacenter cooling did not use PPO.
 
 The diagnosis exercise uses the real runs recorded by ``scripts/record_diagnosis_runs.py`` under
-``ppo_core/assets/runs/``, shown anonymised by ``ppo_core.grading.diagnosis_runs()``.
+``ppo_core/assets/runs/``, shown anonymised by ``ppo_core.recorded_runs.load_diagnosis_runs()``;
+the answer key is ``autograder.checks.lab5_diagnostics.diagnosis_key()``.
 """
 
 import nbformat
 from labkit import code, colab_install, locked_code, md, setup, solution, test, written
 
-from ppo_core.grading import DIAGNOSIS_FAULTS, _diagnosis_key
+from autograder.checks.lab5_diagnostics import diagnosis_key
+from ppo_core.recorded_runs import FAULTS
 
 
 def _graded_code(grade_id: str, source: str, points: int) -> nbformat.NotebookNode:
@@ -23,7 +25,7 @@ def _graded_code(grade_id: str, source: str, points: int) -> nbformat.NotebookNo
 
 
 def _answer_cell() -> nbformat.NotebookNode:
-    key = _diagnosis_key()
+    key = diagnosis_key()
     template = ",\n".join(f'    "{label}": None' for label in sorted(key))
     answer = ",\n".join(f'    "{label}": "{key[label]}"' for label in sorted(key))
     cell = nbformat.v4.new_code_cell(
@@ -42,12 +44,13 @@ def _answer_cell() -> nbformat.NotebookNode:
 def _diagnosis_tests() -> list:
     cells = [_graded_code("test_diagnosis_format", (
         "# Every run has an answer from FAULTS (1 point)\n"
-        "from ppo_core.grading import check_diagnosis_format\n\n"
+        "from autograder.checks.lab5_diagnostics import check_diagnosis_format\n\n"
         "check_diagnosis_format(diagnosis)"), 1)]
-    for label in sorted(_diagnosis_key()):
+    for label in sorted(diagnosis_key()):
         cells.append(_graded_code(f"test_diagnosis_{label}", (
             f"# The fault of {label} (2 points; checked by the autograder)\n"
-            "from ppo_core.grading import check_diagnosis_format, check_diagnosis_run\n\n"
+            "from autograder.checks.lab5_diagnostics import check_diagnosis_format, "
+            "check_diagnosis_run\n\n"
             "check_diagnosis_format(diagnosis)\n"
             "### BEGIN HIDDEN TESTS\n"
             f'check_diagnosis_run(diagnosis, "{label}")\n'
@@ -55,8 +58,28 @@ def _diagnosis_tests() -> list:
     return cells
 
 
-def cells():
-    faults = ", ".join(f'"{f}"' for f in DIAGNOSIS_FAULTS)
+def cells() -> list:
+    """The lab's cells, section by section."""
+    return [
+        *_section_objectives(),
+        *_section_approx_kl(),
+        *_section_clip_fraction(),
+        *_section_explained_variance(),
+        *_section_watch_one_update(),
+        *_section_healthy_ranges(),
+        *_section_dashboard(),
+        *_section_reference_run(),
+        *_section_diagnose_runs(),
+        *_section_diagnosis_question(),
+        *_section_checklist(),
+        *_section_takeaways(),
+        *_section_next_steps(),
+        *_section_summary(),
+    ]
+
+
+def _section_objectives() -> list:
+    """Title, objectives, Colab install and setup."""
     return [
         md(r"""
         # Lab 5 — Diagnostics: reading a PPO run
@@ -83,7 +106,7 @@ def cells():
         colab_install(),
         setup("""
         # Setup. The checks module is imported first, before any of your code runs.
-        import ppo_core.grading as grading
+        import autograder.checks  # noqa: F401  (the tests below use it)
 
         import copy
         import math
@@ -94,7 +117,8 @@ def cells():
         import torch
 
         import ppo_core
-        from ppo_core import PPOConfig, collect_rollout, compute_gae, make_vec_env, ppo_update, train
+        from ppo_core import (PPOConfig, collect_rollout, compute_gae, make_vec_env, ppo_update,
+                              recorded_runs, train)
         from ppo_core.rollout import EpisodeTracker, RolloutBuffer
 
         FAST = bool(os.environ.get("NBGRADER_EXECUTION"))  # autograder: short runs only
@@ -102,7 +126,12 @@ def cells():
         torch.manual_seed(0)
         torch.set_num_threads(1)  # networks this small run fastest on one thread
         """),
+    ]
 
+
+def _section_approx_kl() -> list:
+    """1. Step 1: exercise approx_kl."""
+    return [
         md(r"""
         ## 1. Three numbers that say what an update did
 
@@ -144,7 +173,12 @@ def cells():
              comment="0 when nothing moved, never negative"),
         test("approx_kl", "random", 1, args="seed=0, n_cases=5", hidden="seed=5151, n_cases=30",
              comment="random batches"),
+    ]
 
+
+def _section_clip_fraction() -> list:
+    """1. Step 2: exercise clip_fraction."""
+    return [
         md(r"""
         ### Step 2 — Clip fraction
 
@@ -172,7 +206,12 @@ def cells():
         test("clip_fraction", "eps", 1, comment="the range comes from clip_eps"),
         test("clip_fraction", "random", 1, args="seed=0, n_cases=5", hidden="seed=6262, n_cases=30",
              comment="random ratios"),
+    ]
 
+
+def _section_explained_variance() -> list:
+    """1. Step 3: exercise explained_variance."""
+    return [
         md(r"""
         ### Step 3 — Explained variance
 
@@ -206,7 +245,12 @@ def cells():
         test("explained_variance", "inputs", 1, comment="torch inputs; nan for constant returns"),
         test("explained_variance", "random", 1, args="seed=0, n_cases=5",
              hidden="seed=7373, n_cases=30", comment="random critics"),
+    ]
 
+
+def _section_watch_one_update() -> list:
+    """2. Watch one update."""
+    return [
         md(r"""
         ## 2. Watch one update
 
@@ -248,7 +292,12 @@ def cells():
         print(f"explained variance of the warm-up critic on this rollout: "
               f"{explained_variance(batch['values'], batch['returns']):.3f}")
         """),
+    ]
 
+
+def _section_healthy_ranges() -> list:
+    """3. What to monitor, and what healthy looks like."""
+    return [
         md(r"""
         ## 3. What to monitor, and what healthy looks like
 
@@ -282,6 +331,12 @@ def cells():
         from seed to seed, although nothing is wrong with any of them. One run's return alone
         is weak evidence; the diagnostics of every update say much more.
         """),
+    ]
+
+
+def _section_dashboard() -> list:
+    """3. The dashboard helpers."""
+    return [
         locked_code("dashboard_helpers", """
         # The dashboard: one row per run, one column per diagnostic, shared y-axis per column.
         PANELS = [  # (history key, title, y scale, healthy band or None)
@@ -339,8 +394,14 @@ def cells():
                 cells = [np.nanmedian(series(half, key)[1]) for key in keys]
                 print(f"{name:10s}" + "".join(f"{v:16.4g}" for v in cells))
         """),
+    ]
+
+
+def _section_reference_run() -> list:
+    """3. A healthy reference run and the seed study."""
+    return [
         code("""
-        baseline = grading.diagnosis_manifest()["baseline"]
+        baseline = recorded_runs.diagnosis_manifest()["baseline"]
         baseline = {k: v for k, v in baseline.items() if k in PPOConfig.__dataclass_fields__}
         reference_config = PPOConfig(**{**baseline, "seed": 4})
         if FAST:
@@ -348,12 +409,18 @@ def cells():
         print(reference_config)
         reference = train(reference_config, progress=not FAST)
         print(f"healthy reference: mean return of the last 100 episodes {reference.mean_return():.1f}")
-        for entry in grading.diagnosis_manifest()["seed_study"]:
+        for entry in recorded_runs.diagnosis_manifest()["seed_study"]:
             print(f"seed study: healthy baseline, seed {entry['seed']}: final mean return "
                   f"{entry['final_mean_return_100']:.1f}")
         plot_dashboard({"reference": reference.history})
         """),
+    ]
 
+
+def _section_diagnose_runs() -> list:
+    """4. Diagnose the broken runs: the exercise and its tests."""
+    faults = ", ".join(f'"{f}"' for f in FAULTS)
+    return [
         md(rf"""
         ## 4. Diagnose the broken runs
 
@@ -377,14 +444,20 @@ def cells():
         format, the autograder checks the answers.
         """),
         code("""
-        runs = grading.diagnosis_runs()  # {"run_A": history, ...}: lists of per-update rows
+        runs = recorded_runs.load_diagnosis_runs()  # {"run_A": history, ...}: lists of per-update rows
         print(list(runs), "-", len(runs["run_A"]), "updates each")
         plot_dashboard(runs)
         summary_table(runs)
         """),
-        locked_code("fault_names", f"FAULTS = {tuple(DIAGNOSIS_FAULTS)!r}"),
+        locked_code("fault_names", f"FAULTS = {tuple(FAULTS)!r}"),
         _answer_cell(),
         *_diagnosis_tests(),
+    ]
+
+
+def _section_diagnosis_question() -> list:
+    """4. The written question on the diagnosis."""
+    return [
         *written(
             "diagnosis", 3,
             r"""
@@ -428,7 +501,12 @@ def cells():
               entropy gives it away. Fix: vf_coef 0.5, and check that the value loss reaches
               the optimiser.
             """),
+    ]
 
+
+def _section_checklist() -> list:
+    """5. Debugging checklist."""
+    return [
         md(r"""
         ## 5. Debugging checklist
 
@@ -449,6 +527,12 @@ def cells():
         | reward curve reads exactly 0 | episode returns are not being recorded | log finished episodes' returns (Lab 4) |
         | good training return, poor evaluation | evaluation differs (deterministic actions, other seeds) or overfitting to a few seeds | evaluate many seeded episodes; compare stochastic and deterministic |
         """),
+    ]
+
+
+def _section_takeaways() -> list:
+    """6. Key takeaways."""
+    return [
         md(r"""
         ## 6. Key takeaways
 
@@ -479,6 +563,12 @@ def cells():
         PPO is on-policy: it fits problems where fresh interaction is cheap (simulators, games); it
         is a poor fit for learning from a fixed dataset (offline RL).
         """),
+    ]
+
+
+def _section_next_steps() -> list:
+    """7. Where to go next."""
+    return [
         md(r"""
         ## 7. Where to go next
 
@@ -517,6 +607,12 @@ def cells():
         # To train on it (a few minutes):
         # windy_result = train(PPOConfig(env_id="WindyLunarLander-v3", total_timesteps=1_000_000))
         """),
+    ]
+
+
+def _section_summary() -> list:
+    """Summary."""
+    return [
         md(r"""
         ## Summary
 

@@ -1,0 +1,67 @@
+"""Checks behind the labs' autograded test cells: one module per lab, as nbgrader keeps one
+preprocessor per module.
+
+Every test cell of a lab is one line that hands the learner's function to one check::
+
+    from autograder.checks.lab2_gae import check_compute_gae_truncation
+    check_compute_gae_truncation(compute_gae)
+
+A check calls the learner's function on fixed (or seeded random) inputs, converts what comes
+back to float64 numpy arrays or plain Python floats, compares it with the reference
+implementation in ``ppo_core`` and raises ``AssertionError`` with a message that names the likely
+mistake ("the advantage at t=3 includes reward from the next episode: ..."). The same checks run
+in JupyterLab, in Colab (no nbgrader needed), under ``nbgrader autograde`` and in ``tests/``.
+
+Layout: :mod:`~autograder.checks.compare` holds what every lab shares (the registries, the
+conversion and comparison helpers, :func:`~autograder.checks.compare.check_case`); each lab
+module (``lab1_rl_basics``, ``lab2_gae``, ``lab3_clipped_loss``, ``lab4_training``,
+``lab5_diagnostics``) holds its checks and, right next to them, the catalogue of known-wrong
+implementations (``_wrong_*``) that serves them. Importing this package imports every lab module,
+so :data:`CHECKS` and :data:`MISTAKES` are complete; it imports neither nbgrader nor Jupyter.
+
+Naming: the check ``check_<function>_<aspect>`` backs the test cell whose nbgrader ``grade_id``
+is ``test_<function>_<aspect>``. Checks register themselves in :data:`CHECKS`
+(``CHECKS[function][aspect] -> check``); checks named ``..._random`` take ``seed`` and
+``n_cases`` so a lab's hidden tests can call them with seeds the learner never sees.
+
+Known mistakes live in :data:`MISTAKES` (``MISTAKES[function][key] -> (wrong_impl, message)``):
+when the learner's output is wrong and matches what a known-wrong implementation returns on the
+same inputs, the check says that mistake's message. ``tests/test_grading_checks.py`` verifies
+that every check passes the reference, and that every registered mistake fails at least one
+check of its function with its own message.
+
+Robustness (the autograder relies on it): the modules keep their own references to everything
+they compare with (numpy and torch functions, builtins, the reference implementations), taken
+when they are first imported, so a notebook that later monkeypatches ``numpy.allclose``,
+``torch.Tensor.detach`` or ``ppo_core.compute_gae`` cannot change a verdict. Every lab imports
+this package in its setup cell, before any learner code runs. Learner results are converted to
+plain arrays element by element; objects that claim to equal anything are rejected. Inside the
+grading kernel, :mod:`autograder.guard` traps every function defined in these modules while a
+learner function runs (calls from these modules' own files pass through).
+
+Adding a check (for a new function of lab N, in ``autograder/checks/labN_<topic>.py``):
+
+1. import the reference under a private name at the top of the lab module, e.g.
+   ``from ppo_core.update import normalize_advantages as _ref_normalize_advantages``;
+2. optionally add known mistakes next to the checks:
+   ``mistake("normalize_advantages", "no_mean", _wrong_norm_no_mean, message)``;
+3. write ``@register("normalize_advantages")`` checks named
+   ``check_normalize_advantages_<aspect>(fn)``; most are a few calls of
+   :func:`~autograder.checks.compare.check_case` (call, convert, compare with the reference,
+   name the matching mistake), others use :func:`~autograder.checks.compare.call_learner`,
+   ``to_array``, ``to_float``, ``assert_close``, ``assert_scalar_close``, ``gradient_of`` and
+   ``make_rng``; random-input checks take ``(fn, seed=0, n_cases=...)``;
+4. add the test cell ``test("normalize_advantages", "<aspect>", points)`` to the lab's definition
+   in ``scripts/labs/`` and the function to ``ppo_core/__init__.py``'s table if it is new.
+"""
+
+from autograder.checks import (  # noqa: F401  (importing registers every lab's checks)
+    lab1_rl_basics,
+    lab2_gae,
+    lab3_clipped_loss,
+    lab4_training,
+    lab5_diagnostics,
+)
+from autograder.checks.compare import CHECKS, MISTAKES
+
+__all__ = ["CHECKS", "MISTAKES"]

@@ -1,0 +1,292 @@
+"""What every lab's checks share: private references, the registries and the comparison helpers.
+
+The checks of each lab live in their own module (``autograder.checks.lab1_rl_basics`` ...); this
+module holds what they all use: :data:`CHECKS` and :data:`MISTAKES`, the decorator
+:func:`register` and :func:`mistake` that fill them, the conversion of a learner's result to
+plain numbers (:func:`to_array`, :func:`to_float`), the comparison with the reference
+(:func:`assert_close`, :func:`assert_scalar_close`, :func:`check_case`) and the private
+references to numpy, torch and builtins that keep a verdict safe from later monkeypatching (see
+:mod:`autograder.checks`).
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from collections.abc import Callable
+
+import numpy as np
+import torch
+
+# --- Private references, taken at import time -----------------------------------------------
+# Later monkeypatching of numpy, torch or builtins by notebook code does not reach these names.
+# The lab modules import them from here (same package) and so hold their own copies too.
+_abs, _float, _int, _len, _range, _isinstance, _type = (
+    builtins.abs, builtins.float, builtins.int, builtins.len, builtins.range,
+    builtins.isinstance, builtins.type,
+)
+_min, _max, _str, _tuple, _list, _zip, _enumerate, _callable = (
+    builtins.min, builtins.max, builtins.str, builtins.tuple, builtins.list, builtins.zip,
+    builtins.enumerate, builtins.callable,
+)
+_AssertionError, _NotImplementedError, _Exception = (
+    builtins.AssertionError, builtins.NotImplementedError, builtins.Exception,
+)
+_isfinite, _isnan, _log = math.isfinite, math.isnan, math.log
+_np_array, _np_ndarray, _np_generic, _f64 = np.array, np.ndarray, np.generic, np.float64
+_np_abs, _np_isnan, _np_isfinite = np.abs, np.isnan, np.isfinite
+_np_any, _np_all, _np_argmax, _np_unravel = np.any, np.all, np.argmax, np.unravel_index
+_default_rng, _np_errstate = np.random.default_rng, np.errstate
+_Tensor = torch.Tensor
+_t_detach, _t_cpu, _t_to, _t_numpy = (
+    torch.Tensor.detach, torch.Tensor.cpu, torch.Tensor.to, torch.Tensor.numpy,
+)
+_t_requires_grad_ = torch.Tensor.requires_grad_
+_t_tensor, _t_float64, _t_long, _t_float32 = torch.tensor, torch.float64, torch.long, torch.float32
+_autograd_grad = torch.autograd.grad
+_no_grad = torch.no_grad
+
+# Tolerances: accept float32 arithmetic and any order of summation, reject every real mistake.
+RTOL = 1e-4
+ATOL = 1e-5
+
+CHECKS: dict[str, dict[str, Callable]] = {}
+"""``CHECKS[function][aspect]`` is the check behind the test cell ``test_<function>_<aspect>``."""
+
+MISTAKES: dict[str, dict[str, tuple[Callable, str]]] = {}
+"""``MISTAKES[function][key] = (wrong_implementation, message)``: known mistakes, diagnosed."""
+
+
+def register(function_name: str) -> Callable[[Callable], Callable]:
+    """Decorator: file ``check_<function_name>_<aspect>`` as ``CHECKS[function_name][aspect]``."""
+    prefix = f"check_{function_name}_"
+
+    def decorator(check: Callable) -> Callable:
+        if not check.__name__.startswith(prefix):
+            raise ValueError(f"{check.__name__} must be named {prefix}<aspect>")
+        CHECKS.setdefault(function_name, {})[check.__name__[_len(prefix):]] = check
+        return check
+
+    return decorator
+
+
+def mistake(function_name: str, key: str, impl: Callable, message: str) -> None:
+    """Record a known-wrong implementation of ``function_name`` and the message that names it."""
+    MISTAKES.setdefault(function_name, {})[key] = (impl, message)
+
+
+# --- Conversion of what the learner returns ---------------------------------------------------
+
+def make_rng(seed: int) -> np.random.Generator:
+    """numpy's seeded generator, through the reference taken at import."""
+    return _default_rng(seed)
+
+
+def call_learner(fn, function_name: str, *args):
+    """Call the learner's function; turn its exceptions into messages a learner can act on."""
+    if not _callable(fn):
+        raise _AssertionError(f"{function_name} is not a function: run the cell that defines it")
+    try:
+        return fn(*args)
+    except _NotImplementedError:
+        raise _AssertionError(
+            f"{function_name} is not written yet: replace the `raise NotImplementedError` line "
+            f"in its cell with your code, run that cell, then run this test again"
+        ) from None
+    except _Exception as exc:  # any error inside the learner's code fails the test, clearly
+        raise _AssertionError(
+            f"{function_name} raised {_type(exc).__name__}: {exc} -- read the traceback above "
+            f"this message to find the line"
+        ) from exc
+
+
+def to_array(x, what: str) -> np.ndarray:
+    """A float64 numpy copy of a learner's result (numpy array, torch tensor, list or number)."""
+    if _isinstance(x, _Tensor):
+        x = _t_numpy(_t_to(_t_cpu(_t_detach(x)), _t_float64))
+    elif _isinstance(x, (_list, _tuple)):
+        x = [to_array(item, what) for item in x]
+    elif x is None:
+        raise _AssertionError(f"{what} is None: did the function forget to `return` its result?")
+    elif not _isinstance(x, (_np_ndarray, _np_generic, _float, _int)):
+        raise _AssertionError(
+            f"{what} should be a numpy array or a torch tensor, got {_type(x).__name__}"
+        )
+    try:
+        arr = _np_array(x, dtype=_f64)  # a plain ndarray (subclasses are dropped) of float64
+    except _Exception as exc:
+        raise _AssertionError(f"{what} could not be read as an array of numbers: {exc}") from None
+    if _type(arr) is not _np_ndarray:
+        raise _AssertionError(f"{what} could not be read as a plain array of numbers")
+    return arr
+
+
+def to_float(x, what: str) -> float:
+    """A plain Python float from a learner's scalar (float, numpy scalar, 1-element tensor)."""
+    arr = to_array(x, what)
+    if arr.size != 1:
+        raise _AssertionError(
+            f"{what} should be a single number, got shape {arr.shape}: "
+            f"reduce over the batch (e.g. take the mean) before returning"
+        )
+    return _float(arr.reshape(-1)[0])
+
+
+def leaf(values, dtype=None) -> torch.Tensor:
+    """A fresh leaf tensor that requires grad (float64 unless told otherwise)."""
+    t = _t_tensor(values, dtype=dtype or _t_float64)
+    return _t_requires_grad_(t, True)
+
+
+def const(values, dtype=None) -> torch.Tensor:
+    """A fresh tensor without gradient (float64 unless told otherwise)."""
+    return _t_tensor(values, dtype=dtype or _t_float64)
+
+
+# --- Comparison with the reference --------------------------------------------------------------
+
+def elementwise_close(actual: np.ndarray, expected: np.ndarray, rtol: float,
+                      atol: float) -> np.ndarray:
+    """Elementwise |a - e| <= atol * max(1, max|e|) + rtol * |e|, with nan == nan."""
+    finite = expected[_np_isfinite(expected)]
+    scale = _max(1.0, _float(_np_abs(finite).max())) if finite.size else 1.0
+    with _np_errstate(invalid="ignore", over="ignore"):
+        near = _np_abs(actual - expected) <= atol * scale + rtol * _np_abs(expected)
+    near = near & _np_isfinite(actual) & _np_isfinite(expected)
+    return near | (_np_isnan(actual) & _np_isnan(expected)) | (actual == expected)  # inf == inf
+
+
+def matches(actual: np.ndarray, other: np.ndarray | None, rtol: float, atol: float) -> bool:
+    """Whether ``other`` (``None``: no result) has ``actual``'s shape and is close everywhere."""
+    return (other is not None and other.shape == actual.shape
+            and bool(_np_all(elementwise_close(actual, other, rtol, atol))))
+
+
+def fmt(x: float) -> str:
+    """A number in messages: six significant digits."""
+    return f"{x:.6g}"
+
+
+def _index(idx) -> str:
+    """An array index in messages: ``2, 0``."""
+    return ", ".join(_str(_int(i)) for i in idx)
+
+
+def _name_known_mistake(a: np.ndarray, e: np.ndarray, what: str, function: str, wrong: dict,
+                        rtol: float, atol: float) -> None:
+    """Raise the message of the known mistake whose result ``a`` matches (and ``e`` does not)."""
+    for key, wrong_result in wrong.items():
+        if wrong_result is None:
+            continue
+        w = to_array(wrong_result, "a known mistake")
+        if matches(a, w, rtol, atol) and not matches(e, w, rtol, atol):
+            raise _AssertionError(f"{what}: {MISTAKES[function][key][1]}")
+
+
+def assert_close(actual, expected, what: str, *, function: str | None = None,
+                 wrong: dict | None = None, hint: str = "", index_names: str = "t",
+                 rtol: float = RTOL, atol: float = ATOL) -> None:
+    """Assert that the learner's ``actual`` equals the reference's ``expected``.
+
+    Args:
+        actual: the learner's result (anything :func:`to_array` reads).
+        expected: the reference result.
+        what: names the quantity in messages, e.g. ``"compute_gae advantages"``.
+        function: the contract function, to diagnose the mistakes registered for it.
+        wrong: ``{mistake_key: wrong_result}``: results of known-wrong implementations on the same
+            inputs (``None`` entries are skipped); if ``actual`` matches one (and the reference
+            does not), the message is that mistake's.
+        hint: added to the generic message when no known mistake matches.
+        index_names: names of the array's axes in messages, e.g. ``"t"`` or ``"t, n"``.
+    """
+    a = to_array(actual, what)
+    e = to_array(expected, "the reference")
+    if wrong and function is not None:
+        _name_known_mistake(a, e, what, function, wrong, rtol, atol)
+    if a.shape != e.shape:
+        if a.size == e.size:
+            raise _AssertionError(
+                f"{what} has shape {a.shape}, expected {e.shape}: return one value per input "
+                f"element, in the same (time-major) layout as the inputs (no extra dimensions)"
+            )
+        raise _AssertionError(f"{what} has shape {a.shape}, expected {e.shape}")
+    ok = elementwise_close(a, e, rtol, atol)
+    if not bool(_np_all(ok)):
+        flat = _int(_np_argmax(~ok.reshape(-1)))
+        idx = _np_unravel(flat, e.shape) if e.ndim else ()
+        where = f" at {index_names}={_index(idx)}" if e.ndim else ""
+        n_bad = _int((~ok).sum())
+        raise _AssertionError(
+            f"{what} is wrong{where}: got {fmt(_float(a.reshape(-1)[flat]))}, expected "
+            f"{fmt(_float(e.reshape(-1)[flat]))} ({n_bad} of {e.size} values differ)"
+            + (f". {hint}" if hint else "")
+        )
+
+
+def assert_scalar_close(actual, expected: float, what: str, *, function: str | None = None,
+                        wrong: dict | None = None, hint: str = "",
+                        rtol: float = RTOL, atol: float = ATOL) -> None:
+    """:func:`assert_close` for a single number (the learner may return a 0-d tensor or float)."""
+    value = to_float(actual, what)
+    assert_close(value, _float(expected), what, function=function, wrong=wrong, hint=hint,
+                 rtol=rtol, atol=atol)
+
+
+def known_results(function: str, args_fn: Callable[[], tuple], *keys: str) -> dict:
+    """Results of the registered wrong implementations of ``function`` on fresh inputs.
+
+    ``args_fn()`` returns a fresh tuple of arguments. A wrong implementation that raises on these
+    inputs is skipped (it cannot be what the learner did).
+    """
+    out = {}
+    for key, (impl, _) in MISTAKES.get(function, {}).items():
+        if keys and key not in keys:
+            continue
+        try:
+            out[key] = impl(*args_fn())
+        except _Exception:
+            out[key] = None
+    return out
+
+
+def check_case(fn, function_name: str, args: Callable[[], tuple], reference: Callable,
+               what: str, *, scalar: bool = False, expected=None, index_names: str = "t",
+               hint: str = "", rtol: float = RTOL, atol: float = ATOL) -> None:
+    """One case of a check: the learner's ``fn`` against the reference on the same inputs.
+
+    Calls ``fn(*args())`` (through :func:`call_learner`), compares the result with
+    ``reference(*args())`` (or with ``expected`` where given) and, when they differ, names the
+    registered mistake of ``function_name`` whose result matches the learner's. ``args`` returns
+    fresh arguments on every call, so nothing the learner does to its inputs reaches the
+    reference. ``scalar`` compares single numbers (:func:`assert_scalar_close`).
+    """
+    got = call_learner(fn, function_name, *args())
+    if expected is None:
+        expected = reference(*args())
+    wrong = known_results(function_name, args)
+    if scalar:
+        assert_scalar_close(got, expected, what, function=function_name, wrong=wrong, hint=hint,
+                            rtol=rtol, atol=atol)
+    else:
+        assert_close(got, expected, what, function=function_name, wrong=wrong, hint=hint,
+                     index_names=index_names, rtol=rtol, atol=atol)
+
+
+def gradient_of(output, inputs, what: str) -> list:
+    """Gradients of the learner's scalar ``output`` w.r.t. ``inputs`` (a tuple of leaf tensors)."""
+    if not _isinstance(output, _Tensor):
+        raise _AssertionError(
+            f"{what} returned a {_type(output).__name__}, not a torch tensor, so PPO cannot "
+            f"backpropagate through it: keep the computation in torch (no .item(), .numpy(), "
+            f"float())"
+        )
+    if output.numel() != 1:
+        raise _AssertionError(f"{what} should return a scalar tensor, got shape "
+                              f"{_tuple(output.shape)}: take the mean over the batch")
+    if not output.requires_grad:
+        raise _AssertionError(
+            f"{what} returned a tensor without gradient: no .detach(), torch.no_grad() or "
+            f"conversion to numpy on the path from the new log-probabilities / values to the loss"
+        )
+    grads = _autograd_grad(output.reshape(()), inputs, allow_unused=True)
+    return [None if g is None else to_array(g, "a gradient") for g in grads]

@@ -1,0 +1,576 @@
+"""Lab 4's checks: normalize_advantages, minibatch_indices, ppo_update.
+
+Each function's known mistakes (``_wrong_*``) are registered right above the checks they serve.
+
+The update's checks run the learner's ppo_update on a tiny fixed actor-critic and batch, with
+a spy loss_fn (records what each minibatch sees) and a spy optimiser (counts steps and reads
+the gradient norm at each step). They check behaviour, not exact numbers, so any correct order
+of operations and any way of averaging the diagnostics passes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from autograder.checks.compare import (
+    MISTAKES,
+    _abs,
+    _AssertionError,
+    _enumerate,
+    _f64,
+    _float,
+    _int,
+    _isfinite,
+    _isinstance,
+    _len,
+    _list,
+    _log,
+    _max,
+    _min,
+    _no_grad,
+    _np_abs,
+    _np_all,
+    _np_array,
+    _np_isfinite,
+    _range,
+    _t_float32,
+    _t_tensor,
+    _Tensor,
+    _type,
+    _zip,
+    assert_close,
+    call_learner,
+    const,
+    fmt,
+    known_results,
+    make_rng,
+    matches,
+    mistake,
+    register,
+    to_array,
+    to_float,
+)
+from ppo_core.config import PPOConfig as _PPOConfig
+from ppo_core.diagnostics import explained_variance as _ref_explained_variance
+from ppo_core.losses import ppo_loss as _ref_ppo_loss
+from ppo_core.networks import ActorCritic as _ActorCritic
+
+_t_randn, _t_manual_seed, _t_generator = torch.randn, torch.manual_seed, torch.Generator
+_SGD = torch.optim.SGD
+_np_sort, _np_arange, _np_concatenate, _np_array_equal = (
+    np.sort, np.arange, np.concatenate, np.array_equal,
+)
+
+
+def _wrong_norm_no_mean(advantages, eps=1e-8):
+    a = to_array(advantages, "a")
+    return _t_tensor(a / (a.std() + eps))
+
+
+def _wrong_norm_no_std(advantages, eps=1e-8):
+    a = to_array(advantages, "a")
+    return _t_tensor(a - a.mean())
+
+
+def _wrong_norm_variance(advantages, eps=1e-8):
+    a = to_array(advantages, "a")
+    return _t_tensor((a - a.mean()) / (a.var() + eps))
+
+
+def _wrong_norm_max(advantages, eps=1e-8):
+    a = to_array(advantages, "a")
+    return _t_tensor(a / (np.abs(a).max() + eps))
+
+
+mistake("normalize_advantages", "no_mean", _wrong_norm_no_mean,
+         "the mean is not subtracted: (A - mean(A)) / (std(A) + eps) has mean 0, so that about "
+         "half the actions are pushed up and half down")
+mistake("normalize_advantages", "no_std", _wrong_norm_no_std,
+         "the advantages are centred but not divided by their standard deviation: the gradient "
+         "would still scale with the rewards")
+mistake("normalize_advantages", "variance", _wrong_norm_variance,
+         "the advantages are divided by their variance, not their standard deviation "
+         "(std = sqrt(var))")
+mistake("normalize_advantages", "max", _wrong_norm_max,
+         "the advantages are divided by their largest absolute value: normalise to mean 0 and "
+         "std 1 instead")
+
+
+def _wrong_norm_no_mean_sample(advantages, eps=1e-8):
+    a = to_array(advantages, "a")
+    return _t_tensor(a / (a.std(ddof=1) + eps))
+
+
+def _wrong_norm_variance_sample(advantages, eps=1e-8):
+    a = to_array(advantages, "a")
+    return _t_tensor((a - a.mean()) / (a.var(ddof=1) + eps))
+
+
+# The same two mistakes with torch's default (sample) std/var, which is what a learner writing
+# `advantages.std()` gets: without these, only the numpy (population) versions were diagnosed.
+mistake("normalize_advantages", "no_mean_sample", _wrong_norm_no_mean_sample,
+         MISTAKES["normalize_advantages"]["no_mean"][1])
+mistake("normalize_advantages", "variance_sample", _wrong_norm_variance_sample,
+         MISTAKES["normalize_advantages"]["variance"][1])
+
+
+def _check_norm_case(fn, values, what, dtype=None):
+    """normalize_advantages(values) against both correct answers (either std)."""
+    def args():
+        return (const(values, dtype=dtype),)
+    got = call_learner(fn, "normalize_advantages", *args())
+    if not _isinstance(got, _Tensor):
+        raise _AssertionError(
+            f"{what}: normalize_advantages returned a {_type(got).__name__}; return a torch "
+            f"tensor, because ppo_update feeds the result straight into the torch loss"
+        )
+    a = to_array(got, what)
+    x = _np_array(values, dtype=_f64)
+    # Either standard deviation is correct (torch's .std() is the sample one, numpy's the
+    # population one); eps is negligible next to it here.
+    candidates = [(x - x.mean()) / (x.std(ddof=ddof) + 1e-8) for ddof in (0, 1)]
+    if _any_match(a, candidates, 1e-3, 1e-5):
+        return
+    assert_close(a, candidates[1], what, function="normalize_advantages",
+                 wrong=known_results("normalize_advantages", args), index_names="sample",
+                 rtol=1e-3, atol=1e-5,
+                 hint="(A - mean(A)) / (std(A) + eps), over the tensor you are given")
+
+
+def _any_match(a, candidates, rtol, atol) -> bool:
+    """Whether ``a`` matches one of ``candidates``."""
+    return any(matches(a, c, rtol, atol) for c in candidates)
+
+
+@register("normalize_advantages")
+def check_normalize_advantages_statistics(fn) -> None:
+    """Mean 0 and std 1 after normalising, in float64 and float32, whatever the scale."""
+    _check_norm_case(fn, [1.0, 2.0, 3.0, 4.0, 10.0], "normalize_advantages([1, 2, 3, 4, 10])")
+    _check_norm_case(fn, [-120.0, 35.0, 80.0, -5.0, 0.0, 250.0],
+                     "normalize_advantages of LunarLander-sized advantages")
+    _check_norm_case(fn, [0.001, -0.002, 0.0005, 0.003], "normalize_advantages of tiny advantages",
+                     dtype=_t_float32)
+
+
+@register("normalize_advantages")
+def check_normalize_advantages_constant(fn) -> None:
+    """A constant minibatch must not divide by zero (that is what eps is for)."""
+    for values in ([3.0, 3.0, 3.0, 3.0], [0.0, 0.0], [5.0]):
+        got = to_array(call_learner(fn, "normalize_advantages", const(values)),
+                       f"normalize_advantages({values})")
+        if not bool(_np_all(_np_isfinite(got))):
+            hint = ("the standard deviation of a single sample is undefined (torch's .std() "
+                    "returns nan): return A - mean(A), i.e. 0, when there is only one sample"
+                    if _len(values) == 1 else
+                    "the standard deviation is 0 here: add eps to it before dividing")
+            raise _AssertionError(f"normalize_advantages({values}) returned {got.tolist()}: {hint}")
+        if not bool(_np_all(_np_abs(got) < 1e-3)):
+            raise _AssertionError(
+                f"normalize_advantages({values}) returned {got.tolist()}: equal advantages carry "
+                f"no preference between actions, so every one normalises to 0"
+            )
+
+
+@register("normalize_advantages")
+def check_normalize_advantages_random(fn, seed: int = 0, n_cases: int = 10) -> None:
+    """Random minibatches of 2 to 500 advantages at scales from 0.01 to 1000."""
+    rng = make_rng(seed)
+    for _ in _range(n_cases):
+        b = _int(rng.integers(2, 500))
+        x = rng.normal(rng.normal(0.0, 10.0), 10.0 ** rng.uniform(-2, 3), size=b)
+        _check_norm_case(fn, x.tolist(), f"normalize_advantages of a random batch of {b}")
+
+
+def _minibatches(fn, batch_size, minibatch_size, *extra):
+    """Call minibatch_indices; return (what, the minibatches as flat float arrays)."""
+    what = f"minibatch_indices({batch_size}, {minibatch_size})"
+    got = call_learner(fn, "minibatch_indices", batch_size, minibatch_size, *extra)
+    if got is None:
+        raise _AssertionError(f"{what} returned None: return the list of minibatches")
+    try:
+        parts = [to_array(p, f"a minibatch of {what}").reshape(-1) for p in got]
+    except TypeError:
+        raise _AssertionError(f"{what} should return a list of index tensors, got "
+                              f"{_type(got).__name__}") from None
+    for p in parts:
+        if p.size and not bool(_np_all(p == p.round())):
+            raise _AssertionError(f"{what}: minibatches must hold integer indices, got {p[:5]}")
+    return what, parts
+
+
+def _check_partition(what, parts, batch_size, minibatch_size):
+    """The minibatches hold 0..batch_size-1 once each, in the expected number and sizes."""
+    everything = _np_concatenate(parts) if parts else _np_array([])
+    if everything.size != batch_size or not _np_array_equal(_np_sort(everything),
+                                                            _np_arange(batch_size)):
+        raise _AssertionError(
+            f"{what}: the minibatches together hold {everything.size} indices but must hold each "
+            f"of 0..{batch_size - 1} exactly once, so that every sample is used once per epoch "
+            f"(do not drop the remainder, do not sample with replacement)"
+        )
+    expected = -(-batch_size // minibatch_size)
+    if _len(parts) != expected or _max(p.size for p in parts) > minibatch_size:
+        raise _AssertionError(
+            f"{what} returned {_len(parts)} minibatches of sizes {[p.size for p in parts]}: "
+            f"expected {expected} minibatches of at most {minibatch_size} indices"
+        )
+
+
+@register("minibatch_indices")
+def check_minibatch_indices_partition(fn) -> None:
+    """64 samples in minibatches of 16: four minibatches that together hold 0..63 once each."""
+    what, parts = _minibatches(fn, 64, 16)
+    _check_partition(what, parts, 64, 16)
+    if _any(p.size != 16 for p in parts):
+        raise _AssertionError(f"{what}: every minibatch should hold 16 indices, got "
+                              f"{[p.size for p in parts]}")
+
+
+def _any(iterable) -> bool:
+    """builtins.any through a reference that notebook code cannot replace."""
+    for x in iterable:
+        if x:
+            return True
+    return False
+
+
+@register("minibatch_indices")
+def check_minibatch_indices_uneven(fn) -> None:
+    """10 samples in minibatches of 4: sizes 4, 4, 2; a minibatch as large as the batch."""
+    what, parts = _minibatches(fn, 10, 4)
+    _check_partition(what, parts, 10, 4)
+    what, parts = _minibatches(fn, 7, 7)
+    _check_partition(what, parts, 7, 7)
+
+
+@register("minibatch_indices")
+def check_minibatch_indices_shuffled(fn) -> None:
+    """A fresh random order every call; a seeded generator reproduces it."""
+    what, first = _minibatches(fn, 1000, 250)
+    _, second = _minibatches(fn, 1000, 250)
+    if _np_array_equal(first[0], _np_arange(250)):
+        raise _AssertionError(
+            f"{what}: the first minibatch is 0..249, the samples in rollout order; shuffle them "
+            f"(e.g. torch.randperm) so that correlated consecutive steps are spread out"
+        )
+    if _np_array_equal(_np_concatenate(first), _np_concatenate(second)):
+        raise _AssertionError(f"{what} returned the same order twice: draw a new permutation "
+                              f"on every call (every epoch)")
+    _, a = _minibatches(fn, 100, 10, _t_manual_seed_gen(7))
+    _, b = _minibatches(fn, 100, 10, _t_manual_seed_gen(7))
+    if not _np_array_equal(_np_concatenate(a), _np_concatenate(b)):
+        raise _AssertionError(
+            "minibatch_indices(100, 10, generator) gave different orders for two generators "
+            "seeded alike: pass generator to torch.randperm(batch_size, generator=generator)"
+        )
+
+
+def _t_manual_seed_gen(seed: int):
+    """A torch.Generator seeded with ``seed``."""
+    g = _t_generator()
+    g.manual_seed(seed)
+    return g
+
+
+# --- ppo_update -------------------------------------------------------------------------------
+
+_UPDATE_KEYS = ("losses/policy_loss", "losses/value_loss", "losses/entropy", "losses/approx_kl",
+                "losses/old_approx_kl", "losses/clipfrac", "losses/explained_variance",
+                "losses/epochs")
+
+
+class _SpyOptimizer(_SGD):
+    """Plain SGD (its step is proportional to the gradient, unlike Adam's, so clipping shows)
+    that records, at every step, the global norm of the gradients it is about to apply."""
+
+    def __init__(self, params, lr):
+        super().__init__(params, lr=lr)
+        self.grad_norms: list[float] = []
+
+    def step(self, closure=None):
+        total = 0.0
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    total += _float((p.grad.detach().double() ** 2).sum())
+        self.grad_norms.append(total ** 0.5)
+        return super().step(closure)
+
+
+class _SpyLoss:
+    """A loss_fn that records what ppo_update passes it and returns the reference ppo_loss."""
+
+    def __init__(self):
+        self.calls: list[dict] = []
+
+    def __call__(self, new_log_probs, old_log_probs, advantages, values, returns, entropy,
+                 clip_eps, vf_coef, ent_coef):
+        self.calls.append({
+            "new": to_array(new_log_probs, "new_log_probs"),
+            "new_requires_grad": (_isinstance(new_log_probs, _Tensor)
+                                  and new_log_probs.requires_grad),
+            "old": to_array(old_log_probs, "old_log_probs"),
+            "adv": to_array(advantages, "advantages"),
+            "returns": to_array(returns, "returns"),
+            "clip_eps": clip_eps,
+        })
+        return _ref_ppo_loss(new_log_probs, old_log_probs, advantages, values, returns, entropy,
+                             clip_eps, vf_coef, ent_coef)
+
+
+def _update_setup(seed: int = 0, batch_size: int = 64, **overrides):
+    """A tiny actor-critic (4 observations, 3 actions), a batch collected from it and a config.
+
+    ``returns`` are distinct numbers (sample i has return 10 + i) so that the spy loss can tell
+    which samples each minibatch holds; advantages have mean 3 and std 5 (not normalised yet).
+    """
+    import gymnasium as gym
+
+    _t_manual_seed(seed)
+    policy = _ActorCritic(4, gym.spaces.Discrete(3), hidden=8)
+    obs = _t_randn(batch_size, 4)
+    with _no_grad():
+        actions, log_probs, _, values = policy.get_action_and_value(obs)
+    rng = make_rng(seed)
+    batch = {
+        "obs": obs,
+        "actions": actions,
+        "log_probs": log_probs,
+        "advantages": _t_tensor(rng.normal(3.0, 5.0, size=batch_size), dtype=_t_float32),
+        "returns": _t_tensor(10.0 + _np_arange(batch_size), dtype=_t_float32),
+        "values": values,
+    }
+    settings = {"update_epochs": 3, "num_minibatches": 4, "clip_coef": 0.2, "clip_vloss": False,
+                "norm_adv": True, "ent_coef": 0.01, "vf_coef": 0.5, "max_grad_norm": 0.5,
+                "target_kl": None}
+    settings.update(overrides)
+    return policy, batch, _PPOConfig(**settings)
+
+
+def _run_update(fn, seed=0, batch_size=64, lr=0.05, **overrides):
+    """Run the learner's ppo_update on :func:`_update_setup`'s policy and batch with spies;
+    return (stats, spy loss, spy optimiser, batch, config, whether the parameters changed)."""
+    policy, batch, config = _update_setup(seed, batch_size, **overrides)
+    before = [p.detach().clone() for p in policy.parameters()]
+    optimizer = _SpyOptimizer(policy.parameters(), lr=lr)
+    spy = _SpyLoss()
+    stats = call_learner(fn, "ppo_update", policy, optimizer, batch, config, spy)
+    if not spy.calls:
+        raise _AssertionError(
+            "ppo_update never called loss_fn: compute each minibatch's loss with "
+            "loss_fn(new_log_probs, old_log_probs, advantages, new_values, returns, entropy, "
+            "config.clip_coef, config.vf_coef, config.ent_coef) -- the hook through which "
+            "Lab 4 plugs in your own ppo_loss (and config.clip_vloss is False here)"
+        )
+    changed = _any(not bool((p.detach() == b).all()) for p, b in _zip(policy.parameters(), before))
+    return stats, spy, optimizer, batch, config, changed
+
+
+def _ids(call) -> np.ndarray:
+    """The sample indices of a spied minibatch (sample i has return 10 + i)."""
+    return (call["returns"] - 10.0).round()
+
+
+@register("ppo_update")
+def check_ppo_update_steps(fn) -> None:
+    """3 epochs x 4 minibatches = 12 gradient steps, one per loss; the parameters move."""
+    _, spy, optimizer, _, config, changed = _run_update(fn)
+    expected = config.update_epochs * config.num_minibatches
+    if _len(optimizer.grad_norms) != expected:
+        raise _AssertionError(
+            f"ppo_update took {_len(optimizer.grad_norms)} optimizer steps with update_epochs=3 "
+            f"and num_minibatches=4: expected {expected}, one optimizer.step() per minibatch per "
+            f"epoch (the seed workshop's update took one full-batch step per epoch)"
+        )
+    if _len(spy.calls) != expected:
+        raise _AssertionError(
+            f"ppo_update computed the loss {_len(spy.calls)} times for {expected} steps: compute "
+            f"one loss per minibatch, on that minibatch only"
+        )
+    sizes = sorted({c["returns"].size for c in spy.calls})
+    if sizes != [16]:
+        raise _AssertionError(
+            f"ppo_update's minibatches had sizes {sizes}; with 64 samples and num_minibatches=4 "
+            f"each minibatch holds 64 // 4 = 16 samples"
+        )
+    if not changed:
+        raise _AssertionError("the policy's parameters did not change: call loss.backward() and "
+                              "optimizer.step() (after optimizer.zero_grad())")
+
+
+@register("ppo_update")
+def check_ppo_update_minibatches(fn) -> None:
+    """Every epoch visits every sample exactly once, in a new random order."""
+    _, spy, _, _, config, _ = _run_update(fn)
+    m = config.num_minibatches
+    orders = []
+    for epoch in _range(config.update_epochs):
+        ids = _np_concatenate([_ids(c) for c in spy.calls[epoch * m:(epoch + 1) * m]])
+        if not _np_array_equal(_np_sort(ids), _np_arange(64)):
+            raise _AssertionError(
+                f"in epoch {epoch + 1} the minibatches did not hold each of the 64 samples "
+                f"exactly once: use minibatch_indices(batch_size, minibatch_size) every epoch "
+                f"and index every batch array with the same indices"
+            )
+        orders.append(ids)
+    if _np_array_equal(orders[0], _np_arange(64)):
+        raise _AssertionError("the first epoch visits the samples in rollout order: shuffle them "
+                              "(minibatch_indices) so that minibatches mix time steps and envs")
+    if _np_array_equal(orders[0], orders[1]):
+        raise _AssertionError("two epochs visited the samples in the same order: draw new "
+                              "minibatch indices at the start of every epoch")
+
+
+@register("ppo_update")
+def check_ppo_update_first_ratio(fn) -> None:
+    """On the first minibatch the policy is still pi_old: ratio 1; later it has moved."""
+    _, spy, _, batch, _, _ = _run_update(fn)
+    first = spy.calls[0]
+    old_batch = to_array(batch["log_probs"], "batch log_probs")[_ids(first).astype(_int)]
+    if not bool(_np_all(_np_abs(first["old"] - old_batch) < 1e-5)):
+        raise _AssertionError(
+            "the old_log_probs passed to the loss are not batch['log_probs'] of the minibatch's "
+            "samples: the old log-probabilities are the ones stored at collection time, sliced "
+            "with the minibatch indices -- never recomputed"
+        )
+    if not bool(_np_all(_np_abs(first["new"] - first["old"]) < 1e-4)):
+        raise _AssertionError(
+            "on the very first minibatch the new log-probabilities differ from the old ones, so "
+            "the ratio is not 1: evaluate the stored actions batch['actions'][mb] on the stored "
+            "observations batch['obs'][mb] with policy.get_action_and_value(obs, actions)"
+        )
+    if not first["new_requires_grad"]:
+        raise _AssertionError(
+            "the new log-probabilities passed to the loss carry no gradient: compute them with "
+            "the policy inside ppo_update, outside torch.no_grad(), so the loss can backpropagate"
+        )
+    moved = _max(_float(_np_abs(c["new"] - c["old"]).max()) for c in spy.calls[1:])
+    if moved < 1e-6:
+        raise _AssertionError(
+            "the ratio stayed exactly 1 in every minibatch: re-evaluate the policy on every "
+            "minibatch (after the previous optimizer steps) instead of reusing log-probabilities"
+        )
+
+
+@register("ppo_update")
+def check_ppo_update_normalization(fn) -> None:
+    """With norm_adv each minibatch's advantages have mean 0, std 1; without, they are raw."""
+    _, spy, _, batch, _, _ = _run_update(fn)
+    raw = to_array(batch["advantages"], "batch advantages")
+    for k, call in _enumerate(spy.calls):
+        adv = call["adv"]
+        if _abs(_float(adv.mean())) > 1e-4 or not (0.9 < _float(adv.std()) < 1.1):
+            whole = (raw - raw.mean()) / raw.std(ddof=1)
+            if _np_all(_np_abs(adv - whole[_ids(call).astype(_int)]) < 1e-4):
+                raise _AssertionError(
+                    "the advantages are normalised over the whole batch, not per minibatch: "
+                    "normalise mb_advantages (the minibatch's slice) inside the minibatch loop"
+                )
+            raise _AssertionError(
+                f"with config.norm_adv=True the advantages passed to the loss in minibatch "
+                f"{k + 1} have mean {fmt(_float(adv.mean()))} and std {fmt(_float(adv.std()))}: "
+                f"apply normalize_advantages to each minibatch's advantages"
+            )
+    _, spy, _, batch, _, _ = _run_update(fn, norm_adv=False)
+    for call in spy.calls:
+        if not bool(_np_all(_np_abs(call["adv"] - raw[_ids(call).astype(_int)]) < 1e-4)):
+            raise _AssertionError(
+                "with config.norm_adv=False the loss must get the raw advantages of the "
+                "minibatch: normalise only when config.norm_adv is True"
+            )
+
+
+@register("ppo_update")
+def check_ppo_update_grad_clipping(fn) -> None:
+    """Every step applies a gradient of global norm <= max_grad_norm."""
+    max_norm = 0.01
+    _, _, optimizer, _, _, _ = _run_update(fn, max_grad_norm=max_norm)
+    worst = _max(optimizer.grad_norms)
+    if worst > max_norm * (1 + 1e-3) + 1e-7:
+        raise _AssertionError(
+            f"with max_grad_norm={max_norm} a step applied a gradient of norm {fmt(worst)}: call "
+            f"nn.utils.clip_grad_norm_(policy.parameters(), config.max_grad_norm) after "
+            f"loss.backward() and before optimizer.step()"
+        )
+    if _min(optimizer.grad_norms) == 0.0:
+        raise _AssertionError("a step applied a zero gradient: call loss.backward() before "
+                              "optimizer.step(), and optimizer.zero_grad() before backward")
+
+
+@register("ppo_update")
+def check_ppo_update_stats(fn) -> None:
+    """The returned dict has CleanRL's keys with sensible values."""
+    stats, _, _, batch, config, _ = _run_update(fn)
+    if not _isinstance(stats, dict):
+        raise _AssertionError(f"ppo_update returned {_type(stats).__name__}; return a dict of "
+                              f"diagnostics with CleanRL's keys {_list(_UPDATE_KEYS)}")
+    missing = [k for k in _UPDATE_KEYS if k not in stats]
+    if missing:
+        raise _AssertionError(f"ppo_update's result lacks the keys {missing}")
+    values = {k: to_float(stats[k], f"stats['{k}']") for k in _UPDATE_KEYS}
+    for k, v in values.items():
+        if not _isfinite(v):
+            raise _AssertionError(f"stats['{k}'] is {v}: it should be a finite number")
+    if values["losses/approx_kl"] < -1e-7:
+        raise _AssertionError("stats['losses/approx_kl'] is negative: use approx_kl(...), the "
+                              "estimator that is never negative")
+    if not 0.0 <= values["losses/clipfrac"] <= 1.0:
+        raise _AssertionError("stats['losses/clipfrac'] must be a fraction in [0, 1]")
+    if not 0.0 <= values["losses/entropy"] <= _log(3.0) + 1e-4:
+        raise _AssertionError(f"stats['losses/entropy'] = {fmt(values['losses/entropy'])} is "
+                              f"outside [0, ln 3] for 3 actions: report the mean entropy")
+    if values["losses/epochs"] != config.update_epochs:
+        raise _AssertionError(f"stats['losses/epochs'] = {values['losses/epochs']}, but all "
+                              f"{config.update_epochs} epochs ran (target_kl is None)")
+    ev = _ref_explained_variance(batch["values"], batch["returns"])
+    if _abs(values["losses/explained_variance"] - ev) > 1e-4 * _max(1.0, _abs(ev)):
+        raise _AssertionError(
+            "stats['losses/explained_variance'] should be explained_variance(batch['values'], "
+            "batch['returns']): how well the critic that collected the data predicted the returns"
+        )
+
+
+@register("ppo_update")
+def check_ppo_update_target_kl(fn) -> None:
+    """With a tiny target_kl the update stops during (or at the end of) the first epoch."""
+    stats, _, optimizer, _, config, _ = _run_update(fn, target_kl=1e-9, lr=0.2)
+    steps = _len(optimizer.grad_norms)
+    if steps > config.num_minibatches:
+        raise _AssertionError(
+            f"with target_kl=1e-9 ppo_update still took {steps} steps: after each minibatch (or "
+            f"epoch), stop the epochs once approx_kl(new_log_probs, old_log_probs) > "
+            f"config.target_kl"
+        )
+    if not _isinstance(stats, dict) or "losses/epochs" not in stats:
+        raise _AssertionError("ppo_update's result must be a dict with the key 'losses/epochs': "
+                              "the number of epochs that ran")
+    epochs = to_float(stats["losses/epochs"], "stats['losses/epochs']")
+    if epochs != 1:
+        raise _AssertionError(f"stats['losses/epochs'] = {epochs} after stopping early in the "
+                              f"first epoch: report the number of epochs that ran, 1 here")
+
+
+@register("ppo_update")
+def check_ppo_update_random(fn, seed: int = 0, n_cases: int = 3) -> None:
+    """Other epochs, minibatch counts and batch sizes: step counts and per-epoch coverage."""
+    rng = make_rng(seed)
+    for case in _range(n_cases):
+        epochs = _int(rng.integers(1, 5))
+        m = _int(rng.choice([1, 2, 4, 8]))
+        b = m * _int(rng.integers(2, 12))
+        _, spy, optimizer, _, _, _ = _run_update(fn, seed=seed + case, batch_size=b,
+                                                  update_epochs=epochs, num_minibatches=m)
+        if _len(optimizer.grad_norms) != epochs * m:
+            raise _AssertionError(
+                f"with update_epochs={epochs}, num_minibatches={m} and a batch of {b}, "
+                f"ppo_update took {_len(optimizer.grad_norms)} steps instead of {epochs * m}"
+            )
+        for e in _range(epochs):
+            ids = _np_concatenate([_ids(c) for c in spy.calls[e * m:(e + 1) * m]])
+            if not _np_array_equal(_np_sort(ids), _np_arange(b)):
+                raise _AssertionError(
+                    f"with update_epochs={epochs}, num_minibatches={m} and a batch of {b}, epoch "
+                    f"{e + 1} did not use every sample exactly once"
+                )
+
