@@ -39,7 +39,8 @@ PINNED = {
     "target_kl": None,
     "hidden_size": 64,
     "torch_threads": 1,
-    "env_workers": 2,            # rollouts collected in two processes
+    "fast": False,               # the readable loop (the test runs the speed layer too)
+    "env_workers": 2,            # with fast=True: rollouts and updates in two processes
 }
 FIELDS = {f.name for f in dataclasses.fields(PPOConfig)}
 CARTPOLE = PPOConfig(**{k: v for k, v in PINNED.items() if k in FIELDS})
@@ -51,9 +52,11 @@ def test_every_config_field_is_pinned():
 
 
 @pytest.mark.slow
-def test_ppo_learns_cartpole():
-    result = train(CARTPOLE, progress=False)
-    assert result.history[-1]["global_step"] == CARTPOLE.total_timesteps
+@pytest.mark.parametrize("fast", [False, True], ids=["readable", "fast"])
+def test_ppo_learns_cartpole(fast):
+    config = dataclasses.replace(CARTPOLE, fast=fast)
+    result = train(config, progress=False)
+    assert result.history[-1]["global_step"] == config.total_timesteps
     train_return = result.mean_return(20)
     eval_returns = evaluate(result.policy, "CartPole-v1", episodes=10, seed=1000)
     assert train_return >= 400, f"last 20 training episodes averaged {train_return:.1f}"
