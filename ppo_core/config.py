@@ -90,6 +90,15 @@ class PPOConfig:
 
     def validate(self) -> PPOConfig:
         """Raise ``ValueError`` naming the first invalid field and how to fix it."""
+        self._check_sizes()
+        self._check_coefficients()
+        for name in ("anneal_lr", "clip_vloss", "norm_adv", "fast"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        return self
+
+    def _check_sizes(self) -> None:
+        """The integer fields, and that the rollout splits into minibatches and fits the run."""
         positive_ints = ["total_timesteps", "num_envs", "num_steps", "num_minibatches",
                          "update_epochs", "hidden_size", "torch_threads", "env_workers"]
         for name in positive_ints:
@@ -114,24 +123,23 @@ class PPOConfig:
                 f"(num_envs * num_steps = {self.batch_size}): raise total_timesteps or shrink "
                 f"the rollout"
             )
+
+    def _check_coefficients(self) -> None:
+        """The float fields lie in their ranges."""
         if not 0.0 < self.clip_coef < 1.0:
-            raise ValueError(f"clip_coef must lie in (0, 1), got {self.clip_coef}: 0.1 to 0.3 is usual")
-        if not 0.0 <= self.gamma <= 1.0:
-            raise ValueError(f"gamma must lie in [0, 1], got {self.gamma}")
-        if not 0.0 <= self.gae_lambda <= 1.0:
-            raise ValueError(f"gae_lambda must lie in [0, 1], got {self.gae_lambda}")
-        if not self.reward_scale > 0.0:
-            raise ValueError(f"reward_scale must be positive, got {self.reward_scale}")
-        if not self.learning_rate > 0.0:
-            raise ValueError(f"learning_rate must be positive, got {self.learning_rate}")
+            raise ValueError(f"clip_coef must lie in (0, 1), got {self.clip_coef}: "
+                             f"0.1 to 0.3 is usual")
+        for name in ("gamma", "gae_lambda"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must lie in [0, 1], got {getattr(self, name)}")
+        for name in ("reward_scale", "learning_rate", "max_grad_norm"):
+            if not getattr(self, name) > 0.0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
         for name in ("ent_coef", "vf_coef"):
             if getattr(self, name) < 0.0:
                 raise ValueError(f"{name} must be >= 0, got {getattr(self, name)}")
-        if not self.max_grad_norm > 0.0:
-            raise ValueError(f"max_grad_norm must be positive, got {self.max_grad_norm}")
         if self.target_kl is not None and not self.target_kl > 0.0:
             raise ValueError(f"target_kl must be positive or None, got {self.target_kl}")
-        return self
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

@@ -59,7 +59,9 @@ class TrainResult:
 
     def mean_return(self, last: int = 100) -> float:
         """Mean return of the last ``last`` finished episodes (nan before the first)."""
-        return float(np.mean(self.episode_returns[-last:])) if self.episode_returns else float("nan")
+        if not self.episode_returns:
+            return float("nan")
+        return float(np.mean(self.episode_returns[-last:]))
 
 
 @dataclass
@@ -82,9 +84,9 @@ def seed_everything(seed: int) -> None:
 def make_optimizer(policy: ActorCritic, learning_rate: float) -> torch.optim.Adam:
     """Adam with eps=1e-5, as in the PPO baselines (PyTorch's default is 1e-8).
 
-    ``fused=True`` takes the Adam step for all of the network's tensors in one kernel instead of
-    a Python loop over them: the same Adam, and with PPO's thousands of small minibatch steps,
-    where the loop's overhead is most of a step's cost, a several times cheaper one."""
+    ``fused=True`` takes the Adam step for all of the network's tensors in one call to a fused
+    kernel instead of a Python loop over them: the same Adam, and a cheaper step where PPO takes
+    thousands of small ones and the loop's overhead is most of their cost."""
     return torch.optim.Adam(policy.parameters(), lr=learning_rate, eps=1e-5, fused=True)
 
 
@@ -98,7 +100,8 @@ def with_loss_fn(update_fn: Callable, loss_fn: Callable | None) -> Callable:
     return functools.partial(ppo_update, loss_fn=loss_fn)
 
 
-def first_threshold_crossing(returns: list[float], threshold: float, window: int = 100) -> int | None:
+def first_threshold_crossing(returns: list[float], threshold: float,
+                             window: int = 100) -> int | None:
     """Index of the first episode at which the mean of the last ``window`` returns >= threshold."""
     if len(returns) < window:
         return None

@@ -28,8 +28,8 @@ def _check_minibatch_size(batch_size: int, minibatch_size: int) -> None:
         raise ValueError(f"batch_size must be positive, got {batch_size}")
     if not 0 < minibatch_size <= batch_size:
         raise ValueError(
-            f"minibatch_size={minibatch_size} must lie in [1, batch_size={batch_size}]: a minibatch "
-            f"cannot be larger than the batch; lower it or collect more steps"
+            f"minibatch_size={minibatch_size} must lie in [1, batch_size={batch_size}]: "
+            f"a minibatch cannot be larger than the batch; lower it or collect more steps"
         )
 
 

@@ -42,8 +42,9 @@ def _policy(env_id: str) -> ActorCritic:
 
 
 @needs_two_cpus
-@pytest.mark.parametrize("env_id, kwargs", [("CartPole-v1", {"max_episode_steps": 9}),
-                                            ("LunarLanderContinuous-v3", {"max_episode_steps": 15})])
+@pytest.mark.parametrize("env_id, kwargs", [
+    ("CartPole-v1", {"max_episode_steps": 9}),
+    ("LunarLanderContinuous-v3", {"max_episode_steps": 15})])
 def test_worker_shard_is_what_one_process_collects_with_the_same_sampling(env_id, kwargs):
     """The worker's half of the buffer equals collect_rollout run here on the same envs, with the
     same parameters and the torch seed the worker was given."""

@@ -133,4 +133,5 @@ if __name__ == "__main__":
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    serve(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False))
+    serve(Connection(int(sys.argv[1]), writable=False),
+          Connection(int(sys.argv[2]), readable=False))
