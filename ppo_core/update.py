@@ -151,7 +151,7 @@ def ppo_update(
                 )
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
-            nn.utils.clip_grad_norm_(policy.parameters(), config.max_grad_norm)  # global norm
+            nn.utils.clip_grad_norm_(policy.parameters(), config.max_grad_norm)
             optimizer.step()
         epochs_run += 1
         if config.target_kl is not None:
