@@ -167,7 +167,7 @@ class RunLog:
                 result.time_to_threshold_s = self.tracker.end_times[k]
                 result.steps_to_threshold = self.tracker.end_steps[k]
 
-    def log(self, iteration: int, global_step: int, optimizer: torch.optim.Optimizer,
+    def record(self, iteration: int, global_step: int, optimizer: torch.optim.Optimizer,
             actions: np.ndarray, stats: dict | None) -> bool:
         """Record one update and run the hooks; True when the run should stop early."""
         row = self.history_row(iteration, global_step, optimizer.param_groups[0]["lr"], actions,
@@ -250,7 +250,7 @@ def train(
     optimizer = make_optimizer(policy, config.learning_rate)
     buffer = RolloutBuffer.allocate(config.num_steps, config.num_envs, envs)
     tracker = EpisodeTracker(config.num_envs)  # every finished episode's return and length
-    log = RunLog(config, policy, tracker, reporting)
+    run_log = RunLog(config, policy, tracker, reporting)
     next_obs, _ = envs.reset(seed=config.seed)  # env i gets seed + i
     global_step = 0
     try:
@@ -272,12 +272,12 @@ def train(
             # 5. Epochs x minibatches of the clipped loss.
             stats = update_fn(policy, optimizer, batch, config)
             # 6. Log: finished episodes, diagnostics, action frequencies.
-            if log.log(iteration, global_step, optimizer, buffer.actions, stats):
+            if run_log.record(iteration, global_step, optimizer, buffer.actions, stats):
                 break
     except FloatingPointError as err:  # a NaN loss: say in which update it happened
         raise FloatingPointError(f"update {iteration} of {config.num_iterations} "
                                  f"(global step {global_step}): {err}") from err
     finally:
         envs.close()
-        log.close()
-    return log.finish()
+        run_log.close()
+    return run_log.finish()

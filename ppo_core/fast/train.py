@@ -50,7 +50,7 @@ def train_fast(config: PPOConfig, gae_fn: Callable, update_fn: Callable,
                          lr=config.learning_rate, eps=1e-5)
     buffer = RolloutBuffer.allocate(config.num_steps, config.num_envs, rollout)
     tracker = EpisodeTracker(config.num_envs)
-    log = RunLog(config, policy, tracker, reporting, rollout_processes=rollout.processes)
+    run_log = RunLog(config, policy, tracker, reporting, rollout_processes=rollout.processes)
     next_obs = rollout.reset(config.seed)
     global_step = 0
     try:
@@ -67,12 +67,12 @@ def train_fast(config: PPOConfig, gae_fn: Callable, update_fn: Callable,
                                          config.gamma, config.gae_lambda)
             batch = buffer.flatten(advantages, returns)
             stats = update(policy, optimizer, batch, config)
-            if log.log(iteration, global_step, optimizer, buffer.actions, stats):
+            if run_log.record(iteration, global_step, optimizer, buffer.actions, stats):
                 break
     except FloatingPointError as err:
         raise FloatingPointError(f"update {iteration} of {config.num_iterations} "
                                  f"(global step {global_step}): {err}") from err
     finally:
         rollout.close()
-        log.close()
-    return log.finish()
+        run_log.close()
+    return run_log.finish()
