@@ -4,8 +4,11 @@ Runs ``python -m ppo_core train --env LunarLander-v3 --seed S --out DIR`` once p
 sequentially (one run at a time, so runs do not compete for the CPU), and prints one row per
 seed and the median and spread of: seconds until the mean return of the last 100 training
 episodes first reached 200, steps per second, and the deterministic 100-episode evaluation.
+Without ``--fast`` it times the readable default loop (one process); with ``--fast`` the speed
+layer (``ppo_core.fast``, two processes). It prints which one ran.
 
-    python benchmarks/time_to_solve.py [--seeds 1 2 3 4 5] [--out runs/bench] [extra train flags]
+    python benchmarks/time_to_solve.py [--fast] [--seeds 1 2 3 4 5] [--out runs/bench]
+                                       [extra train flags]
 
 A benchmark prints figures; it asserts nothing.
 """
@@ -26,13 +29,18 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
     parser.add_argument("--out", default="runs/bench_time_to_solve")
     parser.add_argument("--env", default="LunarLander-v3")
+    parser.add_argument("--fast", action="store_true",
+                        help="time the speed layer (passes --fast to the CLI)")
     args, extra = parser.parse_known_args()
+    path = ("fast: ppo_core.fast (train --fast)" if args.fast
+            else "readable: the default loop of ppo_core.train (one process)")
+    print(f"path: {path}", flush=True)
 
     rows = []
     for seed in args.seeds:
         out = Path(args.out) / f"seed{seed}"
         cmd = [sys.executable, "-m", "ppo_core", "train", "--env", args.env, "--seed", str(seed),
-               "--out", str(out), "--quiet", *extra]
+               "--out", str(out), "--quiet", *(["--fast"] if args.fast else []), *extra]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         m = json.loads((out / "metrics.json").read_text())
         rows.append(m)
@@ -40,7 +48,8 @@ def main() -> int:
         print(f"seed {seed}: time_to_200 {'-' if ttt is None else f'{ttt:6.1f} s'}  "
               f"wall {m['wall_time_s']:6.1f} s  sps {m['sps']:7.0f}  "
               f"last-100 {m['final_mean_return_100']:6.1f}  "
-              f"eval {m['eval_return_mean']:6.1f} +- {m['eval_return_std']:5.1f}", flush=True)
+              f"eval {m['eval_return_mean']:6.1f} +- {m['eval_return_std']:5.1f}  "
+              f"processes {m['rollout_processes']}", flush=True)
 
     def summary(key: str) -> str:
         vals = [r[key] for r in rows if r[key] is not None]
@@ -49,7 +58,8 @@ def main() -> int:
         return (f"median {statistics.median(vals):.1f} (min {min(vals):.1f}, max {max(vals):.1f}, "
                 f"{len(vals)}/{len(rows)} runs)")
 
-    print(f"\nmachine: {platform.processor() or platform.machine()}, "
+    print(f"\npath: {path}")
+    print(f"machine: {platform.processor() or platform.machine()}, "
           f"{__import__('os').cpu_count()} cores, python {platform.python_version()}")
     print("time_to_threshold_s:", summary("time_to_threshold_s"))
     print("sps:                ", summary("sps"))

@@ -22,6 +22,11 @@ approx_kl                    diagnostics                Lab 5
 clip_fraction                diagnostics                Lab 5
 explained_variance           diagnostics                Lab 5
 ===========================  =========================  ==========================
+
+``train`` (:mod:`ppo_core.train`) runs them in Lab 4's loop, in one process with
+``torch.optim.Adam``: the loop you read is the loop that runs. The opt-in speed layer,
+:mod:`ppo_core.fast` (``PPOConfig(fast=True)``, ``--fast``), runs the same algorithm in two
+processes; it is not imported unless asked for.
 """
 
 from ppo_core.checkpoint import load_checkpoint, save_checkpoint

@@ -1,8 +1,8 @@
 """Command line: ``python -m ppo_core train|evaluate|record``.
 
 ``train`` exposes every :class:`~ppo_core.config.PPOConfig` field as a kebab-case flag
-(``--num-envs 16``, ``--no-anneal-lr``) and writes ``OUT/metrics.json``, ``OUT/history.json`` and
-``OUT/checkpoint.pt``.
+(``--num-envs 16``, ``--no-anneal-lr``, ``--fast`` for the speed layer) and writes
+``OUT/metrics.json``, ``OUT/history.json`` and ``OUT/checkpoint.pt``.
 """
 
 from __future__ import annotations

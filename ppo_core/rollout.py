@@ -151,7 +151,8 @@ def collect_rollout(
     with torch.inference_mode():
         for t in range(T):
             buffer.obs[t] = next_obs
-            action, log_prob, _, value = policy.get_action_and_value(torch.from_numpy(buffer.obs[t]))
+            obs = torch.from_numpy(buffer.obs[t])  # (N, obs_dim), shares the buffer's memory
+            action, log_prob, _, value = policy.get_action_and_value(obs)
             action = action.numpy()
             buffer.actions[t] = action
             buffer.log_probs[t] = log_prob.numpy()

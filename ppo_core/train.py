@@ -1,12 +1,16 @@
 """The PPO training loop, in the order of the algorithm (Lab 4).
 
-For each iteration: anneal the learning rate, collect a (T, N) rollout, compute GAE, flatten,
-run the update (epochs x minibatches), log diagnostics. Learners plug their own ``compute_gae``
-and ``ppo_update`` (or just the loss) in through the ``gae_fn`` / ``update_fn`` / ``loss_fn``
-hooks, so Lab 4 trains a lander with code they wrote.
+For each iteration: anneal the learning rate, collect a (T, N) rollout (``collect_rollout``),
+compute GAE (``gae_fn``), flatten, run the update (``update_fn``: epochs x minibatches), log.
+This is the loop that runs: one process, ``torch.optim.Adam``, the library's own functions.
+Learners plug their own ``compute_gae`` and ``ppo_update`` (or just the loss) in through the
+``gae_fn`` / ``update_fn`` / ``loss_fn`` hooks, so Lab 4 trains a lander with code they wrote.
 
-Rollouts and updates use a second core through ``ppo_core.parallel`` (``config.env_workers``):
-the same algorithm, and with the library's own functions the same update as ``ppo_update``.
+The bookkeeping around the algorithm (history rows, the reward threshold, checkpoints, the
+callback, the progress bar) lives in :class:`RunLog`, so that :func:`train` reads as the
+algorithm. ``PPOConfig(fast=True)`` hands the run to the opt-in speed layer
+(:mod:`ppo_core.fast`: two processes, a flat-buffer Adam, a split update), which runs the same
+algorithm and is tested against this loop.
 """
 
 from __future__ import annotations
@@ -24,12 +28,10 @@ import torch
 
 from ppo_core.checkpoint import save_checkpoint
 from ppo_core.config import PPOConfig
-from ppo_core.envs import make_env, reward_threshold
+from ppo_core.envs import make_vec_env, reward_threshold
 from ppo_core.gae import compute_gae
 from ppo_core.networks import ActorCritic
-from ppo_core.optim import FlatAdam
-from ppo_core.parallel import actor_parameters, make_rollout
-from ppo_core.rollout import EpisodeTracker, RolloutBuffer
+from ppo_core.rollout import EpisodeTracker, RolloutBuffer, collect_rollout
 from ppo_core.update import ppo_update
 
 
@@ -47,28 +49,66 @@ class TrainResult:
     wall_time_s: float = 0.0
     time_to_threshold_s: float | None = None
     steps_to_threshold: int | None = None
-    rollout_processes: int = 1  # processes that collected the rollouts (env_workers, clamped)
+    rollout_processes: int = 1  # processes that collected the rollouts (2 only with fast=True)
 
     @property
     def sps(self) -> float:
+        """Environment steps per second of wall time."""
         steps = self.history[-1]["global_step"] if self.history else 0
         return steps / self.wall_time_s if self.wall_time_s else 0.0
 
     def mean_return(self, last: int = 100) -> float:
-        return float(np.mean(self.episode_returns[-last:])) if self.episode_returns else float("nan")
+        """Mean return of the last ``last`` finished episodes (nan before the first)."""
+        if not self.episode_returns:
+            return float("nan")
+        return float(np.mean(self.episode_returns[-last:]))
+
+
+@dataclass
+class Reporting:
+    """What :func:`train` does besides training, after every update (its keyword hooks)."""
+
+    progress: bool = True
+    checkpoint_path: str | Path | None = None
+    stop_at_threshold: bool = False
+    callback: Callable[[dict, ActorCritic], None] | None = None
 
 
 def seed_everything(seed: int) -> None:
+    """Seed Python's, numpy's and torch's global random generators."""
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
 
 
-def make_optimizer(policy, learning_rate: float) -> torch.optim.Optimizer:
-    """Adam with eps=1e-5 (as in the PPO baselines), over one flat copy of the parameters
-    (:class:`~ppo_core.optim.FlatAdam`): with minibatches this small, a step costs what its
-    per-tensor bookkeeping costs, and one tensor has the least."""
-    return FlatAdam(policy, lr=learning_rate, eps=1e-5)
+def make_optimizer(policy: ActorCritic, learning_rate: float) -> torch.optim.Adam:
+    """Adam with eps=1e-5, as in the PPO baselines (PyTorch's default is 1e-8).
+
+    ``fused=True`` takes the Adam step for all of the network's tensors in one call to a fused
+    kernel instead of a Python loop over them: the same Adam, and a cheaper step where PPO takes
+    thousands of small ones and the loop's overhead is most of their cost."""
+    return torch.optim.Adam(policy.parameters(), lr=learning_rate, eps=1e-5, fused=True)
+
+
+def with_loss_fn(update_fn: Callable, loss_fn: Callable | None) -> Callable:
+    """The update to run: ``ppo_update`` with the learner's loss plugged in, if one is given."""
+    if loss_fn is None:
+        return update_fn
+    if update_fn is not ppo_update:
+        raise ValueError("pass either update_fn or loss_fn, not both: the loss_fn hook "
+                         "plugs a loss into the library's ppo_update")
+    return functools.partial(ppo_update, loss_fn=loss_fn)
+
+
+def first_threshold_crossing(returns: list[float], threshold: float,
+                             window: int = 100) -> int | None:
+    """Index of the first episode at which the mean of the last ``window`` returns >= threshold."""
+    if len(returns) < window:
+        return None
+    r = np.asarray(returns, dtype=np.float64)
+    means = np.convolve(r, np.ones(window) / window, mode="valid")  # means[k] ends at k+window-1
+    hits = np.flatnonzero(means >= threshold)
+    return int(hits[0]) + window - 1 if hits.size else None
 
 
 def _progress_bar(total: int, enabled: bool):
@@ -79,14 +119,88 @@ def _progress_bar(total: int, enabled: bool):
     return tqdm(total=total, unit="step", unit_scale=True, dynamic_ncols=True, leave=True)
 
 
-def first_threshold_crossing(returns: list[float], threshold: float, window: int = 100) -> int | None:
-    """Index of the first episode at which the mean of the last ``window`` returns >= threshold."""
-    if len(returns) < window:
-        return None
-    r = np.asarray(returns, dtype=np.float64)
-    means = np.convolve(r, np.ones(window) / window, mode="valid")  # means[k] ends at k+window-1
-    hits = np.flatnonzero(means >= threshold)
-    return int(hits[0]) + window - 1 if hits.size else None
+class RunLog:
+    """Everything :func:`train` records about a run: a history row per update (CleanRL's keys),
+    the time and step at which the reward threshold was first reached, and the
+    :class:`Reporting` hooks (checkpoint, callback, progress bar)."""
+
+    def __init__(self, config: PPOConfig, policy: ActorCritic, tracker: EpisodeTracker,
+                 reporting: Reporting, rollout_processes: int = 1):
+        self.config, self.policy, self.tracker, self.reporting = config, policy, tracker, reporting
+        self.result = TrainResult(policy=policy, config=config,
+                                  rollout_processes=rollout_processes)
+        self.threshold = reward_threshold(config.env_id)
+        self.episodes_logged = 0  # episodes already summarised in a history row
+        self.bar = _progress_bar(config.num_iterations * config.batch_size, reporting.progress)
+
+    def history_row(self, iteration: int, global_step: int, lr: float, actions: np.ndarray,
+                    stats: dict | None) -> dict:
+        """One update's row: progress, the episodes that ended in its rollout, its diagnostics
+        and, for discrete actions, how often each action was taken (Lab 4's heatmap)."""
+        tracker = self.tracker
+        elapsed = time.perf_counter() - tracker.start_time
+        new_returns = tracker.returns[self.episodes_logged:]
+        new_lengths = tracker.lengths[self.episodes_logged:]
+        self.episodes_logged = len(tracker.returns)
+        row = {
+            "iteration": iteration,
+            "global_step": global_step,
+            "time/wall_s": elapsed,
+            "charts/SPS": global_step / elapsed,
+            "charts/learning_rate": lr,
+            "charts/episodic_return": float(np.mean(new_returns)) if new_returns else math.nan,
+            "charts/episodic_length": float(np.mean(new_lengths)) if new_lengths else math.nan,
+            "charts/episodes": len(tracker.returns),
+            "charts/mean_return_100": tracker.mean_return(100),
+            **(stats or {}),
+        }
+        if self.policy.discrete:
+            counts = np.bincount(actions.reshape(-1), minlength=self.policy.action_dim)
+            row["charts/action_frequencies"] = (counts / counts.sum()).tolist()
+        return row
+
+    def _check_threshold(self) -> None:
+        result = self.result
+        if result.time_to_threshold_s is None and self.threshold is not None:
+            k = first_threshold_crossing(self.tracker.returns, self.threshold)
+            if k is not None:
+                result.time_to_threshold_s = self.tracker.end_times[k]
+                result.steps_to_threshold = self.tracker.end_steps[k]
+
+    def record(self, iteration: int, global_step: int, optimizer: torch.optim.Optimizer,
+            actions: np.ndarray, stats: dict | None) -> bool:
+        """Record one update and run the hooks; True when the run should stop early."""
+        row = self.history_row(iteration, global_step, optimizer.param_groups[0]["lr"], actions,
+                               stats)
+        self.result.history.append(row)
+        self._check_threshold()
+        reporting = self.reporting
+        if reporting.checkpoint_path is not None:
+            save_checkpoint(reporting.checkpoint_path, self.policy, self.config,
+                            {"global_step": global_step})
+        if reporting.callback is not None:
+            reporting.callback(row, self.policy)
+        if self.bar is not None:
+            self.bar.update(self.config.batch_size)
+            self.bar.set_postfix(ret100=f"{row['charts/mean_return_100']:.1f}",
+                                 kl=f"{row.get('losses/approx_kl', math.nan):.3f}", refresh=False)
+        return reporting.stop_at_threshold and self.result.time_to_threshold_s is not None
+
+    def close(self) -> None:
+        """Close the progress bar."""
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def finish(self) -> TrainResult:
+        """The result, with the episode record and the wall time."""
+        result, tracker = self.result, self.tracker
+        result.wall_time_s = time.perf_counter() - tracker.start_time
+        result.episode_returns = tracker.returns
+        result.episode_lengths = tracker.lengths
+        result.episode_steps = tracker.end_steps
+        result.episode_times = tracker.end_times
+        return result
 
 
 def train(
@@ -104,15 +218,15 @@ def train(
     """Train a PPO agent and return the policy with its full history.
 
     Args:
-        config: hyperparameters; ``PPOConfig()`` (tuned for LunarLander-v3) if omitted.
+        config: hyperparameters; ``PPOConfig()`` (tuned for LunarLander-v3) if omitted. With
+            ``config.fast`` the run goes to :func:`ppo_core.fast.train_fast` (same algorithm,
+            two processes).
         gae_fn: ``compute_gae``-compatible function (Lab 2's); called with (T, N) numpy arrays.
-        update_fn: ``ppo_update``-compatible function (Lab 4's). Left at ``ppo_update`` with
-            a worker process running, the update is shared with the worker
-            (:meth:`~ppo_core.parallel.ParallelRollout.update`, same result).
+        update_fn: ``ppo_update``-compatible function (Lab 4's).
         loss_fn: a ``ppo_loss``-compatible function (Lab 3's), used by the library update.
         policy: start from this network instead of a fresh one.
         progress: show a tqdm bar (a widget in notebooks).
-        checkpoint_path: save the policy here after every update and at the end.
+        checkpoint_path: save the policy here after every update.
         stop_at_threshold: end as soon as the mean of the last 100 episodes reaches the
             environment's reward threshold.
         callback: called after every update with that update's history row and the policy.
@@ -121,101 +235,49 @@ def train(
         A :class:`TrainResult`. Raises ``FloatingPointError`` naming the update if a loss is NaN.
     """
     config = (config or PPOConfig()).validate()
-    if loss_fn is not None:
-        if update_fn is not ppo_update:
-            raise ValueError("pass either update_fn or loss_fn, not both: the loss_fn hook "
-                             "plugs a loss into the library's ppo_update")
-        update_fn = functools.partial(ppo_update, loss_fn=loss_fn)
-    threshold = reward_threshold(config.env_id)
+    update_fn = with_loss_fn(update_fn, loss_fn)
+    reporting = Reporting(progress, checkpoint_path, stop_at_threshold, callback)
     torch.set_num_threads(config.torch_threads)
     seed_everything(config.seed)
+    if config.fast:  # the opt-in speed layer; imported only when asked for
+        from ppo_core.fast import train_fast
 
+        return train_fast(config, gae_fn, update_fn, policy, reporting)
+
+    envs = make_vec_env(config.env_id, config.num_envs)
     if policy is None:
-        probe = make_env(config.env_id)  # just for the observation and action spaces
-        policy = ActorCritic.for_env(probe, config.hidden_size)
-        probe.close()
-    # The environments, in config.env_workers processes (ppo_core.parallel).
-    rollout = make_rollout(config.env_id, config.num_envs, config.env_workers, policy,
-                           config.seed)
-    # With a worker process and the library's own update, each minibatch step is shared: the
-    # actor's half here, the critic's half in the worker (ParallelRollout.update, the same
-    # numbers as ppo_update). The optimiser here then holds the actor's parameters only.
-    shared_update = update_fn is ppo_update and rollout.can_split_update(config)
-    optimizer = make_optimizer(actor_parameters(policy) if shared_update else policy,
-                               config.learning_rate)
-    buffer = RolloutBuffer.allocate(config.num_steps, config.num_envs, rollout)
-    tracker = EpisodeTracker(config.num_envs)
-    result = TrainResult(policy=policy, config=config,
-                         rollout_processes=rollout.processes)
-
-    next_obs = rollout.reset(config.seed)
+        policy = ActorCritic.for_env(envs, config.hidden_size)
+    optimizer = make_optimizer(policy, config.learning_rate)
+    buffer = RolloutBuffer.allocate(config.num_steps, config.num_envs, envs)
+    tracker = EpisodeTracker(config.num_envs)  # every finished episode's return and length
+    run_log = RunLog(config, policy, tracker, reporting)
+    next_obs, _ = envs.reset(seed=config.seed)  # env i gets seed + i
     global_step = 0
-    start = tracker.start_time
-    bar = _progress_bar(config.num_iterations * config.batch_size, progress)
-    num_actions = policy.action_dim if policy.discrete else 0
     try:
         for iteration in range(1, config.num_iterations + 1):
-            if config.anneal_lr:  # linear decay to 0 at the last update
+            # 1. Anneal the learning rate linearly towards 0 at the last update.
+            if config.anneal_lr:
                 frac = 1.0 - (iteration - 1.0) / config.num_iterations
                 optimizer.param_groups[0]["lr"] = frac * config.learning_rate
-            n_episodes_before = len(tracker.returns)
-            next_obs = rollout.collect(policy, buffer, next_obs)
-            tracker.record_rollout(buffer, global_step)  # finished episodes, in step order
-            global_step += config.batch_size
-            rewards = buffer.rewards * config.reward_scale  # the critic learns scaled returns
+            # 2. Roll out pi_theta_old for T steps in N envs.
+            next_obs, global_step = collect_rollout(envs, policy, buffer, next_obs, tracker,
+                                                    global_step)
+            # 3. Advantages and return targets (the critic learns scaled returns).
+            rewards = buffer.rewards * config.reward_scale
             advantages, returns = gae_fn(rewards, buffer.values, buffer.next_values,
                                          buffer.terminated, buffer.truncated,
                                          config.gamma, config.gae_lambda)
+            # 4. Flatten (T, N) to (T * N,).
             batch = buffer.flatten(advantages, returns)
-            try:
-                if shared_update:
-                    stats = rollout.update(policy, optimizer, batch, config)
-                else:
-                    stats = update_fn(policy, optimizer, batch, config)
-            except FloatingPointError as err:
-                raise FloatingPointError(f"update {iteration} of {config.num_iterations} "
-                                         f"(global step {global_step}): {err}") from err
-            elapsed = time.perf_counter() - start
-            new_returns = tracker.returns[n_episodes_before:]
-            row = {
-                "iteration": iteration,
-                "global_step": global_step,
-                "time/wall_s": elapsed,
-                "charts/SPS": global_step / elapsed,
-                "charts/learning_rate": optimizer.param_groups[0]["lr"],
-                "charts/episodic_return": float(np.mean(new_returns)) if new_returns else math.nan,
-                "charts/episodic_length": (float(np.mean(tracker.lengths[n_episodes_before:]))
-                                           if new_returns else math.nan),
-                "charts/episodes": len(tracker.returns),
-                "charts/mean_return_100": tracker.mean_return(100),
-                **(stats or {}),
-            }
-            if num_actions:  # how often each action was taken: Lab 4's heatmap
-                counts = np.bincount(buffer.actions.reshape(-1), minlength=num_actions)
-                row["charts/action_frequencies"] = (counts / counts.sum()).tolist()
-            result.history.append(row)
-            if result.time_to_threshold_s is None and threshold is not None:
-                k = first_threshold_crossing(tracker.returns, threshold)
-                if k is not None:
-                    result.time_to_threshold_s = tracker.end_times[k]
-                    result.steps_to_threshold = tracker.end_steps[k]
-            if checkpoint_path is not None:
-                save_checkpoint(checkpoint_path, policy, config, {"global_step": global_step})
-            if callback is not None:
-                callback(row, policy)
-            if bar is not None:
-                bar.update(config.batch_size)
-                bar.set_postfix(ret100=f"{row['charts/mean_return_100']:.1f}",
-                                kl=f"{row.get('losses/approx_kl', math.nan):.3f}", refresh=False)
-            if stop_at_threshold and result.time_to_threshold_s is not None:
+            # 5. Epochs x minibatches of the clipped loss.
+            stats = update_fn(policy, optimizer, batch, config)
+            # 6. Log: finished episodes, diagnostics, action frequencies.
+            if run_log.record(iteration, global_step, optimizer, buffer.actions, stats):
                 break
+    except FloatingPointError as err:  # a NaN loss: say in which update it happened
+        raise FloatingPointError(f"update {iteration} of {config.num_iterations} "
+                                 f"(global step {global_step}): {err}") from err
     finally:
-        rollout.close()
-        if bar is not None:
-            bar.close()
-    result.wall_time_s = time.perf_counter() - start
-    result.episode_returns = tracker.returns
-    result.episode_lengths = tracker.lengths
-    result.episode_steps = tracker.end_steps
-    result.episode_times = tracker.end_times
-    return result
+        envs.close()
+        run_log.close()
+    return run_log.finish()

@@ -28,8 +28,8 @@ def _check_minibatch_size(batch_size: int, minibatch_size: int) -> None:
         raise ValueError(f"batch_size must be positive, got {batch_size}")
     if not 0 < minibatch_size <= batch_size:
         raise ValueError(
-            f"minibatch_size={minibatch_size} must lie in [1, batch_size={batch_size}]: a minibatch "
-            f"cannot be larger than the batch; lower it or collect more steps"
+            f"minibatch_size={minibatch_size} must lie in [1, batch_size={batch_size}]: "
+            f"a minibatch cannot be larger than the batch; lower it or collect more steps"
         )
 
 
@@ -124,9 +124,6 @@ def ppo_update(
     ### BEGIN SOLUTION
     batch_size = len(batch["obs"])
     minibatch_size = batch_size // config.num_minibatches
-    # The tensors the optimiser steps, collected once: the policy's parameters (or, with
-    # ppo_core's FlatAdam, the one flat buffer holding them all -- one tensor to clip).
-    params = [p for group in optimizer.param_groups for p in group["params"]]
     epochs_run = 0
     for epoch in range(config.update_epochs):
         for mb_inds in minibatch_indices(batch_size, minibatch_size):
@@ -154,7 +151,7 @@ def ppo_update(
                 )
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
-            nn.utils.clip_grad_norm_(params, config.max_grad_norm)
+            nn.utils.clip_grad_norm_(policy.parameters(), config.max_grad_norm)
             optimizer.step()
         epochs_run += 1
         if config.target_kl is not None:

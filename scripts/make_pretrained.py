@@ -79,6 +79,9 @@ CONFIG = {
     "hidden_size": 64,
     "torch_threads": 1,
     "env_workers": 1,  # one process, as when the shipped files were made
+    # (fast is left at False, its default, so the readable loop runs: still one process, but
+    # torch.optim.Adam where the files were made with FlatAdam, so a rerun matches them in
+    # distribution, not bit for bit. Pinning it would change the manifest's recorded config.)
 }
 
 # Nominal milestone -> file name. A checkpoint is taken after the first update whose global

@@ -17,6 +17,7 @@ import pytest
 
 from ppo_core import PPOConfig, load_checkpoint
 from ppo_core.cli import build_parser, config_from_args, main
+from ppo_core.fast.parallel import available_cpus
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ["--env-id", "CartPole-v1", "--total-timesteps", "512", "--num-envs", "4",
@@ -69,6 +70,24 @@ def test_train_writes_a_loadable_checkpoint_and_history(trained):
     assert len(history) == 4
     # --no-anneal-lr: the learning rate stays put for the whole run.
     assert [row["charts/learning_rate"] for row in history] == [0.002] * 4
+
+
+def test_train_without_flags_stays_in_one_process(trained, tmp_path, monkeypatch):
+    out, _ = trained  # the real `python -m ppo_core train` above
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["rollout_processes"] == 1 and metrics["config"]["fast"] is False
+    # In-process, with the speed layer made unimportable: the default never touches it.
+    monkeypatch.setitem(sys.modules, "ppo_core.fast", None)
+    assert main(["train", *TINY, "--eval-episodes", "0", "--out", str(tmp_path)]) == 0
+    assert json.loads((tmp_path / "metrics.json").read_text())["rollout_processes"] == 1
+
+
+@pytest.mark.skipif(available_cpus() < 2, reason="needs 2 CPUs")
+def test_fast_flag_runs_the_speed_layer(tmp_path):
+    assert main(["train", *TINY, "--fast", "--eval-episodes", "0", "--out", str(tmp_path)]) == 0
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["rollout_processes"] == 2 and metrics["config"]["fast"] is True
+    assert metrics["total_timesteps"] == 512
 
 
 def test_learning_rate_anneals_by_default(tmp_path):

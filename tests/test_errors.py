@@ -201,6 +201,8 @@ CONFIG_ERRORS = [
     ({"max_grad_norm": 0.0}, r"max_grad_norm must be positive"),
     ({"target_kl": 0.0}, r"target_kl must be positive or None"),
     ({"reward_scale": 0.0}, r"reward_scale must be positive, got 0.0"),
+    ({"fast": "yes"}, r"fast must be True or False, got 'yes'"),
+    ({"anneal_lr": 0}, r"anneal_lr must be True or False, got 0"),
 ]
 
 

@@ -1,11 +1,13 @@
-"""End to end: PPO learns CartPole-v1 (mean return >= 400 of 500) in a few seconds on one core.
+"""End to end: PPO learns CartPole-v1 (mean return >= 400 of 500) in a few seconds on one core,
+with the readable loop (the default) and with the speed layer (``fast=True``).
 
 Every field of the config is pinned here, so that retuning the library's LunarLander defaults
 cannot silently change this test. Measured on the course's 2-core machine, one core per run
 (`taskset -c 1`), seeds 1 to 12: the mean of the last 20 training episodes and of 10
 deterministic evaluation episodes was 500.0 (the maximum) for every seed; each run (training +
-evaluation) took 4.0 to 6.9 s of CPU time, 5 to 10 s of wall time on a moderately busy machine. A copy of the library with the policy gradient
-switched off fails the test (last 20 episodes average about 21).
+evaluation) took 4.0 to 6.9 s of CPU time, 5 to 10 s of wall time on a moderately busy machine.
+A copy of the library with the policy gradient switched off fails the test (last 20 episodes
+average about 21).
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ PINNED = {
     "target_kl": None,
     "hidden_size": 64,
     "torch_threads": 1,
-    "env_workers": 2,            # rollouts collected in two processes
+    "fast": False,               # the readable loop (the test runs the speed layer too)
+    "env_workers": 2,            # with fast=True: rollouts and updates in two processes
 }
 FIELDS = {f.name for f in dataclasses.fields(PPOConfig)}
 CARTPOLE = PPOConfig(**{k: v for k, v in PINNED.items() if k in FIELDS})
@@ -51,9 +54,11 @@ def test_every_config_field_is_pinned():
 
 
 @pytest.mark.slow
-def test_ppo_learns_cartpole():
-    result = train(CARTPOLE, progress=False)
-    assert result.history[-1]["global_step"] == CARTPOLE.total_timesteps
+@pytest.mark.parametrize("fast", [False, True], ids=["readable", "fast"])
+def test_ppo_learns_cartpole(fast):
+    config = dataclasses.replace(CARTPOLE, fast=fast)
+    result = train(config, progress=False)
+    assert result.history[-1]["global_step"] == config.total_timesteps
     train_return = result.mean_return(20)
     eval_returns = evaluate(result.policy, "CartPole-v1", episodes=10, seed=1000)
     assert train_return >= 400, f"last 20 training episodes averaged {train_return:.1f}"

@@ -1,7 +1,7 @@
-"""Training on more than one core (an engineering module; no lab asks for it).
+"""Training on two cores: the two-process rollout and the shared (split) update.
 
 Two things take the time in a PPO iteration on a 2-core laptop, and both are split over two
-processes here, this one and a worker (:mod:`ppo_core._rollout_worker`) started once per run:
+processes here, this one and a worker (:mod:`ppo_core.fast.worker`) started once per run:
 
 * **The rollout.** It alternates the policy's forward pass with the environments' physics,
   and LunarLander's Box2D step (~20 us per environment) is most of it. :class:`ParallelRollout`
@@ -13,7 +13,7 @@ processes here, this one and a worker (:mod:`ppo_core._rollout_worker`) started 
   per-operation overhead costs. The actor and the critic share no parameter, so
   :meth:`ParallelRollout.update` takes each step's actor half here and its critic half in the
   worker at the same time, swapping one number per step for the global gradient-norm clip: the
-  same result as :func:`~ppo_core.update.ppo_update` (checked by ``tests/test_parallel.py``),
+  same result as :func:`~ppo_core.update.ppo_update` (checked by ``tests/test_fast_parallel.py``),
   which stays the reference and is what runs whenever a learner's ``update_fn`` or ``loss_fn``
   is passed to :func:`~ppo_core.train.train`.
 
@@ -21,7 +21,8 @@ Env i still gets seed + i. Each worker samples its actions from a torch generato
 (seeded from the run's seed), so a run is reproducible for a given ``env_workers``, but not
 identical to the same run in one process. :func:`make_rollout` falls back to one process where
 workers cannot be started (Windows, the grading sandbox) or the policy is not a plain
-:class:`~ppo_core.networks.ActorCritic`.
+:class:`~ppo_core.networks.ActorCritic`. The messages between the two processes are those of
+:mod:`ppo_core.fast.protocol`.
 """
 
 from __future__ import annotations
@@ -37,15 +38,15 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ppo_core._rollout_worker import load_vector, parameters_vector, receive, send, swap_floats
 from ppo_core.diagnostics import approx_kl
 from ppo_core.envs import make_vec_env
+from ppo_core.fast.protocol import load_vector, parameters_vector, receive, send, swap_floats
 from ppo_core.losses import clipped_surrogate_loss
 from ppo_core.networks import ActorCritic
 from ppo_core.rollout import RolloutBuffer, collect_rollout
 from ppo_core.update import minibatch_indices, normalize_advantages, update_diagnostics
 
-WORKER_SCRIPT = Path(__file__).with_name("_rollout_worker.py")
+WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 START_TIMEOUT_S = 120.0  # importing torch on a cold, busy machine can take tens of seconds
 
 
@@ -120,8 +121,8 @@ class _Worker:
 
     def _died(self) -> str:
         return (f"a rollout worker process exited (code {self.process.poll()}); its error, if "
-                f"any, is printed above. Set env_workers=1 to collect every rollout in this "
-                f"process")
+                f"any, is printed above. Set env_workers=1 (or fast=False) to train in this "
+                f"process only")
 
     def close(self) -> None:
         try:
@@ -223,11 +224,11 @@ class ParallelRollout:
         value loss only the critic. The one coupling is the clip on the norm of the *whole*
         gradient: the two processes swap their squared norms every step. Same minibatch orders
         (drawn here from torch's generator and sent over), same Adam, same clip: the result is
-        ``ppo_update``'s up to float rounding (``tests/test_parallel.py`` checks it), in about
+        ``ppo_update``'s up to float rounding (``tests/test_fast_parallel.py`` checks it), in about
         the time of the actor's half alone.
 
         Args:
-            optimizer: a :class:`~ppo_core.optim.FlatAdam` over :func:`actor_parameters`.
+            optimizer: a :class:`~ppo_core.fast.optim.FlatAdam` over :func:`actor_parameters`.
         """
         worker = self.workers[0]
         critic = list(policy.critic.parameters())

@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from ppo_core import ActorCritic
-from ppo_core.optim import FlatAdam
+from ppo_core.fast.optim import FlatAdam
 
 
 def _loss(policy, obs, actions):

@@ -1,4 +1,4 @@
-"""Adam over one flat buffer (an engineering module; the labs use ``torch.optim.Adam``).
+"""Adam over one flat buffer (the speed layer's; the labs and ``train()`` use ``torch.optim.Adam``).
 
 PPO's update takes thousands of tiny steps: the RL Zoo's LunarLander setting is 1,024 minibatches
 of 64 per rollout. At that size an optimiser step costs what its per-tensor bookkeeping costs,
@@ -9,7 +9,7 @@ tensors spends most of its time in Python, looping over tensors, state and hooks
 (each ``nn.Parameter`` becomes a view of its slice) and every gradient into another, and takes
 the Adam step (Kingma & Ba 2015, Algorithm 1) on the whole buffer at once: six tensor
 operations, whatever the number of layers. The network, its ``state_dict`` and the learner's
-``ppo_update`` see ordinary parameters; ``tests/test_optim.py`` checks the steps against
+``ppo_update`` see ordinary parameters; ``tests/test_fast_optim.py`` checks the steps against
 ``torch.optim.Adam``.
 """
 

@@ -1,5 +1,6 @@
-"""Rollouts collected in two processes (ppo_core.parallel): same data layout, reproducible runs,
-clear failures and a fallback to one process."""
+"""The speed layer's two processes (ppo_core.fast.parallel): the rollout has the same data
+layout, the shared update equals ppo_update, runs are reproducible, failures are clear and it
+falls back to one process."""
 
 from __future__ import annotations
 
@@ -13,9 +14,18 @@ import numpy as np
 import pytest
 import torch
 
-import ppo_core.parallel as parallel
+import ppo_core.fast.parallel as parallel
 from ppo_core import ActorCritic, PPOConfig, RolloutBuffer, collect_rollout, make_vec_env, train
-from ppo_core.parallel import LocalRollout, ParallelRollout, available_cpus, make_rollout, shard_sizes
+from ppo_core.fast.optim import FlatAdam
+from ppo_core.fast.parallel import (
+    LocalRollout,
+    ParallelRollout,
+    actor_parameters,
+    available_cpus,
+    make_rollout,
+    shard_sizes,
+)
+from ppo_core.update import ppo_update
 
 needs_two_cpus = pytest.mark.skipif(available_cpus() < 2, reason="needs 2 CPUs")
 
@@ -32,8 +42,9 @@ def _policy(env_id: str) -> ActorCritic:
 
 
 @needs_two_cpus
-@pytest.mark.parametrize("env_id, kwargs", [("CartPole-v1", {"max_episode_steps": 9}),
-                                            ("LunarLanderContinuous-v3", {"max_episode_steps": 15})])
+@pytest.mark.parametrize("env_id, kwargs", [
+    ("CartPole-v1", {"max_episode_steps": 9}),
+    ("LunarLanderContinuous-v3", {"max_episode_steps": 15})])
 def test_worker_shard_is_what_one_process_collects_with_the_same_sampling(env_id, kwargs):
     """The worker's half of the buffer equals collect_rollout run here on the same envs, with the
     same parameters and the torch seed the worker was given."""
@@ -81,7 +92,7 @@ def test_workers_receive_the_current_parameters():
 def test_training_in_two_processes_is_reproducible_and_learns_the_same_way():
     config = PPOConfig(env_id="CartPole-v1", seed=5, total_timesteps=2048, num_envs=4,
                        num_steps=128, num_minibatches=4, update_epochs=2, hidden_size=32,
-                       gamma=0.99, reward_scale=1.0, env_workers=2)
+                       gamma=0.99, reward_scale=1.0, fast=True, env_workers=2)
     a, b = train(config, progress=False), train(config, progress=False)
     for (name, p), q in zip(a.policy.state_dict().items(), b.policy.state_dict().values()):
         assert torch.equal(p, q), name
@@ -149,7 +160,7 @@ def test_falls_back_to_one_process_when_workers_cannot_start(monkeypatch):
 @needs_two_cpus
 @pytest.mark.skipif(shutil.which("sleep") is None, reason="needs the sleep command")
 def test_a_worker_that_never_answers_is_given_up_on(monkeypatch):
-    # "sleep 30 FD FD" instead of "python _rollout_worker.py FD FD": alive, silent
+    # "sleep 30 FD FD" instead of "python worker.py FD FD": alive, silent
     monkeypatch.setattr(parallel.sys, "executable", shutil.which("sleep"))
     monkeypatch.setattr(parallel, "WORKER_SCRIPT", "30")
     monkeypatch.setattr(parallel, "START_TIMEOUT_S", 0.5)
@@ -217,10 +228,6 @@ def _update_batch(env_id: str, n: int = 512, seed: int = 0) -> dict:
 def test_shared_update_equals_ppo_update(env_id, target_kl):
     """The two-process update (actor here, critic in the worker, norms swapped for the global
     clip) gives ppo_update's parameters and diagnostics, from the same torch RNG state."""
-    from ppo_core.optim import FlatAdam
-    from ppo_core.parallel import actor_parameters
-    from ppo_core.update import ppo_update
-
     config = PPOConfig(env_id=env_id, num_envs=4, num_steps=128, num_minibatches=8,
                        update_epochs=3, max_grad_norm=0.3, target_kl=target_kl)
     batch = _update_batch(env_id)
@@ -253,9 +260,6 @@ def test_shared_update_equals_ppo_update(env_id, target_kl):
 
 @needs_two_cpus
 def test_shared_update_reports_a_nan_loss_and_stops_both_sides():
-    from ppo_core.optim import FlatAdam
-    from ppo_core.parallel import actor_parameters
-
     config = PPOConfig(num_envs=4, num_steps=128, num_minibatches=8, update_epochs=2)
     batch = _update_batch("LunarLander-v3")
     batch["returns"][5] = float("nan")  # only the critic's half sees it
