@@ -64,6 +64,7 @@ lint: setup
 
 bench: setup
 	$(PY) benchmarks/time_to_solve.py
+	$(PY) benchmarks/time_to_solve.py --fast
 	$(PY) benchmarks/sps_vs_sb3.py --repeats 3
 	$(PY) benchmarks/widget_latency.py
 	$(PY) benchmarks/grading_speed.py --n 20 --full
