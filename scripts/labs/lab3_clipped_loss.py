@@ -99,9 +99,12 @@ def _section_why_ppo() -> list:
         **PPO** keeps the idea, a trust region around the old policy, but enforces it with a
         first-order trick: it clips the ratio inside the objective so that moving the policy
         further than $\\epsilon$ earns nothing. Plain minibatch SGD (Adam) can then run several
-        epochs over each batch. The lineage is REINFORCE (1992) → actor-critic methods
-        (A2C/A3C, 2016) → natural policy gradient and TRPO (2015) → PPO (2017). DDPG
-        (2015) is *not* an ancestor: it learns a deterministic policy off-policy from a Q-function,
+        epochs over each batch. The lineage of the policy update is REINFORCE (Williams 1992) →
+        natural policy gradient (Kakade 2001) → TRPO (Schulman et al. 2015) → PPO (2017). The
+        critic comes from the actor-critic line, which is older than all of these (Barto,
+        Sutton and Anderson 1983); its advantage estimator is GAE (Schulman et al. 2016, Lab 2), and A3C (Mnih
+        et al. 2016, a year after TRPO) is a sibling of PPO that popularised parallel actors,
+        not an ancestor. DDPG (2015) is *not* an ancestor either: it learns a deterministic policy off-policy from a Q-function,
         a different branch. PPO became a default in practice (OpenAI Five for Dota 2, robot
         locomotion, and the RL step of RLHF for language models), while some famous systems such
         as DeepMind's AlphaStar used other algorithms (an off-policy actor-critic with V-trace
