@@ -359,9 +359,9 @@ def _section_reflection() -> list:
     """6. Reflection: the written questions."""
     return [
         md("""
-        An untrained critic gives advantages whose scale is set by the rewards (tens to
-        hundreds here). That is why PPO normalises advantages per minibatch before using them
-        (Lab 4).
+        An untrained critic gives advantages whose scale is set by the rewards: their standard
+        deviation, printed above, is far from 1, and it would change with any other reward
+        scale. That is why PPO normalises advantages before using them (Lab 4).
 
         ## 6. Reflection
         """),
