@@ -285,3 +285,50 @@ def test_no_seed_workshop_in_learner_facing_text(lab):
     """Erratum 8: "the seed" in the workshop sense means nothing to a learner."""
     text = lab_text(lab)
     assert not re.search(r"seed workshop|the seed's|seed loop|seed_workshop", text, re.I)
+
+
+# --- The presenter notebook and the README's teaching tables ------------------------------------
+
+def _presenter_markdown() -> str:
+    import nbformat
+
+    nb = nbformat.read(str(ROOT / "demos" / "presenter.ipynb"), as_version=4)
+    return "\n".join(cell.source for cell in nb.cells if cell.cell_type == "markdown")
+
+
+def test_presenter_training_curve_and_actions():
+    """Presenter parts 2-3: early episodes crash far below zero; the mean return passes through
+    0 to 100 (hovering) before it reaches 200; the first rollouts use the four actions about
+    equally; no rollout becomes one single action."""
+    from ppo_core.pretrained import load_history
+
+    run = load_history()
+    returns = np.asarray(run["episode_returns"], dtype=float)
+    assert returns[:50].mean() < -100
+    mean100 = np.convolve(returns, np.ones(100) / 100, mode="valid")
+    solved = int(np.argmax(mean100 >= 200))
+    assert mean100[solved] >= 200 and np.any((mean100[:solved] >= 0) & (mean100[:solved] <= 100))
+    shares = np.array([row["charts/action_frequencies"] for row in run["history"]])
+    assert np.all(np.abs(shares[0] - 0.25) < 0.03) and shares.max() < 0.9
+    text = _presenter_markdown()
+    assert "first learns to hover" in text and "never becomes one single action" in text
+
+
+def test_presenter_ratios_mostly_inside_the_clip_range():
+    """Presenter part 4: most ratios of the shipped batch stay inside [1 - eps, 1 + eps]."""
+    from ppo_core.pretrained import load_batch
+
+    batch = load_batch()
+    ratio = np.exp(batch["new_log_probs"].astype(float) - batch["old_log_probs"])
+    assert np.mean(np.abs(ratio - 1) <= float(batch.get("clip_coef", 0.2))) > 0.75
+    assert "Most ratios stay inside the clip range" in _presenter_markdown()
+    assert "piles" not in _presenter_markdown()  # there is no pile at 1 + eps in this batch
+
+
+def test_readme_teaching_tables():
+    """README: the lab table cites what defines the return; whole-batch normalisation is not
+    listed as a mistake; the entropy ceiling is ln 4 = 1.386."""
+    readme = (ROOT / "README.md").read_text()
+    assert "PPO Sec. 2," not in readme and "Sutton & Barto Sec. 3.3" in readme
+    assert "ppo1's whole-batch normalisation is also valid" in readme
+    assert "ln 4 = 1.386" in readme and f"{math.log(4):.3f}" == "1.386"
