@@ -1,9 +1,10 @@
 """Lab 4: the PPO update and the training loop; landing LunarLander-v3 with the learner's code.
 
 Built into ``solutions/lab4_training/lab4_training.ipynb`` by ``scripts/sync_labs.py``.
-Covers the seed workshop's Part 3 steps 4-5 and Part 5 (demos), with its mistakes fixed: the
-update runs epochs x shuffled minibatches (the seed took full-batch steps), and the loop records
-episode returns (the seed's never did, so its "Avg Reward" stayed 0).
+Covers Part 3 steps 4-5 and Part 5 (demos) of the workshop this course grew out of, with its
+mistakes fixed: the update runs epochs x shuffled minibatches (the workshop took full-batch
+steps), and the loop records episode returns (the workshop's never did, so its "Avg Reward"
+stayed 0). Learner-facing text calls that workshop "a tutorial that circulates widely".
 """
 
 from labkit import code, colab_install, locked_code, md, setup, solution, test, written
@@ -33,6 +34,7 @@ def cells() -> list:
         *_section_ppo_update(),
         *_section_ppo_update_tests(),
         *_section_training_loop(),
+        *_section_reward_scaling(),
         *_section_land_the_lander(),
         *_section_training_curve(),
         *_section_untrained_vs_trained(),
@@ -339,7 +341,14 @@ def _section_training_loop() -> list:
         `normalize_advantages`) on every rollout. Your Lab 2 `compute_gae` could be plugged in the
         same way with `gae_fn=`, and your Lab 3 `ppo_loss` with `loss_fn=`; here we use the
         library's versions of those.
+        """),
+    ]
 
+
+def _section_reward_scaling() -> list:
+    """2. Reward scaling, with a measurement on one real batch."""
+    return [
+        md(r"""
         **Reward scaling (step 3).** LunarLander's returns reach the hundreds, so an untrained
         critic is off by hundreds and the value loss, and its gradient, dwarf the policy loss
         (whose advantages are normalised). Both networks' gradients share one clip of the

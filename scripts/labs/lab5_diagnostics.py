@@ -1,9 +1,9 @@
 """Lab 5: what to watch while PPO trains, and diagnosing broken runs from their curves.
 
 Built into ``solutions/lab5_diagnostics/lab5_diagnostics.ipynb`` by ``scripts/sync_labs.py``.
-Covers the seed workshop's Parts 6 and 7 and its "Next steps", with its mistakes fixed: entropy
-with four actions is at most ln 4 = 1.386 (the seed expected "2.0+"); DDPG is not an ancestor of
-PPO; AlphaStar and Google's datacenter cooling did not use PPO.
+Covers Parts 6 and 7 and the "Next steps" of the workshop this course grew out of, with its
+mistakes fixed: entropy with four actions is at most ln 4 = 1.386 (the workshop expected "2.0+");
+DDPG is not an ancestor of PPO; AlphaStar and Google's datacenter cooling did not use PPO.
 
 The diagnosis exercise uses the real runs recorded by ``scripts/record_diagnosis_runs.py`` under
 ``ppo_core/assets/runs/``, shown anonymised by ``ppo_core.recorded_runs.load_diagnosis_runs()``;
