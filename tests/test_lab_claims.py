@@ -175,7 +175,8 @@ def test_lab3_clip_experiment(offset):
     unclipped run. Two independent sets of 30 problems."""
     ns = run_cell("lab3_clipped_loss", "def reuse_one_batch",
                   {"seeds = range(6 if FAST else 30)": f"seeds = range({offset}, {offset} + 30)"})
-    unclipped, clipped = ns["results"]["unclipped"].mean(0), ns["results"]["clipped (eps=0.2)"].mean(0)
+    unclipped = ns["results"]["unclipped"].mean(0)
+    clipped = ns["results"]["clipped (eps=0.2)"].mean(0)
     start = unclipped[0]
     assert unclipped[5] > start + 0.01 and clipped[5] > start + 0.01
     assert unclipped[-1] < start - 0.1 and abs(clipped[-1] - start) < 0.05
@@ -203,7 +204,7 @@ def test_lab3_lineage_is_in_order():
     for lab in ("lab3_clipped_loss", "lab5_diagnostics"):
         text = lab_text(lab)
         assert "A2C/A3C, 2016) → natural" not in text and "(A2C/A3C) → TRPO" not in text
-        assert "natural policy gradient (Kakade 2001)" in text or "natural policy gradient (2001)" in text
+        assert re.search(r"natural policy gradient \((Kakade )?2001\)", text)
 
 
 # --- Lab 4 -------------------------------------------------------------------------------------
@@ -256,8 +257,9 @@ def test_lab5_entropy_ceiling_arithmetic():
 
 @pytest.mark.slow
 def test_lab5_larger_learning_rate_moves_the_policy_further():
-    """Lab 5, section 2: a larger learning rate shows as a larger KL and clip fraction (the
-    cell's short warm-up); the explained variance compares like with like (scaled targets)."""
+    """Lab 5, section 2: a ten times larger learning rate gives a larger KL and clip fraction,
+    but far less than ten times larger (the cell's short warm-up; the full one measured 0.0056,
+    0.0116, 0.0123); the explained variance compares like with like (scaled targets)."""
     ns = {}
     exec(code_cell("lab5_diagnostics", "import autograder.checks"), ns)
     ns.update(LEARNER_FUNCTIONS)
@@ -273,7 +275,9 @@ def test_lab5_larger_learning_rate_moves_the_policy_further():
 
     ns.update(approx_kl=record_kl, clip_fraction=record_clip_fraction)
     run_cell("lab5_diagnostics", "for lr in (1e-4, 1e-3, 1e-2)", fast=True, namespace=ns)
-    assert kls[0] < kls[1] < kls[2] and fractions[0] < fractions[1] < fractions[2]
+    for values in (kls, fractions):  # larger, but far less than ten times larger
+        assert 1.2 * values[0] < values[1] and 0.9 * values[1] < values[2]
+        assert values[1] < 3 * values[0] and values[2] < 3 * values[1]
     source = code_cell("lab5_diagnostics", "for lr in (1e-4, 1e-3, 1e-2)")
     assert re.search(r"compute_gae\(buffer\.rewards \* warmup_config\.reward_scale", source)
 

@@ -249,12 +249,13 @@ def _section_value_functions() -> list:
         v_samples = [rollout_return(rng=rng) for _ in range(n_episodes)]
         v_hat, v_se = np.mean(v_samples), np.std(v_samples, ddof=1) / np.sqrt(n_episodes)
         names = ["nothing", "left engine", "main engine", "right engine"]
-        print(f"V(s0) ~ {v_hat:7.2f} +- {v_se:5.2f}   ({n_episodes} episodes; +- one standard error)")
+        print(f"V(s0) ~ {v_hat:7.2f} +- {v_se:5.2f}   ({n_episodes} episodes; +- 1 standard error)")
         for a in range(4):
             q_samples = [rollout_return(a, rng=rng) for _ in range(n_episodes)]
             q_hat, q_se = np.mean(q_samples), np.std(q_samples, ddof=1) / np.sqrt(n_episodes)
             a_se = np.hypot(v_se, q_se)   # the two estimates are independent
-            print(f"Q(s0, {names[a]:>12}) ~ {q_hat:7.2f} +- {q_se:5.2f}   A ~ {q_hat - v_hat:+6.2f} +- {a_se:5.2f}")
+            print(f"Q(s0, {names[a]:>12}) ~ {q_hat:7.2f} +- {q_se:5.2f}   "
+                  f"A ~ {q_hat - v_hat:+6.2f} +- {a_se:5.2f}")
         """),
     ]
 
@@ -266,7 +267,8 @@ def _section_log_probabilities() -> list:
         Compare each advantage with its $\\pm$ (one standard error of the estimate): one action at
         step 0 changes a long episode only a little, so the true advantages are small, while the
         noise of a handful of random episodes is not. Raise `n_episodes` and run the cell again:
-        the standard errors shrink only like $1/\\sqrt{n}$. This noise is the central difficulty of policy gradients; GAE in
+        the standard errors shrink only like $1/\\sqrt{n}$. This noise is the central difficulty of
+        policy gradients; GAE in
         Lab 2 is the standard remedy.
 
         ## 4. Stochastic policies over discrete actions: log-probabilities
@@ -376,7 +378,8 @@ def _section_untrained_agent() -> list:
         actions) and a critic (an estimate of $V(s)$), each a small MLP with two hidden layers of
         64 units, sharing no weights. Sharing a trunk saves computation, but then the value
         loss and the policy loss pull on the same weights and their balance ($c_1$, Lab 3) must
-        be tuned; the PPO paper's MuJoCo experiments and CleanRL keep them separate, as we do. Below, the untrained agent samples its actions from the softmax
+        be tuned; the PPO paper's MuJoCo experiments and CleanRL keep them separate, as we do.
+        Below, the untrained agent samples its actions from the softmax
         of its logits; your functions give the log-probability of each action taken, the entropy
         of each decision and the episode's return. The critic's first guess of $V(s_0)$ is
         meaningless for now: training it is part of Lab 4.

@@ -102,9 +102,11 @@ def _section_why_ppo() -> list:
         epochs over each batch. The lineage of the policy update is REINFORCE (Williams 1992) →
         natural policy gradient (Kakade 2001) → TRPO (Schulman et al. 2015) → PPO (2017). The
         critic comes from the actor-critic line, which is older than all of these (Barto,
-        Sutton and Anderson 1983); its advantage estimator is GAE (Schulman et al. 2016, Lab 2), and A3C (Mnih
+        Sutton and Anderson 1983); its advantage estimator is GAE (Schulman et al. 2016, Lab 2),
+        and A3C (Mnih
         et al. 2016, a year after TRPO) is a sibling of PPO that popularised parallel actors,
-        not an ancestor. DDPG (2015) is *not* an ancestor either: it learns a deterministic policy off-policy from a Q-function,
+        not an ancestor. DDPG (2015) is *not* an ancestor either: it learns a deterministic policy
+        off-policy from a Q-function,
         a different branch. PPO became a default in practice (OpenAI Five for Dota 2, robot
         locomotion, and the RL step of RLHF for language models), while some famous systems such
         as DeepMind's AlphaStar used other algorithms (an off-policy actor-critic with V-trace
@@ -353,10 +355,12 @@ def _section_clipping_experiment_run() -> list:
                   f"| KL(old||new) {np.mean([k for _, k in runs]):.2f}")
 
         start = results["unclipped"][:, 0].mean()
-        clipped_curve, unclipped_curve = results["clipped (eps=0.2)"].mean(0), results["unclipped"].mean(0)
-        print(f"Average change of J from the old policy: best {clipped_curve.max() - start:+.3f} (clipped, "
-              f"step {clipped_curve.argmax()}) and {unclipped_curve.max() - start:+.3f} (unclipped, step "
-              f"{unclipped_curve.argmax()}); after {steps} steps {clipped_curve[-1] - start:+.3f} (clipped) "
+        clipped_curve = results["clipped (eps=0.2)"].mean(0)
+        unclipped_curve = results["unclipped"].mean(0)
+        print(f"Average change of J from the old policy: best "
+              f"{clipped_curve.max() - start:+.3f} (clipped, step {clipped_curve.argmax()}) and "
+              f"{unclipped_curve.max() - start:+.3f} (unclipped, step {unclipped_curve.argmax()}); "
+              f"after {steps} steps {clipped_curve[-1] - start:+.3f} (clipped) "
               f"and {unclipped_curve[-1] - start:+.3f} (unclipped).")
 
         plt.figure(figsize=(6, 3))
@@ -451,7 +455,8 @@ def _section_reflection() -> list:
         incentive to move a sample's ratio beyond [1 - eps, 1 + eps] in the helpful direction, so
         extra epochs do little harm (in the experiment the clipped policy ends near where it
         started, far above the unclipped one); that is what makes several epochs (3 to 10) safe,
-        while the gain itself comes from the first steps. If updates still move too far (large KL, high clip
+        while the gain itself comes from the first steps. If updates still move too far (large KL,
+        high clip
         fraction): lower the learning rate, the number of epochs K, or eps (or use more
         samples per batch, or an early stop on the KL): each directly bounds how far one batch
         can push the policy.

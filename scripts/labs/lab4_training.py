@@ -132,7 +132,8 @@ def _section_update_overview() -> list:
         | $M$ | `minibatch_size` | transitions per gradient step, $NT$ / `num_minibatches` | {M} |
 
         So one rollout gives $K \cdot NT / M = {K} \times {NMB} = {STEPS}$ gradient steps, each on a
-        different random 1/{NMB} of the data ({M} transitions). Smaller steps on fresh mixtures of samples are
+        different random 1/{NMB} of the data ({M} transitions). Smaller steps on fresh mixtures of
+        samples are
         cheaper and less correlated than full-batch steps; and because after the first step the
         policy is no longer $\pi_{\theta_\text{old}}$, the ratio $r_t(\theta)$ drifts away from 1 —
         exactly what the clip of Eq. 7 (Lab 3) was built to contain.
@@ -329,7 +330,8 @@ def _section_training_loop() -> list:
         | 5 | epochs × minibatches of the clipped loss | `update_fn(policy, optimizer, batch, config)` | 3, 4 |
         | 6 | log: finished episodes' returns, diagnostics, action frequencies | `result.history.append(row)` | 5 |
 
-        Step 6 is where the tutorial's loop failed silently: it created an `episode_rewards` list, never
+        Step 6 is where the tutorial's loop failed silently: it created an `episode_rewards` list,
+        never
         appended to it, and printed the mean of the empty list as 0 — so its "Avg Reward" read 0.00
         for the whole run, good or bad. Here the rollout hands every finished episode's return to
         an `EpisodeTracker`; each history row holds the mean of the episodes that ended during that
@@ -367,7 +369,8 @@ def _section_reward_scaling() -> list:
         envs = ppo_core.make_vec_env(measure_config.env_id, measure_config.num_envs)
         torch.manual_seed(0)
         fresh = ActorCritic.for_env(envs, measure_config.hidden_size)
-        buffer = ppo_core.RolloutBuffer.allocate(measure_config.num_steps, measure_config.num_envs, envs)
+        buffer = ppo_core.RolloutBuffer.allocate(measure_config.num_steps, measure_config.num_envs,
+                                                 envs)
         first_obs, _ = envs.reset(seed=0)
         ppo_core.collect_rollout(envs, fresh, buffer, np.asarray(first_obs, np.float32))
         envs.close()
@@ -381,9 +384,11 @@ def _section_reward_scaling() -> list:
                                                        buffer.next_values, buffer.terminated,
                                                        buffer.truncated, c.gamma, c.gae_lambda)
             batch = buffer.flatten(advantages, returns)
-            _, log_probs, entropy, values = fresh.get_action_and_value(batch["obs"], batch["actions"])
-            loss = ppo_loss(log_probs, batch["log_probs"], ppo_core.normalize_advantages(batch["advantages"]),
-                            values, batch["returns"], entropy, c.clip_coef, c.vf_coef, c.ent_coef)
+            _, log_probs, entropy, values = fresh.get_action_and_value(batch["obs"],
+                                                                       batch["actions"])
+            normalised = ppo_core.normalize_advantages(batch["advantages"])
+            loss = ppo_loss(log_probs, batch["log_probs"], normalised, values, batch["returns"],
+                            entropy, c.clip_coef, c.vf_coef, c.ent_coef)
             fresh.zero_grad(); loss.backward()
             sq = {part: sum(float(p.grad.pow(2).sum()) for p in getattr(fresh, part).parameters())
                   for part in ("actor", "critic")}
@@ -398,8 +403,8 @@ def _section_reward_scaling() -> list:
             print(f"rewards x {scale:g}: critic's share of the squared gradient norm {share:.4%}, "
                   f"actor's gradient norm after the clip {actor_steps[scale]:.2e}")
         gain = actor_steps[measure_config.reward_scale] / actor_steps[1.0]
-        print(f"Scaling the rewards by {measure_config.reward_scale:g} makes the actor's clipped step "
-              f"{gain:.1f} times larger on this batch.")
+        print(f"Scaling the rewards by {measure_config.reward_scale:g} makes the actor's clipped "
+              f"step {gain:.1f} times larger on this batch.")
         """),
     ]
 
@@ -411,7 +416,8 @@ def _section_land_the_lander() -> list:
         ## 3. Land the lander with your update
 
         `PPOConfig()` holds the settings tuned for LunarLander-v3 on a laptop CPU. The cell below
-        trains with **your** `ppo_update` and prints how long it took; the progress bar shows the mean
+        trains with **your** `ppo_update` and prints how long it took; the progress bar shows the
+        mean
         return of the last 100 episodes (`ret100`) and the approximate KL of the last update.
         (Under the autograder this cell runs a tiny version that cannot land.)
         """),
@@ -515,8 +521,8 @@ def _section_actions_while_learning() -> list:
         fig.colorbar(image, ax=ax, label="frequency")
         plt.show()
         for label, row in (("first", result.history[0]), ("last", result.history[-1])):
-            shares = ", ".join(f"{name} {share:.0%}"
-                               for name, share in zip(ACTION_NAMES, row["charts/action_frequencies"]))
+            frequencies = row["charts/action_frequencies"]
+            shares = ", ".join(f"{name} {share:.0%}" for name, share in zip(ACTION_NAMES, frequencies))
             print(f"{label} rollout: {shares}; entropy {row['losses/entropy']:.2f}")
         """),
     ]
@@ -530,7 +536,8 @@ def _section_reflection() -> list:
             "minibatches", 3,
             _fill(r"""
             **Question (3 points).** Our update takes {STEPS} gradient steps on each rollout; the
-            tutorial version takes 10 full-batch steps; vanilla policy gradient takes one. (a) Why does
+            tutorial version takes 10 full-batch steps; vanilla policy gradient takes one. (a) Why
+            does
             taking *many* steps on the same rollout make the clip of Eq. 7 necessary — what
             happens to the ratio $r_t(\theta)$ from the first step to the last? (b) Why shuffle
             the samples into minibatches instead of taking the {NT} transitions in rollout order?
@@ -556,7 +563,8 @@ def _section_reflection() -> list:
         *written(
             "logging", 2,
             r"""
-            **Question (2 points).** The tutorial's training loop printed `Avg Reward: 0.00` on every
+            **Question (2 points).** The tutorial's training loop printed `Avg Reward: 0.00` on
+            every
             line. Why? Which quantity should be logged instead, and why does one rollout's
             *sum of rewards* not measure how good the policy is?
             """,

@@ -257,10 +257,11 @@ def _section_watch_one_update() -> list:
         Your three functions on a real update. We train a lander briefly, collect one more rollout
         and run one update on it with three learning rates, each ten times the previous. (The
         run multiplies every reward by `reward_scale` before GAE, Lab 4, so its critic predicts
-        scaled returns: the targets below are scaled the same way.) Then we look at the distribution of the ratios $r_t$ after each update, and at your numbers. Notice
-        how the clip shapes the distribution: once the ratios reach $1 \pm \epsilon$ the clipped
-        samples stop pushing, so a larger learning rate mostly shows up as a heavier tail beyond
-        the dashed lines — and as a larger KL and clip fraction.
+        scaled returns: the targets below are scaled the same way.) Then we look at the
+        distribution of the ratios $r_t$ after each update, and at your numbers. Notice how the
+        clip shapes the distribution: once the ratios reach $1 \pm \epsilon$ the clipped samples
+        stop pushing, so a ten times larger learning rate gives a heavier tail beyond the dashed
+        lines and a larger KL and clip fraction, but far less than ten times larger.
         """),
         code("""
         warmup_config = PPOConfig(total_timesteps=(4 if FAST else 40) * 2048)
@@ -271,9 +272,10 @@ def _section_watch_one_update() -> list:
         collect_rollout(envs, warmup.policy, buffer, np.asarray(first_obs, np.float32), EpisodeTracker(16))
         envs.close()
         # The critic was trained on rewards times reward_scale (Lab 4): its targets must be too.
-        advantages, returns = compute_gae(buffer.rewards * warmup_config.reward_scale, buffer.values,
-                                          buffer.next_values, buffer.terminated, buffer.truncated,
-                                          warmup_config.gamma, warmup_config.gae_lambda)
+        advantages, returns = compute_gae(buffer.rewards * warmup_config.reward_scale,
+                                          buffer.values, buffer.next_values, buffer.terminated,
+                                          buffer.truncated, warmup_config.gamma,
+                                          warmup_config.gae_lambda)
         batch = buffer.flatten(advantages, returns)
 
         fig, ax = plt.subplots(figsize=(8, 3.5))
