@@ -19,10 +19,10 @@ Two episode-end flags, never merged before the TD residual:
 Either flag ends the episode, so the recursion is cut there (``done = terminated or truncated``):
 the next step belongs to a different episode.
 
-The seed workshop's loop made three mistakes that this module fixes: it reset its running
-advantage to zero *after* the episode-end step, so the step *before* every episode end lost
-its whole future (A_{t-1} = delta_{t-1} only); it bootstrapped the last step of the rollout from
-0 instead of V(s_T); and it treated every time limit as a crash.
+A GAE loop that circulates in tutorials (Lab 2, section 4) makes three mistakes that this module
+avoids: it resets its running advantage to zero *after* the episode-end step, so the step
+*before* every episode end loses its whole future (A_{t-1} = delta_{t-1} only); it bootstraps the
+last step of the rollout from 0 instead of V(s_T); and it treats every time limit as a crash.
 
 Arrays are time-major: ``(T,)`` for one environment or ``(T, N)`` for N environments.
 """

@@ -336,15 +336,15 @@ class GAEDemo:
 
         (self.spread_line,) = ax_l.plot(self.LAMBDAS, np.zeros_like(self.LAMBDAS),
                                         color="tab:purple", lw=2,
-                                        label="spread: std of A_t (variance)")
+                                        label="spread of A_t along the episode")
         (self.gap_line,) = ax_l.plot(self.LAMBDAS, np.zeros_like(self.LAMBDAS),
                                      color="tab:brown", lw=2,
-                                     label="RMS gap to Monte Carlo (critic's bias)")
+                                     label="RMS gap to Monte Carlo (lambda = 1)")
         self.marker = ax_l.axvline(self.lam, color="tab:blue", lw=1.2)
         (self.dots,) = ax_l.plot([self.lam, self.lam], [0, 0], "o", color="tab:blue", ms=5)
         ax_l.set_xlim(0, 1)
         ax_l.set_xlabel("lambda")
-        ax_l.set_title("bias / variance trade-off", fontsize=10)
+        ax_l.set_title("one episode: smoothness vs. distance from Monte Carlo", fontsize=10)
         ax_l.legend(loc="upper left", fontsize=7)  # above the curves (symlog axis)
         ax_l.grid(alpha=0.25)
         self.ax_l = ax_l
@@ -431,7 +431,9 @@ class GAEDemo:
                 f"advantages {s['spread']:.2f}, RMS gap to the Monte Carlo estimate "
                 f"{s['gap_to_mc']:.2f}. {html.escape('lambda -> 0')}: trusts the critic "
                 f"(little noise, biased if V is wrong); {html.escape('lambda -> 1')}: trusts the "
-                f"sampled rewards (unbiased, noisy).{self._gamma_note()}")
+                f"sampled rewards (unbiased, noisy). One episode shows the two ends, not the bias "
+                f"and variance themselves: those need many episodes and the true values (Lab 2, "
+                f"section 3).{self._gamma_note()}")
 
     def _gamma_note(self) -> str:
         if self.critic_gamma is None or abs(self.gamma - self.critic_gamma) < 1e-9:

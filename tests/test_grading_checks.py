@@ -171,3 +171,72 @@ def test_object_equal_to_anything_is_rejected():
 
     with pytest.raises(AssertionError):
         check_discounted_return_basic(lambda rewards, gamma: Liar())
+
+
+# --- Feedback a learner reads at a glance ----------------------------------------------------
+
+def test_a_passing_check_prints_one_line_saying_what_it_checked(capsys):
+    CHECKS["compute_gae"]["truncation"](ppo_core.compute_gae)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("passed: compute_gae, truncation"), lines
+    assert "time limit" in lines[0]  # the check's own description
+
+
+def test_a_failing_check_prints_nothing_and_names_the_root_cause(capsys):
+    namespace = {"np": np}
+    exec(  # a notebook: td_residuals forgets terminated; compute_gae itself is right
+        "def td_residuals(rewards, values, next_values, terminated, gamma):\n"
+        "    return rewards + gamma * next_values - values\n"
+        "def compute_gae(rewards, values, next_values, terminated, truncated, gamma, lam):\n"
+        "    deltas = td_residuals(rewards, values, next_values, terminated, gamma)\n"
+        "    adv, last = np.zeros_like(deltas), 0.0\n"
+        "    for t in reversed(range(len(deltas))):\n"
+        "        done = max(terminated[t], truncated[t])\n"
+        "        last = deltas[t] + gamma * lam * (1 - done) * last\n"
+        "        adv[t] = last\n"
+        "    return adv, adv + values\n", namespace)
+    with pytest.raises(AssertionError) as caught:
+        check_compute_gae_episode_boundaries(namespace["compute_gae"])
+    message = str(caught.value)
+    assert "your compute_gae calls your td_residuals, which fails its own test" in message
+    assert "Fix td_residuals first" in message
+    assert capsys.readouterr().out == ""
+
+
+def _rendered_tracebacks(cells: list[str]) -> list[str]:
+    """Execute ``cells`` in a fresh kernel; the plain text of each error output."""
+    import re
+
+    import nbclient
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    nbclient.NotebookClient(nb, timeout=120, allow_errors=True, kernel_name="python3").execute()
+    ansi = re.compile(r"\x1b\[[0-9;]*m")
+    return ["\n".join(ansi.sub("", line) for line in out["traceback"])
+            for cell in nb.cells for out in cell.outputs if out["output_type"] == "error"]
+
+
+def test_notebook_traceback_shows_the_learner_lines_not_the_graders():
+    wrong_value_loss = ("def value_loss(values, returns):\n"
+                        "    squared = (values - returns) ** 2\n"
+                        "    return squared.mean() + undefined_name\n")
+    wrong_ratio = ("def probability_ratio(new_log_probs, old_log_probs):\n"
+                   "    return new_log_probs - old_log_probs\n")
+    raised, wrong = _rendered_tracebacks([
+        "import autograder.checks", wrong_value_loss,
+        "from autograder.checks.lab3_clipped_loss import check_value_loss_value\n\n"
+        "check_value_loss_value(value_loss)",
+        wrong_ratio,
+        "from autograder.checks.lab3_clipped_loss import check_probability_ratio_value\n\n"
+        "check_probability_ratio_value(probability_ratio)"])
+    for text in (raised, wrong):
+        assert "autograder/checks" not in text and "compare.py" not in text, text
+    # the learner's own line that raised, then the test cell's line and the message
+    assert "return squared.mean() + undefined_name" in raised
+    assert "check_value_loss_value(value_loss)" in raised
+    assert "value_loss raised NameError" in raised
+    assert "check_probability_ratio_value(probability_ratio)" in wrong
+    assert wrong.rstrip().splitlines()[-1].startswith("CheckFailed: "), wrong

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import types
 from collections.abc import Callable
 
 import numpy as np
@@ -45,6 +46,7 @@ _t_requires_grad_ = torch.Tensor.requires_grad_
 _t_tensor, _t_float64, _t_long, _t_float32 = torch.tensor, torch.float64, torch.long, torch.float32
 _autograd_grad = torch.autograd.grad
 _no_grad = torch.no_grad
+_TracebackType = types.TracebackType
 
 # Tolerances: accept float32 arithmetic and any order of summation, reject every real mistake.
 RTOL = 1e-4
@@ -58,16 +60,132 @@ MISTAKES: dict[str, dict[str, tuple[Callable, str]]] = {}
 
 
 def register(function_name: str) -> Callable[[Callable], Callable]:
-    """Decorator: file ``check_<function_name>_<aspect>`` as ``CHECKS[function_name][aspect]``."""
+    """Decorator: file ``check_<function_name>_<aspect>`` as ``CHECKS[function_name][aspect]``.
+
+    The check is replaced by a reporting version (:func:`_reporting`): on success it prints one
+    line saying what was checked; on failure its ``AssertionError`` carries the check's message
+    (and, where the learner's function calls another of the learner's functions that fails its
+    own checks, says so), raised with a traceback that holds only the test cell's line (and the
+    learner's own frames when the learner's code raised).
+    """
     prefix = f"check_{function_name}_"
 
     def decorator(check: Callable) -> Callable:
         if not check.__name__.startswith(prefix):
             raise ValueError(f"{check.__name__} must be named {prefix}<aspect>")
-        CHECKS.setdefault(function_name, {})[check.__name__[_len(prefix):]] = check
-        return check
+        aspect = check.__name__[_len(prefix):]
+        UNREPORTED.setdefault(function_name, {})[aspect] = check
+        reporting = _reporting(check, function_name, aspect)
+        CHECKS.setdefault(function_name, {})[aspect] = reporting
+        return reporting
 
     return decorator
+
+
+UNREPORTED: dict[str, dict[str, Callable]] = {}
+"""``UNREPORTED[function][aspect]``: the check itself, silent (the root-cause search runs them)."""
+
+DEPENDS_ON = {
+    "returns_to_go": ("discounted_return",),
+    "compute_gae": ("td_residuals",),
+    "clipped_surrogate_loss": ("probability_ratio",),
+    "ppo_loss": ("clipped_surrogate_loss", "value_loss"),
+    "ppo_update": ("minibatch_indices", "normalize_advantages"),
+}
+"""Functions a learner's solution may call: when it fails, these are checked first."""
+
+_CALLS = [0]  # calls of the learner's function in the running check (for the success line)
+_CHECKS_DIR = __file__.rsplit("/", 1)[0].rsplit("\\", 1)[0]
+
+
+class CheckFailed(_AssertionError):
+    """A failed check. In a notebook, its traceback shows the test cell's line and the message
+    (after the learner's own frames when the learner's code raised), not the grader's frames."""
+
+    def _render_traceback_(self) -> list[str]:
+        """IPython's hook for a custom traceback: the usual one, without autograder frames."""
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        traceback = _without_checks_frames(self.__traceback__)
+        return shell.InteractiveTB.structured_traceback(_type(self), self, traceback,
+                                                        tb_offset=1)
+
+
+def _without_checks_frames(traceback):
+    """A copy of the traceback ``traceback`` without the frames of autograder/checks' files."""
+    frames = []
+    while traceback is not None:
+        if not traceback.tb_frame.f_code.co_filename.startswith(_CHECKS_DIR):
+            frames.append(traceback)
+        traceback = traceback.tb_next
+    rebuilt = None
+    for tb in reversed(frames):
+        rebuilt = _TracebackType(rebuilt, tb.tb_frame, tb.tb_lasti, tb.tb_lineno)
+    return rebuilt
+
+# The reporting check is compiled in the check's own module (no closure, so autograder.guard
+# traps it like every other function of these modules) and hides its frame from tracebacks
+# (pytest and IPython honour __tracebackhide__).
+_REPORTING_SOURCE = """
+def {name}(fn, *args, **kwargs):
+    __tracebackhide__ = True
+    error = _run_check({function!r}, {aspect!r}, fn, args, kwargs)
+    if error is not None:
+        raise error.with_traceback(None) from error.__cause__
+"""
+
+
+def _reporting(check: Callable, function_name: str, aspect: str) -> Callable:
+    """``check`` with a one-line report on success and a short traceback on failure."""
+    module_globals = check.__globals__
+    module_globals.setdefault("_run_check", run_check)
+    source = _REPORTING_SOURCE.format(name=check.__name__, function=function_name, aspect=aspect)
+    namespace: dict = {}
+    exec(compile(source, check.__code__.co_filename, "exec"), module_globals, namespace)
+    reporting = namespace[check.__name__]
+    reporting.__doc__ = check.__doc__
+    reporting.__qualname__ = check.__qualname__
+    return reporting
+
+
+def run_check(function_name: str, aspect: str, fn, args: tuple, kwargs: dict):
+    """Run one check; print what passed, or return the ``AssertionError`` to raise.
+
+    The error keeps the check's message, adds the root cause when a function that ``fn`` calls
+    fails its own checks, and keeps the learner's exception (if any) as its cause.
+    """
+    _CALLS[0] = 0
+    check = UNREPORTED[function_name][aspect]
+    try:
+        check(fn, *args, **kwargs)
+    except _AssertionError as err:
+        error = CheckFailed(_with_root_cause(function_name, fn, _str(err)))
+        error.__cause__ = err.__cause__
+        return error
+    what = (check.__doc__ or "").strip().splitlines()[0] if check.__doc__ else aspect
+    calls = f", {_CALLS[0]} calls of {function_name}" if _CALLS[0] > 1 else ""
+    print(f"passed: {function_name}, {aspect.replace('_', ' ')}{calls} -- {what}")
+    return None
+
+
+def _with_root_cause(function_name: str, fn, message: str) -> str:
+    """``message``, plus which of the learner's helper functions ``fn`` calls fails its checks."""
+    code_object = getattr(fn, "__code__", None)
+    names = code_object.co_names if code_object is not None else ()
+    namespace = getattr(fn, "__globals__", {})
+    for helper in DEPENDS_ON.get(function_name, ()):
+        helper_fn = namespace.get(helper)
+        if helper not in names or not _callable(helper_fn):
+            continue
+        for aspect, helper_check in UNREPORTED.get(helper, {}).items():
+            try:
+                helper_check(helper_fn)
+            except _Exception as err:
+                return (f"{message}\nThe root cause may be earlier: your {function_name} calls "
+                        f"your {helper}, which fails its own test test_{helper}_{aspect} ({err}). "
+                        f"Fix {helper} first, run its cell, then run this test again.")
+    return message
 
 
 def mistake(function_name: str, key: str, impl: Callable, message: str) -> None:
@@ -86,6 +204,7 @@ def call_learner(fn, function_name: str, *args):
     """Call the learner's function; turn its exceptions into messages a learner can act on."""
     if not _callable(fn):
         raise _AssertionError(f"{function_name} is not a function: run the cell that defines it")
+    _CALLS[0] += 1
     try:
         return fn(*args)
     except _NotImplementedError:
@@ -94,6 +213,8 @@ def call_learner(fn, function_name: str, *args):
             f"in its cell with your code, run that cell, then run this test again"
         ) from None
     except _Exception as exc:  # any error inside the learner's code fails the test, clearly
+        # The traceback of the cause starts at the learner's own frame, not at this one.
+        exc.__traceback__ = exc.__traceback__.tb_next if exc.__traceback__ else None
         raise _AssertionError(
             f"{function_name} raised {_type(exc).__name__}: {exc} -- read the traceback above "
             f"this message to find the line"

@@ -139,9 +139,9 @@ def _wrong_gae_seed_reset(rewards, values, next_values, terminated, truncated, g
 
 
 def _wrong_gae_seed_loop(rewards, values, next_values, terminated, truncated, gamma, lam):
-    # The seed workshop's loop verbatim in spirit: one merged `dones` flag, V(s_{t+1}) taken from
-    # values[t + 1] and 0 after the last step (no bootstrap), the running advantage reset after
-    # every episode end.
+    # The tutorial loop of Lab 2, section 4, in spirit: one merged `dones` flag, V(s_{t+1}) taken
+    # from values[t + 1] and 0 after the last step (no bootstrap), the running advantage reset
+    # after every episode end.
     r, v = np.asarray(rewards, np.float64), np.asarray(values, np.float64)
     dones = np.maximum(np.asarray(terminated, np.float64), np.asarray(truncated, np.float64))
     adv, last = np.zeros_like(r), 0.0
@@ -209,13 +209,14 @@ def _wrong_gae_across_envs(rewards, values, next_values, terminated, truncated, 
 
 mistake("compute_gae", "seed_reset", _wrong_gae_seed_reset,
          "the advantage of the step *before* an episode end has lost its future (it equals its "
-         "TD residual): the seed workshop's loop zeroes the running advantage after the end step. "
+         "TD residual): like the GAE loop of Lab 2, section 4, it zeroes the running advantage "
+         "after the end step. "
          "Cut the recursion with (1 - done_t) inside "
          "A_t = delta_t + gamma*lambda*(1 - done_t)*A_{t+1} only, and never reset it afterwards")
 mistake("compute_gae", "seed_loop", _wrong_gae_seed_loop,
-         "this is the seed workshop's GAE loop: it takes V(s_{t+1}) from values[t+1] and 0 after "
-         "the last step (so it never bootstraps: use next_values), treats truncation as "
-         "termination, and zeroes the running advantage after each episode end")
+         "this is the tutorial GAE loop of Lab 2, section 4: it takes V(s_{t+1}) from values[t+1] "
+         "and 0 after the last step (so it never bootstraps: use next_values), treats truncation "
+         "as termination, and zeroes the running advantage after each episode end")
 mistake("compute_gae", "no_cut", _wrong_gae_no_cut,
          "the advantage at an episode's last step includes reward from the next episode: cut the "
          "recursion where an episode ends, A_t = delta_t + gamma*lambda*(1 - done_t)*A_{t+1} with "

@@ -381,7 +381,7 @@ def check_ppo_update_steps(fn) -> None:
         raise _AssertionError(
             f"ppo_update took {_len(optimizer.grad_norms)} optimizer steps with update_epochs=3 "
             f"and num_minibatches=4: expected {expected}, one optimizer.step() per minibatch per "
-            f"epoch (the seed workshop's update took one full-batch step per epoch)"
+            f"epoch (a full-batch step per epoch, as some tutorials do, is not PPO's Algorithm 1)"
         )
     if _len(spy.calls) != expected:
         raise _AssertionError(
@@ -464,8 +464,10 @@ def check_ppo_update_normalization(fn) -> None:
             whole = (raw - raw.mean()) / raw.std(ddof=1)
             if _np_all(_np_abs(adv - whole[_ids(call).astype(_int)]) < 1e-4):
                 raise _AssertionError(
-                    "the advantages are normalised over the whole batch, not per minibatch: "
-                    "normalise mb_advantages (the minibatch's slice) inside the minibatch loop"
+                    "the advantages are normalised over the whole batch (a valid choice, OpenAI's "
+                    "ppo1 made it), but this exercise asks for per-minibatch normalisation "
+                    "(config.norm_adv, as in ppo2 and CleanRL): normalise mb_advantages (the "
+                    "minibatch's slice) inside the minibatch loop"
                 )
             raise _AssertionError(
                 f"with config.norm_adv=True the advantages passed to the loss in minibatch "

@@ -148,7 +148,7 @@ def _section_discounted_return() -> list:
         Why discount? It keeps sums finite for long tasks, and it sets a horizon: rewards much more
         than about $1/(1-\\gamma)$ steps away barely count (100 steps for $\\gamma = 0.99$).
 
-        **Exercise 1 (the return inside $J(\\pi)$, PPO paper Sec. 2).** Write
+        **Exercise 1 (the discounted return; Sutton & Barto 2018, Sec. 3.3).** Write
         `discounted_return(rewards, gamma)`. The first reward is weighted by $\\gamma^0 = 1$.
         Return a plain Python float; an empty episode has return 0.
         """),
@@ -246,12 +246,16 @@ def _section_value_functions() -> list:
 
         n_episodes = 4 if FAST else 30
         rng = np.random.default_rng(1)
-        v_hat = np.mean([rollout_return(rng=rng) for _ in range(n_episodes)])
+        v_samples = [rollout_return(rng=rng) for _ in range(n_episodes)]
+        v_hat, v_se = np.mean(v_samples), np.std(v_samples, ddof=1) / np.sqrt(n_episodes)
         names = ["nothing", "left engine", "main engine", "right engine"]
-        print(f"V(s0) ~ {v_hat:7.2f}   ({n_episodes} episodes)")
+        print(f"V(s0) ~ {v_hat:7.2f} +- {v_se:5.2f}   ({n_episodes} episodes; +- 1 standard error)")
         for a in range(4):
-            q_hat = np.mean([rollout_return(a, rng=rng) for _ in range(n_episodes)])
-            print(f"Q(s0, {names[a]:>12}) ~ {q_hat:7.2f}   A ~ {q_hat - v_hat:+6.2f}")
+            q_samples = [rollout_return(a, rng=rng) for _ in range(n_episodes)]
+            q_hat, q_se = np.mean(q_samples), np.std(q_samples, ddof=1) / np.sqrt(n_episodes)
+            a_se = np.hypot(v_se, q_se)   # the two estimates are independent
+            print(f"Q(s0, {names[a]:>12}) ~ {q_hat:7.2f} +- {q_se:5.2f}   "
+                  f"A ~ {q_hat - v_hat:+6.2f} +- {a_se:5.2f}")
         """),
     ]
 
@@ -260,10 +264,11 @@ def _section_log_probabilities() -> list:
     """4. Log-probabilities: exercise categorical_log_prob."""
     return [
         md("""
-        With a handful of episodes these estimates are dominated by noise: one action at step 0
-        changes a long episode only a little, yet the estimated advantages can differ by tens of
-        points between runs. Raise `n_episodes` and run the cell again: the noise shrinks only
-        like $1/\\sqrt{n}$. This noise is the central difficulty of policy gradients; GAE in
+        Compare each advantage with its $\\pm$ (one standard error of the estimate): one action at
+        step 0 changes a long episode only a little, so the true advantages are small, while the
+        noise of a handful of random episodes is not. Raise `n_episodes` and run the cell again:
+        the standard errors shrink only like $1/\\sqrt{n}$. This noise is the central difficulty of
+        policy gradients; GAE in
         Lab 2 is the standard remedy.
 
         ## 4. Stochastic policies over discrete actions: log-probabilities
@@ -346,8 +351,14 @@ def _section_entropy() -> list:
         print("untrained actor on 8 start states:", categorical_entropy(logits))
         """),
         md("""
-        The untrained network's entropy is almost exactly $\\ln 4$: its last layer is initialised
-        with tiny weights so that every action starts equally likely and the agent explores.
+        The untrained network's entropy is almost exactly $\\ln 4$ (printed above). That is a
+        choice of initialisation. The course's networks start from **orthogonal** random weight
+        matrices (the rows are orthonormal, scaled by a gain; Saxe et al. 2014), the
+        initialisation of the authors' code and of CleanRL: it keeps the size of the signal
+        roughly constant from layer to layer, so no layer starts saturated or silent. The hidden
+        layers use the gain $\\sqrt 2$; the actor's last layer uses the gain 0.01, so all logits
+        start close to 0: every action starts equally likely and the agent explores. (The
+        critic's last layer uses 1.0.)
         """),
         test("categorical_entropy", "bounds", 1, comment="uniform gives ln 4, deterministic gives 0"),
         test("categorical_entropy", "stability", 1, comment="no nan for huge logits"),
@@ -363,8 +374,12 @@ def _section_untrained_agent() -> list:
         md("""
         ## 6. Putting it together: an untrained PPO agent plays one episode
 
-        The course's `ActorCritic` network has an actor (logits for the 4 actions) and a critic
-        (an estimate of $V(s)$). Below, the untrained agent samples its actions from the softmax
+        The course's `ActorCritic` holds two **separate** networks: an actor (logits for the 4
+        actions) and a critic (an estimate of $V(s)$), each a small MLP with two hidden layers of
+        64 units, sharing no weights. Sharing a trunk saves computation, but then the value
+        loss and the policy loss pull on the same weights and their balance ($c_1$, Lab 3) must
+        be tuned; the PPO paper's MuJoCo experiments and CleanRL keep them separate, as we do.
+        Below, the untrained agent samples its actions from the softmax
         of its logits; your functions give the log-probability of each action taken, the entropy
         of each decision and the episode's return. The critic's first guess of $V(s_0)$ is
         meaningless for now: training it is part of Lab 4.

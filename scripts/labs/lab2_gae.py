@@ -2,6 +2,8 @@
 
 from labkit import code, colab_install, md, setup, solution, test, written
 
+from ppo_core import PPOConfig
+
 SETUP = """
 # Setup. autograder.checks comes first: the test cells compare your functions with it.
 import autograder.checks  # noqa: F401
@@ -21,6 +23,15 @@ np.set_printoptions(precision=3, suppress=True)
 """
 
 
+def _horizons(text: str) -> str:
+    """Put PPOConfig's gamma and the effective horizons 1 / (1 - gamma lambda) into ``text``, so
+    the answer key holds for the gamma the course uses."""
+    gamma = PPOConfig().gamma
+    horizons = {lam: round(1 / (1 - gamma * lam)) for lam in (0.95, 0.98)}
+    return (text.replace("{GAMMA}", str(gamma)).replace("{H95}", str(horizons[0.95]))
+            .replace("{H98}", str(horizons[0.98])))
+
+
 def cells() -> list:
     """The lab's cells, section by section."""
     return [
@@ -28,8 +39,8 @@ def cells() -> list:
         *_section_td_residuals(),
         *_section_gae(),
         *_section_lambda_measurement(),
-        *_section_seed_loop(),
-        *_section_seed_loop_mistakes(),
+        *_section_tutorial_loop(),
+        *_section_tutorial_loop_mistakes(),
         *_section_real_rollout(),
         *_section_reflection(),
         *_section_summary(),
@@ -183,64 +194,78 @@ def _section_lambda_measurement() -> list:
         md("""
         ## 3. Bias versus variance in $\\lambda$: a measurement
 
-        Take a corridor of $L = 20$ steps: every step gives a noisy reward (mean 1, standard
-        deviation 2) and the episode terminates at the end, so the true value of the state $k$
+        Take a corridor of $L = 50$ steps: every step gives a noisy reward (mean 1, standard
+        deviation 1) and the episode terminates at the end, so the true value of the state $k$
         steps from the start is known exactly, $V(s_k) = \\sum_{j=0}^{L-k-1} \\gamma^j$. Give the
-        estimator a critic that is wrong by +3 everywhere, as an untrained critic would be, and
-        collect many episodes side by side (one column each, a `(T, N)` rollout).
+        estimator a critic that has learned only part of the values, $0.8\\,V(s)$ everywhere, as
+        an undertrained critic would, and collect many episodes side by side (one column each, a
+        `(T, N)` rollout).
 
         Your `compute_gae` returns the $\\lambda$-returns $\\hat A_t + V(s_t)$, estimates of the true
-        value. Over many episodes we measure their **bias** (average error) and **variance**
-        (spread) at the first step for several $\\lambda$.
+        values. Over many episodes we measure, at every step of the corridor, their **bias**
+        (average error), their **variance** (spread) and the **mean squared error**
+        (bias$^2$ + variance), averaged over the steps, for several $\\lambda$.
         """),
         code("""
-        L, gamma, n_episodes = 20, 0.99, (500 if FAST else 5000)
+        L, gamma, n_episodes = 50, 0.99, (500 if FAST else 4000)
         rng = np.random.default_rng(0)
         true_v = np.array([sum(gamma ** j for j in range(L - k)) for k in range(L)])  # (L,)
-        critic = true_v + 3.0                                   # a critic that is off by +3
-        rewards = rng.normal(1.0, 2.0, size=(L, n_episodes))    # (T, N): one column per episode
+        critic = 0.8 * true_v                                   # an undertrained critic
+        rewards = rng.normal(1.0, 1.0, size=(L, n_episodes))    # (T, N): one column per episode
         values = np.repeat(critic[:, None], n_episodes, axis=1)
         next_values = np.vstack([values[1:], np.zeros((1, n_episodes))])
         terminated = np.zeros((L, n_episodes)); terminated[-1] = 1.0
         truncated = np.zeros((L, n_episodes))
 
-        lambdas = [0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0]
-        bias, var = [], []
+        lambdas = [0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 1.0]
+        bias_sq, variance, mse = [], [], []
         for lam in lambdas:
             _, lam_returns = compute_gae(rewards, values, next_values, terminated, truncated, gamma, lam)
-            error = np.asarray(lam_returns)[0] - true_v[0]      # error of the estimate of V(s_0)
-            bias.append(error.mean()); var.append(error.var())
-            print(f"lambda={lam:4}: bias {error.mean():+6.2f}   variance {error.var():6.2f}   "
-                  f"mean squared error {np.mean(error ** 2):6.2f}")
+            error = np.asarray(lam_returns) - true_v[:, None]   # (T, N) error at every step
+            bias_sq.append(np.mean(error.mean(axis=1) ** 2))    # squared mean error, per step
+            variance.append(np.mean(error.var(axis=1)))
+            mse.append(np.mean(error ** 2))                     # = bias^2 + variance
+            print(f"lambda={lam:4}: bias^2 {bias_sq[-1]:6.2f}   variance {variance[-1]:6.2f}   "
+                  f"mean squared error {mse[-1]:6.2f}")
+        best = lambdas[int(np.argmin(mse))]
+        print(f"Lowest mean squared error at lambda = {best}: {min(mse):.1f}, against {mse[0]:.1f} "
+              f"at lambda = 0 (TD(0)) and {mse[-1]:.1f} at lambda = 1 (Monte Carlo).")
 
         plt.figure(figsize=(6, 3))
-        plt.plot(lambdas, np.square(bias), "o-", label="bias$^2$")
-        plt.plot(lambdas, var, "s-", label="variance")
-        plt.xlabel("$\\\\lambda$"); plt.legend(); plt.title("Estimating V($s_0$) with a critic off by +3")
+        plt.plot(lambdas, bias_sq, "o-", label="bias$^2$")
+        plt.plot(lambdas, variance, "s-", label="variance")
+        plt.plot(lambdas, mse, "k^-", label="mean squared error")
+        plt.xlabel("$\\\\lambda$"); plt.legend()
+        plt.title("Estimating V with a critic at 80 % of the truth")
         plt.show()
         """),
     ]
 
 
-def _section_seed_loop() -> list:
-    """4. What is wrong with the seed workshop's GAE loop: the comparison."""
+def _section_tutorial_loop() -> list:
+    """4. What is wrong with a GAE loop that circulates in tutorials: the comparison."""
     return [
         md("""
-        $\\lambda = 0$ inherits almost the whole critic error ($\\gamma \\times 3$) with the variance of
-        a single reward; $\\lambda = 1$ is unbiased but adds up the noise of all 20 rewards. In
-        between, the bias shrinks like $(\\gamma\\lambda)^k$ while the variance grows. The PPO paper
-        uses $\\lambda = 0.95$; our LunarLander configuration uses 0.98. In real training the
-        critic improves over time, which moves the best $\\lambda$ down.
+        $\\lambda = 0$ trusts the critic after a single reward, so it inherits the critic's error
+        almost whole (large bias$^2$) with the noise of one reward (small variance);
+        $\\lambda = 1$ ignores the critic: no bias, but it adds up the noise of every remaining
+        reward, up to 50. In between, the critic's error enters with weight
+        $(\\gamma\\lambda)^k$ while the noise grows, and the mean squared error is lowest at an
+        intermediate $\\lambda$ (the cell above prints where). The PPO paper uses
+        $\\lambda = 0.95$; our LunarLander configuration uses 0.98. Where the minimum lies
+        depends on how wrong the critic is: try `critic = 0.9 * true_v`, a better critic, and
+        the best $\\lambda$ moves down.
 
-        ## 4. What is wrong with the seed workshop's GAE loop
+        ## 4. What is wrong with a GAE loop that circulates in tutorials
 
-        The workshop this course grew out of computed GAE with a loop that is still copied
-        widely. Below is that loop rewritten with our names; it receives a single merged `dones`
-        flag and no `next_values`. Read it and compare with your `compute_gae`.
+        A GAE loop that is still copied widely in tutorials (this course's first version used
+        it too) gets three things wrong. Below is that loop rewritten with our names; it receives
+        a single merged `dones` flag and no `next_values`. Read it and compare with your
+        `compute_gae`.
         """),
         code("""
-        def seed_workshop_gae(rewards, values, dones, gamma, lam):
-            \"\"\"The workshop's loop (faithful in logic): do not use it.\"\"\"
+        def tutorial_gae(rewards, values, dones, gamma, lam):
+            \"\"\"The tutorial loop (faithful in logic): do not use it.\"\"\"
             advantages = np.zeros(len(rewards))
             running, bootstrap = 0.0, 0.0
             for t in reversed(range(len(rewards))):
@@ -261,24 +286,24 @@ def _section_seed_loop() -> list:
         truncated   = np.array([0, 0, 0, 0, 1, 0, 0], dtype=float)   # episode 2 hits the time limit at t=4
         next_values = np.array([0, 0, 0, 0, 50.0, 0, 20.0])          # V(final obs) at t=4; V(s_T) after t=6
         ours, _ = compute_gae(rewards, values, next_values, terminated, truncated, 1.0, 1.0)
-        seed, _ = seed_workshop_gae(rewards, values, np.maximum(terminated, truncated), 1.0, 1.0)
-        print(" t  done   yours   seed loop")
+        tutorial, _ = tutorial_gae(rewards, values, np.maximum(terminated, truncated), 1.0, 1.0)
+        print(" t  done   yours   tutorial loop")
         for t in range(7):
             flag = "term" if terminated[t] else "trunc" if truncated[t] else ""
-            print(f"{t:2}  {flag:5} {ours[t]:7.1f}  {seed[t]:9.1f}")
+            print(f"{t:2}  {flag:5} {ours[t]:7.1f}  {tutorial[t]:13.1f}")
         """),
     ]
 
 
-def _section_seed_loop_mistakes() -> list:
-    """4. The seed loop's three mistakes, explained."""
+def _section_tutorial_loop_mistakes() -> list:
+    """4. The tutorial loop's three mistakes, explained."""
     return [
         md("""
         Three mistakes show up in the table:
 
         1. **The step before every episode end loses its future.** The loop resets `running`
            to 0 *after* computing the end step, so step $t-1$ computes
-           $\\hat A_{t-1} = \\delta_{t-1}$: at $t = 1$ the seed loop gives 1 instead of 2, and through
+           $\\hat A_{t-1} = \\delta_{t-1}$: at $t = 1$ the tutorial loop gives 1 instead of 2, and through
            the recursion every earlier step of the episode loses the end step's residual too
            ($t = 0$ gets 2 instead of 3; $t = 3$ loses everything after it). The cut belongs only in the factor
            $(1 - \\text{done}_t)$ of the recursion, which already stops the sum at the episode end.
@@ -334,9 +359,9 @@ def _section_reflection() -> list:
     """6. Reflection: the written questions."""
     return [
         md("""
-        An untrained critic gives advantages whose scale is set by the rewards (tens to
-        hundreds here). That is why PPO normalises advantages per minibatch before using them
-        (Lab 4).
+        An untrained critic gives advantages whose scale is set by the rewards: their standard
+        deviation, printed above, is far from 1, and it would change with any other reward
+        scale. That is why PPO normalises advantages before using them (Lab 4).
 
         ## 6. Reflection
         """),
@@ -345,17 +370,19 @@ def _section_reflection() -> list:
         0 for every state, and LunarLander episodes last hundreds of steps. What happens to the
         advantages with $\\lambda = 0$ and with $\\lambda = 1$ in that situation? Why is a value
         such as 0.95 to 0.98 a sensible compromise?
-        """, """
+        """, _horizons("""
         With lambda = 0 the advantage is one residual r_t + gamma V(s_{t+1}) - V(s_t); with a critic
         that knows nothing this is roughly the single reward r_t, so the estimate ignores almost
         everything that follows (e.g. the crash 50 steps later): very biased, low variance.
         With lambda = 1 it is the full discounted return minus V(s_t): unbiased, but it adds the
         randomness of hundreds of future steps, so the estimates are very noisy and learning
-        needs many more samples. 0.95 to 0.98 keeps an effective horizon of roughly 20 to 50 steps
-        of real rewards (1 / (1 - gamma*lambda)), enough to connect engine use with the landing
-        or crash that follows, while cutting most of the far-future noise; as the critic gets
-        better, relying on it (smaller lambda) costs less bias.
-        """),
+        needs many more samples. With the course's gamma = {GAMMA}, lambda = 0.95 to 0.98 keeps an
+        effective horizon of roughly {H95} to {H98} steps of real rewards (1 / (1 - gamma*lambda)),
+        enough to connect engine use with the landing or crash that follows, while cutting most
+        of the far-future noise (section 3 measured the compromise: with a partly trained critic
+        the error is lowest between the two extremes); as the critic gets better, relying on it
+        (smaller lambda) costs less bias.
+        """)),
         *written("truncation", 2, """
         **Question 2 (2 points).** LunarLander-v3 truncates an episode after 1000 steps. Suppose
         the lander is hovering safely at step 1000 and the critic rightly values that state at
@@ -387,9 +414,10 @@ def _section_summary() -> list:
         * GAE sums residuals with weights $(\\gamma\\lambda)^k$, backwards:
           $\\hat A_t = \\delta_t + \\gamma\\lambda(1 - \\text{done}_t)\\hat A_{t+1}$ (PPO Eq. 11); any episode
           end cuts the recursion; the value target is $\\hat A_t + V(s_t)$.
-        * $\\lambda$ moves the estimator from biased and quiet (0) to unbiased and noisy (1).
-        * The seed workshop's loop drops the future of the step before each episode end, never
-          bootstraps and treats time limits as crashes.
+        * $\\lambda$ moves the estimator from biased and quiet (0) to unbiased and noisy (1); with
+          a partly trained critic the error is lowest in between.
+        * The GAE loop that circulates in tutorials drops the future of the step before each
+          episode end, never bootstraps and treats time limits as crashes.
 
         **Next:** Lab 3 turns advantages into PPO's clipped objective.
         """),

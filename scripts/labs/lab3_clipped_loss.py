@@ -99,9 +99,14 @@ def _section_why_ppo() -> list:
         **PPO** keeps the idea, a trust region around the old policy, but enforces it with a
         first-order trick: it clips the ratio inside the objective so that moving the policy
         further than $\\epsilon$ earns nothing. Plain minibatch SGD (Adam) can then run several
-        epochs over each batch. The lineage is REINFORCE (1992) → actor-critic methods
-        (A2C/A3C, 2016) → natural policy gradient and TRPO (2015) → PPO (2017). DDPG
-        (2015) is *not* an ancestor: it learns a deterministic policy off-policy from a Q-function,
+        epochs over each batch. The lineage of the policy update is REINFORCE (Williams 1992) →
+        natural policy gradient (Kakade 2001) → TRPO (Schulman et al. 2015) → PPO (2017). The
+        critic comes from the actor-critic line, which is older than all of these (Barto,
+        Sutton and Anderson 1983); its advantage estimator is GAE (Schulman et al. 2016, Lab 2),
+        and A3C (Mnih
+        et al. 2016, a year after TRPO) is a sibling of PPO that popularised parallel actors,
+        not an ancestor. DDPG (2015) is *not* an ancestor either: it learns a deterministic policy
+        off-policy from a Q-function,
         a different branch. PPO became a default in practice (OpenAI Five for Dota 2, robot
         locomotion, and the RL step of RLHF for language models), while some famous systems such
         as DeepMind's AlphaStar used other algorithms (an off-policy actor-critic with V-trace
@@ -349,6 +354,15 @@ def _section_clipping_experiment_run() -> list:
                   f"after {steps} steps {curves[:, -1].mean():.3f} | worse than before in {worse}/{len(curves)} "
                   f"| KL(old||new) {np.mean([k for _, k in runs]):.2f}")
 
+        start = results["unclipped"][:, 0].mean()
+        clipped_curve = results["clipped (eps=0.2)"].mean(0)
+        unclipped_curve = results["unclipped"].mean(0)
+        print(f"Average change of J from the old policy: best "
+              f"{clipped_curve.max() - start:+.3f} (clipped, step {clipped_curve.argmax()}) and "
+              f"{unclipped_curve.max() - start:+.3f} (unclipped, step {unclipped_curve.argmax()}); "
+              f"after {steps} steps {clipped_curve[-1] - start:+.3f} (clipped) "
+              f"and {unclipped_curve[-1] - start:+.3f} (unclipped).")
+
         plt.figure(figsize=(6, 3))
         for name, curves in results.items():
             plt.plot(curves.mean(0), label=name)
@@ -369,9 +383,12 @@ def _section_hyperparameters() -> list:
         noisy rewards certain), the policy drifts far from the data (large KL), overfits the
         noise and ends *worse than the policy it started from*. With the clip, every sample stops
         contributing once its ratio leaves $[0.8, 1.2]$ in the helpful direction, so the policy
-        stays close to where the data is informative and keeps most of its gain on average
-        (with data this noisy, single problems still end slightly above or below the start). That is what
-        lets PPO run several epochs of minibatch updates per batch (Lab 4). The clip is not a
+        stays close to where the data is informative: it moves far less (KL), and after all the
+        steps it is back near the policy it started from (the last line above), far above the
+        unclipped run. The clip limits the damage of reusing a batch; it does not make endless
+        reuse pay: on this noisy batch the gain came in the first steps. That is why PPO runs a
+        few epochs of minibatch updates per batch (3 to 10; Lab 4) and can stop early on the
+        KL. The clip is not a
         hard guarantee (it caps the incentive, not the step), which is why Lab 5 monitors the
         KL and the clip fraction.
 
@@ -436,8 +453,10 @@ def _section_reflection() -> list:
         objective by moving further away, fitting the noise of that batch: in the experiment the
         true reward first rises, then falls below the starting policy. The clip removes the
         incentive to move a sample's ratio beyond [1 - eps, 1 + eps] in the helpful direction, so
-        extra epochs add little beyond the trust region and the gain is kept; that is what makes
-        several epochs (3 to 10) safe. If updates still move too far (large KL, high clip
+        extra epochs do little harm (in the experiment the clipped policy ends near where it
+        started, far above the unclipped one); that is what makes several epochs (3 to 10) safe,
+        while the gain itself comes from the first steps. If updates still move too far (large KL,
+        high clip
         fraction): lower the learning rate, the number of epochs K, or eps (or use more
         samples per batch, or an early stop on the KL): each directly bounds how far one batch
         can push the policy.

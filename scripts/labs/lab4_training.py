@@ -1,9 +1,10 @@
 """Lab 4: the PPO update and the training loop; landing LunarLander-v3 with the learner's code.
 
 Built into ``solutions/lab4_training/lab4_training.ipynb`` by ``scripts/sync_labs.py``.
-Covers the seed workshop's Part 3 steps 4-5 and Part 5 (demos), with its mistakes fixed: the
-update runs epochs x shuffled minibatches (the seed took full-batch steps), and the loop records
-episode returns (the seed's never did, so its "Avg Reward" stayed 0).
+Covers Part 3 steps 4-5 and Part 5 (demos) of the workshop this course grew out of, with its
+mistakes fixed: the update runs epochs x shuffled minibatches (the workshop took full-batch
+steps), and the loop records episode returns (the workshop's never did, so its "Avg Reward"
+stayed 0). Learner-facing text calls that workshop "a tutorial that circulates widely".
 """
 
 from labkit import code, colab_install, locked_code, md, setup, solution, test, written
@@ -33,6 +34,7 @@ def cells() -> list:
         *_section_ppo_update(),
         *_section_ppo_update_tests(),
         *_section_training_loop(),
+        *_section_reward_scaling(),
         *_section_land_the_lander(),
         *_section_training_curve(),
         *_section_untrained_vs_trained(),
@@ -62,7 +64,8 @@ def _section_objectives() -> list:
         4. read the training loop in the order of the algorithm and train LunarLander-v3 with your
            update, then judge the result from its training curve, a video and the actions it takes.
 
-        **Expected time:** 60–75 minutes (the full training run takes a minute or two).
+        **Expected time:** 60–75 minutes, plus the training run of section 3 (the cell prints
+        how long it took on your machine).
 
         **Papers.** PPO: Schulman et al. 2017, [arXiv:1707.06347](https://arxiv.org/abs/1707.06347)
         (Algorithm 1, Eq. 7 and 9). GAE: Schulman et al. 2016,
@@ -112,7 +115,8 @@ def _section_update_overview() -> list:
         return target. The question of this lab: **how many gradient steps may we take on that
         data before it goes stale?**
 
-        Vanilla policy gradient takes one. The seed workshop took 10, each on the *whole* batch.
+        Vanilla policy gradient takes one. A PPO tutorial that circulates widely (and this
+        course's first version) took 10, each on the *whole* batch.
         PPO's Algorithm 1 says:
 
         > for iteration = 1, 2, …: run $\pi_{\theta_\text{old}}$ for $T$ steps in $N$ actors;
@@ -128,7 +132,8 @@ def _section_update_overview() -> list:
         | $M$ | `minibatch_size` | transitions per gradient step, $NT$ / `num_minibatches` | {M} |
 
         So one rollout gives $K \cdot NT / M = {K} \times {NMB} = {STEPS}$ gradient steps, each on a
-        different random quarter of the data. Smaller steps on fresh mixtures of samples are
+        different random 1/{NMB} of the data ({M} transitions). Smaller steps on fresh mixtures of
+        samples are
         cheaper and less correlated than full-batch steps; and because after the first step the
         policy is no longer $\pi_{\theta_\text{old}}$, the ratio $r_t(\theta)$ drifts away from 1 —
         exactly what the clip of Eq. 7 (Lab 3) was built to contain.
@@ -147,8 +152,12 @@ def _section_normalize_advantages() -> list:
         scale, and a learning rate that suits one environment would explode or crawl in another.
         Shifting the advantages to mean 0 and scaling them to standard deviation 1 fixes the
         gradient's scale; the *ranking* of actions (which ones were better than average) is
-        unchanged. It is not an equation of the paper, but it is in the authors' code and in every
-        serious implementation, applied to each minibatch just before the loss.
+        unchanged. It is not an equation of the paper, but OpenAI's own implementations do it, in
+        two ways: `baselines` ppo1 normalises over the whole batch once per update, ppo2 over each
+        minibatch just before the loss. Both are valid. This course (like CleanRL and
+        Stable-Baselines3) normalises **per minibatch**, so that every gradient step sees
+        advantages of exactly the same scale whatever mixture of samples the shuffle dealt it;
+        the exercise asks for that choice, and `config.norm_adv` switches it off.
 
         $$\tilde A_i = \frac{\hat A_i - \mu}{\sigma + \epsilon_\text{num}}, \qquad
         \mu = \frac1M \sum_{j} \hat A_j, \quad \sigma = \sqrt{\frac1{M-1}\sum_j (\hat A_j - \mu)^2}$$
@@ -182,12 +191,12 @@ def _section_normalize_advantages() -> list:
 def _section_minibatch_indices() -> list:
     """Step 2: exercise minibatch_indices."""
     return [
-        md(r"""
+        md(_fill(r"""
         ### Step 2 — Shuffled minibatches
 
         **Idea.** Each epoch visits every transition exactly once, in a fresh random order, cut
         into minibatches of $M$. Shuffling matters: consecutive steps of one environment are
-        nearly identical, and a minibatch made of 512 consecutive steps would pull the policy
+        nearly identical, and a minibatch made of {M} consecutive steps would pull the policy
         towards one moment of one episode. A random permutation spreads every minibatch over all
         environments and times.
 
@@ -203,7 +212,7 @@ def _section_minibatch_indices() -> list:
         **Exercise.** Write `minibatch_indices`: return a list of 1-D integer tensors that together
         hold every index of `range(batch_size)` exactly once. Use the optional `generator` (a
         `torch.Generator`) so that a seeded run shuffles the same way every time.
-        """),
+        """)),
         solution("minibatch_indices"),
         code("""
         # Try it: 10 samples in minibatches of 4.
@@ -250,9 +259,9 @@ def _section_ppo_update() -> list:
         | — | `config.max_grad_norm` | largest global gradient norm applied in one step |
         | — | `config.target_kl` | early-stopping threshold on the KL from $\pi_{\theta_\text{old}}$ (or `None`) |
 
-        **What the seed got wrong.** Its update did one full-batch gradient step per call and was
-        called 10 times: 10 large, perfectly correlated steps per rollout instead of {STEPS} small,
-        shuffled ones, and its advantages were normalised over the whole batch.
+        **What the tutorial version gets wrong.** Its update does one full-batch gradient step
+        per call and is called 10 times: 10 large, perfectly correlated steps per rollout instead
+        of {STEPS} small, shuffled ones.
 
         **Exercise.** Write `ppo_update`. `batch` holds flat tensors of length $B = NT$ under the
         keys `obs`, `actions`, `log_probs` (old), `advantages` (raw GAE), `returns` and `values`
@@ -316,12 +325,13 @@ def _section_training_loop() -> list:
         |---|---|---|---|
         | 1 | anneal the learning rate linearly towards 0 | `optimizer.param_groups[0]["lr"] = frac * lr` | — |
         | 2 | roll out $\pi_{\theta_\text{old}}$ for $T$ steps in $N$ envs, storing obs, actions, log-probs, values, rewards, `terminated`, `truncated` | `collect_rollout(...)` | 1 |
-        | 3 | advantages and return targets, bootstrapping truncations from $V$(final obs) | `gae_fn(...)` | 2 |
+        | 3 | scale the rewards by `reward_scale` (below), then advantages and return targets, bootstrapping truncations from $V$(final obs) | `gae_fn(buffer.rewards * config.reward_scale, ...)` | 2 |
         | 4 | flatten `(T, N)` to `(T·N,)` | `buffer.flatten(...)` | — |
         | 5 | epochs × minibatches of the clipped loss | `update_fn(policy, optimizer, batch, config)` | 3, 4 |
         | 6 | log: finished episodes' returns, diagnostics, action frequencies | `result.history.append(row)` | 5 |
 
-        Step 6 is where the seed's loop failed silently: it created an `episode_rewards` list, never
+        Step 6 is where the tutorial's loop failed silently: it created an `episode_rewards` list,
+        never
         appended to it, and printed the mean of the empty list as 0 — so its "Avg Reward" read 0.00
         for the whole run, good or bad. Here the rollout hands every finished episode's return to
         an `EpisodeTracker`; each history row holds the mean of the episodes that ended during that
@@ -337,6 +347,68 @@ def _section_training_loop() -> list:
     ]
 
 
+def _section_reward_scaling() -> list:
+    """2. Reward scaling, with a measurement on one real batch."""
+    return [
+        md(r"""
+        **Reward scaling (step 3).** LunarLander's returns reach the hundreds, so an untrained
+        critic is off by hundreds and the value loss, and its gradient, dwarf the policy loss
+        (whose advantages are normalised). Both networks' gradients share one clip of the
+        *global* norm (`max_grad_norm`): when the critic's gradient is huge, the clip shrinks the
+        actor's step with it, and the policy hardly learns. `PPOConfig.reward_scale` multiplies
+        every reward by a constant (0.1) before GAE: the critic then learns values in scaled units
+        (and anything that compares its predictions with returns must scale them the same way,
+        Lab 5), while the episode returns we report stay unscaled. The advantages are normalised
+        anyway, so the policy's loss does not change. The cell below measures the effect on one
+        real batch of an untrained agent.
+        """),
+        code("""
+        # One real rollout of an untrained agent, then one loss and its gradient with raw and with
+        # scaled rewards: how much of the clipped step is left for the actor?
+        measure_config = PPOConfig()
+        envs = ppo_core.make_vec_env(measure_config.env_id, measure_config.num_envs)
+        torch.manual_seed(0)
+        fresh = ActorCritic.for_env(envs, measure_config.hidden_size)
+        buffer = ppo_core.RolloutBuffer.allocate(measure_config.num_steps, measure_config.num_envs,
+                                                 envs)
+        first_obs, _ = envs.reset(seed=0)
+        ppo_core.collect_rollout(envs, fresh, buffer, np.asarray(first_obs, np.float32))
+        envs.close()
+
+
+        def actor_step_after_clip(scale):
+            \"\"\"The critic's share of the squared global gradient norm and the actor's gradient
+            norm after the global clip, for one full-batch loss with rewards times `scale`.\"\"\"
+            c = measure_config
+            advantages, returns = ppo_core.compute_gae(buffer.rewards * scale, buffer.values,
+                                                       buffer.next_values, buffer.terminated,
+                                                       buffer.truncated, c.gamma, c.gae_lambda)
+            batch = buffer.flatten(advantages, returns)
+            _, log_probs, entropy, values = fresh.get_action_and_value(batch["obs"],
+                                                                       batch["actions"])
+            normalised = ppo_core.normalize_advantages(batch["advantages"])
+            loss = ppo_loss(log_probs, batch["log_probs"], normalised, values, batch["returns"],
+                            entropy, c.clip_coef, c.vf_coef, c.ent_coef)
+            fresh.zero_grad(); loss.backward()
+            sq = {part: sum(float(p.grad.pow(2).sum()) for p in getattr(fresh, part).parameters())
+                  for part in ("actor", "critic")}
+            total = math.sqrt(sq["actor"] + sq["critic"])
+            clip = min(1.0, c.max_grad_norm / total)    # what clip_grad_norm_ multiplies by
+            return sq["critic"] / (sq["actor"] + sq["critic"]), math.sqrt(sq["actor"]) * clip
+
+
+        actor_steps = {}
+        for scale in (1.0, measure_config.reward_scale):
+            share, actor_steps[scale] = actor_step_after_clip(scale)
+            print(f"rewards x {scale:g}: critic's share of the squared gradient norm {share:.4%}, "
+                  f"actor's gradient norm after the clip {actor_steps[scale]:.2e}")
+        gain = actor_steps[measure_config.reward_scale] / actor_steps[1.0]
+        print(f"Scaling the rewards by {measure_config.reward_scale:g} makes the actor's clipped "
+              f"step {gain:.1f} times larger on this batch.")
+        """),
+    ]
+
+
 def _section_land_the_lander() -> list:
     """3. Land the lander with your update."""
     return [
@@ -344,7 +416,8 @@ def _section_land_the_lander() -> list:
         ## 3. Land the lander with your update
 
         `PPOConfig()` holds the settings tuned for LunarLander-v3 on a laptop CPU. The cell below
-        trains with **your** `ppo_update`. Expect a minute or two; the progress bar shows the mean
+        trains with **your** `ppo_update` and prints how long it took; the progress bar shows the
+        mean
         return of the last 100 episodes (`ret100`) and the approximate KL of the last update.
         (Under the autograder this cell runs a tiny version that cannot land.)
         """),
@@ -432,11 +505,10 @@ def _section_actions_while_learning() -> list:
         ### Which actions does the lander take as it learns?
 
         Each history row carries `charts/action_frequencies`: how often each of the four actions
-        was taken in that rollout. At the start the policy is almost uniform (25 % each: entropy
-        close to its ceiling ln 4 ≈ 1.386). As it learns, the main engine dominates while the
-        lander brakes its fall, the side engines are used for corrections, and "do nothing"
-        returns once it can coast and settle. The policy never becomes fully deterministic during
-        training: the entropy bonus and the sampling keep some exploration.
+        was taken in that rollout. At the start the policy is almost uniform (about 25 % each:
+        entropy close to its ceiling ln 4 ≈ 1.386, Lab 1). The cell prints the shares of the first
+        and the last rollout and the last entropy: which actions did your lander come to rely on,
+        and how far from deterministic (entropy 0) is it at the end?
         """),
         code("""
         freqs = np.array([row["charts/action_frequencies"] for row in result.history])  # (updates, 4)
@@ -448,6 +520,10 @@ def _section_actions_while_learning() -> list:
         ax.set_title("share of each action per rollout")
         fig.colorbar(image, ax=ax, label="frequency")
         plt.show()
+        for label, row in (("first", result.history[0]), ("last", result.history[-1])):
+            frequencies = row["charts/action_frequencies"]
+            shares = ", ".join(f"{name} {share:.0%}" for name, share in zip(ACTION_NAMES, frequencies))
+            print(f"{label} rollout: {shares}; entropy {row['losses/entropy']:.2f}")
         """),
     ]
 
@@ -460,7 +536,8 @@ def _section_reflection() -> list:
             "minibatches", 3,
             _fill(r"""
             **Question (3 points).** Our update takes {STEPS} gradient steps on each rollout; the
-            seed's took 10 full-batch steps; vanilla policy gradient takes one. (a) Why does
+            tutorial version takes 10 full-batch steps; vanilla policy gradient takes one. (a) Why
+            does
             taking *many* steps on the same rollout make the clip of Eq. 7 necessary — what
             happens to the ratio $r_t(\theta)$ from the first step to the last? (b) Why shuffle
             the samples into minibatches instead of taking the {NT} transitions in rollout order?
@@ -486,19 +563,20 @@ def _section_reflection() -> list:
         *written(
             "logging", 2,
             r"""
-            **Question (2 points).** The seed's training loop printed `Avg Reward: 0.00` on every
+            **Question (2 points).** The tutorial's training loop printed `Avg Reward: 0.00` on
+            every
             line. Why? Which quantity should be logged instead, and why does one rollout's
             *sum of rewards* not measure how good the policy is?
             """,
-            r"""
+            _fill(r"""
             Its `episode_rewards` list was never appended to, so the mean it printed was the
             fallback 0 for an empty list, whatever the agent did. The quantity to log is the
             undiscounted return of each *finished* episode (summed from its first to its last
             step, tracked per environment across rollouts), averaged over recent episodes (the
-            last 100: the "solved" criterion). A rollout of 128 steps cuts episodes at arbitrary
+            last 100: the "solved" criterion). A rollout of {T} steps cuts episodes at arbitrary
             points and mixes pieces of different episodes, so its reward sum depends on where the
             cuts fall and is not the return of any episode.
-            """),
+            """)),
     ]
 
 
@@ -513,10 +591,10 @@ def _section_summary() -> list:
         * Advantages are normalised per minibatch, so the step size does not depend on the reward
           scale; the global gradient norm is clipped before every optimiser step; `target_kl` can
           stop the epochs early.
-        * The training loop runs: anneal → roll out → GAE → flatten → update → log. It must record
-          finished episodes' returns — the seed's loop never did.
-        * With your update plugged into `ppo_core.train`, LunarLander-v3 reaches the 200 threshold
-          in a minute or two on a CPU.
+        * The training loop runs: anneal → roll out → scale the rewards → GAE → flatten → update
+          → log. It must record finished episodes' returns — the tutorial's loop never did.
+        * With your update plugged into `ppo_core.train`, LunarLander-v3 trains on a laptop CPU;
+          section 3 printed the return it reached and how long it took.
 
         **Next, Lab 5:** the numbers in each history row — approximate KL, clip fraction,
         explained variance, entropy — and how to diagnose a run that goes wrong.

@@ -1,9 +1,9 @@
 """Lab 5: what to watch while PPO trains, and diagnosing broken runs from their curves.
 
 Built into ``solutions/lab5_diagnostics/lab5_diagnostics.ipynb`` by ``scripts/sync_labs.py``.
-Covers the seed workshop's Parts 6 and 7 and its "Next steps", with its mistakes fixed: entropy
-with four actions is at most ln 4 = 1.386 (the seed expected "2.0+"); DDPG is not an ancestor of
-PPO; AlphaStar and Google's datacenter cooling did not use PPO.
+Covers Parts 6 and 7 and the "Next steps" of the workshop this course grew out of, with its
+mistakes fixed: entropy with four actions is at most ln 4 = 1.386 (the workshop expected "2.0+");
+DDPG is not an ancestor of PPO; AlphaStar and Google's datacenter cooling did not use PPO.
 
 The diagnosis exercise uses the real runs recorded by ``scripts/record_diagnosis_runs.py`` under
 ``ppo_core/assets/runs/``, shown anonymised by ``ppo_core.recorded_runs.load_diagnosis_runs()``;
@@ -255,21 +255,27 @@ def _section_watch_one_update() -> list:
         ## 2. Watch one update
 
         Your three functions on a real update. We train a lander briefly, collect one more rollout
-        and run one update on it with three learning rates, each ten times the previous. Then we
-        look at the distribution of the ratios $r_t$ after each update, and at your numbers. Notice
-        how the clip shapes the distribution: once the ratios reach $1 \pm \epsilon$ the clipped
-        samples stop pushing, so a larger learning rate mostly shows up as a heavier tail beyond
-        the dashed lines — and as a larger KL and clip fraction.
+        and run one update on it with three learning rates, each ten times the previous. (The
+        run multiplies every reward by `reward_scale` before GAE, Lab 4, so its critic predicts
+        scaled returns: the targets below are scaled the same way.) Then we look at the
+        distribution of the ratios $r_t$ after each update, and at your numbers. Notice how the
+        clip shapes the distribution: once the ratios reach $1 \pm \epsilon$ the clipped samples
+        stop pushing, so a ten times larger learning rate gives a heavier tail beyond the dashed
+        lines and a larger KL and clip fraction, but far less than ten times larger.
         """),
         code("""
-        warmup = train(PPOConfig(total_timesteps=(4 if FAST else 40) * 2048), progress=False)
+        warmup_config = PPOConfig(total_timesteps=(4 if FAST else 40) * 2048)
+        warmup = train(warmup_config, progress=False)
         envs = make_vec_env("LunarLander-v3", 16)
         buffer = RolloutBuffer.allocate(128, 16, envs)
         first_obs, _ = envs.reset(seed=123)
         collect_rollout(envs, warmup.policy, buffer, np.asarray(first_obs, np.float32), EpisodeTracker(16))
         envs.close()
-        advantages, returns = compute_gae(buffer.rewards, buffer.values, buffer.next_values,
-                                          buffer.terminated, buffer.truncated, 0.999, 0.98)
+        # The critic was trained on rewards times reward_scale (Lab 4): its targets must be too.
+        advantages, returns = compute_gae(buffer.rewards * warmup_config.reward_scale,
+                                          buffer.values, buffer.next_values, buffer.terminated,
+                                          buffer.truncated, warmup_config.gamma,
+                                          warmup_config.gae_lambda)
         batch = buffer.flatten(advantages, returns)
 
         fig, ax = plt.subplots(figsize=(8, 3.5))
@@ -291,6 +297,10 @@ def _section_watch_one_update() -> list:
         plt.show()
         print(f"explained variance of the warm-up critic on this rollout: "
               f"{explained_variance(batch['values'], batch['returns']):.3f}")
+        unscaled = compute_gae(buffer.rewards, buffer.values, buffer.next_values, buffer.terminated,
+                               buffer.truncated, warmup_config.gamma, warmup_config.gae_lambda)[1]
+        print(f"(against unscaled targets, a unit the critic never learned: "
+              f"{explained_variance(buffer.values, unscaled):.3f})")
         """),
     ]
 
@@ -319,8 +329,9 @@ def _section_healthy_ranges() -> list:
         **Entropy has a ceiling.** A distribution over $|A|$ actions has entropy at most
         $\ln|A|$, reached by the uniform distribution. LunarLander has four actions, so the entropy
         starts just below $\ln 4 = 1.386$ (our network is initialised almost uniform) and can only
-        go down. The seed workshop expected "2.0+" early in training: impossible with four
-        actions (it would need at least $e^2 \approx 7.4$ equally likely ones).
+        go down. A PPO tutorial that circulates widely tells its readers to expect "2.0+" early in
+        training: impossible with four actions (it would need at least $e^2 \approx 7.4$ equally
+        likely ones).
 
         Below, a healthy run trained right now: the configuration of the six recorded runs of the
         next section (their *baseline*, before any fault) with another seed, 4. Its dashboard is
@@ -543,8 +554,10 @@ def _section_takeaways() -> list:
            bootstrapped at time limits (truncation) but not at real endings (termination).
         3. **Why PPO (Lab 3).** Policy-gradient steps can wreck a policy; TRPO bounds each step
            with a KL constraint and second-order optimisation; PPO gets most of that safety from a
-           clipped ratio and plain first-order SGD. The lineage is REINFORCE → actor-critic
-           methods (A2C/A3C) → TRPO → PPO. DDPG, TD3 and SAC are a separate, *off-policy* branch
+           clipped ratio and plain first-order SGD. The lineage of the policy update is
+           REINFORCE (1992) → natural policy gradient (2001) → TRPO (2015) → PPO (2017), with a
+           critic from the older actor-critic line (A3C, 2016, is a sibling, not an ancestor).
+           DDPG, TD3 and SAC are a separate, *off-policy* branch
            built on learned Q-functions and replay buffers — not ancestors of PPO.
         4. **Training (Lab 4).** Epochs × shuffled minibatches, per-minibatch advantage
            normalisation, gradient clipping and an annealed learning rate turn each rollout into
