@@ -6,8 +6,8 @@ same-step autoreset the observation returned by ``step`` already belongs to the 
 and V(s_{t+1}) otherwise. With it, GAE can bootstrap a time-limit truncation correctly while a
 termination multiplies it by zero.
 
-The :class:`EpisodeTracker` records the return and length of every finished episode -- the
-seed workshop's training loop printed an average of a list it never filled.
+The :class:`EpisodeTracker` records the return and length of every finished episode -- a
+training loop that circulates in tutorials prints the average of a list it never fills.
 """
 
 from __future__ import annotations

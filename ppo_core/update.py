@@ -1,8 +1,8 @@
 """The PPO update: epochs x shuffled minibatches over one rollout (Lab 4).
 
 PPO paper, Algorithm 1: "Optimize surrogate L wrt theta, with K epochs and minibatch size
-M <= NT". The seed workshop took K full-batch gradient steps instead; minibatches give many more
-(noisier, cheaper) steps per rollout, which is what makes PPO sample-efficient.
+M <= NT". Tutorials often take K full-batch gradient steps instead; minibatches give many more
+(noisier, cheaper) steps per rollout from the same data.
 
 Per minibatch: re-evaluate the stored actions under the current policy, normalise the
 advantages *within the minibatch*, take the PPO loss (Eq. 9), clip the global gradient norm,
