@@ -93,6 +93,14 @@ def test_dashboard_bands_contain_the_healthy_run(key, recorded):
     assert rdr.share_in_band(recorded["healthy"], key, band, "after_warmup") >= 0.8
 
 
+def test_seed_study_lands_on_every_seed(manifest):
+    """The healthy baseline on other seeds: no knife edge (the old one ended at 66 to 218)."""
+    study = manifest["seed_study"]
+    assert len(study) >= 3
+    assert all(entry["lands"] and entry["final_mean_return_100"] >= rdr.SOLVED
+               for entry in study)
+
+
 def test_manifest_records_the_pinned_baseline(manifest):
     assert manifest["baseline"] == rdr.make_config().to_dict()
     for run in manifest["runs"]:
