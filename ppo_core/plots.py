@@ -13,8 +13,8 @@ metric              shaded as healthy     what leaving it usually means
 ==================  ====================  ====================================================
 entropy             0.3 to ln|A|          near 0 early: premature collapse; flat at ln|A|: not
                                           learning. ln|A| (1.386 for 4 actions) is the maximum.
-approx_kl           0.003 to 0.03         above: steps too big (lower the learning rate)
-clipfrac            0.02 to 0.2           above 0.3: the clip is doing all the work
+approx_kl           0.001 to 0.03         above: steps too big (lower the learning rate)
+clipfrac            0.01 to 0.2           above 0.3: the clip is doing all the work
 explained variance  0.5 to 1              below 0: the critic is worse than a constant
 value loss          (none: scale-bound)   should fall, then level off; spikes = return jumps
 ==================  ====================  ====================================================
@@ -29,10 +29,15 @@ from matplotlib.figure import Figure
 
 LUNAR_LANDER_ACTIONS = ("do nothing", "fire left engine", "fire main engine", "fire right engine")
 
-# (low, high) bands shaded as healthy; see the module docstring.
+# (low, high) bands shaded as healthy; see the module docstring. The low ends of approx_kl and
+# clipfrac are Lab 5's (its table and dashboard): with the learning rate annealed to 0, a healthy
+# run's KL and clip fraction slide towards 0 over its last third, and bands starting at 0.003 and
+# 0.02 held only ~2/3 of the updates of Lab 5's healthy run. With these, >= 80 % of its updates
+# after the first tenth sit inside every band (tests/test_diagnosis_runs.py checks the recorded
+# run; scripts/record_diagnosis_runs.py --check checks the same on other seeds).
 HEALTHY = {
-    "losses/approx_kl": (0.003, 0.03),
-    "losses/clipfrac": (0.02, 0.2),
+    "losses/approx_kl": (0.001, 0.03),
+    "losses/clipfrac": (0.01, 0.2),
     "losses/explained_variance": (0.5, 1.0),
 }
 ENTROPY_FLOOR = 0.3

@@ -142,12 +142,18 @@ def test_healthy_run_learns_within_the_healthy_ranges(runs):
 
 def test_high_learning_rate_shows_in_kl_and_clip_fraction(runs):
     h, bad = runs["healthy"], runs["lr_too_high"]
-    assert median(bad, "losses/approx_kl") > 3 * median(h, "losses/approx_kl")
-    assert median(bad, "losses/clipfrac") > 2 * median(h, "losses/clipfrac")
-    # the largest KL and clip fraction of all six runs
+    # the first updates move the policy far beyond anything a healthy update does (approx KL
+    # above 0.3, ten times the band's top) ...
+    kl_top = max(0.03, metric(h, "losses/approx_kl").max())
+    assert metric(bad, "losses/approx_kl").max() > 10 * kl_top
+    # ... until it collapses onto one action: entropy ~0, then KL and clip fraction ~0
+    assert median(bad, "losses/entropy", "second") < 0.05
     for key in ("losses/approx_kl", "losses/clipfrac"):
-        assert median(bad, key) == max(median(r, key) for r in runs.values())
-    assert final_return(bad) < final_return(h) - 100
+        assert median(bad, key, "second") < 0.5 * median(h, key, "second")
+    for name, r in runs.items():
+        if name != "lr_too_high":  # no other run collapses
+            assert median(r, "losses/entropy", "second") > 0.5, name
+    assert final_return(bad) < min(0.0, final_return(h) - 100)
 
 
 def test_high_entropy_coefficient_keeps_entropy_near_ln4(runs):
@@ -158,7 +164,7 @@ def test_high_entropy_coefficient_keeps_entropy_near_ln4(runs):
         if name != "ent_coef_too_high":  # far above every other run
             assert median(r, "losses/entropy", "second") < median(
                 bad, "losses/entropy", "second") - 0.2, name
-    assert final_return(bad) < 0
+    assert final_return(bad) < final_return(runs["healthy"]) - 100
 
 
 def test_missing_advantage_normalisation_shows_in_the_policy_loss_scale(runs):
@@ -172,23 +178,25 @@ def test_missing_advantage_normalisation_shows_in_the_policy_loss_scale(runs):
 
 def test_leaking_gae_learns_worse(runs):
     h, bad = runs["healthy"], runs["gae_leak"]
-    assert final_return(bad) < final_return(h) - 50
+    assert final_return(bad) < final_return(h) - 25
     assert median(bad, "charts/mean_return_100", "second") < median(h, "charts/mean_return_100",
-                                                                     "second") - 50
+                                                                     "second") - 25
     assert median(bad, "losses/explained_variance", "second") < median(
-        h, "losses/explained_variance", "second")
+        h, "losses/explained_variance", "second") - 0.1
+    # the critic keeps underestimating: its returns run on into the following episodes
+    positive = {name: np.mean(metric(r, "advantages/mean")[len(r) // 4:] > 0)
+                for name, r in (("healthy", h), ("gae_leak", bad))}
+    assert positive["gae_leak"] >= 0.8 > positive["healthy"]
 
 
 def test_untrained_critic_explains_nothing(runs):
     bad = runs["critic_not_trained"]
     ev = metric(bad, "losses/explained_variance")
-    assert np.mean(np.abs(ev) < 0.05) >= 0.95
-    # every run whose critic trains and whose policy is not kept random explains much more at
-    # some point (the near-random policy of ent_coef_too_high makes returns unpredictable: its
-    # explained variance stays ~0 too, and the lab tells the two apart by the entropy)
+    assert np.median(np.abs(ev)) < 0.1 and np.nanmax(ev) < 0.5
+    # every run whose critic trains explains much more at some point
     for name, r in runs.items():
-        if name not in ("critic_not_trained", "ent_coef_too_high"):
-            assert np.nanmax(metric(r, "losses/explained_variance")) > 0.5, name
+        if name != "critic_not_trained":
+            assert np.nanmax(metric(r, "losses/explained_variance")) > 0.8, name
     assert median(bad, "losses/entropy", "second") < 0.8 * median(
         runs["ent_coef_too_high"], "losses/entropy", "second")
 
