@@ -17,13 +17,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ppo_core import PPOConfig
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import record_diagnosis_runs as rdr
 
+from ppo_core import PPOConfig
 from ppo_core.plots import ENTROPY_FLOOR, HEALTHY
 
 RUNS = ROOT / "ppo_core" / "assets" / "runs"
