@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import sys
 import tempfile
 import threading
@@ -29,6 +28,7 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
 from autograder import sanitize
+from autograder.sandbox import kill_marked
 
 
 class RebuildFromRelease(NbGraderPreprocessor):
@@ -67,21 +67,7 @@ class RebuildFromRelease(NbGraderPreprocessor):
 
 def _kill_marked(token: str) -> int:
     """SIGKILL every process whose environment carries PPO_GRADER_TOKEN=token."""
-    if not token:
-        return 0
-    needle = f"PPO_GRADER_TOKEN={token}".encode()
-    killed = 0
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{pid}/environ", "rb") as f:
-                if needle in f.read().split(b"\0"):
-                    os.kill(int(pid), signal.SIGKILL)
-                    killed += 1
-        except (OSError, ProcessLookupError):
-            continue
-    return killed
+    return kill_marked("PPO_GRADER_TOKEN", token)
 
 
 class SandboxKernelManager(AsyncKernelManager):
