@@ -62,7 +62,7 @@ def lab_signatures(repo_root: str, labs: list[str]) -> dict[str, set[str]]:
     return out
 
 
-CONFIG_TEMPLATE = '''# Working course of `python -m autograder grade` (generated; deleted after grading).
+CONFIG_TEMPLATE = '''# Working course of `python -m autograder grade` (generated, then deleted).
 c = get_config()  # noqa: F821
 load_subconfig({course_config!r})  # noqa: F821
 c.CourseDirectory.root = {root!r}

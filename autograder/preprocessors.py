@@ -4,6 +4,7 @@
   submitted notebook by the release notebook with the learner's reduced definitions in its
   solution cells (see :mod:`autograder.sanitize`); writes what it removed to
   ``<course root>/grader_notes/<student>/<assignment>/<notebook>.json`` for the CLI.
+* :class:`SanitizeOutputs` (after execution): no output that can run script in a browser.
 * :class:`SandboxedExecute` (replaces nbgrader's ``Execute``): starts the kernel through
   :mod:`autograder.sandbox` (resource limits, empty working directory, unprivileged uid,
   Landlock), caps the output a cell may produce, gives up on a notebook whose kernel ignores the
@@ -34,7 +35,8 @@ from autograder.sandbox import kill_marked
 class RebuildFromRelease(NbGraderPreprocessor):
     """Execute the instructor's notebook with the learner's definitions, nothing else."""
 
-    enabled = Bool(True, help="Rebuild submissions from the release before grading.").tag(config=True)
+    enabled = Bool(True, help="Rebuild submissions from the release before grading.").tag(
+        config=True)
     release_root = Unicode("", help="Folder holding <assignment>/<notebook>.ipynb releases; "
                                     "default: the course's release directory.").tag(config=True)
 
@@ -63,6 +65,20 @@ class RebuildFromRelease(NbGraderPreprocessor):
         for note in notes:
             self.log.info("grader note: %s", note)
         return rebuilt, resources
+
+
+class SanitizeOutputs(NbGraderPreprocessor):
+    """After execution: outputs keep no script (HTML cleaned; JavaScript, SVG, widgets dropped).
+
+    The executed notebook is what the feedback page and Formgrader render, in a browser.
+    """
+
+    def preprocess(self, nb, resources):
+        for cell in nb.cells:
+            for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+                if "data" in output:
+                    output["data"] = sanitize.clean_output_data(output["data"])
+        return nb, resources
 
 
 def _kill_marked(token: str) -> int:

@@ -33,7 +33,7 @@ import tempfile
 
 DEFAULTS = {
     "PPO_GRADER_MEMORY_MB": "4096",  # RLIMIT_AS of the kernel; torch alone maps ~1.5 GB
-    "PPO_GRADER_CPU_S": "300",  # RLIMIT_CPU: a busy loop that ignores SIGINT dies here at the latest
+    "PPO_GRADER_CPU_S": "300",  # RLIMIT_CPU: a busy loop ignoring SIGINT dies here at the latest
     "PPO_GRADER_NPROC_MARGIN": "64",  # processes + threads above the uid's count at start
     "PPO_GRADER_FSIZE_MB": "64",
     "PPO_GRADER_LANDLOCK": "1",
@@ -407,7 +407,7 @@ def main(argv: list[str]) -> None:
     if not argv:
         raise SystemExit("usage: python -m autograder.sandbox -- KERNEL_COMMAND ...")
     _workdir, argv, env = start(argv)
-    if os.environ.get("PPO_GRADER_KERNEL_LOG") != "1":  # the kernel's own chatter, not the learner's
+    if os.environ.get("PPO_GRADER_KERNEL_LOG") != "1":  # the kernel's chatter, not the learner's
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
