@@ -120,8 +120,8 @@ def _copy_rank(path: str) -> tuple:
 @dataclasses.dataclass
 class Budget:
     """What is left to extract from one SUBMISSIONS argument (nested archives included)."""
-    bytes_left: int = MAX_ARCHIVE_BYTES
-    members_left: int = MAX_ARCHIVE_MEMBERS
+    bytes_left: int = dataclasses.field(default_factory=lambda: MAX_ARCHIVE_BYTES)
+    members_left: int = dataclasses.field(default_factory=lambda: MAX_ARCHIVE_MEMBERS)
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -154,25 +154,21 @@ def _copy_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: str, cap: i
     return True
 
 
-def _refusal(info: zipfile.ZipInfo, parts: list[str], budget: Budget, depth: int) -> str:
+def _refusal(info: zipfile.ZipInfo, parts: list[str], budget: Budget) -> str:
     """Why a member is not extracted ("" when it is)."""
     if ".." in parts or info.filename.startswith("/"):
         return "its path leaves the archive"
     if budget.members_left <= 0:
         return f"the archive has more than {MAX_ARCHIVE_MEMBERS} members"
-    is_zip = parts[-1].lower().endswith(".zip")
-    if is_zip and depth >= MAX_ZIP_DEPTH:
-        return f"archives nested more than {MAX_ZIP_DEPTH} deep are not opened"
-    cap = MAX_ARCHIVE_BYTES if is_zip else MAX_NOTEBOOK_BYTES
+    cap = MAX_ARCHIVE_BYTES if parts[-1].lower().endswith(".zip") else MAX_NOTEBOOK_BYTES
     if info.file_size > min(cap, budget.bytes_left):
-        return (f"it is {info.file_size / 2**20:.0f} MB, over the limit of "
-                f"{min(cap, budget.bytes_left) / 2**20:.0f} MB")
+        return (f"it is {info.file_size / 2**20:.1f} MB, over the limit of "
+                f"{min(cap, budget.bytes_left) / 2**20:.1f} MB")
     return ""
 
 
-def extract_zip(path: str, dest: str, budget: Budget | None = None, depth: int = 1,
-                prefix: str = "") -> list[tuple[str, str]]:
-    """Extract the notebooks (and nested zips, as folders of the same name) of a zip into dest.
+def extract_zip(path: str, dest: str, budget: Budget | None = None) -> list[tuple[str, str]]:
+    """Extract the notebooks and zips (opened later, while walking) of a zip into dest.
 
     Returns the refused members as (path inside the archive, reason).
     """
@@ -186,35 +182,19 @@ def extract_zip(path: str, dest: str, budget: Budget | None = None, depth: int =
                 continue
             if not parts[-1].lower().endswith((".ipynb", ".zip")):
                 continue  # other files are ignored, as in a folder
-            reason = _refusal(info, parts, budget, depth)
+            reason = _refusal(info, parts, budget)
             if not reason:
-                reason = _extract_member(zf, info, dest, parts, budget, depth, refused)
+                budget.members_left -= 1
+                cap = min(MAX_ARCHIVE_BYTES if parts[-1].lower().endswith(".zip")
+                          else MAX_NOTEBOOK_BYTES, budget.bytes_left)
+                target = os.path.join(dest, *parts)
+                if _copy_member(zf, info, target, cap):
+                    budget.bytes_left -= os.path.getsize(target)
+                else:
+                    reason = f"it unpacks to more than {cap / 2**20:.1f} MB"
             if reason:
-                refused.append((prefix + "/".join(parts), reason))
+                refused.append(("/".join(parts), reason))
     return refused
-
-
-def _extract_member(zf, info, dest: str, parts: list[str], budget: Budget, depth: int,
-                    refused: list) -> str:
-    """Extract one member (a nested zip is opened in place); the reason it failed, or ""."""
-    budget.members_left -= 1
-    is_zip = parts[-1].lower().endswith(".zip")
-    target = os.path.join(dest, *parts)
-    cap = min(MAX_ARCHIVE_BYTES if is_zip else MAX_NOTEBOOK_BYTES, budget.bytes_left)
-    if not _copy_member(zf, info, target, cap):
-        return f"it unpacks to more than {cap / 2**20:.0f} MB"
-    budget.bytes_left -= os.path.getsize(target)
-    if not is_zip:
-        return ""
-    try:
-        folder = os.path.splitext(target)[0]
-        refused.extend(extract_zip(target, folder, budget, depth + 1,
-                                   "/".join(parts) + "/"))
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        return f"it is not a readable zip ({type(exc).__name__})"
-    finally:
-        os.remove(target)
-    return ""
 
 
 # --- walking -----------------------------------------------------------------------------------
@@ -233,9 +213,15 @@ class _Found:
         self.rejected.setdefault((student, lab or "unknown"), []).append(detail)
 
 
-def _expand_zip(path: str, workdir: str | None, budget: Budget, found: _Found,
-                student: str | None, labs: list[str]) -> str | None:
+def _expand_zip(path: str, ctx: tuple, found: _Found, student: str | None,
+                labs: list[str]) -> str | None:
     """A zip met while walking a folder: its extracted folder (refusals recorded), or None."""
+    workdir, budget, depth = ctx
+    if depth >= MAX_ZIP_DEPTH:
+        found.reject(student or "unknown", lab_from_name(path, labs),
+                     f"{os.path.basename(path)}: archives nested more than {MAX_ZIP_DEPTH} "
+                     f"deep are not opened")
+        return None
     dest = tempfile.mkdtemp(prefix="ppo-zip-", dir=workdir)
     try:
         refused = extract_zip(path, dest, budget)
@@ -263,7 +249,6 @@ def _student_of(member: str, labs: list[str], found: _Found) -> str:
 def _walk_student(folder: str, student: str, labs: list[str], signatures: dict,
                   found: _Found, ctx: tuple) -> None:
     """Every notebook below a student's folder (zips inside opened) goes to ``student``."""
-    workdir, budget = ctx
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
         rel = os.path.relpath(dirpath, folder).split(os.sep)
@@ -277,14 +262,25 @@ def _walk_student(folder: str, student: str, labs: list[str], signatures: dict,
                       or lab_from_content(path, signatures), path)
         for f in sorted(filenames):
             if f.lower().endswith(".zip"):
-                inner = _expand_zip(os.path.join(dirpath, f), workdir, budget, found, student,
-                                    labs)
+                inner = _expand_zip(os.path.join(dirpath, f), ctx, found, student, labs)
                 if inner:
-                    _walk_student(inner, student, labs, signatures, found, ctx)
+                    _walk_student(inner, student, labs, signatures, found,
+                                  (ctx[0], ctx[1], ctx[2] + 1))
+
+
+def _is_wrapper(folder: str, labs: list[str]) -> bool:
+    """A folder of student folders (an LMS export wrapped in one more folder or zip): no
+    notebook directly in it, no lab folder (nbgrader layout), but folders or zips."""
+    entries = [e for e in os.listdir(folder) if not e.startswith((".", "__"))]
+    if any(e.lower().endswith(".ipynb") or e in labs for e in entries):
+        return False
+    return any(os.path.isdir(os.path.join(folder, e)) or e.lower().endswith(".zip")
+               for e in entries)
 
 
 def _walk_root(root: str, labs: list[str], signatures: dict, found: _Found, ctx: tuple) -> None:
-    """Top level: notebooks (student from the file name), folders and zips (one per student)."""
+    """Top level: notebooks (student from the file name), folders and zips (one per student;
+    a zip that holds student folders is opened as one more top level)."""
     for entry in sorted(os.listdir(root)):
         full = os.path.join(root, entry)
         if entry.startswith("."):
@@ -300,9 +296,12 @@ def _walk_root(root: str, labs: list[str], signatures: dict, found: _Found, ctx:
             continue
         student, origin = student_id(os.path.splitext(entry)[0] if is_zip else entry)
         found.origins.setdefault(student, origin)
-        folder = _expand_zip(full, ctx[0], ctx[1], found, student, labs) if is_zip else full
-        if folder:
-            _walk_student(folder, student, labs, signatures, found, ctx)
+        inner = (ctx[0], ctx[1], ctx[2] + 1) if is_zip else ctx
+        folder = _expand_zip(full, ctx, found, student, labs) if is_zip else full
+        if folder and is_zip and _is_wrapper(folder, labs):
+            _walk_root(folder, labs, signatures, found, inner)
+        elif folder:
+            _walk_student(folder, student, labs, signatures, found, inner)
 
 
 def _submissions(found: _Found, labs: list[str]) -> list[Submission]:
@@ -338,15 +337,19 @@ def discover(root: str, labs: list[str], signatures: dict[str, set[str]],
              workdir: str | None = None) -> list[Submission]:
     """One :class:`Submission` per (student, lab) for every lab that anyone submitted."""
     found, budget = _Found(), Budget()
-    if os.path.isfile(root) and zipfile.is_zipfile(root):
+    zipped = os.path.isfile(root) and zipfile.is_zipfile(root)
+    if zipped:
         dest = tempfile.mkdtemp(prefix="ppo-zip-", dir=workdir)
         for member, reason in extract_zip(root, dest, budget):
             found.reject(_student_of(member, labs, found), lab_from_name(member, labs),
                          f"{member}: {reason}")
         root = dest
+        entries = [e for e in os.listdir(root) if not e.startswith(".")]
+        if len(entries) == 1 and _is_wrapper(os.path.join(root, entries[0]), labs):
+            root = os.path.join(root, entries[0])  # "submissions/<student>/..." in the zip
     if not os.path.isdir(root):
         raise FileNotFoundError(f"{root} is neither a folder nor a zip file of submissions")
-    _walk_root(root, labs, signatures, found, (workdir, budget))
+    _walk_root(root, labs, signatures, found, (workdir, budget, 1 if zipped else 0))
     out = _submissions(found, labs)
     if not out:
         raise FileNotFoundError(f"no notebook (.ipynb) was found in {root}: pass the folder or "

@@ -491,12 +491,12 @@ def rebuild(submitted, release, lab: str):
         cell.pop("outputs", None) if cell.get("cell_type") != "code" else None
     ctx = {"exercises": exercises, "reserved": instructor_bindings(release), "notes": [],
            "submitted": list(getattr(submitted, "cells", []) or []),
-           "release_cells": list(nb.cells)}
+           "release_cells": list(release.cells)}  # unchanged originals, same order as nb
     new_cells = [_code_cell(
         f"# Added by the grader: the learner's functions run under its guard.\n"
         f"import autograder.guard as _ppo_grader_guard\n"
         f"_ppo_grader_guard.install({lab!r}, {exercises!r})")]
-    for index, cell in enumerate(ctx["release_cells"]):
+    for index, cell in enumerate(nb.cells):
         grade_id = _nb_meta(cell).get("grade_id")
         if is_solution_code(cell) and grade_id:
             new_cells.extend(_solution_cells(cell, ctx))
