@@ -85,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         rows, code = exc.rows, 130
     print(summary(rows, time.monotonic() - started)
           + f" Wrote {args.out}/grades.csv, cells.csv, feedback/", flush=True)
+    if code == 130:  # exit now: a second Ctrl-C during interpreter shutdown would kill us by
+        sys.stderr.flush()  # signal (handlers are reset there), not with status 130
+        os._exit(130)
     return code
 
 

@@ -310,7 +310,7 @@ def grade(submissions: str, out: str, jobs: int = 1, progress: bool = True,
         book.close()
         shutil.rmtree(workdir, ignore_errors=True)
         os.environ.pop("PPO_GRADER_RUN", None)
-        if main_thread:
+        if main_thread and not run.interrupted.is_set():  # else a 2nd Ctrl-C still exits 130
             signal.signal(signal.SIGINT, previous)
     if run.interrupted.is_set():
         raise GradingInterrupted(rows)
