@@ -323,7 +323,7 @@ def _isolate() -> bool:
     from autograder import isolation
     if _setting("PPO_GRADER_NAMESPACES") != "1":
         return _unisolated("namespaces switched off (PPO_GRADER_NAMESPACES=0)")
-    keep = _python_paths() + [p for p in sys.path if p and os.path.isdir(p)]
+    keep = _python_paths() + _listable_paths()  # never the current (course) folder
     try:
         isolation.isolate(keep, int(_setting("PPO_GRADER_TMP_MB")), user_ns=os.geteuid() != 0)
         return True
