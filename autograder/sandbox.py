@@ -255,12 +255,13 @@ SYSTEM_READ = ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/op
                "/sys", "/dev", "/run/systemd/resolve"]
 
 
-REFUSAL = (
-    "REFUSING TO START A STUDENT KERNEL: it cannot be isolated on this machine ({reason}). "
-    "Without isolation student code may read the grader's environment and files and other "
-    "students' /tmp and /dev/shm{uid}. Run the grader as root on Linux (namespaces and an "
-    "unprivileged uid are then used), or, only on a machine where that is acceptable, pass "
-    "--allow-unisolated.")
+UNISOLATED = (
+    "student kernels cannot be isolated on this machine ({reason}). Without isolation student "
+    "code may read the grader's environment and files and other students' /tmp and /dev/shm"
+    "{uid}.")
+REFUSAL = ("REFUSING TO START A STUDENT KERNEL: " + UNISOLATED + " Run the grader as root on "
+           "Linux (namespaces and an unprivileged uid are then used), or, only on a machine "
+           "where that is acceptable, pass --allow-unisolated.")
 
 
 def _read_connection_file(argv: list[str]) -> tuple[int | None, bytes]:
@@ -336,11 +337,11 @@ def _unisolated(reason: str) -> bool:
     uid_note = ("" if os.geteuid() != 0 or _reachable_by_others(sys.executable)
                 else ", and it runs as root: the interpreter is in a folder other users cannot "
                      "read, so the kernel cannot switch to an unprivileged uid")
-    message = REFUSAL.format(reason=reason, uid=uid_note)
     if _setting("PPO_GRADER_ALLOW_UNISOLATED") != "1":
-        print(message, file=sys.stderr, flush=True)
+        print(REFUSAL.format(reason=reason, uid=uid_note), file=sys.stderr, flush=True)
         os._exit(78)  # EX_CONFIG; in a forked child SystemExit would run the parent's cleanup
-    print("WARNING (--allow-unisolated): " + message, file=sys.stderr, flush=True)
+    print("WARNING (--allow-unisolated): " + UNISOLATED.format(reason=reason, uid=uid_note),
+          file=sys.stderr, flush=True)
     return False
 
 
