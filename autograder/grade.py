@@ -172,6 +172,7 @@ class _Run:
 
     def kill_all(self) -> None:
         """SIGTERM the workers (they kill their kernel), then SIGKILL anything of this run."""
+        # The executor does not expose its processes; ``_processes`` is its pid -> Process map.
         procs = list((self.pool._processes or {}).values()) if self.pool else []
         for p in procs:
             if p.is_alive():
@@ -186,10 +187,14 @@ class _Run:
 
 
 def _keys(subs: list, settings: dict) -> list[str]:
+    """The journal key of every submission (its lab's source notebook is part of it)."""
     sources = {}
     for lab in {s.lab for s in subs}:
         path = os.path.join(settings["repo_root"], "solutions", lab, f"{lab}.ipynb")
-        sources[lab] = open(path, "rb").read() if os.path.exists(path) else b""
+        sources[lab] = b""
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                sources[lab] = f.read()
     return [journal.submission_key(s, sources[s.lab], settings) for s in subs]
 
 
