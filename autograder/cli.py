@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 
-from autograder.grade import DEFAULT_SETTINGS, grade
+from autograder.grade import (DEFAULT_SETTINGS, INTERRUPTED, GradingInterrupted,
+                              IsolationUnavailable, grade)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _jobs(text: str) -> int:
+    """``--jobs``: a positive number, or ``auto`` (the CPU cores this process may use)."""
+    if text == "auto":
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+            os.cpu_count() or 1)
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"--jobs {text!r}: give a number of at least 1, or auto")
+    return jobs
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m autograder",
         description="Grade PPO-course lab notebooks with nbgrader, in parallel and in a sandbox.")
@@ -17,31 +34,61 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("submissions", help="nbgrader layout <student>/<lab>/<lab>.ipynb, or a folder "
                                        "or .zip of downloaded notebooks (only read)")
     g.add_argument("--out", required=True, help="folder for grades.csv, cells.csv and feedback/")
-    g.add_argument("--jobs", type=int, default=1, help="students graded in parallel (default 1)")
+    g.add_argument("--jobs", type=_jobs, default=1,
+                   help="notebooks graded in parallel, or auto: one per CPU core (default 1)")
     g.add_argument("--timeout", type=int, default=DEFAULT_SETTINGS["timeout"],
                    help="seconds a single cell may run (default %(default)s)")
     g.add_argument("--notebook-timeout", type=int, default=DEFAULT_SETTINGS["notebook_timeout"],
                    help="seconds a whole notebook may run (default %(default)s)")
     g.add_argument("--memory-mb", type=int, default=DEFAULT_SETTINGS["memory_mb"],
                    help="address-space limit of a kernel in MB (default %(default)s)")
+    g.add_argument("--fresh", action="store_true",
+                   help="grade everything again (default: resume, grading only new or changed "
+                        "submissions)")
+    g.add_argument("--keep-stale", action="store_true",
+                   help="keep feedback folders of students or labs that are not in SUBMISSIONS")
+    g.add_argument("--allow-unisolated", action="store_true",
+                   help="grade even where kernels cannot be isolated (namespaces, unprivileged "
+                        "uid): only on a machine with nothing to protect")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
-    args = parser.parse_args(argv)
-    if args.jobs < 1:
-        parser.error("--jobs must be at least 1")
+    return parser
+
+
+def summary(rows: list[dict], seconds: float) -> str:
+    """One line: graded, failed, interrupted, resumed, time per notebook graded now."""
+    counts = {"graded": 0, "failed": 0, "interrupted": 0}
+    for r in rows:
+        kind = ("graded" if r["status"] == "graded" else
+                "interrupted" if r["status"] == INTERRUPTED else "failed")
+        counts[kind] += 1
+    new = sum(1 for r in rows if r.get("_new"))
+    resumed = sum(1 for r in rows if r["status"] != INTERRUPTED and not r.get("_new"))
+    per = f"{seconds / new:.1f} s per notebook graded now" if new else "nothing graded now"
+    return (f"{len(rows)} submission(s): {counts['graded']} graded, {counts['failed']} not "
+            f"graded normally (see status), {counts['interrupted']} interrupted, {resumed} from "
+            f"the journal; {seconds:.0f} s, {per}.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    started = time.monotonic()
+    code = 0
     try:
         rows = grade(args.submissions, args.out, jobs=args.jobs, progress=not args.no_progress,
                      timeout=args.timeout, notebook_timeout=args.notebook_timeout,
-                     memory_mb=args.memory_mb)
-    except FileNotFoundError as exc:
+                     memory_mb=args.memory_mb, fresh=args.fresh, keep_stale=args.keep_stale,
+                     allow_unisolated=args.allow_unisolated)
+    except (FileNotFoundError, IsolationUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    counts: dict[str, int] = {}
-    for r in rows:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
-    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-    print(f"{len(rows)} submission(s): {summary}. Wrote {args.out}/grades.csv, cells.csv, "
-          f"feedback/")
-    return 0
+    except GradingInterrupted as exc:
+        rows, code = exc.rows, 130
+    print(summary(rows, time.monotonic() - started)
+          + f" Wrote {args.out}/grades.csv, cells.csv, feedback/", flush=True)
+    if code == 130:  # exit now: a second Ctrl-C during interpreter shutdown would kill us by
+        sys.stderr.flush()  # signal (handlers are reset there), not with status 130
+        os._exit(130)
+    return code
 
 
 if __name__ == "__main__":

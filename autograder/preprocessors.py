@@ -4,6 +4,7 @@
   submitted notebook by the release notebook with the learner's reduced definitions in its
   solution cells (see :mod:`autograder.sanitize`); writes what it removed to
   ``<course root>/grader_notes/<student>/<assignment>/<notebook>.json`` for the CLI.
+* :class:`SanitizeOutputs` (after execution): no output that can run script in a browser.
 * :class:`SandboxedExecute` (replaces nbgrader's ``Execute``): starts the kernel through
   :mod:`autograder.sandbox` (resource limits, empty working directory, unprivileged uid,
   Landlock), caps the output a cell may produce, gives up on a notebook whose kernel ignores the
@@ -15,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import sys
 import tempfile
 import threading
@@ -29,12 +29,14 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
 from autograder import sanitize
+from autograder.sandbox import kill_marked
 
 
 class RebuildFromRelease(NbGraderPreprocessor):
     """Execute the instructor's notebook with the learner's definitions, nothing else."""
 
-    enabled = Bool(True, help="Rebuild submissions from the release before grading.").tag(config=True)
+    enabled = Bool(True, help="Rebuild submissions from the release before grading.").tag(
+        config=True)
     release_root = Unicode("", help="Folder holding <assignment>/<notebook>.ipynb releases; "
                                     "default: the course's release directory.").tag(config=True)
 
@@ -65,23 +67,23 @@ class RebuildFromRelease(NbGraderPreprocessor):
         return rebuilt, resources
 
 
+class SanitizeOutputs(NbGraderPreprocessor):
+    """After execution: outputs keep no script (HTML cleaned; JavaScript, SVG, widgets dropped).
+
+    The executed notebook is what the feedback page and Formgrader render, in a browser.
+    """
+
+    def preprocess(self, nb, resources):
+        for cell in nb.cells:
+            for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+                if "data" in output:
+                    output["data"] = sanitize.clean_output_data(output["data"])
+        return nb, resources
+
+
 def _kill_marked(token: str) -> int:
     """SIGKILL every process whose environment carries PPO_GRADER_TOKEN=token."""
-    if not token:
-        return 0
-    needle = f"PPO_GRADER_TOKEN={token}".encode()
-    killed = 0
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{pid}/environ", "rb") as f:
-                if needle in f.read().split(b"\0"):
-                    os.kill(int(pid), signal.SIGKILL)
-                    killed += 1
-        except (OSError, ProcessLookupError):
-            continue
-    return killed
+    return kill_marked("PPO_GRADER_TOKEN", token)
 
 
 class SandboxKernelManager(AsyncKernelManager):

@@ -26,26 +26,52 @@ from __future__ import annotations
 import ctypes
 import os
 import resource
-import shutil
+import signal
 import sys
 import sysconfig
 import tempfile
 
 DEFAULTS = {
     "PPO_GRADER_MEMORY_MB": "4096",  # RLIMIT_AS of the kernel; torch alone maps ~1.5 GB
-    "PPO_GRADER_CPU_S": "300",  # RLIMIT_CPU: a busy loop that ignores SIGINT dies here at the latest
+    "PPO_GRADER_CPU_S": "300",  # RLIMIT_CPU: a busy loop ignoring SIGINT dies here at the latest
     "PPO_GRADER_NPROC_MARGIN": "64",  # processes + threads above the uid's count at start
     "PPO_GRADER_FSIZE_MB": "64",
     "PPO_GRADER_LANDLOCK": "1",
+    "PPO_GRADER_UID": "65534",  # the kernel's uid when the grader runs as root (nobody)
+    "PPO_GRADER_TMP_MB": "256",  # size of the kernel's private /tmp and /dev/shm each
+    "PPO_GRADER_ALLOW_UNISOLATED": "0",  # 1: run kernels even where isolation fails (loudly)
+    "PPO_GRADER_NAMESPACES": "1",  # 0: do not try namespaces (tests of the refusal)
 }
 
 # Environment variables passed through to the kernel (everything else is dropped).
-KEEP_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "NBGRADER_EXECUTION", "PPO_GRADER_TOKEN",
-            "PPO_GRADER_LAB", "VIRTUAL_ENV", "SYSTEMROOT")
+# PATH is rebuilt from the interpreter's folder and the system's.
+# PPO_GRADER_TOKEN (one notebook) and PPO_GRADER_RUN (one grading run) mark the kernel's
+# processes so that the grader can find and kill them (:func:`kill_marked`); neither is secret.
+KEEP_ENV = ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "NBGRADER_EXECUTION", "PPO_GRADER_TOKEN",
+            "PPO_GRADER_RUN", "PPO_GRADER_LAB")
 
 
 def _setting(name: str) -> str:
     return os.environ.get(name, DEFAULTS[name])
+
+
+def kill_marked(name: str, value: str, sig: int = 9) -> int:
+    """Send ``sig`` (SIGKILL) to every process whose environment holds ``name=value``."""
+    if not value:
+        return 0
+    needle = f"{name}={value}".encode()
+    killed = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if needle in f.read().split(b"\0"):
+                    os.kill(int(pid), sig)
+                    killed += 1
+        except (OSError, ProcessLookupError):
+            continue
+    return killed
 
 
 def count_tasks(uid: int) -> int:
@@ -62,15 +88,6 @@ def count_tasks(uid: int) -> int:
         except (OSError, KeyError, ValueError):
             continue
     return total
-
-
-def set_nproc_limit(margin: int, uid: int | None = None) -> None:
-    uid = os.getuid() if uid is None else uid
-    limit = count_tasks(uid) + margin
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
 
 
 # --- Landlock (see Documentation/userspace-api/landlock.rst) ----------------------------------
@@ -238,45 +255,54 @@ SYSTEM_READ = ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/op
                "/sys", "/dev", "/run/systemd/resolve"]
 
 
-def _copy_connection_file(workdir: str, argv: list[str]) -> list[str]:
-    """Copy the kernel's connection file into the sandbox, the only place it may read from."""
+UNISOLATED = (
+    "student kernels cannot be isolated on this machine ({reason}). Without isolation student "
+    "code may read the grader's environment and files and other students' /tmp and /dev/shm"
+    "{uid}.")
+REFUSAL = ("REFUSING TO START A STUDENT KERNEL: " + UNISOLATED + " Run the grader as root on "
+           "Linux (namespaces and an unprivileged uid are then used), or, only on a machine "
+           "where that is acceptable, pass --allow-unisolated.")
+
+
+def _read_connection_file(argv: list[str]) -> tuple[int | None, bytes]:
+    """(index of the connection file in ``argv``, its content): read before mounts hide it."""
+    for i, arg in enumerate(argv):
+        if arg == "-f" and i + 1 < len(argv):
+            with open(argv[i + 1], "rb") as f:
+                return i + 1, f.read()
+    return None, b""
+
+
+def _write_connection_file(workdir: str, argv: list[str], where: int | None,
+                           data: bytes) -> list[str]:
+    """Put the connection file into the kernel's folder, the only place it may read from."""
     out = list(argv)
-    for i, arg in enumerate(out):
-        if arg == "-f" and i + 1 < len(out):
-            dst = os.path.join(workdir, ".kernel-connection.json")
-            shutil.copyfile(out[i + 1], dst)
-            os.chmod(dst, 0o600)
-            out[i + 1] = dst
+    if where is not None:
+        dst = os.path.join(workdir, ".kernel-connection.json")
+        fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        out[where] = dst
     return out
 
 
-def _drop_privileges(workdir: str) -> None:
-    """As root: switch to an unprivileged uid (root ignores RLIMIT_NPROC and file permissions)."""
-    uid = int(os.environ.get("PPO_GRADER_UID", "65534"))
-    for dirpath, dirnames, filenames in os.walk(workdir):
-        for name in [dirpath] + [os.path.join(dirpath, f) for f in filenames]:
-            os.chown(name, uid, uid)
-    os.setgroups([])
-    os.setgid(uid)
-    os.setuid(uid)
-
-
-def main(argv: list[str]) -> None:
-    if "--" in argv:
-        argv = argv[argv.index("--") + 1:]
-    if not argv:
-        raise SystemExit("usage: python -m autograder.sandbox -- KERNEL_COMMAND ...")
-    # The grader gives each notebook a parent folder (and removes it afterwards).
-    parent = os.environ.get("PPO_GRADER_KERNEL_ROOT") or None
-    workdir = tempfile.mkdtemp(prefix="ppo-kernel-", dir=parent)
+def kernel_env(workdir: str) -> dict[str, str]:
+    """The kernel's whole environment: nothing of the grader's except locale and grader flags."""
     env = {k: os.environ[k] for k in KEEP_ENV if k in os.environ}
-    env.update(HOME=workdir, TMPDIR=workdir, IPYTHONDIR=os.path.join(workdir, ".ipython"),
+    bindir = os.path.dirname(sys.executable)
+    env.update(PATH=os.pathsep.join([bindir, "/usr/local/bin", "/usr/bin", "/bin"]),
+               HOME=workdir, TMPDIR=workdir, IPYTHONDIR=os.path.join(workdir, ".ipython"),
                MPLCONFIGDIR=os.path.join(workdir, ".mpl"), MPLBACKEND="Agg",
                JUPYTER_CONFIG_DIR=os.path.join(workdir, ".jupyter"),
                JUPYTER_DATA_DIR=os.path.join(workdir, ".jupyter-data"),
                OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
                PYTHONNOUSERSITE="1", PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0",
                PYTHONWARNINGS="ignore")
+    return env
+
+
+def _set_rlimits() -> None:
+    """Core dumps off; address space, CPU seconds and written-file size capped."""
     mb = 1024 * 1024
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     memory = int(_setting("PPO_GRADER_MEMORY_MB"))
@@ -288,22 +314,101 @@ def main(argv: list[str]) -> None:
     fsize = int(_setting("PPO_GRADER_FSIZE_MB"))
     if fsize > 0:
         resource.setrlimit(resource.RLIMIT_FSIZE, (fsize * mb, fsize * mb))
+
+
+def _isolate() -> bool:
+    """Enter namespaces (see :mod:`autograder.isolation`); False when allowed to run without.
+
+    Exits with a loud message when isolation fails and PPO_GRADER_ALLOW_UNISOLATED is not 1.
+    """
+    from autograder import isolation
+    if _setting("PPO_GRADER_NAMESPACES") != "1":
+        return _unisolated("namespaces switched off (PPO_GRADER_NAMESPACES=0)")
+    keep = _python_paths() + _listable_paths()  # never the current (course) folder
     try:
-        os.setsid()  # one process group (jupyter_client usually made one already)
-    except OSError:
-        pass
+        isolation.isolate(keep, int(_setting("PPO_GRADER_TMP_MB")), user_ns=os.geteuid() != 0)
+        return True
+    except (isolation.IsolationError, OSError) as exc:
+        return _unisolated(f"{type(exc).__name__}: {exc}")
+
+
+def _unisolated(reason: str) -> bool:
+    """Refuse loudly (exit 78), or warn and go on when PPO_GRADER_ALLOW_UNISOLATED=1."""
+    uid_note = ("" if os.geteuid() != 0 or _reachable_by_others(sys.executable)
+                else ", and it runs as root: the interpreter is in a folder other users cannot "
+                     "read, so the kernel cannot switch to an unprivileged uid")
+    if _setting("PPO_GRADER_ALLOW_UNISOLATED") != "1":
+        print(REFUSAL.format(reason=reason, uid=uid_note), file=sys.stderr, flush=True)
+        os._exit(78)  # EX_CONFIG; in a forked child SystemExit would run the parent's cleanup
+    print("WARNING (--allow-unisolated): " + UNISOLATED.format(reason=reason, uid=uid_note),
+          file=sys.stderr, flush=True)
+    return False
+
+
+def _prepare(isolated: bool) -> tuple[str, bool]:
+    """(the kernel's working folder, whether to drop to the unprivileged uid)."""
+    if isolated:  # /tmp is this kernel's own tmpfs now
+        workdir = os.path.join("/tmp", "kernel")
+        os.mkdir(workdir, 0o700)
+        return workdir, os.geteuid() == 0
+    parent = os.environ.get("PPO_GRADER_KERNEL_ROOT") or None  # removed by the grader
+    workdir = tempfile.mkdtemp(prefix="ppo-kernel-", dir=parent)
+    can_drop = _reachable_by_others(sys.executable) and _reachable_by_others(
+        os.path.join(sysconfig.get_paths()["stdlib"], "os.py"))
+    return workdir, os.geteuid() == 0 and can_drop
+
+
+def start(argv: list[str]) -> tuple[str, list[str], dict[str, str]]:
+    """Everything up to the exec: (working folder, kernel command, kernel environment)."""
+    from autograder import isolation
+    # If the worker that started this kernel dies, so does this process (and with it, through
+    # its own parent-death signal, the kernel in the namespaces).
+    ctypes.CDLL(None).prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    uid = int(_setting("PPO_GRADER_UID"))
+    where, connection = _read_connection_file(argv)
+    nproc = count_tasks(uid if os.geteuid() == 0 else os.getuid())  # before /proc is private
+    isolated = _isolate()
+    workdir, drop = _prepare(isolated)
+    argv = _write_connection_file(workdir, argv, where, connection)
+    env = kernel_env(workdir)
+    _set_rlimits()
     read_paths = SYSTEM_READ + _python_paths()
-    argv = _copy_connection_file(workdir, argv)
-    if os.geteuid() == 0 and _reachable_by_others(sys.executable) and _reachable_by_others(
-            os.path.join(sysconfig.get_paths()["stdlib"], "os.py")):
-        _drop_privileges(workdir)
+    listable = _listable_paths()
+    if drop:
+        isolation.drop_to(uid, [workdir])
     if os.environ.get("PPO_GRADER_NO_FORK", "1") == "1":
         block_process_creation()
-    set_nproc_limit(int(_setting("PPO_GRADER_NPROC_MARGIN")))
+    _apply_nproc_limit(nproc + int(_setting("PPO_GRADER_NPROC_MARGIN")))
     if _setting("PPO_GRADER_LANDLOCK") == "1":
-        apply_landlock(read_paths, [workdir, "/dev/null", "/dev/shm"], _listable_paths())
+        writable = [workdir, "/dev/null", "/dev/shm"] + (["/tmp"] if isolated else [])
+        apply_landlock(read_paths, writable, listable)
     os.chdir(workdir)
-    if os.environ.get("PPO_GRADER_KERNEL_LOG") != "1":  # the kernel's own chatter, not the learner's
+    return workdir, argv, env
+
+
+def _apply_nproc_limit(limit: int) -> None:
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
+
+
+def probe() -> None:
+    """``--probe``: isolate and drop privileges as for a kernel, then report and exit."""
+    _workdir, _argv, _env = start([])
+    print(f"isolated uid={os.getuid()} pid={os.getpid()}", flush=True)
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["--probe"]:
+        probe()
+        return
+    if "--" in argv:
+        argv = argv[argv.index("--") + 1:]
+    if not argv:
+        raise SystemExit("usage: python -m autograder.sandbox -- KERNEL_COMMAND ...")
+    _workdir, argv, env = start(argv)
+    if os.environ.get("PPO_GRADER_KERNEL_LOG") != "1":  # the kernel's chatter, not the learner's
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)

@@ -11,7 +11,11 @@ and returns the notebook the grader executes:
   name of the function it defines when the metadata was stripped -- reduced by :func:`reduce_source`
   to imports, function and class definitions and plain constant assignments: no statement of the
   learner's runs before the tests call their functions;
-* written answers (markdown solution cells) are copied by ``grade_id``;
+* written answers (markdown solution cells) are copied by ``grade_id``, or, when the metadata
+  was stripped, found as the markdown cell right after the question's prompt; an answer that
+  cannot be found is marked for hand grading (never scored 0 automatically). Their HTML is
+  cleaned (:func:`safe_markdown`): no script, frame, event handler or ``javascript:`` link
+  reaches the feedback page or the instructor's Formgrader;
 * small harness cells load :mod:`autograder.guard` and wrap each learner function;
 * a "grader notes" cell at the top lists, for the feedback, everything that was removed.
 """
@@ -358,56 +362,115 @@ def _find_learner_cell(submitted_cells, grade_id: str, function: str | None):
     return None, None
 
 
+UNMATCHED_ANSWER = ("*(The grader could not find this written answer in your notebook -- its "
+                    "cell metadata was removed. Your instructor reads your notebook to grade "
+                    "it.)*")
+# Markup a written answer or an output may keep (everything else is shown as text).
+SAFE_TAGS = ["a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
+             "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "span", "strong",
+             "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul", "div"]
+SAFE_ATTRIBUTES = {"a": ["href", "title"], "img": ["src", "alt", "title"], "*": ["class"]}
+_BAD_SCHEME = re.compile(r"(?i)(java|vb)\s*script\s*:|data\s*:\s*text/html")
+
+
+def clean_html(text: str) -> str:
+    """HTML with only :data:`SAFE_TAGS` (others escaped), no event handler, http(s)/mailto
+    links and data: images only."""
+    import bleach
+    cleaned = bleach.clean(text, tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES,
+                           protocols=["http", "https", "mailto", "data"], strip=False)
+    return _BAD_SCHEME.sub("blocked:", cleaned)
+
+
+def safe_markdown(text: str) -> str:
+    """A learner's markdown with its HTML cleaned and script URLs of markdown links blocked."""
+    return _BAD_SCHEME.sub("blocked:", clean_html(text))
+
+
+SAFE_OUTPUT_TYPES = ("text/plain", "image/png", "image/jpeg", "image/gif", "application/json")
+
+
+def clean_output_data(data: dict) -> dict:
+    """An output's mime bundle without anything that can run script in a browser."""
+    out = {}
+    for mime, value in data.items():
+        text = "".join(value) if isinstance(value, list) else value
+        if mime in SAFE_OUTPUT_TYPES:
+            out[mime] = value
+        elif mime == "text/html" and isinstance(text, str):
+            out[mime] = clean_html(text)
+        elif mime == "text/markdown" and isinstance(text, str):
+            out[mime] = safe_markdown(text)
+    if not out:
+        out["text/plain"] = "[output removed by the grader: " + ", ".join(sorted(data)) + "]"
+    return out
+
+
+def _written_answer(submitted_cells, release_cells, index: int, grade_id: str):
+    """The learner's answer to the written question at ``release_cells[index]``, or None.
+
+    By grade_id; else (metadata stripped) the markdown cell right after the prompt cell, when
+    it is not a copy of a release cell (an untouched stub is no answer).
+    """
+    learner, _ = _find_learner_cell(submitted_cells, grade_id, None)
+    if learner is not None:
+        return learner if learner.get("cell_type") == "markdown" else None
+    if index == 0:
+        return None
+    prompt = _source(release_cells[index - 1]).strip()
+    release_texts = {_source(c).strip() for c in release_cells}
+    for i, cell in enumerate(submitted_cells[:-1]):
+        if cell.get("cell_type") == "markdown" and _source(cell).strip() == prompt:
+            nxt = submitted_cells[i + 1]
+            if nxt.get("cell_type") == "markdown" and _source(nxt).strip() not in release_texts:
+                return nxt
+    return None
+
+
 def _source(cell) -> str:
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else str(src)
 
 
-def rebuild(submitted, release, lab: str):
-    """(notebook to execute, list of notes for the learner)."""
-    exercises = exercises_of(release)
-    reserved = instructor_bindings(release)
-    submitted_cells = list(getattr(submitted, "cells", []) or [])
-    notes: list[str] = []
-    nb = copy.deepcopy(release)
-    for cell in nb.cells:
-        cell.pop("outputs", None) if cell.get("cell_type") != "code" else None
-    new_cells = [_code_cell(
-        f"# Added by the grader: the learner's functions run under its guard.\n"
-        f"import autograder.guard as _ppo_grader_guard\n"
-        f"_ppo_grader_guard.install({lab!r}, {exercises!r})")]
-    for cell in nb.cells:
-        meta = _nb_meta(cell)
-        grade_id = meta.get("grade_id")
-        if is_solution_code(cell) and grade_id:
-            function = grade_id if grade_id in exercises else None
-            learner, how = _find_learner_cell(submitted_cells, grade_id, function)
-            if learner is None or learner.get("cell_type") != "code":
-                notes.append(f"`{grade_id}`: no cell with this exercise was found in the "
-                             f"submission, so its tests fail")
-                cell.source = "# (missing from the submission)\n"
-            else:
-                others = [e for e in exercises if e != grade_id]
-                reduced, removed, bound = reduce_source(
-                    _source(learner), exercises,
-                    {**reserved, **{e: None for e in others}})
-                if how == "function name":
-                    notes.append(f"`{grade_id}`: the cell's nbgrader metadata was missing; it was "
-                                 f"found by the function it defines")
-                notes.extend(f"`{grade_id}`, {r}" for r in removed)
-                cell.source = reduced + "\n"
-                cell.outputs, cell.execution_count = [], None
-                new_cells.append(cell)
-                names = sorted(bound)
-                new_cells.append(_code_cell(
-                    f"_ppo_grader_guard.own({names!r})\n"
-                    f"_ppo_grader_guard.protect(globals(), {[function] if function else []!r})"))
-                continue
-        elif is_written(cell) and grade_id:
-            learner, _ = _find_learner_cell(submitted_cells, grade_id, None)
-            if learner is not None and learner.get("cell_type") == "markdown":
-                cell.source = _source(learner)
-        new_cells.append(cell)
+def _solution_cells(cell, ctx: dict) -> list:
+    """The cells replacing one release solution cell: the learner's reduced code, then the
+    harness cell that protects what it defines (or a stub when the exercise is missing)."""
+    grade_id, exercises, notes = _nb_meta(cell)["grade_id"], ctx["exercises"], ctx["notes"]
+    function = grade_id if grade_id in exercises else None
+    learner, how = _find_learner_cell(ctx["submitted"], grade_id, function)
+    if learner is None or learner.get("cell_type") != "code":
+        notes.append(f"`{grade_id}`: no cell with this exercise was found in the "
+                     f"submission, so its tests fail")
+        cell.source = "# (missing from the submission)\n"
+        return [cell]
+    others = [e for e in exercises if e != grade_id]
+    reduced, removed, bound = reduce_source(
+        _source(learner), exercises, {**ctx["reserved"], **{e: None for e in others}})
+    if how == "function name":
+        notes.append(f"`{grade_id}`: the cell's nbgrader metadata was missing; it was "
+                     f"found by the function it defines")
+    notes.extend(f"`{grade_id}`, {r}" for r in removed)
+    cell.source = reduced + "\n"
+    cell.outputs, cell.execution_count = [], None
+    return [cell, _code_cell(
+        f"_ppo_grader_guard.own({sorted(bound)!r})\n"
+        f"_ppo_grader_guard.protect(globals(), {[function] if function else []!r})")]
+
+
+def _written_cell(cell, ctx: dict, index: int):
+    """The release's written-answer cell with the learner's (cleaned) answer in it."""
+    grade_id = _nb_meta(cell)["grade_id"]
+    learner = _written_answer(ctx["submitted"], ctx["release_cells"], index, grade_id)
+    if learner is not None:
+        cell.source = safe_markdown(_source(learner))
+    elif not _find_learner_cell(ctx["submitted"], grade_id, None)[0]:
+        cell.source = UNMATCHED_ANSWER  # not the stub: nbgrader leaves it for a person
+        ctx["notes"].append(f"`{grade_id}`: the written answer was not found (cell metadata "
+                            f"removed); it is left for your instructor to grade by hand")
+    return cell
+
+
+def _notes_cell(notes: list[str]):
     if notes:
         text = ("**Grader notes.** The grader runs only your imports, function and class "
                 "definitions and constant assignments, under the instructor's own test cells. "
@@ -417,7 +480,31 @@ def rebuild(submitted, release, lab: str):
                 "nothing in your solution cells was removed.")
     note_cell = nbformat.v4.new_markdown_cell(text)
     note_cell.metadata["tags"] = [HARNESS_TAG]
-    nb.cells = [note_cell] + new_cells
+    return note_cell
+
+
+def rebuild(submitted, release, lab: str):
+    """(notebook to execute, list of notes for the learner)."""
+    exercises = exercises_of(release)
+    nb = copy.deepcopy(release)
+    for cell in nb.cells:
+        cell.pop("outputs", None) if cell.get("cell_type") != "code" else None
+    ctx = {"exercises": exercises, "reserved": instructor_bindings(release), "notes": [],
+           "submitted": list(getattr(submitted, "cells", []) or []),
+           "release_cells": list(release.cells)}  # unchanged originals, same order as nb
+    new_cells = [_code_cell(
+        f"# Added by the grader: the learner's functions run under its guard.\n"
+        f"import autograder.guard as _ppo_grader_guard\n"
+        f"_ppo_grader_guard.install({lab!r}, {exercises!r})")]
+    for index, cell in enumerate(nb.cells):
+        grade_id = _nb_meta(cell).get("grade_id")
+        if is_solution_code(cell) and grade_id:
+            new_cells.extend(_solution_cells(cell, ctx))
+        elif is_written(cell) and grade_id:
+            new_cells.append(_written_cell(cell, ctx, index))
+        else:
+            new_cells.append(cell)
+    nb.cells = [_notes_cell(ctx["notes"])] + new_cells
     nb.metadata["kernelspec"] = copy.deepcopy(release.metadata.get("kernelspec", {
         "name": "python3", "display_name": "Python 3", "language": "python"}))
-    return nb, notes
+    return nb, ctx["notes"]

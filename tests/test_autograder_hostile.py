@@ -2,6 +2,10 @@
 
 One grading run (two jobs, short timeouts) over ~30 generated students; each must get a row with
 the expected status, must not raise its own score, and the submissions folder must be unchanged.
+The run has a secret in its environment (``PPO_TEST_SECRET``): the isolation probes
+(``isolation_probe_a`` / ``_b``) prove from inside a learner's function that the kernel runs
+unprivileged, sees neither the secret nor other processes, and has a /tmp and /dev/shm of its
+own.
 """
 
 from __future__ import annotations
@@ -52,7 +56,8 @@ def graded(tmp_path_factory):
     proc = subprocess.run(  # noqa: PLW1510 -- the return code is asserted
         [sys.executable, "-m", "autograder", "grade", subs, "--out", out, "--jobs", "2",
          "--timeout", "8", "--notebook-timeout", "45", "--memory-mb", "3000", "--no-progress"],
-        cwd=REPO, capture_output=True, text=True, timeout=900)
+        cwd=REPO, capture_output=True, text=True, timeout=900,
+        env=dict(os.environ, PPO_TEST_SECRET=hostile.SECRET_PREFIX + "hostile"))
     rows = {r["student_id"]: r for r in _read_csv(os.path.join(out, "grades.csv"))}
     cells = _read_csv(os.path.join(out, "cells.csv"))
     return {"proc": proc, "rows": rows, "cells": cells, "expected": expected, "before": before,
