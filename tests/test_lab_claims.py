@@ -336,3 +336,22 @@ def test_readme_teaching_tables():
     assert "PPO Sec. 2," not in readme and "Sutton & Barto Sec. 3.3" in readme
     assert "ppo1's whole-batch normalisation is also valid" in readme
     assert "ln 4 = 1.386" in readme and f"{math.log(4):.3f}" == "1.386"
+
+
+def test_presenter_dashboard_text_quotes_the_healthy_bands():
+    """Presenter part 5: the approx KL and clip fraction ranges are the dashboard's bands
+    (ppo_core.plots.HEALTHY); the shipped run's |policy loss| stays well under 0.05 and its mean
+    advantage changes sign (positive on under 80 % of the updates after the first quarter)."""
+    from ppo_core.plots import HEALTHY
+    from ppo_core.pretrained import load_history
+    from ppo_core.recorded_runs import mean_advantage_positive_share
+
+    text = _presenter_markdown()
+    for key in ("losses/approx_kl", "losses/clipfrac"):
+        low, high = HEALTHY[key]
+        assert f"{low:g} to {high:g}" in text, key
+    assert "0.003 to 0.03" not in text
+    history = load_history()["history"]
+    assert np.median([abs(row["losses/policy_loss"]) for row in history]) < 0.05 / 5
+    assert mean_advantage_positive_share(history) < 0.8
+    assert "well under 0.05" in text and "should change sign" in text
