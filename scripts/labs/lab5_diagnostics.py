@@ -460,77 +460,80 @@ def _section_healthy_ranges() -> list:
     ]
 
 
+# The dashboard cell's source, in two parts so that each reads on one screen.
+_DASHBOARD_PANELS = """
+# The dashboard: one row per run, one column per diagnostic, shared y-axis per column.
+# The healthy bands are the library's (ppo_core.plots.HEALTHY and ENTROPY_FLOOR).
+from ppo_core.plots import ENTROPY_FLOOR, HEALTHY
+
+PANELS = [  # (history key, title, y scale, healthy band or None)
+    ("charts/mean_return_100", "mean return (100 ep.)", "linear", (200, 320)),
+    ("losses/approx_kl", "approx KL", "log", HEALTHY["losses/approx_kl"]),
+    ("losses/clipfrac", "clip fraction", "linear", HEALTHY["losses/clipfrac"]),
+    ("losses/entropy", "entropy (max ln 4)", "linear", (ENTROPY_FLOOR, LN4)),
+    ("losses/explained_variance", "explained variance", "linear",
+     HEALTHY["losses/explained_variance"]),
+    ("losses/value_loss", "value loss", "log", None),
+    ("abs_policy_loss", "|policy loss|", "log", None),
+    ("advantages/mean", "mean advantage", "linear", None),  # should change sign
+]
+"""
+
+_DASHBOARD_FUNCTIONS = """
+def series(history, key):
+    steps = np.array([row["global_step"] for row in history], dtype=float)
+    if key == "abs_policy_loss":
+        values = [abs(row["losses/policy_loss"]) for row in history]
+    else:
+        values = [row.get(key, np.nan) for row in history]
+    return steps, np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+def plot_dashboard(runs):
+    fig, axes = plt.subplots(len(runs), len(PANELS), figsize=(2.6 * len(PANELS), 1.9 * len(runs)),
+                             sharex=True, sharey="col", squeeze=False)
+    for r, (name, history) in enumerate(runs.items()):
+        for c, (key, title, scale, band) in enumerate(PANELS):
+            ax = axes[r, c]
+            steps, values = series(history, key)
+            ax.plot(steps / 1e3, values, lw=1)
+            if band is not None:
+                ax.axhspan(*band, color="green", alpha=0.12, lw=0)
+            if key == "losses/entropy":
+                ax.axhline(LN4, color="red", ls=":", lw=1)
+            if key == "losses/explained_variance":
+                ax.set_ylim(-0.5, 1.05)
+            if key == "advantages/mean":
+                ax.axhline(0, color="red", ls="--", lw=1)
+            ax.set_yscale(scale)
+            if r == 0:
+                ax.set_title(title, fontsize=9)
+            if c == 0:
+                ax.set_ylabel(name, fontsize=10)
+            if r == len(runs) - 1:
+                ax.set_xlabel("steps (k)", fontsize=8)
+            ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    plt.show()
+
+
+def summary_table(runs):
+    keys = [p[0] for p in PANELS]
+    print("median over the second half of each run; last column: the share of updates "
+          "with mean advantage > 0 after the first quarter")
+    titles = [title[:11] for _, title, _, _ in PANELS] + ["adv. > 0"]
+    print(f"{'run':8s}" + "".join(f"{title:>12s}" for title in titles))
+    for name, history in runs.items():
+        half = history[len(history) // 2:]
+        cells = [np.nanmedian(series(half, key)[1]) for key in keys]
+        share = recorded_runs.mean_advantage_positive_share(history)
+        print(f"{name:8s}" + "".join(f"{v:12.4g}" for v in cells) + f"{share:12.0%}")
+"""
+
+
 def _section_dashboard() -> list:
-    """3. The dashboard helpers."""
-    return [
-        locked_code("dashboard_helpers", """
-        # The dashboard: one row per run, one column per diagnostic, shared y-axis per column.
-        # The healthy bands are the library's (ppo_core.plots.HEALTHY and ENTROPY_FLOOR).
-        from ppo_core.plots import ENTROPY_FLOOR, HEALTHY
-
-        PANELS = [  # (history key, title, y scale, healthy band or None)
-            ("charts/mean_return_100", "mean return (100 ep.)", "linear", (200, 320)),
-            ("losses/approx_kl", "approx KL", "log", HEALTHY["losses/approx_kl"]),
-            ("losses/clipfrac", "clip fraction", "linear", HEALTHY["losses/clipfrac"]),
-            ("losses/entropy", "entropy (max ln 4)", "linear", (ENTROPY_FLOOR, LN4)),
-            ("losses/explained_variance", "explained variance", "linear",
-             HEALTHY["losses/explained_variance"]),
-            ("losses/value_loss", "value loss", "log", None),
-            ("abs_policy_loss", "|policy loss|", "log", None),
-            ("advantages/mean", "mean advantage", "linear", None),  # should change sign
-        ]
-
-
-        def series(history, key):
-            steps = np.array([row["global_step"] for row in history], dtype=float)
-            if key == "abs_policy_loss":
-                values = [abs(row["losses/policy_loss"]) for row in history]
-            else:
-                values = [row.get(key, np.nan) for row in history]
-            return steps, np.array([np.nan if v is None else v for v in values], dtype=float)
-
-
-        def plot_dashboard(runs):
-            fig, axes = plt.subplots(len(runs), len(PANELS), figsize=(2.6 * len(PANELS), 1.9 * len(runs)),
-                                     sharex=True, sharey="col", squeeze=False)
-            for r, (name, history) in enumerate(runs.items()):
-                for c, (key, title, scale, band) in enumerate(PANELS):
-                    ax = axes[r, c]
-                    steps, values = series(history, key)
-                    ax.plot(steps / 1e3, values, lw=1)
-                    if band is not None:
-                        ax.axhspan(*band, color="green", alpha=0.12, lw=0)
-                    if key == "losses/entropy":
-                        ax.axhline(LN4, color="red", ls=":", lw=1)
-                    if key == "losses/explained_variance":
-                        ax.set_ylim(-0.5, 1.05)
-                    if key == "advantages/mean":
-                        ax.axhline(0, color="red", ls="--", lw=1)
-                    ax.set_yscale(scale)
-                    if r == 0:
-                        ax.set_title(title, fontsize=9)
-                    if c == 0:
-                        ax.set_ylabel(name, fontsize=10)
-                    if r == len(runs) - 1:
-                        ax.set_xlabel("steps (k)", fontsize=8)
-                    ax.tick_params(labelsize=7)
-            fig.tight_layout()
-            plt.show()
-
-
-        def summary_table(runs):
-            keys = [p[0] for p in PANELS]
-            print("median over the second half of each run; last column: the share of updates "
-                  "with mean advantage > 0 after the first quarter")
-            titles = [title[:11] for _, title, _, _ in PANELS] + ["adv. > 0"]
-            print(f"{'run':8s}" + "".join(f"{title:>12s}" for title in titles))
-            for name, history in runs.items():
-                half = history[len(history) // 2:]
-                cells = [np.nanmedian(series(half, key)[1]) for key in keys]
-                share = recorded_runs.mean_advantage_positive_share(history)
-                print(f"{name:8s}" + "".join(f"{v:12.4g}" for v in cells) + f"{share:12.0%}")
-        """),
-    ]
+    """3. The dashboard helpers (one locked cell)."""
+    return [locked_code("dashboard_helpers", _DASHBOARD_PANELS + "\n" + _DASHBOARD_FUNCTIONS)]
 
 
 def _section_reference_run() -> list:
