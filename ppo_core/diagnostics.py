@@ -3,11 +3,16 @@
 Three numbers computed after (or during) every update tell most of the story:
 
 * ``approx_kl`` -- how far the update moved the policy. Healthy PPO on LunarLander stays around
-  0.005 to 0.03; a run where it climbs past 0.1 is taking steps the clip can no longer contain.
-* ``clip_fraction`` -- the share of samples whose ratio left [1 - eps, 1 + eps]. 0.05 to 0.2 is
+  0.001 to 0.03 per update; a run where it climbs past 0.1 is taking steps the clip can no longer
+  contain.
+* ``clip_fraction`` -- the share of samples whose ratio left [1 - eps, 1 + eps]. 0.01 to 0.2 is
   typical; near 0 the policy barely moves, above 0.3 the learning rate is probably too high.
 * ``explained_variance`` -- how much of the return's variance the critic explains: 1 is perfect,
   0 is no better than predicting the mean, negative is worse than that.
+
+The ranges are the healthy bands ``ppo_core.plots.HEALTHY`` that Lab 5's dashboard shades (with
+the learning rate annealed to 0, both fall towards their low ends late in a run);
+``tests/test_plots.py`` checks that this text quotes them.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ approx_kl           0.001 to 0.03         above: steps too big (lower the learni
 clipfrac            0.01 to 0.2           above 0.3: the clip is doing all the work
 explained variance  0.5 to 1              below 0: the critic is worse than a constant
 value loss          (none: scale-bound)   should fall, then level off; spikes = return jumps
+mean advantage      (none: changes sign)  above 0 on nearly every update: the critic keeps
+                                          underestimating (e.g. GAE across episode ends)
 ==================  ====================  ====================================================
 """
 
@@ -181,50 +183,74 @@ def _load_batch() -> dict:
     return load_batch()
 
 
-def diagnostics_dashboard(history=None, num_actions: int = 4) -> Figure:
-    """Five PPO diagnostics over training, healthy ranges shaded (Lab 5).
+def _panel(ax, rows: list[dict], key: str, title: str, band=None, log: bool = False,
+           absolute: bool = False):
+    """One diagnostic over the environment steps (its size if ``absolute``), its healthy band
+    (if any) shaded."""
+    values = _column(rows, key)
+    if absolute:
+        values = np.abs(values)
+    if band is not None:
+        ax.axhspan(*band, color="tab:green", alpha=0.12, label="healthy")
+    ax.plot(_steps(rows), values, color="tab:blue", lw=1.2)
+    ax.set_title(title, fontsize=10)
+    if log:
+        ax.set_yscale("log")
+    ax.grid(alpha=0.3)
+    return values
 
-    Entropy (with its maximum ln|A| marked: 1.386 for LunarLander's 4 actions), approx KL,
-    clip fraction, explained variance and value loss, plus the training return for context.
-    """
-    rows = _history(history)
-    steps = _steps(rows)
-    fig = Figure(figsize=(11, 6), dpi=100, layout="constrained")
-    axes = fig.subplots(2, 3, sharex=True)
+
+def _policy_panels(axes, rows: list[dict], num_actions: int) -> None:
+    """Top row: how the policy moves (entropy, approx KL, clip fraction, |policy loss|)."""
     max_entropy = math.log(num_actions)
-
-    def panel(ax, key: str, title: str, band=None, log: bool = False):
-        values = _column(rows, key)
-        if band is not None:
-            ax.axhspan(*band, color="tab:green", alpha=0.12, label="healthy")
-        ax.plot(steps, values, color="tab:blue", lw=1.2)
-        ax.set_title(title, fontsize=10)
-        if log:
-            ax.set_yscale("log")
-        ax.grid(alpha=0.3)
-        return values
-
-    ax = axes[0, 0]
-    panel(ax, "losses/entropy", "policy entropy", band=(ENTROPY_FLOOR, max_entropy))
+    ax = axes[0]
+    _panel(ax, rows, "losses/entropy", "policy entropy", band=(ENTROPY_FLOOR, max_entropy))
     ax.axhline(max_entropy, color="tab:red", ls="--", lw=1.2,
                label=f"ln|A| = ln {num_actions} = {max_entropy:.3f} (maximum)")
     ax.set_ylim(0, max_entropy * 1.12)
     ax.legend(fontsize=7, loc="lower left")
-    panel(axes[0, 1], "losses/approx_kl", "approx KL(old || new)",
-          band=HEALTHY["losses/approx_kl"], log=True)
-    axes[0, 1].legend(fontsize=7)
-    panel(axes[0, 2], "losses/clipfrac", "clip fraction", band=HEALTHY["losses/clipfrac"])
-    axes[0, 2].set_ylim(0, None)
-    ax = axes[1, 0]
-    panel(ax, "losses/explained_variance", "explained variance",
-          band=HEALTHY["losses/explained_variance"])
+    _panel(axes[1], rows, "losses/approx_kl", "approx KL(old || new)",
+           band=HEALTHY["losses/approx_kl"], log=True)
+    axes[1].legend(fontsize=7)
+    _panel(axes[2], rows, "losses/clipfrac", "clip fraction", band=HEALTHY["losses/clipfrac"])
+    axes[2].set_ylim(0, None)
+    # Normalised advantages keep |policy loss| around 0.01; raw ones put it on the reward scale.
+    _panel(axes[3], rows, "losses/policy_loss", "|policy loss|", log=True, absolute=True)
+
+
+def _critic_panels(axes, rows: list[dict]) -> None:
+    """Bottom row: the critic and the data (explained variance, value loss, mean advantage),
+    and the return for context."""
+    ax = axes[0]
+    _panel(ax, rows, "losses/explained_variance", "explained variance",
+           band=HEALTHY["losses/explained_variance"])
     ax.axhline(0.0, color="0.3", lw=0.8)
     ax.set_ylim(-1.0, 1.05)
-    panel(axes[1, 1], "losses/value_loss", "value loss (no fixed range: reward scale)", log=True)
-    ax = axes[1, 2]
-    panel(ax, "charts/mean_return_100", "mean return, last 100 episodes")
+    _panel(axes[1], rows, "losses/value_loss", "value loss (no fixed range: reward scale)",
+           log=True)
+    # A critic that keeps up errs both ways, so the batch's mean advantage changes sign; one
+    # that keeps underestimating (e.g. GAE running across episode ends) stays above the line.
+    _panel(axes[2], rows, "advantages/mean", "mean advantage (before normalisation)")
+    axes[2].axhline(0.0, color="tab:red", ls="--", lw=1.2)
+    ax = axes[3]
+    _panel(ax, rows, "charts/mean_return_100", "mean return, last 100 episodes")
     ax.axhline(200, color="tab:green", ls="--", lw=1.2, label="solved: 200")
     ax.legend(fontsize=7, loc="lower right")
+
+
+def diagnostics_dashboard(history=None, num_actions: int = 4) -> Figure:
+    """Seven PPO diagnostics over training, healthy ranges shaded (Lab 5).
+
+    Top row, the policy: entropy (with its maximum ln|A| marked: 1.386 for LunarLander's 4
+    actions), approx KL, clip fraction and |policy loss|. Bottom row, the critic and the data:
+    explained variance, value loss and the batch's mean advantage (zero marked: it should change
+    sign), plus the training return for context.
+    """
+    rows = _history(history)
+    fig = Figure(figsize=(14, 6), dpi=100, layout="constrained")
+    axes = fig.subplots(2, 4, sharex=True)
+    _policy_panels(axes[0], rows, num_actions)
+    _critic_panels(axes[1], rows)
     for ax in axes[1]:
         ax.set_xlabel("environment steps")
     fig.suptitle("PPO diagnostics (green: healthy range)", fontsize=12)

@@ -47,6 +47,25 @@ def load_run(fault: str) -> list[dict]:
     return [{k: (math.nan if v is None else v) for k, v in row.items()} for row in data["history"]]
 
 
+def mean_advantage_positive_share(history: list[dict]) -> float:
+    """The share of the updates after the first quarter whose batch mean advantage
+    (``advantages/mean``, return minus value before normalisation) is positive.
+
+    A critic that tracks its targets errs both ways, so this share stays well under 1 (the
+    healthy recorded run: 0.75); a critic whose targets keep outgrowing it, as when GAE runs on
+    across episode ends, leaves it near 1. The ``gae_leak`` signature of
+    ``scripts/record_diagnosis_runs.py`` and Lab 5's summary table both use this function.
+    The first quarter is left out while the untrained critic settles. A missing value (NaN)
+    counts as not positive; an empty history gives NaN.
+    """
+    rows = history[len(history) // 4:]
+    if not rows:
+        return math.nan
+    means = np.array([math.nan if row.get("advantages/mean") is None else row["advantages/mean"]
+                      for row in rows], dtype=np.float64)
+    return float(np.mean(means > 0))
+
+
 def load_diagnosis_runs() -> dict[str, list[dict]]:
     """``{"run_A": history, ...}``: the recorded histories under their anonymous labels, as
     :func:`load_run` reads them."""

@@ -58,6 +58,7 @@ sys.path.insert(0, str(ROOT))
 import ppo_core
 from ppo_core import PPOConfig, compute_gae, train
 from ppo_core.plots import ENTROPY_FLOOR, HEALTHY
+from ppo_core.recorded_runs import mean_advantage_positive_share
 
 OUT_DIR = ROOT / "ppo_core" / "assets" / "runs"
 SCRIPT_NAME = "scripts/record_diagnosis_runs.py"
@@ -237,8 +238,7 @@ def optimisation_looks_healthy(history: list[dict]) -> bool:
 def critic_keeps_underestimating(history: list[dict]) -> bool:
     """The batch's mean advantage (return minus value) is positive on almost every update after
     the first quarter: the critic's targets keep outgrowing it."""
-    mean_advantage = column(window(history, "last_three_quarters"), "advantages/mean")
-    return float(np.mean(mean_advantage > 0)) >= UNDERESTIMATED_SHARE
+    return mean_advantage_positive_share(history) >= UNDERESTIMATED_SHARE
 
 
 def leaks_across_episode_ends(history: list[dict]) -> bool:

@@ -20,6 +20,7 @@ import pytest
 import torch
 
 import ppo_core
+from ppo_core import recorded_runs
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
@@ -282,6 +283,96 @@ def test_lab5_larger_learning_rate_moves_the_policy_further():
     assert re.search(r"compute_gae\(buffer\.rewards \* warmup_config\.reward_scale", source)
 
 
+def _lab5_answer() -> str:
+    """Lab 5's model answer to the diagnosis question."""
+    found = [cell.source for cell in labkit.build_solution("lab5_diagnostics").cells
+             if "Any two, for example" in cell.source]
+    assert len(found) == 1
+    return " ".join(found[0].split())
+
+
+def _lab5_part(fault: str, key: str, skip: int = 0) -> np.ndarray:
+    """``key`` over a recorded run after its first 1/skip (0: all), NaNs dropped."""
+    history = recorded_runs.load_run(fault)
+    values = np.array([row[key] for row in history[len(history) // skip if skip else 0:]])
+    return values[np.isfinite(values)]
+
+
+def test_lab5_prose_quotes_the_recorded_runs():
+    """Lab 5, sections 3-4 (issue 9): the length of the runs, the seed study and the faults'
+    factors are the manifest's, not the old runs' (410k steps, "ten times" the learning rate)."""
+    manifest = recorded_runs.diagnosis_manifest()
+    base, text = manifest["baseline"], " ".join(lab_text("lab5_diagnostics").split())
+    config = {run["name"]: run["config"] for run in manifest["runs"]}
+    steps = f"{base['total_timesteps']:,} steps ({manifest['runs'][0]['updates']} updates)"
+    assert steps in text and "410k" not in text
+    study = manifest["seed_study"]
+    assert all(entry["lands"] for entry in study) and "every one of them lands" in text
+    finals = [entry["final_mean_return_100"] for entry in study]
+    assert f"from {min(finals):.0f} to {max(finals):.0f}" in text
+    factor = config["lr_too_high"]["learning_rate"] / base["learning_rate"]
+    assert f"learning rate {factor:.0f} times the baseline's (3e-2 instead of 1e-3)" in text
+    assert factor == pytest.approx(30) and "learning rate ten times the baseline" not in text
+    # the checklist row of the leak, and no command for Lab 6's continuous lander
+    assert "yet the mean advantage stays positive (the return may still land)" in text
+    assert "Lab 6 (`lab6_continuous`)" in text
+    assert 'env_id="LunarLanderContinuous-v3", total_timesteps' not in text
+
+
+def test_lab5_model_answer_holds_on_the_recorded_runs():
+    """Lab 5's model answer (issue 9): its numbers are the recorded runs', what it says about
+    each run holds on it, and none of the old runs' claims is left."""
+    from ppo_core.plots import HEALTHY
+
+    answer = _lab5_answer()
+    for stale in ("three times the healthy", "around 0.15", "3e-3", "never becomes positive",
+                  "fall to almost 0, the return", "1 to 10", "by elimination", "±0.05",
+                  "also has explained variance"):
+        assert stale not in answer, stale
+    lr_kl, lr_entropy = (_lab5_part("lr_too_high", k) for k in ("losses/approx_kl",
+                                                                "losses/entropy"))
+    assert f"up to {lr_kl.max():.1f}" in answer and lr_kl.max() > 0.3
+    assert f"from update {int(np.argmax(lr_entropy < 0.3)) + 1} on" in answer
+    assert "back to the baseline's 1e-3" in answer
+    ent = {k: np.median(_lab5_part("ent_coef_too_high", k, 10))
+           for k in ("losses/approx_kl", "losses/clipfrac")}
+    for key, value in ent.items():  # "KL and clip fraction stay inside their healthy ranges"
+        assert HEALTHY[key][0] <= value <= HEALTHY[key][1], key
+    entropy = np.median(_lab5_part("ent_coef_too_high", "losses/entropy", 2))
+    assert f"median {entropy:.3f} over the second half" in answer
+    assert _lab5_part("ent_coef_too_high", "charts/mean_return_100")[-1] > 0
+    loss = np.median(np.abs(_lab5_part("no_adv_norm", "losses/policy_loss")))
+    assert f"(median {loss:.3f}," in answer and 0.05 < loss < 0.3
+    leak = recorded_runs.mean_advantage_positive_share(
+        recorded_runs.load_run("gae_leak"))
+    assert f"positive on {leak:.0%} of the updates" in answer and leak >= 0.8
+    ev = _lab5_part("critic_not_trained", "losses/explained_variance", 10)
+    assert f"median size {np.median(np.abs(ev)):.2f}" in answer and ev.max() < 0.5
+    ent_ev = np.median(_lab5_part("ent_coef_too_high", "losses/explained_variance", 2))
+    assert f"explains {ent_ev:.2f} of the variance" in answer and ent_ev > 0.9
+
+
+def test_lab5_dashboard_and_summary_table_show_the_mean_advantage(capsys):
+    """Lab 5's dashboard cell: the bands are the library's, the mean advantage has a panel, and
+    the summary table's last column is the share the gae_leak signature uses."""
+    from ppo_core.plots import ENTROPY_FLOOR, HEALTHY
+
+    ns = run_cell("lab5_diagnostics", "PANELS = [", fast=True)
+    panels = {key: band for key, _, _, band in ns["PANELS"]}
+    assert "advantages/mean" in panels and panels["losses/entropy"][0] == ENTROPY_FLOOR
+    for key, band in HEALTHY.items():
+        assert panels[key] == band, key
+    runs = recorded_runs.load_diagnosis_runs()
+    capsys.readouterr()
+    ns["summary_table"](runs)
+    rows = capsys.readouterr().out.splitlines()[2:]
+    for label, row in zip(runs, rows, strict=True):
+        share = recorded_runs.mean_advantage_positive_share(runs[label])
+        assert row.startswith(label) and row.endswith(f"{share:.0%}"), row
+    ns["plot_dashboard"](runs)
+    plt.close("all")
+
+
 # --- Learner-facing wording --------------------------------------------------------------------
 
 @pytest.mark.parametrize("lab", labkit.LABS)
@@ -336,3 +427,22 @@ def test_readme_teaching_tables():
     assert "PPO Sec. 2," not in readme and "Sutton & Barto Sec. 3.3" in readme
     assert "ppo1's whole-batch normalisation is also valid" in readme
     assert "ln 4 = 1.386" in readme and f"{math.log(4):.3f}" == "1.386"
+
+
+def test_presenter_dashboard_text_quotes_the_healthy_bands():
+    """Presenter part 5: the approx KL and clip fraction ranges are the dashboard's bands
+    (ppo_core.plots.HEALTHY); the shipped run's |policy loss| stays well under 0.05 and its mean
+    advantage changes sign (positive on under 80 % of the updates after the first quarter)."""
+    from ppo_core.plots import HEALTHY
+    from ppo_core.pretrained import load_history
+    from ppo_core.recorded_runs import mean_advantage_positive_share
+
+    text = _presenter_markdown()
+    for key in ("losses/approx_kl", "losses/clipfrac"):
+        low, high = HEALTHY[key]
+        assert f"{low:g} to {high:g}" in text, key
+    assert "0.003 to 0.03" not in text
+    history = load_history()["history"]
+    assert np.median([abs(row["losses/policy_loss"]) for row in history]) < 0.05 / 5
+    assert mean_advantage_positive_share(history) < 0.8
+    assert "well under 0.05" in text and "should change sign" in text

@@ -23,7 +23,7 @@ RUNS = Path(__file__).resolve().parents[1] / "ppo_core" / "assets" / "runs"
 ROW_KEYS = ("iteration", "global_step", "charts/mean_return_100", "charts/episodic_return",
             "charts/action_frequencies", "losses/policy_loss", "losses/value_loss",
             "losses/entropy", "losses/approx_kl", "losses/clipfrac", "losses/explained_variance",
-            "ratio/mean", "ratio/std", "ratio/max", "advantages/std")
+            "ratio/mean", "ratio/std", "ratio/max", "advantages/mean", "advantages/std")
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +122,44 @@ def test_diagnosis_checks_accept_the_key_and_reject_a_swap():
         check_diagnosis_format({"run_A": "healthy"})
     with pytest.raises(AssertionError, match="not one of"):
         check_diagnosis_format({**key, "run_A": "bad_luck"})
+
+
+def test_a_wrong_fault_is_answered_with_its_signature_not_with_the_key(manifest):
+    """Naming the wrong fault quotes that fault's signature (from the manifest) and the run's
+    own numbers for it, and never names the right fault."""
+    key = diagnosis_key()
+    for label, fault in key.items():
+        for named in recorded_runs.FAULTS:
+            wrong = {**key, label: named}
+            if named == fault:
+                check_diagnosis_run(wrong, label)
+                continue
+            with pytest.raises(AssertionError) as raised:
+                check_diagnosis_run(wrong, label)
+            message = str(raised.value)
+            assert f"{label} is not '{named}'" in message
+            assert manifest["signatures"][named] in message
+            assert f"{label} shows: " in message
+            assert f"'{fault}'" not in message and f'"{fault}"' not in message
+
+
+def test_wrong_fault_feedback_without_signatures_points_at_the_curves(monkeypatch):
+    """A manifest recorded before the signatures existed still gets a message (no quote)."""
+    from autograder.checks import lab5_diagnostics
+
+    monkeypatch.setattr(lab5_diagnostics, "diagnosis_manifest", lambda: {"runs": []})
+    messages = lab5_diagnostics._wrong_fault_messages()
+    assert messages["run_A"]["healthy"] == (
+        "run_A is not 'healthy'. Look again at its curves against the healthy ranges and the "
+        "checklist")
+
+
+def test_mean_advantage_positive_share_counts_after_the_first_quarter():
+    history = [{"advantages/mean": v} for v in (5.0, 5.0, -1.0, 2.0, 0.0, 3.0, None, 1.0)]
+    # rows 2..7: -1, 2, 0, 3, missing, 1 -> 3 of 6 positive (0 and a missing value are not)
+    assert recorded_runs.mean_advantage_positive_share(history) == pytest.approx(0.5)
+    assert math.isnan(recorded_runs.mean_advantage_positive_share([]))
+    assert recorded_runs.mean_advantage_positive_share([{}]) == 0.0
 
 
 # --- Each fault leaves the signature the lab describes --------------------------------------------

@@ -131,3 +131,33 @@ def test_dashboard_entropy_ceiling_follows_the_action_count():
     fig = diagnostics_dashboard(rows, num_actions=2)
     entropy = next(ax for ax in fig.axes if ax.get_title() == "policy entropy")
     assert _horizontal_at(entropy, math.log(2))
+
+
+def test_dashboard_shows_the_mean_advantage_against_zero_and_the_policy_loss_size():
+    """The gae_leak run's signature (a mean advantage above 0 on nearly every update) and the
+    no_adv_norm run's (|policy loss| on the reward scale) are visible on the dashboard."""
+    rows = [{"global_step": i, "advantages/mean": m, "losses/policy_loss": p}
+            for i, (m, p) in enumerate([(0.5, -0.2), (-0.25, 0.1), (1.0, None)], start=1)]
+    fig = diagnostics_dashboard(rows)
+    axes = {ax.get_title(): ax for ax in fig.axes}
+    assert len(fig.axes) == 8
+    advantage = axes["mean advantage (before normalisation)"]
+    assert _horizontal_at(advantage, 0.0), "the zero line must be marked"
+    curve = next(line for line in advantage.get_lines() if len(line.get_ydata()) == len(rows))
+    np.testing.assert_allclose(curve.get_ydata(), [0.5, -0.25, 1.0])
+    loss = axes["|policy loss|"]
+    curve = next(line for line in loss.get_lines() if len(line.get_ydata()) == len(rows))
+    np.testing.assert_allclose(curve.get_ydata(), [0.2, 0.1, np.nan])
+    assert loss.get_yscale() == "log"
+    _renders(fig)
+
+
+def test_diagnostics_docstring_quotes_the_dashboard_bands():
+    """ppo_core.diagnostics tells the same healthy ranges the dashboard shades."""
+    import ppo_core.diagnostics
+
+    doc = " ".join(ppo_core.diagnostics.__doc__.split())
+    for key in ("losses/approx_kl", "losses/clipfrac"):
+        low, high = HEALTHY[key]
+        assert f"{low:g} to {high:g}" in doc, key
+    assert "ppo_core.plots.HEALTHY" in doc

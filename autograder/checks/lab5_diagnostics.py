@@ -38,7 +38,9 @@ from autograder.checks.compare import (
 from ppo_core.diagnostics import approx_kl as _ref_approx_kl
 from ppo_core.diagnostics import clip_fraction as _ref_clip_fraction
 from ppo_core.diagnostics import explained_variance as _ref_explained_variance
-from ppo_core.recorded_runs import FAULTS, run_labels
+from ppo_core.plots import ENTROPY_FLOOR, HEALTHY
+from ppo_core.recorded_runs import (FAULTS, diagnosis_manifest, load_run,
+                                    mean_advantage_positive_share, run_labels)
 
 _np_mean = np.mean
 
@@ -306,6 +308,84 @@ _KEY = dict(run_labels())
 _FAULTS = tuple(FAULTS)
 
 
+def _part(history: list[dict], key: str, skip: int = 0, absolute: bool = False) -> np.ndarray:
+    """``key`` over a run without its first ``1/skip`` (10: after the first tenth; 2: the
+    second half; 0: all of it), NaNs dropped."""
+    rows = history[len(history) // skip:] if skip else history
+    values = np.array([row.get(key, np.nan) for row in rows], dtype=np.float64)
+    values = values[np.isfinite(values)]
+    return np.abs(values) if absolute else values
+
+
+def _inside(history: list[dict], key: str, band: tuple[float, float]) -> str:
+    values = _part(history, key, 10)
+    return f"{np.mean((values >= band[0]) & (values <= band[1])):.0%}"
+
+
+def _healthy_measure(history: list[dict]) -> str:
+    entropy_band = (ENTROPY_FLOOR, np.log(4))
+    return (f"final mean return {_part(history, 'charts/mean_return_100')[-1]:.0f}; after the "
+            f"first tenth approx KL is inside its range on "
+            f"{_inside(history, 'losses/approx_kl', HEALTHY['losses/approx_kl'])} of the "
+            f"updates, clip fraction on "
+            f"{_inside(history, 'losses/clipfrac', HEALTHY['losses/clipfrac'])}, entropy on "
+            f"{_inside(history, 'losses/entropy', entropy_band)}, explained variance on "
+            f"{_inside(history, 'losses/explained_variance', HEALTHY['losses/explained_variance'])}"
+            f"; median |policy loss| "
+            f"{np.median(_part(history, 'losses/policy_loss', absolute=True)):.3f}; mean "
+            f"advantage positive on {mean_advantage_positive_share(history):.0%} of the updates "
+            f"after the first quarter")
+
+
+# What each fault's signature looks at, measured on any run: quoted back when a learner names
+# that fault for a run that does not show it (the run's numbers, never the right answer).
+_MEASURES = {
+    "healthy": _healthy_measure,
+    "lr_too_high": lambda h: (
+        f"largest approx KL {_part(h, 'losses/approx_kl').max():.3g}; median entropy over the "
+        f"second half {np.median(_part(h, 'losses/entropy', 2)):.3f}"),
+    "ent_coef_too_high": lambda h: (
+        f"median entropy over the second half {np.median(_part(h, 'losses/entropy', 2)):.3f}"),
+    "no_adv_norm": lambda h: (
+        f"median |policy loss| {np.median(_part(h, 'losses/policy_loss', absolute=True)):.3f}"),
+    "gae_leak": lambda h: (
+        f"median approx KL {np.median(_part(h, 'losses/approx_kl', 10)):.4f} and clip fraction "
+        f"{np.median(_part(h, 'losses/clipfrac', 10)):.3f} after the first tenth; median "
+        f"entropy {np.median(_part(h, 'losses/entropy', 2)):.3f} and explained variance "
+        f"{np.median(_part(h, 'losses/explained_variance', 2)):.2f} over the second half; "
+        f"median |policy loss| "
+        f"{np.median(_part(h, 'losses/policy_loss', absolute=True)):.3f}; mean advantage "
+        f"positive on {mean_advantage_positive_share(h):.0%} of the updates after the first "
+        f"quarter"),
+    "critic_not_trained": lambda h: (
+        f"median |explained variance| after the first tenth "
+        f"{np.median(_part(h, 'losses/explained_variance', 10, absolute=True)):.2f}, at most "
+        f"{_part(h, 'losses/explained_variance', 10).max():.2f}"),
+}
+
+
+def _wrong_fault_messages() -> dict[str, dict[str, str]]:
+    """``{label: {named fault: message}}`` for every wrong answer, built once at import: the
+    signature of the fault the learner named (from the runs' manifest) against what the run
+    shows. Without signatures in the manifest, the message only points back at the curves."""
+    signatures = diagnosis_manifest().get("signatures", {})
+    messages = {}
+    for label, fault in _KEY.items():
+        history = load_run(fault)
+        messages[label] = {}
+        for named in _FAULTS:
+            text = f"{label} is not '{named}'"
+            if named in signatures and named in _MEASURES:
+                text += (f": the signature of '{named}' is: {signatures[named]}. "
+                         f"{label} shows: {_MEASURES[named](history)}")
+            messages[label][named] = (text + ". Look again at its curves against the healthy "
+                                      "ranges and the checklist")
+    return messages
+
+
+_WRONG_FAULT = _wrong_fault_messages()
+
+
 def diagnosis_key() -> dict[str, str]:
     """The answer key: ``{"run_A": fault, ...}`` for every run the lab shows."""
     return dict(_KEY)
@@ -329,5 +409,4 @@ def check_diagnosis_run(diagnosis, label: str) -> None:
     """The fault named for run ``label`` is the one injected into it."""
     check_diagnosis_format(diagnosis)
     if diagnosis[label] != _KEY[label]:
-        raise _AssertionError(f"{label} is not '{diagnosis[label]}': look again at its curves "
-                              f"against the healthy ranges and the checklist")
+        raise _AssertionError(_WRONG_FAULT[label][diagnosis[label]])

@@ -10,11 +10,125 @@ The diagnosis exercise uses the real runs recorded by ``scripts/record_diagnosis
 the answer key is ``autograder.checks.lab5_diagnostics.diagnosis_key()``.
 """
 
+import functools
+import re
+
 import nbformat
+import numpy as np
 from labkit import code, colab_install, locked_code, md, setup, solution, test, written
 
 from autograder.checks.lab5_diagnostics import diagnosis_key
-from ppo_core.recorded_runs import FAULTS
+from ppo_core.plots import ENTROPY_FLOOR, HEALTHY
+from ppo_core.recorded_runs import (FAULTS, diagnosis_manifest, load_run,
+                                    mean_advantage_positive_share)
+
+
+# --- Numbers in the prose, formatted from the shipped runs (ppo_core/assets/runs/) ------------
+# Re-recording the runs changes the generated notebooks, and `sync_labs.py --check` fails until
+# they are regenerated: the prose cannot go on quoting the old runs.
+
+def _exp(x: float) -> str:
+    """1e-3 rather than 0.001 or 1e-03, as the lab writes learning rates."""
+    mantissa, exponent = f"{x:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def _values(fault: str, key: str, skip: int = 0, absolute: bool = False) -> np.ndarray:
+    """``key`` over the recorded run ``fault`` without its first ``1/skip`` (10: after the first
+    tenth, as the signatures; 2: the second half; 0: the whole run), NaNs dropped."""
+    history = load_run(fault)
+    rows = history[len(history) // skip:] if skip else history
+    values = np.array([row.get(key, np.nan) for row in rows], dtype=np.float64)
+    values = values[np.isfinite(values)]
+    return np.abs(values) if absolute else values
+
+
+def _setup_values() -> dict[str, str]:
+    """The recorded runs' configuration, the seed study and the dashboard's bands."""
+    manifest = diagnosis_manifest()
+    base = manifest["baseline"]
+    config = {run["name"]: run["config"] for run in manifest["runs"]}
+    updates = {run["name"]: run["updates"] for run in manifest["runs"]}
+    seeds = [entry["seed"] for entry in manifest["seed_study"]]
+    study = [entry["final_mean_return_100"] for entry in manifest["seed_study"]]
+    landed = sum(entry["lands"] for entry in manifest["seed_study"])
+    consecutive = seeds == list(range(min(seeds), max(seeds) + 1))
+    return {
+        "RUN_STEPS": f"{base['total_timesteps']:,}", "RUN_UPDATES": str(updates["healthy"]),
+        "STUDY_SEEDS": f"{min(seeds)} to {max(seeds)}" if consecutive else
+                       ", ".join(map(str, seeds)),
+        "STUDY_LANDS": "every one of them lands" if landed == len(seeds) else
+                       f"{landed} of {len(seeds)} land",
+        "STUDY_LOW": f"{min(study):.0f}", "STUDY_HIGH": f"{max(study):.0f}",
+        "LR_FACTOR": f"{config['lr_too_high']['learning_rate'] / base['learning_rate']:.0f}",
+        "LR_FAULT": _exp(config["lr_too_high"]["learning_rate"]),
+        "LR_BASE": _exp(base["learning_rate"]),
+        "ENT_FACTOR": f"{config['ent_coef_too_high']['ent_coef'] / base['ent_coef']:.0f}",
+        "ENT_FAULT": f"{config['ent_coef_too_high']['ent_coef']:g}",
+        "ENT_BASE": f"{base['ent_coef']:g}",
+        "REWARD_SCALE": f"{base['reward_scale']:g}",
+        "KL_LOW": f"{HEALTHY['losses/approx_kl'][0]:g}",
+        "KL_HIGH": f"{HEALTHY['losses/approx_kl'][1]:g}",
+        "CF_LOW": f"{HEALTHY['losses/clipfrac'][0]:g}",
+        "CF_HIGH": f"{HEALTHY['losses/clipfrac'][1]:g}",
+        "EV_LOW": f"{HEALTHY['losses/explained_variance'][0]:g}",
+        "ENT_FLOOR": f"{ENTROPY_FLOOR:g}",
+    }
+
+
+def _answer_values() -> dict[str, str]:
+    """What the model answers quote from the recorded histories."""
+    final = {fault: _values(fault, "charts/mean_return_100")[-1] for fault in FAULTS}
+    lr_entropy = _values("lr_too_high", "losses/entropy")
+    lr_kl = _values("lr_too_high", "losses/approx_kl")
+    share = {fault: mean_advantage_positive_share(load_run(fault)) for fault in FAULTS}
+    policy_loss = _values("no_adv_norm", "losses/policy_loss", absolute=True)
+    critic_ev = _values("critic_not_trained", "losses/explained_variance", 10)
+    return {
+        **{f"RETURN_{fault.upper()}": f"{final[fault]:.0f}" for fault in FAULTS},
+        **{f"SHARE_{fault.upper()}": f"{share[fault]:.0%}" for fault in FAULTS},
+        "LR_KL_MAX": f"{lr_kl.max():.1f}",
+        "LR_KL_SPIKE_UPDATE": str(int(np.argmax(lr_kl > 0.3)) + 1),
+        "LR_KL_MED": f"{np.median(_values('lr_too_high', 'losses/approx_kl', 10)):.3f}",
+        "LR_CF_MED": f"{np.median(_values('lr_too_high', 'losses/clipfrac', 10)):.3f}",
+        "LR_CF_MAX": f"{_values('lr_too_high', 'losses/clipfrac').max():.2f}",
+        "HEALTHY_KL_MAX": f"{_values('healthy', 'losses/approx_kl').max():.3f}",
+        "LR_COLLAPSE_UPDATE": str(int(np.argmax(lr_entropy < ENTROPY_FLOOR)) + 1),
+        "LR_ENTROPY_2H": f"{np.median(_values('lr_too_high', 'losses/entropy', 2)):.2f}",
+        "ENT_ENTROPY_2H": f"{np.median(_values('ent_coef_too_high', 'losses/entropy', 2)):.3f}",
+        "HEALTHY_ENTROPY_2H": f"{np.median(_values('healthy', 'losses/entropy', 2)):.3f}",
+        "ENT_KL_MED": f"{np.median(_values('ent_coef_too_high', 'losses/approx_kl', 10)):.4f}",
+        "ENT_CF_MED": f"{np.median(_values('ent_coef_too_high', 'losses/clipfrac', 10)):.3f}",
+        "NAN_PL_MED": f"{np.median(policy_loss):.3f}",
+        "NAN_PL_LOW": f"{np.percentile(policy_loss, 10):.2f}",
+        "NAN_PL_HIGH": f"{np.percentile(policy_loss, 90):.2f}",
+        "HEALTHY_PL_MED":
+            f"{np.median(_values('healthy', 'losses/policy_loss', absolute=True)):.3f}",
+        "LEAK_EV_2H":
+            f"{np.median(_values('gae_leak', 'losses/explained_variance', 2)):.2f}",
+        "CRITIC_EV_MED": f"{np.median(np.abs(critic_ev)):.2f}",
+        "CRITIC_EV_MAX": f"{critic_ev.max():.2f}",
+        "ENT_EV_2H":
+            f"{np.median(_values('ent_coef_too_high', 'losses/explained_variance', 2)):.2f}",
+    }
+
+
+@functools.cache
+def _prose_values() -> dict[str, str]:
+    """Every ``{NAME}`` the prose may use (read once per build)."""
+    return {**_setup_values(), **_answer_values()}
+
+
+def _fill(text: str) -> str:
+    """Put the recorded runs' numbers into ``text`` at each ``{NAME}``; a name left unfilled is
+    an error, so a typo cannot reach the notebook."""
+    for key, value in _prose_values().items():
+        text = text.replace("{" + key + "}", value)
+    left = re.findall(r"\{[A-Z][A-Z0-9_]+\}", text)
+    if left:
+        raise ValueError(f"no value for {left} in the lab 5 prose: add it to _setup_values or "
+                         f"_answer_values")
+    return text
 
 
 def _graded_code(grade_id: str, source: str, points: int) -> nbformat.NotebookNode:
@@ -308,7 +422,7 @@ def _section_watch_one_update() -> list:
 def _section_healthy_ranges() -> list:
     """3. What to monitor, and what healthy looks like."""
     return [
-        md(r"""
+        md(_fill(r"""
         ## 3. What to monitor, and what healthy looks like
 
         `ppo_core.train` records all of these in every history row (CleanRL's names). The ranges
@@ -319,11 +433,11 @@ def _section_healthy_ranges() -> list:
         |---|---|---|---|
         | return | `charts/mean_return_100` | rises, then settles (200 = solved) | flat, or rises then collapses |
         | ratio $r_t$ | `ratio/mean`, `ratio/std`, `ratio/min`, `ratio/max` | mean ≈ 1, most within 1 ± ε | a wide spread, extremes far outside 1 ± ε: steps too large; all exactly 1: nothing learns |
-        | clip fraction | `losses/clipfrac` | a few percent (about 0.01 to 0.2), falling towards 0 as the learning rate anneals | > 0.15–0.3 for long stretches: steps too large; ≈ 0 all run: the policy barely moves |
-        | approx KL | `losses/approx_kl` | about 0.001 to 0.03 per update, falling as the learning rate anneals | well above 0.02 for long stretches, or spikes above 0.05–0.1: the clip no longer contains the update (lower the learning rate or set `target_kl`) |
-        | entropy | `losses/entropy` | starts near ln 4 = 1.386, falls slowly, stays well above 0 | stuck near ln 4: the policy stays random; falls to ~0 in a few updates: premature collapse |
-        | advantages | `advantages/mean`, `advantages/std`, `advantages/max_abs` | raw GAE values on the reward scale; normalised per minibatch before the loss | policy loss on the scale of the rewards: the normalisation is missing |
-        | explained variance | `losses/explained_variance` | near 0 at first (a random policy's future is unpredictable), rises towards 0.5–0.9 as the policy and critic improve | stays ≈ 0 or negative: the critic does not learn |
+        | clip fraction | `losses/clipfrac` | a few percent (about {CF_LOW} to {CF_HIGH}), falling towards 0 as the learning rate anneals | > 0.15–0.3 for long stretches: steps too large; ≈ 0 all run: the policy barely moves |
+        | approx KL | `losses/approx_kl` | about {KL_LOW} to {KL_HIGH} per update, falling as the learning rate anneals | well above {KL_HIGH} for long stretches, or spikes above 0.05–0.1: the clip no longer contains the update (lower the learning rate or set `target_kl`) |
+        | entropy | `losses/entropy` | starts near ln 4 = 1.386, falls slowly, stays above about {ENT_FLOOR} | stuck near ln 4: the policy stays random; falls to ~0 in a few updates: premature collapse |
+        | advantages | `advantages/mean`, `advantages/std`, `advantages/max_abs` | raw GAE values on the reward scale; normalised per minibatch before the loss. The batch's mean (return minus value) changes sign: a critic that keeps up errs both ways | \|policy loss\| on the scale of the rewards: the normalisation is missing; mean above 0 on nearly every update: the critic keeps underestimating the returns (wrong targets?) |
+        | explained variance | `losses/explained_variance` | near 0 at first (a random policy's future is unpredictable), rises above {EV_LOW} as the policy and critic improve | stays ≈ 0 or negative: the critic does not learn |
         | value loss | `losses/value_loss` | large at first (returns are in the hundreds), then falls | grows steadily or oscillates wildly |
 
         **Entropy has a ceiling.** A distribution over $|A|$ actions has entropy at most
@@ -337,75 +451,89 @@ def _section_healthy_ranges() -> list:
         next section (their *baseline*, before any fault) with another seed, 4. Its dashboard is
         your reference for the exercise. (Under the autograder it is a few updates long.)
 
-        **Luck matters.** The recording script also trained this healthy configuration on seeds
-        2 to 5 (its "seed study"; printed below): after 410k steps the mean return ranges widely
-        from seed to seed, although nothing is wrong with any of them. One run's return alone
-        is weak evidence; the diagnostics of every update say much more.
-        """),
+        **Luck, and what a return alone tells.** The recording script also trained this healthy
+        configuration on seeds {STUDY_SEEDS} (its "seed study"; printed below): after {RUN_STEPS}
+        steps ({RUN_UPDATES} updates) {STUDY_LANDS}, with final mean returns from {STUDY_LOW}
+        to {STUDY_HIGH} from luck alone. The return is still weak evidence on its own: a run with
+        a fault can land too (section 4). The diagnostics of every update say much more.
+        """)),
     ]
+
+
+# The dashboard cell's source, in two parts so that each reads on one screen.
+_DASHBOARD_PANELS = """
+# The dashboard: one row per run, one column per diagnostic, shared y-axis per column.
+# The healthy bands are the library's (ppo_core.plots.HEALTHY and ENTROPY_FLOOR).
+from ppo_core.plots import ENTROPY_FLOOR, HEALTHY
+
+PANELS = [  # (history key, title, y scale, healthy band or None)
+    ("charts/mean_return_100", "mean return (100 ep.)", "linear", (200, 320)),
+    ("losses/approx_kl", "approx KL", "log", HEALTHY["losses/approx_kl"]),
+    ("losses/clipfrac", "clip fraction", "linear", HEALTHY["losses/clipfrac"]),
+    ("losses/entropy", "entropy (max ln 4)", "linear", (ENTROPY_FLOOR, LN4)),
+    ("losses/explained_variance", "explained variance", "linear",
+     HEALTHY["losses/explained_variance"]),
+    ("losses/value_loss", "value loss", "log", None),
+    ("abs_policy_loss", "|policy loss|", "log", None),
+    ("advantages/mean", "mean advantage", "linear", None),  # should change sign
+]
+"""
+
+_DASHBOARD_FUNCTIONS = """
+def series(history, key):
+    steps = np.array([row["global_step"] for row in history], dtype=float)
+    if key == "abs_policy_loss":
+        values = [abs(row["losses/policy_loss"]) for row in history]
+    else:
+        values = [row.get(key, np.nan) for row in history]
+    return steps, np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+def plot_dashboard(runs):
+    fig, axes = plt.subplots(len(runs), len(PANELS), figsize=(2.6 * len(PANELS), 1.9 * len(runs)),
+                             sharex=True, sharey="col", squeeze=False)
+    for r, (name, history) in enumerate(runs.items()):
+        for c, (key, title, scale, band) in enumerate(PANELS):
+            ax = axes[r, c]
+            steps, values = series(history, key)
+            ax.plot(steps / 1e3, values, lw=1)
+            if band is not None:
+                ax.axhspan(*band, color="green", alpha=0.12, lw=0)
+            if key == "losses/entropy":
+                ax.axhline(LN4, color="red", ls=":", lw=1)
+            if key == "losses/explained_variance":
+                ax.set_ylim(-0.5, 1.05)
+            if key == "advantages/mean":
+                ax.axhline(0, color="red", ls="--", lw=1)
+            ax.set_yscale(scale)
+            if r == 0:
+                ax.set_title(title, fontsize=9)
+            if c == 0:
+                ax.set_ylabel(name, fontsize=10)
+            if r == len(runs) - 1:
+                ax.set_xlabel("steps (k)", fontsize=8)
+            ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    plt.show()
+
+
+def summary_table(runs):
+    keys = [p[0] for p in PANELS]
+    print("median over the second half of each run; last column: the share of updates "
+          "with mean advantage > 0 after the first quarter")
+    titles = [title[:11] for _, title, _, _ in PANELS] + ["adv. > 0"]
+    print(f"{'run':8s}" + "".join(f"{title:>12s}" for title in titles))
+    for name, history in runs.items():
+        half = history[len(history) // 2:]
+        cells = [np.nanmedian(series(half, key)[1]) for key in keys]
+        share = recorded_runs.mean_advantage_positive_share(history)
+        print(f"{name:8s}" + "".join(f"{v:12.4g}" for v in cells) + f"{share:12.0%}")
+"""
 
 
 def _section_dashboard() -> list:
-    """3. The dashboard helpers."""
-    return [
-        locked_code("dashboard_helpers", """
-        # The dashboard: one row per run, one column per diagnostic, shared y-axis per column.
-        PANELS = [  # (history key, title, y scale, healthy band or None)
-            ("charts/mean_return_100", "mean return (100 ep.)", "linear", (200, 320)),
-            ("losses/approx_kl", "approx KL", "log", (0.001, 0.03)),
-            ("losses/clipfrac", "clip fraction", "linear", (0.01, 0.2)),
-            ("losses/entropy", "entropy (max ln 4)", "linear", None),
-            ("losses/explained_variance", "explained variance", "linear", (0.5, 1.0)),
-            ("losses/value_loss", "value loss", "log", None),
-            ("abs_policy_loss", "|policy loss|", "log", None),
-        ]
-
-
-        def series(history, key):
-            steps = np.array([row["global_step"] for row in history], dtype=float)
-            if key == "abs_policy_loss":
-                values = [abs(row["losses/policy_loss"]) for row in history]
-            else:
-                values = [row.get(key, np.nan) for row in history]
-            return steps, np.array([np.nan if v is None else v for v in values], dtype=float)
-
-
-        def plot_dashboard(runs):
-            fig, axes = plt.subplots(len(runs), len(PANELS), figsize=(2.6 * len(PANELS), 1.9 * len(runs)),
-                                     sharex=True, sharey="col", squeeze=False)
-            for r, (name, history) in enumerate(runs.items()):
-                for c, (key, title, scale, band) in enumerate(PANELS):
-                    ax = axes[r, c]
-                    steps, values = series(history, key)
-                    ax.plot(steps / 1e3, values, lw=1)
-                    if band is not None:
-                        ax.axhspan(*band, color="green", alpha=0.12, lw=0)
-                    if key == "losses/entropy":
-                        ax.axhline(LN4, color="red", ls=":", lw=1)
-                    if key == "losses/explained_variance":
-                        ax.set_ylim(-0.5, 1.05)
-                    ax.set_yscale(scale)
-                    if r == 0:
-                        ax.set_title(title, fontsize=9)
-                    if c == 0:
-                        ax.set_ylabel(name, fontsize=10)
-                    if r == len(runs) - 1:
-                        ax.set_xlabel("steps (k)", fontsize=8)
-                    ax.tick_params(labelsize=7)
-            fig.tight_layout()
-            plt.show()
-
-
-        def summary_table(runs):
-            keys = [p[0] for p in PANELS]
-            print("median over the second half of each run")
-            print(f"{'run':10s}" + "".join(f"{title[:14]:>16s}" for _, title, _, _ in PANELS))
-            for name, history in runs.items():
-                half = history[len(history) // 2:]
-                cells = [np.nanmedian(series(half, key)[1]) for key in keys]
-                print(f"{name:10s}" + "".join(f"{v:16.4g}" for v in cells))
-        """),
-    ]
+    """3. The dashboard helpers (one locked cell)."""
+    return [locked_code("dashboard_helpers", _DASHBOARD_PANELS + "\n" + _DASHBOARD_FUNCTIONS)]
 
 
 def _section_reference_run() -> list:
@@ -420,9 +548,13 @@ def _section_reference_run() -> list:
         print(reference_config)
         reference = train(reference_config, progress=not FAST)
         print(f"healthy reference: mean return of the last 100 episodes {reference.mean_return():.1f}")
-        for entry in recorded_runs.diagnosis_manifest()["seed_study"]:
+        study = recorded_runs.diagnosis_manifest()["seed_study"]
+        for entry in study:
             print(f"seed study: healthy baseline, seed {entry['seed']}: final mean return "
                   f"{entry['final_mean_return_100']:.1f}")
+        finals = [entry["final_mean_return_100"] for entry in study]
+        print(f"lands (200 or more) on {sum(entry['lands'] for entry in study)} of {len(study)} "
+              f"seeds; final mean returns {min(finals):.0f} to {max(finals):.0f}")
         plot_dashboard({"reference": reference.history})
         """),
     ]
@@ -432,10 +564,10 @@ def _section_diagnose_runs() -> list:
     """4. Diagnose the broken runs: the exercise and its tests."""
     faults = ", ".join(f'"{f}"' for f in FAULTS)
     return [
-        md(rf"""
+        md(_fill(r"""
         ## 4. Diagnose the broken runs
 
-        Six LunarLander-v3 runs of 410k steps, recorded with `ppo_core` by
+        Six LunarLander-v3 runs of {RUN_STEPS} steps ({RUN_UPDATES} updates), recorded with `ppo_core` by
         `scripts/record_diagnosis_runs.py` (the manifest next to the data lists each run's full
         configuration). They share one baseline configuration and seed; **one is healthy, and each
         of the others has exactly one fault injected**. Their labels were shuffled.
@@ -443,17 +575,17 @@ def _section_diagnose_runs() -> list:
         | fault | what was changed |
         |---|---|
         | `"healthy"` | nothing |
-        | `"lr_too_high"` | learning rate ten times the baseline's |
-        | `"ent_coef_too_high"` | entropy coefficient ten times the baseline's (0.1 instead of 0.01) |
+        | `"lr_too_high"` | learning rate {LR_FACTOR} times the baseline's ({LR_FAULT} instead of {LR_BASE}) |
+        | `"ent_coef_too_high"` | entropy coefficient {ENT_FACTOR} times the baseline's ({ENT_FAULT} instead of {ENT_BASE}) |
         | `"no_adv_norm"` | advantages not normalised before the loss |
         | `"gae_leak"` | GAE ignores episode ends: the last step of an episode bootstraps from the *next* episode's first state, and the recursion runs across the boundary |
         | `"critic_not_trained"` | value-loss coefficient 0: the critic keeps its random initial weights |
 
         Study the dashboard and the table below, with the healthy ranges of section 3 and the
-        checklist of section 5. Then fill in `diagnosis` with one of {faults} for each run (each
-        fault appears exactly once). Each run is worth 2 points; the visible test only checks the
-        format, the autograder checks the answers.
-        """),
+        checklist of section 5. Then fill in `diagnosis` with one of FAULT_NAMES for each run
+        (each fault appears exactly once). Each run is worth 2 points; the visible test only
+        checks the format, the autograder checks the answers.
+        """).replace("FAULT_NAMES", faults)),
         code("""
         runs = recorded_runs.load_diagnosis_runs()  # {"run_A": history, ...}: lists of per-update rows
         print(list(runs), "-", len(runs["run_A"]), "updates each")
@@ -476,42 +608,54 @@ def _section_diagnosis_question() -> list:
             fault away (and how do they differ from the healthy run), and what would you change in
             the configuration or the code to fix it?
             """,
-            r"""
-            Any two, for example:
+            _fill(r"""
+            Any two, for example (the numbers are the recorded runs'):
 
-            * **lr_too_high**: approx KL and clip fraction far above the others from the start
-              (both roughly three times the healthy run's, the clip fraction around 0.15 all
-              run), the widest ratio spread, the entropy lowest early on, and a return that
-              rises and then falls back instead of reaching 200.
-              Fix: lower the learning rate (back to 3e-3 or 1e-3) or set `target_kl` ≈ 0.02.
-            * **ent_coef_too_high**: entropy stays pinned near ln 4 = 1.386 for the whole run
-              (about 1.24, far above every other run), KL and clip fraction fall to almost 0,
-              the return never becomes positive. Fix: ent_coef 0.01
-              (or 0).
-            * **no_adv_norm**: |policy loss| is on the scale of the rewards (around 1 to 10)
-              instead of ~0.001–0.01 in every other run — the loss is multiplied by raw
-              advantages; thanks to the gradient clip it still learns, but its step size now
-              depends on the reward scale. Fix: normalise the
-              advantages per minibatch (`norm_adv=True`).
-            * **gae_leak**: every per-update number looks ordinary — KL, clip fraction and
-              entropy in the healthy ranges, explained variance noisy and lower than the healthy
-              run's — yet the return stays far below that of the healthy run with the same seed
-              (under 100 instead of ~200). On its own that could be bad luck (see the seed
-              study), which is why this one is found by elimination plus that comparison; in
-              practice you would rerun on several seeds. When the optimisation looks healthy but
-              learning is poor on every seed, suspect the data:
-              here every episode's last step is credited with the value of the *next* episode's
-              start, so ending an episode, even by crashing, looks far less bad than it is. Fix:
-              cut the GAE recursion at every episode end and bootstrap from the final
-              observation after a truncation, from nothing after a termination.
-            * **critic_not_trained**: explained variance ≈ 0 (within ±0.05) for the whole run,
-              while the entropy, KL and clip fraction look normal; the agent still learns a
-              little (the advantages are returns minus a fixed random baseline, a
-              REINFORCE-like estimate) but slowly. The high-entropy run also has explained
-              variance ≈ 0 — a near-random policy makes the returns unpredictable — but its
-              entropy gives it away. Fix: vf_coef 0.5, and check that the value loss reaches
-              the optimiser.
-            """),
+            * **lr_too_high**: in its first updates approx KL climbs far above its band (over
+              0.3 from update {LR_KL_SPIKE_UPDATE}; the healthy run's largest is
+              {HEALTHY_KL_MAX}) with a clip fraction of up to {LR_CF_MAX}, and the entropy
+              collapses below {ENT_FLOOR} from update {LR_COLLAPSE_UPDATE} on (median
+              {LR_ENTROPY_2H} over the second half): the policy has settled on one action in
+              almost every state. From then on it hardly moves — KL and clip fraction small on
+              most updates (medians {LR_KL_MED} and {LR_CF_MED}), with occasional KL spikes of up
+              to {LR_KL_MAX} — and the return ends at {RETURN_LR_TOO_HIGH}. Fix: the learning
+              rate back to the baseline's {LR_BASE}, or set `target_kl` ≈ 0.02 to stop an
+              update's epochs early.
+            * **ent_coef_too_high**: the entropy stays near its ceiling ln 4 = 1.386 (median
+              {ENT_ENTROPY_2H} over the second half, against {HEALTHY_ENTROPY_2H} in the healthy
+              run), while approx KL and clip fraction stay inside their healthy ranges (medians
+              {ENT_KL_MED} and {ENT_CF_MED}): the policy moves every update, but the bonus keeps
+              pulling it back towards random actions. The return levels off far below 200 (this
+              run ends at {RETURN_ENT_COEF_TOO_HIGH}). Fix: ent_coef back to {ENT_BASE} (or 0).
+            * **no_adv_norm**: |policy loss| is on the scale of the raw advantages (median
+              {NAN_PL_MED}, from about {NAN_PL_LOW} to {NAN_PL_HIGH}; the rewards are scaled by
+              {REWARD_SCALE}) instead of ~{HEALTHY_PL_MED} in the healthy run — the loss is multiplied by
+              raw advantages. The other curves look ordinary and the run may even land (this one
+              ends at {RETURN_NO_ADV_NORM}): thanks to the gradient clip it still learns, but its
+              step size now depends on the reward scale. Fix: normalise the advantages per
+              minibatch (`norm_adv=True`).
+            * **gae_leak**: the optimisation looks healthy — KL, clip fraction and entropy in
+              their ranges, explained variance {LEAK_EV_2H} over the second half, |policy loss|
+              small — and the return may land too (this run ends at {RETURN_GAE_LEAK}). What
+              gives it away is the mean advantage: positive on {SHARE_GAE_LEAK} of the updates
+              after the first quarter, against {SHARE_HEALTHY} in the healthy run. The critic
+              keeps underestimating its targets because each return runs on into the following
+              episodes: every episode's last step is credited with the value of the *next*
+              episode's start, so ending an episode, even by crashing, looks far less bad than it
+              is. (The untrained critic's mean advantage is mostly positive too,
+              {SHARE_CRITIC_NOT_TRAINED}, but its explained variance rules it out.) When the
+              optimisation looks healthy but the targets are biased, suspect the data. Fix: cut
+              the GAE recursion at every episode end and bootstrap from the final observation
+              after a truncation, from nothing after a termination.
+            * **critic_not_trained**: explained variance stays near 0 — median size
+              {CRITIC_EV_MED} after the first tenth, never reaching the healthy range (at most
+              {CRITIC_EV_MAX}) — while the entropy, KL and clip fraction look normal; the agent
+              still learns (the advantages are returns minus a fixed random baseline, a
+              REINFORCE-like estimate) but slowly: the return ends at
+              {RETURN_CRITIC_NOT_TRAINED}. A near-random policy does not explain it away: the
+              high-entropy run's critic explains {ENT_EV_2H} of the variance over the second
+              half. Fix: vf_coef 0.5, and check that the value loss reaches the optimiser.
+            """)),
     ]
 
 
@@ -525,7 +669,7 @@ def _section_checklist() -> list:
 
         | symptom | likely cause | what to try |
         |---|---|---|
-        | approx KL ≫ 0.03 and clip fraction > 0.3 for many updates | steps too large: learning rate too high, too many epochs or too small minibatches | lower the learning rate, fewer epochs, set `target_kl` ≈ 0.01–0.03 |
+        | approx KL ≫ 0.03 and clip fraction > 0.3 for many updates, or a KL spike above 0.3 followed by an entropy collapse | steps too large: learning rate too high, too many epochs or too small minibatches | lower the learning rate, fewer epochs, set `target_kl` ≈ 0.01–0.03 |
         | clip fraction ≈ 0 and KL ≈ 0 the whole run, entropy barely moves | the policy is not moving: learning rate too low, or a loss that does not reach the actor | raise the learning rate; check the gradients reach the actor (no `.detach()` on the new log-probs) |
         | entropy stuck near ln\|A\| (1.386 here) | the entropy bonus outweighs the advantage term | lower `ent_coef` (0.01 or 0) |
         | entropy near 0 within a few updates, return stalls | premature collapse onto one action | lower the learning rate; a small entropy bonus |
@@ -534,7 +678,7 @@ def _section_checklist() -> list:
         | \|policy loss\| on the scale of the rewards | advantages not normalised | normalise per minibatch |
         | learns, then the return collapses and does not recover | destructive updates late in training | anneal the learning rate, `target_kl`, smaller clip range |
         | the loss becomes NaN | exploding values or a log of 0 | keep `max_grad_norm`; work with log-probabilities (logits), never `log(softmax)` by hand |
-        | KL, clip fraction, entropy all look healthy, yet the return lags far behind | the *data* is wrong, not the optimisation: advantages or targets (e.g. GAE crossing episode ends, a wrong `terminated`/`truncated` flag) | test GAE on hand-made episodes (Lab 2); check the flags the rollout stores |
+        | KL, clip fraction, entropy all look healthy, yet the mean advantage stays positive (the return may still land) | the *data* is wrong, not the optimisation: the critic keeps underestimating biased targets (e.g. GAE crossing episode ends, a wrong `terminated`/`truncated` flag) | test GAE on hand-made episodes (Lab 2); check the flags the rollout stores |
         | reward curve reads exactly 0 | episode returns are not being recorded | log finished episodes' returns (Lab 4) |
         | good training return, poor evaluation | evaluation differs (deterministic actions, other seeds) or overfitting to a few seeds | evaluate many seeded episodes; compare stochastic and deterministic |
         """),
@@ -563,8 +707,8 @@ def _section_takeaways() -> list:
            normalisation, gradient clipping and an annealed learning rate turn each rollout into
            many safe steps; the loop must log finished episodes' returns.
         5. **Diagnostics (Lab 5).** Watch approx KL, clip fraction, entropy (≤ ln|A|), explained
-           variance and the value loss next to the return: most faults leave a signature there
-           long before the return tells you anything.
+           variance, the value loss, |policy loss| and the mean advantage next to the return:
+           most faults leave a signature there, some of them in runs whose return looks fine.
 
         **Where PPO is used.** RLHF: InstructGPT (Ouyang et al. 2022) fine-tuned a language model
         with PPO against a learned reward model, the recipe behind ChatGPT. OpenAI Five played
@@ -588,9 +732,7 @@ def _section_next_steps() -> list:
         * **Continuous actions.** `LunarLanderContinuous-v3` controls the main and side engines
           with two real numbers. `ppo_core` switches to a diagonal Gaussian policy for Box action
           spaces (the log-probability sums over action dimensions, the entropy has no ln|A|
-          ceiling any more and can be negative):
-          `train(PPOConfig(env_id="LunarLanderContinuous-v3", total_timesteps=1_000_000))`, or
-          `python -m ppo_core train --env-id LunarLanderContinuous-v3` from a terminal.
+          ceiling any more and can be negative). Lab 6 (`lab6_continuous`) trains it.
         * **Wind and turbulence.** `gymnasium.make("LunarLander-v3", enable_wind=True,
           wind_power=15.0, turbulence_power=1.5)` pushes the lander around; register it under its
           own id (cell below) and train on it. Does the policy trained without wind survive it?
@@ -626,20 +768,22 @@ def _section_next_steps() -> list:
 def _section_summary() -> list:
     """Summary."""
     return [
-        md(r"""
+        md(_fill(r"""
         ## Summary
 
         * `approx_kl` = mean((r − 1) − log r) measures how far an update moved the policy;
           `clip_fraction` measures how often it pushed against the clip; `explained_variance`
           measures how much of the returns the critic predicts.
-        * Healthy LunarLander PPO: KL of about 0.001–0.03 and a clip fraction of a few percent,
-          both falling as the learning rate anneals; entropy falling slowly from
-          ln 4 = 1.386; explained variance rising towards 0.5–0.9.
-        * Faults leave signatures: a learning rate too high shows in KL and clip fraction, an
-          entropy bonus too large in an entropy stuck at its ceiling, a critic that does not learn
-          in explained variance, a missing normalisation in the policy loss's scale.
+        * Healthy LunarLander PPO: KL of about {KL_LOW}–{KL_HIGH} and a clip fraction of a few
+          percent, both falling as the learning rate anneals; entropy falling slowly from
+          ln 4 = 1.386; explained variance rising above {EV_LOW}; a mean advantage that changes
+          sign.
+        * Faults leave signatures: a learning rate too high shows in a KL spike and an entropy
+          collapse, an entropy bonus too large in an entropy stuck at its ceiling, a critic that
+          does not learn in explained variance, a missing normalisation in the policy loss's
+          scale, targets that leak across episode ends in a mean advantage that stays positive.
 
         Congratulations — you have built PPO from its equations, trained it, and learned to read
         it. The course's `ppo_core` library is yours to extend.
-        """),
+        """)),
     ]
