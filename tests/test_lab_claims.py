@@ -257,10 +257,13 @@ def test_lab5_entropy_ceiling_arithmetic():
 
 
 @pytest.mark.slow
-def test_lab5_larger_learning_rate_moves_the_policy_further():
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2])
+def test_lab5_larger_learning_rate_moves_the_policy_further(seed):
     """Lab 5, section 2: a ten times larger learning rate gives a larger KL and clip fraction,
-    but far less than ten times larger (the cell's short warm-up; the full one measured 0.0056,
-    0.0116, 0.0123); the explained variance compares like with like (scaled targets)."""
+    but far less than ten times larger, in the cell the learner runs (the full warm-up; under
+    the autograder's short one the first two learning rates are too close to call), on the
+    lab's seed and one other; the explained variance compares like with like (scaled targets)."""
     ns = {}
     exec(code_cell("lab5_diagnostics", "import autograder.checks"), ns)
     ns.update(LEARNER_FUNCTIONS)
@@ -275,10 +278,12 @@ def test_lab5_larger_learning_rate_moves_the_policy_further():
         return fractions[-1]
 
     ns.update(approx_kl=record_kl, clip_fraction=record_clip_fraction)
-    run_cell("lab5_diagnostics", "for lr in (1e-4, 1e-3, 1e-2)", fast=True, namespace=ns)
+    run_cell("lab5_diagnostics", "for lr in (1e-4, 1e-3, 1e-2)", namespace=ns,
+             replace={"envs.reset(seed=123)": f"envs.reset(seed={122 + seed})",
+                      "PPOConfig(total_timesteps=": f"PPOConfig(seed={seed}, total_timesteps="})
     for values in (kls, fractions):  # larger, but far less than ten times larger
-        assert 1.2 * values[0] < values[1] and 0.9 * values[1] < values[2]
-        assert values[1] < 3 * values[0] and values[2] < 3 * values[1]
+        assert 1.2 * values[0] < values[1] and 1.2 * values[1] < values[2], values
+        assert values[1] < 4 * values[0] and values[2] < 4 * values[1], values
     source = code_cell("lab5_diagnostics", "for lr in (1e-4, 1e-3, 1e-2)")
     assert re.search(r"compute_gae\(buffer\.rewards \* warmup_config\.reward_scale", source)
 
