@@ -169,3 +169,14 @@ def test_sandbox_hides_course_files(tmp_path):
         "import numpy, autograder.checks\nprint('imports ok')\n", work=str(tmp_path / "w"))
     assert "READ" not in proc.stdout, proc.stdout
     assert proc.stdout.count("denied") == 2 and "imports ok" in proc.stdout, proc.stderr
+
+
+def test_gradebook_stamp_read_in_process_equals_nbgrader_s(monkeypatch):
+    """The grader stamps its gradebook with alembic's head read in-process; nbgrader's own way
+    (the ``alembic heads`` command) must give the same version."""
+    import nbgrader.api
+
+    from autograder.grade import alembic_head
+    bindir = os.path.dirname(sys.executable)  # where this environment's `alembic` script lives
+    monkeypatch.setenv("PATH", bindir + os.pathsep + os.environ.get("PATH", ""))
+    assert alembic_head() == nbgrader.api.get_alembic_version()
