@@ -20,10 +20,15 @@ be retuned). It writes to ``ppo_core/assets/pretrained/``:
 * ``manifest.json`` -- this script's name, the full config, the date, library versions, the
   actual global step of each checkpoint and each checkpoint's deterministic evaluation.
 
+With ``--continuous`` it instead trains Lab 6's LunarLanderContinuous-v3 policy with the pinned
+``CONTINUOUS_CONFIG`` (the measured preset) and writes ``continuous/policy_final.pt`` and
+``continuous/manifest.json`` (config, date, versions, a 100-episode deterministic evaluation).
+
 Usage (measured: about 7 minutes in all on a 2-core machine shared with other jobs, 6.5 of them
 training at 2000 to 3800 steps/s)::
 
     .venv/bin/python scripts/make_pretrained.py
+    .venv/bin/python scripts/make_pretrained.py --continuous
 """
 
 from __future__ import annotations
@@ -82,6 +87,17 @@ CONFIG = {
     # (fast is left at False, its default, so the readable loop runs: still one process, but
     # torch.optim.Adam where the files were made with FlatAdam, so a rerun matches them in
     # distribution, not bit for bit. Pinning it would change the manifest's recorded config.)
+}
+
+# Lab 6's continuous policy: PPOConfig.for_env("LunarLanderContinuous-v3") as measured when the
+# shipped file was made, pinned for the same reason.
+CONTINUOUS_CONFIG = {
+    "env_id": "LunarLanderContinuous-v3", "seed": 1, "total_timesteps": 500_000,
+    "num_envs": 16, "num_steps": 128, "num_minibatches": 16, "update_epochs": 6,
+    "learning_rate": 1e-3, "anneal_lr": True, "gamma": 0.999, "gae_lambda": 0.98,
+    "clip_coef": 0.2, "clip_vloss": False, "reward_scale": 0.1, "ent_coef": 0.0, "vf_coef": 0.5,
+    "max_grad_norm": 0.5, "norm_adv": True, "target_kl": None, "hidden_size": 64,
+    "torch_threads": 1, "fast": False, "env_workers": 2,
 }
 
 # Nominal milestone -> file name. A checkpoint is taken after the first update whose global
@@ -179,11 +195,64 @@ def record_episode(policy, env_id: str, seed: int) -> dict:
             "actions": np.asarray(actions, dtype=np.int64), "seed": np.int64(seed)}
 
 
+def _versions() -> dict:
+    return {"python": platform.python_version(), "torch": torch.__version__,
+            "gymnasium": gymnasium.__version__, "numpy": np.__version__,
+            "ppo_core": ppo_core.__version__}
+
+
+def make_continuous(out: Path) -> None:
+    """Train the LunarLanderContinuous-v3 policy (Lab 6, the presenter's GIF) with the pinned
+    preset; write ``policy_final.pt`` and ``manifest.json`` (with a 100-episode evaluation)."""
+    out.mkdir(parents=True, exist_ok=True)
+    config = PPOConfig(**CONTINUOUS_CONFIG)
+
+    def callback(row: dict, policy) -> None:
+        if row["iteration"] % 20 == 0:
+            print(f"step {row['global_step']:>8}  ret100 {row['charts/mean_return_100']:7.1f}  "
+                  f"SPS {row['charts/SPS']:.0f}", flush=True)
+
+    result = train(config, callback=callback, progress=False)
+    final_step = result.history[-1]["global_step"]
+    save_checkpoint(out / FINAL_NAME, result.policy, config,
+                    {"global_step": final_step, "script": SCRIPT_NAME + " --continuous"})
+    returns = evaluate(result.policy, config.env_id, episodes=100, seed=10_000,
+                       deterministic=True)
+    print(f"trained {final_step} steps in {result.wall_time_s:.0f} s; deterministic eval over "
+          f"100 episodes: {returns.mean():.1f} +- {returns.std():.1f}", flush=True)
+    manifest = {
+        "script": SCRIPT_NAME + " --continuous",
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "config": config.to_dict(),
+        "policy": FINAL_NAME,
+        "final_step": final_step,
+        "evaluation": {"episodes": 100, "seed": 10_000, "deterministic": True,
+                       "return_mean": round(float(returns.mean()), 2),
+                       "return_std": round(float(returns.std()), 2),
+                       "return_min": round(float(returns.min()), 2)},
+        "train_wall_s": round(result.wall_time_s, 1),
+        "steps_to_threshold": result.steps_to_threshold,
+        "time_to_threshold_s": (None if result.time_to_threshold_s is None
+                                else round(result.time_to_threshold_s, 1)),
+        "final_mean_return_100": round(result.mean_return(100), 2),
+        "versions": _versions(),
+        "machine": platform.platform(),
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder")
+    parser.add_argument("--out", type=Path, default=None,
+                        help=f"output folder (default: {OUT_DIR.relative_to(ROOT)}, and its "
+                             f"continuous/ with --continuous)")
+    parser.add_argument("--continuous", action="store_true",
+                        help="make the LunarLanderContinuous-v3 policy of Lab 6 instead")
     args = parser.parse_args(argv)
-    out: Path = args.out
+    if args.continuous:
+        make_continuous(args.out or OUT_DIR / "continuous")
+        return
+    out: Path = args.out or OUT_DIR
     out.mkdir(parents=True, exist_ok=True)
 
     config = PPOConfig(**CONFIG)
@@ -269,9 +338,7 @@ def main(argv: list[str] | None = None) -> None:
                     "episodes": len(result.episode_returns)},
         "train_wall_s": round(train_s, 1),
         "steps_to_threshold": result.steps_to_threshold,
-        "versions": {"python": platform.python_version(), "torch": torch.__version__,
-                     "gymnasium": gymnasium.__version__, "numpy": np.__version__,
-                     "ppo_core": ppo_core.__version__},
+        "versions": _versions(),
         "machine": platform.platform(),
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")

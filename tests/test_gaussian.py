@@ -131,3 +131,19 @@ def test_rollout_stores_the_sampled_action_and_sends_the_clipped_one():
     with torch.no_grad():
         _, log_probs, _ = policy.get_action(obs_t, torch.from_numpy(buffer.actions.reshape(32, 2)))
     np.testing.assert_allclose(buffer.log_probs.reshape(32), log_probs.numpy(), rtol=1e-5)
+
+
+def test_storing_the_clipped_action_biases_the_gradient():
+    """Lab 6, section 4, says so: with one advantage for every sample the gradient is ~0 for the
+    sampled actions, while the clipped ones pull the mean away from the bound and shrink sigma."""
+    n, mu0, log_std0 = 200_000, 0.8, math.log(0.5)
+    sampled = mu0 + 0.5 * torch.randn(n, 1, generator=torch.Generator().manual_seed(0))
+    clipped = torch.as_tensor(clip_action(sampled.numpy(), np.array([-1.0]), np.array([1.0])))
+    grads = {}
+    for name, stored in (("sampled", sampled), ("clipped", clipped)):
+        mean = torch.full((n, 1), mu0, requires_grad=True)
+        log_std = torch.full((n, 1), log_std0, requires_grad=True)
+        objective = gaussian_log_prob(mean, log_std, stored).mean()
+        grads[name] = [g.sum().item() for g in torch.autograd.grad(objective, (mean, log_std))]
+    assert abs(grads["sampled"][0]) < 0.02 and abs(grads["sampled"][1]) < 0.02, grads
+    assert grads["clipped"][0] < -0.1 and grads["clipped"][1] < -0.1, grads
