@@ -362,8 +362,8 @@ def _section_train() -> list:
         `PPOConfig.for_env("LunarLanderContinuous-v3")` is the configuration measured to land
         this environment (its overrides of `PPOConfig()`: {OVERRIDES}). The entropy bonus is
         {ENT}: a Gaussian's entropy has no ceiling, so a bonus only widens $\\sigma$. A full run
-        of {STEPS} steps takes a few minutes on a laptop (the README's "Measured speed" has the
-        figures); from a terminal it is
+        of {STEPS} steps takes a few minutes on a laptop CPU (measured times and steps to the
+        200 threshold: `docs/labs.md`, "Lab 6's continuous preset"); from a terminal it is
         `python -m ppo_core train --env LunarLanderContinuous-v3 --preset`.
 
         The cell below trains **your** policy for a shorter run, enough to see the return climb
@@ -390,7 +390,7 @@ def _section_train() -> list:
         ax1.set_xlabel("environment steps"); ax1.set_ylabel("return"); ax1.legend(loc="lower right")
         ax2.plot([row["global_step"] for row in result.history], entropy)
         ax2.set_xlabel("environment steps"); ax2.set_ylabel("policy entropy (nats)")
-        ax2.set_title("no ceiling at ln|A|: it starts at 2.84")
+        ax2.set_title(f"no ceiling at ln|A|: {entropy[0]:.2f} after the first update")
         plt.show()
         """),
     ]
