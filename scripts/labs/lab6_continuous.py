@@ -345,7 +345,7 @@ def _section_what_stays() -> list:
         reference = ActorCritic.for_env(env)
         reference.load_state_dict(yours.state_dict())
         obs = torch.as_tensor(np.stack([env.reset(seed=s)[0] for s in range(4)]))
-        actions = torch.zeros(4, 2)
+        actions = torch.randn(4, 2, generator=torch.Generator().manual_seed(1))
         with torch.no_grad():
             print("yours:  ", yours.get_action(obs, actions)[1])
             print("library:", reference.get_action(obs, actions)[1])
