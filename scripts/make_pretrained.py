@@ -241,20 +241,10 @@ def make_continuous(out: Path) -> None:
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=None,
-                        help=f"output folder (default: {OUT_DIR.relative_to(ROOT)}, and its "
-                             f"continuous/ with --continuous)")
-    parser.add_argument("--continuous", action="store_true",
-                        help="make the LunarLanderContinuous-v3 policy of Lab 6 instead")
-    args = parser.parse_args(argv)
-    if args.continuous:
-        make_continuous(args.out or OUT_DIR / "continuous")
-        return
-    out: Path = args.out or OUT_DIR
-    out.mkdir(parents=True, exist_ok=True)
+def train_discrete(out: Path):
+    """The pinned discrete run, saving the milestone policies and recording one batch.
 
+    Returns ``(config, result, recorder, checkpoints, train_s)``."""
     config = PPOConfig(**CONFIG)
     recorder = BatchRecorder(BATCH_AT_STEP, config.batch_size, BATCH_SAMPLES)
     checkpoints: dict[str, dict] = {}
@@ -291,6 +281,11 @@ def main(argv: list[str] | None = None) -> None:
     print(f"trained {final_step} steps in {train_s:.0f} s; last-100 training return "
           f"{result.mean_return():.1f}", flush=True)
 
+    return config, result, recorder, checkpoints, train_s
+
+
+def evaluate_checkpoints(config: PPOConfig, out: Path, checkpoints: dict) -> None:
+    """Add each checkpoint's deterministic evaluation to ``checkpoints`` (in place)."""
     # Deterministic evaluation of every checkpoint (100 episodes for the final one).
     for name, info in checkpoints.items():
         policy, _, _ = ppo_core.load_checkpoint(out / name)
@@ -304,6 +299,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{name}: deterministic eval over {episodes} episodes: "
               f"{returns.mean():.1f} +- {returns.std():.1f}", flush=True)
 
+
+
+def write_data(out: Path, config: PPOConfig, result, recorder: BatchRecorder) -> dict:
+    """``batch.npz``, ``episode.npz`` and ``history.json``; returns the recorded episode."""
     assert recorder.record is not None, "the batch to record was never reached"
     np.savez_compressed(out / "batch.npz", **recorder.record)
     episode = record_episode(result.policy, config.env_id, EPISODE_SEED)
@@ -319,6 +318,13 @@ def main(argv: list[str] | None = None) -> None:
     }
     (out / "history.json").write_text(json.dumps(history, separators=(",", ":")))
 
+    return episode
+
+
+def write_manifest(out: Path, config: PPOConfig, result, recorder: BatchRecorder,
+                   episode: dict, checkpoints: dict, train_s: float) -> None:
+    """``manifest.json``: script, config, date, checkpoints with evaluations, versions."""
+    final_step = result.history[-1]["global_step"]
     manifest = {
         "script": SCRIPT_NAME,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -342,8 +348,31 @@ def main(argv: list[str] | None = None) -> None:
         "machine": platform.platform(),
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    total = sum(p.stat().st_size for p in out.iterdir())
+
+
+def make_discrete(out: Path) -> None:
+    """The LunarLander-v3 run of the demos and Labs 1-5: every file described above."""
+    out.mkdir(parents=True, exist_ok=True)
+    config, result, recorder, checkpoints, train_s = train_discrete(out)
+    evaluate_checkpoints(config, out, checkpoints)
+    episode = write_data(out, config, result, recorder)
+    write_manifest(out, config, result, recorder, episode, checkpoints, train_s)
+    total = sum(p.stat().st_size for p in out.iterdir() if p.is_file())
     print(f"wrote {out} ({total / 1e3:.0f} kB)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=None,
+                        help=f"output folder (default: {OUT_DIR.relative_to(ROOT)}, and its "
+                             f"continuous/ with --continuous)")
+    parser.add_argument("--continuous", action="store_true",
+                        help="make the LunarLanderContinuous-v3 policy of Lab 6 instead")
+    args = parser.parse_args(argv)
+    if args.continuous:
+        make_continuous(args.out or OUT_DIR / "continuous")
+    else:
+        make_discrete(args.out or OUT_DIR)
 
 
 if __name__ == "__main__":

@@ -119,13 +119,13 @@ def _section_action_space() -> list:
         """),
         code("""
         env = gym.make(ENV)
-        print("action space:", env.action_space, "| observation space:", env.observation_space.shape)
+        print("action space:", env.action_space, "| observation:", env.observation_space.shape)
         torch.manual_seed(0)
         policy = ActorCritic.for_env(env)
         obs, _ = env.reset(seed=0)
         with torch.no_grad():
             mean = policy.actor(torch.as_tensor(obs)[None])
-        print("untrained mean mu(s0):", mean.numpy(), "| log sigma:", policy.actor_logstd.data.numpy())
+        print("untrained mu(s0):", mean.numpy(), "| log sigma:", policy.actor_logstd.data.numpy())
         """),
     ]
 
@@ -205,7 +205,8 @@ def _section_entropy() -> list:
         code("""
         # Try it: the untrained network (sigma = 1 in both dimensions) and narrower Gaussians.
         for s in (0.0, -1.0, -2.0):
-            print(f"log sigma = {s:4.1f} in 2 dimensions: S = {gaussian_entropy(torch.full((1, 2), s)).item():6.3f}")
+            entropy = gaussian_entropy(torch.full((1, 2), s)).item()
+            print(f"log sigma = {s:4.1f} in 2 dimensions: S = {entropy:6.3f}")
         """),
         test("gaussian_entropy", "basic", 1, comment="sigma = 1, one and two dimensions"),
         test("gaussian_entropy", "narrow", 1, comment="narrow Gaussians have negative entropy"),
@@ -289,8 +290,9 @@ def _section_bias_measured() -> list:
                   f"d/d log sigma = {gradients[name][1]:+.3f}")
         # Old log-probs of the sampled actions, new ones of the stored clipped actions: the ratio
         # before any update, which must be exactly 1.
-        ratio = torch.exp(gaussian_log_prob(torch.full((n, 1), mu0), torch.full((n, 1), log_std0), clipped)
-                          - gaussian_log_prob(torch.full((n, 1), mu0), torch.full((n, 1), log_std0), sampled))
+        mean, log_std = torch.full((n, 1), mu0), torch.full((n, 1), log_std0)
+        ratio = torch.exp(gaussian_log_prob(mean, log_std, clipped)
+                          - gaussian_log_prob(mean, log_std, sampled))
         print(f"ratio before any update: {((ratio - 1).abs() > 0.2).float().mean():.1%} of the "
               f"samples already lie outside [0.8, 1.2], the largest is {ratio.max():.2f}")
         """),
@@ -331,7 +333,7 @@ def _section_what_stays() -> list:
         """),
         code("""
         class YourGaussianPolicy(ActorCritic):
-            \"\"\"ActorCritic whose Gaussian head calls your gaussian_log_prob and gaussian_entropy.\"\"\"
+            \"\"\"ActorCritic whose Gaussian head calls your two functions.\"\"\"
 
             def get_action(self, obs, action=None):
                 mean = self.actor(obs)                          # (B, A)
@@ -414,9 +416,11 @@ def _section_pretrained() -> list:
         landed = ppo_core.load_pretrained(env_id=ENV)
         info = manifest(ENV)
         print(f"shipped run: {info['config']['total_timesteps']:_} steps, evaluated at "
-              f"{info['evaluation']['return_mean']:.1f} over {info['evaluation']['episodes']} episodes")
+              f"{info['evaluation']['return_mean']:.1f} over {info['evaluation']['episodes']} "
+              f"episodes")
         scores = evaluate(landed, ENV, episodes=4 if FAST else 20, seed=2000)
-        print(f"{len(scores)} evaluation episodes: mean {scores.mean():.1f}, min {scores.min():.1f}")
+        print(f"{len(scores)} evaluation episodes: mean {scores.mean():.1f}, "
+              f"min {scores.min():.1f}")
         if not FAST:
             path = os.path.join(tempfile.mkdtemp(), "continuous.gif")
             print(f"one landing: return {record_episode(landed, ENV, path, seed=42):.1f}")
