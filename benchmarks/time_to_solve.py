@@ -1,14 +1,17 @@
-"""Time to land LunarLander-v3 with the default config, over several seeds.
+"""Time to land LunarLander-v3 (or another ``--env``) with its tuned config, over several seeds.
 
-Runs ``python -m ppo_core train --env LunarLander-v3 --seed S --out DIR`` once per seed,
+Runs ``python -m ppo_core train --env ENV --preset --seed S --out DIR`` once per seed (``--preset``
+starts from ``PPOConfig.for_env(ENV)``: ``PPOConfig()`` itself for LunarLander-v3, the measured
+preset for LunarLanderContinuous-v3),
 sequentially (one run at a time, so runs do not compete for the CPU), and prints one row per
-seed and the median and spread of: seconds until the mean return of the last 100 training
-episodes first reached 200, steps per second, and the deterministic 100-episode evaluation.
+seed and the median and spread of: seconds and environment steps until the mean return of the
+last 100 training episodes first reached 200, steps per second, and the deterministic 100-episode
+evaluation.
 Without ``--fast`` it times the readable default loop (one process); with ``--fast`` the speed
 layer (``ppo_core.fast``, two processes). It prints which one ran.
 
-    python benchmarks/time_to_solve.py [--fast] [--seeds 1 2 3 4 5] [--out runs/bench]
-                                       [extra train flags]
+    python benchmarks/time_to_solve.py [--env LunarLanderContinuous-v3] [--fast]
+                                       [--seeds 1 2 3 4 5] [--out runs/bench] [extra train flags]
 
 A benchmark prints figures; it asserts nothing.
 """
@@ -40,12 +43,14 @@ def main() -> int:
     for seed in args.seeds:
         out = Path(args.out) / f"seed{seed}"
         cmd = [sys.executable, "-m", "ppo_core", "train", "--env", args.env, "--seed", str(seed),
-               "--out", str(out), "--quiet", *(["--fast"] if args.fast else []), *extra]
+               "--out", str(out), "--quiet", "--preset", *(["--fast"] if args.fast else []), *extra]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         m = json.loads((out / "metrics.json").read_text())
         rows.append(m)
         ttt = m["time_to_threshold_s"]
+        stt = m["steps_to_threshold"]
         print(f"seed {seed}: time_to_200 {'-' if ttt is None else f'{ttt:6.1f} s'}  "
+              f"steps_to_200 {'-' if stt is None else f'{stt:>8}'}  "
               f"wall {m['wall_time_s']:6.1f} s  sps {m['sps']:7.0f}  "
               f"last-100 {m['final_mean_return_100']:6.1f}  "
               f"eval {m['eval_return_mean']:6.1f} +- {m['eval_return_std']:5.1f}  "
@@ -61,7 +66,9 @@ def main() -> int:
     print(f"\npath: {path}")
     print(f"machine: {platform.processor() or platform.machine()}, "
           f"{__import__('os').cpu_count()} cores, python {platform.python_version()}")
+    print(f"env: {args.env}")
     print("time_to_threshold_s:", summary("time_to_threshold_s"))
+    print("steps_to_threshold: ", summary("steps_to_threshold"))
     print("sps:                ", summary("sps"))
     print("eval_return_mean:   ", summary("eval_return_mean"))
     return 0

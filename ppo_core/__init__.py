@@ -21,6 +21,9 @@ ppo_update                   update                     Lab 4, Algorithm 1
 approx_kl                    diagnostics                Lab 5
 clip_fraction                diagnostics                Lab 5
 explained_variance           diagnostics                Lab 5
+gaussian_log_prob            gaussian                   Lab 6, log pi (Eq. 6)
+gaussian_entropy             gaussian                   Lab 6, S[pi] (Eq. 9)
+clip_action                  gaussian                   Lab 6
 ===========================  =========================  ==========================
 
 ``train`` (:mod:`ppo_core.train`) runs them in Lab 4's loop, in one process with
@@ -36,6 +39,7 @@ from ppo_core.distributions import categorical_entropy, categorical_log_prob
 from ppo_core.envs import make_env, make_vec_env, reward_threshold
 from ppo_core.evaluate import evaluate
 from ppo_core.gae import compute_gae, td_residuals
+from ppo_core.gaussian import clip_action, gaussian_entropy, gaussian_log_prob
 from ppo_core.losses import clipped_surrogate_loss, ppo_loss, probability_ratio, value_loss
 from ppo_core.networks import ActorCritic
 from ppo_core.pretrained import load_pretrained
@@ -53,8 +57,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ActorCritic", "EpisodeTracker", "PPOConfig", "RolloutBuffer", "TrainResult", "approx_kl",
-    "categorical_entropy", "categorical_log_prob", "clip_fraction", "clipped_surrogate_loss",
-    "collect_rollout", "compute_gae", "discounted_return", "evaluate", "explained_variance",
+    "categorical_entropy", "categorical_log_prob", "clip_action", "clip_fraction",
+    "clipped_surrogate_loss", "collect_rollout", "compute_gae", "discounted_return", "evaluate",
+    "explained_variance", "gaussian_entropy", "gaussian_log_prob",
     "load_checkpoint", "load_pretrained", "make_env", "make_vec_env", "minibatch_indices",
     "normalize_advantages", "ppo_loss", "ppo_update", "probability_ratio", "returns_to_go",
     "reward_threshold", "save_checkpoint", "td_residuals", "train", "update_diagnostics",

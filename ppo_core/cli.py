@@ -1,7 +1,8 @@
 """Command line: ``python -m ppo_core train|evaluate|record``.
 
 ``train`` exposes every :class:`~ppo_core.config.PPOConfig` field as a kebab-case flag
-(``--num-envs 16``, ``--no-anneal-lr``, ``--fast`` for the speed layer) and writes
+(``--num-envs 16``, ``--no-anneal-lr``, ``--fast`` for the speed layer; ``--preset`` starts from
+``PPOConfig.for_env(--env)``) and writes
 ``OUT/metrics.json``, ``OUT/history.json`` and ``OUT/checkpoint.pt``.
 """
 
@@ -139,12 +140,18 @@ def cmd_record(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(train_defaults: dict | None = None) -> argparse.ArgumentParser:
+    """The parser; ``train_defaults`` replaces the train flags' defaults (``--preset``)."""
     parser = argparse.ArgumentParser(prog="python -m ppo_core", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("train", help="train a policy and write metrics, history and a checkpoint")
     add_config_flags(p)
+    p.add_argument("--preset", action="store_true",
+                   help="start from PPOConfig.for_env(ENV), the tuned settings for --env "
+                        "(e.g. LunarLanderContinuous-v3); flags given still override them")
+    if train_defaults:
+        p.set_defaults(**train_defaults)
     p.add_argument("--eval-episodes", type=int, default=100,
                    help="deterministic evaluation episodes after training (0 skips)")
     p.add_argument("--out", default="runs/latest", help="output folder (default: runs/latest)")
@@ -171,11 +178,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The parsed command line; with ``train --preset`` the flags default to the preset's values."""
+    args = build_parser().parse_args(argv)
     if getattr(args, "env_id", None) is None and args.command == "train":
         args.env_id = PPOConfig().env_id
+    if getattr(args, "preset", False):  # parse again, the preset's values as the defaults
+        preset = PPOConfig.for_env(args.env_id).to_dict()
+        args = build_parser(train_defaults=preset).parse_args(argv)
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parse_args(argv)
     if getattr(args, "eval_episodes", 0) < 0:
         parser.error("--eval-episodes must be >= 0")
     try:

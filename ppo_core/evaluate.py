@@ -7,6 +7,7 @@ import numpy as np
 import torch
 
 from ppo_core.envs import make_vec_env
+from ppo_core.gaussian import clip_action
 
 
 def evaluate(policy, env_id: str, episodes: int = 100, seed: int = 0,
@@ -44,7 +45,7 @@ def evaluate(policy, env_id: str, episodes: int = 100, seed: int = 0,
             while (done_count < quota).any():
                 action = policy.act(torch.as_tensor(obs, dtype=torch.float32), deterministic).numpy()
                 if isinstance(act_space, gym.spaces.Box):
-                    action = np.clip(action, act_space.low, act_space.high)
+                    action = clip_action(action, act_space.low, act_space.high)
                 obs, reward, terminated, truncated, _ = envs.step(action)
                 running += reward
                 for i in np.flatnonzero(np.logical_or(terminated, truncated)):

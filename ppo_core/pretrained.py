@@ -21,22 +21,37 @@ from pathlib import Path
 import numpy as np
 
 ASSETS = Path(__file__).resolve().parent / "assets" / "pretrained"
+DISCRETE_ENV = "LunarLander-v3"
+CONTINUOUS_ENV = "LunarLanderContinuous-v3"
+# Each shipped run's folder and the command that regenerates it.
+RUNS = {
+    DISCRETE_ENV: (ASSETS, "python scripts/make_pretrained.py"),
+    CONTINUOUS_ENV: (ASSETS / "continuous", "python scripts/make_pretrained.py --continuous"),
+}
 
 
-def _require(name: str) -> Path:
-    path = ASSETS / name
+def _check_env(env_id: str) -> None:
+    if env_id not in RUNS:
+        raise ValueError(f"no pretrained run for {env_id!r}; shipped: {', '.join(RUNS)}")
+
+
+def _require(name: str, env_id: str = DISCRETE_ENV) -> Path:
+    _check_env(env_id)
+    folder, command = RUNS[env_id]
+    path = folder / name
     if not path.is_file():
         raise FileNotFoundError(
             f"{path} is missing: the pretrained assets ship with ppo_core; regenerate them with "
-            f"`python scripts/make_pretrained.py` from the repository root"
+            f"`{command}` from the repository root"
         )
     return path
 
 
-@lru_cache(maxsize=1)
-def manifest() -> dict:
-    """The manifest of the shipped run: script, config, date, checkpoints and their evaluations."""
-    return json.loads(_require("manifest.json").read_text())
+@lru_cache(maxsize=2)
+def manifest(env_id: str = DISCRETE_ENV) -> dict:
+    """The manifest of the shipped run for ``env_id``: script, config, date, checkpoints and
+    their evaluations (the continuous run: its one final policy and its evaluation)."""
+    return json.loads(_require("manifest.json", env_id).read_text())
 
 
 def available_steps() -> dict[int, str]:
@@ -46,12 +61,14 @@ def available_steps() -> dict[int, str]:
                                      key=lambda item: item[1]["nominal_step"])}
 
 
-def load_pretrained(step: int | None = None):
-    """Load a LunarLander-v3 policy from the shipped training run.
+def load_pretrained(step: int | None = None, env_id: str = DISCRETE_ENV):
+    """Load a policy from a shipped training run.
 
     Args:
         step: ``None`` for the final policy (deterministic evaluation >= 200, see the manifest),
             or one of :func:`available_steps`, e.g. ``0`` (untrained), ``100_000``, ``300_000``.
+        env_id: ``"LunarLander-v3"`` (the default) or ``"LunarLanderContinuous-v3"`` (Lab 6; one
+            final policy, trained with ``PPOConfig.for_env``, so ``step`` must be None).
 
     Returns:
         An :class:`~ppo_core.networks.ActorCritic` in eval mode.
@@ -63,6 +80,13 @@ def load_pretrained(step: int | None = None):
     """
     from ppo_core.checkpoint import load_checkpoint  # torch is only needed for policies
 
+    _check_env(env_id)
+    if env_id == CONTINUOUS_ENV:
+        if step is not None:
+            raise ValueError(f"the {CONTINUOUS_ENV} run ships its final policy only: pass "
+                             f"step=None")
+        policy, _, _ = load_checkpoint(_require(manifest(env_id)["policy"], env_id))
+        return policy
     steps = available_steps()
     if step is None:
         name = steps[max(steps)]  # the last checkpoint of the run
@@ -116,5 +140,5 @@ def load_episode() -> dict[str, np.ndarray]:
     return _load_npz("episode.npz")
 
 
-__all__ = ["ASSETS", "available_steps", "load_batch", "load_episode", "load_history",
+__all__ = ["ASSETS", "CONTINUOUS_ENV", "available_steps", "load_batch", "load_episode", "load_history",
            "load_pretrained", "manifest"]

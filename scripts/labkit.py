@@ -25,7 +25,8 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-LABS = ("lab1_rl_basics", "lab2_gae", "lab3_clipped_loss", "lab4_training", "lab5_diagnostics")
+LABS = ("lab1_rl_basics", "lab2_gae", "lab3_clipped_loss", "lab4_training", "lab5_diagnostics",
+        "lab6_continuous")
 
 # The public contract (issue 2): every one appears as exactly one solution cell across the labs.
 CONTRACT = {
@@ -35,6 +36,7 @@ CONTRACT = {
     "lab3_clipped_loss": ("probability_ratio", "clipped_surrogate_loss", "value_loss", "ppo_loss"),
     "lab4_training": ("normalize_advantages", "minibatch_indices", "ppo_update"),
     "lab5_diagnostics": ("approx_kl", "clip_fraction", "explained_variance"),
+    "lab6_continuous": ("gaussian_log_prob", "gaussian_entropy", "clip_action"),
 }
 CONTRACT_FUNCTIONS = tuple(name for names in CONTRACT.values() for name in names)
 

@@ -20,10 +20,15 @@ be retuned). It writes to ``ppo_core/assets/pretrained/``:
 * ``manifest.json`` -- this script's name, the full config, the date, library versions, the
   actual global step of each checkpoint and each checkpoint's deterministic evaluation.
 
+With ``--continuous`` it instead trains Lab 6's LunarLanderContinuous-v3 policy with the pinned
+``CONTINUOUS_CONFIG`` (the measured preset) and writes ``continuous/policy_final.pt`` and
+``continuous/manifest.json`` (config, date, versions, a 100-episode deterministic evaluation).
+
 Usage (measured: about 7 minutes in all on a 2-core machine shared with other jobs, 6.5 of them
 training at 2000 to 3800 steps/s)::
 
     .venv/bin/python scripts/make_pretrained.py
+    .venv/bin/python scripts/make_pretrained.py --continuous
 """
 
 from __future__ import annotations
@@ -82,6 +87,17 @@ CONFIG = {
     # (fast is left at False, its default, so the readable loop runs: still one process, but
     # torch.optim.Adam where the files were made with FlatAdam, so a rerun matches them in
     # distribution, not bit for bit. Pinning it would change the manifest's recorded config.)
+}
+
+# Lab 6's continuous policy: PPOConfig.for_env("LunarLanderContinuous-v3") as measured when the
+# shipped file was made, pinned for the same reason.
+CONTINUOUS_CONFIG = {
+    "env_id": "LunarLanderContinuous-v3", "seed": 1, "total_timesteps": 500_000,
+    "num_envs": 16, "num_steps": 128, "num_minibatches": 16, "update_epochs": 6,
+    "learning_rate": 1e-3, "anneal_lr": True, "gamma": 0.999, "gae_lambda": 0.98,
+    "clip_coef": 0.2, "clip_vloss": False, "reward_scale": 0.1, "ent_coef": 0.0, "vf_coef": 0.5,
+    "max_grad_norm": 0.5, "norm_adv": True, "target_kl": None, "hidden_size": 64,
+    "torch_threads": 1, "fast": False, "env_workers": 2,
 }
 
 # Nominal milestone -> file name. A checkpoint is taken after the first update whose global
@@ -179,13 +195,56 @@ def record_episode(policy, env_id: str, seed: int) -> dict:
             "actions": np.asarray(actions, dtype=np.int64), "seed": np.int64(seed)}
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder")
-    args = parser.parse_args(argv)
-    out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
+def _versions() -> dict:
+    return {"python": platform.python_version(), "torch": torch.__version__,
+            "gymnasium": gymnasium.__version__, "numpy": np.__version__,
+            "ppo_core": ppo_core.__version__}
 
+
+def make_continuous(out: Path) -> None:
+    """Train the LunarLanderContinuous-v3 policy (Lab 6, the presenter's GIF) with the pinned
+    preset; write ``policy_final.pt`` and ``manifest.json`` (with a 100-episode evaluation)."""
+    out.mkdir(parents=True, exist_ok=True)
+    config = PPOConfig(**CONTINUOUS_CONFIG)
+
+    def callback(row: dict, policy) -> None:
+        if row["iteration"] % 20 == 0:
+            print(f"step {row['global_step']:>8}  ret100 {row['charts/mean_return_100']:7.1f}  "
+                  f"SPS {row['charts/SPS']:.0f}", flush=True)
+
+    result = train(config, callback=callback, progress=False)
+    final_step = result.history[-1]["global_step"]
+    save_checkpoint(out / FINAL_NAME, result.policy, config,
+                    {"global_step": final_step, "script": SCRIPT_NAME + " --continuous"})
+    returns = evaluate(result.policy, config.env_id, episodes=100, seed=10_000,
+                       deterministic=True)
+    print(f"trained {final_step} steps in {result.wall_time_s:.0f} s; deterministic eval over "
+          f"100 episodes: {returns.mean():.1f} +- {returns.std():.1f}", flush=True)
+    manifest = {
+        "script": SCRIPT_NAME + " --continuous",
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "config": config.to_dict(),
+        "policy": FINAL_NAME,
+        "final_step": final_step,
+        "evaluation": {"episodes": 100, "seed": 10_000, "deterministic": True,
+                       "return_mean": round(float(returns.mean()), 2),
+                       "return_std": round(float(returns.std()), 2),
+                       "return_min": round(float(returns.min()), 2)},
+        "train_wall_s": round(result.wall_time_s, 1),
+        "steps_to_threshold": result.steps_to_threshold,
+        "time_to_threshold_s": (None if result.time_to_threshold_s is None
+                                else round(result.time_to_threshold_s, 1)),
+        "final_mean_return_100": round(result.mean_return(100), 2),
+        "versions": _versions(),
+        "machine": platform.platform(),
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+def train_discrete(out: Path):
+    """The pinned discrete run, saving the milestone policies and recording one batch.
+
+    Returns ``(config, result, recorder, checkpoints, train_s)``."""
     config = PPOConfig(**CONFIG)
     recorder = BatchRecorder(BATCH_AT_STEP, config.batch_size, BATCH_SAMPLES)
     checkpoints: dict[str, dict] = {}
@@ -222,6 +281,11 @@ def main(argv: list[str] | None = None) -> None:
     print(f"trained {final_step} steps in {train_s:.0f} s; last-100 training return "
           f"{result.mean_return():.1f}", flush=True)
 
+    return config, result, recorder, checkpoints, train_s
+
+
+def evaluate_checkpoints(config: PPOConfig, out: Path, checkpoints: dict) -> None:
+    """Add each checkpoint's deterministic evaluation to ``checkpoints`` (in place)."""
     # Deterministic evaluation of every checkpoint (100 episodes for the final one).
     for name, info in checkpoints.items():
         policy, _, _ = ppo_core.load_checkpoint(out / name)
@@ -235,6 +299,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{name}: deterministic eval over {episodes} episodes: "
               f"{returns.mean():.1f} +- {returns.std():.1f}", flush=True)
 
+
+
+def write_data(out: Path, config: PPOConfig, result, recorder: BatchRecorder) -> dict:
+    """``batch.npz``, ``episode.npz`` and ``history.json``; returns the recorded episode."""
     assert recorder.record is not None, "the batch to record was never reached"
     np.savez_compressed(out / "batch.npz", **recorder.record)
     episode = record_episode(result.policy, config.env_id, EPISODE_SEED)
@@ -250,6 +318,13 @@ def main(argv: list[str] | None = None) -> None:
     }
     (out / "history.json").write_text(json.dumps(history, separators=(",", ":")))
 
+    return episode
+
+
+def write_manifest(out: Path, config: PPOConfig, result, recorder: BatchRecorder,
+                   episode: dict, checkpoints: dict, train_s: float) -> None:
+    """``manifest.json``: script, config, date, checkpoints with evaluations, versions."""
+    final_step = result.history[-1]["global_step"]
     manifest = {
         "script": SCRIPT_NAME,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -269,14 +344,35 @@ def main(argv: list[str] | None = None) -> None:
                     "episodes": len(result.episode_returns)},
         "train_wall_s": round(train_s, 1),
         "steps_to_threshold": result.steps_to_threshold,
-        "versions": {"python": platform.python_version(), "torch": torch.__version__,
-                     "gymnasium": gymnasium.__version__, "numpy": np.__version__,
-                     "ppo_core": ppo_core.__version__},
+        "versions": _versions(),
         "machine": platform.platform(),
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    total = sum(p.stat().st_size for p in out.iterdir())
+
+
+def make_discrete(out: Path) -> None:
+    """The LunarLander-v3 run of the demos and Labs 1-5: every file described above."""
+    out.mkdir(parents=True, exist_ok=True)
+    config, result, recorder, checkpoints, train_s = train_discrete(out)
+    evaluate_checkpoints(config, out, checkpoints)
+    episode = write_data(out, config, result, recorder)
+    write_manifest(out, config, result, recorder, episode, checkpoints, train_s)
+    total = sum(p.stat().st_size for p in out.iterdir() if p.is_file())
     print(f"wrote {out} ({total / 1e3:.0f} kB)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=None,
+                        help=f"output folder (default: {OUT_DIR.relative_to(ROOT)}, and its "
+                             f"continuous/ with --continuous)")
+    parser.add_argument("--continuous", action="store_true",
+                        help="make the LunarLanderContinuous-v3 policy of Lab 6 instead")
+    args = parser.parse_args(argv)
+    if args.continuous:
+        make_continuous(args.out or OUT_DIR / "continuous")
+    else:
+        make_discrete(args.out or OUT_DIR)
 
 
 if __name__ == "__main__":

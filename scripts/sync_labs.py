@@ -2,7 +2,7 @@
 
     python scripts/sync_labs.py [--check] [LAB ...]
 
-For each lab (default: every one of the five that exists, as a lab definition
+For each lab (default: every one of labkit.LABS that exists, as a lab definition
 ``scripts/labs/<lab>.py`` or as ``solutions/<lab>/<lab>.ipynb``):
 
 1. the source notebook is built from its lab definition, if it has one, else read from disk;

@@ -16,7 +16,8 @@ import imageio.v2 as imageio
 import pytest
 
 from ppo_core import PPOConfig, load_checkpoint
-from ppo_core.cli import build_parser, config_from_args, main
+from ppo_core.cli import build_parser, config_from_args, main, parse_args
+from ppo_core.config import PRESETS
 from ppo_core.fast.parallel import available_cpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -195,3 +196,24 @@ def test_config_from_args_builds_the_config():
                                gae_lambda=0.9)
     assert config_from_args(parser.parse_args(["train", "--env", "CartPole-v1"])).env_id == \
         "CartPole-v1"
+
+
+def test_for_env_applies_the_preset_and_keeps_the_defaults():
+    assert PPOConfig.for_env("LunarLander-v3") == PPOConfig()
+    continuous = PPOConfig.for_env("LunarLanderContinuous-v3")
+    assert continuous.env_id == "LunarLanderContinuous-v3"
+    for name, value in PRESETS["LunarLanderContinuous-v3"].items():
+        assert getattr(continuous, name) == value, name
+    assert PPOConfig.for_env("LunarLanderContinuous-v3", seed=7).seed == 7
+    with pytest.raises(ValueError, match="unknown PPOConfig fields"):
+        PPOConfig.for_env("LunarLanderContinuous-v3", num_env=3)
+
+
+def test_preset_flag_starts_from_for_env():
+    argv = ["train", "--env", "LunarLanderContinuous-v3", "--preset", "--seed", "4"]
+    config = config_from_args(parse_args(argv))
+    assert config == PPOConfig.for_env("LunarLanderContinuous-v3", seed=4)
+    # Without --preset the flags keep PPOConfig()'s defaults.
+    plain = config_from_args(parse_args(argv[:3] + argv[4:]))
+    assert plain == PPOConfig(env_id="LunarLanderContinuous-v3", seed=4)
+    assert plain != config

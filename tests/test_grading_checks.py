@@ -42,7 +42,8 @@ def test_known_mistake_fails_and_is_named(function, key):
 def test_every_lab_function_has_several_checks():
     for function in ("discounted_return", "returns_to_go", "categorical_log_prob",
                      "categorical_entropy", "td_residuals", "compute_gae", "probability_ratio",
-                     "clipped_surrogate_loss", "value_loss", "ppo_loss"):
+                     "clipped_surrogate_loss", "value_loss", "ppo_loss", "gaussian_log_prob",
+                     "gaussian_entropy", "clip_action"):
         assert len(CHECKS[function]) >= 3, function
         assert "random" in CHECKS[function], f"{function} needs a seeded random check"
 
@@ -134,7 +135,26 @@ def ppo_loss_inline(new, old, adv, values, returns, entropy, eps, c1, c2):
     return -(surrogate - c1 * ((values - returns) ** 2).mean() + c2 * entropy.mean())
 
 
+def gaussian_log_prob_normal(mean, log_std, actions):
+    normal = torch.distributions.Normal(mean, log_std.exp().expand_as(mean))
+    return torch.distributions.Independent(normal, 1).log_prob(actions)
+
+
+def gaussian_entropy_per_dim_loop(log_std):
+    total = torch.zeros(log_std.shape[:-1], dtype=log_std.dtype)
+    for i in range(log_std.shape[-1]):
+        total = total + 0.5 * (1 + np.log(2 * np.pi)) + log_std[..., i]
+    return total
+
+
+def clip_action_torch(actions, low, high):
+    a = torch.as_tensor(actions)
+    return torch.max(torch.min(a, torch.as_tensor(high)), torch.as_tensor(low))
+
+
 CORRECT = [
+    ("gaussian_log_prob", gaussian_log_prob_normal),
+    ("gaussian_entropy", gaussian_entropy_per_dim_loop), ("clip_action", clip_action_torch),
     ("compute_gae", gae_torch_float32), ("compute_gae", gae_matrix),
     ("discounted_return", discounted_return_poly), ("returns_to_go", returns_to_go_quadratic),
     ("categorical_log_prob", log_prob_distribution), ("categorical_entropy", entropy_distribution),

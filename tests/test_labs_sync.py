@@ -78,7 +78,7 @@ def test_committed_notebook_has_no_outputs(path):
     assert nb.metadata["kernelspec"]["name"] == "python3"
 
 
-def test_all_five_labs_exist():
+def test_every_lab_exists():
     assert not MISSING, f"labs without a solutions notebook: {MISSING}; run scripts/sync_labs.py"
 
 

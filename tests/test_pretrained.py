@@ -18,6 +18,7 @@ import torch
 from ppo_core import ActorCritic, evaluate
 from ppo_core.pretrained import (
     ASSETS,
+    CONTINUOUS_ENV,
     available_steps,
     load_batch,
     load_episode,
@@ -29,12 +30,12 @@ from ppo_core.pretrained import (
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _script_config() -> dict:
+def _script_config(name: str = "CONFIG") -> dict:
     spec = importlib.util.spec_from_file_location("make_pretrained",
                                                   ROOT / "scripts" / "make_pretrained.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # main() is guarded; importing trains nothing
-    return module.CONFIG
+    return getattr(module, name)
 
 
 def test_assets_are_small_and_described_by_the_manifest():
@@ -148,3 +149,29 @@ def test_history_is_the_whole_run():
     # Learning happened: the last 100 training episodes beat the first 100 by far.
     returns = np.asarray(run["episode_returns"])
     assert returns[-100:].mean() > returns[:100].mean() + 200
+
+
+def test_continuous_manifest_is_the_script_pinned_config():
+    m = manifest(CONTINUOUS_ENV)
+    assert m["script"] == "scripts/make_pretrained.py --continuous"
+    assert m["config"] == _script_config("CONTINUOUS_CONFIG")
+    files = {p.name: p.stat().st_size for p in (ASSETS / "continuous").iterdir()}
+    assert set(files) == {"manifest.json", m["policy"]} and sum(files.values()) < 200_000
+
+
+def test_continuous_policy_lands_as_the_manifest_says():
+    """Lab 6 and the presenter's GIF: >= 200 over 100 deterministic episodes, reproducibly."""
+    info = manifest(CONTINUOUS_ENV)["evaluation"]
+    policy = load_pretrained(env_id=CONTINUOUS_ENV)
+    assert not policy.discrete and policy.action_dim == 2
+    returns = evaluate(policy, CONTINUOUS_ENV, episodes=100, seed=info["seed"],
+                       deterministic=True)
+    assert returns.mean() >= 200.0, returns.mean()
+    assert returns.mean() == pytest.approx(info["return_mean"], abs=0.01)
+
+
+def test_continuous_run_has_no_steps_and_unknown_envs_are_named():
+    with pytest.raises(ValueError, match="final policy only"):
+        load_pretrained(100_000, env_id=CONTINUOUS_ENV)
+    with pytest.raises(ValueError, match="no pretrained run for 'CartPole-v1'"):
+        load_pretrained(env_id="CartPole-v1")

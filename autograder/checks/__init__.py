@@ -15,7 +15,7 @@ in JupyterLab, in Colab (no nbgrader needed), under ``nbgrader autograde`` and i
 Layout: :mod:`~autograder.checks.compare` holds what every lab shares (the registries, the
 conversion and comparison helpers, :func:`~autograder.checks.compare.check_case`); each lab
 module (``lab1_rl_basics``, ``lab2_gae``, ``lab3_clipped_loss``, ``lab4_training``,
-``lab5_diagnostics``) holds its checks and, right next to them, the catalogue of known-wrong
+``lab5_diagnostics``, ``lab6_continuous``) holds its checks and, right next to them, the catalogue of known-wrong
 implementations (``_wrong_*``) that serves them. Importing this package imports every lab module,
 so :data:`CHECKS` and :data:`MISTAKES` are complete; it imports neither nbgrader nor Jupyter.
 
@@ -61,6 +61,7 @@ from autograder.checks import (  # noqa: F401  (importing registers every lab's 
     lab3_clipped_loss,
     lab4_training,
     lab5_diagnostics,
+    lab6_continuous,
 )
 from autograder.checks.compare import CHECKS, MISTAKES
 
