@@ -9,7 +9,7 @@ Submissions are the release notebooks solved with the reference code (one in fiv
 function, so failing tests and their tracebacks are part of the cost). The numbers include
 everything the command does: discovery, the working course (``generate_assignment``), worker
 start-up, autograding and HTML feedback. Issue 4's targets: 100 submissions of one lab in at most
-5 minutes with 2 jobs (>= 20 per minute), and a full submission (five labs) in at most 60 s.
+5 minutes with 2 jobs (>= 20 per minute), and a full submission (every lab) in at most 60 s.
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ def _section_objectives() -> list:
         md("""
         # Lab 1 — Reinforcement learning basics: the loop, returns, policies, entropy
 
-        This is the first of five labs in which you build Proximal Policy Optimization (PPO,
+        This is the first of six labs in which you build Proximal Policy Optimization (PPO,
         Schulman et al. 2017, [arXiv:1707.06347](https://arxiv.org/abs/1707.06347)) one piece at a
         time, until your own functions land a spacecraft on the Moon in Lab 4.
 
