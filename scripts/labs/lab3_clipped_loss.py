@@ -196,8 +196,9 @@ def _section_clipped_objective() -> list:
         fig, axes = plt.subplots(1, 2, figsize=(9, 3), sharex=True)
         for ax, a in zip(axes, (1.0, -1.0)):
             # the loss of a batch of one sample is -L^CLIP for that sample
-            per_sample = [-clipped_surrogate_loss(torch.log(r)[None], old[:1], torch.tensor([a]), 0.2).item()
-                          for r in ratios]
+            per_sample = [
+                -clipped_surrogate_loss(torch.log(r)[None], old[:1], torch.tensor([a]), 0.2).item()
+                for r in ratios]
             ax.plot(ratios, per_sample, label="$L^{CLIP}$")
             ax.plot(ratios, ratios * a, "--", color="0.6", label="$r \\\\hat A$ (unclipped)")
             ax.axvspan(0.8, 1.2, color="tab:green", alpha=0.1)
@@ -312,7 +313,8 @@ def _section_clipping_experiment_run() -> list:
     return [
         code("""
         def reuse_one_batch(seed, loss_fn, steps=100, lr=0.1, n_states=16, n_actions=4, n=128):
-            \"\"\"True expected reward of the policy after each of `steps` updates on one batch.\"\"\"
+            \"\"\"True expected reward of the policy after each of `steps` updates on one
+            batch.\"\"\"
             g = torch.Generator().manual_seed(seed)
             true_reward = torch.randn(n_states, n_actions, generator=g)          # E[r | s, a]
             old_logits = true_reward + 0.5 * torch.randn(n_states, n_actions, generator=g)
@@ -321,7 +323,8 @@ def _section_clipping_experiment_run() -> list:
             actions = torch.multinomial(old_pi[states], 1, generator=g).squeeze(-1)
             rewards = true_reward[states, actions] + 3.0 * torch.randn(n, generator=g)
             advantages = rewards - (old_pi * true_reward).sum(-1)[states]         # r - V_old(s)
-            old_log_probs = torch.log_softmax(old_logits[states], -1).gather(1, actions[:, None]).squeeze(1)
+            old_log_probs = (torch.log_softmax(old_logits[states], -1)
+                             .gather(1, actions[:, None]).squeeze(1))
             logits = old_logits.clone().requires_grad_(True)
             optimizer = torch.optim.Adam([logits], lr=lr)
             curve = []
@@ -329,7 +332,8 @@ def _section_clipping_experiment_run() -> list:
                 with torch.no_grad():
                     pi = torch.softmax(logits, -1)
                     curve.append(float((pi * true_reward).sum(-1).mean()))       # exact J(pi)
-                new_log_probs = torch.log_softmax(logits[states], -1).gather(1, actions[:, None]).squeeze(1)
+                new_log_probs = (torch.log_softmax(logits[states], -1)
+                                 .gather(1, actions[:, None]).squeeze(1))
                 loss = loss_fn(new_log_probs, old_log_probs, advantages)
                 optimizer.zero_grad(); loss.backward(); optimizer.step()
             with torch.no_grad():
@@ -350,8 +354,10 @@ def _section_clipping_experiment_run() -> list:
             curves = np.stack([c for c, _ in runs])
             results[name] = curves
             worse = int((curves[:, -1] < curves[:, 0]).sum())
-            print(f"{name:18}: J before {curves[:, 0].mean():.3f} | best {curves.mean(0).max():.3f} | "
-                  f"after {steps} steps {curves[:, -1].mean():.3f} | worse than before in {worse}/{len(curves)} "
+            print(f"{name:18}: J before {curves[:, 0].mean():.3f} "
+                  f"| best {curves.mean(0).max():.3f} "
+                  f"| after {steps} steps {curves[:, -1].mean():.3f} "
+                  f"| worse than before in {worse}/{len(curves)} "
                   f"| KL(old||new) {np.mean([k for _, k in runs]):.2f}")
 
         start = results["unclipped"][:, 0].mean()
