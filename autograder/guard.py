@@ -13,11 +13,11 @@ While a learner function runs (the outermost call), the wrapper:
 * blanks the kernel's input history (``In``, ``_ih``, ``_i``...), which holds the source of the
   hidden tests that already ran;
 * caps what the call may print;
-* then compares a snapshot of what the tests rely on -- builtins, numpy, torch (and ``torch.Tensor``),
-  math, operator, the ppo_core modules, ``sys`` hooks, the IPython shell's input transformers,
-  event callbacks, exception handlers and methods, the kernel's methods, the notebook's own
-  namespace -- with its state after the call. Everything changed is put back and the call fails
-  with a message naming what was changed;
+* then compares a snapshot of what the tests rely on -- builtins, numpy, torch (and
+  ``torch.Tensor``), math, operator, the ppo_core modules, ``sys`` hooks, the IPython shell's
+  input transformers, event callbacks, exception handlers and methods, the kernel's methods,
+  the notebook's own namespace -- with its state after the call. Everything changed is put
+  back and the call fails with a message naming what was changed;
 * refuses results that are not plain numbers, numpy arrays, torch tensors, or lists / tuples /
   dicts of those (an object that "equals anything" is a custom class);
 * before the first call, forbids new threads for the rest of the kernel's life (a seccomp filter;
@@ -169,15 +169,17 @@ def _tracked_namespaces():
             out.append((name, mod))
     shell = _shell()
     if shell is not None:
-        for cls in type(shell).__mro__:
-            if cls.__module__.startswith(("IPython", "ipykernel")):
-                out.append((f"{cls.__module__}.{cls.__name__}", cls))
+        out += _classes_from(shell, ("IPython", "ipykernel"))
         kernel = getattr(shell, "kernel", None)
         if kernel is not None:
-            for cls in type(kernel).__mro__:
-                if cls.__module__.startswith("ipykernel"):
-                    out.append((f"{cls.__module__}.{cls.__name__}", cls))
+            out += _classes_from(kernel, "ipykernel")
     return out
+
+
+def _classes_from(obj, prefixes) -> list:
+    """(label, class) for each class in ``type(obj)``'s MRO from a module named ``prefixes``."""
+    return [(f"{cls.__module__}.{cls.__name__}", cls) for cls in type(obj).__mro__
+            if cls.__module__.startswith(prefixes)]
 
 
 def _snapshot():
@@ -222,11 +224,28 @@ def _restore_dict(label, obj, before, problems):
 
 
 def _restore(snap) -> list[str]:
+    """Put back everything the call changed; one message per change, in a fixed order."""
     problems: list[str] = []
+    _restore_namespaces(snap, problems)
+    _restore_sys(snap, problems)
+    new_threads = [t for t in threading.enumerate() if t not in snap["threads"]]
+    if new_threads:
+        problems.append(f"started {len(new_threads)} background thread(s)")
+    if snap.get("shell") is not None:
+        _restore_shell(snap, problems)
+    return problems
+
+
+def _restore_namespaces(snap, problems: list[str]) -> None:
+    """The watched module and class dicts (builtins, numpy, torch, ppo_core, ...)."""
     for label, obj, before in snap["ns"]:
         now = vars(obj)
         if len(now) != len(before) or any(now.get(k, _MISSING) is not v for k, v in before.items()):
             _restore_dict(label, obj, before, problems)
+
+
+def _restore_sys(snap, problems: list[str]) -> None:
+    """``sys`` hooks, trace/profile functions, import machinery and the tracked modules."""
     for key, value in snap["sys"].items():
         if getattr(sys, key, None) is not value:
             problems.append(f"changed sys.{key}")
@@ -250,36 +269,41 @@ def _restore(snap) -> list[str]:
         if sys.modules.get(key) is not mod:
             problems.append(f"replaced the module {key} in sys.modules")
             sys.modules[key] = mod
-    new_threads = [t for t in threading.enumerate() if t not in snap["threads"]]
-    if new_threads:
-        problems.append(f"started {len(new_threads)} background thread(s)")
-    shell = snap.get("shell")
-    if shell is not None:
-        _restore_dict("the IPython shell", shell, snap["shell_dict"], problems)
-        for key, before in snap["lists"].items():
-            now = getattr(shell, key)
-            if now != before:
-                problems.append(f"changed IPython's {key}")
-                now[:] = before
-        for key, before in snap["events"].items():
-            now = shell.events.callbacks.get(key, [])
-            if now != before:
-                problems.append(f"registered an IPython '{key}' event callback")
-                shell.events.callbacks[key] = before
-        ns = shell.user_ns
-        owned = _STATE["owned"]
-        for key in set(ns) - set(snap["user_ns"]):
+
+
+def _restore_shell(snap, problems: list[str]) -> None:
+    """The IPython shell: its attributes, transformer lists, event callbacks, the notebook's
+    namespace and the kernel's attributes."""
+    shell = snap["shell"]
+    _restore_dict("the IPython shell", shell, snap["shell_dict"], problems)
+    for key, before in snap["lists"].items():
+        now = getattr(shell, key)
+        if now != before:
+            problems.append(f"changed IPython's {key}")
+            now[:] = before
+    for key, before in snap["events"].items():
+        now = shell.events.callbacks.get(key, [])
+        if now != before:
+            problems.append(f"registered an IPython '{key}' event callback")
+            shell.events.callbacks[key] = before
+    _restore_user_ns(shell.user_ns, snap["user_ns"], problems)
+    if snap["kernel"] is not None:
+        _restore_dict("the kernel", snap["kernel"], snap["kernel_dict"], problems)
+
+
+def _restore_user_ns(ns: dict, before: dict, problems: list[str]) -> None:
+    """The notebook's globals; names the harness owns or that start with ``_`` are put back
+    without a message."""
+    owned = _STATE["owned"]
+    for key in set(ns) - set(before):
+        if key not in owned and not key.startswith("_"):
+            problems.append(f"defined the global name {key!r}")
+        del ns[key]
+    for key, value in before.items():
+        if ns.get(key, _MISSING) is not value:
             if key not in owned and not key.startswith("_"):
-                problems.append(f"defined the global name {key!r}")
-            del ns[key]
-        for key, value in snap["user_ns"].items():
-            if ns.get(key, _MISSING) is not value:
-                if key not in owned and not key.startswith("_"):
-                    problems.append(f"changed the global name {key!r}")
-                ns[key] = value
-        if snap["kernel"] is not None:
-            _restore_dict("the kernel", snap["kernel"], snap["kernel_dict"], problems)
-    return problems
+                problems.append(f"changed the global name {key!r}")
+            ns[key] = value
 
 
 _MISSING = object()
@@ -287,14 +311,19 @@ _MISSING = object()
 
 # --- results -----------------------------------------------------------------------------------
 
+# torch types a result may hold; any other torch object (a module, an optimizer) is not a result.
+_PLAIN_TORCH_TYPES = ("Tensor", "Parameter", "Generator", "Size", "dtype", "device")
+
+
 def _plain(value, depth: int = 0) -> bool:
-    """True for numbers, strings, None, numpy arrays/scalars, torch tensors and containers of them."""
+    """True for numbers, strings, None, numpy arrays/scalars, torch tensors and containers of
+    them."""
     t = type(value)
     if t in (int, float, bool, str, complex, type(None)):
         return True
     module = getattr(t, "__module__", "") or ""
     if module == "numpy" or module.startswith(("numpy.", "torch")):
-        return not (module.startswith("torch") and t.__name__ not in ("Tensor", "Parameter", "Generator", "Size", "dtype", "device"))
+        return not (module.startswith("torch") and t.__name__ not in _PLAIN_TORCH_TYPES)
     if depth >= 4:
         return False
     if t in (list, tuple):
@@ -411,7 +440,8 @@ def _guarded(fn, name: str):
         if not _plain(result):
             raise GradingError(
                 f"{name} returned an object of type {type(result).__name__}: return a number, a "
-                f"numpy array or a torch tensor (or a tuple/list/dict of them), as the exercise says")
+                f"numpy array or a torch tensor (or a tuple/list/dict of them), "
+                f"as the exercise says")
         return result
 
     learner_function.__ppo_grader_guarded__ = True

@@ -25,7 +25,8 @@ c.CourseDirectory.release_directory = "notebooks"
 # What replaces the code between "### BEGIN SOLUTION" and "### END SOLUTION". An unmodified
 # release therefore raises NotImplementedError in every exercise, so it fails every test cell.
 c.ClearSolutions.code_stub = {
-    "python": "# YOUR CODE HERE\nraise NotImplementedError(\"write this function, then run the tests below\")",
+    "python": "# YOUR CODE HERE\n"
+              "raise NotImplementedError(\"write this function, then run the tests below\")",
 }
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 

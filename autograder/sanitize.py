@@ -99,14 +99,7 @@ def _safe_expr(node, reserved_roots=()) -> bool:
     if isinstance(node, ast.Name):
         return not (node.id.startswith("__") and node.id.endswith("__"))
     if isinstance(node, ast.Attribute):
-        if node.attr.startswith("_"):
-            return False
-        root = node
-        while isinstance(root, ast.Attribute):
-            root = root.value
-        if isinstance(root, ast.Name) and root.id in reserved_roots:
-            return False
-        return _safe_expr(node.value, reserved_roots)
+        return _safe_attribute(node, reserved_roots)
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
         return all(_safe_expr(e, reserved_roots) for e in node.elts)
     if isinstance(node, ast.Dict):
@@ -122,6 +115,18 @@ def _safe_expr(node, reserved_roots=()) -> bool:
         return all(p is None or _safe_expr(p, reserved_roots)
                    for p in (node.lower, node.upper, node.step))
     return False
+
+
+def _safe_attribute(node: ast.Attribute, reserved_roots) -> bool:
+    """``a.b.c`` with no private part, not rooted at a reserved name, on a harmless value."""
+    if node.attr.startswith("_"):
+        return False
+    root = node
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if isinstance(root, ast.Name) and root.id in reserved_roots:
+        return False
+    return _safe_expr(node.value, reserved_roots)
 
 
 def _decorator_ok(node) -> bool:
@@ -160,23 +165,30 @@ class _Reducer:
         return name.startswith("_ppo_grader") or (name.startswith("__") and name.endswith("__"))
 
     def _import(self, node):
+        """An ``import`` or ``from ... import`` kept with its allowed names only (None if none)."""
         if isinstance(node, ast.Import):
-            keep = []
-            for alias in node.names:
-                bound = alias.asname or alias.name.split(".")[0]
-                origin = ("import", alias.name, alias.asname)
-                if alias.name.startswith(FORBIDDEN_MODULES):
-                    self.notes.append(f"{_describe(node)}: importing {alias.name} is not allowed")
-                elif self._binds_reserved(bound, origin):
-                    self.notes.append(f"{_describe(node)}: it would replace `{bound}`, which the "
-                                      f"tests use")
-                else:
-                    keep.append(alias)
-                    self.bound.add(bound)
-            if not keep:
-                return None
-            node.names = keep
-            return node
+            return self._plain_import(node)
+        return self._from_import(node)
+
+    def _plain_import(self, node: ast.Import):
+        keep = []
+        for alias in node.names:
+            bound = alias.asname or alias.name.split(".")[0]
+            origin = ("import", alias.name, alias.asname)
+            if alias.name.startswith(FORBIDDEN_MODULES):
+                self.notes.append(f"{_describe(node)}: importing {alias.name} is not allowed")
+            elif self._binds_reserved(bound, origin):
+                self.notes.append(f"{_describe(node)}: it would replace `{bound}`, which the "
+                                  f"tests use")
+            else:
+                keep.append(alias)
+                self.bound.add(bound)
+        if not keep:
+            return None
+        node.names = keep
+        return node
+
+    def _from_import(self, node: ast.ImportFrom):
         module = node.module or ""
         if node.level or module.startswith(FORBIDDEN_MODULES):
             self.notes.append(f"{_describe(node)}: importing from {module or 'a relative module'} "
@@ -327,18 +339,22 @@ def instructor_bindings(release) -> dict:
         if tree is None:
             continue
         for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for a in node.names:
-                    out[a.asname or a.name.split(".")[0]] = ("import", a.name, a.asname)
-            elif isinstance(node, ast.ImportFrom):
-                for a in node.names:
-                    out[a.asname or a.name] = ("from", node.module or "", a.name)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                out[node.name] = None
-            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                out[node.id] = None
+            out.update(_node_bindings(node))
     out.pop("_", None)
     return out
+
+
+def _node_bindings(node) -> dict:
+    """The names one AST node binds: name -> import origin, or None for a non-import binding."""
+    if isinstance(node, ast.Import):
+        return {a.asname or a.name.split(".")[0]: ("import", a.name, a.asname) for a in node.names}
+    if isinstance(node, ast.ImportFrom):
+        return {a.asname or a.name: ("from", node.module or "", a.name) for a in node.names}
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name: None}
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+        return {node.id: None}
+    return {}
 
 
 # --- rebuilding --------------------------------------------------------------------------------
@@ -350,7 +366,8 @@ def _code_cell(source: str):
 
 
 def _find_learner_cell(submitted_cells, grade_id: str, function: str | None):
-    """The learner's cell for ``grade_id``: by metadata, else the last cell defining ``function``."""
+    """The learner's cell for ``grade_id``: by metadata, else the last cell defining
+    ``function``."""
     by_id = [c for c in submitted_cells if _nb_meta(c).get("grade_id") == grade_id]
     if by_id:
         return by_id[-1], "grade_id"

@@ -22,7 +22,9 @@ def as_1d_float_array(x, name: str) -> np.ndarray:
 
 def check_gamma(gamma: float, name: str = "gamma") -> None:
     if not 0.0 <= float(gamma) <= 1.0:
-        raise ValueError(f"{name} must lie in [0, 1], got {gamma}: typical values are 0.99 or 0.999")
+        raise ValueError(
+            f"{name} must lie in [0, 1], got {gamma}: typical values are 0.99 or 0.999"
+        )
 
 
 def as_rollout_array(x, name: str) -> np.ndarray:
@@ -76,5 +78,6 @@ def check_same_tensor_shape(**tensors: torch.Tensor) -> None:
 def check_clip_eps(clip_eps: float) -> None:
     if not 0.0 < float(clip_eps) < 1.0:
         raise ValueError(
-            f"clip_eps must lie in (0, 1), got {clip_eps}: the PPO paper uses 0.2 (0.1 to 0.3 is usual)"
+            f"clip_eps must lie in (0, 1), got {clip_eps}: "
+            "the PPO paper uses 0.2 (0.1 to 0.3 is usual)"
         )

@@ -26,7 +26,9 @@ def _build_space(desc: dict) -> gym.Space:
     return gym.spaces.Box(np.array(desc["low"], np.float32), np.array(desc["high"], np.float32))
 
 
-def save_checkpoint(path, policy: ActorCritic, config: PPOConfig, extra: dict | None = None) -> Path:
+def save_checkpoint(
+    path, policy: ActorCritic, config: PPOConfig, extra: dict | None = None
+) -> Path:
     """Write the policy's weights, its shape and the config to ``path`` (a ``.pt`` file).
 
     The file is written to a temporary name first and moved into place, so an interrupted save

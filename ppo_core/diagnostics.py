@@ -27,7 +27,9 @@ def _check_same_size(values, returns) -> None:
     n_v = values.numel() if isinstance(values, torch.Tensor) else np.size(values)
     n_r = returns.numel() if isinstance(returns, torch.Tensor) else np.size(returns)
     if n_v != n_r:
-        raise ValueError(f"values has {n_v} entries but returns has {n_r}: pass one value per return")
+        raise ValueError(
+            f"values has {n_v} entries but returns has {n_r}: pass one value per return"
+        )
 
 
 def approx_kl(new_log_probs: torch.Tensor, old_log_probs: torch.Tensor) -> float:
@@ -39,7 +41,8 @@ def approx_kl(new_log_probs: torch.Tensor, old_log_probs: torch.Tensor) -> float
 
     Shapes: ``(B,)`` each. Returns a Python float.
     """
-    check_same_tensor_shape(new_log_probs=new_log_probs, old_log_probs=old_log_probs)  # (library only)
+    check_same_tensor_shape(new_log_probs=new_log_probs,  # (library only)
+                            old_log_probs=old_log_probs)  # (library only)
     ### BEGIN SOLUTION
     with torch.no_grad():
         log_ratio = new_log_probs - old_log_probs
@@ -47,13 +50,16 @@ def approx_kl(new_log_probs: torch.Tensor, old_log_probs: torch.Tensor) -> float
     ### END SOLUTION
 
 
-def clip_fraction(new_log_probs: torch.Tensor, old_log_probs: torch.Tensor, clip_eps: float) -> float:
+def clip_fraction(
+    new_log_probs: torch.Tensor, old_log_probs: torch.Tensor, clip_eps: float
+) -> float:
     """Fraction of samples where the ratio lies outside ``[1 - eps, 1 + eps]``. Lab 5, step 2.
 
     Those are the samples where PPO Eq. 7 *may* clip (whether it does depends on the sign of the
     advantage). Shapes: ``(B,)`` each. Returns a Python float in [0, 1].
     """
-    check_same_tensor_shape(new_log_probs=new_log_probs, old_log_probs=old_log_probs)  # (library only)
+    check_same_tensor_shape(new_log_probs=new_log_probs,  # (library only)
+                            old_log_probs=old_log_probs)  # (library only)
     check_clip_eps(clip_eps)  # (library only)
     ### BEGIN SOLUTION
     with torch.no_grad():

@@ -64,7 +64,8 @@ def td_residuals(rewards, values, next_values, terminated, gamma: float) -> np.n
     Returns:
         float64 array of the same shape.
     """
-    _check_gae_inputs(gamma, rewards=rewards, values=values, next_values=next_values, terminated=terminated)  # (library only)
+    _check_gae_inputs(gamma, rewards=rewards, values=values,  # (library only)
+                      next_values=next_values, terminated=terminated)  # (library only)
     ### BEGIN SOLUTION
     rewards, values, next_values, terminated = (
         np.asarray(x, dtype=np.float64) for x in (rewards, values, next_values, terminated)
@@ -92,7 +93,9 @@ def compute_gae(rewards, values, next_values, terminated, truncated, gamma: floa
         ``returns = advantages + values`` -- the critic's regression target (the lambda-return).
         Advantages are *not* normalised here; that happens per minibatch in the update.
     """
-    _check_gae_inputs(gamma, lam, rewards=rewards, values=values, next_values=next_values, terminated=terminated, truncated=truncated)  # (library only)
+    _check_gae_inputs(gamma, lam, rewards=rewards, values=values,  # (library only)
+                      next_values=next_values, terminated=terminated,  # (library only)
+                      truncated=truncated)  # (library only)
     ### BEGIN SOLUTION
     deltas = td_residuals(rewards, values, next_values, terminated, gamma)
     values = np.asarray(values, dtype=np.float64)

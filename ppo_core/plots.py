@@ -118,7 +118,9 @@ def training_curve(run: dict | None = None, threshold: float = 200.0, window: in
 
 
 def action_heatmap(history=None, action_names=LUNAR_LANDER_ACTIONS) -> Figure:
-    """How often each action was taken in each rollout, over training (``charts/action_frequencies``).
+    """How often each action was taken in each rollout, over training.
+
+    The figure logged as ``charts/action_frequencies``.
 
     Early rollouts are close to uniform (an untrained policy samples every action about equally,
     entropy ~ ln|A|); later ones concentrate on what lands the craft.

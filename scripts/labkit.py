@@ -205,8 +205,8 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Deterministic form: no outputs, no execution counts, stable cell ids, fixed metadata.
 
     Cell ids are the nbgrader grade_id where there is one, else ``cell-<index>``; notebook
-    metadata keeps only kernelspec, language_info and the "generated" note; cell metadata keeps only nbgrader's
-    (and ``deletable``/``editable`` that nbgrader itself sets on locked cells).
+    metadata keeps only kernelspec, language_info and the "generated" note; cell metadata keeps
+    only nbgrader's (and ``deletable``/``editable`` that nbgrader itself sets on locked cells).
     """
     nb.nbformat, nb.nbformat_minor = 4, 5
     nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO),

@@ -134,7 +134,8 @@ def sync(labs: list[str], check: bool) -> list[str]:
             for path in sorted(rel_dir.rglob("*")):
                 rel = path.relative_to(rel_dir).as_posix()
                 if path.is_file() and rel not in files and ".ipynb_checkpoints" not in rel:
-                    problems.append(f"stale: {path.relative_to(ROOT)} (not in the generated release)")
+                    problems.append(
+                        f"stale: {path.relative_to(ROOT)} (not in the generated release)")
                     if not check:
                         path.unlink()
     return problems

@@ -44,7 +44,8 @@ def graded(tmp_path_factory):
         [sys.executable, "-m", "autograder", "grade", subs, "--out", out, "--jobs", "2",
          "--no-progress"], cwd=REPO, capture_output=True, text=True, timeout=1200)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    rows, cells = _read_csv(os.path.join(out, "grades.csv")), _read_csv(os.path.join(out, "cells.csv"))
+    rows = _read_csv(os.path.join(out, "grades.csv"))
+    cells = _read_csv(os.path.join(out, "cells.csv"))
     return {"rows": rows, "cells": cells, "out": out}
 
 

@@ -127,7 +127,8 @@ def test_discover_layouts_and_zip(tmp_path):
     assert got[("alice", "lab1_rl_basics")] == ("", "missing notebook")
     zpath = tmp_path.parent / "subs.zip"
     with zipfile.ZipFile(zpath, "w") as zf:
-        zf.write(tmp_path / "alice" / "lab2_gae" / "lab2_gae.ipynb", "alice/lab2_gae/lab2_gae.ipynb")
+        zf.write(tmp_path / "alice" / "lab2_gae" / "lab2_gae.ipynb",
+                 "alice/lab2_gae/lab2_gae.ipynb")
         zf.writestr("../evil/lab2_gae.ipynb", "{}")
     subs = discover.discover(str(zpath), labs, sig, str(tmp_path.parent))
     got = [(s.student_id, s.lab, s.problem) for s in subs]
@@ -142,7 +143,8 @@ def _sandboxed(code: str, **env):
         "import os, sys\n"
         "from autograder import sandbox\n"
         f"ok = sandbox.block_process_creation()\n"
-        f"ll = sandbox.apply_landlock(sandbox.SYSTEM_READ + sandbox._python_paths(), [{str(env.get('work', '/nonexistent'))!r}])\n"
+        "ll = sandbox.apply_landlock(sandbox.SYSTEM_READ + sandbox._python_paths(), "
+        f"[{str(env.get('work', '/nonexistent'))!r}])\n"
         + code)
     return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,  # noqa: PLW1510
                           timeout=60, cwd="/")

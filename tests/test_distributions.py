@@ -64,7 +64,8 @@ def test_uniform_is_the_maximum_entropy():
 
 
 def test_deterministic_policy_has_zero_entropy():
-    assert categorical_entropy(torch.tensor([[50.0, -50.0, -50.0]])).item() == pytest.approx(0.0, abs=1e-12)
+    entropy = categorical_entropy(torch.tensor([[50.0, -50.0, -50.0]])).item()
+    assert entropy == pytest.approx(0.0, abs=1e-12)
 
 
 def test_log_prob_gradient_is_one_hot_minus_softmax():

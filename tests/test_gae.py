@@ -237,7 +237,8 @@ def test_float32_and_torch_inputs(random_rollout, convert):
 def test_boolean_flags_are_accepted(random_rollout):
     ro = random_rollout(T=20, N=2, seed=4, p_end=0.3)
     expected, _ = gae(ro)
-    as_bool = dict(ro, terminated=ro["terminated"].astype(bool), truncated=ro["truncated"].astype(bool))
+    as_bool = dict(ro, terminated=ro["terminated"].astype(bool),
+                   truncated=ro["truncated"].astype(bool))
     np.testing.assert_allclose(gae(as_bool)[0], expected)
 
 

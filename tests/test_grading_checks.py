@@ -73,7 +73,8 @@ def gae_torch_float32(rewards, values, next_values, terminated, truncated, gamma
 
 
 def gae_matrix(rewards, values, next_values, terminated, truncated, gamma, lam):
-    """Closed form: A_t = sum_k (gamma lam)^k delta_{t+k} within the episode, as a matrix product."""
+    """Closed form: A_t = sum_k (gamma lam)^k delta_{t+k} within the episode, as a matrix
+    product."""
     r, v, nv, te, tr = (np.asarray(x, dtype=np.float64) for x in
                         (rewards, values, next_values, terminated, truncated))
     squeeze = r.ndim == 1
@@ -98,7 +99,9 @@ def gae_matrix(rewards, values, next_values, terminated, truncated, gamma, lam):
 
 
 def discounted_return_poly(rewards, gamma):
-    return float(np.polyval(np.asarray(rewards, dtype=np.float64)[::-1], gamma)) if len(rewards) else 0.0
+    if not len(rewards):
+        return 0.0
+    return float(np.polyval(np.asarray(rewards, dtype=np.float64)[::-1], gamma))
 
 
 def returns_to_go_quadratic(rewards, gamma):

@@ -40,4 +40,5 @@ def test_solution_notebook_runs_under_nbgrader(lab, monkeypatch):
               for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
               for out in cell.outputs if out.get("output_type") == "error"]
     assert not errors, f"{lab}: cells raised {errors}"
-    assert elapsed <= BUDGET_S, f"{lab} took {elapsed:.1f} s under NBGRADER_EXECUTION (max {BUDGET_S})"
+    assert elapsed <= BUDGET_S, (
+        f"{lab} took {elapsed:.1f} s under NBGRADER_EXECUTION (max {BUDGET_S})")

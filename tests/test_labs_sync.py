@@ -41,7 +41,8 @@ def _is_test(cell) -> bool:
 
 
 def _all_notebooks() -> list[Path]:
-    return sorted((ROOT / "solutions").rglob("*.ipynb")) + sorted((ROOT / "notebooks").rglob("*.ipynb"))
+    return (sorted((ROOT / "solutions").rglob("*.ipynb"))
+            + sorted((ROOT / "notebooks").rglob("*.ipynb")))
 
 
 def test_some_lab_exists():
@@ -61,8 +62,9 @@ def test_sync_detects_a_library_change(monkeypatch):
                       if _meta(c).get("solution") and c.cell_type == "code"]
     name = _meta(solution_cells[0])["grade_id"]
     original = labkit.solution_source
+    edited = "x = 1\n    ### END SOLUTION"
     monkeypatch.setattr(labkit, "solution_source",
-                        lambda f: original(f).replace("### END SOLUTION", "x = 1\n    ### END SOLUTION")
+                        lambda f: original(f).replace("### END SOLUTION", edited)
                         if f == name else original(f))
     regenerated = labkit.dumps(sync_labs.expected_source(lab))
     assert regenerated != labkit.solution_path(lab).read_text()
@@ -114,7 +116,8 @@ def test_test_cells_follow_conventions(lab):
     for cell in tests:
         meta = _meta(cell)
         gid = meta["grade_id"]
-        assert cell.cell_type == "code" and meta["locked"] is True, f"{gid} must be a locked code cell"
+        assert cell.cell_type == "code" and meta["locked"] is True, (
+            f"{gid} must be a locked code cell")
         assert isinstance(meta.get("points"), int) and meta["points"] > 0, f"{gid} needs points"
         function = next((f for f in labkit.CONTRACT[lab] if gid.startswith(f"test_{f}_")), None)
         assert gid.startswith("test_"), f"{gid}: test cells are named test_<function>_<aspect>"

@@ -187,6 +187,19 @@ def test_presenter_runs_and_epsilon_slider_redraws(jupyterlab, browser, tmp_path
 
 
 def _drive(page, jupyterlab, shots: list[Path]) -> None:
+    """Open the presenter notebook, run it all, check every cell ran and the widgets respond."""
+    _run_all_cells(page, jupyterlab)
+    _check_every_cell_ran(page, shots)
+    _check_widgets(page)
+    _check_clip_slider(page, shots)
+    gae = page.locator(".widget-vbox").filter(
+        has=page.locator(".widget-label", has_text="lambda")).first
+    gae.scroll_into_view_if_needed()
+    _shoot(gae, "gae_widget.png", shots)
+
+
+def _run_all_cells(page, jupyterlab) -> None:
+    """Open the notebook and start Run All once the kernel is idle (again if a click is lost)."""
     page.goto(f"{jupyterlab['url']}/lab/tree/presenter.ipynb?token={jupyterlab['token']}",
               wait_until="domcontentloaded")
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
@@ -202,6 +215,9 @@ def _drive(page, jupyterlab, shots: list[Path]) -> None:
         if first_prompt.inner_text().strip() != "[ ]:":
             break
 
+
+def _check_every_cell_ran(page, shots: list[Path]) -> None:
+    """Wait for the last cell, then: no error output, every cell numbered, within 30 s."""
     # The last cell prints the total time; it runs only after every cell above has finished.
     # Run All stops at a failing cell, so stop waiting as soon as an error is shown.
     done = page.locator(".jp-OutputArea-output", has_text="all cells ran in")
@@ -225,7 +241,9 @@ def _drive(page, jupyterlab, shots: list[Path]) -> None:
     took = float(done.inner_text().split("in")[-1].split("s")[0])
     assert took <= 30.0, f"the presenter notebook took {took:.1f} s (budget 30 s)"
 
-    # The widgets rendered: three sliders, each live demo with a figure in its Output widget.
+
+def _check_widgets(page) -> None:
+    """The widgets rendered: three sliders, each live demo with a figure in its Output widget."""
     labels = page.locator(".widget-slider .widget-label").all_inner_texts()
     assert any("epsilon" in t for t in labels), labels
     assert any("lambda" in t for t in labels), labels
@@ -233,6 +251,9 @@ def _drive(page, jupyterlab, shots: list[Path]) -> None:
     images = page.locator(".widget-output img")
     assert images.count() >= 2
 
+
+def _check_clip_slider(page, shots: list[Path]) -> None:
+    """Moving the epsilon slider from the keyboard redraws the clipping figure."""
     clip = page.locator(".widget-vbox").filter(
         has=page.locator(".widget-label", has_text="epsilon")).first
     clip.scroll_into_view_if_needed()
@@ -255,8 +276,3 @@ def _drive(page, jupyterlab, shots: list[Path]) -> None:
     assert readout.inner_text().strip() != "0.20"
     page.wait_for_timeout(500)  # let the last queued update land before the screenshot
     _shoot(clip, "clip_widget_after.png", shots)
-
-    gae = page.locator(".widget-vbox").filter(
-        has=page.locator(".widget-label", has_text="lambda")).first
-    gae.scroll_into_view_if_needed()
-    _shoot(gae, "gae_widget.png", shots)

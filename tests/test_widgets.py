@@ -211,7 +211,8 @@ print("ok", ipywidgets.__version__)
 def test_widgets_work_with_ipywidgets_7():
     """Set PPO_IPYWIDGETS7_PYTHON to a Python with ipywidgets 7.7.1, torch, matplotlib, numpy,
     pillow and IPython (``make test`` builds one), e.g.
-    ``python3 -m venv /tmp/w7 && /tmp/w7/bin/pip install torch==2.13.0 ipywidgets==7.7.1 matplotlib pillow``.
+    ``python3 -m venv /tmp/w7 &&
+    /tmp/w7/bin/pip install torch==2.13.0 ipywidgets==7.7.1 matplotlib pillow``.
     """
     import os
     import subprocess

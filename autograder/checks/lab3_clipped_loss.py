@@ -440,7 +440,8 @@ def _check_ppo_case(fn, args, what) -> None:
     check_case(
         fn, "ppo_loss", args, _ref_ppo_loss, what, scalar=True,
         hint="ppo_loss = clipped_surrogate_loss + vf_coef * value_loss - ent_coef * "
-             "entropy.mean(); it calls your clipped_surrogate_loss and value_loss, so make their tests pass first")
+             "entropy.mean(); it calls your clipped_surrogate_loss and value_loss, "
+             "so make their tests pass first")
 
 
 @register("ppo_loss")

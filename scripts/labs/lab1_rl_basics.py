@@ -106,7 +106,8 @@ def _section_agent_environment_loop() -> list:
         code("""
         env = gym.make("LunarLander-v3")
         obs, info = env.reset(seed=0)
-        print("observation space:", env.observation_space.shape, "| action space:", env.action_space)
+        print("observation space:", env.observation_space.shape,
+              "| action space:", env.action_space)
         print("first state:", obs)
 
         rng = np.random.default_rng(0)
@@ -119,7 +120,8 @@ def _section_agent_environment_loop() -> list:
                 break
         episode_rewards = np.array(episode_rewards)
         print(f"{len(episode_rewards)} steps, terminated={terminated}, truncated={truncated}")
-        print(f"sum of rewards: {episode_rewards.sum():.1f}, last reward: {episode_rewards[-1]:.1f}")
+        print(f"sum of rewards: {episode_rewards.sum():.1f}, "
+              f"last reward: {episode_rewards[-1]:.1f}")
         """),
     ]
 
@@ -158,7 +160,8 @@ def _section_discounted_return() -> list:
         for gamma in (0.9, 0.99, 1.0):
             print(f"gamma={gamma}: G_0 = {discounted_return(episode_rewards, gamma):8.2f}")
         """),
-        test("discounted_return", "basic", 1, comment="discounted_return on small episodes by hand"),
+        test("discounted_return", "basic", 1,
+             comment="discounted_return on small episodes by hand"),
         test("discounted_return", "edge_cases", 1,
              comment="one-step and empty episodes, gamma = 0"),
         test("discounted_return", "random", 1, args="seed=0, n_cases=5",
@@ -237,7 +240,10 @@ def _section_value_functions() -> list:
             env.reset(seed=seed)
             rewards, done, t = [], False, 0
             while not done:
-                action = first_action if (t == 0 and first_action is not None) else int(rng.integers(4))
+                if t == 0 and first_action is not None:
+                    action = first_action
+                else:
+                    action = int(rng.integers(4))
                 _, reward, terminated, truncated, _ = env.step(action)
                 rewards.append(reward)
                 done, t = terminated or truncated, t + 1
@@ -300,7 +306,8 @@ def _section_log_probabilities() -> list:
         # Try it: the naive formula breaks on large logits; yours should not.
         logits = torch.tensor([[1000.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0]])
         actions = torch.tensor([1, 3])
-        print("naive log(softmax):", torch.log(torch.softmax(logits, -1)).gather(1, actions[:, None]).squeeze(1))
+        naive = torch.log(torch.softmax(logits, -1)).gather(1, actions[:, None]).squeeze(1)
+        print("naive log(softmax):", naive)
         print("yours:             ", categorical_log_prob(logits, actions))
         """),
         test("categorical_log_prob", "basic", 1, comment="categorical_log_prob on small batches"),
@@ -340,8 +347,10 @@ def _section_entropy() -> list:
         solution("categorical_entropy"),
         code("""
         # Try it: the ceiling ln 4, a peaked policy, and the freshly initialised PPO network.
-        print("uniform over 4 actions:", categorical_entropy(torch.zeros(1, 4)).item(), "ln 4 =", math.log(4))
-        print("peaked policy:         ", categorical_entropy(torch.tensor([[5.0, 0.0, 0.0, 0.0]])).item())
+        print("uniform over 4 actions:", categorical_entropy(torch.zeros(1, 4)).item(),
+              "ln 4 =", math.log(4))
+        peaked = torch.tensor([[5.0, 0.0, 0.0, 0.0]])
+        print("peaked policy:         ", categorical_entropy(peaked).item())
         env = gym.make("LunarLander-v3")
         torch.manual_seed(0)
         policy = ppo_core.ActorCritic.for_env(env)
@@ -360,7 +369,8 @@ def _section_entropy() -> list:
         start close to 0: every action starts equally likely and the agent explores. (The
         critic's last layer uses 1.0.)
         """),
-        test("categorical_entropy", "bounds", 1, comment="uniform gives ln 4, deterministic gives 0"),
+        test("categorical_entropy", "bounds", 1,
+             comment="uniform gives ln 4, deterministic gives 0"),
         test("categorical_entropy", "stability", 1, comment="no nan for huge logits"),
         test("categorical_entropy", "gradient", 1, comment="the entropy stays differentiable"),
         test("categorical_entropy", "random", 1, args="seed=0, n_cases=3",
@@ -400,9 +410,10 @@ def _section_untrained_agent() -> list:
                 obs, reward, terminated, truncated, _ = env.step(int(action))
                 rewards.append(reward)
                 done = terminated or truncated
-        print(f"{len(rewards)} steps | return G_0 = {discounted_return(np.array(rewards), 0.99):.1f} "
-              f"| critic's V(s0) = {v0:.3f}")
-        print(f"mean log-prob of the actions taken: {np.mean(log_probs):.3f} (ln 1/4 = {math.log(0.25):.3f})")
+        g0 = discounted_return(np.array(rewards), 0.99)
+        print(f"{len(rewards)} steps | return G_0 = {g0:.1f} | critic's V(s0) = {v0:.3f}")
+        print(f"mean log-prob of the actions taken: {np.mean(log_probs):.3f} "
+              f"(ln 1/4 = {math.log(0.25):.3f})")
         print(f"mean entropy: {np.mean(entropies):.3f} (ceiling ln 4 = {math.log(4):.3f})")
         """),
     ]

@@ -118,7 +118,8 @@ def _section_td_residuals() -> list:
         # Try it: four steps; the episode crashes at t=2 (terminated), then a new one starts.
         rewards     = np.array([1.0, 0.5, -100.0, 2.0])
         values      = np.array([10.0, 9.0, 5.0, 0.0])
-        next_values = np.array([9.0, 5.0, 7.0, 1.0])   # next_values[2] = V(final obs), ignored: crash
+        # next_values[2] = V(final obs), ignored: the episode crashed there
+        next_values = np.array([9.0, 5.0, 7.0, 1.0])
         terminated  = np.array([0.0, 0.0, 1.0, 0.0])
         print(td_residuals(rewards, values, next_values, terminated, gamma=0.99))
         """),
@@ -173,8 +174,10 @@ def _section_gae() -> list:
         next_values = np.zeros(5)
         terminated  = np.array([0.0, 0.0, 1.0, 0.0, 0.0])
         truncated   = np.zeros(5)
-        adv, ret = compute_gae(rewards, values, next_values, terminated, truncated, gamma=1.0, lam=1.0)
-        print("advantages:", adv)   # with V = 0, gamma = lambda = 1: the rewards left in each episode
+        adv, ret = compute_gae(rewards, values, next_values, terminated, truncated,
+                               gamma=1.0, lam=1.0)
+        # with V = 0, gamma = lambda = 1: the rewards left in each episode
+        print("advantages:", adv)
         """),
         test("compute_gae", "one_episode", 2,
              comment="one episode, including lambda = 0 and lambda = 1"),
@@ -220,7 +223,8 @@ def _section_lambda_measurement() -> list:
         lambdas = [0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 1.0]
         bias_sq, variance, mse = [], [], []
         for lam in lambdas:
-            _, lam_returns = compute_gae(rewards, values, next_values, terminated, truncated, gamma, lam)
+            _, lam_returns = compute_gae(rewards, values, next_values, terminated, truncated,
+                                         gamma, lam)
             error = np.asarray(lam_returns) - true_v[:, None]   # (T, N) error at every step
             bias_sq.append(np.mean(error.mean(axis=1) ** 2))    # squared mean error, per step
             variance.append(np.mean(error.var(axis=1)))
@@ -283,8 +287,8 @@ def _section_tutorial_loop() -> list:
         rewards     = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0])
         values      = np.zeros(7)
         terminated  = np.array([0, 0, 1, 0, 0, 0, 0], dtype=float)   # episode 1 crashes at t=2
-        truncated   = np.array([0, 0, 0, 0, 1, 0, 0], dtype=float)   # episode 2 hits the time limit at t=4
-        next_values = np.array([0, 0, 0, 0, 50.0, 0, 20.0])          # V(final obs) at t=4; V(s_T) after t=6
+        truncated   = np.array([0, 0, 0, 0, 1, 0, 0], dtype=float)   # episode 2: time limit, t=4
+        next_values = np.array([0, 0, 0, 0, 50.0, 0, 20.0])  # V(final obs) at t=4; V(s_T) at t=6
         ours, _ = compute_gae(rewards, values, next_values, terminated, truncated, 1.0, 1.0)
         tutorial, _ = tutorial_gae(rewards, values, np.maximum(terminated, truncated), 1.0, 1.0)
         print(" t  done   yours   tutorial loop")
@@ -350,7 +354,8 @@ def _section_real_rollout() -> list:
               int(buffer.truncated.sum()), "truncated")
         print("advantages shape:", np.shape(adv), "| max difference from the library:",
               float(np.max(np.abs(np.asarray(adv) - ref_adv))))
-        print("advantage mean / std:", round(float(np.mean(adv)), 2), "/", round(float(np.std(adv)), 2))
+        print("advantage mean / std:", round(float(np.mean(adv)), 2), "/",
+              round(float(np.std(adv)), 2))
         """),
     ]
 

@@ -196,8 +196,9 @@ def _section_clipped_objective() -> list:
         fig, axes = plt.subplots(1, 2, figsize=(9, 3), sharex=True)
         for ax, a in zip(axes, (1.0, -1.0)):
             # the loss of a batch of one sample is -L^CLIP for that sample
-            per_sample = [-clipped_surrogate_loss(torch.log(r)[None], old[:1], torch.tensor([a]), 0.2).item()
-                          for r in ratios]
+            per_sample = [
+                -clipped_surrogate_loss(torch.log(r)[None], old[:1], torch.tensor([a]), 0.2).item()
+                for r in ratios]
             ax.plot(ratios, per_sample, label="$L^{CLIP}$")
             ax.plot(ratios, ratios * a, "--", color="0.6", label="$r \\\\hat A$ (unclipped)")
             ax.axvspan(0.8, 1.2, color="tab:green", alpha=0.1)
@@ -307,70 +308,79 @@ def _section_clipping_experiment() -> list:
     ]
 
 
+# The experiment cell's source, in two parts so that each reads on one screen: the toy problem
+# (one batch of a 16-state bandit, reused for many gradient steps) and the comparison.
+_REUSE_ONE_BATCH = """
+def reuse_one_batch(seed, loss_fn, steps=100, lr=0.1, n_states=16, n_actions=4, n=128):
+    \"\"\"True expected reward of the policy after each of `steps` updates on one batch.\"\"\"
+    g = torch.Generator().manual_seed(seed)
+    true_reward = torch.randn(n_states, n_actions, generator=g)          # E[r | s, a]
+    old_logits = true_reward + 0.5 * torch.randn(n_states, n_actions, generator=g)
+    old_pi = torch.softmax(old_logits, -1)
+    states = torch.randint(0, n_states, (n,), generator=g)
+    actions = torch.multinomial(old_pi[states], 1, generator=g).squeeze(-1)
+    rewards = true_reward[states, actions] + 3.0 * torch.randn(n, generator=g)
+    advantages = rewards - (old_pi * true_reward).sum(-1)[states]         # r - V_old(s)
+    old_log_probs = (torch.log_softmax(old_logits[states], -1)
+                     .gather(1, actions[:, None]).squeeze(1))
+    logits = old_logits.clone().requires_grad_(True)
+    optimizer = torch.optim.Adam([logits], lr=lr)
+    curve = []
+    for _ in range(steps + 1):
+        with torch.no_grad():
+            pi = torch.softmax(logits, -1)
+            curve.append(float((pi * true_reward).sum(-1).mean()))       # exact J(pi)
+        new_log_probs = (torch.log_softmax(logits[states], -1)
+                         .gather(1, actions[:, None]).squeeze(1))
+        loss = loss_fn(new_log_probs, old_log_probs, advantages)
+        optimizer.zero_grad(); loss.backward(); optimizer.step()
+    with torch.no_grad():
+        kl = float((old_pi * (old_pi.log() - torch.log_softmax(logits, -1))).sum(-1).mean())
+    return np.array(curve), kl
+"""
+
+_CLIPPING_COMPARISON = """
+def unclipped(new, old, adv):
+    return -(probability_ratio(new, old) * adv).mean()
+
+def clipped(new, old, adv):
+    return clipped_surrogate_loss(new, old, adv, 0.2)
+
+seeds = range(6 if FAST else 30)
+steps = 40 if FAST else 100
+results = {}
+for name, fn in (("unclipped", unclipped), ("clipped (eps=0.2)", clipped)):
+    runs = [reuse_one_batch(s, fn, steps=steps) for s in seeds]
+    curves = np.stack([c for c, _ in runs])
+    results[name] = curves
+    worse = int((curves[:, -1] < curves[:, 0]).sum())
+    print(f"{name:18}: J before {curves[:, 0].mean():.3f} "
+          f"| best {curves.mean(0).max():.3f} "
+          f"| after {steps} steps {curves[:, -1].mean():.3f} "
+          f"| worse than before in {worse}/{len(curves)} "
+          f"| KL(old||new) {np.mean([k for _, k in runs]):.2f}")
+
+start = results["unclipped"][:, 0].mean()
+clipped_curve = results["clipped (eps=0.2)"].mean(0)
+unclipped_curve = results["unclipped"].mean(0)
+print(f"Average change of J from the old policy: best "
+      f"{clipped_curve.max() - start:+.3f} (clipped, step {clipped_curve.argmax()}) and "
+      f"{unclipped_curve.max() - start:+.3f} (unclipped, step {unclipped_curve.argmax()}); "
+      f"after {steps} steps {clipped_curve[-1] - start:+.3f} (clipped) "
+      f"and {unclipped_curve[-1] - start:+.3f} (unclipped).")
+
+plt.figure(figsize=(6, 3))
+for name, curves in results.items():
+    plt.plot(curves.mean(0), label=name)
+plt.axhline(results["unclipped"][:, 0].mean(), color="0.6", ls=":", label="old policy")
+plt.xlabel("gradient steps on the same batch"); plt.ylabel("true expected reward")
+plt.legend(); plt.show()
+"""
+
+
 def _section_clipping_experiment_run() -> list:
-    """5. The experiment itself: train on one batch, plot the ratios."""
-    return [
-        code("""
-        def reuse_one_batch(seed, loss_fn, steps=100, lr=0.1, n_states=16, n_actions=4, n=128):
-            \"\"\"True expected reward of the policy after each of `steps` updates on one batch.\"\"\"
-            g = torch.Generator().manual_seed(seed)
-            true_reward = torch.randn(n_states, n_actions, generator=g)          # E[r | s, a]
-            old_logits = true_reward + 0.5 * torch.randn(n_states, n_actions, generator=g)
-            old_pi = torch.softmax(old_logits, -1)
-            states = torch.randint(0, n_states, (n,), generator=g)
-            actions = torch.multinomial(old_pi[states], 1, generator=g).squeeze(-1)
-            rewards = true_reward[states, actions] + 3.0 * torch.randn(n, generator=g)
-            advantages = rewards - (old_pi * true_reward).sum(-1)[states]         # r - V_old(s)
-            old_log_probs = torch.log_softmax(old_logits[states], -1).gather(1, actions[:, None]).squeeze(1)
-            logits = old_logits.clone().requires_grad_(True)
-            optimizer = torch.optim.Adam([logits], lr=lr)
-            curve = []
-            for _ in range(steps + 1):
-                with torch.no_grad():
-                    pi = torch.softmax(logits, -1)
-                    curve.append(float((pi * true_reward).sum(-1).mean()))       # exact J(pi)
-                new_log_probs = torch.log_softmax(logits[states], -1).gather(1, actions[:, None]).squeeze(1)
-                loss = loss_fn(new_log_probs, old_log_probs, advantages)
-                optimizer.zero_grad(); loss.backward(); optimizer.step()
-            with torch.no_grad():
-                kl = float((old_pi * (old_pi.log() - torch.log_softmax(logits, -1))).sum(-1).mean())
-            return np.array(curve), kl
-
-        def unclipped(new, old, adv):
-            return -(probability_ratio(new, old) * adv).mean()
-
-        def clipped(new, old, adv):
-            return clipped_surrogate_loss(new, old, adv, 0.2)
-
-        seeds = range(6 if FAST else 30)
-        steps = 40 if FAST else 100
-        results = {}
-        for name, fn in (("unclipped", unclipped), ("clipped (eps=0.2)", clipped)):
-            runs = [reuse_one_batch(s, fn, steps=steps) for s in seeds]
-            curves = np.stack([c for c, _ in runs])
-            results[name] = curves
-            worse = int((curves[:, -1] < curves[:, 0]).sum())
-            print(f"{name:18}: J before {curves[:, 0].mean():.3f} | best {curves.mean(0).max():.3f} | "
-                  f"after {steps} steps {curves[:, -1].mean():.3f} | worse than before in {worse}/{len(curves)} "
-                  f"| KL(old||new) {np.mean([k for _, k in runs]):.2f}")
-
-        start = results["unclipped"][:, 0].mean()
-        clipped_curve = results["clipped (eps=0.2)"].mean(0)
-        unclipped_curve = results["unclipped"].mean(0)
-        print(f"Average change of J from the old policy: best "
-              f"{clipped_curve.max() - start:+.3f} (clipped, step {clipped_curve.argmax()}) and "
-              f"{unclipped_curve.max() - start:+.3f} (unclipped, step {unclipped_curve.argmax()}); "
-              f"after {steps} steps {clipped_curve[-1] - start:+.3f} (clipped) "
-              f"and {unclipped_curve[-1] - start:+.3f} (unclipped).")
-
-        plt.figure(figsize=(6, 3))
-        for name, curves in results.items():
-            plt.plot(curves.mean(0), label=name)
-        plt.axhline(results["unclipped"][:, 0].mean(), color="0.6", ls=":", label="old policy")
-        plt.xlabel("gradient steps on the same batch"); plt.ylabel("true expected reward")
-        plt.legend(); plt.show()
-        """),
-    ]
+    """5. The experiment itself: reuse one batch with and without the clip, plot J."""
+    return [code(_REUSE_ONE_BATCH + _CLIPPING_COMPARISON)]
 
 
 def _section_hyperparameters() -> list:

@@ -88,9 +88,9 @@ def _section_objectives() -> list:
         from torch import nn
 
         import ppo_core
-        from ppo_core import (ActorCritic, PPOConfig, approx_kl, clip_fraction, clipped_surrogate_loss,
-                              evaluate, explained_variance, ppo_loss, probability_ratio, train,
-                              value_loss)
+        from ppo_core import (ActorCritic, PPOConfig, approx_kl, clip_fraction,
+                              clipped_surrogate_loss, evaluate, explained_variance, ppo_loss,
+                              probability_ratio, train, value_loss)
         from ppo_core.update import update_diagnostics
 
         # Under the autograder (nbgrader sets NBGRADER_EXECUTION) long cells shrink: a short run
@@ -219,7 +219,8 @@ def _section_minibatch_indices() -> list:
         for mb in minibatch_indices(10, 4):
             print(mb.tolist())
         """),
-        test("minibatch_indices", "partition", 1, comment="four minibatches holding 0..63 once each"),
+        test("minibatch_indices", "partition", 1,
+             comment="four minibatches holding 0..63 once each"),
         test("minibatch_indices", "uneven", 1, comment="a smaller last minibatch, nothing dropped"),
         test("minibatch_indices", "shuffled", 1,
              comment="a new order every call; a seeded generator reproduces it"),
@@ -289,7 +290,8 @@ def _section_ppo_update_tests() -> list:
         with torch.no_grad():
             toy_actions, toy_log_probs, _, toy_values = toy_policy.get_action_and_value(toy_obs)
         toy_batch = {"obs": toy_obs, "actions": toy_actions, "log_probs": toy_log_probs,
-                     "advantages": 20 * torch.randn(256), "returns": toy_values + 10 * torch.randn(256),
+                     "advantages": 20 * torch.randn(256),
+                     "returns": toy_values + 10 * torch.randn(256),
                      "values": toy_values}
         toy_optimizer = torch.optim.Adam(toy_policy.parameters(), lr=3e-3)
         toy_stats = ppo_update(toy_policy, toy_optimizer, toy_batch, PPOConfig())
@@ -304,7 +306,8 @@ def _section_ppo_update_tests() -> list:
              comment="stored old log-probs; ratio 1 on the first minibatch, then the policy moves"),
         test("ppo_update", "normalization", 1,
              comment="advantages normalised per minibatch when norm_adv, raw otherwise"),
-        test("ppo_update", "grad_clipping", 1, comment="the gradient norm never exceeds max_grad_norm"),
+        test("ppo_update", "grad_clipping", 1,
+             comment="the gradient norm never exceeds max_grad_norm"),
         test("ppo_update", "stats", 1, comment="the returned dict has CleanRL's keys"),
         test("ppo_update", "target_kl", 1, comment="target_kl stops the update early"),
         test("ppo_update", "random", 1, args="seed=0, n_cases=2", hidden="seed=8093, n_cases=4",
@@ -511,10 +514,12 @@ def _section_actions_while_learning() -> list:
         and how far from deterministic (entropy 0) is it at the end?
         """),
         code("""
-        freqs = np.array([row["charts/action_frequencies"] for row in result.history])  # (updates, 4)
+        freqs = np.array([row["charts/action_frequencies"]
+                          for row in result.history])  # (updates, 4)
         fig, ax = plt.subplots(figsize=(9, 3))
-        image = ax.imshow(freqs.T, aspect="auto", cmap="viridis", vmin=0, vmax=max(0.5, freqs.max()),
-                          extent=(0, result.history[-1]["global_step"], 3.5, -0.5), interpolation="nearest")
+        image = ax.imshow(freqs.T, aspect="auto", cmap="viridis", vmin=0,
+                          vmax=max(0.5, freqs.max()), interpolation="nearest",
+                          extent=(0, result.history[-1]["global_step"], 3.5, -0.5))
         ax.set_yticks(range(4), ACTION_NAMES)
         ax.set_xlabel("environment steps")
         ax.set_title("share of each action per rollout")
@@ -522,7 +527,8 @@ def _section_actions_while_learning() -> list:
         plt.show()
         for label, row in (("first", result.history[0]), ("last", result.history[-1])):
             frequencies = row["charts/action_frequencies"]
-            shares = ", ".join(f"{name} {share:.0%}" for name, share in zip(ACTION_NAMES, frequencies))
+            shares = ", ".join(f"{name} {share:.0%}"
+                               for name, share in zip(ACTION_NAMES, frequencies))
             print(f"{label} rollout: {shares}; entropy {row['losses/entropy']:.2f}")
         """),
     ]

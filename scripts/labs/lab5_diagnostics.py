@@ -383,7 +383,8 @@ def _section_watch_one_update() -> list:
         envs = make_vec_env("LunarLander-v3", 16)
         buffer = RolloutBuffer.allocate(128, 16, envs)
         first_obs, _ = envs.reset(seed=123)
-        collect_rollout(envs, warmup.policy, buffer, np.asarray(first_obs, np.float32), EpisodeTracker(16))
+        collect_rollout(envs, warmup.policy, buffer, np.asarray(first_obs, np.float32),
+                        EpisodeTracker(16))
         envs.close()
         # The critic was trained on rewards times reward_scale (Lab 4): its targets must be too.
         advantages, returns = compute_gae(buffer.rewards * warmup_config.reward_scale,
@@ -400,7 +401,8 @@ def _section_watch_one_update() -> list:
             with torch.no_grad():
                 _, new_log_probs, _, _ = policy.get_action_and_value(batch["obs"], batch["actions"])
             ratios = torch.exp(new_log_probs - batch["log_probs"]).numpy()
-            ax.hist(ratios, bins=np.linspace(0.3, 1.7, 141), alpha=0.6, label=f"learning rate {lr:g}")
+            ax.hist(ratios, bins=np.linspace(0.3, 1.7, 141), alpha=0.6,
+                    label=f"learning rate {lr:g}")
             print(f"lr {lr:g}: approx_kl {approx_kl(new_log_probs, batch['log_probs']):.4f}, "
                   f"clip_fraction {clip_fraction(new_log_probs, batch['log_probs'], 0.2):.3f}")
         for edge in (0.8, 1.2):
@@ -547,7 +549,8 @@ def _section_reference_run() -> list:
             reference_config.total_timesteps = 4 * 2048
         print(reference_config)
         reference = train(reference_config, progress=not FAST)
-        print(f"healthy reference: mean return of the last 100 episodes {reference.mean_return():.1f}")
+        print("healthy reference: mean return of the last 100 episodes "
+              f"{reference.mean_return():.1f}")
         study = recorded_runs.diagnosis_manifest()["seed_study"]
         for entry in study:
             print(f"seed study: healthy baseline, seed {entry['seed']}: final mean return "
@@ -587,7 +590,8 @@ def _section_diagnose_runs() -> list:
         checks the format, the autograder checks the answers.
         """).replace("FAULT_NAMES", faults)),
         code("""
-        runs = recorded_runs.load_diagnosis_runs()  # {"run_A": history, ...}: lists of per-update rows
+        # {"run_A": history, ...}: lists of per-update rows
+        runs = recorded_runs.load_diagnosis_runs()
         print(list(runs), "-", len(runs["run_A"]), "updates each")
         plot_dashboard(runs)
         summary_table(runs)
