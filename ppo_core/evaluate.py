@@ -43,7 +43,8 @@ def evaluate(policy, env_id: str, episodes: int = 100, seed: int = 0,
     try:
         with torch.inference_mode():
             while (done_count < quota).any():
-                action = policy.act(torch.as_tensor(obs, dtype=torch.float32), deterministic).numpy()
+                obs_t = torch.as_tensor(obs, dtype=torch.float32)
+                action = policy.act(obs_t, deterministic).numpy()
                 if isinstance(act_space, gym.spaces.Box):
                     action = clip_action(action, act_space.low, act_space.high)
                 obs, reward, terminated, truncated, _ = envs.step(action)

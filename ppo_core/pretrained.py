@@ -91,7 +91,8 @@ def load_pretrained(step: int | None = None, env_id: str = DISCRETE_ENV):
     if step is None:
         name = steps[max(steps)]  # the last checkpoint of the run
     else:
-        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or int(step) not in steps:
+        is_step = isinstance(step, (int, np.integer)) and not isinstance(step, bool)
+        if not is_step or int(step) not in steps:
             listed = ", ".join(f"{s:_}" for s in steps)
             raise ValueError(
                 f"no pretrained policy at step {step!r}; available steps: {listed} "
@@ -140,5 +141,5 @@ def load_episode() -> dict[str, np.ndarray]:
     return _load_npz("episode.npz")
 
 
-__all__ = ["ASSETS", "CONTINUOUS_ENV", "available_steps", "load_batch", "load_episode", "load_history",
-           "load_pretrained", "manifest"]
+__all__ = ["ASSETS", "CONTINUOUS_ENV", "available_steps", "load_batch", "load_episode",
+           "load_history", "load_pretrained", "manifest"]

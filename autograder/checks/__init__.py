@@ -15,9 +15,10 @@ in JupyterLab, in Colab (no nbgrader needed), under ``nbgrader autograde`` and i
 Layout: :mod:`~autograder.checks.compare` holds what every lab shares (the registries, the
 conversion and comparison helpers, :func:`~autograder.checks.compare.check_case`); each lab
 module (``lab1_rl_basics``, ``lab2_gae``, ``lab3_clipped_loss``, ``lab4_training``,
-``lab5_diagnostics``, ``lab6_continuous``) holds its checks and, right next to them, the catalogue of known-wrong
-implementations (``_wrong_*``) that serves them. Importing this package imports every lab module,
-so :data:`CHECKS` and :data:`MISTAKES` are complete; it imports neither nbgrader nor Jupyter.
+``lab5_diagnostics``, ``lab6_continuous``) holds its checks and, right next to them, the
+catalogue of known-wrong implementations (``_wrong_*``) that serves them. Importing this package
+imports every lab module, so :data:`CHECKS` and :data:`MISTAKES` are complete; it imports neither
+nbgrader nor Jupyter.
 
 Naming: the check ``check_<function>_<aspect>`` backs the test cell whose nbgrader ``grade_id``
 is ``test_<function>_<aspect>``. Checks register themselves in :data:`CHECKS`
