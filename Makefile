@@ -35,7 +35,7 @@ lab: setup
 test: setup $(W7)/.installed
 	bash scripts/install_browser.sh
 	$(PY) scripts/sync_labs.py --check
-	$(PY) -m ruff check ppo_core autograder tests benchmarks scripts
+	$(PY) -m ruff check ppo_core ppo_viz autograder tests benchmarks scripts
 	PPO_IPYWIDGETS7_PYTHON=$(W7)/bin/python $(PY) -m pytest -q --durations=15
 
 test-fast: setup
@@ -60,7 +60,7 @@ grade: setup
 	$(PY) -m autograder grade "$(SUBMISSIONS)" --out "$(OUT)" --jobs 2
 
 lint: setup
-	$(PY) -m ruff check ppo_core autograder tests benchmarks scripts
+	$(PY) -m ruff check ppo_core ppo_viz autograder tests benchmarks scripts
 
 bench: setup
 	$(PY) benchmarks/time_to_solve.py

@@ -23,7 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ppo_core.widgets import clip_objective_demo, gae_demo
+from ppo_viz.widgets import clip_objective_demo, gae_demo
 
 BUDGET_MS = 100.0
 

@@ -121,7 +121,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def cmd_record(args: argparse.Namespace) -> int:
     from ppo_core.checkpoint import load_checkpoint
-    from ppo_core.video import record_episode
+    from ppo_viz.video import record_episode
 
     if args.checkpoint:
         policy, config, _ = load_checkpoint(args.checkpoint)

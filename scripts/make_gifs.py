@@ -12,7 +12,7 @@ writes ``OUT_DIR/lander_side_by_side.gif`` and ``.mp4`` (a few seconds, 600 x 40
 policy, so two policies make a 1204-pixel-wide clip for a projector). The untrained policy
 samples its actions (its most likely action is nearly the same everywhere); trained ones take
 their most likely action. Without ``--seed``, the first seed at which every lander stays in the
-picture is used (``ppo_core.video.showcase_seed``). ``--steps`` accepts
+picture is used (``ppo_viz.video.showcase_seed``). ``--steps`` accepts
 any of ``ppo_core.pretrained.available_steps()`` plus ``final``, e.g. ``--steps 0 100000 final``
 for the syllabus's "untrained, after 100k steps, trained" comparison.
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ppo_core.pretrained import available_steps, load_pretrained, manifest
-from ppo_core.video import showcase_seed, side_by_side
+from ppo_viz.video import showcase_seed, side_by_side
 
 ENV_ID = "LunarLander-v3"
 

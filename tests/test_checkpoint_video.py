@@ -13,10 +13,10 @@ import pytest
 import torch
 
 import ppo_core.checkpoint as checkpoint_module
-import ppo_core.video as video_module
+import ppo_viz.video as video_module
 from ppo_core import ActorCritic, PPOConfig, evaluate, load_checkpoint, save_checkpoint
 from ppo_core.pretrained import load_pretrained
-from ppo_core.video import (
+from ppo_viz.video import (
     lander_in_view,
     play_episode,
     record_episode,

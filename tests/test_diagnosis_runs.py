@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import record_diagnosis_runs as rdr
 
 from ppo_core import PPOConfig
-from ppo_core.plots import ENTROPY_FLOOR, HEALTHY
+from ppo_viz.plots import ENTROPY_FLOOR, HEALTHY
 
 RUNS = ROOT / "ppo_core" / "assets" / "runs"
 N_UPDATES = 150

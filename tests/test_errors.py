@@ -333,7 +333,7 @@ def test_foreign_torch_file(tmp_path):
 
 
 def test_bad_video_extension(tiny_policy, tmp_path):
-    from ppo_core.video import write_video
+    from ppo_viz.video import write_video
 
     with pytest.raises(ValueError, match=r"unsupported video format '.avi': use a .gif or .mp4"):
         write_video([np.zeros((8, 8, 3), np.uint8)], tmp_path / "x.avi")

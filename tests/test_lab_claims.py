@@ -327,7 +327,7 @@ def test_lab5_prose_quotes_the_recorded_runs():
 def test_lab5_model_answer_holds_on_the_recorded_runs():
     """Lab 5's model answer (issue 9): its numbers are the recorded runs', what it says about
     each run holds on it, and none of the old runs' claims is left."""
-    from ppo_core.plots import HEALTHY
+    from ppo_viz.plots import HEALTHY
 
     answer = _lab5_answer()
     for stale in ("three times the healthy", "around 0.15", "3e-3", "never becomes positive",
@@ -360,7 +360,7 @@ def test_lab5_model_answer_holds_on_the_recorded_runs():
 def test_lab5_dashboard_and_summary_table_show_the_mean_advantage(capsys):
     """Lab 5's dashboard cell: the bands are the library's, the mean advantage has a panel, and
     the summary table's last column is the share the gae_leak signature uses."""
-    from ppo_core.plots import ENTROPY_FLOOR, HEALTHY
+    from ppo_viz.plots import ENTROPY_FLOOR, HEALTHY
 
     ns = run_cell("lab5_diagnostics", "PANELS = [", fast=True)
     panels = {key: band for key, _, _, band in ns["PANELS"]}
@@ -436,9 +436,9 @@ def test_readme_teaching_tables():
 
 def test_presenter_dashboard_text_quotes_the_healthy_bands():
     """Presenter part 5: the approx KL and clip fraction ranges are the dashboard's bands
-    (ppo_core.plots.HEALTHY); the shipped run's |policy loss| stays well under 0.05 and its mean
+    (ppo_viz.plots.HEALTHY); the shipped run's |policy loss| stays well under 0.05 and its mean
     advantage changes sign (positive on under 80 % of the updates after the first quarter)."""
-    from ppo_core.plots import HEALTHY
+    from ppo_viz.plots import HEALTHY
     from ppo_core.pretrained import load_history
     from ppo_core.recorded_runs import mean_advantage_positive_share
 

@@ -103,3 +103,16 @@ def test_the_private_import_scan_can_fail(tmp_path):
                    "from ppo_core.gae import compute_gae\n")
     problems = private_imports_across_packages(bad)
     assert len(problems) == 2 and "_float" in problems[0] and "_checks" in problems[1], problems
+
+
+def test_ppo_core_needs_no_figures_or_widgets():
+    """Importing every ppo_core module loads nothing of ppo_viz; only the CLI's ``record``
+    command reaches for it (to write a video), at the moment it runs."""
+    proc = subprocess.run([sys.executable, "-c", IMPORT_EVERY_PPO_CORE_MODULE], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, check=True)
+    loaded = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert not [m for m in loaded if m.split(".")[0] == "ppo_viz"]
+    users = sorted(_shown(path) for path in (ROOT / "ppo_core").rglob("*.py")
+                   if any(module.split(".")[0] == "ppo_viz"
+                          for _, module, _ in _imported_modules(ast.parse(path.read_text()))))
+    assert users == ["ppo_core/cli.py"], users

@@ -1,4 +1,4 @@
-"""The demo pictures (ppo_core.plots, issue 5): right data, right markers, healthy ranges."""
+"""The demo pictures (ppo_viz.plots, issue 5): right data, right markers, healthy ranges."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ppo_core.plots import (
+from ppo_viz.plots import (
     HEALTHY,
     LUNAR_LANDER_ACTIONS,
     action_heatmap,
@@ -160,4 +160,4 @@ def test_diagnostics_docstring_quotes_the_dashboard_bands():
     for key in ("losses/approx_kl", "losses/clipfrac"):
         low, high = HEALTHY[key]
         assert f"{low:g} to {high:g}" in doc, key
-    assert "ppo_core.plots.HEALTHY" in doc
+    assert "ppo_viz.plots.HEALTHY" in doc

@@ -1,4 +1,4 @@
-"""The live-demo widgets (ppo_core.widgets, issue 5), tested without a browser.
+"""The live-demo widgets (ppo_viz.widgets, issue 5), tested without a browser.
 
 Slider changes are simulated by setting ``slider.value`` (the same ``observe`` callback a drag
 fires); the figure's artists, the statistics and the rendered PNG must follow. The numbers the
@@ -16,7 +16,7 @@ import torch
 
 from ppo_core import clip_fraction, clipped_surrogate_loss, compute_gae
 from ppo_core.pretrained import load_batch, load_episode
-from ppo_core.widgets import (
+from ppo_viz.widgets import (
     ClipObjectiveDemo,
     GAEDemo,
     clip_objective_demo,
@@ -186,11 +186,12 @@ IPYWIDGETS7_CHECK = r'''
 import sys, types, io, contextlib
 pkg = types.ModuleType("ppo_core"); pkg.__path__ = [sys.argv[1] + "/ppo_core"]
 sys.modules["ppo_core"] = pkg  # skip ppo_core/__init__.py: it imports gymnasium, the demos do not
+sys.path.insert(0, sys.argv[1])  # ppo_viz: its __init__ imports nothing
 import ipywidgets
 assert ipywidgets.__version__.startswith("7."), ipywidgets.__version__
 from IPython.core.interactiveshell import InteractiveShell
 InteractiveShell.instance()  # the display path runs as in a notebook
-from ppo_core.widgets import clip_objective_demo, gae_demo
+from ppo_viz.widgets import clip_objective_demo, gae_demo
 with contextlib.redirect_stdout(io.StringIO()):
     clip, gae = clip_objective_demo(), gae_demo()
     png = clip.demo.png

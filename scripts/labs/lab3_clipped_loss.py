@@ -216,7 +216,7 @@ def _section_clipped_objective_checks() -> list:
         # Skipped while grading: nothing to look at, and widget cells can stall headless runs.
         if not FAST:
             try:
-                from ppo_core.widgets import clip_objective_demo
+                from ppo_viz.widgets import clip_objective_demo
                 display(clip_objective_demo())
             except Exception as err:  # the lab does not depend on the widget
                 print("widget demo unavailable here:", err)

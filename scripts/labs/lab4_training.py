@@ -481,7 +481,7 @@ def _section_untrained_vs_trained() -> list:
         Then a fair score: the mean return of 20 evaluation episodes of the trained policy.
         """),
         code("""
-        from ppo_core.video import record_episode
+        from ppo_viz.video import record_episode
 
         if FAST:
             print("(no videos under the autograder)")

@@ -18,7 +18,7 @@ import numpy as np
 from labkit import code, colab_install, locked_code, md, setup, solution, test, written
 
 from autograder.checks.lab5_diagnostics import diagnosis_key
-from ppo_core.plots import ENTROPY_FLOOR, HEALTHY
+from ppo_viz.plots import ENTROPY_FLOOR, HEALTHY
 from ppo_core.recorded_runs import (FAULTS, diagnosis_manifest, load_run,
                                     mean_advantage_positive_share)
 
@@ -465,8 +465,8 @@ def _section_healthy_ranges() -> list:
 # The dashboard cell's source, in two parts so that each reads on one screen.
 _DASHBOARD_PANELS = """
 # The dashboard: one row per run, one column per diagnostic, shared y-axis per column.
-# The healthy bands are the library's (ppo_core.plots.HEALTHY and ENTROPY_FLOOR).
-from ppo_core.plots import ENTROPY_FLOOR, HEALTHY
+# The healthy bands are the library's (ppo_viz.plots.HEALTHY and ENTROPY_FLOOR).
+from ppo_viz.plots import ENTROPY_FLOOR, HEALTHY
 
 PANELS = [  # (history key, title, y scale, healthy band or None)
     ("charts/mean_return_100", "mean return (100 ep.)", "linear", (200, 320)),

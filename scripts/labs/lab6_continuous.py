@@ -411,7 +411,7 @@ def _section_pretrained() -> list:
         """),
         code("""
         from ppo_core.pretrained import manifest
-        from ppo_core.video import record_episode
+        from ppo_viz.video import record_episode
 
         landed = ppo_core.load_pretrained(env_id=ENV)
         info = manifest(ENV)
