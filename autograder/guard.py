@@ -52,17 +52,19 @@ _LIBRARY_DIRS = None
 
 
 def _library_dirs() -> tuple[str, ...]:
-    """ppo_core's folder and the checks' folder: calls coming from the library's own code or from
-    the checks pass through (the checks may hand the learner a callback of theirs that uses their
-    helpers and the references, e.g. ppo_update's spy loss_fn)."""
+    """ppo_core's, ppo_viz's and the checks' folders: calls coming from the library's own code
+    (its figures and widgets included) or from the checks pass through (the checks may hand the
+    learner a callback of theirs that uses their helpers and the references, e.g. ppo_update's
+    spy loss_fn)."""
     global _LIBRARY_DIRS
     if _LIBRARY_DIRS is None:
         import os
 
         import autograder.checks
         import ppo_core
+        import ppo_viz
         _LIBRARY_DIRS = tuple(os.path.dirname(os.path.abspath(module.__file__)) + os.sep
-                              for module in (ppo_core, autograder.checks))
+                              for module in (ppo_core, ppo_viz, autograder.checks))
     return _LIBRARY_DIRS
 
 
@@ -165,7 +167,8 @@ def _tracked_namespaces():
     if torch is not None:
         out.append(("torch.Tensor", torch.Tensor))
     for name, mod in list(sys.modules.items()):
-        if name.startswith(("ppo_core", "autograder")) and isinstance(mod, types.ModuleType):
+        course = name.startswith(("ppo_core", "ppo_viz", "autograder"))
+        if course and isinstance(mod, types.ModuleType):
             out.append((name, mod))
     shell = _shell()
     if shell is not None:

@@ -222,6 +222,10 @@ def _reachable_by_others(path: str) -> bool:
     return bool(os.stat(path).st_mode & stat.S_IROTH)
 
 
+# The course's own packages besides autograder: the library and its figures and widgets.
+COURSE_PACKAGES = ("ppo_core", "ppo_viz")
+
+
 def _python_paths() -> list[str]:
     """Directories a kernel must read: the interpreter, site-packages, the course packages."""
     paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(sys.executable),
@@ -235,13 +239,14 @@ def _python_paths() -> list[str]:
     # package folders themselves, never the repository root with solutions/ and the gradebook.
     import autograder
     paths.add(os.path.dirname(os.path.abspath(autograder.__file__)))
-    try:
-        import importlib.util
-        spec = importlib.util.find_spec("ppo_core")
+    import importlib.util
+    for package in COURSE_PACKAGES:
+        try:
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            continue
         if spec and spec.origin:
             paths.add(os.path.dirname(os.path.abspath(spec.origin)))
-    except (ImportError, ValueError):
-        pass
     return sorted(p for p in paths if p and os.path.exists(p))
 
 
