@@ -29,20 +29,11 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 
+from ppo_core.diagnostics import ENTROPY_FLOOR, HEALTHY
+
 LUNAR_LANDER_ACTIONS = ("do nothing", "fire left engine", "fire main engine", "fire right engine")
 
-# (low, high) bands shaded as healthy; see the module docstring. The low ends of approx_kl and
-# clipfrac are Lab 5's (its table and dashboard): with the learning rate annealed to 0, a healthy
-# run's KL and clip fraction slide towards 0 over its last third, and bands starting at 0.003 and
-# 0.02 held only ~2/3 of the updates of Lab 5's healthy run. With these, >= 80 % of its updates
-# after the first tenth sit inside every band (tests/test_diagnosis_runs.py checks the recorded
-# run; scripts/record_diagnosis_runs.py --check checks the same on other seeds).
-HEALTHY = {
-    "losses/approx_kl": (0.001, 0.03),
-    "losses/clipfrac": (0.01, 0.2),
-    "losses/explained_variance": (0.5, 1.0),
-}
-ENTROPY_FLOOR = 0.3
+# The healthy bands the dashboard shades are the library's (Lab 5 teaches them).
 
 
 def _history(history):

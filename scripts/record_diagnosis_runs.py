@@ -11,10 +11,10 @@ run and the healthy one comes from the fault.
 
 Each run also has a **signature**: a sentence (what the lab shows) and a predicate over a run's
 history that compares it with fixed thresholds -- the dashboard's healthy bands
-(``ppo_viz.plots.HEALTHY``, ``ENTROPY_FLOOR``) -- never with a healthy run of the same seed, so
-that a learner can judge one run alone. A fault is "told apart" when its own signature holds and
-no other run's signature does. Bit-identical runs hold on one machine only, so the signatures are
-checked on seeds other than the recorded one (``--check``).
+(``ppo_core.diagnostics.HEALTHY``, ``ENTROPY_FLOOR``) -- never with a healthy run of the same
+seed, so that a learner can judge one run alone. A fault is "told apart" when its own signature
+holds and no other run's signature does. Bit-identical runs hold on one machine only, so the
+signatures are checked on seeds other than the recorded one (``--check``).
 
 Usage (two idle CPU cores: about 10 minutes to record, about 10 minutes per checked seed)::
 
@@ -57,7 +57,7 @@ sys.path.insert(0, str(ROOT))
 
 import ppo_core
 from ppo_core import PPOConfig, compute_gae, train
-from ppo_viz.plots import ENTROPY_FLOOR, HEALTHY
+from ppo_core.diagnostics import ENTROPY_FLOOR, HEALTHY
 from ppo_core.recorded_runs import mean_advantage_positive_share
 
 OUT_DIR = ROOT / "ppo_core" / "assets" / "runs"

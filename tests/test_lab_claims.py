@@ -436,8 +436,8 @@ def test_readme_teaching_tables():
 
 def test_presenter_dashboard_text_quotes_the_healthy_bands():
     """Presenter part 5: the approx KL and clip fraction ranges are the dashboard's bands
-    (ppo_viz.plots.HEALTHY); the shipped run's |policy loss| stays well under 0.05 and its mean
-    advantage changes sign (positive on under 80 % of the updates after the first quarter)."""
+    (ppo_core.diagnostics.HEALTHY); the shipped run's |policy loss| stays well under 0.05 and its
+    mean advantage changes sign (positive on under 80 % of the updates after the first quarter)."""
     from ppo_viz.plots import HEALTHY
     from ppo_core.pretrained import load_history
     from ppo_core.recorded_runs import mean_advantage_positive_share

@@ -160,4 +160,5 @@ def test_diagnostics_docstring_quotes_the_dashboard_bands():
     for key in ("losses/approx_kl", "losses/clipfrac"):
         low, high = HEALTHY[key]
         assert f"{low:g} to {high:g}" in doc, key
-    assert "ppo_viz.plots.HEALTHY" in doc
+    assert ":data:`HEALTHY`" in doc
+    assert ppo_core.diagnostics.HEALTHY is HEALTHY  # the dashboard shades the library's bands

@@ -38,7 +38,7 @@ from autograder.checks.compare import (
 from ppo_core.diagnostics import approx_kl as _ref_approx_kl
 from ppo_core.diagnostics import clip_fraction as _ref_clip_fraction
 from ppo_core.diagnostics import explained_variance as _ref_explained_variance
-from ppo_viz.plots import ENTROPY_FLOOR, HEALTHY
+from ppo_core.diagnostics import ENTROPY_FLOOR, HEALTHY
 from ppo_core.recorded_runs import (FAULTS, diagnosis_manifest, load_run,
                                     mean_advantage_positive_share, run_labels)
 

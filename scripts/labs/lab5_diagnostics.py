@@ -465,7 +465,7 @@ def _section_healthy_ranges() -> list:
 # The dashboard cell's source, in two parts so that each reads on one screen.
 _DASHBOARD_PANELS = """
 # The dashboard: one row per run, one column per diagnostic, shared y-axis per column.
-# The healthy bands are the library's (ppo_viz.plots.HEALTHY and ENTROPY_FLOOR).
+# The healthy bands are the library's (ppo_core.diagnostics.HEALTHY and ENTROPY_FLOOR).
 from ppo_viz.plots import ENTROPY_FLOOR, HEALTHY
 
 PANELS = [  # (history key, title, y scale, healthy band or None)
