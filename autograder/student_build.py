@@ -1,0 +1,146 @@
+"""The student build of the course package: the library without the answers.
+
+A graded class hands learners a copy of ``ppo_core`` in which the code between
+``### BEGIN SOLUTION`` and ``### END SOLUTION`` of every exercise function is replaced by a
+``raise NotImplementedError(...)`` that names the lab and the exercise, as nbgrader does for the
+release notebooks. Labs named in ``reveal`` keep their reference code (publish a lab's solutions
+after its deadline). ``ppo_core/_withheld.py`` of the build lists what was withheld.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+_STUB = '''\
+{indent}raise NotImplementedError(
+{indent}    "{name} is an exercise of {lab_title} ({lab}): this student build of ppo_core leaves "
+{indent}    "it to you. Write it in the lab's notebook; to let the library call your version "
+{indent}    "(networks, rollout, update, train), run ppo_core.plug_in({name}={name})."
+{indent})
+'''
+
+
+def exercise_labs() -> dict[str, str]:
+    """``{function: lab}`` for every exercise function, read from the checks' registry."""
+    from autograder.checks.compare import UNREPORTED
+
+    labs = {}
+    for function, checks in UNREPORTED.items():
+        module = next(iter(checks.values())).__module__
+        labs[function] = module.rsplit(".", 1)[-1]
+    return labs
+
+
+def lab_title(lab: str) -> str:
+    """``"lab2_gae"`` -> ``"Lab 2"``."""
+    match = re.match(r"lab(\d+)_", lab)
+    if match is None:
+        raise ValueError(f"{lab!r} is not a lab name such as lab2_gae")
+    return f"Lab {match.group(1)}"
+
+
+def _region_owner(tree: ast.Module, line: int) -> ast.FunctionDef:
+    """The innermost function whose body holds source line ``line`` (1-based)."""
+    owner = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.lineno <= line <= node.end_lineno:
+            if owner is None or node.lineno > owner.lineno:
+                owner = node
+    if owner is None:
+        raise ValueError(f"line {line}: a solution region outside any function")
+    return owner
+
+
+def withhold(source: str, labs: dict[str, str], reveal: Iterable[str] = (),
+             filename: str = "<source>") -> tuple[str, list[str]]:
+    """``source`` with each solution region replaced by a stub; also the functions withheld.
+
+    A region's function must be an exercise (a key of ``labs``); regions of functions whose lab
+    is in ``reveal`` are kept, without their marker lines.
+    """
+    reveal = set(reveal)
+    tree = ast.parse(source, filename)
+    lines = source.splitlines(keepends=True)
+    out, withheld, i = [], [], 0
+    while i < len(lines):
+        if lines[i].strip() != BEGIN:
+            out.append(lines[i])
+            i += 1
+            continue
+        end = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == END), None)
+        if end is None:
+            raise ValueError(f"{filename}:{i + 1}: {BEGIN} without {END}")
+        name = _region_owner(tree, i + 1).name
+        if name not in labs:
+            raise ValueError(f"{filename}:{i + 1}: {name} has a solution region but no lab "
+                             f"checks it (add its checks to autograder/checks)")
+        if labs[name] in reveal:
+            out.extend(lines[i + 1:end])
+        else:
+            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+            out.append(_STUB.format(indent=indent, name=name, lab=labs[name],
+                                    lab_title=lab_title(labs[name])))
+            if name not in withheld:
+                withheld.append(name)
+        i = end + 1
+    return "".join(out), withheld
+
+
+def _withheld_module(names: list[str]) -> str:
+    """The source of the build's ``ppo_core/_withheld.py``."""
+    listed = "".join(f"    {name!r},\n" for name in sorted(names))
+    return ('"""Exercise functions this student build of the library leaves to the learner '
+            '(written by\n``python -m autograder build-student-package``)."""\n\n'
+            f"WITHHELD: frozenset[str] = frozenset({{\n{listed}}})\n")
+
+
+def write_library(dest: Path, reveal: Iterable[str] = ()) -> list[str]:
+    """Copy ``ppo_core`` into ``dest/ppo_core`` with the answers withheld; return their names."""
+    labs = exercise_labs()
+    unknown = set(reveal) - set(labs.values())
+    if unknown:
+        raise ValueError(f"--reveal {sorted(unknown)}: no such lab; the labs are "
+                         f"{sorted(set(labs.values()))}")
+    source_dir = REPO_ROOT / "ppo_core"
+    target = dest / "ppo_core"
+    shutil.copytree(source_dir, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    withheld: list[str] = []
+    for path in sorted(target.rglob("*.py")):
+        text = path.read_text()
+        if BEGIN not in text:
+            continue
+        new_text, names = withhold(text, labs, reveal, filename=str(path))
+        path.write_text(new_text)
+        withheld.extend(names)
+    (target / "_withheld.py").write_text(_withheld_module(withheld))
+    return withheld
+
+
+def build_student_tree(out: Path, reveal: Iterable[str] = (),
+                       checks_writer: Callable[[Path], None] | None = None) -> Path:
+    """Write the student build's source tree under ``out/src`` and return that folder.
+
+    ``checks_writer(dest)`` writes the student version of ``autograder/checks`` into ``dest``.
+    """
+    src = Path(out) / "src"
+    if src.exists():
+        raise FileExistsError(f"{src} exists: give an empty --out folder (nothing is "
+                              f"overwritten)")
+    src.mkdir(parents=True)
+    write_library(src, reveal)
+    shutil.copytree(REPO_ROOT / "ppo_viz", src / "ppo_viz",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    if checks_writer is None:
+        from autograder.student_checks import write_student_checks as checks_writer
+    (src / "autograder").mkdir()
+    (src / "autograder" / "__init__.py").write_text(
+        '"""The learner\'s side of the course autograder: the visible checks only."""\n')
+    checks_writer(src / "autograder" / "checks")
+    return src
