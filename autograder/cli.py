@@ -1,4 +1,6 @@
-"""Command line of the course autograder: ``python -m autograder grade SUBMISSIONS --out OUT``."""
+"""Command line of the course autograder: ``python -m autograder grade SUBMISSIONS --out OUT``,
+and ``python -m autograder build-student-package --out DIR [--reveal LAB ...]`` (the library
+without the answers, for a graded class: :mod:`autograder.student_package`)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import argparse
 import os
 import sys
 import time
+from pathlib import Path
 
 from autograder.grade import (DEFAULT_SETTINGS, INTERRUPTED, GradingInterrupted,
                               IsolationUnavailable, grade)
@@ -51,7 +54,42 @@ def _parser() -> argparse.ArgumentParser:
                    help="grade even where kernels cannot be isolated (namespaces, unprivileged "
                         "uid): only on a machine with nothing to protect")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
+    b = sub.add_parser("build-student-package",
+                       help="write the library without the answers (source tree and wheel) for "
+                            "a graded class")
+    b.add_argument("--out", required=True, help="a new or empty folder for src/ and dist/")
+    b.add_argument("--reveal", nargs="+", default=[], metavar="LAB",
+                   help="labs whose reference code the build keeps (e.g. lab2_gae, after its "
+                        "deadline)")
     return parser
+
+
+def build_student(out: str, reveal: list[str]) -> int:
+    """``build-student-package``: build, then say what was written, withheld and revealed."""
+    from autograder.student_build import exercise_labs
+    from autograder.student_package import LeakFound, build_student_package
+
+    labs = sorted(set(exercise_labs().values()))
+    unknown = sorted(set(reveal) - set(labs))
+    if unknown:
+        print(f"error: --reveal {' '.join(unknown)}: no such lab; the labs are "
+              f"{', '.join(labs)}", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    try:
+        package = build_student_package(Path(out), reveal)
+    except (FileExistsError, LeakFound, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    withheld_labs = [lab for lab in labs if lab not in package.revealed]
+    print(f"Wrote {package.src} (the source tree) and {package.wheel} in "
+          f"{time.monotonic() - started:.0f} s.\n"
+          f"Withheld (labs {', '.join(withheld_labs) or 'none'}): "
+          f"{', '.join(package.withheld) or 'nothing'}.\n"
+          f"Revealed: {', '.join(package.revealed) or 'no lab'}.\n"
+          f"The leak scan found no answer in the build. Publish src/ as a branch or the wheel "
+          f"(docs/instructors.md, 'Graded class').")
+    return 0
 
 
 def summary(rows: list[dict], seconds: float) -> str:
@@ -71,6 +109,8 @@ def summary(rows: list[dict], seconds: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "build-student-package":
+        return build_student(args.out, args.reveal)
     started = time.monotonic()
     code = 0
     try:

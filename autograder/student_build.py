@@ -5,6 +5,15 @@ A graded class hands learners a copy of ``ppo_core`` in which the code between
 ``raise NotImplementedError(...)`` that names the lab and the exercise, as nbgrader does for the
 release notebooks. Labs named in ``reveal`` keep their reference code (publish a lab's solutions
 after its deadline). ``ppo_core/_withheld.py`` of the build lists what was withheld.
+
+Two more parts of the open library would give answers away, so the build leaves them out:
+
+* ``ppo_core/fast/``, the opt-in speed layer: it writes the update, the loss and the rollout
+  again in another form (``PPOConfig(fast=True)`` then says how to get it);
+* Lab 5's answer key: the recorded runs are shipped under their labels only
+  (:mod:`autograder.student_runs`), unless ``lab5_diagnostics`` is revealed.
+
+:mod:`autograder.student_package` turns the tree into a wheel.
 """
 
 from __future__ import annotations
@@ -15,8 +24,15 @@ import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from autograder.student_runs import anonymise_runs
+
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 REPO_ROOT = Path(__file__).resolve().parent.parent
+LEFT_OUT = ("fast",)
+"""Subpackages of ``ppo_core`` a student build leaves out: the speed layer computes the update,
+the loss and the rollout again in its own form (Labs 2-4's answers)."""
+LAB5 = "lab5_diagnostics"
+"""The lab whose answer key (which recorded run has which fault) is data, not a region."""
 
 _STUB = '''\
 {indent}raise NotImplementedError(
@@ -93,6 +109,16 @@ def withhold(source: str, labs: dict[str, str], reveal: Iterable[str] = (),
     return "".join(out), withheld
 
 
+def _library_ignore(source_dir: Path) -> Callable[[str, list[str]], set[str]]:
+    """``copytree``'s ignore: caches everywhere, and the speed layer ``ppo_core/fast``."""
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        left_out = {n for n in names if n == "__pycache__" or n.endswith(".pyc")}
+        if Path(folder) == source_dir:
+            left_out |= set(LEFT_OUT) & set(names)
+        return left_out
+    return ignore
+
+
 def _withheld_module(names: list[str]) -> str:
     """The source of the build's ``ppo_core/_withheld.py``."""
     listed = "".join(f"    {name!r},\n" for name in sorted(names))
@@ -110,7 +136,7 @@ def write_library(dest: Path, reveal: Iterable[str] = ()) -> list[str]:
                          f"{sorted(set(labs.values()))}")
     source_dir = REPO_ROOT / "ppo_core"
     target = dest / "ppo_core"
-    shutil.copytree(source_dir, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(source_dir, target, ignore=_library_ignore(source_dir))
     withheld: list[str] = []
     for path in sorted(target.rglob("*.py")):
         text = path.read_text()
@@ -120,6 +146,10 @@ def write_library(dest: Path, reveal: Iterable[str] = ()) -> list[str]:
         path.write_text(new_text)
         withheld.extend(names)
     (target / "_withheld.py").write_text(_withheld_module(withheld))
+    if LAB5 not in set(reveal):
+        from autograder.checks.lab5_diagnostics import diagnosis_key
+
+        anonymise_runs(dest, diagnosis_key())
     return withheld
 
 
