@@ -8,7 +8,8 @@ found whatever its layout, and looks for every answer's stream in every file of 
 
 * every solution region of ``ppo_core`` as a whole, and each of its lines of at least
   :data:`MIN_LINE_TOKENS` tokens (shorter lines, such as ``return advantages``, are everywhere);
-* the body of every known-wrong implementation (``_wrong_*``) of ``autograder/checks``.
+* the body of every known-wrong implementation (``_wrong_*``) of ``autograder/checks``;
+* Lab 5's answer key (which recorded run has which fault) in any text file (:func:`key_leaks`).
 
 ``python -m autograder build-student-package`` runs :func:`scan_build` before it writes the
 wheel, and ``tests/test_student_build.py`` runs it on a build with a region left in.
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import ast
 import io
+import json
+import re
 import textwrap
 import tokenize
 from dataclasses import dataclass
@@ -185,4 +188,50 @@ def scan_build(src: Path, answers: list[Answer]) -> list[Leak]:
     leaks = []
     for path in sorted(src.rglob("*.py")):
         leaks += scan_file(path, answers, str(path.relative_to(src)))
+    return leaks
+
+
+TEXT_SUFFIXES = (".py", ".json", ".md", ".txt", ".toml", ".cfg", ".csv", ".html")
+
+
+def _json_pairs(node, key: dict[str, str]) -> bool:
+    """Whether a JSON object or array in ``node`` holds a run label together with its fault."""
+    if isinstance(node, dict):
+        strings = {s for s in [*node.keys(), *node.values()] if isinstance(s, str)}
+        if any(label in strings and fault in strings for label, fault in key.items()):
+            return True
+        return any(_json_pairs(value, key) for value in node.values())
+    if isinstance(node, list):
+        strings = {s for s in node if isinstance(s, str)}
+        if any(label in strings and fault in strings for label, fault in key.items()):
+            return True
+        return any(_json_pairs(value, key) for value in node)
+    return False
+
+
+def _key_leak_in(path: Path, text: str, key: dict[str, str]) -> str | None:
+    """What of Lab 5's answer key the text file ``path`` gives away, if anything."""
+    for label, fault in key.items():
+        if re.search(rf"\b{label}\W{{1,8}}{fault}\b|\b{fault}\W{{1,8}}{label}\b", text):
+            return f"{label} next to its fault {fault}"
+    if path.suffix == ".json" and _json_pairs(json.loads(text), key):
+        return "a JSON object pairs a run label with its fault"
+    if path.suffix == ".py" and "LABEL_SEED" in text:
+        return "the seed of the labels' permutation (LABEL_SEED)"
+    return None
+
+
+def key_leaks(src: Path, key: dict[str, str]) -> list[Leak]:
+    """Where the build under ``src`` gives away Lab 5's answer key ``{label: fault}``: a file
+    named after a fault, a text file that pairs a label with its fault, or the seed from which
+    ``ppo_core.recorded_runs`` derives the labels."""
+    leaks = []
+    for path in sorted(p for p in src.rglob("*") if p.is_file()):
+        relative = str(path.relative_to(src))
+        if path.stem in set(key.values()):
+            leaks.append(Leak(relative, "Lab 5's answer key", "a file named after a fault"))
+        if path.suffix in TEXT_SUFFIXES:
+            found = _key_leak_in(path, path.read_text(errors="replace"), key)
+            if found:
+                leaks.append(Leak(relative, "Lab 5's answer key", found))
     return leaks

@@ -26,8 +26,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.leak_scan import Leak, answers_of, scan_build
-from autograder.student_build import REPO_ROOT, build_student_tree, exercise_labs
+from autograder.leak_scan import Leak, answers_of, key_leaks, scan_build
+from autograder.student_build import LAB5, REPO_ROOT, build_student_tree, exercise_labs
 
 GRADER_ONLY = ("jupyterlab", "nbgrader", "bleach")
 """Dependencies of the open package a learner does not need: grading happens on the
@@ -173,7 +173,12 @@ def leaks_in(src: Path, reveal: Iterable[str] = (), skip: Iterable[str] = ()) ->
     """Every answer of the open course (except the revealed labs') found in the tree ``src``;
     files under the folders ``skip`` (relative to ``src``) are not read."""
     answers = answers_of(REPO_ROOT, exercise_labs(), reveal)
-    return [leak for leak in scan_build(src, answers)
+    leaks = scan_build(src, answers)
+    if LAB5 not in set(reveal):
+        from autograder.checks.lab5_diagnostics import diagnosis_key
+
+        leaks += key_leaks(src, diagnosis_key())
+    return [leak for leak in leaks
             if not any(leak.path.startswith(folder.rstrip("/") + "/") for folder in skip)]
 
 

@@ -1,4 +1,5 @@
-"""Small fixtures shared by the ppo_core tests: random rollouts, a tiny policy, a tiny config."""
+"""Small fixtures shared by the ppo_core tests: random rollouts, a tiny policy, a tiny config;
+and the student build with its fresh virtual environment (session fixtures: student_env.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 import torch
 
 from ppo_core import ActorCritic, PPOConfig
+from student_env import student_env, student_package  # noqa: F401  (session fixtures)
 
 
 def _random_rollout(T: int = 32, N: int = 1, seed: int = 0, p_end: float = 0.15,
