@@ -87,9 +87,11 @@ def _toml_list(items: Iterable[str], indent: str = "    ") -> str:
     return "[\n" + "".join(f'{indent}"{item}",\n' for item in items) + "]"
 
 
-def pyproject(src: Path, version: str) -> str:
-    """The student build's ``pyproject.toml`` for the tree ``src``."""
+def pyproject(src: Path) -> str:
+    """The student build's ``pyproject.toml`` for the tree ``src``: the open package's version
+    with the local label ``+student``, its dependencies but :data:`GRADER_ONLY`."""
     text = (REPO_ROOT / "pyproject.toml").read_text()
+    version = re.search(r'^version = "([^"]+)"', text, re.M).group(1)
     dependencies = _quoted_list(text, "dependencies")
     runtime = [d for d in dependencies if not d.startswith(GRADER_ONLY)]
     lab = [d for d in dependencies if d.startswith("jupyterlab")]
@@ -188,16 +190,14 @@ def build_student_package(out: Path, reveal: Iterable[str] = (),
     """Write ``out/src`` and ``out/dist/<wheel>``; raise :class:`LeakFound` (no wheel) if the
     tree contains an answer. ``checks_writer`` as in ``build_student_tree``; ``scan_skip``:
     folders of the tree the leak scan leaves out (tests with a stand-in checks writer)."""
-    from ppo_core import __version__
-
     out, reveal = Path(out), sorted(set(reveal))
     _check_out(out)
     src = build_student_tree(out, reveal, checks_writer)
-    withheld = sorted(_read_withheld(src))
+    withheld = sorted(read_withheld(src))
     listed = (f"Left to you in this build: {', '.join(withheld) or 'nothing'}. Revealed by "
               f"your instructor: {', '.join(reveal) or 'no lab'}.")
     (src / "README.md").write_text(README.format(withheld=textwrap.fill(listed, 96)))
-    (src / "pyproject.toml").write_text(pyproject(src, __version__))
+    (src / "pyproject.toml").write_text(pyproject(src))
     leaks = leaks_in(src, reveal, scan_skip)
     if leaks:
         raise LeakFound(f"{len(leaks)} answer(s) in the student build {src}, no wheel built:\n"
@@ -208,7 +208,7 @@ def build_student_package(out: Path, reveal: Iterable[str] = (),
     return StudentPackage(src, wheel, withheld, reveal, labs)
 
 
-def _read_withheld(src: Path) -> list[str]:
+def read_withheld(src: Path) -> list[str]:
     """The names in ``WITHHELD`` of the build's ``ppo_core/_withheld.py`` (one per line)."""
     text = (src / "ppo_core" / "_withheld.py").read_text()
     return re.findall(r"^    '(\w+)',$", text, re.M)

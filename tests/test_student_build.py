@@ -20,7 +20,7 @@ from autograder import cli
 from autograder.checks.lab5_diagnostics import diagnosis_key
 from autograder.leak_scan import key_leaks, token_stream
 from autograder.student_build import REPO_ROOT, build_student_tree, exercise_labs
-from autograder.student_package import _read_withheld, leaks_in
+from autograder.student_package import read_withheld, leaks_in
 from ppo_core import PPOConfig, recorded_runs
 from ppo_core.recorded_runs import FAULTS
 from student_env import SCAN_SKIP, STUDENT_CHECKS, checks_writer
@@ -113,7 +113,7 @@ def test_reveal_restores_exactly_the_named_lab(revealed):
         assert same == (lab == "lab2_gae"), name
         assert ("raise NotImplementedError" in built[name]) == (lab != "lab2_gae"), name
     expected = {name for name, lab in LABS.items() if lab != "lab2_gae"}
-    assert set(_read_withheld(revealed["lab2_gae"])) == expected
+    assert set(read_withheld(revealed["lab2_gae"])) == expected
 
 
 @pytest.mark.slow
