@@ -22,6 +22,10 @@ FAULTS = ("healthy", "lr_too_high", "ent_coef_too_high", "no_adv_norm", "gae_lea
           "critic_not_trained")
 """The names of the recorded runs: the healthy baseline and the five injected faults."""
 
+LABELS = tuple(f"run_{chr(ord('A') + i)}" for i in range(len(FAULTS)))
+"""The anonymous labels Lab 5 shows the runs under: ``run_A``, ``run_B``, ... (a student build of
+the course defines the same, without saying which run is which)."""
+
 LABEL_SEED = 2024
 """Seed of the permutation that assigns the anonymous labels run_A, run_B, ... to the faults."""
 
@@ -29,7 +33,7 @@ LABEL_SEED = 2024
 def run_labels() -> dict[str, str]:
     """``{"run_A": fault, ...}``: which recorded run each anonymous label shows."""
     order = np.random.default_rng(LABEL_SEED).permutation(len(FAULTS))
-    return {f"run_{chr(ord('A') + i)}": FAULTS[int(k)] for i, k in enumerate(order)}
+    return {label: FAULTS[int(k)] for label, k in zip(LABELS, order)}
 
 
 def diagnosis_manifest() -> dict:

@@ -22,7 +22,7 @@ from autograder.leak_scan import key_leaks, token_stream
 from autograder.student_build import REPO_ROOT, build_student_tree, exercise_labs
 from autograder.student_package import read_withheld, leaks_in
 from ppo_core import PPOConfig, recorded_runs
-from ppo_core.recorded_runs import FAULTS
+from ppo_core.recorded_runs import FAULTS, LABELS
 from student_env import SCAN_SKIP, STUDENT_CHECKS, checks_writer
 
 LABS = exercise_labs()
@@ -233,7 +233,13 @@ def test_the_installed_build(student_env, student_package):
                      "autograder.sandbox", "autograder.student_build"):
             assert importlib.util.find_spec(name) is None, name
         assert list(recorded_runs.load_diagnosis_runs()) == {sorted(diagnosis_key())!r}
-        assert recorded_runs.FAULTS == {FAULTS!r}
+        assert recorded_runs.FAULTS == {FAULTS!r} and recorded_runs.LABELS == {LABELS!r}
+        try:
+            recorded_runs.run_labels()
+        except RuntimeError as err:
+            assert "Lab 5's exercise" in str(err), err
+        else:
+            raise AssertionError("the student build gave Lab 5's key away")
         import autograder.checks.lab2_gae
     """))
 
