@@ -24,6 +24,7 @@ import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from autograder.student_metadata import pyproject, readme
 from autograder.student_runs import anonymise_runs
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -155,7 +156,9 @@ def write_library(dest: Path, reveal: Iterable[str] = ()) -> list[str]:
 
 def build_student_tree(out: Path, reveal: Iterable[str] = (),
                        checks_writer: Callable[[Path], None] | None = None) -> Path:
-    """Write the student build's source tree under ``out/src`` and return that folder.
+    """Write the student build's source tree under ``out/src`` and return that folder: the
+    library without the answers, ``ppo_viz``, the visible checks, a ``pyproject.toml`` and a
+    README (``pip install out/src`` works).
 
     ``checks_writer(dest)`` writes the student version of ``autograder/checks`` into ``dest``.
     """
@@ -164,7 +167,7 @@ def build_student_tree(out: Path, reveal: Iterable[str] = (),
         raise FileExistsError(f"{src} exists: give an empty --out folder (nothing is "
                               f"overwritten)")
     src.mkdir(parents=True)
-    write_library(src, reveal)
+    withheld = write_library(src, reveal)
     shutil.copytree(REPO_ROOT / "ppo_viz", src / "ppo_viz",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     if checks_writer is None:
@@ -173,4 +176,6 @@ def build_student_tree(out: Path, reveal: Iterable[str] = (),
     (src / "autograder" / "__init__.py").write_text(
         '"""The learner\'s side of the course autograder: the visible checks only."""\n')
     checks_writer(src / "autograder" / "checks")
+    (src / "README.md").write_text(readme(withheld, reveal))
+    (src / "pyproject.toml").write_text(pyproject(src))
     return src

@@ -101,7 +101,8 @@ def make_student_env(package: StudentPackage, root: Path) -> StudentEnv:
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps({
         "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "PPO course (student build)", "language": "python"}))
+        "display_name": "PPO course (student build)", "language": "python",
+        "env": {"PYTHONPATH": ""}}))  # a checkout on PYTHONPATH would shadow the build
     return StudentEnv(package, root, python)
 
 
