@@ -37,9 +37,10 @@ LAB5 = "lab5_diagnostics"
 
 _STUB = '''\
 {indent}raise NotImplementedError(
-{indent}    "{name} is an exercise of {lab_title} ({lab}): this student build of ppo_core leaves "
-{indent}    "it to you. Write it in the lab's notebook; to let the library call your version "
-{indent}    "(networks, rollout, update, train), run ppo_core.plug_in({name}={name})."
+{indent}    "{name} is an exercise of {lab_title} ({lab}): "
+{indent}    "this student build of ppo_core leaves it to you. Write it in the lab's "
+{indent}    "notebook; to let the library call your version (networks, rollout, update, "
+{indent}    "train), run ppo_core.plug_in({name}={name})."
 {indent})
 '''
 
