@@ -92,7 +92,11 @@ def build_student_package(out: Path, reveal: Iterable[str] = (),
     folders of the tree the leak scan leaves out (tests with a stand-in checks writer)."""
     out, reveal = Path(out), sorted(set(reveal))
     _check_out(out)
-    src = build_student_tree(out, reveal, checks_writer)
+    try:
+        src = build_student_tree(out, reveal, checks_writer)
+    except BaseException:  # a half-written tree is of no use: out was empty, remove ours
+        shutil.rmtree(out / "src", ignore_errors=True)
+        raise
     withheld = sorted(read_withheld(src))
     leaks = leaks_in(src, reveal, scan_skip)
     if leaks:
