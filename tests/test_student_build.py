@@ -94,6 +94,7 @@ def test_the_leak_scan_finds_code_that_is_there(student_package, tmp_path):
                for path, origin in found)
 
 
+@pytest.mark.slow
 def test_a_revealed_lab_is_a_leak_unless_revealed(revealed):
     """The scan finds Lab 2's regions in a build that revealed them, and only those."""
     src = revealed["lab2_gae"]
