@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def build_student(out: str, reveal: list[str]) -> int:
     """``build-student-package``: build, then say what was written, withheld and revealed."""
-    from autograder.student_build import exercise_labs
+    from autograder.student_build import LAB5, exercise_labs
     from autograder.student_package import LeakFound, build_student_package
 
     labs = sorted(set(exercise_labs().values()))
@@ -88,13 +88,16 @@ def build_student(out: str, reveal: list[str]) -> int:
               "visible checks of a student build: update the course", file=sys.stderr)
         return 2
     withheld_labs = [lab for lab in labs if lab not in package.revealed]
+    key = ("with their answer key (lab5_diagnostics revealed)" if LAB5 in package.revealed
+           else "under their labels only, the answer key stays with you")
     print(f"Wrote {package.src} (the source tree) and {package.wheel} in "
           f"{time.monotonic() - started:.0f} s.\n"
           f"Withheld (labs {', '.join(withheld_labs) or 'none'}): "
           f"{', '.join(package.withheld) or 'nothing'}.\n"
           f"Revealed: {', '.join(package.revealed) or 'no lab'}.\n"
-          f"The leak scan found no answer in the build. Publish src/ as a branch or the wheel "
-          f"(docs/instructors.md, 'Graded class').")
+          f"Lab 5's recorded runs: {key}; the speed layer ppo_core.fast is left out.\n"
+          f"The leak scan found no answer in the build. Publish src/ as a git branch or the "
+          f"wheel (docs/instructors.md, 'Self-study or a graded class').")
     return 0
 
 
