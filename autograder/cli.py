@@ -29,6 +29,7 @@ def _jobs(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    """The two commands: ``grade`` and ``build-student-package``."""
     parser = argparse.ArgumentParser(
         prog="python -m autograder",
         description="Grade PPO-course lab notebooks with nbgrader, in parallel and in a sandbox.")
@@ -117,6 +118,7 @@ def summary(rows: list[dict], seconds: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; the exit status (0 done, 2 bad input, 130 interrupted)."""
     args = _parser().parse_args(argv)
     if args.command == "build-student-package":
         return build_student(args.out, args.reveal)

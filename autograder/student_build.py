@@ -114,6 +114,7 @@ def withhold(source: str, labs: dict[str, str], reveal: Iterable[str] = (),
 def _library_ignore(source_dir: Path) -> Callable[[str, list[str]], set[str]]:
     """``copytree``'s ignore: caches everywhere, and the speed layer ``ppo_core/fast``."""
     def ignore(folder: str, names: list[str]) -> set[str]:
+        """The names in ``folder`` not to copy."""
         left_out = {n for n in names if n == "__pycache__" or n.endswith(".pyc")}
         if Path(folder) == source_dir:
             left_out |= set(LEFT_OUT) & set(names)

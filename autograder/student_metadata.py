@@ -56,6 +56,7 @@ def _package_layout(src: Path) -> tuple[list[str], dict[str, list[str]]]:
 
 
 def _toml_list(items: Iterable[str], indent: str = "    ") -> str:
+    """A TOML array of strings, one per line."""
     return "[\n" + "".join(f'{indent}"{item}",\n' for item in items) + "]"
 
 
