@@ -65,3 +65,13 @@ c.SandboxedExecute.notebook_timeout = 240
 # nbgrader gives zero to a test cell that wrote to stderr: drop harmless library warnings.
 c.IgnorePattern.pattern = r"(?m)^.*(Warning|warn\(|UserWarning|DeprecationWarning).*$"
 c.LimitOutput.max_lines = 200
+
+# --- Feedback ----------------------------------------------------------------------------------
+# Feedback pages show the learner's notebook as graded, without the hidden tests' code (their
+# seeds and calls stay with the instructor; a failed hidden test keeps its message).
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import GetGrades  # noqa: E402
+
+from autograder.preprocessors import HideHiddenTests  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]

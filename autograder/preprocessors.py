@@ -81,6 +81,50 @@ class SanitizeOutputs(NbGraderPreprocessor):
         return nb, resources
 
 
+class HideHiddenTests(NbGraderPreprocessor):
+    """Feedback pages keep the hidden tests with the instructor (nbgrader issues #917, #1363).
+
+    ``nbgrader autograde`` puts the hidden tests back into the test cells and
+    ``generate_feedback`` renders them; this preprocessor (run by ``generate_feedback``) replaces
+    each ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` region with one comment line and
+    shortens the traceback of a test cell that holds one (its frames quote the hidden call and
+    its seed) to the error's type and message, which name the mistake. The score is unchanged.
+    """
+
+    begin = Unicode("### BEGIN HIDDEN TESTS").tag(config=True)
+    end = Unicode("### END HIDDEN TESTS").tag(config=True)
+    show_messages = Bool(
+        True, help="Keep a failed hidden test's message (it says what went wrong); False puts "
+                   "'a hidden test failed' in its place.").tag(config=True)
+    placeholder = Unicode("# (hidden tests ran here; your instructor keeps them)").tag(config=True)
+
+    def _without_hidden(self, source: str) -> tuple[str, bool]:
+        """``source`` with each hidden region replaced by :attr:`placeholder`."""
+        lines, out, inside, found = source.splitlines(), [], False, False
+        for line in lines:
+            if line.strip() == self.begin:
+                inside, found = True, True
+                out.append(line[: len(line) - len(line.lstrip())] + self.placeholder)
+            elif line.strip() == self.end and inside:
+                inside = False
+            elif not inside:
+                out.append(line)
+        return "\n".join(out), found
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        cell.source, found = self._without_hidden(cell.source)
+        if found:
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    if not self.show_messages:
+                        output["evalue"] = "a hidden test failed"
+                    output["traceback"] = [f"{output.get('ename', 'Error')}: "
+                                           f"{output.get('evalue', '')}"]
+        return cell, resources
+
+
 def _kill_marked(token: str) -> int:
     """SIGKILL every process whose environment carries PPO_GRADER_TOKEN=token."""
     return kill_marked("PPO_GRADER_TOKEN", token)

@@ -89,14 +89,19 @@ def _course(tmp_path):
     return course, ienv, xroot
 
 
-def _submit(tmp_path, xroot: str, name: str, code: str | None, prefix: str) -> None:
-    """Student ``name`` fetches Lab 1, answers it (see :func:`_answer`) and submits it."""
+def _submit(tmp_path, xroot: str, name: str, code: str | None, prefix: str,
+            run_as_learner=None) -> None:
+    """Student ``name`` fetches Lab 1, answers it (see :func:`_answer`) and submits it; with
+    ``run_as_learner(name, path, nb)``, the learner runs the answered notebook first (its
+    outputs are submitted with it, as from JupyterLab)."""
     home = tmp_path / f"home-{name}"
     home.mkdir()
     env = _env(str(home), name)
     _nbgrader(["fetch_assignment", LAB, xroot, "--course=ppo-course"], home, env, True)
     [path] = glob.glob(str(home / "**" / f"{LAB}.ipynb"), recursive=True)
     nb = _answer(nbformat.read(path, 4), code, prefix)
+    if run_as_learner is not None:
+        nb = run_as_learner(name, path, nb)
     nbformat.write(nb, path)
     _nbgrader(["submit", LAB, xroot, "--course=ppo-course"], os.path.dirname(
         os.path.dirname(path)), env, True)
@@ -112,36 +117,77 @@ def _check_feedback(tmp_path, xroot: str, name: str) -> None:
     with open(html[0]) as f:
         text = f.read()
     assert "Grader notes" in text
+    # The hidden tests stay with the instructor (autograder.preprocessors.HideHiddenTests).
+    assert "HIDDEN TESTS" not in text and "your instructor keeps them" in text
     if name == "eve":
         assert "np.allclose" in text  # the feedback says what the grader removed
+
+
+STUDENTS = {  # name -> (code of discounted_return, top-level prefix, points lost)
+    "ada": (None, "", 0),
+    "bob": (hostile.WRONG, "", 3),
+    "eve": (hostile.WRONG, ("import numpy as np\nnp.allclose = lambda *a, **k: True\n"
+            "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n"), 3),
+}
+
+
+def _instructor_cycle(tmp_path, run_as_learner=None) -> dict:
+    """Release, three submissions, collect, autograde, feedback, export: the exported rows."""
+    course, ienv, xroot = _course(tmp_path)
+    for name, (code, prefix, _) in STUDENTS.items():
+        _submit(tmp_path, xroot, name, code, prefix, run_as_learner)
+    _nbgrader(["collect", LAB, xroot, "--CollectApp.check_owner=False"], course, ienv)
+    assert sorted(os.listdir(course / "submitted")) == sorted(STUDENTS)
+    _nbgrader(["autograde", LAB, "--force"], course, ienv)
+    _nbgrader(["generate_feedback", LAB, "--force"], course, ienv)
+    _nbgrader(["release_feedback", LAB, xroot], course, ienv)
+    for name in STUDENTS:
+        _check_feedback(tmp_path, xroot, name)
+    _nbgrader(["export", "--to", str(course / "grades.csv")], course, ienv)
+    with open(course / "grades.csv", newline="") as f:
+        return {r["student_id"]: r for r in csv.DictReader(f) if r["assignment"] == LAB}
+
+
+def _assert_grades(exported: dict) -> None:
+    auto, _ = builders.total_points(LAB)
+    assert sorted(exported) == sorted(STUDENTS)
+    for name, (_, _, lost) in STUDENTS.items():
+        assert float(exported[name]["raw_score"]) == pytest.approx(auto - lost), exported[name]
 
 
 def test_full_instructor_cycle(tmp_path):
     if not os.path.exists(os.path.join(REPO, "solutions", LAB, f"{LAB}.ipynb")):
         pytest.skip("lab 1 is not written yet")
-    course, ienv, xroot = _course(tmp_path)
+    _assert_grades(_instructor_cycle(tmp_path))
 
-    auto, _ = builders.total_points(LAB)
-    students = {  # name -> (code of discounted_return, top-level prefix, expected score)
-        "ada": (None, "", auto),
-        "bob": (hostile.WRONG, "", auto - 3),
-        "eve": (hostile.WRONG, ("import numpy as np\nnp.allclose = lambda *a, **k: True\n"
-                "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n"),
-                auto - 3),
-    }
-    for name, (code, prefix, _) in students.items():
-        _submit(tmp_path, xroot, name, code, prefix)
 
-    _nbgrader(["collect", LAB, xroot, "--CollectApp.check_owner=False"], course, ienv)
-    assert sorted(os.listdir(course / "submitted")) == sorted(students)
-    _nbgrader(["autograde", LAB, "--force"], course, ienv)
-    _nbgrader(["generate_feedback", LAB, "--force"], course, ienv)
-    _nbgrader(["release_feedback", LAB, xroot], course, ienv)
-    for name in students:
-        _check_feedback(tmp_path, xroot, name)
-    _nbgrader(["export", "--to", str(course / "grades.csv")], course, ienv)
-    with open(course / "grades.csv", newline="") as f:
-        exported = {r["student_id"]: r for r in csv.DictReader(f) if r["assignment"] == LAB}
-    assert sorted(exported) == sorted(students)
-    for name, (_, _, expected) in students.items():
-        assert float(exported[name]["raw_score"]) == pytest.approx(expected), exported[name]
+def _errors(nb) -> list[tuple[str, str]]:
+    """(grade_id, error name) of every cell that raised."""
+    return [(builders.grade_id(cell) or "", out.get("ename", ""))
+            for cell in nb.cells if cell.cell_type == "code"
+            for out in cell.get("outputs", []) if out.get("output_type") == "error"]
+
+
+def test_full_instructor_cycle_with_the_student_build(tmp_path, student_env):
+    """Graded class: learners run the release notebook against the student build (no reference
+    code) before submitting; the instructor grades with the full library. The grades are those
+    of the open-library cycle, and the learner's own run already told right from wrong."""
+    from nbclient import NotebookClient
+
+    learner_runs = {}
+
+    def run_as_learner(name: str, path: str, nb):
+        NotebookClient(nb, timeout=300, kernel_name=student_env.kernel_name, allow_errors=True,
+                       resources={"metadata": {"path": os.path.dirname(path)}}).execute()
+        learner_runs[name] = nb
+        return nb
+
+    _assert_grades(_instructor_cycle(tmp_path, run_as_learner))
+    runs = learner_runs
+    assert sorted(runs) == sorted(STUDENTS)
+    assert _errors(runs["ada"]) == [], "the reference answers fail the student build's checks"
+    failed = {gid for gid, _ in _errors(runs["bob"])}
+    assert failed and all(gid.startswith("test_discounted_return") for gid in failed), failed
+    used = "".join(out.get("text", "") for cell in runs["ada"].cells
+                   for out in cell.get("outputs", []) if out.get("output_type") == "stream")
+    assert "passed: discounted_return" in used
