@@ -37,6 +37,12 @@ HIDDEN = [["compute_gae", "random", {"seed": 31337, "n_cases": 2}],
           ["clipped_surrogate_loss", "random", {"seed": 1707, "n_cases": 2}]]
 
 
+# Functions whose checks evaluate the known mistakes only when the learner is wrong: learners
+# that go wrong late (and, for the loss, in the gradient only) need every mistake recorded on
+# every case (compare.ALL_MISTAKES).
+LATE = ["normalize_advantages", "clipped_surrogate_loss"]
+
+
 @pytest.fixture(scope="module")
 def build(tmp_path_factory) -> Path:
     """A root holding the student build's ``autograder/checks`` and the full ``fullchecks``."""
@@ -56,7 +62,7 @@ def run_verdicts(root: Path, calls: list, kinds: list[str], tmp_path: Path) -> d
                for kind, table in (("correct", catalogue.CORRECT), ("wrong", catalogue.WRONG))
                for e in table]
     job = {"root": str(root), "calls": calls, "kinds": kinds, "catalogue": entries,
-           "out": str(tmp_path / "verdicts.json")}
+           "late": LATE, "out": str(tmp_path / "verdicts.json")}
     (tmp_path / "job.json").write_text(json.dumps(job))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     proc = subprocess.run([sys.executable, str(DRIVER), str(tmp_path / "job.json")], cwd=root,
@@ -69,7 +75,7 @@ def run_verdicts(root: Path, calls: list, kinds: list[str], tmp_path: Path) -> d
 def verdicts(build, tmp_path_factory) -> dict:
     """Every visible call (and two hidden ones) with every kind of learner's function."""
     calls = [list(call) for call in visible_calls()] + HIDDEN
-    return run_verdicts(build, calls, ["reference", "mistake", "correct", "wrong"],
+    return run_verdicts(build, calls, ["reference", "mistake", "late", "correct", "wrong"],
                         tmp_path_factory.mktemp("verdicts"))
 
 
@@ -121,6 +127,15 @@ def test_every_known_mistake_fails_with_the_full_checks_message(verdicts):
              MISTAKES[r["function"]][r["learner"]][1] in r["student"]}
     missing = {(f, k) for f, known in MISTAKES.items() for k in known} - named
     assert not missing, missing
+
+
+def test_late_mistakes_get_the_full_checks_verdicts(verdicts):
+    for kind in ("late", "gradient"):
+        results = [r for r in verdicts["results"] if r["kind"] == kind and not _hidden(r)]
+        assert len(results) >= 20
+        # Some of these learners fail where the mistakes were evaluated only while recording.
+        assert any(r["full"].startswith("fail") for r in results)
+        assert not _mismatches(verdicts, kind), "\n".join(_mismatches(verdicts, kind))
 
 
 def test_correct_variants_pass(verdicts):
