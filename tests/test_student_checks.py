@@ -75,7 +75,8 @@ def run_verdicts(root: Path, calls: list, kinds: list[str], tmp_path: Path) -> d
 def verdicts(build, tmp_path_factory) -> dict:
     """Every visible call (and two hidden ones) with every kind of learner's function."""
     calls = [list(call) for call in visible_calls()] + HIDDEN
-    return run_verdicts(build, calls, ["reference", "mistake", "late", "correct", "wrong"],
+    return run_verdicts(build, calls,
+                        ["reference", "mistake", "late", "correct", "wrong", "hostile"],
                         tmp_path_factory.mktemp("verdicts"))
 
 
@@ -136,6 +137,30 @@ def test_late_mistakes_get_the_full_checks_verdicts(verdicts):
         # Some of these learners fail where the mistakes were evaluated only while recording.
         assert any(r["full"].startswith("fail") for r in results)
         assert not _mismatches(verdicts, kind), "\n".join(_mismatches(verdicts, kind))
+
+
+def test_a_learner_cannot_skip_a_check_by_raising_the_not_checked_signal(verdicts):
+    results = [r for r in verdicts["results"] if r["kind"] == "hostile"]
+    assert len(results) >= 80
+    for r in results:
+        assert r["full"].startswith("fail") and r["student"].startswith("fail"), r
+        assert "ReferenceUnavailable" in r["student"], r
+
+
+def test_the_full_checks_never_skip_a_check(monkeypatch):
+    """Outside the student build, the "not checked here" signal fails the check, wherever it
+    comes from (here: a reference that raises it, as a stand-in would)."""
+    from autograder.checks import lab2_gae
+    from autograder.checks.compare import CHECKS, ReferenceUnavailable
+
+    def unavailable(*args):
+        raise ReferenceUnavailable("no recorded answer")
+
+    from ppo_core.gae import compute_gae
+
+    monkeypatch.setattr(lab2_gae, "_ref_compute_gae", unavailable)
+    with pytest.raises(AssertionError, match="belongs to the student build"):
+        CHECKS["compute_gae"]["one_episode"](compute_gae)
 
 
 def test_correct_variants_pass(verdicts):
