@@ -232,6 +232,34 @@ def test_a_corrupted_recorded_number_changes_a_verdict(build, tmp_path):
     assert r["student"].startswith("fail: advantages of one episode"), r["student"]
 
 
+def test_visible_checks_run_in_a_student_build_without_the_references(build, tmp_path):
+    """With the student build's library (every exercise withheld) the visible checks pass a
+    learner's correct functions, and a hidden case says it is checked when graded."""
+    from autograder.student_build import build_student_tree
+
+    src = build_student_tree(tmp_path / "out", checks_writer=lambda dest: shutil.copytree(
+        build / "autograder" / "checks", dest))
+    sources = {e[1]: e[3] for e in catalogue.CORRECT}  # self-contained learners' cells
+    calls = [[f, a, k, sources[f]] for f, a, k in visible_calls() if f in sources]
+    calls.append(["compute_gae", "random", {"seed": 31337, "n_cases": 2}, sources["compute_gae"]])
+    job = {"src": str(src), "calls": calls, "out": str(tmp_path / "out.json")}
+    (tmp_path / "job.json").write_text(json.dumps(job))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.run([sys.executable, str(HERE / "fixtures" / "student_checks" /
+                                               "student_env.py"), str(tmp_path / "job.json")],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    out = json.loads((tmp_path / "out.json").read_text())
+    assert out["ppo_core"].startswith(str(src)) and out["checks"].startswith(str(src))
+    assert set(out["withheld"]) == set(exercise_labs())
+    *visible, hidden = out["results"]
+    assert len(visible) >= 40
+    failed = [r for r in visible if not r["outcome"].startswith("passed:")]
+    assert not failed, failed
+    assert hidden["outcome"].startswith("not checked here: compute_gae, random"), hidden
+
+
 def test_write_student_checks_refuses_an_existing_folder(tmp_path):
     with pytest.raises(FileExistsError, match="exists"):
         write_student_checks(tmp_path)
