@@ -242,15 +242,7 @@ def test_visible_checks_run_in_a_student_build_without_the_references(build, tmp
     sources = {e[1]: e[3] for e in catalogue.CORRECT}  # self-contained learners' cells
     calls = [[f, a, k, sources[f]] for f, a, k in visible_calls() if f in sources]
     calls.append(["compute_gae", "random", {"seed": 31337, "n_cases": 2}, sources["compute_gae"]])
-    job = {"src": str(src), "calls": calls, "out": str(tmp_path / "out.json")}
-    (tmp_path / "job.json").write_text(json.dumps(job))
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    proc = subprocess.run([sys.executable, str(HERE / "fixtures" / "student_checks" /
-                                               "student_env.py"), str(tmp_path / "job.json")],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env,
-                          check=False)
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    out = json.loads((tmp_path / "out.json").read_text())
+    out = run_student_env(src, calls, tmp_path)
     assert out["ppo_core"].startswith(str(src)) and out["checks"].startswith(str(src))
     assert set(out["withheld"]) == set(exercise_labs())
     *visible, hidden = out["results"]
@@ -258,6 +250,34 @@ def test_visible_checks_run_in_a_student_build_without_the_references(build, tmp
     failed = [r for r in visible if not r["outcome"].startswith("passed:")]
     assert not failed, failed
     assert hidden["outcome"].startswith("not checked here: compute_gae, random"), hidden
+    # A notebook that makes numpy, torch and json lie after the setup cell changes no verdict.
+    wrong = {"compute_gae": sources["compute_gae"].replace("(adv + v).numpy()", "adv.numpy()"),
+             "clipped_surrogate_loss": sources["clipped_surrogate_loss"].replace(
+                 "-(capped * advantages).mean()", "-torch.max(ratio * advantages, capped * "
+                 "advantages).mean()")}
+    tampered = run_student_env(src, [
+        ["compute_gae", "truncation", {}, sources["compute_gae"]],
+        ["compute_gae", "truncation", {}, wrong["compute_gae"]],
+        ["clipped_surrogate_loss", "gradient_inside", {}, sources["clipped_surrogate_loss"]],
+        ["clipped_surrogate_loss", "gradient_positive_advantage", {},
+         wrong["clipped_surrogate_loss"]]], tmp_path, tamper=True)
+    outcomes = [r["outcome"] for r in tampered["results"]]
+    assert outcomes[0].startswith("passed:") and outcomes[2].startswith("passed:"), outcomes
+    assert "the returns equal the advantages" in outcomes[1], outcomes
+    assert "nothing is clipped" in outcomes[3], outcomes
+
+
+def run_student_env(src: Path, calls: list, tmp_path: Path, tamper: bool = False) -> dict:
+    """The outcomes of ``calls`` (check, learner's cell source) in a student's environment."""
+    job = {"src": str(src), "calls": calls, "tamper": tamper, "out": str(tmp_path / "out.json")}
+    (tmp_path / "job.json").write_text(json.dumps(job))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.run([sys.executable, str(HERE / "fixtures" / "student_checks" /
+                                               "student_env.py"), str(tmp_path / "job.json")],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return json.loads((tmp_path / "out.json").read_text())
 
 
 def test_write_student_checks_refuses_an_existing_folder(tmp_path):

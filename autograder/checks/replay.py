@@ -53,10 +53,13 @@ from autograder.checks.compare import (
     _np_all,
     _np_array,
     _np_generic,
+    _np_errstate,
     _np_ndarray,
     _str,
+    _t_cpu,
     _t_detach,
     _t_numpy,
+    _t_to,
     _Tensor,
     _tuple,
     _type,
@@ -69,10 +72,12 @@ DATA_FILE = "visible_cases.npz"
 UNAVAILABLE = ("this check needs the reference implementation, which stays with your "
                "instructor; it runs when your notebook is graded")
 
-_bool, _dict, _sum, _all = builtins.bool, builtins.dict, builtins.sum, builtins.all
+_bool, _dict, _sum, _all, _sorted = (builtins.bool, builtins.dict, builtins.sum, builtins.all,
+                                     builtins.sorted)
 _np_abs, _np_maximum, _np_isnan, _np_array_equal = np.abs, np.maximum, np.isnan, np.array_equal
 _t_from_numpy, _t_float64, _t_dtype = torch.from_numpy, torch.float64, torch.dtype
-_t_clone, _t_reshape = torch.Tensor.clone, torch.Tensor.reshape
+_t_clone, _t_reshape, _t_matmul = torch.Tensor.clone, torch.Tensor.reshape, torch.matmul
+_t_mean, _t_mul, _t_sub = torch.mean, torch.mul, torch.sub
 _Function = torch.autograd.Function
 _smooth_l1 = torch.nn.functional.smooth_l1_loss
 _TOLERANCE = {"float16": 1e-3, "float32": 1e-5, "float64": 1e-9}
@@ -98,7 +103,7 @@ def _walk(value, tokens: list, leaves: list) -> None:
         tokens.append(")")
     elif _isinstance(value, _dict):
         tokens.append("{")
-        for key in sorted(value):
+        for key in _sorted(value):
             tokens.append(f"{key!r}:")
             _walk(value[key], tokens, leaves)
         tokens.append("}")
@@ -131,7 +136,7 @@ def _leaf_token(value) -> str:
 def leaf_array(value) -> np.ndarray:
     """A leaf's numbers as a numpy array of its own dtype (tensors detached, on the CPU)."""
     if _isinstance(value, _Tensor):
-        return _t_numpy(_t_detach(value).cpu()).copy()
+        return _t_numpy(_t_cpu(_t_detach(value))).copy()
     return _np_array(value)
 
 
@@ -141,7 +146,7 @@ def _close(a: np.ndarray, b: np.ndarray) -> bool:
     tolerance = _TOLERANCE.get(_str(b.dtype))
     if tolerance is None:
         return bool(_np_array_equal(a, b))
-    with np.errstate(invalid="ignore"):
+    with _np_errstate(invalid="ignore"):
         near = _np_abs(a - b) <= tolerance * _np_maximum(1.0, _np_abs(b))
     return bool(_np_all(near | (_np_isnan(a) & _np_isnan(b))))
 
@@ -224,10 +229,13 @@ class _ReplayGradient(_Function):
     @staticmethod
     def backward(ctx, grad_output):
         """The incoming gradient times each input's Jacobian."""
-        g = _t_reshape(grad_output, (-1,)).to(_t_float64)
-        grads = [(jacobian.T @ g).reshape(shape).to(dtype)
+        g = _t_to(_t_reshape(grad_output, (-1,)), _t_float64)
+        grads = [_t_to(_t_reshape(_t_matmul(g, jacobian), shape), dtype)  # J^T g
                  for jacobian, (shape, dtype) in _zip(ctx.jacobians, ctx.meta)]
         return (None, None, *grads)
+
+
+_apply_gradient = _ReplayGradient.apply
 
 
 def _result(entry: dict, leaves: list):
@@ -240,7 +248,7 @@ def _result(entry: dict, leaves: list):
     if not pairs:
         return value
     jacobians = [_t_from_numpy(jacobian) for _, jacobian in pairs]
-    return _ReplayGradient.apply(value, jacobians, *[leaf for leaf, _ in pairs])
+    return _apply_gradient(value, jacobians, *[leaf for leaf, _ in pairs])
 
 
 # --- The stand-ins the student build's check modules use -----------------------------------
@@ -285,7 +293,7 @@ def stand_in_loss(new_log_probs, old_log_probs, advantages, values, returns, ent
     gradients for the policy and the critic. The update's checks look at its behaviour, not at
     the loss's value.
     """
-    return -(new_log_probs * advantages).mean() + _smooth_l1(values, returns)
+    return _t_sub(_smooth_l1(values, returns), _t_mean(_t_mul(new_log_probs, advantages)))
 
 
 def cases_recorded() -> int:
