@@ -29,6 +29,7 @@ sys.path.insert(0, str(REPO))
 import catalogue
 
 from autograder.student_build import exercise_labs
+from ppo_core.recorded_runs import run_labels
 from autograder.student_checks import LABS, visible_calls, write_student_checks
 
 DRIVER = HERE / "fixtures" / "student_checks" / "verdicts.py"
@@ -250,6 +251,11 @@ def test_visible_checks_run_in_a_student_build_without_the_references(build, tmp
     failed = [r for r in visible if not r["outcome"].startswith("passed:")]
     assert not failed, failed
     assert hidden["outcome"].startswith("not checked here: compute_gae, random"), hidden
+    # Lab 5: the answer's format is checked; which run has which fault waits for grading.
+    diagnosis = out["diagnosis"]
+    assert diagnosis["labels"] == sorted(run_labels())
+    assert diagnosis["printed"].count("not checked here: the fault of run_") == len(run_labels())
+    assert diagnosis["incomplete"].startswith("fail: diagnosis has no entry for")
     # A notebook that makes numpy, torch and json lie after the setup cell changes no verdict.
     wrong = {"compute_gae": sources["compute_gae"].replace("(adv + v).numpy()", "adv.numpy()"),
              "clipped_surrogate_loss": sources["clipped_surrogate_loss"].replace(

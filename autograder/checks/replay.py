@@ -50,6 +50,7 @@ from autograder.checks.compare import (
     _int,
     _isinstance,
     _len,
+    _list,
     _np_all,
     _np_array,
     _np_generic,
@@ -75,7 +76,7 @@ UNAVAILABLE = ("this check needs the reference implementation, which stays with 
 _bool, _dict, _sum, _all, _sorted = (builtins.bool, builtins.dict, builtins.sum, builtins.all,
                                      builtins.sorted)
 _np_abs, _np_maximum, _np_isnan, _np_array_equal = np.abs, np.maximum, np.isnan, np.array_equal
-_t_from_numpy, _t_float64, _t_dtype = torch.from_numpy, torch.float64, torch.dtype
+_t_from_numpy, _t_float64 = torch.from_numpy, torch.float64
 _t_clone, _t_reshape, _t_matmul = torch.Tensor.clone, torch.Tensor.reshape, torch.matmul
 _t_mean, _t_mul, _t_sub = torch.mean, torch.mul, torch.sub
 _Function = torch.autograd.Function
@@ -96,7 +97,7 @@ def flatten(value) -> tuple[str, list]:
 
 def _walk(value, tokens: list, leaves: list) -> None:
     """Append ``value``'s signature tokens and leaves (see :func:`flatten`)."""
-    if _isinstance(value, (_tuple, list)):
+    if _isinstance(value, (_tuple, _list)):
         tokens.append("(" if _isinstance(value, _tuple) else "[")
         for item in value:
             _walk(item, tokens, leaves)
