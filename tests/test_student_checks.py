@@ -155,6 +155,7 @@ def test_the_full_checks_never_skip_a_check(monkeypatch):
     from autograder.checks.compare import CHECKS, ReferenceUnavailable
 
     def unavailable(*args):
+        """A reference without a recorded answer."""
         raise ReferenceUnavailable("no recorded answer")
 
     from ppo_core.gae import compute_gae
@@ -284,6 +285,17 @@ def run_student_env(src: Path, calls: list, tmp_path: Path, tamper: bool = False
                           check=False)
     assert proc.returncode == 0, proc.stderr[-4000:]
     return json.loads((tmp_path / "out.json").read_text())
+
+
+def test_a_build_without_its_recorded_numbers_says_so(build, tmp_path):
+    checks = tmp_path / "autograder" / "checks"
+    shutil.copytree(build / "autograder", tmp_path / "autograder")
+    (checks / "visible_cases.npz").unlink()
+    proc = subprocess.run([sys.executable, "-c", "import autograder.checks"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300, check=False,
+                          env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert proc.returncode != 0
+    assert "visible_cases.npz is missing" in proc.stderr and "package data" in proc.stderr
 
 
 def test_write_student_checks_refuses_an_existing_folder(tmp_path):

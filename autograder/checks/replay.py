@@ -201,7 +201,17 @@ def decode(spec: dict, arrays: dict):
     return {"bool": _bool, "int": _int, "float": _float}[kind](array[()])
 
 
-_CALLS, _CONSTANTS = _load(Path(__file__).with_name(DATA_FILE))
+_DATA = Path(__file__).with_name(DATA_FILE)
+_CALLS, _CONSTANTS = _load(_DATA)
+
+
+def _require_data() -> None:
+    """Raise a clear error where a student build lacks its recorded numbers."""
+    if not _DATA.exists():
+        raise FileNotFoundError(
+            f"{_DATA} is missing: the student build's checks replay the numbers recorded in it. "
+            f"Install the student package with its package data (autograder/checks/*.npz), or "
+            f"rebuild it with `python -m autograder build-student-package`")
 
 
 def _lookup(key: str, args: tuple, kwargs: dict):
@@ -257,6 +267,8 @@ def _result(entry: dict, leaves: list):
 def replayed(key: str) -> Callable:
     """The stand-in for the reference ``key`` (``"ref:compute_gae"``, or
     ``"ref:<lab>.<_ref_name>"`` for a reference written in a check module)."""
+    _require_data()
+
     def stand_in(*args, **kwargs):
         """The reference's recorded result on these inputs."""
         found = _lookup(key, args, kwargs)
@@ -271,6 +283,8 @@ def replayed(key: str) -> Callable:
 def mistaken(function: str, key: str) -> Callable:
     """The stand-in for the known mistake ``key`` of ``function``: its recorded result, or
     ``None`` (which matches nothing) on inputs it was not recorded on."""
+    _require_data()
+
     def stand_in(*args, **kwargs):
         """The known mistake's recorded result on these inputs, or ``None``."""
         found = _lookup(f"mistake:{function}:{key}", args, kwargs)
@@ -282,6 +296,7 @@ def mistaken(function: str, key: str) -> Callable:
 
 def recorded_constant(name: str):
     """A value the build recorded for a check module (e.g. Lab 5's run labels)."""
+    _require_data()
     return _CONSTANTS[name]
 
 
