@@ -40,12 +40,25 @@ plain arrays element by element; objects that claim to equal anything are reject
 grading kernel, :mod:`autograder.guard` traps every function defined in these modules while a
 learner function runs (calls from these modules' own files pass through).
 
+Student build (graded classes): learners get these checks without the answers' code.
+:mod:`autograder.student_checks` (instructor side) writes a copy of this package in which every
+reference (``_ref_*``) and every known mistake (``_wrong_*``) is a stand-in of
+:mod:`autograder.checks.replay` that returns what the real one returned on the visible test
+cells' inputs, recorded when the build is made; on other inputs (hidden tests) the check says it
+runs when the notebook is graded and does not fail.
+
 Adding a check (for a new function of lab N, in ``autograder/checks/labN_<topic>.py``):
 
 1. import the reference under a private name at the top of the lab module, e.g.
-   ``from ppo_core.update import normalize_advantages as _ref_normalize_advantages``;
-2. optionally add known mistakes next to the checks:
-   ``mistake("normalize_advantages", "no_mean", _wrong_norm_no_mean, message)``;
+   ``from ppo_core.update import normalize_advantages as _ref_normalize_advantages`` (always
+   ``from ppo_core.<module> import <function> as _ref_<function>``, never ``import ppo_core``:
+   the student build replaces exactly these imports);
+2. optionally add known mistakes next to the checks, each a module-level ``def _wrong_...``:
+   ``mistake("normalize_advantages", "no_mean", _wrong_norm_no_mean, message)``; any other code
+   of the check module from which an answer follows (an expected value written out, a formula
+   the exercise asks for) goes into a module-level function named ``_ref_...`` (as
+   ``lab4_training._ref_normalized``), which the student build replaces like the references;
+   helpers that only these functions use are dropped from the student build;
 3. write ``@register("normalize_advantages")`` checks named
    ``check_normalize_advantages_<aspect>(fn)``; most are a few calls of
    :func:`~autograder.checks.compare.check_case` (call, convert, compare with the reference,
@@ -53,7 +66,14 @@ Adding a check (for a new function of lab N, in ``autograder/checks/labN_<topic>
    ``to_array``, ``to_float``, ``assert_close``, ``assert_scalar_close``, ``gradient_of`` and
    ``make_rng``; random-input checks take ``(fn, seed=0, n_cases=...)``;
 4. add the test cell ``test("normalize_advantages", "<aspect>", points)`` to the lab's definition
-   in ``scripts/labs/`` and the function to ``ppo_core/__init__.py``'s table if it is new.
+   in ``scripts/labs/`` and the function to ``ppo_core/__init__.py``'s table if it is new;
+5. keep it replayable (``tests/test_student_checks.py`` checks that every visible check call
+   gives the same verdict and message in the student build): call references and mistakes only
+   on inputs the check makes itself, not on the learner's results (those calls cannot be
+   recorded, and the student build then says "not checked here"); let them return numpy arrays,
+   torch tensors, numbers, or tuples, lists and dicts of them; where a check evaluates the
+   mistakes only when the learner is wrong, also evaluate them all while
+   ``compare.ALL_MISTAKES[0]`` is set (the recording), as ``lab3_clipped_loss`` does.
 """
 
 from autograder.checks import (  # noqa: F401  (importing registers every lab's checks)

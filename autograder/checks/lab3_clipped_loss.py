@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from autograder.checks.compare import (
+    ALL_MISTAKES,
     ATOL,
     MISTAKES,
     RTOL,
@@ -20,6 +21,7 @@ from autograder.checks.compare import (
     _float,
     _int,
     _isinstance,
+    _len,
     _log,
     _np_all,
     _np_argmax,
@@ -223,6 +225,9 @@ def _check_clip_gradient(fn, ratios, advs, olds, eps, what):
     if grad is None:
         raise _AssertionError("clipped_surrogate_loss does not depend on new_log_probs")
     ok = elementwise_close(grad, ref, RTOL, ATOL)
+    if ALL_MISTAKES[0]:  # recording the student build: every mistake's gradient, every case
+        for impl, _ in MISTAKES["clipped_surrogate_loss"].values():
+            _gradient_of_impl(impl, new_raw, old_raw, adv_raw, eps)
     if bool(_np_all(ok)):
         return
     # Name the case of Eq. 7 that went wrong, for the first wrong sample.
@@ -357,6 +362,12 @@ def check_value_loss_value(fn) -> None:
     _check_vl_case(fn, [10.0, -3.0, 0.5, 2.0], [8.0, -1.0, 0.0, 2.5], "value_loss of four samples")
 
 
+def _ref_value_loss_gradient(values: list, returns: list) -> list:
+    """dL/dV_i = 2 (V_i - R_i) / B, written out (a local reference: the student build replays
+    its recorded result, like the imported references)."""
+    return [2.0 * (v - r) / _len(values) for v, r in _zip(values, returns)]
+
+
 @register("value_loss")
 def check_value_loss_gradient(fn) -> None:
     """d L / d V_i = 2 (V_i - R_i) / B: the critic is pulled towards its targets."""
@@ -366,9 +377,9 @@ def check_value_loss_gradient(fn) -> None:
     (grad,) = gradient_of(out, (values,), "value_loss")
     if grad is None:
         raise _AssertionError("value_loss does not depend on values")
-    expected = [2.0 * (v - r) / 4.0 for v, r in _zip(raw_v, raw_r)]
-    assert_close(grad, _np_array(expected), "gradient of value_loss w.r.t. values",
-                 index_names="sample", hint="L^VF = mean((V - R)^2), so dL/dV_i = 2(V_i - R_i)/B")
+    assert_close(grad, _np_array(_ref_value_loss_gradient(raw_v, raw_r)),
+                 "gradient of value_loss w.r.t. values", index_names="sample",
+                 hint="L^VF = mean((V - R)^2), so dL/dV_i = 2(V_i - R_i)/B")
 
 
 @register("value_loss")
