@@ -144,7 +144,7 @@ def run_release_notebook(lab: str, workdir: Path, python: str = sys.executable,
 
 def cell_errors(nb) -> list[tuple]:
     return [(i, _grade_id(cell) or cell.source.splitlines()[0][:60], out.get("ename"),
-             out.get("evalue", "")[:300])
+             out.get("evalue", "")[:1000])
             for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
             for out in cell.outputs if out.get("output_type") == "error"]
 
