@@ -216,9 +216,7 @@ def test_gae_demo_draws_the_given_function():
 
 
 def test_demos_without_the_reference_need_the_learners_function(monkeypatch):
-    import ppo_core._withheld
-
-    monkeypatch.setattr(ppo_core._withheld, "WITHHELD",
+    monkeypatch.setattr("ppo_core._withheld.WITHHELD",
                         frozenset({"clipped_surrogate_loss", "clip_fraction", "compute_gae"}))
     with pytest.raises(ValueError, match="leaves clipped_surrogate_loss .Lab 3. to you"):
         ClipObjectiveDemo()
