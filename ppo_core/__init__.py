@@ -30,6 +30,10 @@ clip_action                  gaussian                   Lab 6
 ``torch.optim.Adam``: the loop you read is the loop that runs. The opt-in speed layer,
 :mod:`ppo_core.fast` (``PPOConfig(fast=True)``, ``--fast``), runs the same algorithm in two
 processes; it is not imported unless asked for.
+
+``plug_in`` (:mod:`ppo_core.plug`) makes the library's own parts call a learner's version of an
+exercise function, and ``reference_available`` says whether this copy holds the reference code
+(the student build of a graded class withholds it; see ``ppo_core._withheld``).
 """
 
 from ppo_core.checkpoint import load_checkpoint, save_checkpoint
@@ -42,6 +46,12 @@ from ppo_core.gae import compute_gae, td_residuals
 from ppo_core.gaussian import clip_action, gaussian_entropy, gaussian_log_prob
 from ppo_core.losses import clipped_surrogate_loss, ppo_loss, probability_ratio, value_loss
 from ppo_core.networks import ActorCritic
+from ppo_core.plug import (
+    plug_in,
+    plug_in_withheld,
+    reference_available,
+    use_earlier_functions,
+)
 from ppo_core.pretrained import load_pretrained
 from ppo_core.returns import discounted_return, returns_to_go
 from ppo_core.rollout import EpisodeTracker, RolloutBuffer, collect_rollout
@@ -61,7 +71,8 @@ __all__ = [
     "clipped_surrogate_loss", "collect_rollout", "compute_gae", "discounted_return", "evaluate",
     "explained_variance", "gaussian_entropy", "gaussian_log_prob",
     "load_checkpoint", "load_pretrained", "make_env", "make_vec_env", "minibatch_indices",
-    "normalize_advantages", "ppo_loss", "ppo_update", "probability_ratio", "returns_to_go",
-    "reward_threshold", "save_checkpoint", "td_residuals", "train", "update_diagnostics",
-    "value_loss",
+    "normalize_advantages", "plug_in", "plug_in_withheld", "ppo_loss", "ppo_update",
+    "probability_ratio", "reference_available", "returns_to_go", "reward_threshold",
+    "save_checkpoint", "td_residuals", "train", "update_diagnostics",
+    "use_earlier_functions", "value_loss",
 ]

@@ -7,6 +7,10 @@ figure per demo is kept, a slider change moves its artists, renders it to PNG on
 PNG in the ``Output`` widget. That keeps an update well under 100 ms
 (``benchmarks/widget_latency.py``).
 
+Each demo draws the library's function (``clipped_surrogate_loss`` and ``clip_fraction``,
+``compute_gae``) unless given the learner's (``loss_fn=``, ``clip_fraction_fn=``, ``gae_fn=``):
+in a student build, whose library leaves those functions to the learner, the labs pass theirs.
+
 The returned widget carries its demo object as ``.demo`` (``.demo.update(...)`` redraws without a
 browser; the tests and the benchmark use it).
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import html
 import io
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -22,11 +27,37 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from ppo_core.diagnostics import clip_fraction
-from ppo_core.gae import compute_gae
-from ppo_core.losses import clipped_surrogate_loss
+from ppo_core import plug
+# Read through _function, by name at call time, so that ppo_core.plug_in rebinds them here too.
+from ppo_core.diagnostics import clip_fraction  # noqa: F401
+from ppo_core.gae import compute_gae  # noqa: F401
+from ppo_core.losses import clipped_surrogate_loss  # noqa: F401
 
 CLIP_COLOR, UNCLIPPED_COLOR, FLAT_COLOR = "tab:blue", "0.55", "tab:red"
+
+
+_PARAMETER = {"clipped_surrogate_loss": "loss_fn", "clip_fraction": "clip_fraction_fn",
+              "compute_gae": "gae_fn"}
+
+
+def _function(name: str, given: Callable | None, required: bool = True) -> Callable | None:
+    """``given``, else the library's ``name`` as the library calls it now (a plug counts).
+
+    Where this build withholds the library's function and none is given: an error saying what
+    to pass if ``required``, else ``None`` (the demo leaves that number out).
+    """
+    if given is not None:
+        if not callable(given):
+            raise TypeError(f"the function for {name} must be callable, got {given!r}")
+        return given
+    current = globals()[name]
+    if current is plug.LIBRARY[name] and not plug.reference_available(name):
+        if required:
+            raise ValueError(f"this copy of ppo_core leaves {name} ({plug.EXERCISES[name]}) to "
+                             f"you: pass your function to the demo, "
+                             f"{_PARAMETER[name]}={name}, as the lab shows")
+        return None
+    return current
 
 
 def _widgets():
@@ -102,22 +133,26 @@ def _set_band(patch: Rectangle, x0: float, x1: float) -> None:
 # epsilon: the clipped surrogate objective (PPO Eq. 7)
 # --------------------------------------------------------------------------------------------
 
-def clipped_objective(ratio, advantage, eps: float) -> np.ndarray:
+def clipped_objective(ratio, advantage, eps: float,
+                      loss_fn: Callable | None = None) -> np.ndarray:
     """``min(r A, clip(r, 1 - eps, 1 + eps) A)`` per sample (PPO Eq. 7, before the mean).
 
     Each value is ``-clipped_surrogate_loss`` of a one-sample batch, so the curve drawn is the
-    library's (and the learner's Lab 3) loss, not a second implementation of it.
+    library's (or, given as ``loss_fn``, the learner's Lab 3) loss, not a second
+    implementation of it.
     """
+    loss_fn = _function("clipped_surrogate_loss", loss_fn)
     ratio, advantage = np.broadcast_arrays(np.asarray(ratio, dtype=np.float64),
                                            np.asarray(advantage, dtype=np.float64))
     log_ratio = torch.from_numpy(np.log(np.maximum(ratio, 1e-300)).reshape(-1, 1))
     adv = torch.from_numpy(advantage.reshape(-1, 1))
     zero = torch.zeros(1, dtype=torch.float64)
-    values = [-float(clipped_surrogate_loss(lr, zero, a, eps)) for lr, a in zip(log_ratio, adv)]
+    values = [-float(loss_fn(lr, zero, a, eps)) for lr, a in zip(log_ratio, adv)]
     return np.asarray(values).reshape(ratio.shape)
 
 
-def batch_clip_stats(ratio, advantages, eps: float) -> dict[str, float]:
+def batch_clip_stats(ratio, advantages, eps: float, loss_fn: Callable | None = None,
+                     clip_fraction_fn: Callable | None = None) -> dict[str, float]:
     """What epsilon does to one batch.
 
     Returns:
@@ -125,7 +160,10 @@ def batch_clip_stats(ratio, advantages, eps: float) -> dict[str, float]:
         ``zero_gradient_fraction`` -- share where the min picks the flat clipped term (A > 0 and
         r > 1 + eps, or A < 0 and r < 1 - eps): those samples give no gradient at all;
         ``surrogate`` -- L^CLIP, the mean of Eq. 7; ``unclipped`` -- mean of r A (L^CPI).
+        ``clip_fraction`` is nan where the library withholds it and none is given (Lab 5).
     """
+    loss_fn = _function("clipped_surrogate_loss", loss_fn)
+    clip_fraction_fn = _function("clip_fraction", clip_fraction_fn, required=False)
     ratio = np.asarray(ratio, dtype=np.float64)
     advantages = np.asarray(advantages, dtype=np.float64)
     flat = ((advantages > 0) & (ratio > 1 + eps)) | ((advantages < 0) & (ratio < 1 - eps))
@@ -133,9 +171,10 @@ def batch_clip_stats(ratio, advantages, eps: float) -> dict[str, float]:
     old = torch.zeros_like(log_ratio)  # log r = new - old with old = 0
     adv = torch.from_numpy(advantages)
     return {
-        "clip_fraction": clip_fraction(log_ratio, old, eps),
+        "clip_fraction": (float("nan") if clip_fraction_fn is None
+                          else clip_fraction_fn(log_ratio, old, eps)),
         "zero_gradient_fraction": float(np.mean(flat)),
-        "surrogate": -float(clipped_surrogate_loss(log_ratio, old, adv, eps)),
+        "surrogate": -float(loss_fn(log_ratio, old, adv, eps)),
         "unclipped": float(np.mean(ratio * advantages)),
     }
 
@@ -145,18 +184,11 @@ class ClipObjectiveDemo:
 
     RATIO_RANGE = (0.0, 2.0)
 
-    def __init__(self, batch: dict | None = None, eps: float = 0.2, dpi: int = 80):
-        if batch is None:
-            from ppo_core.pretrained import load_batch
-
-            batch = load_batch()
-        old = np.asarray(batch["old_log_probs"], np.float64)
-        new = np.asarray(batch["new_log_probs"], np.float64)
-        adv = np.asarray(batch["advantages"], np.float64)
-        self.ratio = np.exp(new - old)
-        # Normalised as the update does it (there per minibatch; here over the whole batch).
-        self.advantages = (adv - adv.mean()) / (adv.std() + 1e-8)
-        self.step = int(batch["global_step"]) if "global_step" in batch else None
+    def __init__(self, batch: dict | None = None, eps: float = 0.2, dpi: int = 80,
+                 loss_fn: Callable | None = None, clip_fraction_fn: Callable | None = None):
+        self.loss_fn = _function("clipped_surrogate_loss", loss_fn)
+        self.clip_fraction_fn = _function("clip_fraction", clip_fraction_fn, required=False)
+        self._read_batch(batch)
         self.eps = float(eps)
 
         self.fig = Figure(figsize=(11, 3.4), dpi=dpi)
@@ -168,8 +200,8 @@ class ClipObjectiveDemo:
         for ax, sign in ((ax_pos, 1.0), (ax_neg, -1.0)):
             band = _band(ax, FLAT_COLOR, 0.12)
             ax.plot(r, r * sign, color=UNCLIPPED_COLOR, ls="--", lw=1.5, label="unclipped  r A")
-            (curve,) = ax.plot(r, clipped_objective(r, sign, self.eps), color=CLIP_COLOR, lw=2.5,
-                               label="clipped  min(r A, clip(r) A)")
+            (curve,) = ax.plot(r, clipped_objective(r, sign, self.eps, self.loss_fn),
+                               color=CLIP_COLOR, lw=2.5, label="clipped  min(r A, clip(r) A)")
             for _ in range(2):
                 self.edges.append(ax.axvline(1.0, color="0.3", lw=0.8, ls=":"))
             ax.axvline(1.0, color="0.8", lw=0.6)
@@ -206,6 +238,20 @@ class ClipObjectiveDemo:
         self.png = b""
         self.update(self.eps)
 
+    def _read_batch(self, batch: dict | None) -> None:
+        """The batch's ratios, normalised advantages and step (the shipped batch if None)."""
+        if batch is None:
+            from ppo_core.pretrained import load_batch
+
+            batch = load_batch()
+        old = np.asarray(batch["old_log_probs"], np.float64)
+        new = np.asarray(batch["new_log_probs"], np.float64)
+        adv = np.asarray(batch["advantages"], np.float64)
+        self.ratio = np.exp(new - old)
+        # Normalised as the update does it (there per minibatch; here over the whole batch).
+        self.advantages = (adv - adv.mean()) / (adv.std() + 1e-8)
+        self.step = int(batch["global_step"]) if "global_step" in batch else None
+
     def update(self, eps: float) -> dict[str, float]:
         """Move every artist to ``eps`` and recompute the batch statistics (no rendering)."""
         if not 0.0 < eps < 1.0:
@@ -213,15 +259,16 @@ class ClipObjectiveDemo:
         self.eps = float(eps)
         lo, hi = 1.0 - eps, 1.0 + eps
         for sign, curve in self.curves.items():
-            curve.set_ydata(clipped_objective(self._r, sign, eps))
+            curve.set_ydata(clipped_objective(self._r, sign, eps, self.loss_fn))
         _set_band(self.flat_bands[1.0], hi, self.RATIO_RANGE[1])   # A > 0: flat right of 1 + eps
         _set_band(self.flat_bands[-1.0], self.RATIO_RANGE[0], lo)  # A < 0: flat left of 1 - eps
         _set_band(self.hist_band, lo, hi)
         for k, line in enumerate(self.edges):
             line.set_xdata([lo, lo] if k % 2 == 0 else [hi, hi])
-        self.stats = batch_clip_stats(self.ratio, self.advantages, eps)
+        self.stats = batch_clip_stats(self.ratio, self.advantages, eps, self.loss_fn,
+                                      self.clip_fraction_fn)
         s = self.stats
-        self.hist_text.set_text(f"outside [{lo:.2f}, {hi:.2f}]: {s['clip_fraction']:6.1%}\n"
+        self.hist_text.set_text(f"outside [{lo:.2f}, {hi:.2f}]: {_share(s['clip_fraction'])}\n"
                                 f"zero gradient:      {s['zero_gradient_fraction']:6.1%}\n"
                                 f"L_CLIP = {s['surrogate']:+.4f}\n"
                                 f"L_CPI  = {s['unclipped']:+.4f}")
@@ -237,14 +284,21 @@ class ClipObjectiveDemo:
     def summary_html(self) -> str:
         s = self.stats
         return (f"<b>epsilon = {self.eps:.2f}</b> on {self.ratio.size} real LunarLander-v3 "
-                f"samples: <b>{s['clip_fraction']:.1%}</b> have a ratio outside "
+                f"samples: <b>{_share(s['clip_fraction']).strip()}</b> have a ratio outside "
                 f"[{1 - self.eps:.2f}, {1 + self.eps:.2f}]; for "
                 f"<b>{s['zero_gradient_fraction']:.1%}</b> the clip binds (no gradient). "
                 f"Surrogate L<sup>CLIP</sup> = <b>{s['surrogate']:+.4f}</b> "
                 f"(unclipped {s['unclipped']:+.4f}, normalised advantages).")
 
 
-def clip_objective_demo(batch: dict | None = None, eps: float = 0.2):
+def _share(fraction: float) -> str:
+    """A share for the demo's text; nan (no clip_fraction in this build) says where it comes."""
+    return "(Lab 5)" if np.isnan(fraction) else f"{fraction:6.1%}"
+
+
+def clip_objective_demo(batch: dict | None = None, eps: float = 0.2,
+                        loss_fn: Callable | None = None,
+                        clip_fraction_fn: Callable | None = None):
     """A slider for epsilon over PPO's clipped objective (Eq. 7) and a real batch.
 
     Left and middle: ``min(r A, clip(r, 1-eps, 1+eps) A)`` against the ratio r for A = +1 and
@@ -252,12 +306,15 @@ def clip_objective_demo(batch: dict | None = None, eps: float = 0.2):
     a real LunarLander-v3 batch after the update PPO made on it, with the clip range, the share
     of clipped samples and the surrogate's value at this epsilon.
 
+    ``loss_fn`` / ``clip_fraction_fn``: the learner's ``clipped_surrogate_loss`` (Lab 3) and
+    ``clip_fraction`` (Lab 5) to draw instead of the library's.
+
     Returns:
         An ``ipywidgets.VBox`` (slider, summary, figure); ``.demo`` is the
         :class:`ClipObjectiveDemo`.
     """
     w = _widgets()
-    demo = ClipObjectiveDemo(batch, eps)
+    demo = ClipObjectiveDemo(batch, eps, loss_fn=loss_fn, clip_fraction_fn=clip_fraction_fn)
     slider = w.FloatSlider(value=demo.eps, min=0.02, max=0.6, step=0.01,
                            description="epsilon (clip range)", readout_format=".2f",
                            continuous_update=True, style={"description_width": "initial"},
@@ -282,14 +339,16 @@ def clip_objective_demo(batch: dict | None = None, eps: float = 0.2):
 # --------------------------------------------------------------------------------------------
 
 def gae_curves(rewards, values, next_values, terminated, truncated, gamma: float,
-               lams) -> np.ndarray:
+               lams, gae_fn: Callable | None = None) -> np.ndarray:
     """GAE advantages of one rollout for many lambdas: shape ``(len(lams), T)``.
 
     One call of :func:`ppo_core.compute_gae` per lambda (the library's recursion, the one the
-    learner writes in Lab 2); recomputed only when gamma changes.
+    learner writes in Lab 2, given as ``gae_fn``); recomputed only when gamma changes.
     """
-    return np.stack([compute_gae(rewards, values, next_values, terminated, truncated,
-                                 gamma, float(lam))[0] for lam in np.atleast_1d(lams)])
+    gae_fn = _function("compute_gae", gae_fn)
+    return np.stack([np.asarray(gae_fn(rewards, values, next_values, terminated, truncated,
+                                  gamma, float(lam))[0], np.float64)
+                     for lam in np.atleast_1d(lams)])
 
 
 class GAEDemo:
@@ -299,7 +358,9 @@ class GAEDemo:
     GAMMA_RANGE = (0.9, 1.0)  # the gamma slider's range
 
     def __init__(self, episode: dict | None = None, lam: float = 0.95, gamma: float = 0.999,
-                 critic_gamma: float | None = None, dpi: int = 80):
+                 critic_gamma: float | None = None, dpi: int = 80,
+                 gae_fn: Callable | None = None):
+        self.gae_fn = _function("compute_gae", gae_fn)
         if episode is None:
             from ppo_core.pretrained import load_episode, manifest
 
@@ -360,7 +421,8 @@ class GAEDemo:
         self.update(self.lam, self.gamma)
 
     def _curves(self, gamma: float):
-        all_adv = gae_curves(**self.episode, gamma=gamma, lams=self.LAMBDAS)
+        all_adv = gae_curves(**self.episode, gamma=gamma, lams=self.LAMBDAS,
+                             gae_fn=self.gae_fn)
         mc = all_adv[-1]  # lambda = 1
         spread = all_adv.std(axis=1)
         gap = np.sqrt(np.mean((all_adv - mc) ** 2, axis=1))
@@ -403,7 +465,7 @@ class GAEDemo:
         self.lam, self.gamma = float(lam), gamma
         if self._curves_gamma != gamma:
             self._recompute_curves(gamma)
-        adv = gae_curves(**self.episode, gamma=gamma, lams=[lam])[0]
+        adv = gae_curves(**self.episode, gamma=gamma, lams=[lam], gae_fn=self.gae_fn)[0]
         mc = self.all_adv[-1]
         self.advantages = adv
         self.adv_line.set_ydata(adv)
@@ -446,19 +508,21 @@ class GAEDemo:
         return note + "."
 
 
-def gae_demo(episode: dict | None = None, lam: float = 0.95, gamma: float = 0.999):
+def gae_demo(episode: dict | None = None, lam: float = 0.95, gamma: float = 0.999,
+             gae_fn: Callable | None = None):
     """Sliders for GAE's lambda and the discount gamma on a real LunarLander-v3 episode.
 
     Left: the advantages A_t along an episode played by the pretrained policy, at this lambda,
     next to the Monte Carlo (lambda = 1) and TD(0) (lambda = 0) extremes. Right, for every lambda:
     the spread of the advantages (variance) and their RMS distance from the Monte Carlo
     estimate, which uses no critic beyond the episode's end (the bias a wrong critic can bring).
+    ``gae_fn``: the learner's ``compute_gae`` (Lab 2) to draw instead of the library's.
 
     Returns:
         An ``ipywidgets.VBox`` (sliders, summary, figure); ``.demo`` is the :class:`GAEDemo`.
     """
     w = _widgets()
-    demo = GAEDemo(episode, lam, gamma)
+    demo = GAEDemo(episode, lam, gamma, gae_fn=gae_fn)
     style, layout = {"description_width": "initial"}, w.Layout(width="420px")
     lam_slider = w.FloatSlider(value=demo.lam, min=0.0, max=1.0, step=0.01,
                                description="lambda (GAE)", readout_format=".2f",

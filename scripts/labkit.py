@@ -179,6 +179,86 @@ def test(function_name: str, aspect: str, points: int, *, hidden: str | None = N
     return cell
 
 
+# The first line of the cell a learner pastes earlier labs' solution cells into (plain code,
+# no nbgrader metadata: nbgrader keeps what the learner wrote there, as in every "try it" cell).
+EARLIER_HEADER = "# Your functions from earlier labs"
+
+
+def lab_title(lab: str) -> str:
+    """``"lab2_gae"`` -> ``"Lab 2"``."""
+    return f"Lab {LABS.index(lab) + 1}"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def earlier_functions(*labs: str, note: str = "") -> list[dict]:
+    """How a learner brings earlier labs' functions into this lab's library code (issue 11).
+
+    A markdown cell (``note`` is added to it), the cell to paste into, and a locked cell calling
+    ``ppo_core.use_earlier_functions`` on every contract function of ``labs``: where the student
+    build withholds them the library calls the pasted ones; with the open library (and when
+    grading) the library's own stay in place.
+    """
+    titles = _and([lab_title(lab) for lab in labs])
+    names = [name for lab in labs for name in CONTRACT[lab]]
+    text = f"""
+        ### Your functions from earlier labs
+
+        This lab runs library code (the rollout, the update, the training loop) that calls the
+        functions you wrote in {titles}. With the open course library (self-study) `ppo_core`
+        has its own and there is nothing to do here. In a graded class your instructor may hand
+        out a *student build* of `ppo_core`, which leaves those functions to you: then copy your
+        solution cells of {titles} (each whole cell, as you wrote it, in the order of the labs)
+        into the next cell and run it. Every notebook runs on its own (in Colab each on its own
+        machine), so pasting is how your earlier work reaches this lab. The locked cell after it
+        plugs your functions into the library (`ppo_core.use_earlier_functions`), or stops with a
+        message naming the ones still missing. When grading, the library's own functions run
+        there, so a mistake in an earlier lab costs points only in that lab.
+        """
+    text = textwrap.dedent(text).strip("\n") + "\n\n" + textwrap.dedent(note).strip("\n")
+    # Reflow each paragraph: the lab titles put in above change the lines' lengths.
+    text = "\n\n".join(paragraph if paragraph.startswith("#") else
+                       textwrap.fill(" ".join(paragraph.split()), width=92,
+                                     break_on_hyphens=False)
+                       for paragraph in text.strip().split("\n\n"))
+    paste = code(f"""
+        {EARLIER_HEADER} (only for a student build of ppo_core: see above).
+        # The names your earlier solution cells use, as their labs' setup cells imported them:
+        import math
+        from collections.abc import Callable
+
+        import numpy as np
+        import torch
+        from torch import nn
+
+        from ppo_core.update import update_diagnostics
+
+        # Paste your solution cells of {titles} below this line.
+        """)
+    listed = textwrap.fill(", ".join(f'"{name}"' for name in names), width=88,
+                           initial_indent=" " * 4, subsequent_indent=" " * 4)
+    plug = locked_code("earlier_functions", (
+        "# Where this copy of ppo_core leaves these functions to you, the library now calls the "
+        "ones\n# pasted above; where it has its own (the open library, grading), it keeps them.\n"
+        f"print(ppo_core.use_earlier_functions(\n    globals(),\n{listed}))"))
+    return [md(text), paste, plug]
+
+
+def plug_yours(*names: str) -> dict:
+    """A locked cell: where the student build withholds them, the library calls the learner's
+    functions of this lab from here on (``ppo_core.plug_in_withheld``)."""
+    arguments = ", ".join(f"{name}={name}" for name in names)
+    listed = textwrap.fill(arguments, width=88, initial_indent=" " * 4,
+                           subsequent_indent=" " * 4)
+    return locked_code(f"plug_{names[0]}", (
+        "# From here on the library's own code (networks, rollout, update, training) calls your\n"
+        "# functions where this copy of ppo_core leaves them to you (a graded class's student\n"
+        "# build); with the open library it keeps its own.\n"
+        f"print(ppo_core.plug_in_withheld(\n{listed}))"))
+
+
 def written(topic: str, points: int, question: str, answer: str) -> list[dict]:
     """A manually graded written question: a locked prompt and an answer cell (model answer)."""
     prompt = locked_md(f"written_{topic}_prompt", question)

@@ -180,6 +180,55 @@ def test_gae_demo_rejects_bad_lambda():
         GAEDemo().update(1.2)
 
 
+# ---------------------------------------------------------------- the learner's functions
+
+def counting(function):
+    """``function`` with a list of its calls, standing in for a learner's version."""
+    calls = []
+
+    def learners(*args, **kwargs):
+        calls.append(args)
+        return function(*args, **kwargs)
+
+    return calls, learners
+
+
+def test_clip_demo_draws_the_given_functions():
+    loss_calls, loss = counting(clipped_surrogate_loss)
+    fraction_calls, fraction = counting(clip_fraction)
+    box = clip_objective_demo(loss_fn=loss, clip_fraction_fn=fraction)
+    assert loss_calls and fraction_calls
+    drawn = len(loss_calls)
+    box.slider.value = 0.3
+    assert len(loss_calls) > drawn, "a slider move redraws with the given loss"
+    # a loss that doubles: the curve drawn is the given function's, not the library's
+    doubled = ClipObjectiveDemo(eps=0.2, loss_fn=lambda *a: 2 * clipped_surrogate_loss(*a))
+    np.testing.assert_allclose(doubled.curves[1.0].get_ydata(),
+                               2 * clipped_objective(doubled._r, 1.0, 0.2))
+
+
+def test_gae_demo_draws_the_given_function():
+    calls, gae = counting(compute_gae)
+    box = gae_demo(gae_fn=gae)
+    assert len(calls) >= len(GAEDemo.LAMBDAS)
+    shifted = GAEDemo(gae_fn=lambda *a: (compute_gae(*a)[0] + 1.0, None))
+    np.testing.assert_allclose(shifted.all_adv, box.demo.all_adv + 1.0)
+
+
+def test_demos_without_the_reference_need_the_learners_function(monkeypatch):
+    monkeypatch.setattr("ppo_core._withheld.WITHHELD",
+                        frozenset({"clipped_surrogate_loss", "clip_fraction", "compute_gae"}))
+    with pytest.raises(ValueError, match="leaves clipped_surrogate_loss .Lab 3. to you"):
+        ClipObjectiveDemo()
+    with pytest.raises(ValueError, match="leaves compute_gae .Lab 2. to you"):
+        GAEDemo()
+    # No clip_fraction before Lab 5: the demo leaves that number out, says where it comes from.
+    demo = ClipObjectiveDemo(loss_fn=clipped_surrogate_loss)
+    assert np.isnan(demo.stats["clip_fraction"])
+    assert "(Lab 5)" in demo.hist_text.get_text() and "(Lab 5)" in demo.summary_html()
+    assert GAEDemo(gae_fn=compute_gae).stats
+
+
 # ---------------------------------------------------------------- ipywidgets 7 (Google Colab)
 
 IPYWIDGETS7_CHECK = r'''
@@ -194,6 +243,10 @@ InteractiveShell.instance()  # the display path runs as in a notebook
 from ppo_viz.widgets import clip_objective_demo, gae_demo
 with contextlib.redirect_stdout(io.StringIO()):
     clip, gae = clip_objective_demo(), gae_demo()
+    from ppo_core.gae import compute_gae
+    from ppo_core.losses import clipped_surrogate_loss
+    assert clip_objective_demo(loss_fn=clipped_surrogate_loss).demo.png
+    assert gae_demo(gae_fn=compute_gae).demo.png
     png = clip.demo.png
     clip.slider.value = 0.3
     assert clip.demo.eps == 0.3 and clip.demo.png != png and "0.30" in clip.summary.value

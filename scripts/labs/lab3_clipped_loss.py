@@ -212,12 +212,13 @@ def _section_clipped_objective_checks() -> list:
     """3. The clipped objective's cases plotted, and its tests."""
     return [
         code("""
-        # Optional: an interactive version with a real LunarLander batch (needs ipywidgets).
-        # Skipped while grading: nothing to look at, and widget cells can stall headless runs.
+        # Optional: an interactive version with a real LunarLander batch (needs ipywidgets),
+        # drawn with your clipped_surrogate_loss. Skipped while grading: nothing to look at,
+        # and widget cells can stall headless runs.
         if not FAST:
             try:
                 from ppo_viz.widgets import clip_objective_demo
-                display(clip_objective_demo())
+                display(clip_objective_demo(loss_fn=clipped_surrogate_loss))
             except Exception as err:  # the lab does not depend on the widget
                 print("widget demo unavailable here:", err)
         """),

@@ -7,9 +7,20 @@ steps), and the loop records episode returns (the workshop's never did, so its "
 stayed 0). Learner-facing text calls that workshop "a tutorial that circulates widely".
 """
 
-from labkit import code, colab_install, locked_code, md, setup, solution, test, written
+from labkit import (code, colab_install, earlier_functions, locked_code, md, plug_yours, setup,
+                    solution, test, written)
 
 from ppo_core import PPOConfig
+
+
+LAB5_NOTE = """
+Your update also measures how far each update moved the policy, with three functions that
+Lab 5 has you write: `approx_kl`, `clip_fraction` and `explained_variance` (`target_kl` and
+`update_diagnostics` use them). If the student build leaves them to you, write them first: they
+are Lab 5's exercises 1-3, a few lines each, and need nothing from this lab. Paste them after
+your Lab 3 cells. (Your instructor may instead publish Lab 5's solutions early with
+`--reveal lab5_diagnostics`; then the library has its own.)
+"""
 
 
 def _fill(text: str) -> str:
@@ -101,6 +112,8 @@ def _section_objectives() -> list:
         torch.set_num_threads(1)  # networks this small run fastest on one thread
         print("ppo_core", ppo_core.__version__, "| fast mode" if FAST else "")
         """),
+        *earlier_functions("lab1_rl_basics", "lab2_gae", "lab3_clipped_loss", "lab5_diagnostics",
+                           note=LAB5_NOTE),
     ]
 
 
@@ -274,6 +287,7 @@ def _section_ppo_update() -> list:
         up) plus `"losses/epochs"`: the number of epochs that ran.
         """)),
         solution("ppo_update"),
+        plug_yours("normalize_advantages", "minibatch_indices", "ppo_update"),
     ]
 
 
@@ -345,7 +359,9 @@ def _section_training_loop() -> list:
         calls *your* `ppo_update` (which calls your `minibatch_indices` and
         `normalize_advantages`) on every rollout. Your Lab 2 `compute_gae` could be plugged in the
         same way with `gae_fn=`, and your Lab 3 `ppo_loss` with `loss_fn=`; here we use the
-        library's versions of those.
+        library's versions of those, or, where a student build of `ppo_core` leaves them to you,
+        the ones you pasted at the top of this lab: `ppo_core.use_earlier_functions` plugged them
+        into the library (`ppo_core.plug_in`), so `train` calls them.
         """),
     ]
 

@@ -15,7 +15,8 @@ import re
 
 import nbformat
 import numpy as np
-from labkit import code, colab_install, locked_code, md, setup, solution, test, written
+from labkit import (code, colab_install, earlier_functions, locked_code, md, plug_yours, setup,
+                    solution, test, written)
 
 from autograder.checks.lab5_diagnostics import diagnosis_key
 from ppo_viz.plots import ENTROPY_FLOOR, HEALTHY
@@ -240,6 +241,7 @@ def _section_objectives() -> list:
         torch.manual_seed(0)
         torch.set_num_threads(1)  # networks this small run fastest on one thread
         """),
+        *earlier_functions("lab1_rl_basics", "lab2_gae", "lab3_clipped_loss", "lab4_training"),
     ]
 
 
@@ -359,6 +361,7 @@ def _section_explained_variance() -> list:
         test("explained_variance", "inputs", 1, comment="torch inputs; nan for constant returns"),
         test("explained_variance", "random", 1, args="seed=0, n_cases=5",
              hidden="seed=7373, n_cases=30", comment="random critics"),
+        plug_yours("approx_kl", "clip_fraction", "explained_variance"),
     ]
 
 

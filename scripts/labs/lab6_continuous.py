@@ -5,7 +5,8 @@ The learner writes the Gaussian's log-density and entropy and the clip at the ac
 the ratio, the loss and the update of Labs 3-4 are reused unchanged.
 """
 
-from labkit import code, colab_install, locked_code, md, setup, solution, test, written
+from labkit import (code, colab_install, earlier_functions, locked_code, md, plug_yours, setup,
+                    solution, test, written)
 
 from ppo_core import PPOConfig
 from ppo_core.config import PRESETS
@@ -96,6 +97,7 @@ def _section_objectives() -> list:
         """),
         colab_install(),
         setup(SETUP),
+        *earlier_functions("lab2_gae", "lab3_clipped_loss", "lab4_training", "lab5_diagnostics"),
     ]
 
 
@@ -328,9 +330,12 @@ def _section_what_stays() -> list:
         `ActorCritic.get_action` calls `ppo_core.gaussian_log_prob` and
         `ppo_core.gaussian_entropy` for a Box action space, and `collect_rollout` calls
         `ppo_core.clip_action`: the library uses the same three functions you wrote, each
-        defined in one place. The cell below makes a policy that calls **your** two functions
-        instead, so that the next section trains with them.
+        defined in one place. Where a student build of `ppo_core` leaves them to you, the first
+        cell below plugs yours into the library (the rollout then clips with your `clip_action`).
+        The cell after it makes a policy that calls **your** two functions in any case, so that
+        the next section trains with them.
         """),
+        plug_yours("gaussian_log_prob", "gaussian_entropy", "clip_action"),
         code("""
         class YourGaussianPolicy(ActorCritic):
             \"\"\"ActorCritic whose Gaussian head calls your two functions.\"\"\"
@@ -350,7 +355,11 @@ def _section_what_stays() -> list:
         actions = torch.randn(4, 2, generator=torch.Generator().manual_seed(1))
         with torch.no_grad():
             print("yours:  ", yours.get_action(obs, actions)[1])
-            print("library:", reference.get_action(obs, actions)[1])
+            if ppo_core.reference_available("gaussian_log_prob"):
+                print("library:", reference.get_action(obs, actions)[1])
+            else:
+                print("library: not available in a graded build (this copy of ppo_core leaves "
+                      "gaussian_log_prob to you)")
         """),
     ]
 

@@ -1,0 +1,196 @@
+"""Let the library call the learner's functions: ``ppo_core.plug_in(compute_gae=compute_gae)``.
+
+The library's own parts call the exercise functions: ``ActorCritic`` calls
+``categorical_log_prob`` (Lab 1), ``train`` calls ``compute_gae`` (Lab 2) and ``ppo_update``
+(Lab 4), ``ppo_update`` calls the losses (Lab 3) and the diagnostics (Lab 5). In the student
+build of a graded class those functions raise ``NotImplementedError`` until the learner's own
+are plugged in.
+
+``plug_in`` rebinds, in every loaded ``ppo_core`` and ``ppo_viz`` module, each global that holds
+the library's function under the exercise's name, and each default argument of a course function
+that holds it (``ppo_update(loss_fn=ppo_loss)``, ``train(gae_fn=compute_gae)``): the readable
+modules keep calling plain names, and no dispatch lives in them. Child processes (the opt-in
+``ppo_core.fast`` workers) import the library afresh and do not see a plug.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Callable, MutableMapping
+
+from ppo_core import _withheld, diagnostics, distributions, gae, gaussian, losses, returns, update
+
+# {exercise function: its lab}, in the order of the labs (the table of ppo_core/__init__.py).
+EXERCISES: dict[str, str] = {
+    "discounted_return": "Lab 1", "returns_to_go": "Lab 1", "categorical_log_prob": "Lab 1",
+    "categorical_entropy": "Lab 1",
+    "td_residuals": "Lab 2", "compute_gae": "Lab 2",
+    "probability_ratio": "Lab 3", "clipped_surrogate_loss": "Lab 3", "value_loss": "Lab 3",
+    "ppo_loss": "Lab 3",
+    "normalize_advantages": "Lab 4", "minibatch_indices": "Lab 4", "ppo_update": "Lab 4",
+    "approx_kl": "Lab 5", "clip_fraction": "Lab 5", "explained_variance": "Lab 5",
+    "gaussian_log_prob": "Lab 6", "gaussian_entropy": "Lab 6", "clip_action": "Lab 6",
+}
+_DEFINED_IN = (returns, distributions, gae, losses, update, diagnostics, gaussian)
+
+# The library's own function objects, taken before anything can be plugged in.
+LIBRARY: dict[str, Callable] = {
+    name: getattr(module, name)
+    for module in _DEFINED_IN for name in EXERCISES if hasattr(module, name)
+}
+_current: dict[str, Callable] = dict(LIBRARY)  # what the library calls now, per name
+
+
+def _check_name(name: str) -> None:
+    if name not in EXERCISES:
+        raise ValueError(f"{name!r} is not an exercise function of ppo_core; the exercise "
+                         f"functions are: {', '.join(EXERCISES)}")
+
+
+def _check_functions(functions: dict[str, object]) -> None:
+    """Every name an exercise, every value callable, before anything is changed."""
+    if not functions:
+        raise ValueError("name at least one function, e.g. ppo_core.plug_in("
+                         "compute_gae=compute_gae)")
+    for name, function in functions.items():
+        _check_name(name)
+        if not callable(function):
+            raise TypeError(f"{name} must be a function, got {type(function).__name__} "
+                            f"{function!r}: pass the function itself, e.g. {name}={name} "
+                            f"(no parentheses)")
+
+
+def reference_available(name: str) -> bool:
+    """Whether this copy of the library holds its own reference code of exercise ``name``.
+
+    True in the open library (self-study); False for the exercises a student build withholds
+    (``ppo_core._withheld.WITHHELD``).
+    """
+    _check_name(name)
+    return name not in _withheld.WITHHELD
+
+
+def _course_modules() -> list[types.ModuleType]:
+    """Every loaded module of ``ppo_core`` and ``ppo_viz``."""
+    return [module for key, module in list(sys.modules.items())
+            if module is not None and key.split(".", 1)[0] in ("ppo_core", "ppo_viz")]
+
+
+class Plugged:
+    """What one plug changed; ``restore()`` (or leaving its ``with`` block) undoes it."""
+
+    def __init__(self, plugged: dict[str, Callable], kept: tuple[str, ...] = ()):
+        self.plugged = dict(plugged)  # {name: the learner's function}
+        self.kept = tuple(kept)       # names whose library reference stays in use
+        self._previous = {name: _current[name] for name in plugged}
+
+    def apply(self) -> Plugged:
+        for name, function in self.plugged.items():
+            _rebind(name, (LIBRARY[name], self._previous[name]), function)
+            _current[name] = function
+        return self
+
+    def restore(self) -> None:
+        """Put back what the library called before, wherever this plug's function is bound
+        (also in modules imported since, which took it from an already plugged module)."""
+        for name, function in self.plugged.items():
+            if _current[name] is function:
+                _rebind(name, (function,), self._previous[name])
+                _current[name] = self._previous[name]
+
+    def __enter__(self) -> Plugged:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.restore()
+
+    def __str__(self) -> str:
+        lines = []
+        if self.plugged:
+            lines.append("ppo_core calls your " + ", ".join(self.plugged) + ".")
+        if self.kept:
+            lines.append("ppo_core has its own " + ", ".join(self.kept) + " (the reference is "
+                         "in this copy of the library) and keeps calling it.")
+        return "\n".join(lines) or "nothing plugged in"
+
+    __repr__ = __str__
+
+
+def _rebind(name: str, olds: tuple[Callable, ...], new: Callable) -> None:
+    """In every course module: the global ``name`` and the defaults of the functions it
+    defines, where they hold one of ``olds``, now hold ``new``."""
+    def is_old(value: object) -> bool:
+        return any(value is old for old in olds)
+
+    for module in _course_modules():
+        namespace = vars(module)
+        if is_old(namespace.get(name)):
+            namespace[name] = new
+        for value in list(namespace.values()):
+            if not (isinstance(value, types.FunctionType)
+                    and value.__module__ == module.__name__):
+                continue
+            if any(map(is_old, value.__defaults__ or ())):
+                value.__defaults__ = tuple(new if is_old(d) else d for d in value.__defaults__)
+            if any(map(is_old, (value.__kwdefaults__ or {}).values())):
+                value.__kwdefaults__ = {k: new if is_old(v) else v
+                                        for k, v in value.__kwdefaults__.items()}
+
+
+def plug_in(**functions: Callable) -> Plugged:
+    """Make the library call the learner's functions, e.g. ``plug_in(compute_gae=compute_gae)``.
+
+    Stays in effect for the session; used as ``with ppo_core.plug_in(...):`` it is undone at the
+    end of the block. Each name must be an exercise function (see :data:`EXERCISES`).
+    """
+    _check_functions(functions)
+    return Plugged(functions).apply()
+
+
+def plug_in_withheld(**functions: Callable) -> Plugged:
+    """Plug in only the functions whose reference this copy of the library withholds.
+
+    In the open library (and when grading) nothing changes; in a student build the library
+    calls the learner's versions of the exercises it leaves to them.
+    """
+    _check_functions(functions)
+    mine = {name: f for name, f in functions.items() if not reference_available(name)}
+    kept = tuple(name for name in functions if name not in mine)
+    return Plugged(mine, kept).apply()
+
+
+def _missing_message(missing: list[str]) -> str:
+    by_lab: dict[str, list[str]] = {}
+    for name in missing:
+        by_lab.setdefault(EXERCISES[name], []).append(name)
+    wanted = "; ".join(f"{lab}: {', '.join(names)}" for lab, names in by_lab.items())
+    return (f"this copy of ppo_core leaves {wanted} to you, and this lab's library code calls "
+            f"them: paste your solution cells of {', '.join(by_lab)} into the cell 'Your "
+            f"functions from earlier labs' above, run it, then run this cell again")
+
+
+def use_earlier_functions(namespace: MutableMapping[str, object], *names: str) -> Plugged:
+    """Bring the learner's functions of earlier labs into this lab's library code.
+
+    For each name the library withholds, the learner's function ``namespace[name]`` (pasted
+    from an earlier lab) is plugged in. For each name whose reference is here, the notebook's
+    ``namespace[name]`` is set to the library's, so that a run with the open library (and every
+    grading run) does exactly what it did before.
+    """
+    for name in names:
+        _check_name(name)
+    withheld = [name for name in names if not reference_available(name)]
+    missing = [name for name in withheld
+               if not callable(namespace.get(name)) or namespace.get(name) is LIBRARY[name]]
+    if missing:
+        raise NameError(_missing_message(missing))
+    kept = tuple(name for name in names if name not in withheld)
+    for name in kept:
+        namespace[name] = LIBRARY[name]
+    mine = {name: namespace[name] for name in withheld}
+    return Plugged(mine, kept).apply()  # type: ignore[arg-type]
+
+
+__all__ = ["EXERCISES", "LIBRARY", "Plugged", "plug_in", "plug_in_withheld",
+           "reference_available", "use_earlier_functions"]
