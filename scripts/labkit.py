@@ -135,8 +135,10 @@ def colab_install() -> dict:
                                        f"above): check COURSE_REPO_URL and the connection")
 
             pip_install("gymnasium[box2d]>=1.2.3")
-            # --no-deps keeps Colab's own torch, ipywidgets and Jupyter untouched.
-            pip_install("--no-deps", f"git+{{COURSE_REPO_URL}}")
+            # --no-deps keeps Colab's own torch, ipywidgets and Jupyter untouched. A wheel's
+            # address (e.g. a graded class's student build) installs as it is, else the repository.
+            wheel = COURSE_REPO_URL.endswith(".whl")
+            pip_install("--no-deps", COURSE_REPO_URL if wheel else f"git+{{COURSE_REPO_URL}}")
             print("Installed the course package and gymnasium[box2d].")
         ''')
 

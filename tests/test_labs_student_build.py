@@ -9,21 +9,16 @@ learner pastes them. It then runs under ``NBGRADER_EXECUTION`` (the labs' short 
 may raise. A last cell reports which ``ppo_core`` the kernel imported, so the test knows that the
 student build, not the installed library, ran.
 
-Until helper B's ``autograder.student_checks.write_student_checks`` is merged, the build gets a
-stand-in (``reference_checks_writer``): the full ``autograder/checks`` package with its references
-taken from a renamed copy of the open library (``_reference_ppo_core``), so that the visible
-checks work while the learner's ``ppo_core`` is the student build. The stand-in holds the answers;
-this test says nothing about leaks, only that the labs run. Once B's writer exists it is used
-instead, with no other change. The kernel's
-Python is a parameter of :func:`run_release_notebook` (``python=``), so the same runner can use
-a fresh virtual environment with the built wheel installed instead of ``PYTHONPATH``.
+The kernel runs in a fresh virtual environment with the student build's wheel installed
+(``student_env``, see tests/student_env.py): the checks are the student build's (stored numbers,
+no reference code), the library withholds every exercise. The kernel's Python is a parameter of
+:func:`run_release_notebook` (``python=``, ``pythonpath=``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import re
 import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -46,26 +41,6 @@ print({REPORT!r} + json.dumps({{
     "checks": autograder.checks.__file__,
     "withheld": sorted(ppo_core._withheld.WITHHELD)}}))
 """
-
-
-def reference_checks_writer(dest: Path) -> None:
-    """Stand-in for B's ``write_student_checks``: ``autograder/checks`` as it is, reading its
-    references from ``_reference_ppo_core`` (the open library, renamed) next to the package."""
-    reference = dest.parent.parent / "_reference_ppo_core"
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    shutil.copytree(ROOT / "ppo_core", reference, ignore=ignore)
-    shutil.copytree(ROOT / "autograder" / "checks", dest, ignore=ignore)
-    for path in [*reference.rglob("*.py"), *dest.rglob("*.py")]:
-        path.write_text(re.sub(r"\bppo_core\b", "_reference_ppo_core", path.read_text()))
-
-
-def checks_writer():
-    """B's writer of the student checks once it is merged, else the stand-in above."""
-    try:
-        from autograder.student_checks import write_student_checks
-    except ImportError:
-        return reference_checks_writer
-    return write_student_checks
 
 
 def _grade_id(cell) -> str | None:
@@ -112,9 +87,8 @@ def _kernel_manager(kernels: Path, python: str, pythonpath: str | None):
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
 
-    env = {"NBGRADER_EXECUTION": "autograde"}
-    if pythonpath:
-        env["PYTHONPATH"] = pythonpath
+    # An inherited PYTHONPATH holding a checkout would shadow the build: set it either way.
+    env = {"NBGRADER_EXECUTION": "autograde", "PYTHONPATH": pythonpath or ""}
     spec = kernels / "ppo-student"
     spec.mkdir(parents=True, exist_ok=True)
     (spec / "kernel.json").write_text(json.dumps({
@@ -156,19 +130,12 @@ def kernel_report(nb) -> dict:
 
 
 @pytest.fixture(scope="module")
-def student_src(tmp_path_factory) -> Path:
-    from autograder.student_build import build_student_tree
-
-    return build_student_tree(tmp_path_factory.mktemp("student"), checks_writer=checks_writer())
-
-
-@pytest.fixture(scope="module")
-def executed(student_src, tmp_path_factory) -> dict:
-    """Every lab's learner notebook run against the student build, two at a time."""
+def executed(student_env, tmp_path_factory) -> dict:
+    """Every lab's learner notebook run against the installed student build, two at a time."""
     work = tmp_path_factory.mktemp("labs")
 
     def run(lab):
-        return lab, run_release_notebook(lab, work / lab, pythonpath=str(student_src))
+        return lab, run_release_notebook(lab, work / lab, python=str(student_env.python))
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         return dict(pool.map(run, LABS))
@@ -176,19 +143,20 @@ def executed(student_src, tmp_path_factory) -> dict:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lab", LABS)
-def test_lab_runs_against_the_student_build(lab, executed, student_src):
+def test_lab_runs_against_the_student_build(lab, executed, student_env):
     nb = executed[lab]
     errors = cell_errors(nb)
     assert not errors, f"{lab}: cells raised {errors}"
     report = kernel_report(nb)
-    assert Path(report["ppo_core"]).is_relative_to(student_src), report
-    assert Path(report["ppo_viz"]).is_relative_to(student_src), report
-    assert Path(report["checks"]).is_relative_to(student_src), report
+    venv = student_env.root / "venv"
+    assert Path(report["ppo_core"]).is_relative_to(venv), report
+    assert Path(report["ppo_viz"]).is_relative_to(venv), report
+    assert Path(report["checks"]).is_relative_to(venv), report
     assert set(report["withheld"]) == set(labkit.CONTRACT_FUNCTIONS), report
 
 
 @pytest.mark.slow
-def test_without_the_pasted_functions_lab4_says_what_is_missing(student_src, tmp_path):
+def test_without_the_pasted_functions_lab4_says_what_is_missing(student_env, tmp_path):
     """The check can fail: an empty paste cell stops Lab 4 with the names to paste."""
     nb = learner_notebook("lab4_training")
     paste = next(c for c in nb.cells if c.source.startswith(labkit.EARLIER_HEADER))
@@ -196,7 +164,7 @@ def test_without_the_pasted_functions_lab4_says_what_is_missing(student_src, tmp
     nb.cells = nb.cells[:nb.cells.index(paste) + 2]  # up to the cell that plugs them in
     from nbclient import NotebookClient
 
-    km = _kernel_manager(tmp_path / ".kernels", sys.executable, str(student_src))
+    km = _kernel_manager(tmp_path / ".kernels", str(student_env.python), None)
     client = NotebookClient(nb, km=km, timeout=120, allow_errors=True,
                             resources={"metadata": {"path": str(tmp_path)}})
     asyncio.run(client.async_execute())
