@@ -265,3 +265,12 @@ def test_a_notebook_kernel_runs_the_student_build(student_env, tmp_path):
     NotebookClient(nb, timeout=120, kernel_name=student_env.kernel_name,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     assert nb.cells[0].outputs[0]["text"].split() == ["True", str(len(LABS))]
+
+
+def test_the_library_and_the_grader_agree_on_the_exercises():
+    """ppo_core.plug.EXERCISES (the library cannot import the grader) names the same functions
+    and labs as the checks' registry, which decides what a student build withholds."""
+    from autograder.student_build import lab_title
+    from ppo_core.plug import EXERCISES
+
+    assert EXERCISES == {name: lab_title(lab) for name, lab in exercise_labs().items()}
