@@ -1,4 +1,4 @@
-"""Feedback pages keep the hidden tests with the instructor: autograder.preprocessors.HideHiddenTests."""
+"""Feedback pages keep the hidden tests with the instructor (autograder HideHiddenTests)."""
 
 from __future__ import annotations
 
