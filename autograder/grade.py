@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 
+from autograder import lean_imports  # noqa: F401 -- before nbformat, see there
 import nbformat
 
 from autograder import discover, journal, sanitize, worker

@@ -26,7 +26,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Bool, Integer, Unicode
+from traitlets import Bool, Integer, Unicode, default
 
 from autograder import sanitize
 from autograder.sandbox import kill_marked
@@ -102,6 +102,16 @@ class SandboxedExecute(Execute):
         240, help="Seconds for a whole notebook; then the kernel is killed.").tag(config=True)
     max_output_chars = Integer(
         200_000, help="Characters of output kept per cell; the rest is dropped.").tag(config=True)
+
+    @default("shutdown_kernel")
+    def _shutdown_kernel_default(self) -> str:
+        """Kill the kernel after the last cell instead of asking it to shut down.
+
+        Every output has been received by then and nothing of the kernel is needed; a graceful
+        shutdown makes the kernel tear down torch and IPython (about 0.8 CPU-s and 1-2 s of
+        waiting per notebook on the 2-core machine, issue 12's throughput figure).
+        """
+        return "immediate"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ import signal
 import sys
 import traceback
 
+from autograder import lean_imports  # noqa: F401 -- before nbformat, see there
 import nbformat
 
 from autograder import discover

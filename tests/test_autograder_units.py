@@ -182,3 +182,23 @@ def test_gradebook_stamp_read_in_process_equals_nbgrader_s(monkeypatch):
     bindir = os.path.dirname(sys.executable)  # where this environment's `alembic` script lives
     monkeypatch.setenv("PATH", bindir + os.pathsep + os.environ.get("PATH", ""))
     assert alembic_head() == nbgrader.api.get_alembic_version()
+
+
+@pytest.mark.parametrize("module", ["autograder.grade", "autograder.worker"])
+def test_grading_processes_skip_the_slow_optional_import(module):
+    """A grading process imports nbformat without jsonschema's optional rfc3987_syntax (a 1.6
+    CPU-s grammar build per process, see autograder/lean_imports.py), and still validates."""
+    code = (f"import sys, importlib.util, {module}, nbformat\n"
+            "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
+            "nbformat.validate(nb)\n"
+            "print('loaded' if sys.modules.get('rfc3987_syntax') else 'skipped')\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, cwd=REPO)
+    assert proc.stdout.strip() == "skipped", proc.stderr
+
+
+def test_kernel_is_killed_after_the_last_cell():
+    """The grading kernel is killed once every output is in, not asked to shut down (a graceful
+    shutdown costs about 0.8 CPU-s and 1-2 s per notebook, issue 12's throughput)."""
+    from autograder.preprocessors import SandboxedExecute
+    assert SandboxedExecute().shutdown_kernel == "immediate"
