@@ -141,7 +141,7 @@ def skip_gradebook_fsync() -> None:
 
 
 @contextlib.contextmanager
-def _scratch_gradebooks():
+def scratch_gradebooks():
     """:func:`skip_gradebook_fsync` for the duration of the block (in the main process)."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
@@ -166,7 +166,7 @@ def build_template(workdir: str, labs: list[str], settings: dict) -> str:
     try:
         api = load_api(root)
         for lab in labs:
-            with _gradebook_stamp_in_process(), _scratch_gradebooks():
+            with _gradebook_stamp_in_process(), scratch_gradebooks():
                 result = api.generate_assignment(lab, force=True, create=True)
             if not result["success"]:
                 raise RuntimeError(f"nbgrader generate_assignment {lab} failed:\n"

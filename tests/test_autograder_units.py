@@ -209,7 +209,7 @@ def test_scratch_gradebooks_skip_fsync_only_inside(tmp_path):
     SQLite's default (FULL, 2) once the block is left."""
     from sqlalchemy import create_engine
 
-    from autograder.grade import _scratch_gradebooks
+    from autograder.grade import scratch_gradebooks
 
     def synchronous(name: str) -> int:
         engine = create_engine(f"sqlite:///{tmp_path / name}")
@@ -218,7 +218,7 @@ def test_scratch_gradebooks_skip_fsync_only_inside(tmp_path):
         engine.dispose()
         return value
 
-    with _scratch_gradebooks():
+    with scratch_gradebooks():
         assert synchronous("scratch.db") == 0
     assert synchronous("other.db") == 2
 
