@@ -244,3 +244,11 @@ def test_feedback_exporter_compiles_once_and_renders_the_same_bytes(monkeypatch)
     second, _ = FeedbackHTMLExporter().from_notebook_node(nb)
     assert first == expected and second == expected
     assert TEMPLATE_CACHE.codes and compiled == []
+
+
+def test_kernel_client_flushes_start_up_messages_without_a_long_pause():
+    """The sandboxed kernels' clients stop draining IOPub after a short silence, not after
+    jupyter_client's 0.2 s of idle time per notebook."""
+    from autograder.preprocessors import SandboxKernelClient, SandboxKernelManager
+    client = SandboxKernelManager().client()
+    assert isinstance(client, SandboxKernelClient) and client.flush_s < 0.05
