@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 
+from autograder import lean_imports  # noqa: F401 -- before nbformat, see there
 import nbformat
 
 from autograder import discover, journal, sanitize, worker
@@ -72,6 +73,8 @@ c.CourseDirectory.release_directory = "release"
 c.CourseDirectory.submitted_directory = "submitted"
 c.Execute.timeout = {timeout}
 c.SandboxedExecute.notebook_timeout = {notebook_timeout}
+# nbgrader's HTML exporter, its templates compiled once per worker (same pages, less work).
+c.GenerateFeedback.exporter_class = "autograder.feedback_html.FeedbackHTMLExporter"
 '''
 
 
@@ -119,6 +122,36 @@ def _gradebook_stamp_in_process():
         nbgrader.api.get_alembic_version = original
 
 
+def _no_fsync(dbapi_connection, connection_record) -> None:
+    dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
+def skip_gradebook_fsync() -> None:
+    """From now on the gradebooks this process opens commit without fsync (SQLite
+    ``synchronous=OFF``).
+
+    Only for the run's scratch gradebooks (the template's and each worker's copy, in the private
+    work folder deleted at the end): what must survive a crash is the journal in OUT
+    (:mod:`autograder.journal`). nbgrader commits about 40 times per notebook, each an fsync.
+    """
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+    if not event.contains(Engine, "connect", _no_fsync):
+        event.listen(Engine, "connect", _no_fsync)
+
+
+@contextlib.contextmanager
+def scratch_gradebooks():
+    """:func:`skip_gradebook_fsync` for the duration of the block (in the main process)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+    skip_gradebook_fsync()
+    try:
+        yield
+    finally:
+        event.remove(Engine, "connect", _no_fsync)
+
+
 def build_template(workdir: str, labs: list[str], settings: dict) -> str:
     """A course folder with the labs' sources, generated releases and a gradebook."""
     root = os.path.join(workdir, "template")
@@ -133,7 +166,7 @@ def build_template(workdir: str, labs: list[str], settings: dict) -> str:
     try:
         api = load_api(root)
         for lab in labs:
-            with _gradebook_stamp_in_process():
+            with _gradebook_stamp_in_process(), scratch_gradebooks():
                 result = api.generate_assignment(lab, force=True, create=True)
             if not result["success"]:
                 raise RuntimeError(f"nbgrader generate_assignment {lab} failed:\n"

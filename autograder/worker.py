@@ -14,6 +14,7 @@ import signal
 import sys
 import traceback
 
+from autograder import lean_imports  # noqa: F401 -- before nbformat, see there
 import nbformat
 
 from autograder import discover
@@ -53,7 +54,7 @@ def init_worker(template: str, workdir: str, settings: dict, slots) -> None:
     """Per process: a private copy of the course, the kernel uid, quiet logs, signal policy."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     signal.signal(signal.SIGTERM, _stop)
-    from autograder.grade import load_api, write_config
+    from autograder.grade import load_api, skip_gradebook_fsync, write_config
     slot = slots.get()
     root = os.path.join(workdir, f"course-{slot}")
     shutil.copytree(template, root)
@@ -71,6 +72,7 @@ def init_worker(template: str, workdir: str, settings: dict, slots) -> None:
     import warnings
     warnings.filterwarnings("ignore")  # SQLAlchemy chatter from nbgrader's gradebook
     logging.disable(logging.WARNING)  # nbgrader's own log goes to the result dicts, not stderr
+    skip_gradebook_fsync()  # this worker's gradebook is a scratch copy
     _WORKER.update(root=root, api=load_api(root), settings=settings)
 
 

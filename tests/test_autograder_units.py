@@ -182,3 +182,73 @@ def test_gradebook_stamp_read_in_process_equals_nbgrader_s(monkeypatch):
     bindir = os.path.dirname(sys.executable)  # where this environment's `alembic` script lives
     monkeypatch.setenv("PATH", bindir + os.pathsep + os.environ.get("PATH", ""))
     assert alembic_head() == nbgrader.api.get_alembic_version()
+
+
+@pytest.mark.parametrize("module", ["autograder.grade", "autograder.worker"])
+def test_grading_processes_skip_the_slow_optional_import(module):
+    """A grading process imports nbformat without jsonschema's optional rfc3987_syntax (a 1.6
+    CPU-s grammar build per process, see autograder/lean_imports.py), and still validates."""
+    code = (f"import sys, importlib.util, {module}, nbformat\n"
+            "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
+            "nbformat.validate(nb)\n"
+            "print('loaded' if sys.modules.get('rfc3987_syntax') else 'skipped')\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, cwd=REPO)
+    assert proc.stdout.strip() == "skipped", proc.stderr
+
+
+def test_kernel_is_killed_after_the_last_cell():
+    """The grading kernel is killed once every output is in, not asked to shut down (a graceful
+    shutdown costs about 0.8 CPU-s and 1-2 s per notebook, issue 12's throughput)."""
+    from autograder.preprocessors import SandboxedExecute
+    assert SandboxedExecute().shutdown_kernel == "immediate"
+
+
+def test_scratch_gradebooks_skip_fsync_only_inside(tmp_path):
+    """The template's gradebook commits without fsync; other databases of the process keep
+    SQLite's default (FULL, 2) once the block is left."""
+    from sqlalchemy import create_engine
+
+    from autograder.grade import scratch_gradebooks
+
+    def synchronous(name: str) -> int:
+        engine = create_engine(f"sqlite:///{tmp_path / name}")
+        with engine.connect() as conn:
+            value = conn.exec_driver_sql("PRAGMA synchronous").scalar()
+        engine.dispose()
+        return value
+
+    with scratch_gradebooks():
+        assert synchronous("scratch.db") == 0
+    assert synchronous("other.db") == 2
+
+
+def test_feedback_exporter_compiles_once_and_renders_the_same_bytes(monkeypatch):
+    """FeedbackHTMLExporter's pages are byte for byte nbconvert's; a second exporter (nbgrader
+    makes one per notebook) compiles no template."""
+    import jinja2
+    from nbconvert.exporters import HTMLExporter
+
+    from autograder.feedback_html import TEMPLATE_CACHE, FeedbackHTMLExporter
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Title\nSome *text* and $x^2$."),
+        nbformat.v4.new_code_cell("print(1)", outputs=[
+            nbformat.v4.new_output("stream", name="stdout", text="1\n")])])
+    expected, _ = HTMLExporter().from_notebook_node(nb)
+    TEMPLATE_CACHE.codes.clear()
+    first, _ = FeedbackHTMLExporter().from_notebook_node(nb)
+    compiled = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, *a, **k: compiled.append(a[1]) or original(self, *a, **k))
+    second, _ = FeedbackHTMLExporter().from_notebook_node(nb)
+    assert first == expected and second == expected
+    assert TEMPLATE_CACHE.codes and compiled == []
+
+
+def test_kernel_client_flushes_start_up_messages_without_a_long_pause():
+    """The sandboxed kernels' clients stop draining IOPub after a short silence, not after
+    jupyter_client's 0.2 s of idle time per notebook."""
+    from autograder.preprocessors import SandboxKernelClient, SandboxKernelManager
+    client = SandboxKernelManager().client()
+    assert isinstance(client, SandboxKernelClient) and client.flush_s < 0.05
