@@ -105,3 +105,5 @@ def test_feedback_names_what_happened(graded):
                            f"{hostile.LAB}.html")) as f:
         html = f.read()
     assert "Grader notes" in html and "np.allclose" in html
+    # Hidden tests ran (their points count) but their code stays with the instructor.
+    assert "HIDDEN TESTS" not in html and "your instructor keeps them" in html
