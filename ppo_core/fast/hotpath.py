@@ -10,14 +10,16 @@ So the speed layer computes the same numbers as the library's functions with few
   random stream, the same log-probabilities and values), without the entropy a rollout throws
   away;
 * :func:`score_actions` is :meth:`~ppo_core.networks.ActorCritic.get_action` for stored actions,
-  with one log-softmax shared by the log-probability and the entropy (two in the library, one
-  per function Lab 1 teaches);
+  through the layers' own ``forward``;
 * :func:`epoch_minibatches` gathers each epoch's shuffled batch once and normalises the
   advantages of all its minibatches at once, where ``ppo_update`` indexes and normalises each
   minibatch on its own.
 
-``tests/test_fast_hotpath.py`` checks each against the library's function; the tests of
-:mod:`ppo_core.fast.parallel` check the rollouts and updates built on them.
+Log-probabilities and entropies come from :mod:`ppo_core.distributions`, as in the network;
+the one formula written again is the advantage normalisation, in a form that takes all of an
+epoch's minibatches at once (:func:`normalize_per_minibatch`). ``tests/test_fast_hotpath.py``
+checks each shortcut against the library's function; the tests of :mod:`ppo_core.fast.parallel`
+check the rollouts and updates built on them.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from collections.abc import Callable
 
 import torch
 
+from ppo_core.distributions import categorical_entropy, categorical_log_prob
 from ppo_core.networks import ActorCritic
 from ppo_core.update import normalize_advantages
 
@@ -60,10 +63,9 @@ class RolloutPolicy:
         """``(action, log_prob, None, value)``, each ``(B,)``, as ``get_action_and_value``."""
         if action is not None:  # scoring stored actions: the library's own call
             return self.policy.get_action_and_value(obs, action)
-        logits = _run(self._actor, obs)                                   # (B, A)
-        action = torch.multinomial(torch.softmax(logits, -1), 1)          # (B, 1), as ActorCritic
-        log_prob = torch.log_softmax(logits, -1).gather(-1, action).squeeze(-1)
-        return action.squeeze(-1), log_prob, None, self.get_value(obs)
+        logits = _run(self._actor, obs)                                            # (B, A)
+        action = torch.multinomial(torch.softmax(logits, -1), 1).squeeze(-1)  # as ActorCritic
+        return action, categorical_log_prob(logits, action), None, self.get_value(obs)
 
     def get_value(self, obs: torch.Tensor) -> torch.Tensor:
         """V(s), ``(B,)``."""
@@ -81,14 +83,12 @@ def for_rollout(policy):
 def score_actions(policy: ActorCritic, obs: torch.Tensor,
                   actions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """``(log_probs, entropy)`` of the stored ``actions`` under ``policy``, each ``(B,)``: what
-    ``policy.get_action(obs, actions)`` returns after the action, differentiable. For a
-    discrete policy one log-softmax serves both (``log pi(a|s)`` and
-    ``-sum_a pi log pi``), which saves a node in every backward pass."""
+    ``policy.get_action(obs, actions)`` returns after the action, differentiable, with the
+    actor's layers called directly (a Gaussian policy: ``get_action`` itself)."""
     if not policy.discrete:
         return policy.get_action(obs, actions)[1:]
-    log_pi = torch.log_softmax(_run(_layer_calls(policy.actor), obs), -1)   # (B, A)
-    log_probs = log_pi.gather(-1, actions.long().unsqueeze(-1)).squeeze(-1)
-    return log_probs, -(log_pi.exp() * log_pi).sum(-1)
+    logits = _run(_layer_calls(policy.actor), obs)                                 # (B, A)
+    return categorical_log_prob(logits, actions), categorical_entropy(logits)
 
 
 def normalize_per_minibatch(advantages: torch.Tensor, minibatch_size: int) -> torch.Tensor:

@@ -16,8 +16,8 @@ processes here, this one and a worker (:mod:`ppo_core.fast.worker`) started once
   worker at the same time, swapping one number per step for the global gradient-norm clip: the
   same result as :func:`~ppo_core.update.ppo_update` (checked by ``tests/test_fast_parallel.py``),
   which stays the reference and is what runs whenever a learner's ``update_fn`` or ``loss_fn``
-  is passed to :func:`~ppo_core.train.train`. Each epoch's minibatches are gathered once, and
-  the actor's log-probabilities and entropy share one log-softmax (:mod:`ppo_core.fast.hotpath`).
+  is passed to :func:`~ppo_core.train.train`. Each epoch's minibatches are gathered once and
+  their advantages normalised together (:mod:`ppo_core.fast.hotpath`).
 
 Env i still gets seed + i. Each worker samples its actions from a torch generator of its own
 (seeded from the run's seed), so a run is reproducible for a given ``env_workers``, but not
