@@ -13,10 +13,13 @@ module                      what it does
 :mod:`.protocol`            the pipe messages both sides use (the parent never imports the
                             worker script)
 :mod:`.optim`               ``FlatAdam``: Adam over one flat parameter buffer
+:mod:`.hotpath`             the per-step work of both loops with fewer calls (the rollout's
+                            forward pass, the actor's scores, each epoch's minibatches)
 ==========================  ===============================================================
 
-``tests/test_fast_parallel.py`` and ``tests/test_fast_optim.py`` prove each piece equal to the
-readable one (``collect_rollout``, ``ppo_update``, ``torch.optim.Adam``).
+``tests/test_fast_parallel.py``, ``tests/test_fast_optim.py`` and ``tests/test_fast_hotpath.py``
+prove each piece equal to the readable one (``collect_rollout``, ``ppo_update``,
+``torch.optim.Adam``, the network's and the update's own calls).
 """
 
 from ppo_core.fast.train import train_fast

@@ -7,15 +7,17 @@ processes here, this one and a worker (:mod:`ppo_core.fast.worker`) started once
   and LunarLander's Box2D step (~20 us per environment) is most of it. :class:`ParallelRollout`
   splits the N environments into shards: the first is collected here, each of the others by a
   worker holding those environments and a copy of the policy, which receives the current
-  parameters before each rollout and runs the very same :func:`~ppo_core.rollout.collect_rollout`.
-  The shards never wait for each other; their ``(T, n)`` buffers are put side by side.
+  parameters before each rollout and runs the very same :func:`~ppo_core.rollout.collect_rollout`
+  (both with the policy's rollout step of :mod:`ppo_core.fast.hotpath`: the same draws, fewer
+  calls). The shards never wait for each other; their ``(T, n)`` buffers are put side by side.
 * **The update.** With minibatches of 64, each of its thousand steps costs what PyTorch's
   per-operation overhead costs. The actor and the critic share no parameter, so
   :meth:`ParallelRollout.update` takes each step's actor half here and its critic half in the
   worker at the same time, swapping one number per step for the global gradient-norm clip: the
   same result as :func:`~ppo_core.update.ppo_update` (checked by ``tests/test_fast_parallel.py``),
   which stays the reference and is what runs whenever a learner's ``update_fn`` or ``loss_fn``
-  is passed to :func:`~ppo_core.train.train`.
+  is passed to :func:`~ppo_core.train.train`. Each epoch's minibatches are gathered once and
+  their advantages normalised together (:mod:`ppo_core.fast.hotpath`).
 
 Env i still gets seed + i. Each worker samples its actions from a torch generator of its own
 (seeded from the run's seed), so a run is reproducible for a given ``env_workers``, but not
@@ -40,11 +42,12 @@ import torch
 
 from ppo_core.diagnostics import approx_kl
 from ppo_core.envs import make_vec_env
+from ppo_core.fast.hotpath import epoch_minibatches, for_rollout, score_actions
 from ppo_core.fast.protocol import load_vector, parameters_vector, receive, send, swap_floats
 from ppo_core.losses import clipped_surrogate_loss
 from ppo_core.networks import ActorCritic
 from ppo_core.rollout import RolloutBuffer, collect_rollout
-from ppo_core.update import minibatch_indices, normalize_advantages, update_diagnostics
+from ppo_core.update import minibatch_indices, update_diagnostics
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 START_TIMEOUT_S = 120.0  # importing torch on a cold, busy machine can take tens of seconds
@@ -68,6 +71,17 @@ def shard_sizes(num_envs: int, num_shards: int) -> list[int]:
     """Split ``num_envs`` into ``num_shards`` parts differing by at most one."""
     base, extra = divmod(num_envs, num_shards)
     return [base + (1 if k < extra else 0) for k in range(num_shards)]
+
+
+ACTOR_KEYS = ("obs", "actions", "log_probs", "advantages")  # what the actor's half reads
+
+
+def _kl_exceeds(policy: ActorCritic, batch: dict, target_kl: float) -> bool:
+    """Whether the policy moved past ``target_kl`` from the rollout's (early stopping, as in
+    ``ppo_update``)."""
+    with torch.no_grad():
+        _, new_log_probs, _ = policy.get_action(batch["obs"], batch["actions"])
+    return approx_kl(new_log_probs, batch["log_probs"]) > target_kl
 
 
 class _Worker:
@@ -202,7 +216,7 @@ class ParallelRollout:
         n0 = self.sizes[0]
         local = RolloutBuffer(**{name: array[:, :n0] for name, array in vars(buffer).items()})
         next_obs = next_obs.copy()
-        next_obs[:n0], _ = collect_rollout(self.envs, policy, local, next_obs[:n0])
+        next_obs[:n0], _ = collect_rollout(self.envs, for_rollout(policy), local, next_obs[:n0])
         for worker, a, b in self._shards():
             shard = worker.receive()
             for name, array in vars(buffer).items():
@@ -242,40 +256,41 @@ class ParallelRollout:
             "max_grad_norm": config.max_grad_norm, "minibatch_size": minibatch_size})
         epochs_run = 0
         for epoch in range(config.update_epochs):
-            order = minibatch_indices(batch_size, minibatch_size)
-            worker.post(torch.cat(order).numpy())
-            for mb_inds in order:
-                _, new_log_probs, entropy = policy.get_action(batch["obs"][mb_inds],
-                                                              batch["actions"][mb_inds])
-                mb_advantages = batch["advantages"][mb_inds]
-                if config.norm_adv:
-                    mb_advantages = normalize_advantages(mb_advantages)
-                loss = clipped_surrogate_loss(new_log_probs, batch["log_probs"][mb_inds],
-                                              mb_advantages, config.clip_coef)
-                loss = loss - config.ent_coef * entropy.mean()
-                optimizer.zero_grad()
-                own = math.nan
-                if math.isfinite(loss.item()):
-                    loss.backward()
-                    own = optimizer.grad_sq_norm()
-                total = math.sqrt(own + worker.swap(own))
-                if not math.isfinite(total):
-                    raise FloatingPointError(
-                        f"the PPO loss became nan in epoch {epoch + 1}: lower learning_rate, "
-                        f"check the rewards for inf/nan, or keep max_grad_norm")
-                optimizer.scale_grads(total, config.max_grad_norm)
-                optimizer.step()
+            order = torch.cat(minibatch_indices(batch_size, minibatch_size))
+            worker.post(order.numpy())
+            for minibatch in epoch_minibatches(batch, ACTOR_KEYS, order, minibatch_size,
+                                               config.norm_adv):
+                self._actor_step(policy, optimizer, minibatch, config, epoch)
             epochs_run += 1
-            if config.target_kl is not None:
-                with torch.no_grad():
-                    _, new_log_probs, _ = policy.get_action(batch["obs"], batch["actions"])
-                if approx_kl(new_log_probs, batch["log_probs"]) > config.target_kl:
-                    break
+            if config.target_kl is not None and _kl_exceeds(policy, batch, config.target_kl):
+                break
         worker.post(None)
         load_vector(worker.receive(), critic)
         stats = update_diagnostics(policy, batch, config)
         stats["losses/epochs"] = epochs_run
         return stats
+
+    def _actor_step(self, policy: ActorCritic, optimizer, minibatch: tuple, config,
+                    epoch: int) -> None:
+        """One minibatch step of the actor's half: the clipped surrogate minus the entropy
+        bonus (PPO Eq. 9 without the value term), its gradient, the global-norm clip with the
+        worker's squared norm, one Adam step."""
+        obs, actions, old_log_probs, advantages = minibatch  # advantages already normalised
+        new_log_probs, entropy = score_actions(policy, obs, actions)
+        loss = clipped_surrogate_loss(new_log_probs, old_log_probs, advantages, config.clip_coef)
+        loss = loss - config.ent_coef * entropy.mean()
+        optimizer.zero_grad()
+        own = math.nan
+        if math.isfinite(loss.item()):
+            loss.backward()
+            own = optimizer.grad_sq_norm()
+        total = math.sqrt(own + self.workers[0].swap(own))
+        if not math.isfinite(total):
+            raise FloatingPointError(
+                f"the PPO loss became nan in epoch {epoch + 1}: lower learning_rate, "
+                f"check the rewards for inf/nan, or keep max_grad_norm")
+        optimizer.scale_grads(total, config.max_grad_norm)
+        optimizer.step()
 
     def close(self) -> None:
         for worker in self.workers:
@@ -301,7 +316,7 @@ class LocalRollout:
         return np.asarray(obs, dtype=np.float32)
 
     def collect(self, policy, buffer: RolloutBuffer, next_obs: np.ndarray) -> np.ndarray:
-        return collect_rollout(self.envs, policy, buffer, next_obs)[0]
+        return collect_rollout(self.envs, for_rollout(policy), buffer, next_obs)[0]
 
     def can_split_update(self, config) -> bool:
         return False

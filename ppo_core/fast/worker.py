@@ -28,6 +28,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from ppo_core.envs import make_vec_env  # noqa: E402
+from ppo_core.fast.hotpath import epoch_minibatches, for_rollout  # noqa: E402
 from ppo_core.fast.optim import FlatAdam  # noqa: E402
 from ppo_core.fast.protocol import (  # noqa: E402
     load_vector,
@@ -48,6 +49,7 @@ class _Shard:
         torch.set_num_threads(1)
         self.envs = make_vec_env(spec["env_id"], spec["num_envs"], **spec["env_kwargs"])
         self.policy = ActorCritic(spec["obs_dim"], spec["action_space"], spec["hidden"])
+        self.rollout_policy = for_rollout(self.policy)  # reads self.policy's parameters
         torch.manual_seed(spec["torch_seed"])  # this shard's own action-sampling stream
         self.buffer = None
         self.next_obs = None
@@ -65,7 +67,8 @@ class _Shard:
         load_vector(parameters, self.policy.parameters())
         if self.buffer is None or self.buffer.shape[0] != num_steps:
             self.buffer = RolloutBuffer.allocate(num_steps, self.envs.num_envs, self.envs)
-        self.next_obs, _ = collect_rollout(self.envs, self.policy, self.buffer, self.next_obs)
+        self.next_obs, _ = collect_rollout(self.envs, self.rollout_policy, self.buffer,
+                                           self.next_obs)
         return {**vars(self.buffer), "next_obs": self.next_obs}
 
     def update_critic(self, data: dict, reader: Connection, writer: Connection):
@@ -77,11 +80,12 @@ class _Shard:
         critic, optimizer = self.policy.critic, self.critic_optimizer
         optimizer.param_groups[0].update(lr=data["lr"], eps=data["eps"])
         load_vector(data["critic"], critic.parameters())
-        obs, returns = torch.from_numpy(data["obs"]), torch.from_numpy(data["returns"])
+        batch = {"obs": torch.from_numpy(data["obs"]), "returns": torch.from_numpy(data["returns"])}
         while (order := receive(reader)) is not None:  # one epoch per order
-            for mb_inds in torch.from_numpy(order).split(data["minibatch_size"]):
-                loss = data["vf_coef"] * value_loss(self.policy.get_value(obs[mb_inds]),
-                                                    returns[mb_inds])
+            for obs, returns in epoch_minibatches(batch, ("obs", "returns"),
+                                                  torch.from_numpy(order), data["minibatch_size"]):
+                values = self.rollout_policy.get_value(obs)  # the critic, with fewer calls
+                loss = data["vf_coef"] * value_loss(values, returns)
                 optimizer.zero_grad()
                 own = math.nan
                 if math.isfinite(loss.item()):
