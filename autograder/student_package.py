@@ -71,25 +71,21 @@ def _check_out(out: Path) -> None:
                               f"(nothing is overwritten)")
 
 
-def leaks_in(src: Path, reveal: Iterable[str] = (), skip: Iterable[str] = ()) -> list[Leak]:
-    """Every answer of the open course (except the revealed labs') found in the tree ``src``;
-    files under the folders ``skip`` (relative to ``src``) are not read."""
+def leaks_in(src: Path, reveal: Iterable[str] = ()) -> list[Leak]:
+    """Every answer of the open course (except the revealed labs') found in the tree ``src``."""
     answers = answers_of(REPO_ROOT, exercise_labs(), reveal)
     leaks = scan_build(src, answers)
     if LAB5 not in set(reveal):
         from autograder.checks.lab5_diagnostics import diagnosis_key
 
         leaks += key_leaks(src, diagnosis_key())
-    return [leak for leak in leaks
-            if not any(leak.path.startswith(folder.rstrip("/") + "/") for folder in skip)]
+    return leaks
 
 
 def build_student_package(out: Path, reveal: Iterable[str] = (),
-                          checks_writer: Callable[[Path], None] | None = None,
-                          scan_skip: Iterable[str] = ()) -> StudentPackage:
+                          checks_writer: Callable[[Path], None] | None = None) -> StudentPackage:
     """Write ``out/src`` and ``out/dist/<wheel>``; raise :class:`LeakFound` (no wheel) if the
-    tree contains an answer. ``checks_writer`` as in ``build_student_tree``; ``scan_skip``:
-    folders of the tree the leak scan leaves out (tests with a stand-in checks writer)."""
+    tree contains an answer. ``checks_writer`` as in ``build_student_tree``."""
     out, reveal = Path(out), sorted(set(reveal))
     _check_out(out)
     try:
@@ -98,7 +94,7 @@ def build_student_package(out: Path, reveal: Iterable[str] = (),
         shutil.rmtree(out / "src", ignore_errors=True)
         raise
     withheld = sorted(read_withheld(src))
-    leaks = leaks_in(src, reveal, scan_skip)
+    leaks = leaks_in(src, reveal)
     if leaks:
         raise LeakFound(f"{len(leaks)} answer(s) in the student build {src}, no wheel built:\n"
                         + "\n".join(f"  {leak.path}: {leak.origin}: {leak.excerpt}"

@@ -10,20 +10,12 @@
   student_env.kernel_name)`` runs a notebook against the student build (the fixture puts the
   kernel on ``JUPYTER_PATH`` for the session). Run notebooks from a folder without ``ppo_core``
   in it (IPython puts the working folder on ``sys.path``), e.g. ``notebooks/<lab>/``.
-
-The student version of the visible checks is ``autograder.student_checks.write_student_checks``
-(issue 11, part B). Until it exists, the build uses :func:`stand_in_checks_writer`, a copy of
-``autograder/checks`` whose package ``__init__`` imports no lab (so that ``import
-autograder.checks.lab2_gae`` works), and the leak scan leaves that copy out
-(:data:`SCAN_SKIP`). Once it exists, both switch to the real thing without an edit here.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -31,33 +23,15 @@ from pathlib import Path
 
 import pytest
 
-from autograder.student_build import REPO_ROOT
 from autograder.student_package import StudentPackage, build_student_package
 
-STUDENT_CHECKS = importlib.util.find_spec("autograder.student_checks") is not None
-"""Whether the student checks writer (issue 11, part B) is in this checkout."""
-SCAN_SKIP = () if STUDENT_CHECKS else ("autograder/checks",)
-"""Folders of the build the leak scan leaves out: the stand-in checks are the full checks."""
 KERNEL_NAME = "ppo-course-student"
 TORCH_SPEC = "torch==2.13.0"  # the CPU wheel on this disk; as the Makefile installs it
 
 
-def stand_in_checks_writer(dest: Path) -> None:
-    """Until ``autograder.student_checks`` is merged: the open checks, with an ``__init__`` that
-    imports no lab module (Lab 5's needs the answer key, which a student build lacks)."""
-    shutil.copytree(REPO_ROOT / "autograder" / "checks", dest,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    (dest / "__init__.py").write_text('"""Stand-in for the student checks (tests only)."""\n')
-
-
-def checks_writer():
-    """The writer a test build uses: the real one where it exists, else the stand-in."""
-    return None if STUDENT_CHECKS else stand_in_checks_writer
-
-
 def build(out: Path, reveal: tuple[str, ...] = ()) -> StudentPackage:
-    """``build_student_package`` with the test's checks writer and leak-scan exceptions."""
-    return build_student_package(out, reveal, checks_writer(), scan_skip=SCAN_SKIP)
+    """``build_student_package`` into ``out``."""
+    return build_student_package(out, reveal)
 
 
 @dataclass

@@ -23,7 +23,6 @@ from autograder.student_build import REPO_ROOT, build_student_tree, exercise_lab
 from autograder.student_package import read_withheld, leaks_in
 from ppo_core import PPOConfig, recorded_runs
 from ppo_core.recorded_runs import FAULTS, LABELS
-from student_env import SCAN_SKIP, STUDENT_CHECKS, checks_writer
 
 LABS = exercise_labs()
 
@@ -47,7 +46,7 @@ def _exercise_sources(library: Path) -> dict[str, str]:
 def revealed(tmp_path_factory) -> dict[str, Path]:
     """Source trees built with ``--reveal lab2_gae`` and with ``--reveal lab5_diagnostics``."""
     out = tmp_path_factory.mktemp("revealed")
-    return {lab: build_student_tree(out / lab, (lab,), checks_writer())
+    return {lab: build_student_tree(out / lab, (lab,))
             for lab in ("lab2_gae", "lab5_diagnostics")}
 
 
@@ -62,9 +61,9 @@ def test_token_streams_ignore_layout_comments_and_docstrings():
 
 @pytest.mark.slow
 def test_the_build_holds_no_answer(student_package):
-    """No region, region line, known mistake or Lab 5 key in any file of the build (with the
-    stand-in checks until the student checks exist: then those are scanned too)."""
-    assert leaks_in(student_package.src, skip=SCAN_SKIP) == []
+    """No region, region line, known mistake or Lab 5 key in any file of the build, its
+    student checks included."""
+    assert leaks_in(student_package.src) == []
     assert set(student_package.withheld) == set(LABS)
     assert not (student_package.src / "ppo_core" / "fast").exists()
     assert sorted(p.name for p in (student_package.src / "ppo_core/assets/runs").iterdir()) == [
@@ -76,7 +75,7 @@ def test_the_leak_scan_finds_code_that_is_there(student_package, tmp_path):
     """A region pasted elsewhere in another layout, one line of a region, a known mistake's
     body: each one is found; so is every region of a lab that was revealed."""
     src = tmp_path / "src"
-    shutil.copytree(student_package.src, src, ignore=shutil.ignore_patterns(*SCAN_SKIP))
+    shutil.copytree(student_package.src, src)
     gae = (REPO_ROOT / "ppo_core" / "gae.py").read_text()
     region = gae.split("### BEGIN SOLUTION")[2].split("### END SOLUTION")[0]
     pasted = textwrap.indent(textwrap.dedent(region).replace("\n", "  # reformatted\n"), "  ")
@@ -86,7 +85,7 @@ def test_the_leak_scan_finds_code_that_is_there(student_package, tmp_path):
     (src / "ppo_viz" / "mistake.py").write_text(
         "def f(new, old):\n    log_ratio = new - old\n"
         "    return _float(((log_ratio.exp() - 1.0) - log_ratio).sum())\n")
-    found = {(leak.path, leak.origin.split(" (")[0]) for leak in leaks_in(src, skip=SCAN_SKIP)}
+    found = {(leak.path, leak.origin.split(" (")[0]) for leak in leaks_in(src)}
     assert ("ppo_viz/helper.py", "ppo_core/gae.py:100 compute_gae") in found
     assert any(path == "ppo_viz/one_line.py" and "clipped_surrogate_loss" in origin
                for path, origin in found)
@@ -98,9 +97,9 @@ def test_the_leak_scan_finds_code_that_is_there(student_package, tmp_path):
 def test_a_revealed_lab_is_a_leak_unless_revealed(revealed):
     """The scan finds Lab 2's regions in a build that revealed them, and only those."""
     src = revealed["lab2_gae"]
-    found = {leak.origin.split(" (")[0].split()[-1] for leak in leaks_in(src, skip=SCAN_SKIP)}
+    found = {leak.origin.split(" (")[0].split()[-1] for leak in leaks_in(src)}
     assert found == {"td_residuals", "compute_gae"}
-    assert leaks_in(src, reveal=("lab2_gae",), skip=SCAN_SKIP) == []
+    assert leaks_in(src, reveal=("lab2_gae",)) == []
 
 
 # --- --reveal ------------------------------------------------------------------------------
@@ -172,20 +171,8 @@ def test_cli_overwrites_nothing(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_cli_builds_and_reports(tmp_path, capsys, monkeypatch):
-    """The whole command, with a checks writer that writes an empty checks package where the
-    student checks do not exist yet."""
-    if not STUDENT_CHECKS:
-        import sys
-        import types
-
-        def writer(dest: Path) -> None:
-            dest.mkdir()
-            (dest / "__init__.py").write_text("")
-
-        fake = types.ModuleType("autograder.student_checks")
-        fake.write_student_checks = writer
-        monkeypatch.setitem(sys.modules, "autograder.student_checks", fake)
+def test_cli_builds_and_reports(tmp_path, capsys):
+    """The whole command: tree, wheel, and what it withheld and revealed."""
     assert cli.main(["build-student-package", "--out", str(tmp_path / "o"),
                      "--reveal", "lab1_rl_basics"]) == 0
     out = capsys.readouterr().out

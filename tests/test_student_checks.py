@@ -279,8 +279,8 @@ def run_student_env(src: Path, calls: list, tmp_path: Path, tamper: bool = False
     job = {"src": str(src), "calls": calls, "tamper": tamper, "out": str(tmp_path / "out.json")}
     (tmp_path / "job.json").write_text(json.dumps(job))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    proc = subprocess.run([sys.executable, str(HERE / "fixtures" / "student_checks" /
-                                               "student_env.py"), str(tmp_path / "job.json")],
+    runner = HERE / "fixtures" / "student_checks" / "run_student_checks.py"
+    proc = subprocess.run([sys.executable, str(runner), str(tmp_path / "job.json")],
                           cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env,
                           check=False)
     assert proc.returncode == 0, proc.stderr[-4000:]
