@@ -15,11 +15,14 @@ module                      what it does
 :mod:`.optim`               ``FlatAdam``: Adam over one flat parameter buffer
 :mod:`.hotpath`             the per-step work of both loops with fewer calls (the rollout's
                             forward pass, the actor's scores, each epoch's minibatches)
+:mod:`.handgrad`            the shared update's two gradients written out in numpy (no
+                            autograd graph per minibatch)
 ==========================  ===============================================================
 
-``tests/test_fast_parallel.py``, ``tests/test_fast_optim.py`` and ``tests/test_fast_hotpath.py``
-prove each piece equal to the readable one (``collect_rollout``, ``ppo_update``,
-``torch.optim.Adam``, the network's and the update's own calls).
+``tests/test_fast_parallel.py``, ``tests/test_fast_optim.py``, ``tests/test_fast_hotpath.py`` and
+``tests/test_fast_handgrad.py`` prove each piece equal to the readable one (``collect_rollout``,
+``ppo_update``, ``torch.optim.Adam``, the network's and the update's own calls, autograd through
+the library's losses).
 """
 
 from ppo_core.fast.train import train_fast

@@ -17,7 +17,9 @@ processes here, this one and a worker (:mod:`ppo_core.fast.worker`) started once
   same result as :func:`~ppo_core.update.ppo_update` (checked by ``tests/test_fast_parallel.py``),
   which stays the reference and is what runs whenever a learner's ``update_fn`` or ``loss_fn``
   is passed to :func:`~ppo_core.train.train`. Each epoch's minibatches are gathered once and
-  their advantages normalised together (:mod:`ppo_core.fast.hotpath`).
+  their advantages normalised together (:mod:`ppo_core.fast.hotpath`); the critic's gradient
+  and a categorical actor's are written out by hand (:mod:`ppo_core.fast.handgrad`), a
+  Gaussian actor's goes through autograd.
 
 Env i still gets seed + i. Each worker samples its actions from a torch generator of its own
 (seeded from the run's seed), so a run is reproducible for a given ``env_workers``, but not
@@ -42,6 +44,7 @@ import torch
 
 from ppo_core.diagnostics import approx_kl
 from ppo_core.envs import make_vec_env
+from ppo_core.fast.handgrad import MLPGrad, categorical_actor_step
 from ppo_core.fast.hotpath import epoch_minibatches, for_rollout, score_actions
 from ppo_core.fast.protocol import load_vector, parameters_vector, receive, send, swap_floats
 from ppo_core.losses import clipped_surrogate_loss
@@ -82,6 +85,25 @@ def _kl_exceeds(policy: ActorCritic, batch: dict, target_kl: float) -> bool:
     with torch.no_grad():
         _, new_log_probs, _ = policy.get_action(batch["obs"], batch["actions"])
     return approx_kl(new_log_probs, batch["log_probs"]) > target_kl
+
+
+def _actor_gradient(actor: MLPGrad | ActorCritic, optimizer, minibatch: tuple, config) -> float:
+    """Put the actor's gradient on ``minibatch`` in ``optimizer``'s buffer; its squared norm
+    (nan where the loss is not finite). ``actor``: the hand-written gradient of a categorical
+    actor, or the policy itself (autograd)."""
+    obs, actions, old_log_probs, advantages = minibatch  # advantages already normalised
+    if isinstance(actor, MLPGrad):
+        loss = categorical_actor_step(actor, obs.numpy(), actions.numpy(), old_log_probs.numpy(),
+                                      advantages.numpy(), config.clip_coef, config.ent_coef)
+    else:
+        new_log_probs, entropy = score_actions(actor, obs, actions)
+        loss = clipped_surrogate_loss(new_log_probs, old_log_probs, advantages, config.clip_coef)
+        loss = loss - config.ent_coef * entropy.mean()
+        optimizer.zero_grad()
+        if math.isfinite(loss.item()):
+            loss.backward()
+        loss = loss.item()
+    return optimizer.grad_sq_norm() if math.isfinite(loss) else math.nan
 
 
 class _Worker:
@@ -254,13 +276,16 @@ class ParallelRollout:
             "critic": parameters_vector(critic),
             "lr": group["lr"], "eps": group["eps"], "vf_coef": config.vf_coef,
             "max_grad_norm": config.max_grad_norm, "minibatch_size": minibatch_size})
+        # A categorical actor's gradient is written out by hand (fast.handgrad); a Gaussian
+        # one's goes through autograd.
+        actor = MLPGrad(policy.actor) if policy.discrete else policy
         epochs_run = 0
         for epoch in range(config.update_epochs):
             order = torch.cat(minibatch_indices(batch_size, minibatch_size))
             worker.post(order.numpy())
             for minibatch in epoch_minibatches(batch, ACTOR_KEYS, order, minibatch_size,
                                                config.norm_adv):
-                self._actor_step(policy, optimizer, minibatch, config, epoch)
+                self._actor_step(actor, optimizer, minibatch, config, epoch)
             epochs_run += 1
             if config.target_kl is not None and _kl_exceeds(policy, batch, config.target_kl):
                 break
@@ -270,20 +295,12 @@ class ParallelRollout:
         stats["losses/epochs"] = epochs_run
         return stats
 
-    def _actor_step(self, policy: ActorCritic, optimizer, minibatch: tuple, config,
+    def _actor_step(self, actor: MLPGrad | ActorCritic, optimizer, minibatch: tuple, config,
                     epoch: int) -> None:
-        """One minibatch step of the actor's half: the clipped surrogate minus the entropy
-        bonus (PPO Eq. 9 without the value term), its gradient, the global-norm clip with the
+        """One minibatch step of the actor's half: the gradient of the clipped surrogate minus
+        the entropy bonus (PPO Eq. 9 without the value term), the global-norm clip with the
         worker's squared norm, one Adam step."""
-        obs, actions, old_log_probs, advantages = minibatch  # advantages already normalised
-        new_log_probs, entropy = score_actions(policy, obs, actions)
-        loss = clipped_surrogate_loss(new_log_probs, old_log_probs, advantages, config.clip_coef)
-        loss = loss - config.ent_coef * entropy.mean()
-        optimizer.zero_grad()
-        own = math.nan
-        if math.isfinite(loss.item()):
-            loss.backward()
-            own = optimizer.grad_sq_norm()
+        own = _actor_gradient(actor, optimizer, minibatch, config)
         total = math.sqrt(own + self.workers[0].swap(own))
         if not math.isfinite(total):
             raise FloatingPointError(

@@ -28,6 +28,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from ppo_core.envs import make_vec_env  # noqa: E402
+from ppo_core.fast.handgrad import MLPGrad, critic_step  # noqa: E402
 from ppo_core.fast.hotpath import epoch_minibatches, for_rollout  # noqa: E402
 from ppo_core.fast.optim import FlatAdam  # noqa: E402
 from ppo_core.fast.protocol import (  # noqa: E402
@@ -37,7 +38,6 @@ from ppo_core.fast.protocol import (  # noqa: E402
     send,
     swap_floats,
 )
-from ppo_core.losses import value_loss  # noqa: E402
 from ppo_core.networks import ActorCritic  # noqa: E402
 from ppo_core.rollout import RolloutBuffer, collect_rollout  # noqa: E402
 
@@ -80,17 +80,13 @@ class _Shard:
         critic, optimizer = self.policy.critic, self.critic_optimizer
         optimizer.param_groups[0].update(lr=data["lr"], eps=data["eps"])
         load_vector(data["critic"], critic.parameters())
+        gradient = MLPGrad(critic)  # the value loss's gradient, written out (fast.handgrad)
         batch = {"obs": torch.from_numpy(data["obs"]), "returns": torch.from_numpy(data["returns"])}
         while (order := receive(reader)) is not None:  # one epoch per order
             for obs, returns in epoch_minibatches(batch, ("obs", "returns"),
                                                   torch.from_numpy(order), data["minibatch_size"]):
-                values = self.rollout_policy.get_value(obs)  # the critic, with fewer calls
-                loss = data["vf_coef"] * value_loss(values, returns)
-                optimizer.zero_grad()
-                own = math.nan
-                if math.isfinite(loss.item()):
-                    loss.backward()
-                    own = optimizer.grad_sq_norm()
+                loss = critic_step(gradient, obs.numpy(), returns.numpy(), data["vf_coef"])
+                own = optimizer.grad_sq_norm() if math.isfinite(loss) else math.nan
                 total = math.sqrt(own + swap_floats(reader, writer, own))
                 if not math.isfinite(total):
                     return None
