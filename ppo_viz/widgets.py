@@ -194,9 +194,22 @@ class ClipObjectiveDemo:
         self.fig = Figure(figsize=(11, 3.4), dpi=dpi)
         self.fig.subplots_adjust(left=0.05, right=0.99, bottom=0.16, top=0.84, wspace=0.28)
         ax_pos, ax_neg, ax_hist = self.fig.subplots(1, 3)
+        self.edges: list = []
+        self._draw_objectives(ax_pos, ax_neg)
+        self._draw_histogram(ax_hist)
+        self.title = self.fig.suptitle("")
+        self._renderer = _BlitRenderer(self.fig, [
+            *self.flat_bands.values(), self.hist_band, *self.curves.values(), *self.edges,
+            self.hist_text, self.title])
+        self.stats: dict[str, float] = {}
+        self.png = b""
+        self.update(self.eps)
+
+    def _draw_objectives(self, ax_pos, ax_neg) -> None:
+        """Left and middle panels: Eq. 7's objective against the ratio for A = +1 and A = -1."""
         r = np.linspace(*self.RATIO_RANGE, 201)
         self._r = r
-        self.curves, self.flat_bands, self.edges = {}, {}, []
+        self.curves, self.flat_bands = {}, {}
         for ax, sign in ((ax_pos, 1.0), (ax_neg, -1.0)):
             band = _band(ax, FLAT_COLOR, 0.12)
             ax.plot(r, r * sign, color=UNCLIPPED_COLOR, ls="--", lw=1.5, label="unclipped  r A")
@@ -216,6 +229,8 @@ class ClipObjectiveDemo:
         ax_pos.plot([], [], color=FLAT_COLOR, alpha=0.3, lw=8, label="zero gradient")
         ax_pos.legend(loc="upper left", fontsize=7)
 
+    def _draw_histogram(self, ax_hist) -> None:
+        """Right panel: the batch's ratios, with the clip range as a band."""
         lo, hi = np.quantile(self.ratio, [0.002, 0.998])
         lo, hi = min(lo, 0.45), max(hi, 1.55)
         self.hist_band = _band(ax_hist, "tab:green", 0.15)
@@ -230,13 +245,6 @@ class ClipObjectiveDemo:
         self.hist_text = ax_hist.text(0.02, 0.97, "", transform=ax_hist.transAxes, va="top",
                                       fontsize=8, family="monospace",
                                       bbox={"fc": "white", "alpha": 0.8, "lw": 0})
-        self.title = self.fig.suptitle("")
-        self._renderer = _BlitRenderer(self.fig, [
-            *self.flat_bands.values(), self.hist_band, *self.curves.values(), *self.edges,
-            self.hist_text, self.title])
-        self.stats: dict[str, float] = {}
-        self.png = b""
-        self.update(self.eps)
 
     def _read_batch(self, batch: dict | None) -> None:
         """The batch's ratios, normalised advantages and step (the shipped batch if None)."""
@@ -371,13 +379,26 @@ class GAEDemo:
                         for k in ("rewards", "values", "next_values", "terminated", "truncated")}
         self.T = self.episode["rewards"].size
         self.lam, self.gamma = float(lam), float(gamma)
-        t = np.arange(self.T)
 
         self.fig = Figure(figsize=(11, 3.6), dpi=dpi)
         self.fig.subplots_adjust(left=0.06, right=0.985, bottom=0.15, top=0.84, wspace=0.25)
         grid = self.fig.add_gridspec(1, 5)
-        ax_t = self.fig.add_subplot(grid[0, :3])
-        ax_l = self.fig.add_subplot(grid[0, 3:])
+        self.ax_t = self._draw_episode(self.fig.add_subplot(grid[0, :3]))
+        self.ax_l = self._draw_lambda_sweep(self.fig.add_subplot(grid[0, 3:]))
+        self.title = self.fig.suptitle("")
+        self._renderer = _BlitRenderer(self.fig, [
+            self.mc_line, self.td_line, self.adv_line, self.spread_line, self.gap_line,
+            self.marker, self.dots, self.title])
+        self._curves_gamma: float | None = None
+        self._recompute_curves(self.gamma)
+        self._fit_limits(sorted({self.GAMMA_RANGE[0], self.gamma, self.GAMMA_RANGE[1]}))
+        self.stats: dict[str, float] = {}
+        self.png = b""
+        self.update(self.lam, self.gamma)
+
+    def _draw_episode(self, ax_t):
+        """Left panel: the advantages along the episode (Monte Carlo, TD(0), GAE)."""
+        t = np.arange(self.T)
         (self.mc_line,) = ax_t.plot(t, np.zeros(self.T), color="0.6", lw=1.0,
                                     label="Monte Carlo (lambda = 1)")
         (self.td_line,) = ax_t.plot(t, np.zeros(self.T), color="tab:orange", lw=0.8, alpha=0.7,
@@ -393,8 +414,10 @@ class GAEDemo:
         ax_t.set_xlim(0, self.T - 1)
         ax_t.legend(loc="upper left", fontsize=7, ncol=3)
         ax_t.grid(alpha=0.25)
-        self.ax_t = ax_t
+        return ax_t
 
+    def _draw_lambda_sweep(self, ax_l):
+        """Right panel: spread and distance from Monte Carlo of the advantages, per lambda."""
         (self.spread_line,) = ax_l.plot(self.LAMBDAS, np.zeros_like(self.LAMBDAS),
                                         color="tab:purple", lw=2,
                                         label="spread of A_t along the episode")
@@ -408,17 +431,7 @@ class GAEDemo:
         ax_l.set_title("one episode: smoothness vs. distance from Monte Carlo", fontsize=10)
         ax_l.legend(loc="upper left", fontsize=7)  # above the curves (symlog axis)
         ax_l.grid(alpha=0.25)
-        self.ax_l = ax_l
-        self.title = self.fig.suptitle("")
-        self._renderer = _BlitRenderer(self.fig, [
-            self.mc_line, self.td_line, self.adv_line, self.spread_line, self.gap_line,
-            self.marker, self.dots, self.title])
-        self._curves_gamma: float | None = None
-        self._recompute_curves(self.gamma)
-        self._fit_limits(sorted({self.GAMMA_RANGE[0], self.gamma, self.GAMMA_RANGE[1]}))
-        self.stats: dict[str, float] = {}
-        self.png = b""
-        self.update(self.lam, self.gamma)
+        return ax_l
 
     def _curves(self, gamma: float):
         all_adv = gae_curves(**self.episode, gamma=gamma, lams=self.LAMBDAS,
