@@ -120,7 +120,7 @@ def instrument(stages: dict[str, float]) -> None:
 
 def profile(lab: str, n: int, workdir: str) -> tuple[dict[str, float], list[dict], float]:
     """(CPU seconds per stage over the n notebooks, their rows, the template's CPU seconds)."""
-    from grading_speed import _make
+    from grading_speed import make_submissions
 
     from autograder import discover, grade, worker
     settings = dict(grade.DEFAULT_SETTINGS, repo_root=REPO)
@@ -128,7 +128,7 @@ def profile(lab: str, n: int, workdir: str) -> tuple[dict[str, float], list[dict
     os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     os.environ["PPO_GRADER_RUN"] = f"profile-{os.getpid()}"
     submissions, out = os.path.join(workdir, "submissions"), os.path.join(workdir, "out")
-    _make(submissions, lab, n)
+    make_submissions(submissions, lab, n)
     labs = grade.course_labs(REPO)
     subs = discover.discover(submissions, labs, grade.lab_signatures(REPO, labs), workdir)
     start = time.process_time()

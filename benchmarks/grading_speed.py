@@ -27,7 +27,9 @@ sys.path.insert(0, REPO)
 sys.path.insert(0, os.path.join(REPO, "tests", "fixtures", "autograder"))
 
 
-def _make(folder: str, lab: str, n: int) -> None:
+def make_submissions(folder: str, lab: str, n: int) -> None:
+    """``n`` submissions of ``lab`` under ``folder``/studentNNN/, one in five with its first
+    exercise raising (built from the solution notebook by the test fixtures' builders)."""
     import builders
 
     exercises = builders.exercises(lab)
@@ -61,7 +63,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (1 min)")
     folder = tempfile.mkdtemp(prefix="ppo-bench-")
-    _make(folder, args.lab, args.n)
+    make_submissions(folder, args.lab, args.n)
     for jobs in args.jobs:
         seconds, rows = _run(folder, jobs)
         statuses = sorted({r["status"] for r in rows})
