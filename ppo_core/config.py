@@ -19,7 +19,6 @@ FAST_LEFT_OUT = (
     "Lab 4 runs the same algorithm in one process. The speed layer comes with the open library: "
     "pip install git+https://github.com/ppo-course/ppo-course"
 )
-"""Why ``fast=True`` fails where ``ppo_core/fast`` is missing (a graded class's student build)."""
 
 
 @dataclass
@@ -74,11 +73,9 @@ class PPOConfig:
     overhead, which more threads only add to."""
     fast: bool = False
     """Hand the run to the opt-in speed layer, ppo_core.fast: the same algorithm in two processes
-    (a worker on a second core collects half of each rollout and takes the critic's half of each
-    update step) with a flat-buffer Adam. Its update equals ppo_update's up to float rounding
-    (tested), but the worker samples actions from its own random stream, so a fast run is
-    reproducible without being identical to the readable one. A learner's update_fn or loss_fn
-    runs as given (only the rollouts are shared). Off: the readable loop of Lab 4, one process."""
+    with a flat-buffer Adam, its update equal to ppo_update's up to float rounding (tested). Its
+    worker samples from its own random stream: a fast run is reproducible, not identical to the
+    readable one. A learner's update_fn or loss_fn runs as given. Off: Lab 4's loop, one process."""
     env_workers: int = 2
     """Only with fast=True: processes that train, this one included. Clamped to num_envs and
     the CPUs available (1 while nbgrader grades); a run is reproducible for a given value.
@@ -193,14 +190,11 @@ def field_docs() -> dict[str, str]:
     import ast
     import inspect
 
-    tree = ast.parse(inspect.getsource(PPOConfig))
-    docs: dict[str, str] = {}
-    body = tree.body[0].body
-    for node, nxt in zip(body, body[1:]):
-        if isinstance(node, ast.AnnAssign) and isinstance(nxt, ast.Expr) \
-                and isinstance(nxt.value, ast.Constant) and isinstance(nxt.value.value, str):
-            docs[node.target.id] = " ".join(nxt.value.value.split())
-    return docs
+    body = ast.parse(inspect.getsource(PPOConfig)).body[0].body
+    return {node.target.id: " ".join(nxt.value.value.split())
+            for node, nxt in zip(body, body[1:])
+            if isinstance(node, ast.AnnAssign) and isinstance(nxt, ast.Expr)
+            and isinstance(nxt.value, ast.Constant) and isinstance(nxt.value.value, str)}
 
 
 __all__ = ["PRESETS", "PPOConfig", "field_docs"]

@@ -6,11 +6,8 @@ This is the loop that runs: one process, ``torch.optim.Adam``, the library's own
 Learners plug their own ``compute_gae`` and ``ppo_update`` (or just the loss) in through the
 ``gae_fn`` / ``update_fn`` / ``loss_fn`` hooks, so Lab 4 trains a lander with code they wrote.
 
-The bookkeeping around the algorithm (history rows, the reward threshold, checkpoints, the
-callback, the progress bar) lives in :class:`RunLog`, so that :func:`train` reads as the
-algorithm. ``PPOConfig(fast=True)`` hands the run to the opt-in speed layer
-(:mod:`ppo_core.fast`: two processes, a flat-buffer Adam, a split update), which runs the same
-algorithm and is tested against this loop.
+:class:`RunLog` keeps the bookkeeping (history rows, threshold, checkpoints, callback, progress
+bar) out of :func:`train`. ``PPOConfig(fast=True)`` hands the run to :mod:`ppo_core.fast`.
 """
 
 from __future__ import annotations
@@ -45,7 +42,6 @@ class TrainResult:
     episode_returns: list[float] = field(default_factory=list)
     episode_lengths: list[int] = field(default_factory=list)
     episode_steps: list[int] = field(default_factory=list)  # global step at each episode end
-    episode_times: list[float] = field(default_factory=list)  # seconds since the start
     wall_time_s: float = 0.0
     time_to_threshold_s: float | None = None
     steps_to_threshold: int | None = None
@@ -111,14 +107,6 @@ def first_threshold_crossing(returns: list[float], threshold: float,
     return int(hits[0]) + window - 1 if hits.size else None
 
 
-def _progress_bar(total: int, enabled: bool):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm  # notebook widget in Jupyter, text bar in a terminal
-
-    return tqdm(total=total, unit="step", unit_scale=True, dynamic_ncols=True, leave=True)
-
-
 class RunLog:
     """Everything :func:`train` records about a run: a history row per update (CleanRL's keys),
     the time and step at which the reward threshold was first reached, and the
@@ -131,7 +119,12 @@ class RunLog:
                                   rollout_processes=rollout_processes)
         self.threshold = reward_threshold(config.env_id)
         self.episodes_logged = 0  # episodes already summarised in a history row
-        self.bar = _progress_bar(config.num_iterations * config.batch_size, reporting.progress)
+        self.bar = None
+        if reporting.progress:
+            from tqdm.auto import tqdm  # notebook widget in Jupyter, text bar in a terminal
+
+            self.bar = tqdm(total=config.num_iterations * config.batch_size, unit="step",
+                            unit_scale=True, dynamic_ncols=True, leave=True)
 
     def history_row(self, iteration: int, global_step: int, lr: float, actions: np.ndarray,
                     stats: dict | None) -> dict:
@@ -199,7 +192,6 @@ class RunLog:
         result.episode_returns = tracker.returns
         result.episode_lengths = tracker.lengths
         result.episode_steps = tracker.end_steps
-        result.episode_times = tracker.end_times
         return result
 
 
