@@ -158,42 +158,37 @@ def build_parser(train_defaults: dict | None = None) -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("evaluate", help="evaluate a checkpoint")
-    p.add_argument("checkpoint", help="a checkpoint.pt written by train")
-    p.add_argument("--env", "--env-id", dest="env_id", default=None)
-    p.add_argument("--episodes", type=int, default=100)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--stochastic", action="store_true", help="sample actions instead of argmax")
-    p.set_defaults(func=cmd_evaluate)
-
-    p = sub.add_parser("record", help="record one episode to a GIF or MP4")
-    p.add_argument("checkpoint", nargs="?", default=None,
-                   help="checkpoint.pt (omit for an untrained policy)")
-    p.add_argument("--out", required=True, help="output file, .gif or .mp4")
-    p.add_argument("--env", "--env-id", dest="env_id", default=None)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--fps", type=int, default=30)
-    p.add_argument("--stochastic", action="store_true")
-    p.set_defaults(func=cmd_record)
+    evaluate = sub.add_parser("evaluate", help="evaluate a checkpoint")
+    evaluate.add_argument("checkpoint", help="a checkpoint.pt written by train")
+    evaluate.add_argument("--episodes", type=int, default=100)
+    evaluate.set_defaults(func=cmd_evaluate)
+    record = sub.add_parser("record", help="record one episode to a GIF or MP4")
+    record.add_argument("checkpoint", nargs="?", default=None,
+                        help="checkpoint.pt (omit for an untrained policy)")
+    record.add_argument("--out", required=True, help="output file, .gif or .mp4")
+    record.add_argument("--fps", type=int, default=30)
+    record.set_defaults(func=cmd_record)
+    for p in (evaluate, record):  # both play episodes of a policy
+        p.add_argument("--env", "--env-id", dest="env_id", default=None)
+        p.add_argument("--seed", type=int, default=0)
+        p.add_argument("--stochastic", action="store_true", help="sample actions instead of argmax")
     return parser
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The parsed command line; with ``train --preset`` the flags default to the preset's values."""
-    args = build_parser().parse_args(argv)
-    if getattr(args, "env_id", None) is None and args.command == "train":
-        args.env_id = PPOConfig().env_id
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if getattr(args, "preset", False):  # parse again, the preset's values as the defaults
-        preset = PPOConfig.for_env(args.env_id).to_dict()
-        args = build_parser(train_defaults=preset).parse_args(argv)
+        parser = build_parser(train_defaults=PPOConfig.for_env(args.env_id).to_dict())
+        args = parser.parse_args(argv)
+    if getattr(args, "eval_episodes", 0) < 0:
+        parser.error("--eval-episodes must be >= 0")
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
     args = parse_args(argv)
-    if getattr(args, "eval_episodes", 0) < 0:
-        parser.error("--eval-episodes must be >= 0")
     try:
         return args.func(args)
     except (ValueError, FileNotFoundError, FloatingPointError) as err:

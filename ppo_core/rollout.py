@@ -147,8 +147,8 @@ def collect_rollout(
     T, N = buffer.shape
     act_space = envs.single_action_space
     continuous = isinstance(act_space, gym.spaces.Box)
-    ended_at: list[tuple[int, np.ndarray]] = []   # (t, env indices) where an episode ended
-    final_obs: list[np.ndarray] = []              # their final observations
+    ended_at: list[tuple[int, int]] = []  # (t, n) where an episode ended
+    final_obs: list[np.ndarray] = []      # its final observation
     with torch.inference_mode():
         for t in range(T):
             buffer.obs[t] = next_obs
@@ -166,10 +166,9 @@ def collect_rollout(
             buffer.terminated[t] = terminated
             buffer.truncated[t] = truncated
             dones = np.logical_or(terminated, truncated)
-            if dones.any():
-                idx = np.flatnonzero(dones)
-                ended_at.append((t, idx))
-                final_obs.extend(info["final_obs"][i] for i in idx)
+            for n in np.flatnonzero(dones):
+                ended_at.append((t, n))
+                final_obs.append(info["final_obs"][n])
             if tracker is not None:
                 tracker.update(reward, dones, global_step)
             next_obs = np.asarray(next_obs, dtype=np.float32)
@@ -179,10 +178,7 @@ def collect_rollout(
         buffer.next_values[-1] = policy.get_value(torch.from_numpy(next_obs)).numpy()
         if final_obs:
             # ...except where the episode ended: V(final observation), in one batched forward pass.
-            v_final = policy.get_value(torch.as_tensor(np.stack(final_obs), dtype=torch.float32))
-            v_final = v_final.numpy()
-            k = 0
-            for t, idx in ended_at:
-                buffer.next_values[t, idx] = v_final[k:k + len(idx)]
-                k += len(idx)
+            steps, env_ids = zip(*ended_at)
+            obs_final = torch.as_tensor(np.stack(final_obs), dtype=torch.float32)
+            buffer.next_values[list(steps), list(env_ids)] = policy.get_value(obs_final).numpy()
     return next_obs, global_step
