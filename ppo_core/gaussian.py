@@ -13,10 +13,8 @@ PPO needs exactly what it needed for discrete actions: ``log pi(a|s)`` for the r
 and the entropy for the bonus of Eq. 9. The ratio, the clipped loss and the update of Labs 3-4
 are unchanged.
 
-The Gaussian is unbounded; the environment is not. :func:`clip_action` clips the action *sent
-to the environment* and leaves the sampled one alone: the rollout stores the sampled action,
-whose log-probability is the one the policy really had (clipping the stored one would score a
-different action than the one sampled, and bias the gradient).
+The Gaussian is unbounded; the environment is not: :func:`clip_action` says why only the action
+*sent to the environment* is clipped.
 """
 
 from __future__ import annotations

@@ -1,15 +1,9 @@
 """Policies and data shipped with the package, for the live demos and the labs.
 
 Everything under ``ppo_core/assets/pretrained/`` comes from one real LunarLander-v3 run made by
-``scripts/make_pretrained.py`` (config, date and versions in its ``manifest.json``):
-
-* policies saved at several points of the run -- :func:`load_pretrained`;
-* the run's per-update history and training episodes -- :func:`load_history`;
-* one rollout batch with the log-probabilities before *and* after the real update PPO made on
-  it, so its ratios are genuine -- :func:`load_batch`;
-* one episode played by the final policy, with the critic's values -- :func:`load_episode`.
-
-Nothing here needs training: a presenter or a learner gets a trained lander in a second.
+``scripts/make_pretrained.py`` (config, date and versions in its ``manifest.json``), the
+continuous run's final policy from ``--continuous``. Nothing here needs training: a presenter or
+a learner gets a trained lander in a second.
 """
 
 from __future__ import annotations

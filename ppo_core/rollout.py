@@ -1,10 +1,9 @@
 """Collecting experience: a time-major (T, N) rollout buffer (Lab 4 reads it; Lab 2 uses it).
 
 Every array is indexed ``[t, n]``: step t of environment n. ``next_values[t, n]`` is V of the
-transition's *true* next state: V(final observation) where the episode ended at step t (with
-same-step autoreset the observation returned by ``step`` already belongs to the next episode),
-and V(s_{t+1}) otherwise. With it, GAE can bootstrap a time-limit truncation correctly while a
-termination multiplies it by zero.
+transition's *true* next state: V(final observation) where the episode ended at step t (see
+:mod:`ppo_core.envs`), V(s_{t+1}) otherwise. With it, GAE can bootstrap a time-limit truncation
+correctly while a termination multiplies it by zero.
 
 The :class:`EpisodeTracker` records the return and length of every finished episode -- a
 training loop that circulates in tutorials prints the average of a list it never fills.

@@ -1,7 +1,5 @@
 """The PPO training loop, in the order of the algorithm (Lab 4).
 
-For each iteration: anneal the learning rate, collect a (T, N) rollout (``collect_rollout``),
-compute GAE (``gae_fn``), flatten, run the update (``update_fn``: epochs x minibatches), log.
 This is the loop that runs: one process, ``torch.optim.Adam``, the library's own functions.
 Learners plug their own ``compute_gae`` and ``ppo_update`` (or just the loss) in through the
 ``gae_fn`` / ``update_fn`` / ``loss_fn`` hooks, so Lab 4 trains a lander with code they wrote.

@@ -3,10 +3,6 @@
 PPO paper, Algorithm 1: "Optimize surrogate L wrt theta, with K epochs and minibatch size
 M <= NT". Tutorials often take K full-batch gradient steps instead; minibatches give many more
 (noisier, cheaper) steps per rollout from the same data.
-
-Per minibatch: re-evaluate the stored actions under the current policy, normalise the
-advantages *within the minibatch*, take the PPO loss (Eq. 9), clip the global gradient norm,
-step the optimiser. Diagnostics (Lab 5) are collected on the way.
 """
 
 from __future__ import annotations
