@@ -82,18 +82,15 @@ def load_pretrained(step: int | None = None, env_id: str = DISCRETE_ENV):
         policy, _, _ = load_checkpoint(_require(manifest(env_id)["policy"], env_id))
         return policy
     steps = available_steps()
-    if step is None:
-        name = steps[max(steps)]  # the last checkpoint of the run
-    else:
-        is_step = isinstance(step, (int, np.integer)) and not isinstance(step, bool)
-        if not is_step or int(step) not in steps:
-            listed = ", ".join(f"{s:_}" for s in steps)
-            raise ValueError(
-                f"no pretrained policy at step {step!r}; available steps: {listed} "
-                f"(or step=None for the final policy)"
-            )
-        name = steps[int(step)]
-    policy, _, _ = load_checkpoint(_require(name))
+    step = max(steps) if step is None else step  # None: the last checkpoint of the run
+    is_step = isinstance(step, (int, np.integer)) and not isinstance(step, bool)
+    if not is_step or int(step) not in steps:
+        listed = ", ".join(f"{s:_}" for s in steps)
+        raise ValueError(
+            f"no pretrained policy at step {step!r}; available steps: {listed} "
+            f"(or step=None for the final policy)"
+        )
+    policy, _, _ = load_checkpoint(_require(steps[int(step)]))
     return policy
 
 
@@ -105,8 +102,7 @@ def _history() -> dict:
 def load_history() -> dict:
     """The shipped run's record: ``{"history": [row per update, CleanRL keys],
     "episode_returns", "episode_lengths", "episode_steps"}`` (lists; NaN stored as None)."""
-    data = _history()
-    return {key: list(value) for key, value in data.items()}
+    return {key: list(value) for key, value in _history().items()}
 
 
 def _load_npz(name: str) -> dict[str, np.ndarray]:

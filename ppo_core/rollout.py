@@ -35,21 +35,17 @@ class RolloutBuffer:
 
     @classmethod
     def allocate(cls, num_steps: int, num_envs: int, envs: gym.vector.VectorEnv) -> RolloutBuffer:
-        obs_shape = envs.single_observation_space.shape
+        T, N = num_steps, num_envs
         act_space = envs.single_action_space
         if isinstance(act_space, gym.spaces.Discrete):
-            actions = np.zeros((num_steps, num_envs), dtype=np.int64)
+            actions = np.zeros((T, N), dtype=np.int64)
         else:
-            actions = np.zeros((num_steps, num_envs, *act_space.shape), dtype=np.float32)
-
-        def scalar() -> np.ndarray:
-            return np.zeros((num_steps, num_envs), dtype=np.float32)
-
-        return cls(obs=np.zeros((num_steps, num_envs, *obs_shape), dtype=np.float32),
-                   actions=actions, log_probs=scalar(),
-                   rewards=np.zeros((num_steps, num_envs)),  # float64, as envs return them
-                   values=scalar(), next_values=scalar(), terminated=scalar(),
-                   truncated=scalar())
+            actions = np.zeros((T, N, *act_space.shape), dtype=np.float32)
+        per_step = {name: np.zeros((T, N), dtype=np.float32) for name in
+                    ("log_probs", "values", "next_values", "terminated", "truncated")}
+        return cls(obs=np.zeros((T, N, *envs.single_observation_space.shape), dtype=np.float32),
+                   actions=actions, rewards=np.zeros((T, N)),  # float64, as envs return them
+                   **per_step)
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -94,17 +94,6 @@ def with_loss_fn(update_fn: Callable, loss_fn: Callable | None) -> Callable:
     return functools.partial(ppo_update, loss_fn=loss_fn)
 
 
-def first_threshold_crossing(returns: list[float], threshold: float,
-                             window: int = 100) -> int | None:
-    """Index of the first episode at which the mean of the last ``window`` returns >= threshold."""
-    if len(returns) < window:
-        return None
-    r = np.asarray(returns, dtype=np.float64)
-    means = np.convolve(r, np.ones(window) / window, mode="valid")  # means[k] ends at k+window-1
-    hits = np.flatnonzero(means >= threshold)
-    return int(hits[0]) + window - 1 if hits.size else None
-
-
 class RunLog:
     """Everything :func:`train` records about a run: a history row per update (CleanRL's keys),
     the time and step at which the reward threshold was first reached, and the
@@ -151,12 +140,15 @@ class RunLog:
         return row
 
     def _check_threshold(self) -> None:
-        result = self.result
-        if result.time_to_threshold_s is None and self.threshold is not None:
-            k = first_threshold_crossing(self.tracker.returns, self.threshold)
-            if k is not None:
-                result.time_to_threshold_s = self.tracker.end_times[k]
-                result.steps_to_threshold = self.tracker.end_steps[k]
+        """Note when the mean of the last 100 returns first reached the reward threshold."""
+        returns, result = self.tracker.returns, self.result
+        if result.time_to_threshold_s is not None or self.threshold is None or len(returns) < 100:
+            return
+        means = np.convolve(returns, np.ones(100) / 100, mode="valid")  # means[k] ends at k + 99
+        hits = np.flatnonzero(means >= self.threshold)
+        if hits.size:
+            result.time_to_threshold_s = self.tracker.end_times[hits[0] + 99]
+            result.steps_to_threshold = self.tracker.end_steps[hits[0] + 99]
 
     def record(self, iteration: int, global_step: int, optimizer: torch.optim.Optimizer,
             actions: np.ndarray, stats: dict | None) -> bool:
