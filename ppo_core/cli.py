@@ -2,8 +2,8 @@
 
 ``train`` exposes every :class:`~ppo_core.config.PPOConfig` field as a kebab-case flag
 (``--num-envs 16``, ``--no-anneal-lr``, ``--fast`` for the speed layer; ``--preset`` starts from
-``PPOConfig.for_env(--env)``) and writes
-``OUT/metrics.json``, ``OUT/history.json`` and ``OUT/checkpoint.pt``.
+``PPOConfig.for_env(--env)``) and writes ``OUT/metrics.json``, ``history.json`` and
+``checkpoint.pt``.
 """
 
 from __future__ import annotations

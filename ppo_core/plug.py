@@ -15,6 +15,7 @@ modules keep calling plain names, and no dispatch lives in them. Child processes
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import types
 from collections.abc import Callable, MutableMapping
@@ -92,7 +93,7 @@ def _rebind(name: str, olds: tuple[Callable, ...], new: Callable) -> None:
                 value.__kwdefaults__ = {k: swap(v) for k, v in value.__kwdefaults__.items()}
 
 
-class Plugged:
+class Plugged(contextlib.AbstractContextManager):
     """What one plug changed (made on creation); ``restore()`` (or leaving its ``with`` block)
     undoes it."""
 
@@ -111,9 +112,6 @@ class Plugged:
             if _current[name] is function:
                 _rebind(name, (function,), self._previous[name])
                 _current[name] = self._previous[name]
-
-    def __enter__(self) -> Plugged:
-        return self
 
     def __exit__(self, *exc_info) -> None:
         self.restore()

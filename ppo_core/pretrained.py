@@ -24,13 +24,9 @@ RUNS = {
 }
 
 
-def _check_env(env_id: str) -> None:
+def _require(name: str, env_id: str = DISCRETE_ENV) -> Path:
     if env_id not in RUNS:
         raise ValueError(f"no pretrained run for {env_id!r}; shipped: {', '.join(RUNS)}")
-
-
-def _require(name: str, env_id: str = DISCRETE_ENV) -> Path:
-    _check_env(env_id)
     folder, command = RUNS[env_id]
     path = folder / name
     if not path.is_file():
@@ -74,12 +70,12 @@ def load_pretrained(step: int | None = None, env_id: str = DISCRETE_ENV):
     """
     from ppo_core.checkpoint import load_checkpoint  # torch is only needed for policies
 
-    _check_env(env_id)
-    if env_id == CONTINUOUS_ENV:
+    if env_id != DISCRETE_ENV:
+        path = _require(manifest(env_id)["policy"], env_id)  # names an unknown env_id
         if step is not None:
             raise ValueError(f"the {CONTINUOUS_ENV} run ships its final policy only: pass "
                              f"step=None")
-        policy, _, _ = load_checkpoint(_require(manifest(env_id)["policy"], env_id))
+        policy, _, _ = load_checkpoint(path)
         return policy
     steps = available_steps()
     step = max(steps) if step is None else step  # None: the last checkpoint of the run

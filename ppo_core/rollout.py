@@ -63,13 +63,12 @@ class RolloutBuffer:
                     f"compute_gae must return one value per step and environment"
                 )
 
-        def flat(a: np.ndarray, dtype=torch.float32) -> torch.Tensor:
+        def flat(a: np.ndarray, dtype: torch.dtype | None = torch.float32) -> torch.Tensor:
             return torch.as_tensor(a.reshape(T * N, *a.shape[2:]), dtype=dtype)
 
         return {
             "obs": flat(self.obs),
-            "actions": flat(self.actions, torch.int64 if self.actions.dtype == np.int64
-                            else torch.float32),
+            "actions": flat(self.actions, dtype=None),  # int64 or float32, as allocated
             "log_probs": flat(self.log_probs),
             "advantages": flat(advantages),
             "returns": flat(returns),

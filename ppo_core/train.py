@@ -102,8 +102,10 @@ class RunLog:
     def __init__(self, config: PPOConfig, policy: ActorCritic, tracker: EpisodeTracker,
                  reporting: Reporting, rollout_processes: int = 1):
         self.config, self.policy, self.tracker, self.reporting = config, policy, tracker, reporting
-        self.result = TrainResult(policy=policy, config=config,
-                                  rollout_processes=rollout_processes)
+        self.result = TrainResult(  # the episode lists grow with the tracker's
+            policy=policy, config=config, rollout_processes=rollout_processes,
+            episode_returns=tracker.returns, episode_lengths=tracker.lengths,
+            episode_steps=tracker.end_steps)
         self.threshold = reward_threshold(config.env_id)
         self.episodes_logged = 0  # episodes already summarised in a history row
         self.bar = None
@@ -176,13 +178,9 @@ class RunLog:
             self.bar = None
 
     def finish(self) -> TrainResult:
-        """The result, with the episode record and the wall time."""
-        result, tracker = self.result, self.tracker
-        result.wall_time_s = time.perf_counter() - tracker.start_time
-        result.episode_returns = tracker.returns
-        result.episode_lengths = tracker.lengths
-        result.episode_steps = tracker.end_steps
-        return result
+        """The result, with the wall time."""
+        self.result.wall_time_s = time.perf_counter() - self.tracker.start_time
+        return self.result
 
 
 def train(
