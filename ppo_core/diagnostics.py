@@ -10,8 +10,7 @@ Three numbers computed after (or during) every update tell most of the story:
 * ``explained_variance`` -- how much of the return's variance the critic explains: 1 is perfect,
   0 is no better than predicting the mean, negative is worse than that.
 
-The ranges are the healthy bands :data:`HEALTHY` below, which Lab 5's dashboard shades (with
-the learning rate annealed to 0, both fall towards their low ends late in a run);
+The ranges are the healthy bands :data:`HEALTHY` below, which Lab 5's dashboard shades;
 ``tests/test_plots.py`` checks that this text quotes them.
 """
 

@@ -46,9 +46,8 @@ def manifest(env_id: str = DISCRETE_ENV) -> dict:
 
 def available_steps() -> dict[int, str]:
     """Map each checkpoint's nominal step (0, 100_000, ..., the final step) to its file name."""
-    return {int(info["nominal_step"]): name
-            for name, info in sorted(manifest()["checkpoints"].items(),
-                                     key=lambda item: item[1]["nominal_step"])}
+    return dict(sorted((int(info["nominal_step"]), name)
+                       for name, info in manifest()["checkpoints"].items()))
 
 
 def load_pretrained(step: int | None = None, env_id: str = DISCRETE_ENV):

@@ -68,13 +68,6 @@ class Reporting:
     callback: Callable[[dict, ActorCritic], None] | None = None
 
 
-def seed_everything(seed: int) -> None:
-    """Seed Python's, numpy's and torch's global random generators."""
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-
-
 def make_optimizer(policy: ActorCritic, learning_rate: float) -> torch.optim.Adam:
     """Adam with eps=1e-5, as in the PPO baselines (PyTorch's default is 1e-8).
 
@@ -218,7 +211,9 @@ def train(
     update_fn = with_loss_fn(update_fn, loss_fn)
     reporting = Reporting(progress, checkpoint_path, stop_at_threshold, callback)
     torch.set_num_threads(config.torch_threads)
-    seed_everything(config.seed)
+    random.seed(config.seed)  # Python's, numpy's and torch's global generators
+    np.random.seed(config.seed)
+    torch.manual_seed(config.seed)
     if config.fast:  # the opt-in speed layer; imported only when asked for
         from ppo_core.fast import train_fast
 
