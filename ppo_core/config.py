@@ -152,13 +152,9 @@ class PPOConfig:
 
     @classmethod
     def for_env(cls, env_id: str, **overrides) -> PPOConfig:
-        """The tuned configuration for ``env_id``, with ``overrides`` applied on top.
-
-        ``PPOConfig.for_env("LunarLanderContinuous-v3")`` is the measured continuous preset
-        (:data:`PRESETS`, Lab 6); an environment without a preset gets ``PPOConfig()``'s
-        defaults (tuned for LunarLander-v3). ``python -m ppo_core train --env ENV --preset``
-        starts from the same values.
-        """
+        """The tuned configuration for ``env_id`` (its :data:`PRESETS` entry, e.g. Lab 6's
+        measured continuous preset, over ``PPOConfig()``'s defaults), with ``overrides`` applied
+        on top. ``python -m ppo_core train --env ENV --preset`` starts from the same values."""
         values = {**PRESETS.get(env_id, {}), "env_id": env_id, **overrides}
         return cls.from_dict(values)
 

@@ -56,11 +56,10 @@ class ActorCritic(nn.Module):
         self.obs_dim = int(obs_dim)
         self.hidden = int(hidden)
         self.action_space = action_space
-        if isinstance(action_space, gym.spaces.Discrete):
-            self.discrete = True
+        self.discrete = isinstance(action_space, gym.spaces.Discrete)
+        if self.discrete:
             self.action_dim = int(action_space.n)
         elif isinstance(action_space, gym.spaces.Box) and len(action_space.shape) == 1:
-            self.discrete = False
             self.action_dim = int(action_space.shape[0])
         else:
             raise ValueError(

@@ -53,9 +53,7 @@ class TrainResult:
 
     def mean_return(self, last: int = 100) -> float:
         """Mean return of the last ``last`` finished episodes (nan before the first)."""
-        if not self.episode_returns:
-            return float("nan")
-        return float(np.mean(self.episode_returns[-last:]))
+        return float(np.mean(self.episode_returns[-last:])) if self.episode_returns else math.nan
 
 
 @dataclass
@@ -89,8 +87,7 @@ def with_loss_fn(update_fn: Callable, loss_fn: Callable | None) -> Callable:
 
 class RunLog:
     """Everything :func:`train` records about a run: a history row per update (CleanRL's keys),
-    the time and step at which the reward threshold was first reached, and the
-    :class:`Reporting` hooks (checkpoint, callback, progress bar)."""
+    when the reward threshold was first reached, and the :class:`Reporting` hooks."""
 
     def __init__(self, config: PPOConfig, policy: ActorCritic, tracker: EpisodeTracker,
                  reporting: Reporting, rollout_processes: int = 1):
