@@ -95,8 +95,7 @@ def _rebind(name: str, olds: tuple[Callable, ...], new: Callable) -> None:
 
 
 class Plugged(contextlib.AbstractContextManager):
-    """What one plug changed (made on creation); ``restore()`` (or leaving its ``with`` block)
-    undoes it."""
+    """A plug, made on creation; ``restore()`` (or leaving its ``with`` block) undoes it."""
 
     def __init__(self, plugged: dict[str, Callable], kept: tuple[str, ...] = ()):
         self.plugged = dict(plugged)  # {name: the learner's function}

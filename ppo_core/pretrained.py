@@ -74,19 +74,18 @@ def load_pretrained(step: int | None = None, env_id: str = DISCRETE_ENV):
         if step is not None:
             raise ValueError(f"the {CONTINUOUS_ENV} run ships its final policy only: pass "
                              f"step=None")
-        policy, _, _ = load_checkpoint(path)
-        return policy
-    steps = available_steps()
-    step = max(steps) if step is None else step  # None: the last checkpoint of the run
-    is_step = isinstance(step, (int, np.integer)) and not isinstance(step, bool)
-    if not is_step or int(step) not in steps:
-        listed = ", ".join(f"{s:_}" for s in steps)
-        raise ValueError(
-            f"no pretrained policy at step {step!r}; available steps: {listed} "
-            f"(or step=None for the final policy)"
-        )
-    policy, _, _ = load_checkpoint(_require(steps[int(step)]))
-    return policy
+    else:
+        steps = available_steps()
+        step = max(steps) if step is None else step  # None: the last checkpoint of the run
+        is_step = isinstance(step, (int, np.integer)) and not isinstance(step, bool)
+        if not is_step or int(step) not in steps:
+            listed = ", ".join(f"{s:_}" for s in steps)
+            raise ValueError(
+                f"no pretrained policy at step {step!r}; available steps: {listed} "
+                f"(or step=None for the final policy)"
+            )
+        path = _require(steps[int(step)])
+    return load_checkpoint(path)[0]  # (policy, config, extra)
 
 
 @lru_cache(maxsize=1)

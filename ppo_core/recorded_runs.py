@@ -22,8 +22,7 @@ FAULTS = ("healthy", "lr_too_high", "ent_coef_too_high", "no_adv_norm", "gae_lea
           "critic_not_trained")
 
 LABELS = tuple(f"run_{chr(ord('A') + i)}" for i in range(len(FAULTS)))
-"""The anonymous labels Lab 5 shows the runs under: ``run_A``, ``run_B``, ... (a student build of
-the course defines the same, without saying which run is which)."""
+"""The anonymous labels Lab 5 shows the runs under (a student build defines the same)."""
 
 LABEL_SEED = 2024
 
