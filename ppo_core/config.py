@@ -78,8 +78,7 @@ class PPOConfig:
     readable one. A learner's update_fn or loss_fn runs as given. Off: Lab 4's loop, one process."""
     env_workers: int = 2
     """Only with fast=True: processes that train, this one included. Clamped to num_envs and
-    the CPUs available (1 while nbgrader grades); a run is reproducible for a given value.
-    Without fast, training always runs in one process."""
+    the CPUs available (1 while nbgrader grades); a run is reproducible for a given value."""
 
     @property
     def batch_size(self) -> int:

@@ -63,11 +63,8 @@ def _check_functions(functions: dict[str, object]) -> None:
 
 
 def reference_available(name: str) -> bool:
-    """Whether this copy of the library holds its own reference code of exercise ``name``.
-
-    True in the open library (self-study); False for the exercises a student build withholds
-    (``ppo_core._withheld.WITHHELD``).
-    """
+    """Whether this copy of the library holds its own reference code of exercise ``name``: True
+    in the open library, False for those a student build withholds (``_withheld.WITHHELD``)."""
     _check_name(name)
     return name not in _withheld.WITHHELD
 

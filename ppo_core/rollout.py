@@ -54,9 +54,8 @@ class RolloutBuffer:
     def flatten(self, advantages: np.ndarray, returns: np.ndarray) -> dict[str, torch.Tensor]:
         """Flatten (T, N) to (T * N,) torch tensors, the ``batch`` that ``ppo_update`` takes."""
         T, N = self.shape
-        advantages = np.asarray(advantages)
-        returns = np.asarray(returns)
-        for name, arr in (("advantages", advantages), ("returns", returns)):
+        targets = {"advantages": np.asarray(advantages), "returns": np.asarray(returns)}
+        for name, arr in targets.items():
             if arr.shape != (T, N):
                 raise ValueError(
                     f"{name} has shape {arr.shape} but the rollout is (T, N) = {(T, N)}: "
@@ -70,8 +69,7 @@ class RolloutBuffer:
             "obs": flat(self.obs),
             "actions": flat(self.actions, dtype=None),  # int64 or float32, as allocated
             "log_probs": flat(self.log_probs),
-            "advantages": flat(advantages),
-            "returns": flat(returns),
+            **{name: flat(arr) for name, arr in targets.items()},
             "values": flat(self.values),
         }
 

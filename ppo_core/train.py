@@ -3,9 +3,6 @@
 This is the loop that runs: one process, ``torch.optim.Adam``, the library's own functions.
 Learners plug their own ``compute_gae`` and ``ppo_update`` (or just the loss) in through the
 ``gae_fn`` / ``update_fn`` / ``loss_fn`` hooks, so Lab 4 trains a lander with code they wrote.
-
-:class:`RunLog` keeps the bookkeeping (history rows, threshold, checkpoints, callback, progress
-bar) out of :func:`train`. ``PPOConfig(fast=True)`` hands the run to :mod:`ppo_core.fast`.
 """
 
 from __future__ import annotations
