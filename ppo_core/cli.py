@@ -19,7 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
+from ppo_core.checkpoint import load_checkpoint
 from ppo_core.config import PPOConfig, field_docs
+from ppo_core.envs import make_env
+from ppo_core.evaluate import evaluate
+from ppo_core.networks import ActorCritic
+from ppo_core.train import train
 
 
 def _none_or(kind):
@@ -70,9 +75,6 @@ def _json_safe(x):
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from ppo_core.evaluate import evaluate
-    from ppo_core.train import train
-
     config = config_from_args(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -105,9 +107,6 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from ppo_core.checkpoint import load_checkpoint
-    from ppo_core.evaluate import evaluate
-
     policy, config, _ = load_checkpoint(args.checkpoint)
     env_id = args.env_id or config.env_id
     returns = evaluate(policy, env_id, args.episodes, seed=args.seed,
@@ -120,16 +119,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    from ppo_core.checkpoint import load_checkpoint
-    from ppo_viz.video import record_episode
+    from ppo_viz.video import record_episode  # the only use of ppo_viz: imported when it runs
 
     if args.checkpoint:
         policy, config, _ = load_checkpoint(args.checkpoint)
         env_id = args.env_id or config.env_id
     else:
-        from ppo_core.envs import make_env
-        from ppo_core.networks import ActorCritic
-
         env_id = args.env_id or "LunarLander-v3"
         env = make_env(env_id)
         policy = ActorCritic.for_env(env)

@@ -2,8 +2,7 @@
 
 The defaults are tuned for LunarLander-v3 on a laptop CPU: the mean of the last 100 training
 returns reached 200 after 125k to 261k environment steps on seeds 1-5 (README, "Measured speed",
-gives the steps and times of the readable default path and of ``fast=True``). Field docstrings
-give the usual range and, where it has one, the paper's symbol and value.
+gives the steps and times of the readable default path and of ``fast=True``).
 """
 
 from __future__ import annotations
@@ -177,7 +176,6 @@ PRESETS: dict[str, dict] = {
         "ent_coef": 0.0,  # a Gaussian's entropy has no ceiling: a bonus only widens sigma
     },
 }
-"""Per-environment overrides of the defaults, read by :meth:`PPOConfig.for_env`."""
 
 
 def field_docs() -> dict[str, str]:
