@@ -3,13 +3,13 @@
 Two separate MLPs, as in the PPO paper's continuous-control experiments (Sec. 6.1: no
 parameters shared between policy and value function) and in CleanRL: the *actor* maps an
 observation to an action distribution pi_theta(.|s), the *critic* maps it to a scalar V_phi(s).
-Keeping them separate avoids the value loss scale fighting the policy loss in
-shared layers (with a shared trunk, the value coefficient c1 of Eq. 9 must balance the two).
+Keeping them separate avoids the value loss scale fighting the policy loss in shared layers
+(with a shared trunk, the value coefficient c1 of Eq. 9 must balance the two). Discrete actions
+get a categorical head, Box actions a diagonal Gaussian (:mod:`ppo_core.gaussian`).
 
 Orthogonal initialisation with gain sqrt(2) in hidden layers, 0.01 for the policy output (so the
 initial policy is close to uniform: entropy ~ ln|A|) and 1.0 for the value output, following
 "Implementation Matters in Deep Policy Gradients" (Engstrom et al. 2020) and CleanRL.
-Discrete actions get a categorical head, Box actions a diagonal Gaussian (:mod:`ppo_core.gaussian`).
 """
 
 from __future__ import annotations
