@@ -14,8 +14,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ppo_core.checkpoint import load_checkpoint
-
 ASSETS = Path(__file__).resolve().parent / "assets" / "pretrained"
 DISCRETE_ENV = "LunarLander-v3"
 CONTINUOUS_ENV = "LunarLanderContinuous-v3"
@@ -69,6 +67,8 @@ def load_pretrained(step: int | None = None, env_id: str = DISCRETE_ENV):
         policy = ppo_core.load_pretrained()
         ppo_core.evaluate(policy, "LunarLander-v3", episodes=10).mean()
     """
+    from ppo_core.checkpoint import load_checkpoint  # needs gymnasium; the demos' data does not
+
     if env_id != DISCRETE_ENV:
         path = _require(manifest(env_id)["policy"], env_id)  # names an unknown env_id
         if step is not None:
