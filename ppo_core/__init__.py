@@ -26,14 +26,8 @@ gaussian_entropy             gaussian                   Lab 6, S[pi] (Eq. 9)
 clip_action                  gaussian                   Lab 6
 ===========================  =========================  ==========================
 
-``train`` (:mod:`ppo_core.train`) runs them in Lab 4's loop, in one process with
-``torch.optim.Adam``: the loop you read is the loop that runs. The opt-in speed layer,
-:mod:`ppo_core.fast` (``PPOConfig(fast=True)``, ``--fast``), runs the same algorithm in two
-processes; it is not imported unless asked for.
-
-``plug_in`` (:mod:`ppo_core.plug`) makes the library's own parts call a learner's version of an
-exercise function, and ``reference_available`` says whether this copy holds the reference code
-(the student build of a graded class withholds it; see ``ppo_core._withheld``).
+``train`` (:mod:`ppo_core.train`) runs them in Lab 4's loop; ``plug_in`` (:mod:`ppo_core.plug`)
+makes the library's own parts call a learner's version of one.
 """
 
 from ppo_core.checkpoint import load_checkpoint, save_checkpoint

@@ -1,8 +1,5 @@
-"""Which exercise functions this copy of the library leaves to the learner.
-
-In the open library (self-study) nothing is withheld. The student build of a graded class
-(``python -m autograder build-student-package``) rewrites this file: every exercise function
-named here had its reference code replaced by a ``NotImplementedError`` that names its lab.
-"""
+"""Which exercise functions this copy of the library leaves to the learner: none in the open
+library. A student build (``python -m autograder build-student-package``) rewrites this file
+with those whose reference code it replaced by a ``NotImplementedError`` naming the lab."""
 
 WITHHELD: frozenset[str] = frozenset()

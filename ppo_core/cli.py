@@ -2,8 +2,8 @@
 
 ``train`` exposes every :class:`~ppo_core.config.PPOConfig` field as a kebab-case flag
 (``--num-envs 16``, ``--no-anneal-lr``, ``--fast`` for the speed layer; ``--preset`` starts from
-``PPOConfig.for_env(--env)``) and writes
-``OUT/metrics.json``, ``OUT/history.json`` and ``OUT/checkpoint.pt``.
+``PPOConfig.for_env(--env)``) and writes ``OUT/metrics.json``, ``history.json`` and
+``checkpoint.pt``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
+from ppo_core.checkpoint import load_checkpoint
 from ppo_core.config import PPOConfig, field_docs
+from ppo_core.envs import make_env
+from ppo_core.evaluate import evaluate
+from ppo_core.networks import ActorCritic
+from ppo_core.train import train
 
 
 def _none_or(kind):
@@ -70,9 +75,6 @@ def _json_safe(x):
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from ppo_core.evaluate import evaluate
-    from ppo_core.train import train
-
     config = config_from_args(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -105,9 +107,6 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from ppo_core.checkpoint import load_checkpoint
-    from ppo_core.evaluate import evaluate
-
     policy, config, _ = load_checkpoint(args.checkpoint)
     env_id = args.env_id or config.env_id
     returns = evaluate(policy, env_id, args.episodes, seed=args.seed,
@@ -120,16 +119,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    from ppo_core.checkpoint import load_checkpoint
-    from ppo_viz.video import record_episode
+    from ppo_viz.video import record_episode  # the only use of ppo_viz: imported when it runs
 
     if args.checkpoint:
         policy, config, _ = load_checkpoint(args.checkpoint)
         env_id = args.env_id or config.env_id
     else:
-        from ppo_core.envs import make_env
-        from ppo_core.networks import ActorCritic
-
         env_id = args.env_id or "LunarLander-v3"
         env = make_env(env_id)
         policy = ActorCritic.for_env(env)
@@ -158,48 +153,39 @@ def build_parser(train_defaults: dict | None = None) -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("evaluate", help="evaluate a checkpoint")
-    p.add_argument("checkpoint", help="a checkpoint.pt written by train")
-    p.add_argument("--env", "--env-id", dest="env_id", default=None)
-    p.add_argument("--episodes", type=int, default=100)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--stochastic", action="store_true", help="sample actions instead of argmax")
-    p.set_defaults(func=cmd_evaluate)
-
-    p = sub.add_parser("record", help="record one episode to a GIF or MP4")
-    p.add_argument("checkpoint", nargs="?", default=None,
-                   help="checkpoint.pt (omit for an untrained policy)")
-    p.add_argument("--out", required=True, help="output file, .gif or .mp4")
-    p.add_argument("--env", "--env-id", dest="env_id", default=None)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--fps", type=int, default=30)
-    p.add_argument("--stochastic", action="store_true")
-    p.set_defaults(func=cmd_record)
+    evaluate = sub.add_parser("evaluate", help="evaluate a checkpoint")
+    evaluate.add_argument("checkpoint", help="a checkpoint.pt written by train")
+    evaluate.add_argument("--episodes", type=int, default=100)
+    evaluate.set_defaults(func=cmd_evaluate)
+    record = sub.add_parser("record", help="record one episode to a GIF or MP4")
+    record.add_argument("checkpoint", nargs="?", default=None,
+                        help="checkpoint.pt (omit for an untrained policy)")
+    record.add_argument("--out", required=True, help="output file, .gif or .mp4")
+    record.add_argument("--fps", type=int, default=30)
+    record.set_defaults(func=cmd_record)
+    for p in (evaluate, record):  # both play episodes of a policy
+        p.add_argument("--env", "--env-id", dest="env_id", default=None)
+        p.add_argument("--seed", type=int, default=0)
+        p.add_argument("--stochastic", action="store_true", help="sample actions instead of argmax")
     return parser
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The parsed command line; with ``train --preset`` the flags default to the preset's values."""
-    args = build_parser().parse_args(argv)
-    if getattr(args, "env_id", None) is None and args.command == "train":
-        args.env_id = PPOConfig().env_id
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if getattr(args, "preset", False):  # parse again, the preset's values as the defaults
-        preset = PPOConfig.for_env(args.env_id).to_dict()
-        args = build_parser(train_defaults=preset).parse_args(argv)
+        parser = build_parser(train_defaults=PPOConfig.for_env(args.env_id).to_dict())
+        args = parser.parse_args(argv)
+    if getattr(args, "eval_episodes", 0) < 0:
+        parser.error("--eval-episodes must be >= 0")
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
     args = parse_args(argv)
-    if getattr(args, "eval_episodes", 0) < 0:
-        parser.error("--eval-episodes must be >= 0")
     try:
         return args.func(args)
     except (ValueError, FileNotFoundError, FloatingPointError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

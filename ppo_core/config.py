@@ -2,8 +2,7 @@
 
 The defaults are tuned for LunarLander-v3 on a laptop CPU: the mean of the last 100 training
 returns reached 200 after 125k to 261k environment steps on seeds 1-5 (README, "Measured speed",
-gives the steps and times of the readable default path and of ``fast=True``). Field docstrings
-give the usual range and, where it has one, the paper's symbol and value.
+gives the steps and times of the readable default path and of ``fast=True``).
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ FAST_LEFT_OUT = (
     "Lab 4 runs the same algorithm in one process. The speed layer comes with the open library: "
     "pip install git+https://github.com/ppo-course/ppo-course"
 )
-"""Why ``fast=True`` fails where ``ppo_core/fast`` is missing (a graded class's student build)."""
 
 
 @dataclass
@@ -74,15 +72,12 @@ class PPOConfig:
     overhead, which more threads only add to."""
     fast: bool = False
     """Hand the run to the opt-in speed layer, ppo_core.fast: the same algorithm in two processes
-    (a worker on a second core collects half of each rollout and takes the critic's half of each
-    update step) with a flat-buffer Adam. Its update equals ppo_update's up to float rounding
-    (tested), but the worker samples actions from its own random stream, so a fast run is
-    reproducible without being identical to the readable one. A learner's update_fn or loss_fn
-    runs as given (only the rollouts are shared). Off: the readable loop of Lab 4, one process."""
+    with a flat-buffer Adam, its update equal to ppo_update's up to float rounding (tested). Its
+    worker samples from its own random stream: a fast run is reproducible, not identical to the
+    readable one. A learner's update_fn or loss_fn runs as given. Off: Lab 4's loop, one process."""
     env_workers: int = 2
     """Only with fast=True: processes that train, this one included. Clamped to num_envs and
-    the CPUs available (1 while nbgrader grades); a run is reproducible for a given value.
-    Without fast, training always runs in one process."""
+    the CPUs available (1 while nbgrader grades); a run is reproducible for a given value."""
 
     @property
     def batch_size(self) -> int:
@@ -155,13 +150,9 @@ class PPOConfig:
 
     @classmethod
     def for_env(cls, env_id: str, **overrides) -> PPOConfig:
-        """The tuned configuration for ``env_id``, with ``overrides`` applied on top.
-
-        ``PPOConfig.for_env("LunarLanderContinuous-v3")`` is the measured continuous preset
-        (:data:`PRESETS`, Lab 6); an environment without a preset gets ``PPOConfig()``'s
-        defaults (tuned for LunarLander-v3). ``python -m ppo_core train --env ENV --preset``
-        starts from the same values.
-        """
+        """The tuned configuration for ``env_id`` (its :data:`PRESETS` entry, e.g. Lab 6's
+        measured continuous preset, over ``PPOConfig()``'s defaults), with ``overrides`` applied
+        on top. ``python -m ppo_core train --env ENV --preset`` starts from the same values."""
         values = {**PRESETS.get(env_id, {}), "env_id": env_id, **overrides}
         return cls.from_dict(values)
 
@@ -185,7 +176,6 @@ PRESETS: dict[str, dict] = {
         "ent_coef": 0.0,  # a Gaussian's entropy has no ceiling: a bonus only widens sigma
     },
 }
-"""Per-environment overrides of the defaults, read by :meth:`PPOConfig.for_env`."""
 
 
 def field_docs() -> dict[str, str]:
@@ -193,14 +183,11 @@ def field_docs() -> dict[str, str]:
     import ast
     import inspect
 
-    tree = ast.parse(inspect.getsource(PPOConfig))
-    docs: dict[str, str] = {}
-    body = tree.body[0].body
-    for node, nxt in zip(body, body[1:]):
-        if isinstance(node, ast.AnnAssign) and isinstance(nxt, ast.Expr) \
-                and isinstance(nxt.value, ast.Constant) and isinstance(nxt.value.value, str):
-            docs[node.target.id] = " ".join(nxt.value.value.split())
-    return docs
+    body = ast.parse(inspect.getsource(PPOConfig)).body[0].body
+    return {node.target.id: " ".join(nxt.value.value.split())
+            for node, nxt in zip(body, body[1:])
+            if isinstance(node, ast.AnnAssign) and isinstance(nxt, ast.Expr)
+            and isinstance(nxt.value, ast.Constant) and isinstance(nxt.value.value, str)}
 
 
 __all__ = ["PRESETS", "PPOConfig", "field_docs"]

@@ -10,8 +10,7 @@ Three numbers computed after (or during) every update tell most of the story:
 * ``explained_variance`` -- how much of the return's variance the critic explains: 1 is perfect,
   0 is no better than predicting the mean, negative is worse than that.
 
-The ranges are the healthy bands :data:`HEALTHY` below, which Lab 5's dashboard shades (with
-the learning rate annealed to 0, both fall towards their low ends late in a run);
+The ranges are the healthy bands :data:`HEALTHY` below, which Lab 5's dashboard shades;
 ``tests/test_plots.py`` checks that this text quotes them.
 """
 
@@ -22,13 +21,11 @@ import torch
 
 from ppo_core._checks import check_clip_eps, check_same_tensor_shape
 
-# (low, high) bands of a healthy run, shaded by ppo_viz.plots' dashboard; see the module
-# docstring. The low ends of approx_kl and
-# clipfrac are Lab 5's (its table and dashboard): with the learning rate annealed to 0, a healthy
-# run's KL and clip fraction slide towards 0 over its last third, and bands starting at 0.003 and
-# 0.02 held only ~2/3 of the updates of Lab 5's healthy run. With these, >= 80 % of its updates
-# after the first tenth sit inside every band (tests/test_diagnosis_runs.py checks the recorded
-# run; scripts/record_diagnosis_runs.py --check checks the same on other seeds).
+# (low, high) bands of a healthy run. Why the low ends of approx_kl and clipfrac are this low:
+# with the learning rate annealed to 0, a healthy run's KL and clip fraction slide towards 0
+# over its last third, and bands from 0.003 and 0.02 held only ~2/3 of the updates of Lab 5's
+# healthy run. With these, >= 80 % of its updates after the first tenth sit inside every band
+# (tests/test_diagnosis_runs.py; scripts/record_diagnosis_runs.py --check, on other seeds).
 HEALTHY = {
     "losses/approx_kl": (0.001, 0.03),
     "losses/clipfrac": (0.01, 0.2),

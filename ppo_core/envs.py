@@ -5,10 +5,6 @@ ends, ``step`` already returns the first observation of the next episode and put
 observation of the ended one in ``info["final_obs"]``. So every one of the T steps of a rollout is
 a real transition (no dead "reset" steps as in gymnasium's NEXT_STEP default), and the rollout can
 bootstrap a time-limit truncation from V(final observation).
-
-``train`` steps all of them in one process. With ``PPOConfig(fast=True)`` it collects its
-rollouts in ``PPOConfig.env_workers`` processes (:mod:`ppo_core.fast.parallel`), each with its own
-share of these environments.
 """
 
 from __future__ import annotations

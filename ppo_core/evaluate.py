@@ -33,8 +33,7 @@ def evaluate(policy, env_id: str, episodes: int = 100, seed: int = 0,
     n = min(num_envs, episodes)
     envs = make_vec_env(env_id, n)
     act_space = envs.single_action_space
-    quota = np.array([len(range(i, episodes, n)) for i in range(n)])
-    done_count = np.zeros(n, dtype=np.int64)
+    quota = [len(range(i, episodes, n)) for i in range(n)]  # episodes env i plays
     running = np.zeros(n)
     results: list[list[float]] = [[] for _ in range(n)]
     obs, _ = envs.reset(seed=seed)
@@ -42,7 +41,7 @@ def evaluate(policy, env_id: str, episodes: int = 100, seed: int = 0,
     policy.eval()
     try:
         with torch.inference_mode():
-            while (done_count < quota).any():
+            while any(len(r) < q for r, q in zip(results, quota)):
                 obs_t = torch.as_tensor(obs, dtype=torch.float32)
                 action = policy.act(obs_t, deterministic).numpy()
                 if isinstance(act_space, gym.spaces.Box):
@@ -50,9 +49,8 @@ def evaluate(policy, env_id: str, episodes: int = 100, seed: int = 0,
                 obs, reward, terminated, truncated, _ = envs.step(action)
                 running += reward
                 for i in np.flatnonzero(np.logical_or(terminated, truncated)):
-                    if done_count[i] < quota[i]:
+                    if len(results[i]) < quota[i]:
                         results[i].append(float(running[i]))
-                        done_count[i] += 1
                     running[i] = 0.0
     finally:
         envs.close()

@@ -4,19 +4,14 @@ For a Box action space (LunarLanderContinuous-v3: two engine throttles in [-1, 1
 outputs the *mean* mu_theta(s) of a Gaussian, one number per action dimension, and the network
 keeps one learned *log standard deviation* per dimension (state-independent, as in the PPO
 paper's MuJoCo experiments and CleanRL). The dimensions are independent, so the density is a
-product over dimensions and its logarithm a sum:
-
-    log pi(a|s) = sum_i [ -(a_i - mu_i)^2 / (2 sigma_i^2) - log sigma_i - 0.5 log(2 pi) ]
-    S[pi](s)    = sum_i [ 0.5 + 0.5 log(2 pi) + log sigma_i ]
+product over dimensions and its logarithm, like the entropy, a sum over them.
 
 PPO needs exactly what it needed for discrete actions: ``log pi(a|s)`` for the ratio of Eq. 6
 and the entropy for the bonus of Eq. 9. The ratio, the clipped loss and the update of Labs 3-4
 are unchanged.
 
-The Gaussian is unbounded; the environment is not. :func:`clip_action` clips the action *sent
-to the environment* and leaves the sampled one alone: the rollout stores the sampled action,
-whose log-probability is the one the policy really had (clipping the stored one would score a
-different action than the one sampled, and bias the gradient).
+The Gaussian is unbounded; the environment is not: :func:`clip_action` says why only the action
+*sent to the environment* is clipped.
 """
 
 from __future__ import annotations

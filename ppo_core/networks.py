@@ -1,17 +1,15 @@
 """The actor-critic network (Lab 1 uses it; Lab 4 trains it).
 
 Two separate MLPs, as in the PPO paper's continuous-control experiments (Sec. 6.1: no
-parameters shared between policy and value function) and in CleanRL:
-the *actor* maps an observation to an action distribution pi_theta(.|s), the *critic* maps it to
-a scalar V_phi(s). Keeping them separate avoids the value loss scale fighting the policy loss in
-shared layers (with a shared trunk, the value coefficient c1 of Eq. 9 must balance the two).
+parameters shared between policy and value function) and in CleanRL: the *actor* maps an
+observation to an action distribution pi_theta(.|s), the *critic* maps it to a scalar V_phi(s).
+Keeping them separate avoids the value loss scale fighting the policy loss in shared layers
+(with a shared trunk, the value coefficient c1 of Eq. 9 must balance the two). Discrete actions
+get a categorical head, Box actions a diagonal Gaussian (:mod:`ppo_core.gaussian`).
 
 Orthogonal initialisation with gain sqrt(2) in hidden layers, 0.01 for the policy output (so the
 initial policy is close to uniform: entropy ~ ln|A|) and 1.0 for the value output, following
 "Implementation Matters in Deep Policy Gradients" (Engstrom et al. 2020) and CleanRL.
-
-Discrete action spaces get a Categorical head; continuous (Box) ones a diagonal Gaussian with a
-state-independent learned log standard deviation (LunarLanderContinuous-v3).
 """
 
 from __future__ import annotations
@@ -58,11 +56,10 @@ class ActorCritic(nn.Module):
         self.obs_dim = int(obs_dim)
         self.hidden = int(hidden)
         self.action_space = action_space
-        if isinstance(action_space, gym.spaces.Discrete):
-            self.discrete = True
+        self.discrete = isinstance(action_space, gym.spaces.Discrete)
+        if self.discrete:
             self.action_dim = int(action_space.n)
         elif isinstance(action_space, gym.spaces.Box) and len(action_space.shape) == 1:
-            self.discrete = False
             self.action_dim = int(action_space.shape[0])
         else:
             raise ValueError(

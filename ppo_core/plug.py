@@ -15,6 +15,7 @@ modules keep calling plain names, and no dispatch lives in them. Child processes
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import types
 from collections.abc import Callable, MutableMapping
@@ -32,12 +33,12 @@ EXERCISES: dict[str, str] = {
     "approx_kl": "Lab 5", "clip_fraction": "Lab 5", "explained_variance": "Lab 5",
     "gaussian_log_prob": "Lab 6", "gaussian_entropy": "Lab 6", "clip_action": "Lab 6",
 }
-_DEFINED_IN = (returns, distributions, gae, losses, update, diagnostics, gaussian)
 
 # The library's own function objects, taken before anything can be plugged in.
 LIBRARY: dict[str, Callable] = {
     name: getattr(module, name)
-    for module in _DEFINED_IN for name in EXERCISES if hasattr(module, name)
+    for module in (returns, distributions, gae, losses, update, diagnostics, gaussian)
+    for name in EXERCISES if hasattr(module, name)
 }
 _current: dict[str, Callable] = dict(LIBRARY)  # what the library calls now, per name
 
@@ -62,34 +63,44 @@ def _check_functions(functions: dict[str, object]) -> None:
 
 
 def reference_available(name: str) -> bool:
-    """Whether this copy of the library holds its own reference code of exercise ``name``.
-
-    True in the open library (self-study); False for the exercises a student build withholds
-    (``ppo_core._withheld.WITHHELD``).
-    """
+    """Whether this copy of the library holds its own reference code of exercise ``name``: True
+    in the open library, False for those a student build withholds (``_withheld.WITHHELD``)."""
     _check_name(name)
     return name not in _withheld.WITHHELD
 
 
-def _course_modules() -> list[types.ModuleType]:
-    """Every loaded module of ``ppo_core`` and ``ppo_viz``."""
-    return [module for key, module in list(sys.modules.items())
-            if module is not None and key.split(".", 1)[0] in ("ppo_core", "ppo_viz")]
+def _rebind(name: str, olds: tuple[Callable, ...], new: Callable) -> None:
+    """In every loaded ``ppo_core`` and ``ppo_viz`` module: the global ``name`` and the defaults
+    of the functions it defines, where they hold one of ``olds``, now hold ``new``."""
+    def swap(value: object) -> object:
+        return new if any(value is old for old in olds) else value
+
+    for key, module in list(sys.modules.items()):
+        if module is None or key.split(".", 1)[0] not in ("ppo_core", "ppo_viz"):
+            continue
+        namespace = vars(module)
+        if name in namespace:
+            namespace[name] = swap(namespace[name])
+        for value in list(namespace.values()):
+            if not (isinstance(value, types.FunctionType)
+                    and value.__module__ == module.__name__):
+                continue
+            if value.__defaults__:
+                value.__defaults__ = tuple(map(swap, value.__defaults__))
+            if value.__kwdefaults__:
+                value.__kwdefaults__ = {k: swap(v) for k, v in value.__kwdefaults__.items()}
 
 
-class Plugged:
-    """What one plug changed; ``restore()`` (or leaving its ``with`` block) undoes it."""
+class Plugged(contextlib.AbstractContextManager):
+    """A plug, made on creation; ``restore()`` (or leaving its ``with`` block) undoes it."""
 
     def __init__(self, plugged: dict[str, Callable], kept: tuple[str, ...] = ()):
         self.plugged = dict(plugged)  # {name: the learner's function}
         self.kept = tuple(kept)       # names whose library reference stays in use
         self._previous = {name: _current[name] for name in plugged}
-
-    def apply(self) -> Plugged:
         for name, function in self.plugged.items():
             _rebind(name, (LIBRARY[name], self._previous[name]), function)
             _current[name] = function
-        return self
 
     def restore(self) -> None:
         """Put back what the library called before, wherever this plug's function is bound
@@ -98,9 +109,6 @@ class Plugged:
             if _current[name] is function:
                 _rebind(name, (function,), self._previous[name])
                 _current[name] = self._previous[name]
-
-    def __enter__(self) -> Plugged:
-        return self
 
     def __exit__(self, *exc_info) -> None:
         self.restore()
@@ -117,27 +125,6 @@ class Plugged:
     __repr__ = __str__
 
 
-def _rebind(name: str, olds: tuple[Callable, ...], new: Callable) -> None:
-    """In every course module: the global ``name`` and the defaults of the functions it
-    defines, where they hold one of ``olds``, now hold ``new``."""
-    def is_old(value: object) -> bool:
-        return any(value is old for old in olds)
-
-    for module in _course_modules():
-        namespace = vars(module)
-        if is_old(namespace.get(name)):
-            namespace[name] = new
-        for value in list(namespace.values()):
-            if not (isinstance(value, types.FunctionType)
-                    and value.__module__ == module.__name__):
-                continue
-            if any(map(is_old, value.__defaults__ or ())):
-                value.__defaults__ = tuple(new if is_old(d) else d for d in value.__defaults__)
-            if any(map(is_old, (value.__kwdefaults__ or {}).values())):
-                value.__kwdefaults__ = {k: new if is_old(v) else v
-                                        for k, v in value.__kwdefaults__.items()}
-
-
 def plug_in(**functions: Callable) -> Plugged:
     """Make the library call the learner's functions, e.g. ``plug_in(compute_gae=compute_gae)``.
 
@@ -145,7 +132,7 @@ def plug_in(**functions: Callable) -> Plugged:
     end of the block. Each name must be an exercise function (see :data:`EXERCISES`).
     """
     _check_functions(functions)
-    return Plugged(functions).apply()
+    return Plugged(functions)
 
 
 def plug_in_withheld(**functions: Callable) -> Plugged:
@@ -155,9 +142,8 @@ def plug_in_withheld(**functions: Callable) -> Plugged:
     calls the learner's versions of the exercises it leaves to them.
     """
     _check_functions(functions)
-    mine = {name: f for name, f in functions.items() if not reference_available(name)}
-    kept = tuple(name for name in functions if name not in mine)
-    return Plugged(mine, kept).apply()
+    kept = tuple(name for name in functions if reference_available(name))
+    return Plugged({name: f for name, f in functions.items() if name not in kept}, kept)
 
 
 def _missing_message(missing: list[str]) -> str:
@@ -178,18 +164,14 @@ def use_earlier_functions(namespace: MutableMapping[str, object], *names: str) -
     ``namespace[name]`` is set to the library's, so that a run with the open library (and every
     grading run) does exactly what it did before.
     """
-    for name in names:
-        _check_name(name)
-    withheld = [name for name in names if not reference_available(name)]
+    kept = tuple(name for name in names if reference_available(name))  # checks every name
+    withheld = [name for name in names if name not in kept]
     missing = [name for name in withheld
                if not callable(namespace.get(name)) or namespace.get(name) is LIBRARY[name]]
     if missing:
         raise NameError(_missing_message(missing))
-    kept = tuple(name for name in names if name not in withheld)
-    for name in kept:
-        namespace[name] = LIBRARY[name]
-    mine = {name: namespace[name] for name in withheld}
-    return Plugged(mine, kept).apply()  # type: ignore[arg-type]
+    namespace.update({name: LIBRARY[name] for name in kept})
+    return Plugged({name: namespace[name] for name in withheld}, kept)  # type: ignore[arg-type]
 
 
 __all__ = ["EXERCISES", "LIBRARY", "Plugged", "plug_in", "plug_in_withheld",

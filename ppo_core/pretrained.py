@@ -1,15 +1,9 @@
 """Policies and data shipped with the package, for the live demos and the labs.
 
 Everything under ``ppo_core/assets/pretrained/`` comes from one real LunarLander-v3 run made by
-``scripts/make_pretrained.py`` (config, date and versions in its ``manifest.json``):
-
-* policies saved at several points of the run -- :func:`load_pretrained`;
-* the run's per-update history and training episodes -- :func:`load_history`;
-* one rollout batch with the log-probabilities before *and* after the real update PPO made on
-  it, so its ratios are genuine -- :func:`load_batch`;
-* one episode played by the final policy, with the critic's values -- :func:`load_episode`.
-
-Nothing here needs training: a presenter or a learner gets a trained lander in a second.
+``scripts/make_pretrained.py`` (config, date and versions in its ``manifest.json``), the
+continuous run's final policy from ``--continuous``. Nothing here needs training: a presenter or
+a learner gets a trained lander in a second.
 """
 
 from __future__ import annotations
@@ -30,13 +24,9 @@ RUNS = {
 }
 
 
-def _check_env(env_id: str) -> None:
+def _require(name: str, env_id: str = DISCRETE_ENV) -> Path:
     if env_id not in RUNS:
         raise ValueError(f"no pretrained run for {env_id!r}; shipped: {', '.join(RUNS)}")
-
-
-def _require(name: str, env_id: str = DISCRETE_ENV) -> Path:
-    _check_env(env_id)
     folder, command = RUNS[env_id]
     path = folder / name
     if not path.is_file():
@@ -56,9 +46,8 @@ def manifest(env_id: str = DISCRETE_ENV) -> dict:
 
 def available_steps() -> dict[int, str]:
     """Map each checkpoint's nominal step (0, 100_000, ..., the final step) to its file name."""
-    return {int(info["nominal_step"]): name
-            for name, info in sorted(manifest()["checkpoints"].items(),
-                                     key=lambda item: item[1]["nominal_step"])}
+    return dict(sorted((int(info["nominal_step"]), name)
+                       for name, info in manifest()["checkpoints"].items()))
 
 
 def load_pretrained(step: int | None = None, env_id: str = DISCRETE_ENV):
@@ -78,19 +67,16 @@ def load_pretrained(step: int | None = None, env_id: str = DISCRETE_ENV):
         policy = ppo_core.load_pretrained()
         ppo_core.evaluate(policy, "LunarLander-v3", episodes=10).mean()
     """
-    from ppo_core.checkpoint import load_checkpoint  # torch is only needed for policies
+    from ppo_core.checkpoint import load_checkpoint  # needs gymnasium; the demos' data does not
 
-    _check_env(env_id)
-    if env_id == CONTINUOUS_ENV:
+    if env_id != DISCRETE_ENV:
+        path = _require(manifest(env_id)["policy"], env_id)  # names an unknown env_id
         if step is not None:
             raise ValueError(f"the {CONTINUOUS_ENV} run ships its final policy only: pass "
                              f"step=None")
-        policy, _, _ = load_checkpoint(_require(manifest(env_id)["policy"], env_id))
-        return policy
-    steps = available_steps()
-    if step is None:
-        name = steps[max(steps)]  # the last checkpoint of the run
     else:
+        steps = available_steps()
+        step = max(steps) if step is None else step  # None: the last checkpoint of the run
         is_step = isinstance(step, (int, np.integer)) and not isinstance(step, bool)
         if not is_step or int(step) not in steps:
             listed = ", ".join(f"{s:_}" for s in steps)
@@ -98,9 +84,8 @@ def load_pretrained(step: int | None = None, env_id: str = DISCRETE_ENV):
                 f"no pretrained policy at step {step!r}; available steps: {listed} "
                 f"(or step=None for the final policy)"
             )
-        name = steps[int(step)]
-    policy, _, _ = load_checkpoint(_require(name))
-    return policy
+        path = _require(steps[int(step)])
+    return load_checkpoint(path)[0]  # (policy, config, extra)
 
 
 @lru_cache(maxsize=1)
@@ -111,8 +96,7 @@ def _history() -> dict:
 def load_history() -> dict:
     """The shipped run's record: ``{"history": [row per update, CleanRL keys],
     "episode_returns", "episode_lengths", "episode_steps"}`` (lists; NaN stored as None)."""
-    data = _history()
-    return {key: list(value) for key, value in data.items()}
+    return {key: list(value) for key, value in _history().items()}
 
 
 def _load_npz(name: str) -> dict[str, np.ndarray]:

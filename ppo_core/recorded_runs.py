@@ -20,14 +20,11 @@ RUNS_DIR = Path(__file__).resolve().parent / "assets" / "runs"
 
 FAULTS = ("healthy", "lr_too_high", "ent_coef_too_high", "no_adv_norm", "gae_leak",
           "critic_not_trained")
-"""The names of the recorded runs: the healthy baseline and the five injected faults."""
 
 LABELS = tuple(f"run_{chr(ord('A') + i)}" for i in range(len(FAULTS)))
-"""The anonymous labels Lab 5 shows the runs under: ``run_A``, ``run_B``, ... (a student build of
-the course defines the same, without saying which run is which)."""
+"""The anonymous labels Lab 5 shows the runs under (a student build defines the same)."""
 
 LABEL_SEED = 2024
-"""Seed of the permutation that assigns the anonymous labels run_A, run_B, ... to the faults."""
 
 
 def run_labels() -> dict[str, str]:
@@ -57,10 +54,8 @@ def mean_advantage_positive_share(history: list[dict]) -> float:
 
     A critic that tracks its targets errs both ways, so this share stays well under 1 (the
     healthy recorded run: 0.75); a critic whose targets keep outgrowing it, as when GAE runs on
-    across episode ends, leaves it near 1. The ``gae_leak`` signature of
-    ``scripts/record_diagnosis_runs.py`` and Lab 5's summary table both use this function.
-    The first quarter is left out while the untrained critic settles. A missing value (NaN)
-    counts as not positive; an empty history gives NaN.
+    across episode ends, leaves it near 1. The first quarter is left out while the untrained
+    critic settles. A missing value (NaN) counts as not positive; an empty history gives NaN.
     """
     rows = history[len(history) // 4:]
     if not rows:

@@ -1,10 +1,9 @@
 """Collecting experience: a time-major (T, N) rollout buffer (Lab 4 reads it; Lab 2 uses it).
 
 Every array is indexed ``[t, n]``: step t of environment n. ``next_values[t, n]`` is V of the
-transition's *true* next state: V(final observation) where the episode ended at step t (with
-same-step autoreset the observation returned by ``step`` already belongs to the next episode),
-and V(s_{t+1}) otherwise. With it, GAE can bootstrap a time-limit truncation correctly while a
-termination multiplies it by zero.
+transition's *true* next state: V(final observation) where the episode ended at step t (see
+:mod:`ppo_core.envs`), V(s_{t+1}) otherwise. With it, GAE can bootstrap a time-limit truncation
+correctly while a termination multiplies it by zero.
 
 The :class:`EpisodeTracker` records the return and length of every finished episode -- a
 training loop that circulates in tutorials prints the average of a list it never fills.
@@ -36,21 +35,17 @@ class RolloutBuffer:
 
     @classmethod
     def allocate(cls, num_steps: int, num_envs: int, envs: gym.vector.VectorEnv) -> RolloutBuffer:
-        obs_shape = envs.single_observation_space.shape
+        T, N = num_steps, num_envs
         act_space = envs.single_action_space
         if isinstance(act_space, gym.spaces.Discrete):
-            actions = np.zeros((num_steps, num_envs), dtype=np.int64)
+            actions = np.zeros((T, N), dtype=np.int64)
         else:
-            actions = np.zeros((num_steps, num_envs, *act_space.shape), dtype=np.float32)
-
-        def scalar() -> np.ndarray:
-            return np.zeros((num_steps, num_envs), dtype=np.float32)
-
-        return cls(obs=np.zeros((num_steps, num_envs, *obs_shape), dtype=np.float32),
-                   actions=actions, log_probs=scalar(),
-                   rewards=np.zeros((num_steps, num_envs)),  # float64, as envs return them
-                   values=scalar(), next_values=scalar(), terminated=scalar(),
-                   truncated=scalar())
+            actions = np.zeros((T, N, *act_space.shape), dtype=np.float32)
+        per_step = {name: np.zeros((T, N), dtype=np.float32) for name in
+                    ("log_probs", "values", "next_values", "terminated", "truncated")}
+        return cls(obs=np.zeros((T, N, *envs.single_observation_space.shape), dtype=np.float32),
+                   actions=actions, rewards=np.zeros((T, N)),  # float64, as envs return them
+                   **per_step)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -59,25 +54,22 @@ class RolloutBuffer:
     def flatten(self, advantages: np.ndarray, returns: np.ndarray) -> dict[str, torch.Tensor]:
         """Flatten (T, N) to (T * N,) torch tensors, the ``batch`` that ``ppo_update`` takes."""
         T, N = self.shape
-        advantages = np.asarray(advantages)
-        returns = np.asarray(returns)
-        for name, arr in (("advantages", advantages), ("returns", returns)):
+        targets = {"advantages": np.asarray(advantages), "returns": np.asarray(returns)}
+        for name, arr in targets.items():
             if arr.shape != (T, N):
                 raise ValueError(
                     f"{name} has shape {arr.shape} but the rollout is (T, N) = {(T, N)}: "
                     f"compute_gae must return one value per step and environment"
                 )
 
-        def flat(a: np.ndarray, dtype=torch.float32) -> torch.Tensor:
+        def flat(a: np.ndarray, dtype: torch.dtype | None = torch.float32) -> torch.Tensor:
             return torch.as_tensor(a.reshape(T * N, *a.shape[2:]), dtype=dtype)
 
         return {
             "obs": flat(self.obs),
-            "actions": flat(self.actions, torch.int64 if self.actions.dtype == np.int64
-                            else torch.float32),
+            "actions": flat(self.actions, dtype=None),  # int64 or float32, as allocated
             "log_probs": flat(self.log_probs),
-            "advantages": flat(advantages),
-            "returns": flat(returns),
+            **{name: flat(arr) for name, arr in targets.items()},
             "values": flat(self.values),
         }
 
@@ -147,8 +139,8 @@ def collect_rollout(
     T, N = buffer.shape
     act_space = envs.single_action_space
     continuous = isinstance(act_space, gym.spaces.Box)
-    ended_at: list[tuple[int, np.ndarray]] = []   # (t, env indices) where an episode ended
-    final_obs: list[np.ndarray] = []              # their final observations
+    ended_at: list[tuple[int, int]] = []  # (t, n) where an episode ended
+    final_obs: list[np.ndarray] = []      # its final observation
     with torch.inference_mode():
         for t in range(T):
             buffer.obs[t] = next_obs
@@ -166,10 +158,9 @@ def collect_rollout(
             buffer.terminated[t] = terminated
             buffer.truncated[t] = truncated
             dones = np.logical_or(terminated, truncated)
-            if dones.any():
-                idx = np.flatnonzero(dones)
-                ended_at.append((t, idx))
-                final_obs.extend(info["final_obs"][i] for i in idx)
+            for n in np.flatnonzero(dones):
+                ended_at.append((t, n))
+                final_obs.append(info["final_obs"][n])
             if tracker is not None:
                 tracker.update(reward, dones, global_step)
             next_obs = np.asarray(next_obs, dtype=np.float32)
@@ -179,10 +170,7 @@ def collect_rollout(
         buffer.next_values[-1] = policy.get_value(torch.from_numpy(next_obs)).numpy()
         if final_obs:
             # ...except where the episode ended: V(final observation), in one batched forward pass.
-            v_final = policy.get_value(torch.as_tensor(np.stack(final_obs), dtype=torch.float32))
-            v_final = v_final.numpy()
-            k = 0
-            for t, idx in ended_at:
-                buffer.next_values[t, idx] = v_final[k:k + len(idx)]
-                k += len(idx)
+            steps, env_ids = zip(*ended_at)
+            obs_final = torch.as_tensor(np.stack(final_obs), dtype=torch.float32)
+            buffer.next_values[list(steps), list(env_ids)] = policy.get_value(obs_final).numpy()
     return next_obs, global_step

@@ -1,16 +1,8 @@
 """The PPO training loop, in the order of the algorithm (Lab 4).
 
-For each iteration: anneal the learning rate, collect a (T, N) rollout (``collect_rollout``),
-compute GAE (``gae_fn``), flatten, run the update (``update_fn``: epochs x minibatches), log.
 This is the loop that runs: one process, ``torch.optim.Adam``, the library's own functions.
 Learners plug their own ``compute_gae`` and ``ppo_update`` (or just the loss) in through the
 ``gae_fn`` / ``update_fn`` / ``loss_fn`` hooks, so Lab 4 trains a lander with code they wrote.
-
-The bookkeeping around the algorithm (history rows, the reward threshold, checkpoints, the
-callback, the progress bar) lives in :class:`RunLog`, so that :func:`train` reads as the
-algorithm. ``PPOConfig(fast=True)`` hands the run to the opt-in speed layer
-(:mod:`ppo_core.fast`: two processes, a flat-buffer Adam, a split update), which runs the same
-algorithm and is tested against this loop.
 """
 
 from __future__ import annotations
@@ -45,7 +37,6 @@ class TrainResult:
     episode_returns: list[float] = field(default_factory=list)
     episode_lengths: list[int] = field(default_factory=list)
     episode_steps: list[int] = field(default_factory=list)  # global step at each episode end
-    episode_times: list[float] = field(default_factory=list)  # seconds since the start
     wall_time_s: float = 0.0
     time_to_threshold_s: float | None = None
     steps_to_threshold: int | None = None
@@ -59,9 +50,7 @@ class TrainResult:
 
     def mean_return(self, last: int = 100) -> float:
         """Mean return of the last ``last`` finished episodes (nan before the first)."""
-        if not self.episode_returns:
-            return float("nan")
-        return float(np.mean(self.episode_returns[-last:]))
+        return float(np.mean(self.episode_returns[-last:])) if self.episode_returns else math.nan
 
 
 @dataclass
@@ -72,13 +61,6 @@ class Reporting:
     checkpoint_path: str | Path | None = None
     stop_at_threshold: bool = False
     callback: Callable[[dict, ActorCritic], None] | None = None
-
-
-def seed_everything(seed: int) -> None:
-    """Seed Python's, numpy's and torch's global random generators."""
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
 
 
 def make_optimizer(policy: ActorCritic, learning_rate: float) -> torch.optim.Adam:
@@ -100,38 +82,25 @@ def with_loss_fn(update_fn: Callable, loss_fn: Callable | None) -> Callable:
     return functools.partial(ppo_update, loss_fn=loss_fn)
 
 
-def first_threshold_crossing(returns: list[float], threshold: float,
-                             window: int = 100) -> int | None:
-    """Index of the first episode at which the mean of the last ``window`` returns >= threshold."""
-    if len(returns) < window:
-        return None
-    r = np.asarray(returns, dtype=np.float64)
-    means = np.convolve(r, np.ones(window) / window, mode="valid")  # means[k] ends at k+window-1
-    hits = np.flatnonzero(means >= threshold)
-    return int(hits[0]) + window - 1 if hits.size else None
-
-
-def _progress_bar(total: int, enabled: bool):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm  # notebook widget in Jupyter, text bar in a terminal
-
-    return tqdm(total=total, unit="step", unit_scale=True, dynamic_ncols=True, leave=True)
-
-
 class RunLog:
     """Everything :func:`train` records about a run: a history row per update (CleanRL's keys),
-    the time and step at which the reward threshold was first reached, and the
-    :class:`Reporting` hooks (checkpoint, callback, progress bar)."""
+    when the reward threshold was first reached, and the :class:`Reporting` hooks."""
 
     def __init__(self, config: PPOConfig, policy: ActorCritic, tracker: EpisodeTracker,
                  reporting: Reporting, rollout_processes: int = 1):
         self.config, self.policy, self.tracker, self.reporting = config, policy, tracker, reporting
-        self.result = TrainResult(policy=policy, config=config,
-                                  rollout_processes=rollout_processes)
+        self.result = TrainResult(  # the episode lists grow with the tracker's
+            policy=policy, config=config, rollout_processes=rollout_processes,
+            episode_returns=tracker.returns, episode_lengths=tracker.lengths,
+            episode_steps=tracker.end_steps)
         self.threshold = reward_threshold(config.env_id)
         self.episodes_logged = 0  # episodes already summarised in a history row
-        self.bar = _progress_bar(config.num_iterations * config.batch_size, reporting.progress)
+        self.bar = None
+        if reporting.progress:
+            from tqdm.auto import tqdm  # notebook widget in Jupyter, text bar in a terminal
+
+            self.bar = tqdm(total=config.num_iterations * config.batch_size, unit="step",
+                            unit_scale=True, dynamic_ncols=True, leave=True)
 
     def history_row(self, iteration: int, global_step: int, lr: float, actions: np.ndarray,
                     stats: dict | None) -> dict:
@@ -160,12 +129,15 @@ class RunLog:
         return row
 
     def _check_threshold(self) -> None:
-        result = self.result
-        if result.time_to_threshold_s is None and self.threshold is not None:
-            k = first_threshold_crossing(self.tracker.returns, self.threshold)
-            if k is not None:
-                result.time_to_threshold_s = self.tracker.end_times[k]
-                result.steps_to_threshold = self.tracker.end_steps[k]
+        """Note when the mean of the last 100 returns first reached the reward threshold."""
+        returns, result = self.tracker.returns, self.result
+        if result.time_to_threshold_s is not None or self.threshold is None or len(returns) < 100:
+            return
+        means = np.convolve(returns, np.ones(100) / 100, mode="valid")  # means[k] ends at k + 99
+        hits = np.flatnonzero(means >= self.threshold)
+        if hits.size:
+            result.time_to_threshold_s = self.tracker.end_times[hits[0] + 99]
+            result.steps_to_threshold = self.tracker.end_steps[hits[0] + 99]
 
     def record(self, iteration: int, global_step: int, optimizer: torch.optim.Optimizer,
             actions: np.ndarray, stats: dict | None) -> bool:
@@ -193,14 +165,9 @@ class RunLog:
             self.bar = None
 
     def finish(self) -> TrainResult:
-        """The result, with the episode record and the wall time."""
-        result, tracker = self.result, self.tracker
-        result.wall_time_s = time.perf_counter() - tracker.start_time
-        result.episode_returns = tracker.returns
-        result.episode_lengths = tracker.lengths
-        result.episode_steps = tracker.end_steps
-        result.episode_times = tracker.end_times
-        return result
+        """The result, with the wall time."""
+        self.result.wall_time_s = time.perf_counter() - self.tracker.start_time
+        return self.result
 
 
 def train(
@@ -238,7 +205,9 @@ def train(
     update_fn = with_loss_fn(update_fn, loss_fn)
     reporting = Reporting(progress, checkpoint_path, stop_at_threshold, callback)
     torch.set_num_threads(config.torch_threads)
-    seed_everything(config.seed)
+    random.seed(config.seed)  # Python's, numpy's and torch's global generators
+    np.random.seed(config.seed)
+    torch.manual_seed(config.seed)
     if config.fast:  # the opt-in speed layer; imported only when asked for
         from ppo_core.fast import train_fast
 

@@ -3,10 +3,6 @@
 PPO paper, Algorithm 1: "Optimize surrogate L wrt theta, with K epochs and minibatch size
 M <= NT". Tutorials often take K full-batch gradient steps instead; minibatches give many more
 (noisier, cheaper) steps per rollout from the same data.
-
-Per minibatch: re-evaluate the stored actions under the current policy, normalise the
-advantages *within the minibatch*, take the PPO loss (Eq. 9), clip the global gradient norm,
-step the optimiser. Diagnostics (Lab 5) are collected on the way.
 """
 
 from __future__ import annotations
@@ -170,10 +166,9 @@ def update_diagnostics(policy: nn.Module, batch: dict, config) -> dict:
     """Lab 5's dashboard numbers for one update: how far the policy moved, and how well the
     critic fits, measured on the whole batch after the update (one forward pass, no gradient).
 
-    Returns a dict with CleanRL's keys ``losses/policy_loss``, ``losses/value_loss``,
-    ``losses/entropy``, ``losses/approx_kl``, ``losses/old_approx_kl`` (the naive ``-log r``
-    estimator), ``losses/clipfrac``, ``losses/explained_variance`` (of the values *stored during
-    the rollout*, as in CleanRL), plus ratio and advantage statistics.
+    Returns CleanRL's ``losses/*`` keys (``old_approx_kl`` is the naive ``-log r`` estimator,
+    ``explained_variance`` that of the values *stored during the rollout*, as in CleanRL), plus
+    ratio and advantage statistics.
     """
     with torch.no_grad():
         _, new_log_probs, entropy, new_values = policy.get_action_and_value(

@@ -148,6 +148,8 @@ def test_stop_at_threshold(monkeypatch, fast):
     result = train(config, stop_at_threshold=True, progress=False)
     assert result.steps_to_threshold is not None and result.time_to_threshold_s is not None
     assert len(result.episode_returns) >= 100
+    # Every CartPole return is >= 1: the mean of the last 100 first reaches it at episode 100.
+    assert result.steps_to_threshold == result.episode_steps[99]
     assert len(result.history) < 20
     assert result.history[-1]["global_step"] >= result.steps_to_threshold
     assert result.history[-2]["charts/episodes"] < 100 <= result.history[-1]["charts/episodes"]
