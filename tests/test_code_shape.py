@@ -1,6 +1,7 @@
 """The project's code keeps the shape its style guide asks for: no function body (docstring
 excluded) longer than 60 lines, anywhere in the project -- a longer one becomes a sequence of
-named steps. Ruff checks line length and complexity; this checks what ruff does not."""
+named steps -- and a thin library (``ppo_core/`` without its speed layer under 2,500 lines).
+Ruff checks line length and complexity; this checks what ruff does not."""
 
 from __future__ import annotations
 
@@ -44,3 +45,10 @@ def test_no_function_is_longer_than_60_lines(package):
              for name, lines in long_functions(path.read_text(encoding="utf-8"))}
     assert not found, (f"functions with more than {MAX_BODY_LINES} lines of body: {found}; "
                        f"split them into named steps")
+
+
+def test_the_library_without_its_speed_layer_stays_thin():
+    """Issue 10's figure: the modules of ``ppo_core/`` (``ppo_core/fast/``, the opt-in speed
+    layer, not counted) hold fewer than 2,500 lines, as ``wc -l ppo_core/*.py`` counts them."""
+    lines = sum(path.read_bytes().count(b"\n") for path in (ROOT / "ppo_core").glob("*.py"))
+    assert lines < 2500, f"ppo_core/*.py has {lines} lines: make the library simpler, not denser"
