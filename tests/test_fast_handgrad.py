@@ -1,18 +1,28 @@
 """The speed layer's hand-written gradients (ppo_core.fast.handgrad) are autograd's through the
 library's own losses: the actor's half (clipped surrogate minus entropy bonus, PPO Eqs. 7 and 9)
 on every branch of the clip, the critic's half (vf_coef times the value loss), up to float
-rounding; a loss that is not finite leaves the gradient alone."""
+rounding; a loss that is not finite leaves the gradient alone; numpy's BLAS stays on one thread
+while they run."""
 
 from __future__ import annotations
+
+import os
 
 import gymnasium as gym
 import numpy as np
 import pytest
 import torch
+from threadpoolctl import threadpool_info
 from torch import nn
 
-from ppo_core import ActorCritic
-from ppo_core.fast.handgrad import MLPGrad, categorical_actor_step, critic_step
+import ppo_core.fast.parallel as parallel
+from ppo_core import ActorCritic, PPOConfig
+from ppo_core.fast.handgrad import (
+    MLPGrad,
+    categorical_actor_step,
+    critic_step,
+    single_threaded_blas,
+)
 from ppo_core.fast.optim import FlatAdam
 from ppo_core.losses import clipped_surrogate_loss, value_loss
 
@@ -133,3 +143,39 @@ def test_mlpgrad_refuses_what_it_cannot_differentiate():
         MLPGrad(nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1)))
     with pytest.raises(ValueError, match="gradient buffers"):
         MLPGrad(nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1)))
+
+
+def _blas_threads() -> set[int]:
+    return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+
+def test_single_threaded_blas_holds_numpys_blas_to_one_thread_and_gives_it_back():
+    before = _blas_threads()
+    with single_threaded_blas():
+        assert _blas_threads() <= {1}
+    assert _blas_threads() == before
+
+
+@pytest.mark.skipif(os.cpu_count() < 2, reason="one CPU: BLAS runs one thread anyway")
+def test_the_shared_update_runs_its_gradients_on_one_blas_thread(monkeypatch):
+    """On two cores a second BLAS thread waits for the core the worker holds (--fast ran at a
+    quarter of its speed): every actor step of a shared update sees one thread."""
+    seen = []
+
+    def recording(*args, **kwargs):
+        seen.append(_blas_threads())
+        return categorical_actor_step(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "categorical_actor_step", recording)
+    policy = ActorCritic(8, gym.spaces.Discrete(4), hidden=64)
+    batch = {"obs": torch.randn(256, 8), "actions": torch.randint(0, 4, (256,)),
+             "log_probs": torch.full((256,), -1.4), "advantages": torch.randn(256),
+             "returns": torch.randn(256), "values": torch.zeros(256)}
+    config = PPOConfig(num_envs=2, num_steps=128, num_minibatches=2, update_epochs=1)
+    rollout = parallel.ParallelRollout("LunarLander-v3", 2, 2, policy, seed=0)
+    try:
+        rollout.update(policy, FlatAdam(parallel.actor_parameters(policy), lr=1e-3), batch,
+                       config)
+    finally:
+        rollout.close()
+    assert len(seen) == 2 and all(threads <= {1} for threads in seen)

@@ -33,6 +33,23 @@ from __future__ import annotations
 import numpy as np
 from torch import nn
 
+try:
+    from threadpoolctl import threadpool_limits
+except ImportError as err:  # a dependency of the package; Colab ships it with scikit-learn
+    raise ImportError("the speed layer (fast=True) needs threadpoolctl: pip install "
+                      "threadpoolctl, or train without fast=True") from err
+
+
+def single_threaded_blas():
+    """Keep numpy's BLAS on one thread (for the rest of the process, or for a ``with`` block).
+
+    The products here, e.g. 128 x 64 by 64 x 64 with the default minibatches of 128, are big
+    enough for OpenBLAS to start a second thread. On two cores the other process of the split
+    update already holds the second one, and that thread waits for a core at every product:
+    with it, ``--fast`` ran at a quarter of its speed. Like ``torch.set_num_threads(1)``.
+    """
+    return threadpool_limits(limits=1, user_api="blas")
+
 
 class MLPGrad:
     """A tanh MLP (``Linear``, ``Tanh``, ..., ``Linear``) on numpy views of its parameters and
@@ -122,4 +139,4 @@ def critic_step(critic: MLPGrad, obs: np.ndarray, returns: np.ndarray, vf_coef: 
     return loss
 
 
-__all__ = ["MLPGrad", "categorical_actor_step", "critic_step"]
+__all__ = ["MLPGrad", "categorical_actor_step", "critic_step", "single_threaded_blas"]

@@ -44,7 +44,7 @@ import torch
 
 from ppo_core.diagnostics import approx_kl
 from ppo_core.envs import make_vec_env
-from ppo_core.fast.handgrad import MLPGrad, categorical_actor_step
+from ppo_core.fast.handgrad import MLPGrad, categorical_actor_step, single_threaded_blas
 from ppo_core.fast.hotpath import epoch_minibatches, for_rollout, score_actions
 from ppo_core.fast.protocol import load_vector, parameters_vector, receive, send, swap_floats
 from ppo_core.losses import clipped_surrogate_loss
@@ -280,15 +280,16 @@ class ParallelRollout:
         # one's goes through autograd.
         actor = MLPGrad(policy.actor) if policy.discrete else policy
         epochs_run = 0
-        for epoch in range(config.update_epochs):
-            order = torch.cat(minibatch_indices(batch_size, minibatch_size))
-            worker.post(order.numpy())
-            for minibatch in epoch_minibatches(batch, ACTOR_KEYS, order, minibatch_size,
-                                               config.norm_adv):
-                self._actor_step(actor, optimizer, minibatch, config, epoch)
-            epochs_run += 1
-            if config.target_kl is not None and _kl_exceeds(policy, batch, config.target_kl):
-                break
+        with single_threaded_blas():
+            for epoch in range(config.update_epochs):
+                order = torch.cat(minibatch_indices(batch_size, minibatch_size))
+                worker.post(order.numpy())
+                for minibatch in epoch_minibatches(batch, ACTOR_KEYS, order, minibatch_size,
+                                                   config.norm_adv):
+                    self._actor_step(actor, optimizer, minibatch, config, epoch)
+                epochs_run += 1
+                if config.target_kl is not None and _kl_exceeds(policy, batch, config.target_kl):
+                    break
         worker.post(None)
         load_vector(worker.receive(), critic)
         stats = update_diagnostics(policy, batch, config)

@@ -28,7 +28,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from ppo_core.envs import make_vec_env  # noqa: E402
-from ppo_core.fast.handgrad import MLPGrad, critic_step  # noqa: E402
+from ppo_core.fast.handgrad import MLPGrad, critic_step, single_threaded_blas  # noqa: E402
 from ppo_core.fast.hotpath import epoch_minibatches, for_rollout  # noqa: E402
 from ppo_core.fast.optim import FlatAdam  # noqa: E402
 from ppo_core.fast.protocol import (  # noqa: E402
@@ -47,6 +47,7 @@ class _Shard:
 
     def __init__(self, spec: dict):
         torch.set_num_threads(1)
+        single_threaded_blas()  # for this process's life (fast.handgrad says why)
         self.envs = make_vec_env(spec["env_id"], spec["num_envs"], **spec["env_kwargs"])
         self.policy = ActorCritic(spec["obs_dim"], spec["action_space"], spec["hidden"])
         self.rollout_policy = for_rollout(self.policy)  # reads self.policy's parameters
