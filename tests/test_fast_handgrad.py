@@ -158,8 +158,8 @@ def test_single_threaded_blas_holds_numpys_blas_to_one_thread_and_gives_it_back(
 
 @pytest.mark.skipif(os.cpu_count() < 2, reason="one CPU: BLAS runs one thread anyway")
 def test_the_shared_update_runs_its_gradients_on_one_blas_thread(monkeypatch):
-    """On two cores a second BLAS thread waits for the core the worker holds (--fast ran at a
-    quarter of its speed): every actor step of a shared update sees one thread."""
+    """On two cores a second BLAS thread waits for the core the worker holds (an update took
+    20 times as long): every actor step of a shared update sees one thread."""
     seen = []
 
     def recording(*args, **kwargs):
