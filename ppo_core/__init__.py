@@ -26,7 +26,9 @@ gaussian_entropy             gaussian                   Lab 6, S[pi] (Eq. 9)
 clip_action                  gaussian                   Lab 6
 ===========================  =========================  ==========================
 
-``train`` (:mod:`ppo_core.train`) runs them in Lab 4's loop; ``plug_in`` (:mod:`ppo_core.plug`)
+``train`` (:mod:`ppo_core.train`) runs them in Lab 4's loop, one process, ``torch.optim.Adam``:
+the loop you read is the loop that runs. The opt-in speed layer :mod:`ppo_core.fast`
+(``fast=True``, ``--fast``) is imported only when asked for. ``plug_in`` (:mod:`ppo_core.plug`)
 makes the library's own parts call a learner's version of one.
 """
 

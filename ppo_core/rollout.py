@@ -62,12 +62,13 @@ class RolloutBuffer:
                     f"compute_gae must return one value per step and environment"
                 )
 
-        def flat(a: np.ndarray, dtype: torch.dtype | None = torch.float32) -> torch.Tensor:
+        def flat(a: np.ndarray, dtype: torch.dtype = torch.float32) -> torch.Tensor:
             return torch.as_tensor(a.reshape(T * N, *a.shape[2:]), dtype=dtype)
 
         return {
             "obs": flat(self.obs),
-            "actions": flat(self.actions, dtype=None),  # int64 or float32, as allocated
+            "actions": flat(self.actions, torch.int64 if self.actions.dtype == np.int64
+                            else torch.float32),  # discrete indices, or Box actions as float32
             "log_probs": flat(self.log_probs),
             **{name: flat(arr) for name, arr in targets.items()},
             "values": flat(self.values),
