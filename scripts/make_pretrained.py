@@ -18,17 +18,21 @@ be retuned). It writes to ``ppo_core/assets/pretrained/``:
   as in training: observations, actions, rewards, values, next_values (V of the true next
   state), terminated and truncated (``gae_demo``);
 * ``manifest.json`` -- this script's name, the full config, the date, library versions, the
-  actual global step of each checkpoint and each checkpoint's deterministic evaluation.
+  actual global step of each checkpoint and each checkpoint's deterministic evaluation (for the
+  final policy with the margin within which another CPU reproduces it, see
+  ``reproduction_margin``).
 
 With ``--continuous`` it instead trains Lab 6's LunarLanderContinuous-v3 policy with the pinned
 ``CONTINUOUS_CONFIG`` (the measured preset) and writes ``continuous/policy_final.pt`` and
-``continuous/manifest.json`` (config, date, versions, a 100-episode deterministic evaluation).
+``continuous/manifest.json`` (config, date, versions, a 100-episode deterministic evaluation
+and its margin). ``--margins`` only measures the two margins into the shipped manifests.
 
 Usage (measured: about 7 minutes in all on a 2-core machine shared with other jobs, 6.5 of them
 training at 2000 to 3800 steps/s)::
 
     .venv/bin/python scripts/make_pretrained.py
     .venv/bin/python scripts/make_pretrained.py --continuous
+    .venv/bin/python scripts/make_pretrained.py --margins
 """
 
 from __future__ import annotations
@@ -107,6 +111,11 @@ FINAL_NAME = "policy_final.pt"
 BATCH_AT_STEP = 100_000  # record the rollout batch of the first update past this step
 BATCH_SAMPLES = 4096  # a uniform random subset of its 16384 samples keeps the file small
 EPISODE_SEED = 7
+EVAL_SEED = 10_000
+# The final policies' evaluations are re-run by the tests on whatever CPU runs them: each gets a
+# margin measured from this many further 100-episode evaluations on fresh seeds.
+SPREAD_BLOCKS = 8
+SPREAD_SEED = 20_000
 
 
 def _round(value, digits: int = 6):
@@ -195,6 +204,28 @@ def record_episode(policy, env_id: str, seed: int) -> dict:
             "actions": np.asarray(actions, dtype=np.int64), "seed": np.int64(seed)}
 
 
+def reproduction_margin(policy, env_id: str, episodes: int) -> dict:
+    """How far the recorded evaluation's mean may move on another machine, measured.
+
+    The same policy, seed and CPU give the same returns. Another CPU may round a float
+    differently (its own SIMD kernels for the matrix products and ``tanh``), which can change one
+    action near a tie and from there the rest of that episode; at worst every episode changes,
+    and the mean then behaves like an evaluation on fresh seeds. So the policy is evaluated on
+    ``SPREAD_BLOCKS`` blocks of fresh seeds: the difference of two such means has a standard
+    deviation of sqrt(2) times their spread, and the margin is three of those.
+    """
+    means = [evaluate(policy, env_id, episodes=episodes, seed=SPREAD_SEED + 1000 * k,
+                      deterministic=True).mean() for k in range(SPREAD_BLOCKS)]
+    spread = float(np.std(means, ddof=1))
+    return {"fresh_seed_blocks": SPREAD_BLOCKS, "block_mean_sd": round(spread, 2),
+            "block_means": [round(float(m), 2) for m in means],
+            "margin": round(3 * math.sqrt(2) * spread, 2),
+            "rule": "another CPU: |mean - recorded| <= margin (3 x sqrt(2) x block_mean_sd); "
+                    "the same CPU: bit-identical",
+            "measured": dt.date.today().isoformat(), "versions": _versions(),
+            "machine": platform.platform()}
+
+
 def _versions() -> dict:
     return {"python": platform.python_version(), "torch": torch.__version__,
             "gymnasium": gymnasium.__version__, "numpy": np.__version__,
@@ -216,7 +247,7 @@ def make_continuous(out: Path) -> None:
     final_step = result.history[-1]["global_step"]
     save_checkpoint(out / FINAL_NAME, result.policy, config,
                     {"global_step": final_step, "script": SCRIPT_NAME + " --continuous"})
-    returns = evaluate(result.policy, config.env_id, episodes=100, seed=10_000,
+    returns = evaluate(result.policy, config.env_id, episodes=100, seed=EVAL_SEED,
                        deterministic=True)
     print(f"trained {final_step} steps in {result.wall_time_s:.0f} s; deterministic eval over "
           f"100 episodes: {returns.mean():.1f} +- {returns.std():.1f}", flush=True)
@@ -226,10 +257,11 @@ def make_continuous(out: Path) -> None:
         "config": config.to_dict(),
         "policy": FINAL_NAME,
         "final_step": final_step,
-        "evaluation": {"episodes": 100, "seed": 10_000, "deterministic": True,
+        "evaluation": {"episodes": 100, "seed": EVAL_SEED, "deterministic": True,
                        "return_mean": round(float(returns.mean()), 2),
                        "return_std": round(float(returns.std()), 2),
-                       "return_min": round(float(returns.min()), 2)},
+                       "return_min": round(float(returns.min()), 2),
+                       "reproducible": reproduction_margin(result.policy, config.env_id, 100)},
         "train_wall_s": round(result.wall_time_s, 1),
         "steps_to_threshold": result.steps_to_threshold,
         "time_to_threshold_s": (None if result.time_to_threshold_s is None
@@ -290,12 +322,14 @@ def evaluate_checkpoints(config: PPOConfig, out: Path, checkpoints: dict) -> Non
     for name, info in checkpoints.items():
         policy, _, _ = ppo_core.load_checkpoint(out / name)
         episodes = 100 if name == FINAL_NAME else 20
-        returns = evaluate(policy, config.env_id, episodes=episodes, seed=10_000,
+        returns = evaluate(policy, config.env_id, episodes=episodes, seed=EVAL_SEED,
                            deterministic=True)
-        info["eval"] = {"episodes": episodes, "seed": 10_000, "deterministic": True,
+        info["eval"] = {"episodes": episodes, "seed": EVAL_SEED, "deterministic": True,
                         "mean": round(float(returns.mean()), 2),
                         "std": round(float(returns.std()), 2),
                         "min": round(float(returns.min()), 2)}
+        if name == FINAL_NAME:
+            info["eval"]["reproducible"] = reproduction_margin(policy, config.env_id, episodes)
         print(f"{name}: deterministic eval over {episodes} episodes: "
               f"{returns.mean():.1f} +- {returns.std():.1f}", flush=True)
 
@@ -361,6 +395,23 @@ def make_discrete(out: Path) -> None:
     print(f"wrote {out} ({total / 1e3:.0f} kB)")
 
 
+def add_margins(out: Path) -> None:
+    """Measure the final policies' reproduction margins into the shipped manifests, without
+    training (the shipped files were made before the margins were recorded)."""
+    discrete_path, continuous_path = out / "manifest.json", out / "continuous" / "manifest.json"
+    discrete, continuous = (json.loads(p.read_text()) for p in (discrete_path, continuous_path))
+    for path, manifest, policy_file, info in (
+            (discrete_path, discrete, out / FINAL_NAME,
+             discrete["checkpoints"][FINAL_NAME]["eval"]),
+            (continuous_path, continuous, out / "continuous" / continuous["policy"],
+             continuous["evaluation"])):
+        policy, _, _ = ppo_core.load_checkpoint(policy_file)
+        info["reproducible"] = reproduction_margin(policy, manifest["config"]["env_id"],
+                                                   info["episodes"])
+        path.write_text(json.dumps(manifest, indent=2) + "\n")
+        print(f"{path.relative_to(ROOT)}: {info['reproducible']}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=None,
@@ -368,8 +419,13 @@ def main(argv: list[str] | None = None) -> None:
                              f"continuous/ with --continuous)")
     parser.add_argument("--continuous", action="store_true",
                         help="make the LunarLanderContinuous-v3 policy of Lab 6 instead")
+    parser.add_argument("--margins", action="store_true",
+                        help="only measure the final policies' reproduction margins into the "
+                             "shipped manifests (no training)")
     args = parser.parse_args(argv)
-    if args.continuous:
+    if args.margins:
+        add_margins(args.out or OUT_DIR)
+    elif args.continuous:
         make_continuous(args.out or OUT_DIR / "continuous")
     else:
         make_discrete(args.out or OUT_DIR)

@@ -154,6 +154,7 @@ def test_lab2_untrained_advantages_are_on_the_reward_scale(seed):
     """Lab 2, section 6: the advantages' standard deviation is far from 1."""
     ns = run_cell("lab2_gae", "num_envs, num_steps", {"reset(seed=0)": f"reset(seed={seed})"},
                   fast=True)
+    # Measured on seeds 0-7: 9.4 to 13.8.
     assert float(np.std(ns["adv"])) > 5.0
 
 
@@ -179,6 +180,10 @@ def test_lab3_clip_experiment(offset):
     unclipped = ns["results"]["unclipped"].mean(0)
     clipped = ns["results"]["clipped (eps=0.2)"].mean(0)
     start = unclipped[0]
+    # Measured on offsets 0, 1000, 2000, 3000 (one CPU), against each threshold: after 5 steps
+    # +0.042 to +0.053 (unclipped) and +0.037 to +0.050 (clipped); at the end -0.21 to -0.26
+    # (unclipped) and within 0.005 to 0.024 of the start (clipped), 0.22 to 0.26 apart; KL
+    # ratio 15 to 19.5.
     assert unclipped[5] > start + 0.01 and clipped[5] > start + 0.01
     assert unclipped[-1] < start - 0.1 and abs(clipped[-1] - start) < 0.05
     assert clipped[-1] > unclipped[-1] + 0.1
@@ -236,6 +241,7 @@ def test_lab4_reward_scaling_gives_the_actor_a_larger_clipped_step(seed):
     ns = run_cell("lab4_training", "def actor_step_after_clip",
                   {"torch.manual_seed(0)": f"torch.manual_seed({seed})",
                    "reset(seed=0)": f"reset(seed={seed})"})
+    # Measured on seeds 0-7: gains 9.6 to 10.5; action shares at most 0.029 from 0.25.
     assert ns["gain"] > 3.0
     actions = np.asarray(ns["buffer"].actions).reshape(-1).astype(int)
     shares = np.bincount(actions, minlength=4) / actions.size
@@ -256,34 +262,40 @@ def test_lab5_entropy_ceiling_arithmetic():
     assert "e^2 \\approx 7.4" in lab_text("lab5_diagnostics") and round(math.exp(2), 1) == 7.4
 
 
+# Measured on seeds 1-8 (this cell, readable path, one CPU): from the smallest learning rate to
+# the largest the KL grew 1.7 to 18.9 times and the clip fraction 2.3 to 493 times (from 0.0005 on
+# seed 8), so the lab claims no size for the clip fraction's factor. Between neighbouring rates
+# the factors ranged from 1.02 to 162, so it claims nothing step by step either. Margins: "larger"
+# is asserted as at least 1.2 times (measured minimum 1.7 for the KL, 2.3 for the clip fraction),
+# "well under a hundred" as under a third of it, 33 (measured maximum 18.9).
+LAB5_LR_LARGER, LAB5_LR_WELL_UNDER = 1.2, 100 / 3
+
+
 @pytest.mark.slow
-@pytest.mark.slow
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1, 2, 3])
 def test_lab5_larger_learning_rate_moves_the_policy_further(seed):
-    """Lab 5, section 2: a ten times larger learning rate gives a larger KL and clip fraction,
-    but far less than ten times larger, in the cell the learner runs (the full warm-up; under
-    the autograder's short one the first two learning rates are too close to call), on the
-    lab's seed and one other; the explained variance compares like with like (scaled targets)."""
+    """Lab 5, section 2: the largest learning rate gives a larger KL and clip fraction than the
+    smallest, and a hundred times the learning rate multiplies the KL by well under a hundred, in
+    the cell the learner runs (the full warm-up), on the lab's seed and two others; the explained
+    variance compares like with like (scaled targets)."""
     ns = {}
     exec(code_cell("lab5_diagnostics", "import autograder.checks"), ns)
     ns.update(LEARNER_FUNCTIONS)
-    kls, fractions = [], []
-
-    def record_kl(new, old):
-        kls.append(ppo_core.approx_kl(new, old))
-        return kls[-1]
+    fractions = []
 
     def record_clip_fraction(new, old, eps):
         fractions.append(ppo_core.clip_fraction(new, old, eps))
         return fractions[-1]
 
-    ns.update(approx_kl=record_kl, clip_fraction=record_clip_fraction)
+    ns.update(clip_fraction=record_clip_fraction)
     run_cell("lab5_diagnostics", "for lr in (1e-4, 1e-3, 1e-2)", namespace=ns,
              replace={"envs.reset(seed=123)": f"envs.reset(seed={122 + seed})",
                       "PPOConfig(total_timesteps=": f"PPOConfig(seed={seed}, total_timesteps="})
-    for values in (kls, fractions):  # larger, but far less than ten times larger
-        assert 1.2 * values[0] < values[1] and 1.2 * values[1] < values[2], values
-        assert values[1] < 4 * values[0] and values[2] < 4 * values[1], values
+    kls = ns["kls"]  # what the cell printed its factor from
+    assert len(kls) == len(fractions) == 3
+    assert kls[2] > LAB5_LR_LARGER * kls[0], kls
+    assert fractions[2] > LAB5_LR_LARGER * fractions[0], fractions
+    assert kls[2] < LAB5_LR_WELL_UNDER * kls[0], kls
     source = code_cell("lab5_diagnostics", "for lr in (1e-4, 1e-3, 1e-2)")
     assert re.search(r"compute_gae\(buffer\.rewards \* warmup_config\.reward_scale", source)
 

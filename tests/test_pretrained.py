@@ -1,12 +1,19 @@
-"""The shipped pretrained policies and recorded data (ppo_core.pretrained, issue 5).
+"""The shipped pretrained policies and recorded data (ppo_core.pretrained).
 
 These check that the artefacts are what the manifest says and that they come from the run the
 script describes: the recorded batch's old log-probabilities are exactly those of the policy
 saved just before it was collected, and the recorded episode's values are the final critic's.
+
+The evaluations are re-run on whatever CPU runs the tests, not the one that recorded them: the
+same CPU gives the same returns bit for bit, another may not (a float rounded differently can
+flip one action and so a whole episode). Each is compared with the manifest's figure within the
+margin recorded beside it, measured from the policy's spread over fresh evaluation seeds
+(``scripts/make_pretrained.py``, ``reproduction_margin``).
 """
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import math
 from pathlib import Path
@@ -90,16 +97,42 @@ def test_untrained_policy_is_near_uniform():
     assert entropy.mean().item() == pytest.approx(math.log(4), abs=0.01)  # ln|A| = 1.386
 
 
+def _reproduces(mean: float, recorded: float, info: dict) -> None:
+    """``mean`` is the recorded evaluation's, within the margin measured beside it."""
+    spread = info["reproducible"]
+    assert len(spread["block_means"]) == spread["fresh_seed_blocks"] >= 5
+    assert spread["block_mean_sd"] == pytest.approx(np.std(spread["block_means"], ddof=1),
+                                                    abs=0.01)
+    assert spread["margin"] == pytest.approx(3 * math.sqrt(2) * spread["block_mean_sd"],
+                                             abs=0.02)
+    assert abs(mean - recorded) <= spread["margin"], (mean, recorded, spread["margin"])
+
+
 def test_final_policy_solves_lunar_lander_as_the_manifest_says():
-    """The issue's bar: >= 200 in a deterministic 100-episode evaluation (a few seconds), and
-    the manifest's recorded evaluation is reproducible."""
+    """>= 200 in a deterministic 100-episode evaluation (a few seconds), and the manifest's
+    recorded evaluation is reproduced within its margin."""
     info = manifest()["checkpoints"]["policy_final.pt"]["eval"]
     assert info["episodes"] == 100 and info["deterministic"]
     returns = evaluate(load_pretrained(), "LunarLander-v3", episodes=100, seed=info["seed"],
                        deterministic=True)
     assert returns.shape == (100,)
     assert returns.mean() >= 200.0, returns.mean()
-    assert returns.mean() == pytest.approx(info["mean"], abs=0.01)
+    _reproduces(returns.mean(), info["mean"], info)
+
+
+# The recorded log-probabilities and values are float32 products of another CPU's kernels. They are
+# compared with the same network evaluated in float64, which any CPU computes to far better than
+# float32 precision: measured, the recorded values are within 2e-7 of it relatively (3.2e-5 at
+# |V| = 218) and the log-probabilities within 3.1e-7, so a relative 1e-5 leaves a factor of 50.
+FLOAT32_RTOL = 1e-5
+
+
+def _in_float64(policy: ActorCritic) -> ActorCritic:
+    return copy.deepcopy(policy).double()
+
+
+def _float64(array) -> torch.Tensor:
+    return torch.as_tensor(np.asarray(array), dtype=torch.float64)
 
 
 def test_batch_was_collected_by_the_100k_policy_and_updated_for_real():
@@ -111,12 +144,14 @@ def test_batch_was_collected_by_the_100k_policy_and_updated_for_real():
     # The rollout right after the 100k checkpoint: its old log-probs are that policy's.
     assert int(batch["global_step"]) - 16 * 1024 == manifest()["checkpoints"]["policy_100k.pt"][
         "global_step"]
-    collector = load_pretrained(100_000)
+    collector = _in_float64(load_pretrained(100_000))
     with torch.no_grad():
         _, log_probs, _, values = collector.get_action_and_value(
-            torch.as_tensor(batch["obs"]), torch.as_tensor(batch["actions"]))
-    np.testing.assert_allclose(log_probs.numpy(), batch["old_log_probs"], atol=1e-5)
-    np.testing.assert_allclose(values.numpy(), batch["values"], atol=1e-4)
+            _float64(batch["obs"]), torch.as_tensor(batch["actions"]))
+    np.testing.assert_allclose(batch["old_log_probs"], log_probs.numpy(), rtol=FLOAT32_RTOL,
+                               atol=FLOAT32_RTOL)
+    np.testing.assert_allclose(batch["values"], values.numpy(), rtol=FLOAT32_RTOL,
+                               atol=FLOAT32_RTOL)
     # GAE's returns are advantages + values (unnormalised advantages).
     np.testing.assert_allclose(batch["returns"], batch["advantages"] + batch["values"],
                                rtol=1e-5, atol=1e-3)
@@ -131,8 +166,9 @@ def test_episode_is_the_final_policy_playing():
     assert T == manifest()["episode"]["steps"] and ep["obs"].shape == (T, 8)
     assert ep["terminated"][-1] + ep["truncated"][-1] >= 1 and not ep["terminated"][:-1].any()
     with torch.no_grad():
-        values = load_pretrained().get_value(torch.as_tensor(ep["obs"]))
-    np.testing.assert_allclose(values.numpy(), ep["values"], atol=1e-4)
+        values = _in_float64(load_pretrained()).get_value(_float64(ep["obs"]))
+    np.testing.assert_allclose(ep["values"], values.numpy(), rtol=FLOAT32_RTOL,
+                               atol=FLOAT32_RTOL)
     # next_values[t] is V(s_{t+1}) inside the episode.
     np.testing.assert_allclose(ep["next_values"][:-1], ep["values"][1:], atol=1e-5)
 
@@ -160,14 +196,15 @@ def test_continuous_manifest_is_the_script_pinned_config():
 
 
 def test_continuous_policy_lands_as_the_manifest_says():
-    """Lab 6 and the presenter's GIF: >= 200 over 100 deterministic episodes, reproducibly."""
+    """Lab 6 and the presenter's GIF: >= 200 over 100 deterministic episodes, and the
+    manifest's evaluation reproduced within its margin."""
     info = manifest(CONTINUOUS_ENV)["evaluation"]
     policy = load_pretrained(env_id=CONTINUOUS_ENV)
     assert not policy.discrete and policy.action_dim == 2
     returns = evaluate(policy, CONTINUOUS_ENV, episodes=100, seed=info["seed"],
                        deterministic=True)
     assert returns.mean() >= 200.0, returns.mean()
-    assert returns.mean() == pytest.approx(info["return_mean"], abs=0.01)
+    _reproduces(returns.mean(), info["return_mean"], info)
 
 
 def test_continuous_run_has_no_steps_and_unknown_envs_are_named():
