@@ -19,13 +19,13 @@ Two more parts of the open library would give answers away, so the build leaves 
 from __future__ import annotations
 
 import ast
-import re
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from autograder.student_metadata import pyproject, readme
 from autograder.student_runs import anonymise_runs
+from ppo_core import exercises
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -46,22 +46,13 @@ _STUB = '''\
 
 
 def exercise_labs() -> dict[str, str]:
-    """``{function: lab}`` for every exercise function, read from the checks' registry."""
-    from autograder.checks.compare import UNREPORTED
-
-    labs = {}
-    for function, checks in UNREPORTED.items():
-        module = next(iter(checks.values())).__module__
-        labs[function] = module.rsplit(".", 1)[-1]
-    return labs
+    """``{function: lab}`` for every exercise function."""
+    return {e.name: e.lab for e in exercises.EXERCISES}
 
 
 def lab_title(lab: str) -> str:
     """``"lab2_gae"`` -> ``"Lab 2"``."""
-    match = re.match(r"lab(\d+)_", lab)
-    if match is None:
-        raise ValueError(f"{lab!r} is not a lab name such as lab2_gae")
-    return f"Lab {match.group(1)}"
+    return exercises.lab(lab).name
 
 
 def _region_owner(tree: ast.Module, line: int) -> ast.FunctionDef:

@@ -1,30 +1,8 @@
 """ppo_core: the small PPO library the course is built on.
 
-Each student-facing function lives in exactly one module and maps to one lab step:
-
-===========================  =========================  ==========================
-function                     module                     lab, equation
-===========================  =========================  ==========================
-discounted_return            returns                    Lab 1, J(pi)
-returns_to_go                returns                    Lab 1, G_t
-categorical_log_prob         distributions              Lab 1, log pi (Eq. 6)
-categorical_entropy          distributions              Lab 1, S[pi] (Eq. 9)
-td_residuals                 gae                        Lab 2, Eq. 12
-compute_gae                  gae                        Lab 2, Eq. 11
-probability_ratio            losses                     Lab 3, Eq. 6
-clipped_surrogate_loss       losses                     Lab 3, Eq. 7
-value_loss                   losses                     Lab 3, L^VF (Eq. 9)
-ppo_loss                     losses                     Lab 3, Eq. 9
-normalize_advantages         update                     Lab 4
-minibatch_indices            update                     Lab 4, Algorithm 1
-ppo_update                   update                     Lab 4, Algorithm 1
-approx_kl                    diagnostics                Lab 5
-clip_fraction                diagnostics                Lab 5
-explained_variance           diagnostics                Lab 5
-gaussian_log_prob            gaussian                   Lab 6, log pi (Eq. 6)
-gaussian_entropy             gaussian                   Lab 6, S[pi] (Eq. 9)
-clip_action                  gaussian                   Lab 6
-===========================  =========================  ==========================
+Each student-facing function lives in exactly one module and maps to one lab step and one
+equation: :mod:`ppo_core.exercises` declares them (``python -m ppo_core.exercises`` prints the
+table).
 
 ``train`` (:mod:`ppo_core.train`) runs them in Lab 4's loop, one process, ``torch.optim.Adam``:
 the loop you read is the loop that runs. The opt-in speed layer :mod:`ppo_core.fast`

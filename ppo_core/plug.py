@@ -16,37 +16,26 @@ modules keep calling plain names, and no dispatch lives in them. Child processes
 from __future__ import annotations
 
 import contextlib
+import importlib
 import sys
 import types
 from collections.abc import Callable, MutableMapping
 
-from ppo_core import _withheld, diagnostics, distributions, gae, gaussian, losses, returns, update
+from ppo_core import _withheld, exercises
 
-# {exercise function: its lab}, in the order of the labs (the table of ppo_core/__init__.py).
-EXERCISES: dict[str, str] = {
-    "discounted_return": "Lab 1", "returns_to_go": "Lab 1", "categorical_log_prob": "Lab 1",
-    "categorical_entropy": "Lab 1",
-    "td_residuals": "Lab 2", "compute_gae": "Lab 2",
-    "probability_ratio": "Lab 3", "clipped_surrogate_loss": "Lab 3", "value_loss": "Lab 3",
-    "ppo_loss": "Lab 3",
-    "normalize_advantages": "Lab 4", "minibatch_indices": "Lab 4", "ppo_update": "Lab 4",
-    "approx_kl": "Lab 5", "clip_fraction": "Lab 5", "explained_variance": "Lab 5",
-    "gaussian_log_prob": "Lab 6", "gaussian_entropy": "Lab 6", "clip_action": "Lab 6",
-}
+# {exercise function: its lab}, in the order of the labs.
+EXERCISES: dict[str, str] = {name: exercises.lab_of(name).name for name in exercises.names()}
 
 # The library's own function objects, taken before anything can be plugged in.
 LIBRARY: dict[str, Callable] = {
-    name: getattr(module, name)
-    for module in (returns, distributions, gae, losses, update, diagnostics, gaussian)
-    for name in EXERCISES if hasattr(module, name)
+    e.name: getattr(importlib.import_module(f"ppo_core.{e.module}"), e.name)
+    for e in exercises.EXERCISES
 }
 _current: dict[str, Callable] = dict(LIBRARY)  # what the library calls now, per name
 
 
 def _check_name(name: str) -> None:
-    if name not in EXERCISES:
-        raise ValueError(f"{name!r} is not an exercise function of ppo_core; the exercise "
-                         f"functions are: {', '.join(EXERCISES)}")
+    exercises.exercise(name)  # a ValueError naming every exercise if there is none
 
 
 def _check_functions(functions: dict[str, object]) -> None:

@@ -24,29 +24,20 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-LABS = ("lab1_rl_basics", "lab2_gae", "lab3_clipped_loss", "lab4_training", "lab5_diagnostics",
-        "lab6_continuous")
+from ppo_core import exercises
 
-# The public contract (issue 2): every one appears as exactly one solution cell across the labs.
-CONTRACT = {
-    "lab1_rl_basics": ("discounted_return", "returns_to_go", "categorical_log_prob",
-                       "categorical_entropy"),
-    "lab2_gae": ("td_residuals", "compute_gae"),
-    "lab3_clipped_loss": ("probability_ratio", "clipped_surrogate_loss", "value_loss", "ppo_loss"),
-    "lab4_training": ("normalize_advantages", "minibatch_indices", "ppo_update"),
-    "lab5_diagnostics": ("approx_kl", "clip_fraction", "explained_variance"),
-    "lab6_continuous": ("gaussian_log_prob", "gaussian_entropy", "clip_action"),
-}
-CONTRACT_FUNCTIONS = tuple(name for names in CONTRACT.values() for name in names)
+ROOT = Path(__file__).resolve().parent.parent
+LABS = tuple(lab.id for lab in exercises.LABS)
+
+# Every exercise appears as exactly one solution cell across the labs.
+CONTRACT = {lab: exercises.names(lab) for lab in LABS}
+CONTRACT_FUNCTIONS = exercises.names()
 
 
 def checks_module(function_name: str) -> str:
     """The module of the checks of a contract function: ``autograder.checks.<its lab>``."""
-    for lab, names in CONTRACT.items():
-        if function_name in names:
-            return f"autograder.checks.{lab}"
-    raise ValueError(f"{function_name} is not a contract function: add it to labkit.CONTRACT")
+    return f"autograder.checks.{exercises.exercise(function_name).lab}"
+
 
 LIBRARY_ONLY = "# (library only)"
 COURSE_REPO_URL = "https://github.com/ppo-course/ppo-course"

@@ -66,7 +66,7 @@ Adding a check (for a new function of lab N, in ``autograder/checks/labN_<topic>
    ``to_array``, ``to_float``, ``assert_close``, ``assert_scalar_close``, ``gradient_of`` and
    ``make_rng``; random-input checks take ``(fn, seed=0, n_cases=...)``;
 4. add the test cell ``test("normalize_advantages", "<aspect>", points)`` to the lab's definition
-   in ``scripts/labs/`` and the function to ``ppo_core/__init__.py``'s table if it is new;
+   in ``scripts/labs/``, and declare the function in ``ppo_core/exercises.py`` if it is new;
 5. keep it replayable (``tests/test_student_checks.py`` checks that every visible check call
    gives the same verdict and message in the student build): call references and mistakes only
    on inputs the check makes itself, not on the learner's results (those calls cannot be

@@ -20,6 +20,8 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from ppo_core import exercises
+
 # --- Private references, taken at import time -----------------------------------------------
 # Later monkeypatching of numpy, torch or builtins by notebook code does not reach these names.
 # The lab modules import them from here (same package) and so hold their own copies too.
@@ -99,13 +101,7 @@ verdict."""
 UNREPORTED: dict[str, dict[str, Callable]] = {}
 """``UNREPORTED[function][aspect]``: the check itself, silent (the root-cause search runs them)."""
 
-DEPENDS_ON = {
-    "returns_to_go": ("discounted_return",),
-    "compute_gae": ("td_residuals",),
-    "clipped_surrogate_loss": ("probability_ratio",),
-    "ppo_loss": ("clipped_surrogate_loss", "value_loss"),
-    "ppo_update": ("minibatch_indices", "normalize_advantages"),
-}
+DEPENDS_ON = {e.name: e.uses for e in exercises.EXERCISES if e.uses}
 """Functions a learner's solution may call: when it fails, these are checked first."""
 
 _CALLS = [0]  # calls of the learner's function in the running check (for the success line)
