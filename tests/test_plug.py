@@ -95,6 +95,17 @@ def test_train_calls_the_plugged_gae_and_update():
     assert ppo_core.train.__kwdefaults__["update_fn"] is plug.LIBRARY["ppo_update"]
 
 
+def test_calls_its_own_follows_the_plug():
+    _, gae = spy("compute_gae")
+    assert plug.calls_its_own("compute_gae", "ppo_loss")
+    with ppo_core.plug_in(compute_gae=gae):
+        assert not plug.calls_its_own("compute_gae", "ppo_loss")
+        assert plug.calls_its_own("ppo_loss")
+    assert plug.calls_its_own("compute_gae")
+    with pytest.raises(ValueError, match="not an exercise function"):
+        plug.calls_its_own("train")
+
+
 def test_a_plain_call_stays_until_restored_and_nests():
     first_calls, first = spy("compute_gae")
     second_calls, second = spy("compute_gae")
