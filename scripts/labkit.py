@@ -1,4 +1,5 @@
-"""Building blocks for the course's nbgrader notebooks (used by build_labs.py and sync_labs.py).
+"""Building blocks for the course's nbgrader notebooks (used by sync_labs.py and the lab
+definitions in scripts/labs/).
 
 A lab can be authored in two ways:
 
@@ -28,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LABS = ("lab1_rl_basics", "lab2_gae", "lab3_clipped_loss", "lab4_training", "lab5_diagnostics",
         "lab6_continuous")
 
-# The public contract (issue 2): every one appears as exactly one solution cell across the labs.
+# The public contract, the functions a learner writes: every one appears as exactly one
+# solution cell across the labs, so each is written, graded and plugged in once.
 CONTRACT = {
     "lab1_rl_basics": ("discounted_return", "returns_to_go", "categorical_log_prob",
                        "categorical_entropy"),
@@ -196,7 +198,8 @@ def _and(items: list[str]) -> str:
 
 
 def earlier_functions(*labs: str, note: str = "") -> list[dict]:
-    """How a learner brings earlier labs' functions into this lab's library code (issue 11).
+    """How a learner brings earlier labs' functions into this lab's library code (in the
+    student build the library withholds them, and this lab's library code calls them).
 
     A markdown cell (``note`` is added to it), the cell to paste into, and a locked cell calling
     ``ppo_core.use_earlier_functions`` on every contract function of ``labs``: where the student

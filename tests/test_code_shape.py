@@ -48,7 +48,8 @@ def test_no_function_is_longer_than_60_lines(package):
 
 
 def test_the_library_without_its_speed_layer_stays_thin():
-    """Issue 10's figure: the modules of ``ppo_core/`` (``ppo_core/fast/``, the opt-in speed
-    layer, not counted) hold fewer than 2,500 lines, as ``wc -l ppo_core/*.py`` counts them."""
+    """A library a learner can read: the modules of ``ppo_core/`` (``ppo_core/fast/``, the
+    opt-in speed layer, not counted) hold fewer than 2,500 lines, as ``wc -l ppo_core/*.py``
+    counts them."""
     lines = sum(path.read_bytes().count(b"\n") for path in (ROOT / "ppo_core").glob("*.py"))
     assert lines < 2500, f"ppo_core/*.py has {lines} lines: make the library simpler, not denser"

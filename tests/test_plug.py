@@ -1,4 +1,4 @@
-"""ppo_core.plug_in: the library's own parts call a learner's function (issue 11).
+"""ppo_core.plug_in: the library's own parts call a learner's function.
 
 A spy wraps the library's function, so every call the library makes is counted and the results
 stay right; each test checks that the spy is called from the library code that uses it, and that
