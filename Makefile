@@ -3,7 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
-# The CPU wheel of torch. An unpinned torch would pull a multi-GB CUDA build on Linux.
+# The torch that CI tests (pyproject.toml's lower bound). The pin chooses a version, not a build:
+# it gets the CPU build only where one is already at hand (pip's cache or index, a local wheel)
+# or PyPI's is CPU-only (macOS, Windows). On Linux PyPI serves the multi-GB CUDA build: pass
+# TORCH_INDEX="--index-url https://download.pytorch.org/whl/cpu" for the CPU one.
 TORCH_SPEC ?= torch==2.13.0
 TORCH_INDEX ?=
 

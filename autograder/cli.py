@@ -82,12 +82,6 @@ def build_student(out: str, reveal: list[str]) -> int:
     except (FileExistsError, LeakFound, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except ModuleNotFoundError as exc:
-        if exc.name != "autograder.student_checks":
-            raise
-        print("error: this checkout has no autograder/student_checks.py, which writes the "
-              "visible checks of a student build: update the course", file=sys.stderr)
-        return 2
     withheld_labs = [lab for lab in labs if lab not in package.revealed]
     key = ("with their answer key (lab5_diagnostics revealed)" if LAB5 in package.revealed
            else "under their labels only, the answer key stays with you")

@@ -35,7 +35,7 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # whole notebook runs in well under 60 s; a single cell taking longer than this is a runaway.
 c.Execute.timeout = 60
 
-# --- Hardened autograding (issue 4; see docs/instructors.md) ----------------------------------
+# --- Hardened autograding (see docs/instructors.md) -------------------------------------------
 # Grade the learner's definitions, not the notebook's side effects: before execution the
 # submission is rebuilt from the release notebook (test cells are the instructor's, solution
 # cells are reduced to imports / definitions / constants), then executed in a sandboxed kernel

@@ -137,7 +137,7 @@ class SandboxKernelClient(AsyncKernelClient):
     """Jupyter's asynchronous kernel client, ready as soon as the kernel has answered."""
 
     # Pause that ends the start-up flush of IOPub. jupyter_client waits 0.2 s, idle time of every
-    # notebook (about 3 s of issue 12's 30-notebook run); the messages it drains are the status
+    # notebook (about 3 s of a 30-notebook grading run); the messages it drains are the status
     # of the kernel_info request, and nbclient ignores any message not sent for the cell it runs.
     flush_s = 0.01
 
@@ -197,7 +197,7 @@ class SandboxedExecute(Execute):
 
         Every output has been received by then and nothing of the kernel is needed; a graceful
         shutdown makes the kernel tear down torch and IPython (about 0.8 CPU-s and 1-2 s of
-        waiting per notebook on the 2-core machine, issue 12's throughput figure).
+        waiting per notebook on the 2-core machine, a large part of a grading run's time).
         """
         return "immediate"
 

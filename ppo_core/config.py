@@ -74,7 +74,9 @@ class PPOConfig:
     """Hand the run to the opt-in speed layer, ppo_core.fast: the same algorithm in two processes
     with a flat-buffer Adam, its update equal to ppo_update's up to float rounding (tested). Its
     worker samples from its own random stream: a fast run is reproducible, not identical to the
-    readable one. A learner's update_fn or loss_fn runs as given. Off: Lab 4's loop, one process."""
+    readable one. A learner's update_fn or loss_fn, or a function plugged in (ppo_core.plug_in),
+    runs as given: the rollout or update that calls it runs the readable way, in this process.
+    Off: Lab 4's loop, one process."""
     env_workers: int = 2
     """Only with fast=True: processes that train, this one included. Clamped to num_envs and
     the CPUs available (1 while nbgrader grades); a run is reproducible for a given value."""

@@ -128,6 +128,19 @@ def lab_of(name: str) -> Lab:
     return _LABS[exercise(name).lab]
 
 
+def called_from(*callers: str) -> tuple[str, ...]:
+    """The exercises that run when the library code ``callers`` runs (each as in
+    :attr:`Exercise.called_by`): those it calls, and those they call in turn."""
+    found: list[str] = []
+    reached = set(callers)
+    while True:
+        new = [e for e in EXERCISES if e.name not in found and reached & set(e.called_by)]
+        if not new:
+            return tuple(e.name for e in EXERCISES if e.name in found)
+        found += [e.name for e in new]
+        reached |= {f"ppo_core.{e.module}.{e.name}" for e in new}
+
+
 def table() -> str:
     """The exercises as a reStructuredText table: function, module, lab and equation."""
     rule = "=" * 27 + "  " + "=" * 25 + "  " + "=" * 26

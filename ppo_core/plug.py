@@ -10,7 +10,8 @@ are plugged in.
 the library's function under the exercise's name, and each default argument of a course function
 that holds it (``ppo_update(loss_fn=ppo_loss)``, ``train(gae_fn=compute_gae)``): the readable
 modules keep calling plain names, and no dispatch lives in them. Child processes (the opt-in
-``ppo_core.fast`` workers) import the library afresh and do not see a plug.
+``ppo_core.fast`` workers) import the library afresh and do not see a plug: the speed layer asks
+:func:`calls_its_own` and runs each part that would call a plugged function in this process.
 """
 
 from __future__ import annotations
@@ -56,6 +57,15 @@ def reference_available(name: str) -> bool:
     in the open library, False for those a student build withholds (``_withheld.WITHHELD``)."""
     _check_name(name)
     return name not in _withheld.WITHHELD
+
+
+def calls_its_own(*names: str) -> bool:
+    """Whether the library calls its own function (:data:`LIBRARY`) for every one of ``names``:
+    nothing plugged in for them. The speed layer asks before it computes one in a form of its
+    own."""
+    for name in names:
+        _check_name(name)
+    return all(_current[name] is LIBRARY[name] for name in names)
 
 
 def _rebind(name: str, olds: tuple[Callable, ...], new: Callable) -> None:
@@ -163,5 +173,5 @@ def use_earlier_functions(namespace: MutableMapping[str, object], *names: str) -
     return Plugged({name: namespace[name] for name in withheld}, kept)  # type: ignore[arg-type]
 
 
-__all__ = ["EXERCISES", "LIBRARY", "Plugged", "plug_in", "plug_in_withheld",
+__all__ = ["EXERCISES", "LIBRARY", "Plugged", "calls_its_own", "plug_in", "plug_in_withheld",
            "reference_available", "use_earlier_functions"]

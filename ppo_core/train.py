@@ -72,13 +72,14 @@ def make_optimizer(policy: ActorCritic, learning_rate: float) -> torch.optim.Ada
     return torch.optim.Adam(policy.parameters(), lr=learning_rate, eps=1e-5, fused=True)
 
 
-def with_loss_fn(update_fn: Callable, loss_fn: Callable | None) -> Callable:
-    """The update to run: ``ppo_update`` with the learner's loss plugged in, if one is given."""
+def with_loss_fn(update_fn: Callable | None, loss_fn: Callable | None) -> Callable:
+    """The update to run: ``update_fn`` if one is given, else ``ppo_update`` (the learner's, if
+    plugged in), with the learner's loss if one is given."""
     if loss_fn is None:
-        return update_fn
-    if update_fn is not ppo_update:
+        return update_fn or ppo_update
+    if update_fn is not None:
         raise ValueError("pass either update_fn or loss_fn, not both: the loss_fn hook "
-                         "plugs a loss into the library's ppo_update")
+                         "plugs a loss into ppo_update")
     return functools.partial(ppo_update, loss_fn=loss_fn)
 
 
@@ -173,8 +174,8 @@ class RunLog:
 def train(
     config: PPOConfig | None = None,
     *,
-    gae_fn: Callable = compute_gae,
-    update_fn: Callable = ppo_update,
+    gae_fn: Callable | None = None,
+    update_fn: Callable | None = None,
     loss_fn: Callable | None = None,
     policy: ActorCritic | None = None,
     progress: bool = True,
@@ -189,8 +190,10 @@ def train(
             ``config.fast`` the run goes to :func:`ppo_core.fast.train_fast` (same algorithm,
             two processes).
         gae_fn: ``compute_gae``-compatible function (Lab 2's); called with (T, N) numpy arrays.
-        update_fn: ``ppo_update``-compatible function (Lab 4's).
-        loss_fn: a ``ppo_loss``-compatible function (Lab 3's), used by the library update.
+            Default: ``compute_gae`` (the learner's, if plugged in).
+        update_fn: ``ppo_update``-compatible function (Lab 4's). Default: ``ppo_update`` (the
+            learner's, if plugged in).
+        loss_fn: a ``ppo_loss``-compatible function (Lab 3's), handed to ``ppo_update``.
         policy: start from this network instead of a fresh one.
         progress: show a tqdm bar (a widget in notebooks).
         checkpoint_path: save the policy here after every update.
@@ -202,6 +205,7 @@ def train(
         A :class:`TrainResult`. Raises ``FloatingPointError`` naming the update if a loss is NaN.
     """
     config = (config or PPOConfig()).validate()
+    gae_fn = gae_fn or compute_gae
     update_fn = with_loss_fn(update_fn, loss_fn)
     reporting = Reporting(progress, checkpoint_path, stop_at_threshold, callback)
     torch.set_num_threads(config.torch_threads)

@@ -1,4 +1,5 @@
-"""Building blocks for the course's nbgrader notebooks (used by build_labs.py and sync_labs.py).
+"""Building blocks for the course's nbgrader notebooks (used by sync_labs.py and the lab
+definitions in scripts/labs/).
 
 A lab can be authored in two ways:
 
@@ -29,7 +30,8 @@ from ppo_core import exercises
 ROOT = Path(__file__).resolve().parent.parent
 LABS = tuple(lab.id for lab in exercises.LABS)
 
-# Every exercise appears as exactly one solution cell across the labs.
+# The functions a learner writes: every one appears as exactly one solution cell across the
+# labs, so each is written, graded and plugged in once.
 CONTRACT = {lab: exercises.names(lab) for lab in LABS}
 CONTRACT_FUNCTIONS = exercises.names()
 
@@ -187,7 +189,8 @@ def _and(items: list[str]) -> str:
 
 
 def earlier_functions(*labs: str, note: str = "") -> list[dict]:
-    """How a learner brings earlier labs' functions into this lab's library code (issue 11).
+    """How a learner brings earlier labs' functions into this lab's library code (in the
+    student build the library withholds them, and this lab's library code calls them).
 
     A markdown cell (``note`` is added to it), the cell to paste into, and a locked cell calling
     ``ppo_core.use_earlier_functions`` on every contract function of ``labs``: where the student

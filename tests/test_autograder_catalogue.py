@@ -1,5 +1,5 @@
 """Known-wrong implementations lose points with feedback that names the mistake; correct ones
-written differently get full marks (issue 4). One grading run over packed notebooks."""
+written differently get full marks. One grading run over packed notebooks."""
 
 from __future__ import annotations
 

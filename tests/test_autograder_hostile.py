@@ -1,4 +1,4 @@
-"""Hostile and broken Lab 1 submissions through `python -m autograder grade` (issue 4).
+"""Hostile and broken Lab 1 submissions through `python -m autograder grade`.
 
 One grading run (two jobs, short timeouts) over ~30 generated students; each must get a row with
 the expected status, must not raise its own score, and the submissions folder must be unchanged.

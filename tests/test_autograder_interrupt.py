@@ -1,4 +1,4 @@
-"""Ctrl-C during a real grading run, and resuming it (issue 12).
+"""Ctrl-C during a real grading run, and resuming it: nothing graded is lost or graded twice.
 
 Ten Lab 1 submissions, two jobs. The first SIGINT (to the whole process group, as a terminal
 sends it) arrives once two submissions are recorded: the run must stop, write a row for every

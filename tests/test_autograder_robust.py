@@ -1,5 +1,5 @@
-"""Grading that loses nothing and leaks nothing (issue 12): names, archives, caps, written
-answers without metadata, feedback pages, re-runs, refusal without isolation.
+"""Grading that loses nothing and leaks nothing: names, archives, caps, written answers
+without metadata, feedback pages, re-runs, refusal without isolation.
 
 The fast tests work on discovery and the sanitiser; ``graded_class`` grades one small class
 (nine notebooks, two jobs) the way real classes submit work, once for every slow test here.

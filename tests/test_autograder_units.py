@@ -199,7 +199,7 @@ def test_grading_processes_skip_the_slow_optional_import(module):
 
 def test_kernel_is_killed_after_the_last_cell():
     """The grading kernel is killed once every output is in, not asked to shut down (a graceful
-    shutdown costs about 0.8 CPU-s and 1-2 s per notebook, issue 12's throughput)."""
+    shutdown costs about 0.8 CPU-s and 1-2 s per notebook, a large part of grading time)."""
     from autograder.preprocessors import SandboxedExecute
     assert SandboxedExecute().shutdown_kernel == "immediate"
 

@@ -1,4 +1,5 @@
-"""Lab 5's diagnosis runs: each shows its signature and only its own (issue 9).
+"""Lab 5's diagnosis runs: each shows its signature and only its own, so a learner can name
+the fault from the dashboard.
 
 The signatures live in scripts/record_diagnosis_runs.py (FAULTS): a sentence for the lab and a
 predicate over one run's history against fixed thresholds (the dashboard's healthy bands). These

@@ -1,4 +1,4 @@
-"""Every lab runs top to bottom against the student build, with a learner's answers (issue 11).
+"""Every lab runs top to bottom against the student build, with a learner's answers.
 
 The student build's source tree (``autograder.student_build.build_student_tree``: ``ppo_core``
 with every exercise withheld, ``ppo_viz``, the visible checks) goes first on the kernel's

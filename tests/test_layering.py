@@ -25,7 +25,7 @@ IMPORT_EVERY_PPO_CORE_MODULE = """
 import json, pkgutil, importlib, sys
 import ppo_core
 for info in pkgutil.iter_modules(ppo_core.__path__):
-    if info.name not in ("__main__", "_rollout_worker"):  # a CLI entry point, a child's script
+    if info.name != "__main__":  # the CLI entry point: importing it runs the command line
         importlib.import_module(f"ppo_core.{info.name}")
 print(json.dumps(sorted(sys.modules)))
 """

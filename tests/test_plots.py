@@ -1,4 +1,4 @@
-"""The demo pictures (ppo_viz.plots, issue 5): right data, right markers, healthy ranges."""
+"""The demo pictures (ppo_viz.plots): right data, right markers, healthy ranges."""
 
 from __future__ import annotations
 

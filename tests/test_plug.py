@@ -1,4 +1,4 @@
-"""ppo_core.plug_in: the library's own parts call a learner's function (issue 11).
+"""ppo_core.plug_in: the library's own parts call a learner's function.
 
 A spy wraps the library's function, so every call the library makes is counted and the results
 stay right; each test checks that the spy is called from the library code that uses it, and that
@@ -91,8 +91,30 @@ def test_train_calls_the_plugged_gae_and_update():
     with ppo_core.plug_in(compute_gae=gae, ppo_update=update):
         ppo_core.train(small_config(), progress=False)
     assert len(gae_calls) == len(update_calls) == 1
-    assert ppo_core.train.__kwdefaults__["gae_fn"] is plug.LIBRARY["compute_gae"]
-    assert ppo_core.train.__kwdefaults__["update_fn"] is plug.LIBRARY["ppo_update"]
+    ppo_core.train(small_config(), progress=False)  # unplugged: the library's own again
+    assert len(gae_calls) == len(update_calls) == 1
+
+
+def test_a_loss_goes_to_the_plugged_update_and_an_explicit_update_refuses_it():
+    update_calls, update = spy("ppo_update")
+    loss_calls, loss = spy("ppo_loss")
+    with ppo_core.plug_in(ppo_update=update):
+        ppo_core.train(small_config(), loss_fn=loss, progress=False)
+        assert len(update_calls) == 1 and loss_calls
+        with pytest.raises(ValueError, match="either update_fn or loss_fn"):
+            ppo_core.train(small_config(), update_fn=plug.LIBRARY["ppo_update"], loss_fn=loss,
+                           progress=False)
+
+
+def test_calls_its_own_follows_the_plug():
+    _, gae = spy("compute_gae")
+    assert plug.calls_its_own("compute_gae", "ppo_loss")
+    with ppo_core.plug_in(compute_gae=gae):
+        assert not plug.calls_its_own("compute_gae", "ppo_loss")
+        assert plug.calls_its_own("ppo_loss")
+    assert plug.calls_its_own("compute_gae")
+    with pytest.raises(ValueError, match="not an exercise function"):
+        plug.calls_its_own("train")
 
 
 def test_a_plain_call_stays_until_restored_and_nests():
@@ -100,7 +122,7 @@ def test_a_plain_call_stays_until_restored_and_nests():
     second_calls, second = spy("compute_gae")
     plugged = ppo_core.plug_in(compute_gae=first)
     try:
-        assert ppo_core.train.__kwdefaults__["gae_fn"] is first
+        assert sys.modules["ppo_core.train"].compute_gae is first  # what train calls by default
         with ppo_core.plug_in(compute_gae=second):
             assert ppo_core.gae.compute_gae is second
         assert ppo_core.gae.compute_gae is first, "the inner block restores the outer plug"

@@ -1,4 +1,4 @@
-"""The presenter notebook in a real browser (issue 5): JupyterLab + headless Chromium.
+"""The presenter notebook in a real browser: JupyterLab + headless Chromium.
 
 Starts JupyterLab on 127.0.0.1 (free port, random token, temporary root, config, data, runtime,
 settings and workspace folders, so nothing under ~ is touched), opens a copy of

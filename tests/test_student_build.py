@@ -1,4 +1,4 @@
-"""The student build of a graded class (issue 11): no answer in it, ``--reveal`` exact, installable.
+"""The student build of a graded class: no answer in it, ``--reveal`` exact, installable.
 
 One build per session (``student_package``, tests/student_env.py) and one fresh virtual
 environment with its wheel (``student_env``). The leak scan compares normalised token streams

@@ -1,4 +1,4 @@
-"""The student build's visible checks (issue 11): no answer code, the same verdicts.
+"""The student build's visible checks: no answer code, the same verdicts.
 
 ``autograder.student_checks.write_student_checks`` writes the checks with recorded numbers in
 place of the reference and known-mistake code. Here the written package runs in a child process

@@ -1,4 +1,4 @@
-"""The live-demo widgets (ppo_viz.widgets, issue 5), tested without a browser.
+"""The live-demo widgets (ppo_viz.widgets), tested without a browser.
 
 Slider changes are simulated by setting ``slider.value`` (the same ``observe`` callback a drag
 fires); the figure's artists, the statistics and the rendered PNG must follow. The numbers the

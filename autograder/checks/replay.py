@@ -49,7 +49,6 @@ from autograder.checks.compare import (
     _float,
     _int,
     _isinstance,
-    _len,
     _list,
     _np_all,
     _np_array,
@@ -73,8 +72,7 @@ DATA_FILE = "visible_cases.npz"
 UNAVAILABLE = ("this check needs the reference implementation, which stays with your "
                "instructor; it runs when your notebook is graded")
 
-_bool, _dict, _sum, _all, _sorted = (builtins.bool, builtins.dict, builtins.sum, builtins.all,
-                                     builtins.sorted)
+_bool, _dict, _all, _sorted = builtins.bool, builtins.dict, builtins.all, builtins.sorted
 _np_abs, _np_maximum, _np_isnan, _np_array_equal = np.abs, np.maximum, np.isnan, np.array_equal
 _t_from_numpy, _t_float64 = torch.from_numpy, torch.float64
 _t_clone, _t_reshape, _t_matmul = torch.Tensor.clone, torch.Tensor.reshape, torch.matmul
@@ -310,8 +308,3 @@ def stand_in_loss(new_log_probs, old_log_probs, advantages, values, returns, ent
     the loss's value.
     """
     return _t_sub(_smooth_l1(values, returns), _t_mean(_t_mul(new_log_probs, advantages)))
-
-
-def cases_recorded() -> int:
-    """How many calls this build recorded (0 in the full library)."""
-    return _sum(_len(entries) for entries in _CALLS.values())

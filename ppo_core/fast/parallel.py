@@ -16,10 +16,10 @@ processes here, this one and a worker (:mod:`ppo_core.fast.worker`) started once
   worker at the same time, swapping one number per step for the global gradient-norm clip: the
   same result as :func:`~ppo_core.update.ppo_update` (checked by ``tests/test_fast_parallel.py``),
   which stays the reference and is what runs whenever a learner's ``update_fn`` or ``loss_fn``
-  is passed to :func:`~ppo_core.train.train`. Each epoch's minibatches are gathered once and
-  their advantages normalised together (:mod:`ppo_core.fast.hotpath`); the critic's gradient
-  and a categorical actor's are written out by hand (:mod:`ppo_core.fast.handgrad`), a
-  Gaussian actor's goes through autograd.
+  is passed to :func:`~ppo_core.train.train`, or a function it calls is plugged in. Each
+  epoch's minibatches are gathered once and their advantages normalised together
+  (:mod:`ppo_core.fast.hotpath`); the critic's gradient and a categorical actor's are written
+  out by hand (:mod:`ppo_core.fast.handgrad`), a Gaussian actor's goes through autograd.
 
 Env i still gets seed + i. Each worker samples its actions from a torch generator of its own
 (seeded from the run's seed), so a run is reproducible for a given ``env_workers``, but not
@@ -320,11 +320,14 @@ class ParallelRollout:
 
 
 class LocalRollout:
-    """The same interface with every environment in this process."""
+    """The same interface with every environment in this process; ``readable``: the policy
+    itself takes each step, as in the readable loop, instead of :func:`for_rollout`'s shortcut
+    (which skips the entropy a rollout does not use)."""
 
-    def __init__(self, env_id: str, num_envs: int, **env_kwargs):
+    def __init__(self, env_id: str, num_envs: int, *, readable: bool = False, **env_kwargs):
         self.envs = make_vec_env(env_id, num_envs, **env_kwargs)
         self.num_envs = num_envs
+        self.readable = readable
         self.processes = 1
         self.single_observation_space = self.envs.single_observation_space
         self.single_action_space = self.envs.single_action_space
@@ -334,7 +337,8 @@ class LocalRollout:
         return np.asarray(obs, dtype=np.float32)
 
     def collect(self, policy, buffer: RolloutBuffer, next_obs: np.ndarray) -> np.ndarray:
-        return collect_rollout(self.envs, for_rollout(policy), buffer, next_obs)[0]
+        stepper = policy if self.readable else for_rollout(policy)
+        return collect_rollout(self.envs, stepper, buffer, next_obs)[0]
 
     def can_split_update(self, config) -> bool:
         return False

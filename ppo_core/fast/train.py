@@ -11,20 +11,34 @@ what differs is where the work runs:
   half there; equal to ``ppo_update``'s up to float rounding); a learner's ``update_fn`` runs
   here as given;
 * the optimiser is :class:`~ppo_core.fast.optim.FlatAdam`, Adam over one flat buffer.
+
+The worker imports the library afresh, without the learner's plugged-in functions
+(:func:`ppo_core.plug_in`), and the shared update writes the losses' gradients out by hand. So
+where a learner's version of a function that the rollout or the update calls is plugged in, that
+part runs the readable way, here: ``collect_rollout`` with the policy itself, or ``ppo_update``.
+The learner's function then runs as given, on every environment and every minibatch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from ppo_core import exercises, plug
 from ppo_core.config import PPOConfig
 from ppo_core.envs import make_env
 from ppo_core.fast.optim import FlatAdam
-from ppo_core.fast.parallel import actor_parameters, make_rollout
+from ppo_core.fast.parallel import LocalRollout, actor_parameters, make_rollout
 from ppo_core.networks import ActorCritic
 from ppo_core.rollout import EpisodeTracker, RolloutBuffer
 from ppo_core.train import Reporting, RunLog, TrainResult
-from ppo_core.update import ppo_update
+
+# The exercise functions the readable rollout and update call (the policy's through
+# ActorCritic.get_action): with any of them plugged in, that part runs the readable way.
+# tests/test_plug_paths.py fails where a call is missing here.
+_POLICY = "ppo_core.networks.ActorCritic.get_action"
+ROLLOUT_CALLS = exercises.called_from(_POLICY, "ppo_core.rollout.collect_rollout")
+UPDATE_CALLS = ("ppo_update", *exercises.called_from(_POLICY, "ppo_core.update.ppo_update",
+                                                     "ppo_core.update.update_diagnostics"))
 
 
 def _new_policy(config: PPOConfig) -> ActorCritic:
@@ -40,11 +54,16 @@ def train_fast(config: PPOConfig, gae_fn: Callable, update_fn: Callable,
     ``config.fast``; its arguments are ``train``'s, already checked and seeded)."""
     if policy is None:
         policy = _new_policy(config)
-    rollout = make_rollout(config.env_id, config.num_envs, config.env_workers, policy,
-                           config.seed)
+    if plug.calls_its_own(*ROLLOUT_CALLS):
+        rollout = make_rollout(config.env_id, config.num_envs, config.env_workers, policy,
+                               config.seed)
+    else:  # a worker would call the library's functions, not the learner's plugged in here
+        rollout = LocalRollout(config.env_id, config.num_envs, readable=True)
     # With a worker process and the library's own update, each minibatch step is shared; the
-    # optimiser here then holds the actor's parameters only.
-    shared_update = update_fn is ppo_update and rollout.can_split_update(config)
+    # optimiser here then holds the actor's parameters only. The default update_fn is whatever
+    # is plugged in, hence the comparison with the library's own.
+    shared_update = (update_fn is plug.LIBRARY["ppo_update"] and plug.calls_its_own(*UPDATE_CALLS)
+                     and rollout.can_split_update(config))
     update = rollout.update if shared_update else update_fn
     optimizer = FlatAdam(actor_parameters(policy) if shared_update else policy,
                          lr=config.learning_rate, eps=1e-5)

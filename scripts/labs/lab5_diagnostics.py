@@ -382,7 +382,14 @@ def _section_watch_one_update() -> list:
         learning rate: a hundred times the learning rate multiplies it by well under a hundred
         (the cell prints the factor of this run).
         """),
-        code("""
+        _watch_one_update_code(),
+    ]
+
+
+def _watch_one_update_code():
+    """The cell of section 2: one rollout of a briefly trained lander, updated with three
+    learning rates."""
+    return code("""
         warmup_config = PPOConfig(total_timesteps=(4 if FAST else 40) * 2048)
         warmup = train(warmup_config, progress=False)
         envs = make_vec_env("LunarLander-v3", 16)
@@ -426,8 +433,7 @@ def _section_watch_one_update() -> list:
                                buffer.truncated, warmup_config.gamma, warmup_config.gae_lambda)[1]
         print(f"(against unscaled targets, a unit the critic never learned: "
               f"{explained_variance(buffer.values, unscaled):.3f})")
-        """),
-    ]
+        """)
 
 
 def _section_healthy_ranges() -> list:
