@@ -35,10 +35,9 @@ lab: setup
 
 # The whole suite: library, labs (sync check, execution, grading checks), autograder, widgets
 # and the real-browser test of the presenter notebook (installs Debian's chromium if missing).
-test: setup $(W7)/.installed
+test: setup $(W7)/.installed lint
 	bash scripts/install_browser.sh
 	$(PY) scripts/sync_labs.py --check
-	$(PY) -m ruff check ppo_core ppo_viz autograder tests benchmarks scripts
 	PPO_IPYWIDGETS7_PYTHON=$(W7)/bin/python $(PY) -m pytest -q --durations=15
 
 test-fast: setup
@@ -62,8 +61,11 @@ pretrained: setup
 grade: setup
 	$(PY) -m autograder grade "$(SUBMISSIONS)" --out "$(OUT)" --jobs 2
 
+# The code's habits: one format (ruff format), the lint rules of pyproject.toml.
+LINTED := ppo_core ppo_viz autograder tests benchmarks scripts
 lint: setup
-	$(PY) -m ruff check ppo_core ppo_viz autograder tests benchmarks scripts
+	$(PY) -m ruff format --check $(LINTED)
+	$(PY) -m ruff check $(LINTED)
 
 bench: setup
 	$(PY) benchmarks/time_to_solve.py

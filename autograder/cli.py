@@ -10,15 +10,23 @@ import sys
 import time
 from pathlib import Path
 
-from autograder.grade import (DEFAULT_SETTINGS, INTERRUPTED, GradingInterrupted,
-                              IsolationUnavailable, grade)
+from autograder.grade import (
+    DEFAULT_SETTINGS,
+    INTERRUPTED,
+    GradingInterrupted,
+    IsolationUnavailable,
+    grade,
+)
 
 
 def _jobs(text: str) -> int:
     """``--jobs``: a positive number, or ``auto`` (the CPU cores this process may use)."""
     if text == "auto":
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-            os.cpu_count() or 1)
+        return (
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else (os.cpu_count() or 1)
+        )
     try:
         jobs = int(text)
     except ValueError:
@@ -32,37 +40,74 @@ def _parser() -> argparse.ArgumentParser:
     """The two commands: ``grade`` and ``build-student-package``."""
     parser = argparse.ArgumentParser(
         prog="python -m autograder",
-        description="Grade PPO-course lab notebooks with nbgrader, in parallel and in a sandbox.")
+        description="Grade PPO-course lab notebooks with nbgrader, in parallel and in a sandbox.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    g = sub.add_parser("grade", help="grade a folder or zip of submissions")
-    g.add_argument("submissions", help="nbgrader layout <student>/<lab>/<lab>.ipynb, or a folder "
-                                       "or .zip of downloaded notebooks (only read)")
-    g.add_argument("--out", required=True, help="folder for grades.csv, cells.csv and feedback/")
-    g.add_argument("--jobs", type=_jobs, default=1,
-                   help="notebooks graded in parallel, or auto: one per CPU core (default 1)")
-    g.add_argument("--timeout", type=int, default=DEFAULT_SETTINGS["timeout"],
-                   help="seconds a single cell may run (default %(default)s)")
-    g.add_argument("--notebook-timeout", type=int, default=DEFAULT_SETTINGS["notebook_timeout"],
-                   help="seconds a whole notebook may run (default %(default)s)")
-    g.add_argument("--memory-mb", type=int, default=DEFAULT_SETTINGS["memory_mb"],
-                   help="address-space limit of a kernel in MB (default %(default)s)")
-    g.add_argument("--fresh", action="store_true",
-                   help="grade everything again (default: resume, grading only new or changed "
-                        "submissions)")
-    g.add_argument("--keep-stale", action="store_true",
-                   help="keep feedback folders of students or labs that are not in SUBMISSIONS")
-    g.add_argument("--allow-unisolated", action="store_true",
-                   help="grade even where kernels cannot be isolated (namespaces, unprivileged "
-                        "uid): only on a machine with nothing to protect")
-    g.add_argument("--no-progress", action="store_true", help="no progress bar")
-    b = sub.add_parser("build-student-package",
-                       help="write the library without the answers (source tree and wheel) for "
-                            "a graded class")
+    _add_grade(sub.add_parser("grade", help="grade a folder or zip of submissions"))
+    b = sub.add_parser(
+        "build-student-package",
+        help="write the library without the answers (source tree and wheel) for a graded class",
+    )
     b.add_argument("--out", required=True, help="a new or empty folder for src/ and dist/")
-    b.add_argument("--reveal", nargs="+", default=[], metavar="LAB",
-                   help="labs whose reference code the build keeps (e.g. lab2_gae, after its "
-                        "deadline)")
+    b.add_argument(
+        "--reveal",
+        nargs="+",
+        default=[],
+        metavar="LAB",
+        help="labs whose reference code the build keeps (e.g. lab2_gae, after its deadline)",
+    )
     return parser
+
+
+def _add_grade(g: argparse.ArgumentParser) -> None:
+    """The arguments of ``grade``."""
+    g.add_argument(
+        "submissions",
+        help="nbgrader layout <student>/<lab>/<lab>.ipynb, or a folder "
+        "or .zip of downloaded notebooks (only read)",
+    )
+    g.add_argument("--out", required=True, help="folder for grades.csv, cells.csv and feedback/")
+    g.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        help="notebooks graded in parallel, or auto: one per CPU core (default 1)",
+    )
+    g.add_argument(
+        "--timeout",
+        type=int,
+        default=DEFAULT_SETTINGS["timeout"],
+        help="seconds a single cell may run (default %(default)s)",
+    )
+    g.add_argument(
+        "--notebook-timeout",
+        type=int,
+        default=DEFAULT_SETTINGS["notebook_timeout"],
+        help="seconds a whole notebook may run (default %(default)s)",
+    )
+    g.add_argument(
+        "--memory-mb",
+        type=int,
+        default=DEFAULT_SETTINGS["memory_mb"],
+        help="address-space limit of a kernel in MB (default %(default)s)",
+    )
+    g.add_argument(
+        "--fresh",
+        action="store_true",
+        help="grade everything again (default: resume, grading only new or changed submissions)",
+    )
+    g.add_argument(
+        "--keep-stale",
+        action="store_true",
+        help="keep feedback folders of students or labs that are not in SUBMISSIONS",
+    )
+    g.add_argument(
+        "--allow-unisolated",
+        action="store_true",
+        help="grade even where kernels cannot be isolated (namespaces, unprivileged "
+        "uid): only on a machine with nothing to protect",
+    )
+    g.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def build_student(out: str, reveal: list[str]) -> int:
@@ -73,8 +118,10 @@ def build_student(out: str, reveal: list[str]) -> int:
     labs = sorted(set(exercise_labs().values()))
     unknown = sorted(set(reveal) - set(labs))
     if unknown:
-        print(f"error: --reveal {' '.join(unknown)}: no such lab; the labs are "
-              f"{', '.join(labs)}", file=sys.stderr)
+        print(
+            f"error: --reveal {' '.join(unknown)}: no such lab; the labs are {', '.join(labs)}",
+            file=sys.stderr,
+        )
         return 2
     started = time.monotonic()
     try:
@@ -83,16 +130,21 @@ def build_student(out: str, reveal: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     withheld_labs = [lab for lab in labs if lab not in package.revealed]
-    key = ("with their answer key (lab5_diagnostics revealed)" if LAB5 in package.revealed
-           else "under their labels only, the answer key stays with you")
-    print(f"Wrote {package.src} (the source tree) and {package.wheel} in "
-          f"{time.monotonic() - started:.0f} s.\n"
-          f"Withheld (labs {', '.join(withheld_labs) or 'none'}): "
-          f"{', '.join(package.withheld) or 'nothing'}.\n"
-          f"Revealed: {', '.join(package.revealed) or 'no lab'}.\n"
-          f"Lab 5's recorded runs: {key}; the speed layer ppo_core.fast is left out.\n"
-          f"The leak scan found no answer in the build. Publish src/ as a git branch or the "
-          f"wheel (docs/instructors.md, 'Self-study or a graded class').")
+    key = (
+        "with their answer key (lab5_diagnostics revealed)"
+        if LAB5 in package.revealed
+        else "under their labels only, the answer key stays with you"
+    )
+    print(
+        f"Wrote {package.src} (the source tree) and {package.wheel} in "
+        f"{time.monotonic() - started:.0f} s.\n"
+        f"Withheld (labs {', '.join(withheld_labs) or 'none'}): "
+        f"{', '.join(package.withheld) or 'nothing'}.\n"
+        f"Revealed: {', '.join(package.revealed) or 'no lab'}.\n"
+        f"Lab 5's recorded runs: {key}; the speed layer ppo_core.fast is left out.\n"
+        f"The leak scan found no answer in the build. Publish src/ as a git branch or the "
+        f"wheel (docs/instructors.md, 'Self-study or a graded class')."
+    )
     return 0
 
 
@@ -100,15 +152,22 @@ def summary(rows: list[dict], seconds: float) -> str:
     """One line: graded, failed, interrupted, resumed, time per notebook graded now."""
     counts = {"graded": 0, "failed": 0, "interrupted": 0}
     for r in rows:
-        kind = ("graded" if r["status"] == "graded" else
-                "interrupted" if r["status"] == INTERRUPTED else "failed")
+        kind = (
+            "graded"
+            if r["status"] == "graded"
+            else "interrupted"
+            if r["status"] == INTERRUPTED
+            else "failed"
+        )
         counts[kind] += 1
     new = sum(1 for r in rows if r.get("_new"))
     resumed = sum(1 for r in rows if r["status"] != INTERRUPTED and not r.get("_new"))
     per = f"{seconds / new:.1f} s per notebook graded now" if new else "nothing graded now"
-    return (f"{len(rows)} submission(s): {counts['graded']} graded, {counts['failed']} not "
-            f"graded normally (see status), {counts['interrupted']} interrupted, {resumed} from "
-            f"the journal; {seconds:.0f} s, {per}.")
+    return (
+        f"{len(rows)} submission(s): {counts['graded']} graded, {counts['failed']} not "
+        f"graded normally (see status), {counts['interrupted']} interrupted, {resumed} from "
+        f"the journal; {seconds:.0f} s, {per}."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,17 +178,28 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     code = 0
     try:
-        rows = grade(args.submissions, args.out, jobs=args.jobs, progress=not args.no_progress,
-                     timeout=args.timeout, notebook_timeout=args.notebook_timeout,
-                     memory_mb=args.memory_mb, fresh=args.fresh, keep_stale=args.keep_stale,
-                     allow_unisolated=args.allow_unisolated)
+        rows = grade(
+            args.submissions,
+            args.out,
+            jobs=args.jobs,
+            progress=not args.no_progress,
+            timeout=args.timeout,
+            notebook_timeout=args.notebook_timeout,
+            memory_mb=args.memory_mb,
+            fresh=args.fresh,
+            keep_stale=args.keep_stale,
+            allow_unisolated=args.allow_unisolated,
+        )
     except (FileNotFoundError, IsolationUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except GradingInterrupted as exc:
         rows, code = exc.rows, 130
-    print(summary(rows, time.monotonic() - started)
-          + f" Wrote {args.out}/grades.csv, cells.csv, feedback/", flush=True)
+    print(
+        summary(rows, time.monotonic() - started)
+        + f" Wrote {args.out}/grades.csv, cells.csv, feedback/",
+        flush=True,
+    )
     if code == 130:  # exit now: a second Ctrl-C during interpreter shutdown would kill us by
         sys.stderr.flush()  # signal (handlers are reset there), not with status 130
         os._exit(130)

@@ -36,7 +36,7 @@ import unicodedata
 import zipfile
 
 MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024  # outputs are dropped before execution: size is data only
-MAX_ARCHIVE_BYTES = 2 * 1024 ** 3  # everything extracted from one SUBMISSIONS zip, nested included
+MAX_ARCHIVE_BYTES = 2 * 1024**3  # everything extracted from one SUBMISSIONS zip, nested included
 MAX_ARCHIVE_MEMBERS = 20_000
 MAX_ZIP_DEPTH = 3  # SUBMISSIONS.zip / student.zip / submission.zip
 
@@ -117,9 +117,11 @@ def _copy_rank(path: str) -> tuple:
 
 # --- archives ----------------------------------------------------------------------------------
 
+
 @dataclasses.dataclass
 class Budget:
     """What is left to extract from one SUBMISSIONS argument (nested archives included)."""
+
     bytes_left: int = dataclasses.field(default_factory=lambda: MAX_ARCHIVE_BYTES)
     members_left: int = dataclasses.field(default_factory=lambda: MAX_ARCHIVE_MEMBERS)
 
@@ -162,8 +164,10 @@ def _refusal(info: zipfile.ZipInfo, parts: list[str], budget: Budget) -> str:
         return f"the archive has more than {MAX_ARCHIVE_MEMBERS} members"
     cap = MAX_ARCHIVE_BYTES if parts[-1].lower().endswith(".zip") else MAX_NOTEBOOK_BYTES
     if info.file_size > min(cap, budget.bytes_left):
-        return (f"it is {info.file_size / 2**20:.1f} MB, over the limit of "
-                f"{min(cap, budget.bytes_left) / 2**20:.1f} MB")
+        return (
+            f"it is {info.file_size / 2**20:.1f} MB, over the limit of "
+            f"{min(cap, budget.bytes_left) / 2**20:.1f} MB"
+        )
     return ""
 
 
@@ -185,8 +189,10 @@ def extract_zip(path: str, dest: str, budget: Budget | None = None) -> list[tupl
             reason = _refusal(info, parts, budget)
             if not reason:
                 budget.members_left -= 1
-                cap = min(MAX_ARCHIVE_BYTES if parts[-1].lower().endswith(".zip")
-                          else MAX_NOTEBOOK_BYTES, budget.bytes_left)
+                cap = min(
+                    MAX_ARCHIVE_BYTES if parts[-1].lower().endswith(".zip") else MAX_NOTEBOOK_BYTES,
+                    budget.bytes_left,
+                )
                 target = os.path.join(dest, *parts)
                 if _copy_member(zf, info, target, cap):
                     budget.bytes_left -= os.path.getsize(target)
@@ -198,6 +204,7 @@ def extract_zip(path: str, dest: str, budget: Budget | None = None) -> list[tupl
 
 
 # --- walking -----------------------------------------------------------------------------------
+
 
 @dataclasses.dataclass
 class _Found:
@@ -213,14 +220,18 @@ class _Found:
         self.rejected.setdefault((student, lab or "unknown"), []).append(detail)
 
 
-def _expand_zip(path: str, ctx: tuple, found: _Found, student: str | None,
-                labs: list[str]) -> str | None:
+def _expand_zip(
+    path: str, ctx: tuple, found: _Found, student: str | None, labs: list[str]
+) -> str | None:
     """A zip met while walking a folder: its extracted folder (refusals recorded), or None."""
     workdir, budget, depth = ctx
     if depth >= MAX_ZIP_DEPTH:
-        found.reject(student or "unknown", lab_from_name(path, labs),
-                     f"{os.path.basename(path)}: archives nested more than {MAX_ZIP_DEPTH} "
-                     f"deep are not opened")
+        found.reject(
+            student or "unknown",
+            lab_from_name(path, labs),
+            f"{os.path.basename(path)}: archives nested more than {MAX_ZIP_DEPTH} "
+            f"deep are not opened",
+        )
         return None
     dest = tempfile.mkdtemp(prefix="ppo-zip-", dir=workdir)
     try:
@@ -246,8 +257,9 @@ def _student_of(member: str, labs: list[str], found: _Found) -> str:
     return sid
 
 
-def _walk_student(folder: str, student: str, labs: list[str], signatures: dict,
-                  found: _Found, ctx: tuple) -> None:
+def _walk_student(
+    folder: str, student: str, labs: list[str], signatures: dict, found: _Found, ctx: tuple
+) -> None:
     """Every notebook below a student's folder (zips inside opened) goes to ``student``."""
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
@@ -258,14 +270,18 @@ def _walk_student(folder: str, student: str, labs: list[str], signatures: dict,
             found.empty_lab_dirs.add((student, lab_dir))
         for f in notebooks:
             path = os.path.join(dirpath, f)
-            found.add(student, lab_dir or lab_from_name(f, labs)
-                      or lab_from_content(path, signatures), path)
+            found.add(
+                student,
+                lab_dir or lab_from_name(f, labs) or lab_from_content(path, signatures),
+                path,
+            )
         for f in sorted(filenames):
             if f.lower().endswith(".zip"):
                 inner = _expand_zip(os.path.join(dirpath, f), ctx, found, student, labs)
                 if inner:
-                    _walk_student(inner, student, labs, signatures, found,
-                                  (ctx[0], ctx[1], ctx[2] + 1))
+                    _walk_student(
+                        inner, student, labs, signatures, found, (ctx[0], ctx[1], ctx[2] + 1)
+                    )
 
 
 def _is_wrapper(folder: str, labs: list[str]) -> bool:
@@ -274,8 +290,9 @@ def _is_wrapper(folder: str, labs: list[str]) -> bool:
     entries = [e for e in os.listdir(folder) if not e.startswith((".", "__"))]
     if any(e.lower().endswith(".ipynb") or e in labs for e in entries):
         return False
-    return any(os.path.isdir(os.path.join(folder, e)) or e.lower().endswith(".zip")
-               for e in entries)
+    return any(
+        os.path.isdir(os.path.join(folder, e)) or e.lower().endswith(".zip") for e in entries
+    )
 
 
 def _walk_root(root: str, labs: list[str], signatures: dict, found: _Found, ctx: tuple) -> None:
@@ -316,33 +333,46 @@ def _submissions(found: _Found, labs: list[str]) -> list[Submission]:
             paths = sorted(found.notebooks.get((student, lab), []), key=_copy_rank)
             refused = found.rejected.get((student, lab), [])
             if paths:
-                out.append(Submission(student, lab, paths[-1], others=paths[:-1] + refused,
-                                      origin=origin))
+                out.append(
+                    Submission(student, lab, paths[-1], others=paths[:-1] + refused, origin=origin)
+                )
             elif refused:
-                out.append(Submission(student, lab, None, "rejected file", "; ".join(refused),
-                                      origin=origin))
+                out.append(
+                    Submission(
+                        student, lab, None, "rejected file", "; ".join(refused), origin=origin
+                    )
+                )
             else:
                 out.append(Submission(student, lab, None, "missing notebook", origin=origin))
         for path in found.notebooks.get((student, "unknown"), []):
-            out.append(Submission(student, "unknown", path, "unknown lab",
-                                  f"{os.path.basename(path)} is not one of the labs "
-                                  f"({', '.join(labs)}) by its name or content", origin=origin))
+            out.append(
+                Submission(
+                    student,
+                    "unknown",
+                    path,
+                    "unknown lab",
+                    f"{os.path.basename(path)} is not one of the labs "
+                    f"({', '.join(labs)}) by its name or content",
+                    origin=origin,
+                )
+            )
         for detail in found.rejected.get((student, "unknown"), []):
-            out.append(Submission(student, "unknown", None, "rejected file", detail,
-                                  origin=origin))
+            out.append(Submission(student, "unknown", None, "rejected file", detail, origin=origin))
     return out
 
 
-def discover(root: str, labs: list[str], signatures: dict[str, set[str]],
-             workdir: str | None = None) -> list[Submission]:
+def discover(
+    root: str, labs: list[str], signatures: dict[str, set[str]], workdir: str | None = None
+) -> list[Submission]:
     """One :class:`Submission` per (student, lab) for every lab that anyone submitted."""
     found, budget = _Found(), Budget()
     zipped = os.path.isfile(root) and zipfile.is_zipfile(root)
     if zipped:
         dest = tempfile.mkdtemp(prefix="ppo-zip-", dir=workdir)
         for member, reason in extract_zip(root, dest, budget):
-            found.reject(_student_of(member, labs, found), lab_from_name(member, labs),
-                         f"{member}: {reason}")
+            found.reject(
+                _student_of(member, labs, found), lab_from_name(member, labs), f"{member}: {reason}"
+            )
         root = dest
         entries = [e for e in os.listdir(root) if not e.startswith(".")]
         if len(entries) == 1 and _is_wrapper(os.path.join(root, entries[0]), labs):
@@ -352,6 +382,8 @@ def discover(root: str, labs: list[str], signatures: dict[str, set[str]],
     _walk_root(root, labs, signatures, found, (workdir, budget, 1 if zipped else 0))
     out = _submissions(found, labs)
     if not out:
-        raise FileNotFoundError(f"no notebook (.ipynb) was found in {root}: pass the folder or "
-                                f"zip that holds the students' notebooks")
+        raise FileNotFoundError(
+            f"no notebook (.ipynb) was found in {root}: pass the folder or "
+            f"zip that holds the students' notebooks"
+        )
     return out

@@ -32,6 +32,8 @@ import threading
 import time
 
 from autograder import lean_imports  # noqa: F401 -- before nbformat, see there
+
+# isort: split
 import nbformat
 
 from autograder import discover, journal, sanitize, worker
@@ -47,11 +49,11 @@ INTERRUPTED = "not graded: interrupted"
 
 # --- course template ---------------------------------------------------------------------------
 
+
 def course_labs(repo_root: str = REPO_ROOT) -> list[str]:
     """The labs of the course: ``solutions/<lab>/<lab>.ipynb``."""
     src = os.path.join(repo_root, "solutions")
-    return sorted(d for d in os.listdir(src)
-                  if os.path.isfile(os.path.join(src, d, f"{d}.ipynb")))
+    return sorted(d for d in os.listdir(src) if os.path.isfile(os.path.join(src, d, f"{d}.ipynb")))
 
 
 def lab_signatures(repo_root: str, labs: list[str]) -> dict[str, set[str]]:
@@ -64,7 +66,7 @@ def lab_signatures(repo_root: str, labs: list[str]) -> dict[str, set[str]]:
     return out
 
 
-CONFIG_TEMPLATE = '''# Working course of `python -m autograder grade` (generated, then deleted).
+CONFIG_TEMPLATE = """# Working course of `python -m autograder grade` (generated, then deleted).
 c = get_config()  # noqa: F821
 load_subconfig({course_config!r})  # noqa: F821
 c.CourseDirectory.root = {root!r}
@@ -75,15 +77,22 @@ c.Execute.timeout = {timeout}
 c.SandboxedExecute.notebook_timeout = {notebook_timeout}
 # nbgrader's HTML exporter, its templates compiled once per worker (same pages, less work).
 c.GenerateFeedback.exporter_class = "autograder.feedback_html.FeedbackHTMLExporter"
-'''
+"""
 
 
 def write_config(root: str, settings: dict) -> None:
     """The working course's nbgrader_config.py (the course's config plus this run's limits)."""
     with open(os.path.join(root, "nbgrader_config.py"), "w") as f:
-        f.write(CONFIG_TEMPLATE.format(
-            course_config=os.path.join(settings["repo_root"], "autograder", "nbgrader_config.py"),
-            root=root, timeout=settings["timeout"], notebook_timeout=settings["notebook_timeout"]))
+        f.write(
+            CONFIG_TEMPLATE.format(
+                course_config=os.path.join(
+                    settings["repo_root"], "autograder", "nbgrader_config.py"
+                ),
+                root=root,
+                timeout=settings["timeout"],
+                notebook_timeout=settings["notebook_timeout"],
+            )
+        )
 
 
 def load_api(root: str):
@@ -91,6 +100,7 @@ def load_api(root: str):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config.loader import PyFileConfigLoader
+
     config = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
     coursedir = CourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config)
@@ -106,6 +116,7 @@ def alembic_head() -> str:
     """
     import nbgrader
     from alembic.script import ScriptDirectory
+
     migrations = os.path.join(os.path.dirname(nbgrader.__file__), "alembic")
     return ScriptDirectory(migrations).get_current_head()
 
@@ -114,6 +125,7 @@ def alembic_head() -> str:
 def _gradebook_stamp_in_process():
     """While building the template, nbgrader stamps its new gradebook with :func:`alembic_head`."""
     import nbgrader.api
+
     original = nbgrader.api.get_alembic_version
     nbgrader.api.get_alembic_version = alembic_head
     try:
@@ -136,6 +148,7 @@ def skip_gradebook_fsync() -> None:
     """
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
+
     if not event.contains(Engine, "connect", _no_fsync):
         event.listen(Engine, "connect", _no_fsync)
 
@@ -145,6 +158,7 @@ def scratch_gradebooks():
     """:func:`skip_gradebook_fsync` for the duration of the block (in the main process)."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
+
     skip_gradebook_fsync()
     try:
         yield
@@ -157,9 +171,11 @@ def build_template(workdir: str, labs: list[str], settings: dict) -> str:
     root = os.path.join(workdir, "template")
     os.makedirs(os.path.join(root, "source"))
     for lab in labs:
-        shutil.copytree(os.path.join(settings["repo_root"], "solutions", lab),
-                        os.path.join(root, "source", lab),
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        shutil.copytree(
+            os.path.join(settings["repo_root"], "solutions", lab),
+            os.path.join(root, "source", lab),
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+        )
     write_config(root, settings)
     cwd = os.getcwd()
     os.chdir(root)
@@ -169,8 +185,10 @@ def build_template(workdir: str, labs: list[str], settings: dict) -> str:
             with _gradebook_stamp_in_process(), scratch_gradebooks():
                 result = api.generate_assignment(lab, force=True, create=True)
             if not result["success"]:
-                raise RuntimeError(f"nbgrader generate_assignment {lab} failed:\n"
-                                   f"{result.get('error') or result.get('log')}")
+                raise RuntimeError(
+                    f"nbgrader generate_assignment {lab} failed:\n"
+                    f"{result.get('error') or result.get('log')}"
+                )
     finally:
         os.chdir(cwd)
     return root
@@ -178,27 +196,44 @@ def build_template(workdir: str, labs: list[str], settings: dict) -> str:
 
 # --- isolation check ---------------------------------------------------------------------------
 
+
 class IsolationUnavailable(RuntimeError):
     """Kernels cannot be isolated here and --allow-unisolated was not given."""
 
 
 def check_isolation(settings: dict) -> str:
     """Start the sandbox once as for a kernel; its warning ("" if isolated), or raise."""
-    env = dict(os.environ, PPO_GRADER_UID=str(settings["uid_base"]),
-               PPO_GRADER_ALLOW_UNISOLATED="1" if settings["allow_unisolated"] else "0")
-    proc = subprocess.run([sys.executable, "-m", "autograder.sandbox", "--probe"],  # noqa: PLW1510
-                          capture_output=True, text=True, env=env, timeout=60,
-                          cwd=settings["repo_root"])
+    env = dict(
+        os.environ,
+        PPO_GRADER_UID=str(settings["uid_base"]),
+        PPO_GRADER_ALLOW_UNISOLATED="1" if settings["allow_unisolated"] else "0",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "autograder.sandbox", "--probe"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=settings["repo_root"],
+    )
     if proc.returncode != 0:
-        raise IsolationUnavailable(proc.stderr.strip() or f"the sandbox probe failed "
-                                   f"(exit {proc.returncode})")
+        raise IsolationUnavailable(
+            proc.stderr.strip() or f"the sandbox probe failed (exit {proc.returncode})"
+        )
     return proc.stderr.strip()
 
 
 # --- the run -----------------------------------------------------------------------------------
 
-DEFAULT_SETTINGS = {"timeout": 60, "notebook_timeout": 240, "memory_mb": 4096, "cpu_s": 300,
-                    "nproc_margin": 64, "uid_base": 61000, "allow_unisolated": False}
+DEFAULT_SETTINGS = {
+    "timeout": 60,
+    "notebook_timeout": 240,
+    "memory_mb": 4096,
+    "cpu_s": 300,
+    "nproc_margin": 64,
+    "uid_base": 61000,
+    "allow_unisolated": False,
+}
 
 
 class GradingInterrupted(KeyboardInterrupt):
@@ -222,13 +257,21 @@ class _Run:
         """First Ctrl-C: stop after the current step. Second: kill everything, exit now."""
         if not self.interrupted.is_set():
             self.interrupted.set()
-            print("\nInterrupted: stopping the workers and writing what was graded "
-                  "(Ctrl-C again to quit at once).", file=sys.stderr, flush=True)
+            print(
+                "\nInterrupted: stopping the workers and writing what was graded "
+                "(Ctrl-C again to quit at once).",
+                file=sys.stderr,
+                flush=True,
+            )
             return
         self.kill_all()
         shutil.rmtree(self.workdir, ignore_errors=True)
-        print("\nStopped. Graded submissions are in the journal: re-run the same command to "
-              "write the CSVs and grade the rest.", file=sys.stderr, flush=True)
+        print(
+            "\nStopped. Graded submissions are in the journal: re-run the same command to "
+            "write the CSVs and grade the rest.",
+            file=sys.stderr,
+            flush=True,
+        )
         os._exit(130)
 
     def kill_all(self) -> None:
@@ -277,8 +320,9 @@ def _pool_loop(run: _Run, todo: list, out: str, book: journal.Journal, bar) -> N
             bar.update(1)
 
 
-def _run_pool(run: _Run, todo: list, out: str, book: journal.Journal, settings: dict,
-              jobs: int, bar) -> None:
+def _run_pool(
+    run: _Run, todo: list, out: str, book: journal.Journal, settings: dict, jobs: int, bar
+) -> None:
     """The worker processes over ``todo`` [(key, submission)]."""
     labs = sorted({s.lab for _, s in todo if s.lab in course_labs(settings["repo_root"])})
     template = build_template(run.workdir, labs, settings)
@@ -286,9 +330,12 @@ def _run_pool(run: _Run, todo: list, out: str, book: journal.Journal, settings: 
     slots = ctx.Queue()
     for i in range(jobs):
         slots.put(i)
-    run.pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
-                                      initializer=worker.init_worker,
-                                      initargs=(template, run.workdir, settings, slots))
+    run.pool = cf.ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=ctx,
+        initializer=worker.init_worker,
+        initargs=(template, run.workdir, settings, slots),
+    )
     try:
         _pool_loop(run, todo, out, book, bar)
     finally:
@@ -300,16 +347,23 @@ def _run_pool(run: _Run, todo: list, out: str, book: journal.Journal, settings: 
         run.kill_all()  # nothing of this run outlives it
 
 
-def _collect(subs: list, keys: list[str], book: journal.Journal, out: str,
-             new: set[str]) -> tuple[list, list]:
+def _collect(
+    subs: list, keys: list[str], book: journal.Journal, out: str, new: set[str]
+) -> tuple[list, list]:
     """Rows and cells for every submission: from the journal, else ``not graded``; rows graded
     by this run (keys in ``new``) carry ``_new`` (not written to the CSV)."""
     rows, cells = [], []
     for sub, key in zip(subs, keys):
         hit = book.get(key)
         if hit is None:
-            row = {"student_id": sub.student_id, "assignment_id": sub.lab, "score": 0.0,
-                   "max_score": 0.0, "status": INTERRUPTED, "message": MESSAGES[INTERRUPTED]}
+            row = {
+                "student_id": sub.student_id,
+                "assignment_id": sub.lab,
+                "score": 0.0,
+                "max_score": 0.0,
+                "status": INTERRUPTED,
+                "message": MESSAGES[INTERRUPTED],
+            }
             worker.message_feedback(out, row)
             rows.append(row)
             continue
@@ -335,9 +389,16 @@ def remove_stale_feedback(out: str, subs: list) -> list[str]:
     return removed
 
 
-def grade(submissions: str, out: str, jobs: int = 1, progress: bool = True,
-          repo_root: str = REPO_ROOT, fresh: bool = False, keep_stale: bool = False,
-          **overrides) -> list[dict]:
+def grade(
+    submissions: str,
+    out: str,
+    jobs: int = 1,
+    progress: bool = True,
+    repo_root: str = REPO_ROOT,
+    fresh: bool = False,
+    keep_stale: bool = False,
+    **overrides,
+) -> list[dict]:
     """Grade SUBMISSIONS into OUT; the grades.csv rows (raises GradingInterrupted on Ctrl-C)."""
     settings = dict(DEFAULT_SETTINGS, repo_root=repo_root, **overrides)
     # nbgrader runs the `alembic` script of this environment when it creates a gradebook.
@@ -353,14 +414,16 @@ def grade(submissions: str, out: str, jobs: int = 1, progress: bool = True,
     workdir = tempfile.mkdtemp(prefix="ppo-grade-")  # mode 700
     run = _Run(workdir)
     from multiprocessing import resource_tracker
+
     resource_tracker.ensure_running()  # started before the mark: it must outlive the sweep
     os.environ["PPO_GRADER_RUN"] = run.run_id
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, run.on_sigint) if main_thread else None
     book = journal.Journal(out, fresh)
     try:
-        subs = discover.discover(os.path.abspath(submissions), labs,
-                                 lab_signatures(repo_root, labs), workdir)
+        subs = discover.discover(
+            os.path.abspath(submissions), labs, lab_signatures(repo_root, labs), workdir
+        )
         keys = _keys(subs, settings)
         todo = [(k, s) for k, s in zip(keys, subs) if book.get(k) is None]
         bar = _progress(len(todo), progress)
@@ -412,4 +475,5 @@ def _progress(total: int, enabled: bool):
     if not enabled:
         return _NoBar()
     from tqdm import tqdm
+
     return tqdm(total=total, desc="grading", unit="notebook", file=sys.stderr)

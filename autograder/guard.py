@@ -37,8 +37,17 @@ import sys
 import threading
 import types
 
-_STATE = {"depth": 0, "lab": None, "exercises": (), "traps": {}, "hits": [], "nproc_set": False,
-          "tracked": [], "owned": set(), "hung": set()}
+_STATE = {
+    "depth": 0,
+    "lab": None,
+    "exercises": (),
+    "traps": {},
+    "hits": [],
+    "nproc_set": False,
+    "tracked": [],
+    "owned": set(),
+    "hung": set(),
+}
 _OUTPUT_LIMIT = 20_000  # characters one outermost call may print
 
 
@@ -60,23 +69,30 @@ def _library_dirs() -> tuple[str, ...]:
     if _LIBRARY_DIRS is None:
         import os
 
-        import autograder.checks
+        import autograder.checks  # noqa: F401  (imports every lab's module)
         import ppo_core
         import ppo_viz
-        _LIBRARY_DIRS = tuple(os.path.dirname(os.path.abspath(module.__file__)) + os.sep
-                              for module in (ppo_core, ppo_viz, autograder.checks))
+
+        _LIBRARY_DIRS = tuple(
+            os.path.dirname(os.path.abspath(module.__file__)) + os.sep
+            for module in (ppo_core, ppo_viz, autograder.checks)
+        )
     return _LIBRARY_DIRS
 
 
 def _make_trap_code(name: str, key: str) -> types.CodeType:
-    message = (f"this called ppo_core's reference implementation ({name}) -- write the "
-               f"computation yourself: calling the library's version scores zero")
-    src = (f"def _trap(*args, **kwargs):\n"
-           f"    _caller = _ppo_grader_sys._getframe(1).f_code.co_filename\n"
-           f"    if _caller.startswith({_library_dirs()!r}):\n"
-           f"        return _ppo_grader_originals[{key!r}](*args, **kwargs)\n"
-           f"    _ppo_grader_trap_hits.append({name!r})\n"
-           f"    raise RuntimeError({message!r})\n")
+    message = (
+        f"this called ppo_core's reference implementation ({name}) -- write the "
+        f"computation yourself: calling the library's version scores zero"
+    )
+    src = (
+        f"def _trap(*args, **kwargs):\n"
+        f"    _caller = _ppo_grader_sys._getframe(1).f_code.co_filename\n"
+        f"    if _caller.startswith({_library_dirs()!r}):\n"
+        f"        return _ppo_grader_originals[{key!r}](*args, **kwargs)\n"
+        f"    _ppo_grader_trap_hits.append({name!r})\n"
+        f"    raise RuntimeError({message!r})\n"
+    )
     namespace: dict = {}
     exec(compile(src, "<grader trap>", "exec"), namespace)  # noqa: S102 -- our own constant code
     return namespace["_trap"].__code__
@@ -147,9 +163,11 @@ def _is_reference(fn) -> bool:
 
 # --- snapshots of what the checks rely on ------------------------------------------------------
 
+
 def _shell():
     try:
         from IPython import get_ipython
+
         return get_ipython()
     except ImportError:
         return None
@@ -158,8 +176,18 @@ def _shell():
 def _tracked_namespaces():
     """(label, object whose __dict__ is watched) pairs, computed once per kernel."""
     out = [("builtins", builtins)]
-    for name in ("numpy", "numpy.testing", "numpy.linalg", "torch", "torch.testing",
-                 "torch.nn.functional", "math", "operator", "functools", "inspect"):
+    for name in (
+        "numpy",
+        "numpy.testing",
+        "numpy.linalg",
+        "torch",
+        "torch.testing",
+        "torch.nn.functional",
+        "math",
+        "operator",
+        "functools",
+        "inspect",
+    ):
         mod = sys.modules.get(name)
         if mod is not None:
             out.append((name, mod))
@@ -181,26 +209,37 @@ def _tracked_namespaces():
 
 def _classes_from(obj, prefixes) -> list:
     """(label, class) for each class in ``type(obj)``'s MRO from a module named ``prefixes``."""
-    return [(f"{cls.__module__}.{cls.__name__}", cls) for cls in type(obj).__mro__
-            if cls.__module__.startswith(prefixes)]
+    return [
+        (f"{cls.__module__}.{cls.__name__}", cls)
+        for cls in type(obj).__mro__
+        if cls.__module__.startswith(prefixes)
+    ]
 
 
 def _snapshot():
     shell = _shell()
-    snap = {"ns": [(label, obj, dict(vars(obj))) for label, obj in _STATE["tracked"]],
-            "sys": {k: getattr(sys, k, None) for k in ("excepthook", "displayhook", "stdout",
-                                                       "stderr", "stdin", "breakpointhook")},
-            "trace": sys.gettrace(), "profile": sys.getprofile(),
-            "threading_trace": getattr(threading, "_trace_hook", None),
-            "meta_path": list(sys.meta_path), "path_hooks": list(sys.path_hooks),
-            "modules": {k: sys.modules.get(k) for k, _ in _STATE["tracked"] if k in sys.modules},
-            "threads": set(threading.enumerate())}
+    snap = {
+        "ns": [(label, obj, dict(vars(obj))) for label, obj in _STATE["tracked"]],
+        "sys": {
+            k: getattr(sys, k, None)
+            for k in ("excepthook", "displayhook", "stdout", "stderr", "stdin", "breakpointhook")
+        },
+        "trace": sys.gettrace(),
+        "profile": sys.getprofile(),
+        "threading_trace": getattr(threading, "_trace_hook", None),
+        "meta_path": list(sys.meta_path),
+        "path_hooks": list(sys.path_hooks),
+        "modules": {k: sys.modules.get(k) for k, _ in _STATE["tracked"] if k in sys.modules},
+        "threads": set(threading.enumerate()),
+    }
     if shell is not None:
         snap["shell"] = shell
         snap["shell_dict"] = dict(vars(shell))
-        snap["lists"] = {k: list(getattr(shell, k)) for k in
-                         ("input_transformers_cleanup", "input_transformers_post",
-                          "ast_transformers") if hasattr(shell, k)}
+        snap["lists"] = {
+            k: list(getattr(shell, k))
+            for k in ("input_transformers_cleanup", "input_transformers_post", "ast_transformers")
+            if hasattr(shell, k)
+        }
         snap["events"] = {k: list(v) for k, v in shell.events.callbacks.items()}
         snap["user_ns"] = dict(shell.user_ns)
         kernel = getattr(shell, "kernel", None)
@@ -338,6 +377,7 @@ def _plain(value, depth: int = 0) -> bool:
 
 # --- output cap --------------------------------------------------------------------------------
 
+
 class _CappedWriter:
     def __init__(self, target):
         self._target, self._left, self._noted = target, _OUTPUT_LIMIT, False
@@ -361,6 +401,7 @@ class _CappedWriter:
 
 # --- public entry points used by the harness cells -------------------------------------------
 
+
 def _scrub_history() -> None:
     shell = _shell()
     if shell is None:
@@ -370,8 +411,11 @@ def _scrub_history() -> None:
         hist = getattr(hm, name, None)
         if isinstance(hist, list):
             hist[:] = [""] * len(hist)
-    for key in [k for k in shell.user_ns if k in ("_i", "_ii", "_iii")
-                or (k.startswith("_i") and k[2:].isdigit())]:
+    for key in [
+        k
+        for k in shell.user_ns
+        if k in ("_i", "_ii", "_iii") or (k.startswith("_i") and k[2:].isdigit())
+    ]:
         shell.user_ns[key] = ""
 
 
@@ -383,6 +427,7 @@ def _tighten_processes() -> None:
         import os
 
         from autograder.sandbox import block_new_threads
+
         if os.environ.get("PPO_GRADER_TOKEN"):  # only inside the grading sandbox
             block_new_threads()
     except (ImportError, OSError, ValueError):
@@ -402,7 +447,8 @@ def _guarded(fn, name: str):
         if name in _STATE["hung"]:
             raise GradingError(
                 f"{name} ran past the time limit in an earlier test and was interrupted, so the "
-                f"grader does not run it again: look for a loop that never ends")
+                f"grader does not run it again: look for a loop that never ends"
+            )
         if not _STATE["traps"]:
             _STATE["traps"] = _collect_traps(_STATE["exercises"])
         if not _STATE["tracked"]:
@@ -434,17 +480,20 @@ def _guarded(fn, name: str):
             if fired:
                 raise GradingError(
                     f"{name} called ppo_core's reference implementation ({', '.join(fired)}): "
-                    f"write the computation yourself -- calling the library scores zero")
+                    f"write the computation yourself -- calling the library scores zero"
+                )
             if problems:
                 raise GradingError(
                     f"{name} changed the environment the tests rely on ({'; '.join(problems[:5])}"
                     f"{'; ...' if len(problems) > 5 else ''}); the grader undid it and this test "
-                    f"fails. A function should only compute and return its result.")
+                    f"fails. A function should only compute and return its result."
+                )
         if not _plain(result):
             raise GradingError(
                 f"{name} returned an object of type {type(result).__name__}: return a number, a "
                 f"numpy array or a torch tensor (or a tuple/list/dict of them), "
-                f"as the exercise says")
+                f"as the exercise says"
+            )
         return result
 
     learner_function.__ppo_grader_guarded__ = True
@@ -455,7 +504,9 @@ def _refuses_reference(name: str):
     def learner_function(*args, **kwargs):
         raise GradingError(
             f"{name} is ppo_core's reference implementation, not your own: write the function "
-            f"in its exercise cell -- importing or assigning the library's version scores zero")
+            f"in its exercise cell -- importing or assigning the library's version scores zero"
+        )
+
     learner_function.__name__ = name
     return learner_function
 

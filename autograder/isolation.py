@@ -39,13 +39,19 @@ class IsolationError(RuntimeError):
 
 def _libc():
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong,
-                           ctypes.c_char_p]
+    libc.mount.argtypes = [
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+        ctypes.c_ulong,
+        ctypes.c_char_p,
+    ]
     return libc
 
 
-def _mount(source: str | None, target: str, fstype: str | None, flags: int,
-           data: str | None = None) -> None:
+def _mount(
+    source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None
+) -> None:
     args = [s.encode() if s is not None else None for s in (source, target, fstype)]
     if _libc().mount(*args, flags, data.encode() if data is not None else None) != 0:
         err = ctypes.get_errno()
@@ -72,11 +78,16 @@ def enter_namespaces(user_ns: bool = False) -> None:
     uid, gid = os.getuid(), os.getgid()
     flags = CLONE_NEWNS | CLONE_NEWPID | (CLONE_NEWUSER if user_ns else 0)
     if libc.unshare(flags) != 0:
-        raise IsolationError(f"unshare(mount, pid{', user' if user_ns else ''}) failed: "
-                             f"{os.strerror(ctypes.get_errno())}")
+        raise IsolationError(
+            f"unshare(mount, pid{', user' if user_ns else ''}) failed: "
+            f"{os.strerror(ctypes.get_errno())}"
+        )
     if user_ns:
-        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"),
-                           ("gid_map", f"{gid} {gid} 1")):
+        for name, text in (
+            ("setgroups", "deny"),
+            ("uid_map", f"{uid} {uid} 1"),
+            ("gid_map", f"{gid} {gid} 1"),
+        ):
             with open(f"/proc/self/{name}", "w") as f:
                 f.write(text)
     pid = os.fork()
@@ -107,8 +118,12 @@ def private_mounts(keep: list[str], tmp_mb: int) -> None:
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     for top, paths in sorted(covers.items()):
         shared = top in ("/tmp", "/dev/shm")
-        _cover(top, paths, f"mode=1777,size={tmp_mb}m" if shared else "mode=0755,size=1m",
-               readonly=not shared)
+        _cover(
+            top,
+            paths,
+            f"mode=1777,size={tmp_mb}m" if shared else "mode=0755,size=1m",
+            readonly=not shared,
+        )
 
 
 def _cover(top: str, paths: list[str], data: str, readonly: bool) -> None:

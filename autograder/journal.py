@@ -15,16 +15,24 @@ import os
 import sqlite3
 
 FILENAME = ".grading-journal.sqlite"
-SCHEMA = ("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, student_id TEXT, "
-          "assignment_id TEXT, row TEXT, cells TEXT)")
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, student_id TEXT, "
+    "assignment_id TEXT, row TEXT, cells TEXT)"
+)
 
 
 def submission_key(sub, lab_source: bytes, settings: dict) -> str:
     """A hash of what the grade of ``sub`` depends on (a changed file or test regrades it)."""
     h = hashlib.sha256()
-    fields = [sub.student_id, sub.lab, sub.problem, sub.detail, sub.origin,
-              [os.path.basename(str(o)) for o in sub.others],
-              {k: settings[k] for k in ("timeout", "notebook_timeout", "memory_mb", "cpu_s")}]
+    fields = [
+        sub.student_id,
+        sub.lab,
+        sub.problem,
+        sub.detail,
+        sub.origin,
+        [os.path.basename(str(o)) for o in sub.others],
+        {k: settings[k] for k in ("timeout", "notebook_timeout", "memory_mb", "cpu_s")},
+    ]
     h.update(json.dumps(fields, sort_keys=True, default=str).encode())
     h.update(hashlib.sha256(lab_source).digest())
     if sub.path and not sub.problem:
@@ -53,9 +61,10 @@ class Journal:
     def put(self, key: str, row: dict, cells: list[dict]) -> None:
         """Record one graded submission (committed before this returns)."""
         clean = {k: v for k, v in row.items() if not k.startswith("_")}
-        self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
-                        (key, row["student_id"], row["assignment_id"], json.dumps(clean),
-                         json.dumps(cells)))
+        self.db.execute(
+            "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
+            (key, row["student_id"], row["assignment_id"], json.dumps(clean), json.dumps(cells)),
+        )
 
     def close(self) -> None:
         self.db.close()

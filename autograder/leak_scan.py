@@ -23,8 +23,8 @@ import json
 import re
 import textwrap
 import tokenize
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.student_build import _region_owner
@@ -43,8 +43,13 @@ GENERIC_LINES = (
 """Lines of solution regions that say nothing about the answer and occur in code a student
 build keeps: the scan does not look for them on their own (their regions are still looked for)."""
 
-_LAYOUT = {tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING,
-           tokenize.ENDMARKER}
+_LAYOUT = {
+    tokenize.NEWLINE,
+    tokenize.INDENT,
+    tokenize.DEDENT,
+    tokenize.ENCODING,
+    tokenize.ENDMARKER,
+}
 _STATEMENT_START = {tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING}
 SEP = "\x00"  # joins tokens: no token contains it, so a match always starts on a token boundary
 
@@ -70,17 +75,26 @@ def _is_bare_string(tokens: list[tokenize.TokenInfo], i: int) -> bool:
     """Token ``i`` is a string that forms a statement on its own (a docstring)."""
     before = tokens[i - 1].type if i else tokenize.ENCODING
     after = tokens[i + 1].type if i + 1 < len(tokens) else tokenize.ENDMARKER
-    return (tokens[i].type == tokenize.STRING and before in _STATEMENT_START
-            and after in (tokenize.NEWLINE, tokenize.ENDMARKER))
+    return (
+        tokens[i].type == tokenize.STRING
+        and before in _STATEMENT_START
+        and after in (tokenize.NEWLINE, tokenize.ENDMARKER)
+    )
 
 
 def token_lines(source: str) -> list[tuple[int, str]]:
     """``[(line, token), ...]``: the normalised token stream of ``source`` with each token's
     line: no comments, line breaks, indentation or docstrings (bare string statements)."""
-    tokens = [tok for tok in tokenize.generate_tokens(io.StringIO(source).readline)
-              if tok.type not in (tokenize.COMMENT, tokenize.NL)]
-    return [(tok.start[0], tok.string) for i, tok in enumerate(tokens)
-            if tok.type not in _LAYOUT and not _is_bare_string(tokens, i)]
+    tokens = [
+        tok
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+        if tok.type not in (tokenize.COMMENT, tokenize.NL)
+    ]
+    return [
+        (tok.start[0], tok.string)
+        for i, tok in enumerate(tokens)
+        if tok.type not in _LAYOUT and not _is_bare_string(tokens, i)
+    ]
 
 
 def token_stream(source: str) -> tuple[str, ...]:
@@ -118,8 +132,13 @@ def _regions(source: str) -> list[tuple[int, str, str]]:
         if line.strip() == BEGIN:
             start = number
         elif line.strip() == END and start is not None:
-            regions.append((start + 1, _region_owner(tree, start).name,
-                            textwrap.dedent("".join(lines[start:number - 1]))))
+            regions.append(
+                (
+                    start + 1,
+                    _region_owner(tree, start).name,
+                    textwrap.dedent("".join(lines[start : number - 1])),
+                )
+            )
             start = None
     return regions
 
@@ -133,15 +152,22 @@ def region_answers(path: Path, label: str, skip: Iterable[str] = ()) -> list[Ans
         if function in set(skip):
             continue
         stream = token_lines(code)
-        answers.append(Answer(f"{label}:{first} {function} (solution region)",
-                              tuple(token for _, token in stream)))
+        answers.append(
+            Answer(
+                f"{label}:{first} {function} (solution region)", tuple(token for _, token in stream)
+            )
+        )
         by_line: dict[int, list[str]] = {}
         for line, token in stream:
             by_line.setdefault(line, []).append(token)
         for line, tokens in by_line.items():
             if len(tokens) >= MIN_LINE_TOKENS and " ".join(tokens) not in _GENERIC:
-                answers.append(Answer(f"{label}:{first + line - 1} {function} (line of a "
-                                      f"solution region)", tuple(tokens)))
+                answers.append(
+                    Answer(
+                        f"{label}:{first + line - 1} {function} (line of a solution region)",
+                        tuple(tokens),
+                    )
+                )
     return answers
 
 
@@ -152,10 +178,12 @@ def wrong_answers(path: Path, label: str) -> list[Answer]:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.FunctionDef) and node.name.startswith("_wrong_"):
             body = node.body[1:] if ast.get_docstring(node) else node.body
-            code = textwrap.dedent("\n".join(ast.get_source_segment(source, stmt, padded=True)
-                                             for stmt in body))
-            answers.append(Answer(f"{label}:{node.lineno} {node.name} (known mistake)",
-                                  token_stream(code)))
+            code = textwrap.dedent(
+                "\n".join(ast.get_source_segment(source, stmt, padded=True) for stmt in body)
+            )
+            answers.append(
+                Answer(f"{label}:{node.lineno} {node.name} (known mistake)", token_stream(code))
+            )
     return answers
 
 

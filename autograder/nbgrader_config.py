@@ -26,7 +26,7 @@ c.CourseDirectory.release_directory = "notebooks"
 # release therefore raises NotImplementedError in every exercise, so it fails every test cell.
 c.ClearSolutions.code_stub = {
     "python": "# YOUR CODE HERE\n"
-              "raise NotImplementedError(\"write this function, then run the tests below\")",
+    'raise NotImplementedError("write this function, then run the tests below")',
 }
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 

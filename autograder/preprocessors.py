@@ -20,7 +20,6 @@ import sys
 import tempfile
 import threading
 import time
-
 from queue import Empty
 
 import nbformat
@@ -39,9 +38,13 @@ class RebuildFromRelease(NbGraderPreprocessor):
     """Execute the instructor's notebook with the learner's definitions, nothing else."""
 
     enabled = Bool(True, help="Rebuild submissions from the release before grading.").tag(
-        config=True)
-    release_root = Unicode("", help="Folder holding <assignment>/<notebook>.ipynb releases; "
-                                    "default: the course's release directory.").tag(config=True)
+        config=True
+    )
+    release_root = Unicode(
+        "",
+        help="Folder holding <assignment>/<notebook>.ipynb releases; "
+        "default: the course's release directory.",
+    ).tag(config=True)
 
     def _release_path(self, assignment: str, notebook: str) -> str:
         coursedir = CourseDirectory(config=self.config)
@@ -97,8 +100,10 @@ class HideHiddenTests(NbGraderPreprocessor):
     begin = Unicode("### BEGIN HIDDEN TESTS").tag(config=True)
     end = Unicode("### END HIDDEN TESTS").tag(config=True)
     show_messages = Bool(
-        True, help="Keep a failed hidden test's message (it says what went wrong); False puts "
-                   "'a hidden test failed' in its place.").tag(config=True)
+        True,
+        help="Keep a failed hidden test's message (it says what went wrong); False puts "
+        "'a hidden test failed' in its place.",
+    ).tag(config=True)
     placeholder = Unicode("# (hidden tests ran here; your instructor keeps them)").tag(config=True)
 
     def _without_hidden(self, source: str) -> tuple[str, bool]:
@@ -123,8 +128,9 @@ class HideHiddenTests(NbGraderPreprocessor):
                 if output.get("output_type") == "error":
                     if not self.show_messages:
                         output["evalue"] = "a hidden test failed"
-                    output["traceback"] = [f"{output.get('ename', 'Error')}: "
-                                           f"{output.get('evalue', '')}"]
+                    output["traceback"] = [
+                        f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"
+                    ]
         return cell, resources
 
 
@@ -187,9 +193,11 @@ class SandboxedExecute(Execute):
 
     sandbox = Bool(True, help="Start kernels through autograder.sandbox.").tag(config=True)
     notebook_timeout = Integer(
-        240, help="Seconds for a whole notebook; then the kernel is killed.").tag(config=True)
+        240, help="Seconds for a whole notebook; then the kernel is killed."
+    ).tag(config=True)
     max_output_chars = Integer(
-        200_000, help="Characters of output kept per cell; the rest is dropped.").tag(config=True)
+        200_000, help="Characters of output kept per cell; the rest is dropped."
+    ).tag(config=True)
 
     @default("shutdown_kernel")
     def _shutdown_kernel_default(self) -> str:
@@ -235,7 +243,8 @@ class SandboxedExecute(Execute):
             if expired.is_set():
                 raise CellTimeoutError(
                     f"the notebook ran for more than {self.notebook_timeout} s "
-                    f"({time.monotonic() - started:.0f} s)") from exc
+                    f"({time.monotonic() - started:.0f} s)"
+                ) from exc
             raise
         finally:
             done.set()
@@ -247,7 +256,8 @@ class SandboxedExecute(Execute):
     async def _async_handle_timeout(self, timeout, cell=None):
         if self._stuck:  # the previous timeout's interrupt did not free the kernel: give up
             raise CellTimeoutError.error_from_timeout_and_cell(
-                "Cell execution timed out and the kernel ignored the interrupt", timeout, cell)
+                "Cell execution timed out and the kernel ignored the interrupt", timeout, cell
+            )
         self._stuck = True
         return await super()._async_handle_timeout(timeout, cell)
 
@@ -266,8 +276,10 @@ class SandboxedExecute(Execute):
             if left >= 0:
                 self._output_left[cell_index] = -1
                 note = nbformat.v4.new_output(
-                    "stream", name="stdout",
-                    text=f"\n[output cut by the grader after {self.max_output_chars} characters]\n")
+                    "stream",
+                    name="stdout",
+                    text=f"\n[output cut by the grader after {self.max_output_chars} characters]\n",
+                )
                 outs.append(note)
             return None
         return super().output(outs, msg, display_id, cell_index)

@@ -47,8 +47,16 @@ DEFAULTS = {
 # PATH is rebuilt from the interpreter's folder and the system's.
 # PPO_GRADER_TOKEN (one notebook) and PPO_GRADER_RUN (one grading run) mark the kernel's
 # processes so that the grader can find and kill them (:func:`kill_marked`); neither is secret.
-KEEP_ENV = ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "NBGRADER_EXECUTION", "PPO_GRADER_TOKEN",
-            "PPO_GRADER_RUN", "PPO_GRADER_LAB")
+KEEP_ENV = (
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "NBGRADER_EXECUTION",
+    "PPO_GRADER_TOKEN",
+    "PPO_GRADER_RUN",
+    "PPO_GRADER_LAB",
+)
 
 
 def _setting(name: str) -> str:
@@ -98,8 +106,11 @@ _READ = _EXECUTE | _READ_FILE | _READ_DIR
 
 
 class _RulesetAttr(ctypes.Structure):
-    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
-                ("scoped", ctypes.c_uint64)]
+    _fields_ = [
+        ("handled_access_fs", ctypes.c_uint64),
+        ("handled_access_net", ctypes.c_uint64),
+        ("scoped", ctypes.c_uint64),
+    ]
 
 
 class _PathBeneathAttr(ctypes.Structure):
@@ -137,8 +148,11 @@ def apply_landlock(read_paths: list[str], write_paths: list[str], list_paths=())
     if fd < 0:
         return False
     try:
-        rules = ([(p, _READ_DIR) for p in list_paths] + [(p, _READ) for p in read_paths]
-                 + [(p, handled) for p in write_paths])
+        rules = (
+            [(p, _READ_DIR) for p in list_paths]
+            + [(p, _READ) for p in read_paths]
+            + [(p, handled) for p in write_paths]
+        )
         for path, access in rules:
             try:
                 pfd = os.open(path, os.O_PATH | os.O_CLOEXEC)
@@ -148,8 +162,13 @@ def apply_landlock(read_paths: list[str], write_paths: list[str], list_paths=())
                 if not os.path.isdir(path):  # rules on files accept file rights only
                     access &= _EXECUTE | _WRITE_FILE | _READ_FILE | (1 << 14 if abi >= 3 else 0)
                 rule = _PathBeneathAttr(access & handled, pfd)
-                libc.syscall(_SYS_ADD_RULE, ctypes.c_int(fd), ctypes.c_int(1),
-                             ctypes.byref(rule), ctypes.c_uint32(0))
+                libc.syscall(
+                    _SYS_ADD_RULE,
+                    ctypes.c_int(fd),
+                    ctypes.c_int(1),
+                    ctypes.byref(rule),
+                    ctypes.c_uint32(0),
+                )
             finally:
                 os.close(pfd)
         if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS, required by restrict_self
@@ -174,9 +193,20 @@ def block_process_creation() -> bool:
     audit, fork, vfork, clone, clone3 = (a & 0xFFFFFFFF for a in arch)
     allow, eagain, enosys = 0x7FFF0000, 0x00050000 | 11, 0x00050000 | 38
     ld, jeq, jset, ret = 0x20, 0x15, 0x45, 0x06
-    prog = [(ld, 0, 0, 4), (jeq, 0, 7, audit), (ld, 0, 0, 0), (jeq, 6, 0, fork),
-            (jeq, 5, 0, vfork), (jeq, 5, 0, clone3), (jeq, 0, 2, clone), (ld, 0, 0, 16),
-            (jset, 0, 1, 0x00010000), (ret, 0, 0, allow), (ret, 0, 0, eagain), (ret, 0, 0, enosys)]
+    prog = [
+        (ld, 0, 0, 4),
+        (jeq, 0, 7, audit),
+        (ld, 0, 0, 0),
+        (jeq, 6, 0, fork),
+        (jeq, 5, 0, vfork),
+        (jeq, 5, 0, clone3),
+        (jeq, 0, 2, clone),
+        (ld, 0, 0, 16),
+        (jset, 0, 1, 0x00010000),
+        (ret, 0, 0, allow),
+        (ret, 0, 0, eagain),
+        (ret, 0, 0, enosys),
+    ]
     return _install_filter(prog)
 
 
@@ -189,15 +219,27 @@ def block_new_threads() -> bool:
     audit, _, _, clone, clone3 = (a & 0xFFFFFFFF for a in arch)
     allow, eagain, enosys = 0x7FFF0000, 0x00050000 | 11, 0x00050000 | 38
     ld, jeq, ret = 0x20, 0x15, 0x06
-    prog = [(ld, 0, 0, 4), (jeq, 0, 3, audit), (ld, 0, 0, 0), (jeq, 2, 0, clone3),
-            (jeq, 2, 0, clone), (ret, 0, 0, allow), (ret, 0, 0, enosys), (ret, 0, 0, eagain)]
+    prog = [
+        (ld, 0, 0, 4),
+        (jeq, 0, 3, audit),
+        (ld, 0, 0, 0),
+        (jeq, 2, 0, clone3),
+        (jeq, 2, 0, clone),
+        (ret, 0, 0, allow),
+        (ret, 0, 0, enosys),
+        (ret, 0, 0, eagain),
+    ]
     return _install_filter(prog)
 
 
 def _install_filter(prog) -> bool:
     class SockFilter(ctypes.Structure):
-        _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
-                    ("k", ctypes.c_uint32)]
+        _fields_ = [
+            ("code", ctypes.c_uint16),
+            ("jt", ctypes.c_uint8),
+            ("jf", ctypes.c_uint8),
+            ("k", ctypes.c_uint32),
+        ]
 
     class SockFprog(ctypes.Structure):
         _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(SockFilter))]
@@ -213,6 +255,7 @@ def _install_filter(prog) -> bool:
 def _reachable_by_others(path: str) -> bool:
     """True if a user other than the owner can traverse to and read ``path``."""
     import stat
+
     path = os.path.realpath(path)
     parts = path.split(os.sep)
     for i in range(2, len(parts) + 1):
@@ -228,8 +271,13 @@ COURSE_PACKAGES = ("ppo_core", "ppo_viz")
 
 def _python_paths() -> list[str]:
     """Directories a kernel must read: the interpreter, site-packages, the course packages."""
-    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(sys.executable),
-             os.path.dirname(os.path.realpath(sys.executable))}
+    paths = {
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        os.path.dirname(sys.executable),
+        os.path.dirname(os.path.realpath(sys.executable)),
+    }
     for key in ("stdlib", "platstdlib", "purelib", "platlib", "include", "scripts", "data"):
         try:
             paths.add(sysconfig.get_paths()[key])
@@ -238,8 +286,10 @@ def _python_paths() -> list[str]:
     # The course packages (an editable install points into the repository): allow only the
     # package folders themselves, never the repository root with solutions/ and the gradebook.
     import autograder
+
     paths.add(os.path.dirname(os.path.abspath(autograder.__file__)))
     import importlib.util
+
     for package in COURSE_PACKAGES:
         try:
             spec = importlib.util.find_spec(package)
@@ -256,17 +306,32 @@ def _listable_paths() -> list[str]:
     return [p for p in sys.path if p and p != here and os.path.isdir(p)]
 
 
-SYSTEM_READ = ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/opt", "/proc",
-               "/sys", "/dev", "/run/systemd/resolve"]
+SYSTEM_READ = [
+    "/usr",
+    "/lib",
+    "/lib64",
+    "/lib32",
+    "/bin",
+    "/sbin",
+    "/etc",
+    "/opt",
+    "/proc",
+    "/sys",
+    "/dev",
+    "/run/systemd/resolve",
+]
 
 
 UNISOLATED = (
     "student kernels cannot be isolated on this machine ({reason}). Without isolation student "
     "code may read the grader's environment and files and other students' /tmp and /dev/shm"
-    "{uid}.")
-REFUSAL = ("REFUSING TO START A STUDENT KERNEL: " + UNISOLATED + " Run the grader as root on "
-           "Linux (namespaces and an unprivileged uid are then used), or, only on a machine "
-           "where that is acceptable, pass --allow-unisolated.")
+    "{uid}."
+)
+REFUSAL = (
+    "REFUSING TO START A STUDENT KERNEL: " + UNISOLATED + " Run the grader as root on "
+    "Linux (namespaces and an unprivileged uid are then used), or, only on a machine "
+    "where that is acceptable, pass --allow-unisolated."
+)
 
 
 def _read_connection_file(argv: list[str]) -> tuple[int | None, bytes]:
@@ -278,8 +343,9 @@ def _read_connection_file(argv: list[str]) -> tuple[int | None, bytes]:
     return None, b""
 
 
-def _write_connection_file(workdir: str, argv: list[str], where: int | None,
-                           data: bytes) -> list[str]:
+def _write_connection_file(
+    workdir: str, argv: list[str], where: int | None, data: bytes
+) -> list[str]:
     """Put the connection file into the kernel's folder, the only place it may read from."""
     out = list(argv)
     if where is not None:
@@ -295,14 +361,23 @@ def kernel_env(workdir: str) -> dict[str, str]:
     """The kernel's whole environment: nothing of the grader's except locale and grader flags."""
     env = {k: os.environ[k] for k in KEEP_ENV if k in os.environ}
     bindir = os.path.dirname(sys.executable)
-    env.update(PATH=os.pathsep.join([bindir, "/usr/local/bin", "/usr/bin", "/bin"]),
-               HOME=workdir, TMPDIR=workdir, IPYTHONDIR=os.path.join(workdir, ".ipython"),
-               MPLCONFIGDIR=os.path.join(workdir, ".mpl"), MPLBACKEND="Agg",
-               JUPYTER_CONFIG_DIR=os.path.join(workdir, ".jupyter"),
-               JUPYTER_DATA_DIR=os.path.join(workdir, ".jupyter-data"),
-               OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
-               PYTHONNOUSERSITE="1", PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0",
-               PYTHONWARNINGS="ignore")
+    env.update(
+        PATH=os.pathsep.join([bindir, "/usr/local/bin", "/usr/bin", "/bin"]),
+        HOME=workdir,
+        TMPDIR=workdir,
+        IPYTHONDIR=os.path.join(workdir, ".ipython"),
+        MPLCONFIGDIR=os.path.join(workdir, ".mpl"),
+        MPLBACKEND="Agg",
+        JUPYTER_CONFIG_DIR=os.path.join(workdir, ".jupyter"),
+        JUPYTER_DATA_DIR=os.path.join(workdir, ".jupyter-data"),
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        OPENBLAS_NUM_THREADS="1",
+        PYTHONNOUSERSITE="1",
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONHASHSEED="0",
+        PYTHONWARNINGS="ignore",
+    )
     return env
 
 
@@ -327,6 +402,7 @@ def _isolate() -> bool:
     Exits with a loud message when isolation fails and PPO_GRADER_ALLOW_UNISOLATED is not 1.
     """
     from autograder import isolation
+
     if _setting("PPO_GRADER_NAMESPACES") != "1":
         return _unisolated("namespaces switched off (PPO_GRADER_NAMESPACES=0)")
     keep = _python_paths() + _listable_paths()  # never the current (course) folder
@@ -339,14 +415,20 @@ def _isolate() -> bool:
 
 def _unisolated(reason: str) -> bool:
     """Refuse loudly (exit 78), or warn and go on when PPO_GRADER_ALLOW_UNISOLATED=1."""
-    uid_note = ("" if os.geteuid() != 0 or _reachable_by_others(sys.executable)
-                else ", and it runs as root: the interpreter is in a folder other users cannot "
-                     "read, so the kernel cannot switch to an unprivileged uid")
+    uid_note = (
+        ""
+        if os.geteuid() != 0 or _reachable_by_others(sys.executable)
+        else ", and it runs as root: the interpreter is in a folder other users cannot "
+        "read, so the kernel cannot switch to an unprivileged uid"
+    )
     if _setting("PPO_GRADER_ALLOW_UNISOLATED") != "1":
         print(REFUSAL.format(reason=reason, uid=uid_note), file=sys.stderr, flush=True)
         os._exit(78)  # EX_CONFIG; in a forked child SystemExit would run the parent's cleanup
-    print("WARNING (--allow-unisolated): " + UNISOLATED.format(reason=reason, uid=uid_note),
-          file=sys.stderr, flush=True)
+    print(
+        "WARNING (--allow-unisolated): " + UNISOLATED.format(reason=reason, uid=uid_note),
+        file=sys.stderr,
+        flush=True,
+    )
     return False
 
 
@@ -359,13 +441,15 @@ def _prepare(isolated: bool) -> tuple[str, bool]:
     parent = os.environ.get("PPO_GRADER_KERNEL_ROOT") or None  # removed by the grader
     workdir = tempfile.mkdtemp(prefix="ppo-kernel-", dir=parent)
     can_drop = _reachable_by_others(sys.executable) and _reachable_by_others(
-        os.path.join(sysconfig.get_paths()["stdlib"], "os.py"))
+        os.path.join(sysconfig.get_paths()["stdlib"], "os.py")
+    )
     return workdir, os.geteuid() == 0 and can_drop
 
 
 def start(argv: list[str]) -> tuple[str, list[str], dict[str, str]]:
     """Everything up to the exec: (working folder, kernel command, kernel environment)."""
     from autograder import isolation
+
     # If the worker that started this kernel dies, so does this process (and with it, through
     # its own parent-death signal, the kernel in the namespaces).
     ctypes.CDLL(None).prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -409,7 +493,7 @@ def main(argv: list[str]) -> None:
         probe()
         return
     if "--" in argv:
-        argv = argv[argv.index("--") + 1:]
+        argv = argv[argv.index("--") + 1 :]
     if not argv:
         raise SystemExit("usage: python -m autograder.sandbox -- KERNEL_COMMAND ...")
     _workdir, argv, env = start(argv)

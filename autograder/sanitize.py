@@ -30,11 +30,27 @@ import nbformat
 
 HARNESS_TAG = "ppo-grader-harness"
 # Decorators a learner may reasonably use (matched on the last dotted name, called or not).
-SAFE_DECORATORS = {"staticmethod", "classmethod", "property", "no_grad", "inference_mode",
-                   "enable_grad", "lru_cache", "cache", "wraps", "dataclass", "jit", "script",
-                   "njit", "vectorize", "setter", "getter", "deleter", "abstractmethod"}
-FORBIDDEN_MODULES = ("autograder", "nbgrader", "ctypes", "IPython", "ipykernel", "gc",
-                     "builtins")
+SAFE_DECORATORS = {
+    "staticmethod",
+    "classmethod",
+    "property",
+    "no_grad",
+    "inference_mode",
+    "enable_grad",
+    "lru_cache",
+    "cache",
+    "wraps",
+    "dataclass",
+    "jit",
+    "script",
+    "njit",
+    "vectorize",
+    "setter",
+    "getter",
+    "deleter",
+    "abstractmethod",
+}
+FORBIDDEN_MODULES = ("autograder", "nbgrader", "ctypes", "IPython", "ipykernel", "gc", "builtins")
 
 
 def _nb_meta(cell) -> dict:
@@ -53,8 +69,11 @@ def is_written(cell) -> bool:
 
 def exercises_of(release) -> list[str]:
     """grade_ids of the release's code solution cells (= the contract functions of the lab)."""
-    return [_nb_meta(c).get("grade_id") for c in release.cells
-            if is_solution_code(c) and _nb_meta(c).get("grade_id")]
+    return [
+        _nb_meta(c).get("grade_id")
+        for c in release.cells
+        if is_solution_code(c) and _nb_meta(c).get("grade_id")
+    ]
 
 
 # --- parsing -----------------------------------------------------------------------------------
@@ -79,8 +98,12 @@ def parse(source: str):
     try:
         return ast.parse(cleaned), notes
     except (SyntaxError, ValueError) as exc:
-        return None, notes + [(f"the cell is not valid Python ({exc.__class__.__name__}: "
-                              f"{getattr(exc, 'msg', exc)}, line {getattr(exc, 'lineno', '?')})")]
+        return None, notes + [
+            (
+                f"the cell is not valid Python ({exc.__class__.__name__}: "
+                f"{getattr(exc, 'msg', exc)}, line {getattr(exc, 'lineno', '?')})"
+            )
+        ]
 
 
 def defined_functions(source: str) -> set[str]:
@@ -91,6 +114,7 @@ def defined_functions(source: str) -> set[str]:
 
 
 # --- what is a harmless expression -------------------------------------------------------------
+
 
 def _safe_expr(node, reserved_roots=()) -> bool:
     """Literals, names, attribute chains (no dunders), subscripts and arithmetic of those."""
@@ -103,8 +127,10 @@ def _safe_expr(node, reserved_roots=()) -> bool:
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
         return all(_safe_expr(e, reserved_roots) for e in node.elts)
     if isinstance(node, ast.Dict):
-        return all(k is not None and _safe_expr(k, reserved_roots) and _safe_expr(v, reserved_roots)
-                   for k, v in zip(node.keys, node.values))
+        return all(
+            k is not None and _safe_expr(k, reserved_roots) and _safe_expr(v, reserved_roots)
+            for k, v in zip(node.keys, node.values)
+        )
     if isinstance(node, ast.UnaryOp):
         return _safe_expr(node.operand, reserved_roots)
     if isinstance(node, ast.BinOp):
@@ -112,8 +138,9 @@ def _safe_expr(node, reserved_roots=()) -> bool:
     if isinstance(node, ast.Subscript):
         return _safe_expr(node.value, reserved_roots) and _safe_expr(node.slice, reserved_roots)
     if isinstance(node, ast.Slice):
-        return all(p is None or _safe_expr(p, reserved_roots)
-                   for p in (node.lower, node.upper, node.step))
+        return all(
+            p is None or _safe_expr(p, reserved_roots) for p in (node.lower, node.upper, node.step)
+        )
     return False
 
 
@@ -131,8 +158,11 @@ def _safe_attribute(node: ast.Attribute, reserved_roots) -> bool:
 
 def _decorator_ok(node) -> bool:
     target = node.func if isinstance(node, ast.Call) else node
-    if isinstance(node, ast.Call) and not all(_safe_expr(a) for a in node.args) or (
-            isinstance(node, ast.Call) and not all(_safe_expr(k.value) for k in node.keywords)):
+    if (
+        isinstance(node, ast.Call)
+        and not all(_safe_expr(a) for a in node.args)
+        or (isinstance(node, ast.Call) and not all(_safe_expr(k.value) for k in node.keywords))
+    ):
         return False
     if isinstance(target, ast.Name):
         return target.id in SAFE_DECORATORS
@@ -178,8 +208,9 @@ class _Reducer:
             if alias.name.startswith(FORBIDDEN_MODULES):
                 self.notes.append(f"{_describe(node)}: importing {alias.name} is not allowed")
             elif self._binds_reserved(bound, origin):
-                self.notes.append(f"{_describe(node)}: it would replace `{bound}`, which the "
-                                  f"tests use")
+                self.notes.append(
+                    f"{_describe(node)}: it would replace `{bound}`, which the tests use"
+                )
             else:
                 keep.append(alias)
                 self.bound.add(bound)
@@ -191,8 +222,9 @@ class _Reducer:
     def _from_import(self, node: ast.ImportFrom):
         module = node.module or ""
         if node.level or module.startswith(FORBIDDEN_MODULES):
-            self.notes.append(f"{_describe(node)}: importing from {module or 'a relative module'} "
-                              f"is not allowed")
+            self.notes.append(
+                f"{_describe(node)}: importing from {module or 'a relative module'} is not allowed"
+            )
             return None
         keep = []
         for alias in node.names:
@@ -200,11 +232,14 @@ class _Reducer:
             if alias.name == "*":
                 self.notes.append(f"{_describe(node)}: `import *` is not allowed")
             elif module.startswith("ppo_core") and alias.name in self.exercises:
-                self.notes.append(f"{_describe(node)}: importing {alias.name} from ppo_core (the "
-                                  f"reference implementation) is not allowed -- write it yourself")
+                self.notes.append(
+                    f"{_describe(node)}: importing {alias.name} from ppo_core (the "
+                    f"reference implementation) is not allowed -- write it yourself"
+                )
             elif self._binds_reserved(bound, ("from", module, alias.name)):
-                self.notes.append(f"{_describe(node)}: it would replace `{bound}`, which the "
-                                  f"tests use")
+                self.notes.append(
+                    f"{_describe(node)}: it would replace `{bound}`, which the tests use"
+                )
             else:
                 keep.append(alias)
                 self.bound.add(bound)
@@ -215,8 +250,9 @@ class _Reducer:
 
     def _function(self, node, in_class=False):
         if self._binds_reserved(node.name) and not in_class:
-            self.notes.append(f"{_describe(node)}: defining `{node.name}` would replace a name "
-                              f"the tests use")
+            self.notes.append(
+                f"{_describe(node)}: defining `{node.name}` would replace a name the tests use"
+            )
             return None
         if in_class and node.name in ("__init_subclass__", "__set_name__", "__class_getitem__"):
             self.notes.append(f"{_describe(node)}: {node.name} runs code at class creation")
@@ -226,14 +262,18 @@ class _Reducer:
             if _decorator_ok(dec):
                 kept.append(dec)
             else:
-                self.notes.append(f"{_describe(dec)}: decorator removed (only standard "
-                                  f"decorators such as @torch.no_grad() are kept)")
+                self.notes.append(
+                    f"{_describe(dec)}: decorator removed (only standard "
+                    f"decorators such as @torch.no_grad() are kept)"
+                )
         node.decorator_list = kept
         args = node.args
         defaults = list(args.defaults) + [d for d in args.kw_defaults if d is not None]
         if not all(_safe_expr(d, self.ppo_aliases) for d in defaults):
-            self.notes.append(f"{_describe(node)}: default values must be constants or names "
-                              f"(no calls), so `{node.name}` was removed")
+            self.notes.append(
+                f"{_describe(node)}: default values must be constants or names "
+                f"(no calls), so `{node.name}` was removed"
+            )
             return None
         for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
             if a is not None and a.annotation is not None and not _safe_expr(a.annotation):
@@ -246,12 +286,15 @@ class _Reducer:
 
     def _class(self, node):
         if self._binds_reserved(node.name):
-            self.notes.append(f"{_describe(node)}: defining `{node.name}` would replace a name "
-                              f"the tests use")
+            self.notes.append(
+                f"{_describe(node)}: defining `{node.name}` would replace a name the tests use"
+            )
             return None
         if node.keywords or not all(_safe_expr(b, self.ppo_aliases) for b in node.bases):
-            self.notes.append(f"{_describe(node)}: class `{node.name}` uses a metaclass or "
-                              f"computed base classes, so it was removed")
+            self.notes.append(
+                f"{_describe(node)}: class `{node.name}` uses a metaclass or "
+                f"computed base classes, so it was removed"
+            )
             return None
         body = []
         for stmt in node.body:
@@ -291,15 +334,17 @@ class _Reducer:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             out = self._assign(stmt)
             if out is None:
-                self.notes.append(f"{_describe(stmt)}: only assignments of constants to plain "
-                                  f"names are kept")
+                self.notes.append(
+                    f"{_describe(stmt)}: only assignments of constants to plain names are kept"
+                )
             return out
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
             return stmt  # a docstring or a bare literal
         if isinstance(stmt, ast.Pass):
             return stmt
-        self.notes.append(f"{_describe(stmt)}: statements outside functions are not run by the "
-                          f"grader")
+        self.notes.append(
+            f"{_describe(stmt)}: statements outside functions are not run by the grader"
+        )
         return None
 
     def reduce(self, tree):
@@ -324,6 +369,7 @@ def reduce_source(source: str, exercises=(), reserved=None) -> tuple[str, list[s
 
 
 # --- names the instructor's cells bind ---------------------------------------------------------
+
 
 def instructor_bindings(release) -> dict:
     """Top-level names bound by the release's non-solution code cells.
@@ -359,6 +405,7 @@ def _node_bindings(node) -> dict:
 
 # --- rebuilding --------------------------------------------------------------------------------
 
+
 def _code_cell(source: str):
     cell = nbformat.v4.new_code_cell(source)
     cell.metadata["tags"] = [HARNESS_TAG]
@@ -372,20 +419,59 @@ def _find_learner_cell(submitted_cells, grade_id: str, function: str | None):
     if by_id:
         return by_id[-1], "grade_id"
     if function:
-        by_name = [c for c in submitted_cells if c.get("cell_type") == "code"
-                   and function in defined_functions(c.get("source", ""))]
+        by_name = [
+            c
+            for c in submitted_cells
+            if c.get("cell_type") == "code" and function in defined_functions(c.get("source", ""))
+        ]
         if by_name:
             return by_name[-1], "function name"
     return None, None
 
 
-UNMATCHED_ANSWER = ("*(The grader could not find this written answer in your notebook -- its "
-                    "cell metadata was removed. Your instructor reads your notebook to grade "
-                    "it.)*")
+UNMATCHED_ANSWER = (
+    "*(The grader could not find this written answer in your notebook -- its "
+    "cell metadata was removed. Your instructor reads your notebook to grade "
+    "it.)*"
+)
 # Markup a written answer or an output may keep (everything else is shown as text).
-SAFE_TAGS = ["a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
-             "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "span", "strong",
-             "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul", "div"]
+SAFE_TAGS = [
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+    "div",
+]
 SAFE_ATTRIBUTES = {"a": ["href", "title"], "img": ["src", "alt", "title"], "*": ["class"]}
 _BAD_SCHEME = re.compile(r"(?i)(java|vb)\s*script\s*:|data\s*:\s*text/html")
 
@@ -394,8 +480,14 @@ def clean_html(text: str) -> str:
     """HTML with only :data:`SAFE_TAGS` (others escaped), no event handler, http(s)/mailto
     links and data: images only."""
     import bleach
-    cleaned = bleach.clean(text, tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES,
-                           protocols=["http", "https", "mailto", "data"], strip=False)
+
+    cleaned = bleach.clean(
+        text,
+        tags=SAFE_TAGS,
+        attributes=SAFE_ATTRIBUTES,
+        protocols=["http", "https", "mailto", "data"],
+        strip=False,
+    )
     return _BAD_SCHEME.sub("blocked:", cleaned)
 
 
@@ -456,22 +548,31 @@ def _solution_cells(cell, ctx: dict) -> list:
     function = grade_id if grade_id in exercises else None
     learner, how = _find_learner_cell(ctx["submitted"], grade_id, function)
     if learner is None or learner.get("cell_type") != "code":
-        notes.append(f"`{grade_id}`: no cell with this exercise was found in the "
-                     f"submission, so its tests fail")
+        notes.append(
+            f"`{grade_id}`: no cell with this exercise was found in the "
+            f"submission, so its tests fail"
+        )
         cell.source = "# (missing from the submission)\n"
         return [cell]
     others = [e for e in exercises if e != grade_id]
     reduced, removed, bound = reduce_source(
-        _source(learner), exercises, {**ctx["reserved"], **{e: None for e in others}})
+        _source(learner), exercises, {**ctx["reserved"], **{e: None for e in others}}
+    )
     if how == "function name":
-        notes.append(f"`{grade_id}`: the cell's nbgrader metadata was missing; it was "
-                     f"found by the function it defines")
+        notes.append(
+            f"`{grade_id}`: the cell's nbgrader metadata was missing; it was "
+            f"found by the function it defines"
+        )
     notes.extend(f"`{grade_id}`, {r}" for r in removed)
     cell.source = reduced + "\n"
     cell.outputs, cell.execution_count = [], None
-    return [cell, _code_cell(
-        f"_ppo_grader_guard.own({sorted(bound)!r})\n"
-        f"_ppo_grader_guard.protect(globals(), {[function] if function else []!r})")]
+    return [
+        cell,
+        _code_cell(
+            f"_ppo_grader_guard.own({sorted(bound)!r})\n"
+            f"_ppo_grader_guard.protect(globals(), {[function] if function else []!r})"
+        ),
+    ]
 
 
 def _written_cell(cell, ctx: dict, index: int):
@@ -482,19 +583,25 @@ def _written_cell(cell, ctx: dict, index: int):
         cell.source = safe_markdown(_source(learner))
     elif not _find_learner_cell(ctx["submitted"], grade_id, None)[0]:
         cell.source = UNMATCHED_ANSWER  # not the stub: nbgrader leaves it for a person
-        ctx["notes"].append(f"`{grade_id}`: the written answer was not found (cell metadata "
-                            f"removed); it is left for your instructor to grade by hand")
+        ctx["notes"].append(
+            f"`{grade_id}`: the written answer was not found (cell metadata "
+            f"removed); it is left for your instructor to grade by hand"
+        )
     return cell
 
 
 def _notes_cell(notes: list[str]):
     if notes:
-        text = ("**Grader notes.** The grader runs only your imports, function and class "
-                "definitions and constant assignments, under the instructor's own test cells. "
-                "It changed the following:\n\n" + "\n".join(f"- {n}" for n in notes))
+        text = (
+            "**Grader notes.** The grader runs only your imports, function and class "
+            "definitions and constant assignments, under the instructor's own test cells. "
+            "It changed the following:\n\n" + "\n".join(f"- {n}" for n in notes)
+        )
     else:
-        text = ("**Grader notes.** Your functions were graded by the instructor's test cells; "
-                "nothing in your solution cells was removed.")
+        text = (
+            "**Grader notes.** Your functions were graded by the instructor's test cells; "
+            "nothing in your solution cells was removed."
+        )
     note_cell = nbformat.v4.new_markdown_cell(text)
     note_cell.metadata["tags"] = [HARNESS_TAG]
     return note_cell
@@ -506,13 +613,20 @@ def rebuild(submitted, release, lab: str):
     nb = copy.deepcopy(release)
     for cell in nb.cells:
         cell.pop("outputs", None) if cell.get("cell_type") != "code" else None
-    ctx = {"exercises": exercises, "reserved": instructor_bindings(release), "notes": [],
-           "submitted": list(getattr(submitted, "cells", []) or []),
-           "release_cells": list(release.cells)}  # unchanged originals, same order as nb
-    new_cells = [_code_cell(
-        f"# Added by the grader: the learner's functions run under its guard.\n"
-        f"import autograder.guard as _ppo_grader_guard\n"
-        f"_ppo_grader_guard.install({lab!r}, {exercises!r})")]
+    ctx = {
+        "exercises": exercises,
+        "reserved": instructor_bindings(release),
+        "notes": [],
+        "submitted": list(getattr(submitted, "cells", []) or []),
+        "release_cells": list(release.cells),
+    }  # unchanged originals, same order as nb
+    new_cells = [
+        _code_cell(
+            f"# Added by the grader: the learner's functions run under its guard.\n"
+            f"import autograder.guard as _ppo_grader_guard\n"
+            f"_ppo_grader_guard.install({lab!r}, {exercises!r})"
+        )
+    ]
     for index, cell in enumerate(nb.cells):
         grade_id = _nb_meta(cell).get("grade_id")
         if is_solution_code(cell) and grade_id:
@@ -522,6 +636,9 @@ def rebuild(submitted, release, lab: str):
         else:
             new_cells.append(cell)
     nb.cells = [_notes_cell(ctx["notes"])] + new_cells
-    nb.metadata["kernelspec"] = copy.deepcopy(release.metadata.get("kernelspec", {
-        "name": "python3", "display_name": "Python 3", "language": "python"}))
+    nb.metadata["kernelspec"] = copy.deepcopy(
+        release.metadata.get(
+            "kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"}
+        )
+    )
     return nb, ctx["notes"]

@@ -35,14 +35,14 @@ the loss and the rollout again in its own form (Labs 2-4's answers)."""
 LAB5 = "lab5_diagnostics"
 """The lab whose answer key (which recorded run has which fault) is data, not a region."""
 
-_STUB = '''\
+_STUB = """\
 {indent}raise NotImplementedError(
 {indent}    "{name} is an exercise of {lab_title} ({lab}): "
 {indent}    "this student build of ppo_core leaves it to you. Write it in the lab's "
 {indent}    "notebook; to let the library call your version (networks, rollout, update, "
 {indent}    "train), run ppo_core.plug_in({name}={name})."
 {indent})
-'''
+"""
 
 
 def exercise_labs() -> dict[str, str]:
@@ -67,8 +67,9 @@ def _region_owner(tree: ast.Module, line: int) -> ast.FunctionDef:
     return owner
 
 
-def withhold(source: str, labs: dict[str, str], reveal: Iterable[str] = (),
-             filename: str = "<source>") -> tuple[str, list[str]]:
+def withhold(
+    source: str, labs: dict[str, str], reveal: Iterable[str] = (), filename: str = "<source>"
+) -> tuple[str, list[str]]:
     """``source`` with each solution region replaced by a stub; also the functions withheld.
 
     A region's function must be an exercise (a key of ``labs``); regions of functions whose lab
@@ -88,14 +89,19 @@ def withhold(source: str, labs: dict[str, str], reveal: Iterable[str] = (),
             raise ValueError(f"{filename}:{i + 1}: {BEGIN} without {END}")
         name = _region_owner(tree, i + 1).name
         if name not in labs:
-            raise ValueError(f"{filename}:{i + 1}: {name} has a solution region but no lab "
-                             f"checks it (add its checks to autograder/checks)")
+            raise ValueError(
+                f"{filename}:{i + 1}: {name} has a solution region but no lab "
+                f"checks it (add its checks to autograder/checks)"
+            )
         if labs[name] in reveal:
-            out.extend(lines[i + 1:end])
+            out.extend(lines[i + 1 : end])
         else:
             indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
-            out.append(_STUB.format(indent=indent, name=name, lab=labs[name],
-                                    lab_title=lab_title(labs[name])))
+            out.append(
+                _STUB.format(
+                    indent=indent, name=name, lab=labs[name], lab_title=lab_title(labs[name])
+                )
+            )
             if name not in withheld:
                 withheld.append(name)
         i = end + 1
@@ -104,21 +110,25 @@ def withhold(source: str, labs: dict[str, str], reveal: Iterable[str] = (),
 
 def _library_ignore(source_dir: Path) -> Callable[[str, list[str]], set[str]]:
     """``copytree``'s ignore: caches everywhere, and the speed layer ``ppo_core/fast``."""
+
     def ignore(folder: str, names: list[str]) -> set[str]:
         """The names in ``folder`` not to copy."""
         left_out = {n for n in names if n == "__pycache__" or n.endswith(".pyc")}
         if Path(folder) == source_dir:
             left_out |= set(LEFT_OUT) & set(names)
         return left_out
+
     return ignore
 
 
 def _withheld_module(names: list[str]) -> str:
     """The source of the build's ``ppo_core/_withheld.py``."""
     listed = "".join(f"    {name!r},\n" for name in sorted(names))
-    return ('"""Exercise functions this student build of the library leaves to the learner '
-            '(written by\n``python -m autograder build-student-package``)."""\n\n'
-            f"WITHHELD: frozenset[str] = frozenset({{\n{listed}}})\n")
+    return (
+        '"""Exercise functions this student build of the library leaves to the learner '
+        '(written by\n``python -m autograder build-student-package``)."""\n\n'
+        f"WITHHELD: frozenset[str] = frozenset({{\n{listed}}})\n"
+    )
 
 
 def write_library(dest: Path, reveal: Iterable[str] = ()) -> list[str]:
@@ -126,8 +136,9 @@ def write_library(dest: Path, reveal: Iterable[str] = ()) -> list[str]:
     labs = exercise_labs()
     unknown = set(reveal) - set(labs.values())
     if unknown:
-        raise ValueError(f"--reveal {sorted(unknown)}: no such lab; the labs are "
-                         f"{sorted(set(labs.values()))}")
+        raise ValueError(
+            f"--reveal {sorted(unknown)}: no such lab; the labs are {sorted(set(labs.values()))}"
+        )
     source_dir = REPO_ROOT / "ppo_core"
     target = dest / "ppo_core"
     shutil.copytree(source_dir, target, ignore=_library_ignore(source_dir))
@@ -147,8 +158,9 @@ def write_library(dest: Path, reveal: Iterable[str] = ()) -> list[str]:
     return withheld
 
 
-def build_student_tree(out: Path, reveal: Iterable[str] = (),
-                       checks_writer: Callable[[Path], None] | None = None) -> Path:
+def build_student_tree(
+    out: Path, reveal: Iterable[str] = (), checks_writer: Callable[[Path], None] | None = None
+) -> Path:
     """Write the student build's source tree under ``out/src`` and return that folder: the
     library without the answers, ``ppo_viz``, the visible checks, a ``pyproject.toml`` and a
     README (``pip install out/src`` works).
@@ -157,17 +169,20 @@ def build_student_tree(out: Path, reveal: Iterable[str] = (),
     """
     src = Path(out) / "src"
     if src.exists():
-        raise FileExistsError(f"{src} exists: give an empty --out folder (nothing is "
-                              f"overwritten)")
+        raise FileExistsError(f"{src} exists: give an empty --out folder (nothing is overwritten)")
     src.mkdir(parents=True)
     withheld = write_library(src, reveal)
-    shutil.copytree(REPO_ROOT / "ppo_viz", src / "ppo_viz",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        REPO_ROOT / "ppo_viz",
+        src / "ppo_viz",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
     if checks_writer is None:
         from autograder.student_checks import write_student_checks as checks_writer
     (src / "autograder").mkdir()
     (src / "autograder" / "__init__.py").write_text(
-        '"""The learner\'s side of the course autograder: the visible checks only."""\n')
+        '"""The learner\'s side of the course autograder: the visible checks only."""\n'
+    )
     checks_writer(src / "autograder" / "checks")
     (src / "README.md").write_text(readme(withheld, reveal))
     (src / "pyproject.toml").write_text(pyproject(src))

@@ -64,7 +64,8 @@ they bind: Lab 5's answer key and the check that reads it."""
 
 CONSTANTS: dict[str, Callable[[], object]] = {
     "lab5_diagnostics.labels": lambda: sorted(
-        importlib.import_module("ppo_core.recorded_runs").run_labels()),
+        importlib.import_module("ppo_core.recorded_runs").run_labels()
+    ),
 }
 """Values the transformed modules read with ``recorded_constant(name)``."""
 
@@ -97,16 +98,20 @@ def read(path: Path) -> str:
 
 # --- 1. The transformed modules --------------------------------------------------------------
 
-_BANNER = ("# Written by autograder.student_checks (student build): the instructor's checks with "
-           "recorded\n# numbers in place of the reference and known-mistake code. Do not edit.\n")
+_BANNER = (
+    "# Written by autograder.student_checks (student build): the instructor's checks with "
+    "recorded\n# numbers in place of the reference and known-mistake code. Do not edit.\n"
+)
 
 
 def student_init(source: str) -> str:
     """The student build's ``__init__.py``: the same imports, a docstring for the learner."""
-    doc = ('"""The visible checks behind the labs\' test cells (student build).\n\n'
-           "The checks compare your functions with recorded results of the reference "
-           "implementation\nand of known mistakes (:mod:`autograder.checks.replay`); the "
-           "reference code itself stays\nwith your instructor, who grades with it.\n\"\"\"\n")
+    doc = (
+        '"""The visible checks behind the labs\' test cells (student build).\n\n'
+        "The checks compare your functions with recorded results of the reference "
+        "implementation\nand of known mistakes (:mod:`autograder.checks.replay`); the "
+        'reference code itself stays\nwith your instructor, who grades with it.\n"""\n'
+    )
     tree = ast.parse(source)
     body_start = tree.body[1].lineno - 1  # the statement after the docstring
     return _BANNER + doc + "\n" + "".join(source.splitlines(keepends=True)[body_start:])
@@ -116,8 +121,12 @@ def student_module(lab: str, source: str, exercises: set[str]) -> str:
     """``source`` of the check module ``lab`` with its references and mistakes replaced."""
     from autograder.checks.compare import MISTAKES
 
-    wrong = {impl.__name__: (function, key) for function, known in MISTAKES.items()
-             for key, (impl, _) in known.items() if impl.__module__.endswith(f".{lab}")}
+    wrong = {
+        impl.__name__: (function, key)
+        for function, known in MISTAKES.items()
+        for key, (impl, _) in known.items()
+        if impl.__module__.endswith(f".{lab}")
+    }
     edits, stand_ins = _statement_edits(lab, ast.parse(source), exercises, wrong)
     text = _student_docstring(_apply(source, edits), lab)
     text = _insert_after_imports(text, "\n" + "".join(stand_ins)) if stand_ins else text
@@ -125,14 +134,16 @@ def student_module(lab: str, source: str, exercises: set[str]) -> str:
     used = [name for name in _RUNTIME if re.search(rf"\b{name}\(|= {name}\b", text)]
     if used:
         text = _insert_after_compare_import(
-            text, f"from autograder.checks.replay import {', '.join(used)}\n")
+            text, f"from autograder.checks.replay import {', '.join(used)}\n"
+        )
     # The stand-ins of one function's mistakes read as one block.
     text = re.sub(r"(= mistaken\([^\n]*\)\n)\n+(?=_wrong_)", r"\1", text)
     return _BANNER + re.sub(r"\n{4,}", "\n\n\n", text)
 
 
-def _statement_edits(lab: str, tree: ast.Module, exercises: set[str],
-                     wrong: dict[str, tuple[str, str]]) -> tuple[list, list[str]]:
+def _statement_edits(
+    lab: str, tree: ast.Module, exercises: set[str], wrong: dict[str, tuple[str, str]]
+) -> tuple[list, list[str]]:
     """``(first line, last line, replacement)`` for each top-level statement that changes, and
     the stand-ins of the imported references (placed after the imports)."""
     overrides = OVERRIDES.get(lab, {})
@@ -147,12 +158,15 @@ def _statement_edits(lab: str, tree: ast.Module, exercises: set[str],
             if replaced is not None:
                 edits.append((node.lineno, node.end_lineno, replaced[0]))
                 stand_ins.extend(replaced[1])
-        elif isinstance(node, ast.Import) and any(a.name.startswith("ppo_core")
-                                                  for a in node.names):
-            raise ValueError(f"{lab}.py:{node.lineno}: `import ppo_core...` -- import each "
-                             f"reference under a private name, `from ppo_core.<module> import "
-                             f"<function> as _ref_<function>`, so the student build can "
-                             f"replace it")
+        elif isinstance(node, ast.Import) and any(
+            a.name.startswith("ppo_core") for a in node.names
+        ):
+            raise ValueError(
+                f"{lab}.py:{node.lineno}: `import ppo_core...` -- import each "
+                f"reference under a private name, `from ppo_core.<module> import "
+                f"<function> as _ref_<function>`, so the student build can "
+                f"replace it"
+            )
         elif isinstance(node, ast.FunctionDef):
             text = _function_stand_in(lab, node, wrong)
             if text is not None:
@@ -171,8 +185,9 @@ def _bound_names(node: ast.stmt) -> set[str]:
     return set()
 
 
-def _reference_imports(lab: str, node: ast.ImportFrom,
-                       exercises: set[str]) -> tuple[str, list[str]] | None:
+def _reference_imports(
+    lab: str, node: ast.ImportFrom, exercises: set[str]
+) -> tuple[str, list[str]] | None:
     """``(the import line without the references, their stand-ins)`` for a ``from ppo_core...
     import`` line that imports references; ``None`` where it imports none."""
     kept, stand_ins = [], []
@@ -182,8 +197,10 @@ def _reference_imports(lab: str, node: ast.ImportFrom,
             continue
         bound = alias.asname or alias.name
         if not bound.startswith("_ref_"):
-            raise ValueError(f"{lab}.py:{node.lineno}: the reference {alias.name} is imported "
-                             f"as {bound}: import it as _ref_{alias.name}")
+            raise ValueError(
+                f"{lab}.py:{node.lineno}: the reference {alias.name} is imported "
+                f"as {bound}: import it as _ref_{alias.name}"
+            )
         special = STAND_INS.get((lab, bound))
         value = special or f'replayed("ref:{alias.name}")'
         stand_ins.append(f"{bound} = {value}\n")
@@ -193,8 +210,9 @@ def _reference_imports(lab: str, node: ast.ImportFrom,
     return imports, stand_ins
 
 
-def _function_stand_in(lab: str, node: ast.FunctionDef,
-                       wrong: dict[str, tuple[str, str]]) -> str | None:
+def _function_stand_in(
+    lab: str, node: ast.FunctionDef, wrong: dict[str, tuple[str, str]]
+) -> str | None:
     """The replacement of a ``_wrong_*`` or ``_ref_*`` function (``""``: dropped), or ``None``."""
     if node.name.startswith("_wrong_"):
         if node.name not in wrong:
@@ -223,12 +241,14 @@ def _student_docstring(source: str, lab: str) -> str:
     """The module docstring's first paragraph, and what the student build changed."""
     tree = ast.parse(source)
     first = ast.get_docstring(tree, clean=True).split("\n\n")[0]
-    doc = (f'"""{first}\n\nStudent build: the references and the known mistakes are stand-ins '
-           f"that replay results\nrecorded on the visible test cells' inputs "
-           f"(:mod:`autograder.checks.replay`).\n\"\"\"\n")
+    doc = (
+        f'"""{first}\n\nStudent build: the references and the known mistakes are stand-ins '
+        f"that replay results\nrecorded on the visible test cells' inputs "
+        f'(:mod:`autograder.checks.replay`).\n"""\n'
+    )
     node = tree.body[0]
     lines = source.splitlines(keepends=True)
-    return "".join(lines[:node.lineno - 1]) + doc + "".join(lines[node.end_lineno:])
+    return "".join(lines[: node.lineno - 1]) + doc + "".join(lines[node.end_lineno :])
 
 
 def _prune(source: str) -> str:
@@ -252,8 +272,11 @@ def _dead_statements(tree: ast.Module) -> list[tuple[int, int, str]]:
     edits = []
     for node in tree.body:
         names = _bound_names(node)
-        if (not names or isinstance(node, (ast.Import, ast.ImportFrom))
-                or not all(n.startswith("_") for n in names)):
+        if (
+            not names
+            or isinstance(node, (ast.Import, ast.ImportFrom))
+            or not all(n.startswith("_") for n in names)
+        ):
             continue
         others = _names_used([other for other in tree.body if other is not node])
         if not names & others:
@@ -279,16 +302,19 @@ def _insert_after_imports(source: str, text: str) -> str:
     tree = ast.parse(source)
     last = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))][-1]
     lines = source.splitlines(keepends=True)
-    return "".join(lines[:last.end_lineno]) + text + "".join(lines[last.end_lineno:])
+    return "".join(lines[: last.end_lineno]) + text + "".join(lines[last.end_lineno :])
 
 
 def _insert_after_compare_import(source: str, line: str) -> str:
     """``source`` with ``line`` right after the ``from autograder.checks.compare import``."""
     tree = ast.parse(source)
-    node = next(n for n in tree.body if isinstance(n, ast.ImportFrom)
-                and n.module == "autograder.checks.compare")
+    node = next(
+        n
+        for n in tree.body
+        if isinstance(n, ast.ImportFrom) and n.module == "autograder.checks.compare"
+    )
     lines = source.splitlines(keepends=True)
-    return "".join(lines[:node.end_lineno]) + line + "".join(lines[node.end_lineno:])
+    return "".join(lines[: node.end_lineno]) + line + "".join(lines[node.end_lineno :])
 
 
 def assert_no_answers(source: str, exercises: set[str], filename: str) -> None:
@@ -307,19 +333,26 @@ def assert_no_answers(source: str, exercises: set[str], filename: str) -> None:
 
 # --- 2. The visible calls and their recording ------------------------------------------------
 
+
 def visible_calls() -> list[tuple[str, str, dict]]:
     """``(function, aspect, kwargs)`` of every check a visible test cell calls, then every check
     the root-cause search runs with its defaults (when a function that calls another fails)."""
     from autograder.checks.compare import DEPENDS_ON, UNREPORTED
 
-    by_name = {f"check_{function}_{aspect}": (function, aspect)
-               for function, aspects in UNREPORTED.items() for aspect in aspects}
+    by_name = {
+        f"check_{function}_{aspect}": (function, aspect)
+        for function, aspects in UNREPORTED.items()
+        for aspect in aspects
+    }
     calls: list[tuple[str, str, dict]] = []
     for lab in LABS:
         for source in _test_cells(REPO_ROOT / "notebooks" / lab / f"{lab}.ipynb"):
             for node in ast.walk(ast.parse(source)):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                        and node.func.id in by_name):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id in by_name
+                ):
                     kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
                     calls.append((*by_name[node.func.id], kwargs))
     for helper in sorted({h for helpers in DEPENDS_ON.values() for h in helpers}):
@@ -347,6 +380,7 @@ class Recording:
     def wrap(self, key: str, fn: Callable) -> Callable:
         """``fn``, recording its calls under ``key`` (calls made inside another recorded call
         or inside the learner's function are not recorded: they are not the checks')."""
+
         def recorded(*args, **kwargs):
             """``fn(*args, **kwargs)``, with the call recorded."""
             if self.depth:
@@ -367,6 +401,7 @@ class Recording:
 
     def learner(self, fn: Callable) -> Callable:
         """``fn`` as the learner's function: nothing it calls is recorded."""
+
         def learner_fn(*args, **kwargs):
             """``fn(*args, **kwargs)``, with recording paused."""
             self.depth += 1
@@ -378,12 +413,20 @@ class Recording:
         learner_fn.__name__ = getattr(fn, "__name__", "learner")
         return learner_fn
 
-    def _add(self, key: str, signature: str, arrays: list[np.ndarray], output: dict,
-             jacobians: dict[int, np.ndarray]) -> None:
+    def _add(
+        self,
+        key: str,
+        signature: str,
+        arrays: list[np.ndarray],
+        output: dict,
+        jacobians: dict[int, np.ndarray],
+    ) -> None:
         """Keep one entry per distinct input (the same case recurs across learners)."""
         identity = (signature, *((a.dtype.str, a.tobytes()) for a in arrays))
-        self.calls.setdefault(key, {}).setdefault(identity, {
-            "signature": signature, "inputs": arrays, "output": output, "jacobians": jacobians})
+        self.calls.setdefault(key, {}).setdefault(
+            identity,
+            {"signature": signature, "inputs": arrays, "output": output, "jacobians": jacobians},
+        )
 
 
 def encode(value) -> dict:
@@ -397,9 +440,14 @@ def encode(value) -> dict:
         return {"kind": "dict", "items": {str(k): encode(v) for k, v in value.items()}}
     if value is None or isinstance(value, str):
         return {"kind": "none"} if value is None else {"kind": "str", "value": value}
-    for kind, types in (("tensor", torch.Tensor), ("ndarray", np.ndarray),
-                        ("npscalar", np.generic), ("bool", bool), ("int", int),
-                        ("float", float)):
+    for kind, types in (
+        ("tensor", torch.Tensor),
+        ("ndarray", np.ndarray),
+        ("npscalar", np.generic),
+        ("bool", bool),
+        ("int", int),
+        ("float", float),
+    ):
         if isinstance(value, types):
             return {"kind": kind, "array": leaf_array(value)}
     raise TypeError(f"cannot record a result of type {type(value).__name__}")
@@ -418,18 +466,28 @@ def _jacobians(output, leaves: list) -> dict[int, np.ndarray]:
     inputs that require grad, where ``output`` is a tensor that depends on them."""
     if not (isinstance(output, torch.Tensor) and output.requires_grad):
         return {}
-    positions = [i for i, leaf in enumerate(leaves)
-                 if isinstance(leaf, torch.Tensor) and leaf.requires_grad]
+    positions = [
+        i for i, leaf in enumerate(leaves) if isinstance(leaf, torch.Tensor) and leaf.requires_grad
+    ]
     flat = output.reshape(-1)
-    rows = [torch.autograd.grad(flat[i], [leaves[p] for p in positions], retain_graph=True,
-                                allow_unused=True) for i in range(flat.numel())]
+    rows = [
+        torch.autograd.grad(
+            flat[i], [leaves[p] for p in positions], retain_graph=True, allow_unused=True
+        )
+        for i in range(flat.numel())
+    ]
     jacobians = {}
     for j, position in enumerate(positions):
         if all(row[j] is None for row in rows):
             continue
-        jacobians[position] = np.stack([
-            np.zeros(leaves[position].numel()) if row[j] is None
-            else row[j].detach().double().reshape(-1).numpy() for row in rows])
+        jacobians[position] = np.stack(
+            [
+                np.zeros(leaves[position].numel())
+                if row[j] is None
+                else row[j].detach().double().reshape(-1).numpy()
+                for row in rows
+            ]
+        )
     return jacobians
 
 
@@ -440,14 +498,20 @@ def record(calls: list[tuple[str, str, dict]]) -> Recording:
     from autograder.checks.compare import MISTAKES, UNREPORTED
 
     recording = Recording()
-    learners = {function: [getattr(ppo_core, function)]
-                + [impl for impl, _ in MISTAKES.get(function, {}).values()]
-                for function, _, _ in calls}
+    learners = {
+        function: [getattr(ppo_core, function)]
+        + [impl for impl, _ in MISTAKES.get(function, {}).values()]
+        for function, _, _ in calls
+    }
     rng_state, threads = torch.random.get_rng_state(), torch.get_num_threads()
     torch.set_num_threads(1)  # tiny tensors: one thread is several times faster on a busy machine
     try:
-        with (_recording_patches(recording), _all_mistakes(), warnings.catch_warnings(),
-              np.errstate(all="ignore")):
+        with (
+            _recording_patches(recording),
+            _all_mistakes(),
+            warnings.catch_warnings(),
+            np.errstate(all="ignore"),
+        ):
             warnings.simplefilter("ignore")  # the known mistakes' own warnings
             for function, aspect, kwargs in calls:
                 for learner in learners[function]:
@@ -488,8 +552,10 @@ def _recording_patches(recording: Recording) -> Iterator[None]:
                 vars(module)[name] = recording.wrap(key, vars(module)[name])
         for function, known in saved_mistakes.items():
             for key, (impl, message) in known.items():
-                MISTAKES[function][key] = (recording.wrap(f"mistake:{function}:{key}", impl),
-                                           message)
+                MISTAKES[function][key] = (
+                    recording.wrap(f"mistake:{function}:{key}", impl),
+                    message,
+                )
         yield
     finally:
         for namespace, name, value in saved_globals:
@@ -536,12 +602,18 @@ def save(recording: Recording, path: Path) -> None:
             out["items"] = {k: spec(v) for k, v in encoded["items"].items()}
         return out
 
-    calls = {key: [{"signature": entry["signature"],
-                    "inputs": [name_of(a) for a in entry["inputs"]],
-                    "output": spec(entry["output"]),
-                    "jacobians": {str(p): name_of(j) for p, j in entry["jacobians"].items()}}
-                   for entry in entries.values()]
-             for key, entries in sorted(recording.calls.items())}
+    calls = {
+        key: [
+            {
+                "signature": entry["signature"],
+                "inputs": [name_of(a) for a in entry["inputs"]],
+                "output": spec(entry["output"]),
+                "jacobians": {str(p): name_of(j) for p, j in entry["jacobians"].items()},
+            }
+            for entry in entries.values()
+        ]
+        for key, entries in sorted(recording.calls.items())
+    }
     constants = {name: spec(encode(make())) for name, make in CONSTANTS.items()}
     index = json.dumps({"version": 1, "calls": calls, "constants": constants})
     np.savez_compressed(path, index=np.array(index), **arrays)

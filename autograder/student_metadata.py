@@ -27,10 +27,11 @@ def _quoted_list(text: str, key: str) -> list[str]:
     TOML parser needed, which Python 3.10 lacks). Brackets inside strings are no end."""
     start = re.search(rf"^{re.escape(key)} = \[", text, re.M)
     if start is None:
-        raise ValueError(f"pyproject.toml has no {key} = [...]: update "
-                         f"autograder/student_package.py")
+        raise ValueError(
+            f"pyproject.toml has no {key} = [...]: update autograder/student_package.py"
+        )
     items = []
-    for token in re.findall(r'"[^"]*"|#[^\n]*|\]', text[start.end():]):
+    for token in re.findall(r'"[^"]*"|#[^\n]*|\]', text[start.end() :]):
         if token == "]":
             return items
         if token.startswith('"'):
@@ -41,17 +42,21 @@ def _quoted_list(text: str, key: str) -> list[str]:
 def _package_layout(src: Path) -> tuple[list[str], dict[str, list[str]]]:
     """The packages under ``src`` (folders with ``__init__.py``) and, per package, its data
     files (every other file below it that no subpackage holds)."""
-    packages = sorted(".".join(p.parent.relative_to(src).parts)
-                      for p in src.rglob("__init__.py") if "__pycache__" not in p.parts)
+    packages = sorted(
+        ".".join(p.parent.relative_to(src).parts)
+        for p in src.rglob("__init__.py")
+        if "__pycache__" not in p.parts
+    )
     data: dict[str, list[str]] = {}
     for path in sorted(src.rglob("*")):
         relative = path.relative_to(src)
         if path.is_dir() or path.suffix in (".py", ".pyc") or len(relative.parts) < 2:
             continue
-        owner = max((p for p in packages if relative.parts[:len(p.split("."))]
-                     == tuple(p.split("."))), key=len)
-        data.setdefault(owner, []).append(
-            "/".join(relative.parts[len(owner.split(".")):]))
+        owner = max(
+            (p for p in packages if relative.parts[: len(p.split("."))] == tuple(p.split("."))),
+            key=len,
+        )
+        data.setdefault(owner, []).append("/".join(relative.parts[len(owner.split(".")) :]))
     return packages, data
 
 
@@ -69,8 +74,9 @@ def pyproject(src: Path) -> str:
     runtime = [d for d in dependencies if not d.startswith(GRADER_ONLY)]
     lab = [d for d in dependencies if d.startswith("jupyterlab")]
     packages, data = _package_layout(src)
-    package_data = "".join(f'"{package}" = {_toml_list(files)}\n'
-                           for package, files in sorted(data.items()))
+    package_data = "".join(
+        f'"{package}" = {_toml_list(files)}\n' for package, files in sorted(data.items())
+    )
     return f'''# The student build of the PPO course (python -m autograder build-student-package).
 [build-system]
 requires = ["setuptools>=68"]
@@ -118,6 +124,8 @@ way; on Colab each lab's first cell installs it. The visible tests of the labs c
 
 def readme(withheld: Iterable[str], reveal: Iterable[str]) -> str:
     """The student build's ``README.md``: what it is, what it leaves out, how to install it."""
-    listed = (f"Left to you in this build: {', '.join(sorted(withheld)) or 'nothing'}. "
-              f"Revealed by your instructor: {', '.join(sorted(reveal)) or 'no lab'}.")
+    listed = (
+        f"Left to you in this build: {', '.join(sorted(withheld)) or 'nothing'}. "
+        f"Revealed by your instructor: {', '.join(sorted(reveal)) or 'no lab'}."
+    )
     return README.format(withheld=textwrap.fill(listed, 96))

@@ -47,15 +47,31 @@ def _build_wheel(src: Path, dist: Path) -> Path:
     """Build the wheel of ``src`` into ``dist`` from a copy (setuptools writes ``build/`` and
     ``*.egg-info`` next to the sources), without network or build isolation."""
     if importlib.util.find_spec("setuptools") is None:
-        raise RuntimeError("building the wheel needs setuptools in this environment: "
-                           f"{sys.executable} -m pip install setuptools")
+        raise RuntimeError(
+            "building the wheel needs setuptools in this environment: "
+            f"{sys.executable} -m pip install setuptools"
+        )
     dist.mkdir(parents=True)
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "src"
         shutil.copytree(src, copy)
-        done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
-                               "--no-build-isolation", "--no-index", "-q", "-w", str(dist),
-                               str(copy)], capture_output=True, text=True)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--no-deps",
+                "--no-build-isolation",
+                "--no-index",
+                "-q",
+                "-w",
+                str(dist),
+                str(copy),
+            ],
+            capture_output=True,
+            text=True,
+        )
     if done.returncode != 0:
         raise RuntimeError(f"pip wheel failed:\n{done.stdout}{done.stderr}")
     wheels = sorted(dist.glob("*.whl"))
@@ -67,8 +83,10 @@ def _build_wheel(src: Path, dist: Path) -> Path:
 def _check_out(out: Path) -> None:
     """``out`` must be missing or empty: a build never overwrites anything."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise FileExistsError(f"--out {out} is not an empty folder: give a new or empty folder "
-                              f"(nothing is overwritten)")
+        raise FileExistsError(
+            f"--out {out} is not an empty folder: give a new or empty folder "
+            f"(nothing is overwritten)"
+        )
 
 
 def leaks_in(src: Path, reveal: Iterable[str] = ()) -> list[Leak]:
@@ -82,8 +100,9 @@ def leaks_in(src: Path, reveal: Iterable[str] = ()) -> list[Leak]:
     return leaks
 
 
-def build_student_package(out: Path, reveal: Iterable[str] = (),
-                          checks_writer: Callable[[Path], None] | None = None) -> StudentPackage:
+def build_student_package(
+    out: Path, reveal: Iterable[str] = (), checks_writer: Callable[[Path], None] | None = None
+) -> StudentPackage:
     """Write ``out/src`` and ``out/dist/<wheel>``; raise :class:`LeakFound` (no wheel) if the
     tree contains an answer. ``checks_writer`` as in ``build_student_tree``."""
     out, reveal = Path(out), sorted(set(reveal))
@@ -96,9 +115,10 @@ def build_student_package(out: Path, reveal: Iterable[str] = (),
     withheld = sorted(read_withheld(src))
     leaks = leaks_in(src, reveal)
     if leaks:
-        raise LeakFound(f"{len(leaks)} answer(s) in the student build {src}, no wheel built:\n"
-                        + "\n".join(f"  {leak.path}: {leak.origin}: {leak.excerpt}"
-                                    for leak in leaks))
+        raise LeakFound(
+            f"{len(leaks)} answer(s) in the student build {src}, no wheel built:\n"
+            + "\n".join(f"  {leak.path}: {leak.origin}: {leak.excerpt}" for leak in leaks)
+        )
     wheel = _build_wheel(src, out / "dist")
     labs = sorted(set(exercise_labs().values()))
     return StudentPackage(src, wheel, withheld, reveal, labs)

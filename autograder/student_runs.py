@@ -23,9 +23,17 @@ import ast
 import json
 from pathlib import Path
 
-KEPT_MANIFEST_KEYS = ("script", "description", "ppo_core_version", "torch_version",
-                      "gymnasium_version", "python_version", "baseline", "signatures",
-                      "seed_study")
+KEPT_MANIFEST_KEYS = (
+    "script",
+    "description",
+    "ppo_core_version",
+    "torch_version",
+    "gymnasium_version",
+    "python_version",
+    "baseline",
+    "signatures",
+    "seed_study",
+)
 """What the student manifest keeps of the open one: nothing that says which run is which."""
 
 DROPPED_COLUMNS = ("charts/learning_rate",)
@@ -97,18 +105,24 @@ def _shared_source(open_source: str) -> str:
     an assignment), in the open module's order."""
     parts, found, keep_docstring = [], set(), False
     for node in ast.parse(open_source).body:
-        names = ({t.id for t in node.targets if isinstance(t, ast.Name)}
-                 if isinstance(node, ast.Assign) else {getattr(node, "name", None)})
+        names = (
+            {t.id for t in node.targets if isinstance(t, ast.Name)}
+            if isinstance(node, ast.Assign)
+            else {getattr(node, "name", None)}
+        )
         is_docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
         if names & set(_SHARED) or (keep_docstring and is_docstring):
-            parts.append(("\n" if is_docstring else "\n\n\n")
-                         + ast.get_source_segment(open_source, node))
+            parts.append(
+                ("\n" if is_docstring else "\n\n\n") + ast.get_source_segment(open_source, node)
+            )
             found |= names & set(_SHARED)
         keep_docstring = isinstance(node, ast.Assign) and bool(names & set(_SHARED))
     missing = sorted(set(_SHARED) - found)
     if missing:
-        raise ValueError(f"ppo_core/recorded_runs.py no longer defines {missing}: update "
-                         f"_SHARED in autograder/student_runs.py")
+        raise ValueError(
+            f"ppo_core/recorded_runs.py no longer defines {missing}: update "
+            f"_SHARED in autograder/student_runs.py"
+        )
     return "".join(parts).strip("\n")
 
 
@@ -121,8 +135,10 @@ def student_manifest(manifest: dict, labels: dict[str, str]) -> dict:
     """The open ``manifest`` without the fault of each run; ``labels`` is ``{label: fault}``."""
     updates = {run["name"]: run.get("updates") for run in manifest.get("runs", [])}
     kept = {key: manifest[key] for key in KEPT_MANIFEST_KEYS if key in manifest}
-    kept["runs"] = [{"label": label, "file": f"{label}.json", "updates": updates.get(fault)}
-                    for label, fault in sorted(labels.items())]
+    kept["runs"] = [
+        {"label": label, "file": f"{label}.json", "updates": updates.get(fault)}
+        for label, fault in sorted(labels.items())
+    ]
     return kept
 
 
@@ -133,12 +149,14 @@ def anonymise_runs(library: Path, labels: dict[str, str]) -> None:
     manifest = json.loads((runs_dir / "manifest.json").read_text())
     for label, fault in sorted(labels.items()):
         data = json.loads((runs_dir / f"{fault}.json").read_text())
-        history = [{k: v for k, v in row.items() if k not in DROPPED_COLUMNS}
-                   for row in data["history"]]
+        history = [
+            {k: v for k, v in row.items() if k not in DROPPED_COLUMNS} for row in data["history"]
+        ]
         (runs_dir / f"{label}.json").write_text(json.dumps({"name": label, "history": history}))
     for fault in set(labels.values()):
         (runs_dir / f"{fault}.json").unlink()
     (runs_dir / "manifest.json").write_text(
-        json.dumps(student_manifest(manifest, labels), indent=1) + "\n")
+        json.dumps(student_manifest(manifest, labels), indent=1) + "\n"
+    )
     module = library / "ppo_core" / "recorded_runs.py"
     module.write_text(student_module(module.read_text(), sorted(labels)))

@@ -15,29 +15,31 @@ import sys
 import traceback
 
 from autograder import lean_imports  # noqa: F401 -- before nbformat, see there
+
+# isort: split
 import nbformat
 
 from autograder import discover
 
 MESSAGES = {
     "missing notebook": "No notebook for {lab} was found in your submission: submit {lab}.ipynb "
-                        "(File > Download > .ipynb in Colab).",
+    "(File > Download > .ipynb in Colab).",
     "unreadable file": "{file} could not be read as a Jupyter notebook ({detail}). Download it "
-                       "again (File > Download > .ipynb) and resubmit.",
+    "again (File > Download > .ipynb) and resubmit.",
     "rejected file": "A file of your submission was not graded: {detail}. Resubmit the notebook "
-                     "itself (File > Download > .ipynb), not a bigger archive.",
+    "itself (File > Download > .ipynb), not a bigger archive.",
     "unknown lab": "{detail}: name it after its lab (e.g. lab2_gae.ipynb) and resubmit.",
     "timed out": "Your notebook did not finish in time: a function ran for more than {timeout} s "
-                 "(an infinite loop, or a loop that waits forever). Tests that did not finish "
-                 "score zero.",
+    "(an infinite loop, or a loop that waits forever). Tests that did not finish "
+    "score zero.",
     "kernel died": "The Python process running your notebook crashed during the tests (os._exit,"
-                   " a segmentation fault, or more than {memory} MB of memory), so the tests "
-                   "after that point could not run and score zero. Run your notebook top to "
-                   "bottom to find the cell that crashes.",
+    " a segmentation fault, or more than {memory} MB of memory), so the tests "
+    "after that point could not run and score zero. Run your notebook top to "
+    "bottom to find the cell that crashes.",
     "grader error": "The grader failed on this notebook (not necessarily your fault): tell your "
-                    "instructor. Details: {detail}",
+    "instructor. Details: {detail}",
     "not graded: interrupted": "Grading was stopped (Ctrl-C) before this notebook was graded: "
-                               "run the same command again to grade what is missing.",
+    "run the same command again to grade what is missing.",
 }
 
 _WORKER: dict = {}
@@ -46,6 +48,7 @@ _WORKER: dict = {}
 def _stop(signum, frame) -> None:
     """SIGTERM from the main process (Ctrl-C): kill this worker's kernel, then exit at once."""
     from autograder.sandbox import kill_marked
+
     kill_marked("PPO_GRADER_TOKEN", os.environ.get("PPO_GRADER_TOKEN", ""))
     os._exit(1)
 
@@ -55,6 +58,7 @@ def init_worker(template: str, workdir: str, settings: dict, slots) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     signal.signal(signal.SIGTERM, _stop)
     from autograder.grade import load_api, skip_gradebook_fsync, write_config
+
     slot = slots.get()
     root = os.path.join(workdir, f"course-{slot}")
     shutil.copytree(template, root)
@@ -63,13 +67,16 @@ def init_worker(template: str, workdir: str, settings: dict, slots) -> None:
     tmp = os.path.join(workdir, f"tmp-{slot}")  # inside the private work folder: removed with it
     os.makedirs(tmp, mode=0o700)
     os.environ["TMPDIR"] = tmp
-    os.environ.update(PPO_GRADER_UID=str(settings["uid_base"] + slot),
-                      PPO_GRADER_MEMORY_MB=str(settings["memory_mb"]),
-                      PPO_GRADER_NPROC_MARGIN=str(settings["nproc_margin"]),
-                      PPO_GRADER_CPU_S=str(settings["cpu_s"]),
-                      PPO_GRADER_ALLOW_UNISOLATED="1" if settings["allow_unisolated"] else "0")
+    os.environ.update(
+        PPO_GRADER_UID=str(settings["uid_base"] + slot),
+        PPO_GRADER_MEMORY_MB=str(settings["memory_mb"]),
+        PPO_GRADER_NPROC_MARGIN=str(settings["nproc_margin"]),
+        PPO_GRADER_CPU_S=str(settings["cpu_s"]),
+        PPO_GRADER_ALLOW_UNISOLATED="1" if settings["allow_unisolated"] else "0",
+    )
     import logging
     import warnings
+
     warnings.filterwarnings("ignore")  # SQLAlchemy chatter from nbgrader's gradebook
     logging.disable(logging.WARNING)  # nbgrader's own log goes to the result dicts, not stderr
     skip_gradebook_fsync()  # this worker's gradebook is a scratch copy
@@ -77,6 +84,7 @@ def init_worker(template: str, workdir: str, settings: dict, slots) -> None:
 
 
 # --- reading results ---------------------------------------------------------------------------
+
 
 def error_outputs(nb) -> dict[str, str]:
     """grade_id -> first line of the error its test cell produced."""
@@ -98,15 +106,19 @@ def error_outputs(nb) -> dict[str, str]:
 
 def timed_out(nb) -> bool:
     """True if a cell hit the per-cell time limit (the grader interrupted it)."""
-    return any(output.get("output_type") == "error"
-               and output.get("ename") in ("CellTimeoutError", "KeyboardInterrupt")
-               for cell in nb.cells if cell.cell_type == "code"
-               for output in cell.get("outputs", []))
+    return any(
+        output.get("output_type") == "error"
+        and output.get("ename") in ("CellTimeoutError", "KeyboardInterrupt")
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+    )
 
 
 def read_gradebook(root: str, lab: str, student: str) -> tuple[list[dict], float]:
     """(cells with score and max_score, the lab's max score); zeros if nothing was recorded."""
     from nbgrader.api import Gradebook, MissingEntry
+
     cells = []
     with Gradebook(f"sqlite:///{os.path.join(root, 'gradebook.db')}") as gb:
         assignment = gb.find_assignment(lab)
@@ -116,32 +128,49 @@ def read_gradebook(root: str, lab: str, student: str) -> tuple[list[dict], float
             for g in sorted(sub.grades, key=lambda g: g.name):
                 manual = g.cell.cell_type == "markdown"  # written answers: graded by hand
                 pending = manual and g.manual_score is None and g.auto_score is None
-                cells.append({"grade_id": g.name, "score": "" if pending else float(g.score or 0.0),
-                              "max_score": float(g.max_score), "manual": manual})
+                cells.append(
+                    {
+                        "grade_id": g.name,
+                        "score": "" if pending else float(g.score or 0.0),
+                        "max_score": float(g.max_score),
+                        "manual": manual,
+                    }
+                )
         except MissingEntry:
             for nb in assignment.notebooks:
                 for gc in nb.grade_cells:
-                    cells.append({"grade_id": gc.name, "score": 0.0,
-                                  "max_score": float(gc.max_score),
-                                  "manual": gc.cell_type == "markdown"})
+                    cells.append(
+                        {
+                            "grade_id": gc.name,
+                            "score": 0.0,
+                            "max_score": float(gc.max_score),
+                            "manual": gc.cell_type == "markdown",
+                        }
+                    )
     return cells, max_score
 
 
 # --- feedback pages ----------------------------------------------------------------------------
 
+
 def write_html(path: str, title: str, text: str) -> None:
     """A plain page (title and escaped text) for submissions nbgrader could not render."""
     import html
+
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
-        f.write(f"<!DOCTYPE html><html><head><meta charset='utf-8'>{CSP}<title>"
-                f"{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
-                f"<p>{html.escape(text)}</p></body></html>\n")
+        f.write(
+            f"<!DOCTYPE html><html><head><meta charset='utf-8'>{CSP}<title>"
+            f"{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
+            f"<p>{html.escape(text)}</p></body></html>\n"
+        )
 
 
 # No script, frame or plugin runs in a feedback page, whatever a student wrote into it.
-CSP = ("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-       "style-src 'unsafe-inline'; img-src data:; font-src data:\">")
+CSP = (
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+    "style-src 'unsafe-inline'; img-src data:; font-src data:\">"
+)
 
 
 def harden_html(path: str) -> None:
@@ -149,7 +178,7 @@ def harden_html(path: str) -> None:
     with open(path, encoding="utf-8") as f:
         text = f.read()
     at = text.lower().find("<head>")
-    text = (text[:at + 6] + CSP + text[at + 6:]) if at >= 0 else CSP + text
+    text = (text[: at + 6] + CSP + text[at + 6 :]) if at >= 0 else CSP + text
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
 
@@ -170,22 +199,34 @@ def message_feedback(out_dir: str, row: dict) -> None:
 
 # --- one submission ----------------------------------------------------------------------------
 
+
 def _fmt(sub: discover.Submission) -> dict:
     settings = _WORKER["settings"]
-    return {"lab": sub.lab, "timeout": settings["timeout"], "memory": settings["memory_mb"],
-            "file": os.path.basename(sub.path or ""), "detail": sub.detail}
+    return {
+        "lab": sub.lab,
+        "timeout": settings["timeout"],
+        "memory": settings["memory_mb"],
+        "file": os.path.basename(sub.path or ""),
+        "detail": sub.detail,
+    }
 
 
 def _origin_note(sub: discover.Submission) -> str:
-    return (f" (Student id {sub.student_id} comes from the name {sub.origin!r}.)"
-            if sub.origin else "")
+    return (
+        f" (Student id {sub.student_id} comes from the name {sub.origin!r}.)" if sub.origin else ""
+    )
 
 
 def _problem_row(sub: discover.Submission, status: str, fmt: dict, out_dir: str) -> dict:
     """The row (and a message page) of a submission that is not executed."""
-    row = {"student_id": sub.student_id, "assignment_id": sub.lab, "score": 0.0,
-           "max_score": 0.0, "status": status,
-           "message": MESSAGES[status].format(**fmt) + _origin_note(sub)}
+    row = {
+        "student_id": sub.student_id,
+        "assignment_id": sub.lab,
+        "score": 0.0,
+        "max_score": 0.0,
+        "status": status,
+        "message": MESSAGES[status].format(**fmt) + _origin_note(sub),
+    }
     if sub.lab != "unknown":
         _, row["max_score"] = read_gradebook(_WORKER["root"], sub.lab, "\0none")
     message_feedback(out_dir, row)
@@ -231,18 +272,24 @@ def _autograde(sub: discover.Submission, nb, fmt: dict) -> tuple[str, dict, bool
     return "grader error", {}, False
 
 
-def _message(status: str, cells: list[dict], errors: dict, notes: list, fmt: dict,
-             sub: discover.Submission) -> tuple[float, str]:
+def _message(
+    status: str, cells: list[dict], errors: dict, notes: list, fmt: dict, sub: discover.Submission
+) -> tuple[float, str]:
     """(score, the row's message) from the cells' scores."""
     score, max_score = sum(c["score"] for c in cells if c["score"] != ""), fmt["max_score"]
     parts = [] if status == "graded" else [MESSAGES[status].format(**fmt)]
     parts.append(f"{score:g} of {max_score:g} points.")
     failed = [c["grade_id"] for c in cells if not c["manual"] and c["score"] < c["max_score"]]
     if failed:
-        reasons = [f"{g} ({errors[g].splitlines()[0][:300]})" if errors.get(g) else g
-                   for g in failed]
-        parts.append("Failed tests: " + "; ".join(reasons[:4])
-                     + (f"; and {len(reasons) - 4} more" if len(reasons) > 4 else "") + ".")
+        reasons = [
+            f"{g} ({errors[g].splitlines()[0][:300]})" if errors.get(g) else g for g in failed
+        ]
+        parts.append(
+            "Failed tests: "
+            + "; ".join(reasons[:4])
+            + (f"; and {len(reasons) - 4} more" if len(reasons) > 4 else "")
+            + "."
+        )
     manual = sum(c["max_score"] for c in cells if c["manual"] and c["score"] == "")
     if manual:
         parts.append(f"Written answers ({manual:g} points) are graded by hand.")
@@ -250,17 +297,20 @@ def _message(status: str, cells: list[dict], errors: dict, notes: list, fmt: dic
     if unanswered and status == "graded":
         parts.append("Written answers not found (0 points): " + ", ".join(unanswered) + ".")
     if notes:
-        parts.append(f"The grader removed or changed {len(notes)} thing(s) in your cells "
-                     f"(see the grader notes at the top of your feedback): {notes[0]}"
-                     + (" ..." if len(notes) > 1 else ""))
+        parts.append(
+            f"The grader removed or changed {len(notes)} thing(s) in your cells "
+            f"(see the grader notes at the top of your feedback): {notes[0]}"
+            + (" ..." if len(notes) > 1 else "")
+        )
     if sub.others:
-        parts.append(f"{len(sub.others)} other file(s) for this lab were not graded; graded "
-                     f"{os.path.basename(sub.path)}.")
+        parts.append(
+            f"{len(sub.others)} other file(s) for this lab were not graded; graded "
+            f"{os.path.basename(sub.path)}."
+        )
     return score, " ".join(parts) + _origin_note(sub)
 
 
-def _feedback(sub: discover.Submission, out_dir: str, row: dict, errors: dict,
-              notes: list) -> None:
+def _feedback(sub: discover.Submission, out_dir: str, row: dict, errors: dict, notes: list) -> None:
     """nbgrader's HTML (with a CSP) when the notebook was autograded, else a message page."""
     root, api, lab, student = _WORKER["root"], _WORKER["api"], sub.lab, sub.student_id
     fb_dir = os.path.join(out_dir, "feedback", student, lab)
@@ -276,8 +326,7 @@ def _feedback(sub: discover.Submission, out_dir: str, row: dict, errors: dict,
                     harden_html(os.path.join(fb_dir, name))
             made = True
     if not made:
-        write_html(os.path.join(fb_dir, f"{lab}.html"), f"{lab}: {row['status']}",
-                   row["message"])
+        write_html(os.path.join(fb_dir, f"{lab}.html"), f"{lab}: {row['status']}", row["message"])
     _write_errors(fb_dir, row["status"], errors, notes)
 
 
@@ -305,18 +354,37 @@ def grade_one(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]]
         with open(notes_file) as f:
             notes = json.load(f)["notes"]
     score, message = _message(status, cells, errors, notes, fmt, sub)
-    row = {"student_id": student, "assignment_id": lab, "score": score, "max_score": max_score,
-           "status": status, "message": message}
+    row = {
+        "student_id": student,
+        "assignment_id": lab,
+        "score": score,
+        "max_score": max_score,
+        "status": status,
+        "message": message,
+    }
     _feedback(sub, out_dir, row, errors, notes)
-    return row, [{"student_id": student, "assignment_id": lab, "grade_id": c["grade_id"],
-                  "score": c["score"], "max_score": c["max_score"]} for c in cells]
+    return row, [
+        {
+            "student_id": student,
+            "assignment_id": lab,
+            "grade_id": c["grade_id"],
+            "score": c["score"],
+            "max_score": c["max_score"],
+        }
+        for c in cells
+    ]
 
 
 def failure_row(sub: discover.Submission, detail: str) -> dict:
     """The row of a submission whose grading raised (or whose worker died)."""
-    return {"student_id": sub.student_id, "assignment_id": sub.lab, "score": 0.0,
-            "max_score": 0.0, "status": "grader error",
-            "message": MESSAGES["grader error"].format(detail=detail[:300])}
+    return {
+        "student_id": sub.student_id,
+        "assignment_id": sub.lab,
+        "score": 0.0,
+        "max_score": 0.0,
+        "status": "grader error",
+        "message": MESSAGES["grader error"].format(detail=detail[:300]),
+    }
 
 
 def grade_safely(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]]:

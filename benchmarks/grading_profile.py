@@ -98,6 +98,7 @@ def instrument(stages: dict[str, float]) -> None:
                 return fn(*args, **kwargs)
             finally:
                 stages[name] = stages.get(name, 0.0) + time.process_time() - start
+
         return wrapper
 
     cleanup = NotebookClient._cleanup_kernel
@@ -123,6 +124,7 @@ def profile(lab: str, n: int, workdir: str) -> tuple[dict[str, float], list[dict
     from grading_speed import make_submissions
 
     from autograder import discover, grade, worker
+
     settings = dict(grade.DEFAULT_SETTINGS, repo_root=REPO)
     bindir = os.path.dirname(sys.executable)  # nbgrader runs this environment's `alembic`
     os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
@@ -162,12 +164,16 @@ def main() -> None:
     finally:
         os.chdir(cwd)
         shutil.rmtree(workdir, ignore_errors=True)
-    print(f"fixed: imports of a grading process {imports:.2f} CPU-s (main and each worker), "
-          f"course template {template:.2f} CPU-s")
+    print(
+        f"fixed: imports of a grading process {imports:.2f} CPU-s (main and each worker), "
+        f"course template {template:.2f} CPU-s"
+    )
     for name, seconds in sorted(stages.items()):
         print(f"per notebook: {name:26s} {seconds / len(rows):.2f} CPU-s")
-    print(f"per notebook: {'total':26s} {sum(stages.values()) / len(rows):.2f} CPU-s "
-          f"({len(rows)} notebooks; statuses {sorted({r['status'] for r in rows})})")
+    print(
+        f"per notebook: {'total':26s} {sum(stages.values()) / len(rows):.2f} CPU-s "
+        f"({len(rows)} notebooks; statuses {sorted({r['status'] for r in rows})})"
+    )
 
 
 if __name__ == "__main__":

@@ -36,10 +36,13 @@ def make_submissions(folder: str, lab: str, n: int) -> None:
     for i in range(n):
         overrides = {}
         if i % 5 == 4:  # a wrong submission: the first exercise raises
-            overrides[exercises[0]] = (f"def {exercises[0]}(*args, **kwargs):\n"
-                                       f"    raise ValueError('not done')\n")
-        builders.write(builders.solved(lab, overrides),
-                       os.path.join(folder, f"student{i:03d}", lab, f"{lab}.ipynb"))
+            overrides[exercises[0]] = (
+                f"def {exercises[0]}(*args, **kwargs):\n    raise ValueError('not done')\n"
+            )
+        builders.write(
+            builders.solved(lab, overrides),
+            os.path.join(folder, f"student{i:03d}", lab, f"{lab}.ipynb"),
+        )
 
 
 def _run(folder: str, jobs: int) -> tuple[float, list[dict]]:
@@ -67,24 +70,30 @@ def main() -> None:
     for jobs in args.jobs:
         seconds, rows = _run(folder, jobs)
         statuses = sorted({r["status"] for r in rows})
-        print(f"{args.lab}: {args.n} submissions, --jobs {jobs}: {seconds:.1f} s -> "
-              f"{60 * args.n / seconds:.1f} submissions/minute, "
-              f"{60 * args.n / seconds / jobs:.1f} per core-minute "
-              f"(100 would take {100 * seconds / args.n / 60:.1f} min; statuses {statuses})")
+        print(
+            f"{args.lab}: {args.n} submissions, --jobs {jobs}: {seconds:.1f} s -> "
+            f"{60 * args.n / seconds:.1f} submissions/minute, "
+            f"{60 * args.n / seconds / jobs:.1f} per core-minute "
+            f"(100 would take {100 * seconds / args.n / 60:.1f} min; statuses {statuses})"
+        )
     shutil.rmtree(folder, ignore_errors=True)
     if args.full:
         import builders
 
         from autograder.grade import course_labs
+
         full = tempfile.mkdtemp(prefix="ppo-bench-full-")
         labs = course_labs()
         for lab in labs:
             builders.write(builders.solved(lab), os.path.join(full, "student", lab, f"{lab}.ipynb"))
         seconds, rows = _run(full, 1)
         shutil.rmtree(full, ignore_errors=True)
-        print(f"full submission ({len(labs)} labs), --jobs 1: {seconds:.1f} s; "
-              + ", ".join(f"{r['assignment_id']} {r['score']}/{r['max_score']} {r['status']}"
-                          for r in rows))
+        print(
+            f"full submission ({len(labs)} labs), --jobs 1: {seconds:.1f} s; "
+            + ", ".join(
+                f"{r['assignment_id']} {r['score']}/{r['max_score']} {r['status']}" for r in rows
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -32,20 +32,52 @@ import tempfile
 import time
 from pathlib import Path
 
-ZOO_FLAGS = ["--num-envs", "16", "--num-steps", "1024", "--num-minibatches", "256",
-             "--update-epochs", "4", "--gamma", "0.999", "--gae-lambda", "0.98",
-             "--ent-coef", "0.01", "--learning-rate", "3e-4", "--no-anneal-lr"]
+ZOO_FLAGS = [
+    "--num-envs",
+    "16",
+    "--num-steps",
+    "1024",
+    "--num-minibatches",
+    "256",
+    "--update-epochs",
+    "4",
+    "--gamma",
+    "0.999",
+    "--gae-lambda",
+    "0.98",
+    "--ent-coef",
+    "0.01",
+    "--learning-rate",
+    "3e-4",
+    "--no-anneal-lr",
+]
 SB3_THREADS = (1, 2)
 ENVS = ("LunarLander-v3", "LunarLanderContinuous-v3")  # the Zoo's settings above fit both
 
 
-def run_ppo_core(env_id: str, steps: int, seed: int, fast: bool,
-                 env_workers: int | None = None) -> float:
+def run_ppo_core(
+    env_id: str, steps: int, seed: int, fast: bool, env_workers: int | None = None
+) -> float:
     """Steps/s of one ``python -m ppo_core train`` run (readable loop, or ``--fast``)."""
     with tempfile.TemporaryDirectory() as out:
-        cmd = [sys.executable, "-m", "ppo_core", "train", "--env", env_id,
-               "--seed", str(seed), "--total-timesteps", str(steps), "--eval-episodes", "0",
-               "--out", out, "--quiet", *ZOO_FLAGS]
+        cmd = [
+            sys.executable,
+            "-m",
+            "ppo_core",
+            "train",
+            "--env",
+            env_id,
+            "--seed",
+            str(seed),
+            "--total-timesteps",
+            str(steps),
+            "--eval-episodes",
+            "0",
+            "--out",
+            out,
+            "--quiet",
+            *ZOO_FLAGS,
+        ]
         if fast:
             cmd.append("--fast")
         if env_workers is not None:
@@ -82,23 +114,36 @@ def one_repeat(env_id: str, steps: int, seed: int, env_workers: int | None) -> s
     best_threads = max(sb3, key=sb3.get)
     best = sb3[best_threads]
     sb3_text = " | ".join(f"SB3 {t} thread{'s' * (t > 1)} {sps:6.0f}" for t, sps in sb3.items())
-    return (f"{sb3_text} | ppo_core readable {readable:6.0f} ({readable / best:4.2f}x) | "
-            f"ppo_core --fast {fast:6.0f} ({fast / best:4.2f}x)  "
-            f"[steps/s; ratios against SB3 with {best_threads} thread{'s' * (best_threads > 1)}]")
+    return (
+        f"{sb3_text} | ppo_core readable {readable:6.0f} ({readable / best:4.2f}x) | "
+        f"ppo_core --fast {fast:6.0f} ({fast / best:4.2f}x)  "
+        f"[steps/s; ratios against SB3 with {best_threads} thread{'s' * (best_threads > 1)}]"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--env", default=ENVS[0], choices=ENVS,
-                        help="environment of every run (default: %(default)s)")
+    parser.add_argument(
+        "--env",
+        default=ENVS[0],
+        choices=ENVS,
+        help="environment of every run (default: %(default)s)",
+    )
     parser.add_argument("--steps", type=int, default=327_680, help="steps per run (20 rollouts)")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--env-workers", type=int, default=None,
-                        help="--env-workers for the --fast run (default: its PPOConfig default)")
+    parser.add_argument(
+        "--env-workers",
+        type=int,
+        default=None,
+        help="--env-workers for the --fast run (default: its PPOConfig default)",
+    )
     args = parser.parse_args()
-    print(f"{os.cpu_count()} cores; {args.steps} steps per run; {args.env} with the RL Zoo's "
-          f"settings", flush=True)
+    print(
+        f"{os.cpu_count()} cores; {args.steps} steps per run; {args.env} with the RL Zoo's "
+        f"settings",
+        flush=True,
+    )
     for k in range(args.repeats):
         t = time.perf_counter()
         line = one_repeat(args.env, args.steps, args.seed + k, args.env_workers)

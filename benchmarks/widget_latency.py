@@ -51,8 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     cases = [
         ("clip_objective_demo: epsilon", clip.slider, [0.1, 0.15, 0.2, 0.25, 0.3, 0.35]),
         ("gae_demo: lambda", gae.lam_slider, [0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0]),
-        ("gae_demo: gamma (recomputes every curve)", gae.gamma_slider,
-         [0.95, 0.97, 0.99, 0.995, 0.999]),
+        (
+            "gae_demo: gamma (recomputes every curve)",
+            gae.gamma_slider,
+            [0.95, 0.97, 0.99, 0.995, 0.999],
+        ),
     ]
     worst = 0.0
     for name, slider, values in cases:

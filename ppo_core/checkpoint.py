@@ -16,8 +16,11 @@ from ppo_core.networks import ActorCritic
 def _describe_space(space: gym.Space) -> dict:
     if isinstance(space, gym.spaces.Discrete):
         return {"kind": "discrete", "n": int(space.n)}
-    return {"kind": "box", "low": np.asarray(space.low).tolist(),
-            "high": np.asarray(space.high).tolist()}
+    return {
+        "kind": "box",
+        "low": np.asarray(space.low).tolist(),
+        "high": np.asarray(space.high).tolist(),
+    }
 
 
 def _build_space(desc: dict) -> gym.Space:
@@ -65,8 +68,9 @@ def load_checkpoint(path) -> tuple[ActorCritic, PPOConfig, dict]:
         raise ValueError(f"{path} is not a readable ppo_core checkpoint: {err}") from err
     if not isinstance(payload, dict) or payload.get("format") != "ppo_core.checkpoint.v1":
         raise ValueError(f"{path} is not a ppo_core checkpoint (missing format tag)")
-    policy = ActorCritic(payload["obs_dim"], _build_space(payload["action_space"]),
-                         payload["hidden"])
+    policy = ActorCritic(
+        payload["obs_dim"], _build_space(payload["action_space"]), payload["hidden"]
+    )
     policy.load_state_dict(payload["state_dict"])
     policy.eval()
     return policy, PPOConfig.from_dict(payload["config"]), payload.get("extra", {})

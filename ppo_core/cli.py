@@ -46,12 +46,22 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
         default = getattr(defaults, f.name)
         help_text = f"{docs.get(f.name, '')} (default: {default})"
         if kind is bool:
-            parser.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction,
-                                default=default, help=help_text)
+            parser.add_argument(
+                flag,
+                dest=f.name,
+                action=argparse.BooleanOptionalAction,
+                default=default,
+                help=help_text,
+            )
         elif typing.get_origin(kind) in (typing.Union, types.UnionType):  # e.g. float | None
             inner = next(a for a in typing.get_args(kind) if a is not type(None))
-            parser.add_argument(flag, dest=f.name, type=_none_or(inner), default=default,
-                                help=help_text + "; 'none' disables")
+            parser.add_argument(
+                flag,
+                dest=f.name,
+                type=_none_or(inner),
+                default=default,
+                help=help_text + "; 'none' disables",
+            )
         else:
             parser.add_argument(flag, dest=f.name, type=kind, default=default, help=help_text)
     parser.add_argument("--env", dest="env_id", help="alias of --env-id")
@@ -96,8 +106,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         "config": config.to_dict(),
     }
     if args.eval_episodes > 0:
-        returns = evaluate(result.policy, config.env_id, args.eval_episodes,
-                           seed=config.seed + 10_000)
+        returns = evaluate(
+            result.policy, config.env_id, args.eval_episodes, seed=config.seed + 10_000
+        )
         metrics["eval_return_mean"] = float(returns.mean())
         metrics["eval_return_std"] = float(returns.std())
     (out / "metrics.json").write_text(json.dumps(_json_safe(metrics), indent=2))
@@ -109,12 +120,22 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     policy, config, _ = load_checkpoint(args.checkpoint)
     env_id = args.env_id or config.env_id
-    returns = evaluate(policy, env_id, args.episodes, seed=args.seed,
-                       deterministic=not args.stochastic)
-    print(json.dumps({"env_id": env_id, "episodes": args.episodes,
-                      "return_mean": float(returns.mean()), "return_std": float(returns.std()),
-                      "return_min": float(returns.min()), "return_max": float(returns.max())},
-                     indent=2))
+    returns = evaluate(
+        policy, env_id, args.episodes, seed=args.seed, deterministic=not args.stochastic
+    )
+    print(
+        json.dumps(
+            {
+                "env_id": env_id,
+                "episodes": args.episodes,
+                "return_mean": float(returns.mean()),
+                "return_std": float(returns.std()),
+                "return_min": float(returns.min()),
+                "return_max": float(returns.max()),
+            },
+            indent=2,
+        )
+    )
     return 0
 
 
@@ -129,8 +150,9 @@ def cmd_record(args: argparse.Namespace) -> int:
         env = make_env(env_id)
         policy = ActorCritic.for_env(env)
         env.close()
-    ret = record_episode(policy, env_id, args.out, seed=args.seed, fps=args.fps,
-                         deterministic=not args.stochastic)
+    ret = record_episode(
+        policy, env_id, args.out, seed=args.seed, fps=args.fps, deterministic=not args.stochastic
+    )
     print(f"wrote {args.out} (episode return {ret:.1f})")
     return 0
 
@@ -142,13 +164,20 @@ def build_parser(train_defaults: dict | None = None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("train", help="train a policy and write metrics, history and a checkpoint")
     add_config_flags(p)
-    p.add_argument("--preset", action="store_true",
-                   help="start from PPOConfig.for_env(ENV), the tuned settings for --env "
-                        "(e.g. LunarLanderContinuous-v3); flags given still override them")
+    p.add_argument(
+        "--preset",
+        action="store_true",
+        help="start from PPOConfig.for_env(ENV), the tuned settings for --env "
+        "(e.g. LunarLanderContinuous-v3); flags given still override them",
+    )
     if train_defaults:
         p.set_defaults(**train_defaults)
-    p.add_argument("--eval-episodes", type=int, default=100,
-                   help="deterministic evaluation episodes after training (0 skips)")
+    p.add_argument(
+        "--eval-episodes",
+        type=int,
+        default=100,
+        help="deterministic evaluation episodes after training (0 skips)",
+    )
     p.add_argument("--out", default="runs/latest", help="output folder (default: runs/latest)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_train)
@@ -158,8 +187,9 @@ def build_parser(train_defaults: dict | None = None) -> argparse.ArgumentParser:
     evaluate.add_argument("--episodes", type=int, default=100)
     evaluate.set_defaults(func=cmd_evaluate)
     record = sub.add_parser("record", help="record one episode to a GIF or MP4")
-    record.add_argument("checkpoint", nargs="?", default=None,
-                        help="checkpoint.pt (omit for an untrained policy)")
+    record.add_argument(
+        "checkpoint", nargs="?", default=None, help="checkpoint.pt (omit for an untrained policy)"
+    )
     record.add_argument("--out", required=True, help="output file, .gif or .mp4")
     record.add_argument("--fps", type=int, default=30)
     record.set_defaults(func=cmd_record)

@@ -108,8 +108,16 @@ class PPOConfig:
 
     def _check_sizes(self) -> None:
         """The integer fields, and that the rollout splits into minibatches and fits the run."""
-        positive_ints = ["total_timesteps", "num_envs", "num_steps", "num_minibatches",
-                         "update_epochs", "hidden_size", "torch_threads", "env_workers"]
+        positive_ints = [
+            "total_timesteps",
+            "num_envs",
+            "num_steps",
+            "num_minibatches",
+            "update_epochs",
+            "hidden_size",
+            "torch_threads",
+            "env_workers",
+        ]
         for name in positive_ints:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
@@ -136,8 +144,9 @@ class PPOConfig:
     def _check_coefficients(self) -> None:
         """The float fields lie in their ranges."""
         if not 0.0 < self.clip_coef < 1.0:
-            raise ValueError(f"clip_coef must lie in (0, 1), got {self.clip_coef}: "
-                             f"0.1 to 0.3 is usual")
+            raise ValueError(
+                f"clip_coef must lie in (0, 1), got {self.clip_coef}: 0.1 to 0.3 is usual"
+            )
         for name in ("gamma", "gae_lambda"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must lie in [0, 1], got {getattr(self, name)}")
@@ -186,10 +195,14 @@ def field_docs() -> dict[str, str]:
     import inspect
 
     body = ast.parse(inspect.getsource(PPOConfig)).body[0].body
-    return {node.target.id: " ".join(nxt.value.value.split())
-            for node, nxt in zip(body, body[1:])
-            if isinstance(node, ast.AnnAssign) and isinstance(nxt, ast.Expr)
-            and isinstance(nxt.value, ast.Constant) and isinstance(nxt.value.value, str)}
+    return {
+        node.target.id: " ".join(nxt.value.value.split())
+        for node, nxt in zip(body, body[1:])
+        if isinstance(node, ast.AnnAssign)
+        and isinstance(nxt, ast.Expr)
+        and isinstance(nxt.value, ast.Constant)
+        and isinstance(nxt.value.value, str)
+    }
 
 
 __all__ = ["PRESETS", "PPOConfig", "field_docs"]

@@ -52,8 +52,10 @@ def approx_kl(new_log_probs: torch.Tensor, old_log_probs: torch.Tensor) -> float
 
     Shapes: ``(B,)`` each. Returns a Python float.
     """
-    check_same_tensor_shape(new_log_probs=new_log_probs,  # (library only)
-                            old_log_probs=old_log_probs)  # (library only)
+    check_same_tensor_shape(
+        new_log_probs=new_log_probs,  # (library only)
+        old_log_probs=old_log_probs,
+    )  # (library only)
     ### BEGIN SOLUTION
     with torch.no_grad():
         log_ratio = new_log_probs - old_log_probs
@@ -69,8 +71,10 @@ def clip_fraction(
     Those are the samples where PPO Eq. 7 *may* clip (whether it does depends on the sign of the
     advantage). Shapes: ``(B,)`` each. Returns a Python float in [0, 1].
     """
-    check_same_tensor_shape(new_log_probs=new_log_probs,  # (library only)
-                            old_log_probs=old_log_probs)  # (library only)
+    check_same_tensor_shape(
+        new_log_probs=new_log_probs,  # (library only)
+        old_log_probs=old_log_probs,
+    )  # (library only)
     check_clip_eps(clip_eps)  # (library only)
     ### BEGIN SOLUTION
     with torch.no_grad():

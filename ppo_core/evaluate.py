@@ -10,8 +10,14 @@ from ppo_core.envs import make_vec_env
 from ppo_core.gaussian import clip_action
 
 
-def evaluate(policy, env_id: str, episodes: int = 100, seed: int = 0,
-             deterministic: bool = True, num_envs: int = 16) -> np.ndarray:
+def evaluate(
+    policy,
+    env_id: str,
+    episodes: int = 100,
+    seed: int = 0,
+    deterministic: bool = True,
+    num_envs: int = 16,
+) -> np.ndarray:
     """Run ``episodes`` full episodes and return their (undiscounted) returns.
 
     Environment ``i`` of ``num_envs`` runs episodes i, i + num_envs, ... so that the set of

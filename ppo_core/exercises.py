@@ -56,44 +56,123 @@ LABS: tuple[Lab, ...] = (
 EXERCISES: tuple[Exercise, ...] = (
     Exercise("discounted_return", "lab1_rl_basics", "returns", "J(pi)"),
     Exercise("returns_to_go", "lab1_rl_basics", "returns", "G_t", uses=("discounted_return",)),
-    Exercise("categorical_log_prob", "lab1_rl_basics", "distributions", "log pi (Eq. 6)",
-             called_by=("ppo_core.networks.ActorCritic.get_action",)),
-    Exercise("categorical_entropy", "lab1_rl_basics", "distributions", "S[pi] (Eq. 9)",
-             called_by=("ppo_core.networks.ActorCritic.get_action",)),
-    Exercise("td_residuals", "lab2_gae", "gae", "Eq. 12",
-             called_by=("ppo_core.gae.compute_gae",)),
-    Exercise("compute_gae", "lab2_gae", "gae", "Eq. 11", uses=("td_residuals",),
-             called_by=("ppo_core.train.train",)),
-    Exercise("probability_ratio", "lab3_clipped_loss", "losses", "Eq. 6",
-             called_by=("ppo_core.losses.clipped_surrogate_loss",
-                        "ppo_core.update.update_diagnostics")),
-    Exercise("clipped_surrogate_loss", "lab3_clipped_loss", "losses", "Eq. 7",
-             uses=("probability_ratio",),
-             called_by=("ppo_core.losses.ppo_loss", "ppo_core.update.update_diagnostics")),
-    Exercise("value_loss", "lab3_clipped_loss", "losses", "L^VF (Eq. 9)",
-             called_by=("ppo_core.losses.ppo_loss", "ppo_core.update.update_diagnostics")),
-    Exercise("ppo_loss", "lab3_clipped_loss", "losses", "Eq. 9",
-             uses=("clipped_surrogate_loss", "value_loss"),
-             called_by=("ppo_core.update.ppo_update",)),
-    Exercise("normalize_advantages", "lab4_training", "update", "",
-             called_by=("ppo_core.update.ppo_update", "ppo_core.update.update_diagnostics")),
-    Exercise("minibatch_indices", "lab4_training", "update", "Algorithm 1",
-             called_by=("ppo_core.update.ppo_update",)),
-    Exercise("ppo_update", "lab4_training", "update", "Algorithm 1",
-             uses=("minibatch_indices", "normalize_advantages"),
-             called_by=("ppo_core.train.train",)),
-    Exercise("approx_kl", "lab5_diagnostics", "diagnostics", "KL (Eq. 8)",
-             called_by=("ppo_core.update.ppo_update", "ppo_core.update.update_diagnostics")),
-    Exercise("clip_fraction", "lab5_diagnostics", "diagnostics", "",
-             called_by=("ppo_core.update.update_diagnostics",)),
-    Exercise("explained_variance", "lab5_diagnostics", "diagnostics", "",
-             called_by=("ppo_core.update.update_diagnostics",)),
-    Exercise("gaussian_log_prob", "lab6_continuous", "gaussian", "log pi (Eq. 6)",
-             called_by=("ppo_core.networks.ActorCritic.get_action",)),
-    Exercise("gaussian_entropy", "lab6_continuous", "gaussian", "S[pi] (Eq. 9)",
-             called_by=("ppo_core.networks.ActorCritic.get_action",)),
-    Exercise("clip_action", "lab6_continuous", "gaussian", "",
-             called_by=("ppo_core.evaluate.evaluate", "ppo_core.rollout.collect_rollout")),
+    Exercise(
+        "categorical_log_prob",
+        "lab1_rl_basics",
+        "distributions",
+        "log pi (Eq. 6)",
+        called_by=("ppo_core.networks.ActorCritic.get_action",),
+    ),
+    Exercise(
+        "categorical_entropy",
+        "lab1_rl_basics",
+        "distributions",
+        "S[pi] (Eq. 9)",
+        called_by=("ppo_core.networks.ActorCritic.get_action",),
+    ),
+    Exercise("td_residuals", "lab2_gae", "gae", "Eq. 12", called_by=("ppo_core.gae.compute_gae",)),
+    Exercise(
+        "compute_gae",
+        "lab2_gae",
+        "gae",
+        "Eq. 11",
+        uses=("td_residuals",),
+        called_by=("ppo_core.train.train",),
+    ),
+    Exercise(
+        "probability_ratio",
+        "lab3_clipped_loss",
+        "losses",
+        "Eq. 6",
+        called_by=("ppo_core.losses.clipped_surrogate_loss", "ppo_core.update.update_diagnostics"),
+    ),
+    Exercise(
+        "clipped_surrogate_loss",
+        "lab3_clipped_loss",
+        "losses",
+        "Eq. 7",
+        uses=("probability_ratio",),
+        called_by=("ppo_core.losses.ppo_loss", "ppo_core.update.update_diagnostics"),
+    ),
+    Exercise(
+        "value_loss",
+        "lab3_clipped_loss",
+        "losses",
+        "L^VF (Eq. 9)",
+        called_by=("ppo_core.losses.ppo_loss", "ppo_core.update.update_diagnostics"),
+    ),
+    Exercise(
+        "ppo_loss",
+        "lab3_clipped_loss",
+        "losses",
+        "Eq. 9",
+        uses=("clipped_surrogate_loss", "value_loss"),
+        called_by=("ppo_core.update.ppo_update",),
+    ),
+    Exercise(
+        "normalize_advantages",
+        "lab4_training",
+        "update",
+        "",
+        called_by=("ppo_core.update.ppo_update", "ppo_core.update.update_diagnostics"),
+    ),
+    Exercise(
+        "minibatch_indices",
+        "lab4_training",
+        "update",
+        "Algorithm 1",
+        called_by=("ppo_core.update.ppo_update",),
+    ),
+    Exercise(
+        "ppo_update",
+        "lab4_training",
+        "update",
+        "Algorithm 1",
+        uses=("minibatch_indices", "normalize_advantages"),
+        called_by=("ppo_core.train.train",),
+    ),
+    Exercise(
+        "approx_kl",
+        "lab5_diagnostics",
+        "diagnostics",
+        "KL (Eq. 8)",
+        called_by=("ppo_core.update.ppo_update", "ppo_core.update.update_diagnostics"),
+    ),
+    Exercise(
+        "clip_fraction",
+        "lab5_diagnostics",
+        "diagnostics",
+        "",
+        called_by=("ppo_core.update.update_diagnostics",),
+    ),
+    Exercise(
+        "explained_variance",
+        "lab5_diagnostics",
+        "diagnostics",
+        "",
+        called_by=("ppo_core.update.update_diagnostics",),
+    ),
+    Exercise(
+        "gaussian_log_prob",
+        "lab6_continuous",
+        "gaussian",
+        "log pi (Eq. 6)",
+        called_by=("ppo_core.networks.ActorCritic.get_action",),
+    ),
+    Exercise(
+        "gaussian_entropy",
+        "lab6_continuous",
+        "gaussian",
+        "S[pi] (Eq. 9)",
+        called_by=("ppo_core.networks.ActorCritic.get_action",),
+    ),
+    Exercise(
+        "clip_action",
+        "lab6_continuous",
+        "gaussian",
+        "",
+        called_by=("ppo_core.evaluate.evaluate", "ppo_core.rollout.collect_rollout"),
+    ),
 )
 
 _BY_NAME = {exercise.name: exercise for exercise in EXERCISES}
@@ -103,16 +182,17 @@ _LABS = {lab.id: lab for lab in LABS}
 def exercise(name: str) -> Exercise:
     """The exercise ``name``; a ValueError lists them all if there is none."""
     if name not in _BY_NAME:
-        raise ValueError(f"{name!r} is not an exercise function of ppo_core; the exercise "
-                         f"functions are: {', '.join(_BY_NAME)}")
+        raise ValueError(
+            f"{name!r} is not an exercise function of ppo_core; the exercise "
+            f"functions are: {', '.join(_BY_NAME)}"
+        )
     return _BY_NAME[name]
 
 
 def lab(lab_id: str) -> Lab:
     """The lab ``lab_id`` (``"lab2_gae"``); a ValueError lists them all if there is none."""
     if lab_id not in _LABS:
-        raise ValueError(f"{lab_id!r} is not a lab of the course; the labs are: "
-                         f"{', '.join(_LABS)}")
+        raise ValueError(f"{lab_id!r} is not a lab of the course; the labs are: {', '.join(_LABS)}")
     return _LABS[lab_id]
 
 
@@ -144,8 +224,11 @@ def called_from(*callers: str) -> tuple[str, ...]:
 def table() -> str:
     """The exercises as a reStructuredText table: function, module, lab and equation."""
     rule = "=" * 27 + "  " + "=" * 25 + "  " + "=" * 26
-    rows = [f"{e.name:<27}  {e.module:<25}  "
-            + ", ".join(filter(None, (lab_of(e.name).name, e.equation))) for e in EXERCISES]
+    rows = [
+        f"{e.name:<27}  {e.module:<25}  "
+        + ", ".join(filter(None, (lab_of(e.name).name, e.equation)))
+        for e in EXERCISES
+    ]
     header = f"{'function':<27}  {'module':<25}  lab, equation"
     return "\n".join([rule, header, rule, *rows, rule])
 

@@ -38,8 +38,7 @@ def _check_gae_inputs(gamma, lam=None, **arrays) -> None:
     """Shapes (all equal, (T,) or (T, N)), 0/1 flags and discount ranges, with clear messages."""
     converted = {name: as_rollout_array(arr, name) for name, arr in arrays.items()}
     first = next(iter(converted))
-    check_same_shape(first, converted[first],
-                     **{k: v for k, v in converted.items() if k != first})
+    check_same_shape(first, converted[first], **{k: v for k, v in converted.items() if k != first})
     for name in ("terminated", "truncated"):
         if name in converted:
             check_flags(name, converted[name])
@@ -64,8 +63,13 @@ def td_residuals(rewards, values, next_values, terminated, gamma: float) -> np.n
     Returns:
         float64 array of the same shape.
     """
-    _check_gae_inputs(gamma, rewards=rewards, values=values,  # (library only)
-                      next_values=next_values, terminated=terminated)  # (library only)
+    _check_gae_inputs(
+        gamma,
+        rewards=rewards,
+        values=values,  # (library only)
+        next_values=next_values,
+        terminated=terminated,
+    )  # (library only)
     ### BEGIN SOLUTION
     rewards, values, next_values, terminated = (
         np.asarray(x, dtype=np.float64) for x in (rewards, values, next_values, terminated)
@@ -93,9 +97,15 @@ def compute_gae(rewards, values, next_values, terminated, truncated, gamma: floa
         ``returns = advantages + values`` -- the critic's regression target (the lambda-return).
         Advantages are *not* normalised here; that happens per minibatch in the update.
     """
-    _check_gae_inputs(gamma, lam, rewards=rewards, values=values,  # (library only)
-                      next_values=next_values, terminated=terminated,  # (library only)
-                      truncated=truncated)  # (library only)
+    _check_gae_inputs(
+        gamma,
+        lam,
+        rewards=rewards,
+        values=values,  # (library only)
+        next_values=next_values,
+        terminated=terminated,  # (library only)
+        truncated=truncated,
+    )  # (library only)
     ### BEGIN SOLUTION
     deltas = td_residuals(rewards, values, next_values, terminated, gamma)
     values = np.asarray(values, dtype=np.float64)

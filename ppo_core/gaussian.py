@@ -41,12 +41,14 @@ def _check_gaussian(mean: torch.Tensor, log_std: torch.Tensor, actions=None) -> 
 
 def _check_bounds(low, high) -> None:
     if np.any(np.asarray(low) > np.asarray(high)):
-        raise ValueError(f"low {low} exceeds high {high}: pass action_space.low, then "
-                         f"action_space.high")
+        raise ValueError(
+            f"low {low} exceeds high {high}: pass action_space.low, then action_space.high"
+        )
 
 
-def gaussian_log_prob(mean: torch.Tensor, log_std: torch.Tensor,
-                      actions: torch.Tensor) -> torch.Tensor:
+def gaussian_log_prob(
+    mean: torch.Tensor, log_std: torch.Tensor, actions: torch.Tensor
+) -> torch.Tensor:
     """Log-density ``log pi(a|s)`` of actions under a diagonal Gaussian, summed over dimensions.
 
     Lab 6, step 1; the numerator and denominator of the ratio in PPO Eq. 6, for Box actions.

@@ -35,8 +35,10 @@ def probability_ratio(new_log_probs: torch.Tensor, old_log_probs: torch.Tensor) 
 
     Shapes: ``(B,)`` in, ``(B,)`` out. Equal to 1 wherever the policy has not changed.
     """
-    check_same_tensor_shape(new_log_probs=new_log_probs,  # (library only)
-                            old_log_probs=old_log_probs)  # (library only)
+    check_same_tensor_shape(
+        new_log_probs=new_log_probs,  # (library only)
+        old_log_probs=old_log_probs,
+    )  # (library only)
     ### BEGIN SOLUTION
     return torch.exp(new_log_probs - old_log_probs.detach())
     ### END SOLUTION
@@ -59,9 +61,11 @@ def clipped_surrogate_loss(
     Returns:
         A scalar tensor to minimise: the mean over the batch of ``-min(r A, clip(r) A)``.
     """
-    check_same_tensor_shape(new_log_probs=new_log_probs,  # (library only)
-                            old_log_probs=old_log_probs,  # (library only)
-                            advantages=advantages)  # (library only)
+    check_same_tensor_shape(
+        new_log_probs=new_log_probs,  # (library only)
+        old_log_probs=old_log_probs,  # (library only)
+        advantages=advantages,
+    )  # (library only)
     check_clip_eps(clip_eps)  # (library only)
     ### BEGIN SOLUTION
     ratio = probability_ratio(new_log_probs, old_log_probs)

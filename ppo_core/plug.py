@@ -42,14 +42,17 @@ def _check_name(name: str) -> None:
 def _check_functions(functions: dict[str, object]) -> None:
     """Every name an exercise, every value callable, before anything is changed."""
     if not functions:
-        raise ValueError("name at least one function, e.g. ppo_core.plug_in("
-                         "compute_gae=compute_gae)")
+        raise ValueError(
+            "name at least one function, e.g. ppo_core.plug_in(compute_gae=compute_gae)"
+        )
     for name, function in functions.items():
         _check_name(name)
         if not callable(function):
-            raise TypeError(f"{name} must be a function, got {type(function).__name__} "
-                            f"{function!r}: pass the function itself, e.g. {name}={name} "
-                            f"(no parentheses)")
+            raise TypeError(
+                f"{name} must be a function, got {type(function).__name__} "
+                f"{function!r}: pass the function itself, e.g. {name}={name} "
+                f"(no parentheses)"
+            )
 
 
 def reference_available(name: str) -> bool:
@@ -71,6 +74,7 @@ def calls_its_own(*names: str) -> bool:
 def _rebind(name: str, olds: tuple[Callable, ...], new: Callable) -> None:
     """In every loaded ``ppo_core`` and ``ppo_viz`` module: the global ``name`` and the defaults
     of the functions it defines, where they hold one of ``olds``, now hold ``new``."""
+
     def swap(value: object) -> object:
         return new if any(value is old for old in olds) else value
 
@@ -81,8 +85,7 @@ def _rebind(name: str, olds: tuple[Callable, ...], new: Callable) -> None:
         if name in namespace:
             namespace[name] = swap(namespace[name])
         for value in list(namespace.values()):
-            if not (isinstance(value, types.FunctionType)
-                    and value.__module__ == module.__name__):
+            if not (isinstance(value, types.FunctionType) and value.__module__ == module.__name__):
                 continue
             if value.__defaults__:
                 value.__defaults__ = tuple(map(swap, value.__defaults__))
@@ -95,7 +98,7 @@ class Plugged(contextlib.AbstractContextManager):
 
     def __init__(self, plugged: dict[str, Callable], kept: tuple[str, ...] = ()):
         self.plugged = dict(plugged)  # {name: the learner's function}
-        self.kept = tuple(kept)       # names whose library reference stays in use
+        self.kept = tuple(kept)  # names whose library reference stays in use
         self._previous = {name: _current[name] for name in plugged}
         for name, function in self.plugged.items():
             _rebind(name, (LIBRARY[name], self._previous[name]), function)
@@ -117,8 +120,10 @@ class Plugged(contextlib.AbstractContextManager):
         if self.plugged:
             lines.append("ppo_core calls your " + ", ".join(self.plugged) + ".")
         if self.kept:
-            lines.append("ppo_core has its own " + ", ".join(self.kept) + " (the reference is "
-                         "in this copy of the library) and keeps calling it.")
+            lines.append(
+                "ppo_core has its own " + ", ".join(self.kept) + " (the reference is "
+                "in this copy of the library) and keeps calling it."
+            )
         return "\n".join(lines) or "nothing plugged in"
 
     __repr__ = __str__
@@ -150,9 +155,11 @@ def _missing_message(missing: list[str]) -> str:
     for name in missing:
         by_lab.setdefault(EXERCISES[name], []).append(name)
     wanted = "; ".join(f"{lab}: {', '.join(names)}" for lab, names in by_lab.items())
-    return (f"this copy of ppo_core leaves {wanted} to you, and this lab's library code calls "
-            f"them: paste your solution cells of {', '.join(by_lab)} into the cell 'Your "
-            f"functions from earlier labs' above, run it, then run this cell again")
+    return (
+        f"this copy of ppo_core leaves {wanted} to you, and this lab's library code calls "
+        f"them: paste your solution cells of {', '.join(by_lab)} into the cell 'Your "
+        f"functions from earlier labs' above, run it, then run this cell again"
+    )
 
 
 def use_earlier_functions(namespace: MutableMapping[str, object], *names: str) -> Plugged:
@@ -165,13 +172,24 @@ def use_earlier_functions(namespace: MutableMapping[str, object], *names: str) -
     """
     kept = tuple(name for name in names if reference_available(name))  # checks every name
     withheld = [name for name in names if name not in kept]
-    missing = [name for name in withheld
-               if not callable(namespace.get(name)) or namespace.get(name) is LIBRARY[name]]
+    missing = [
+        name
+        for name in withheld
+        if not callable(namespace.get(name)) or namespace.get(name) is LIBRARY[name]
+    ]
     if missing:
         raise NameError(_missing_message(missing))
     namespace.update({name: LIBRARY[name] for name in kept})
     return Plugged({name: namespace[name] for name in withheld}, kept)  # type: ignore[arg-type]
 
 
-__all__ = ["EXERCISES", "LIBRARY", "Plugged", "calls_its_own", "plug_in", "plug_in_withheld",
-           "reference_available", "use_earlier_functions"]
+__all__ = [
+    "EXERCISES",
+    "LIBRARY",
+    "Plugged",
+    "calls_its_own",
+    "plug_in",
+    "plug_in_withheld",
+    "reference_available",
+    "use_earlier_functions",
+]

@@ -46,8 +46,11 @@ def manifest(env_id: str = DISCRETE_ENV) -> dict:
 
 def available_steps() -> dict[int, str]:
     """Map each checkpoint's nominal step (0, 100_000, ..., the final step) to its file name."""
-    return dict(sorted((int(info["nominal_step"]), name)
-                       for name, info in manifest()["checkpoints"].items()))
+    return dict(
+        sorted(
+            (int(info["nominal_step"]), name) for name, info in manifest()["checkpoints"].items()
+        )
+    )
 
 
 def load_pretrained(step: int | None = None, env_id: str = DISCRETE_ENV):
@@ -72,8 +75,9 @@ def load_pretrained(step: int | None = None, env_id: str = DISCRETE_ENV):
     if env_id != DISCRETE_ENV:
         path = _require(manifest(env_id)["policy"], env_id)  # names an unknown env_id
         if step is not None:
-            raise ValueError(f"the {CONTINUOUS_ENV} run ships its final policy only: pass "
-                             f"step=None")
+            raise ValueError(
+                f"the {CONTINUOUS_ENV} run ships its final policy only: pass step=None"
+            )
     else:
         steps = available_steps()
         step = max(steps) if step is None else step  # None: the last checkpoint of the run
@@ -125,5 +129,13 @@ def load_episode() -> dict[str, np.ndarray]:
     return _load_npz("episode.npz")
 
 
-__all__ = ["ASSETS", "CONTINUOUS_ENV", "available_steps", "load_batch", "load_episode",
-           "load_history", "load_pretrained", "manifest"]
+__all__ = [
+    "ASSETS",
+    "CONTINUOUS_ENV",
+    "available_steps",
+    "load_batch",
+    "load_episode",
+    "load_history",
+    "load_pretrained",
+    "manifest",
+]

@@ -18,8 +18,14 @@ import numpy as np
 RUNS_DIR = Path(__file__).resolve().parent / "assets" / "runs"
 """Where the recorded histories (``<fault>.json``) and ``manifest.json`` live."""
 
-FAULTS = ("healthy", "lr_too_high", "ent_coef_too_high", "no_adv_norm", "gae_leak",
-          "critic_not_trained")
+FAULTS = (
+    "healthy",
+    "lr_too_high",
+    "ent_coef_too_high",
+    "no_adv_norm",
+    "gae_leak",
+    "critic_not_trained",
+)
 
 LABELS = tuple(f"run_{chr(ord('A') + i)}" for i in range(len(FAULTS)))
 """The anonymous labels Lab 5 shows the runs under (a student build defines the same)."""
@@ -57,11 +63,16 @@ def mean_advantage_positive_share(history: list[dict]) -> float:
     across episode ends, leaves it near 1. The first quarter is left out while the untrained
     critic settles. A missing value (NaN) counts as not positive; an empty history gives NaN.
     """
-    rows = history[len(history) // 4:]
+    rows = history[len(history) // 4 :]
     if not rows:
         return math.nan
-    means = np.array([math.nan if row.get("advantages/mean") is None else row["advantages/mean"]
-                      for row in rows], dtype=np.float64)
+    means = np.array(
+        [
+            math.nan if row.get("advantages/mean") is None else row["advantages/mean"]
+            for row in rows
+        ],
+        dtype=np.float64,
+    )
     return float(np.mean(means > 0))
 
 

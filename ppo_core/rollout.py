@@ -20,18 +20,19 @@ import torch
 
 from ppo_core.gaussian import clip_action
 
+
 @dataclass
 class RolloutBuffer:
     """Storage for one rollout of ``num_steps`` (T) steps in ``num_envs`` (N) environments."""
 
-    obs: np.ndarray          # (T, N, *obs_shape) float32
-    actions: np.ndarray      # (T, N) int64, or (T, N, act_dim) float32
-    log_probs: np.ndarray    # (T, N) log pi_old(a_t|s_t)
-    rewards: np.ndarray      # (T, N) float64, as the environments return them
-    values: np.ndarray       # (T, N) V(s_t)
+    obs: np.ndarray  # (T, N, *obs_shape) float32
+    actions: np.ndarray  # (T, N) int64, or (T, N, act_dim) float32
+    log_probs: np.ndarray  # (T, N) log pi_old(a_t|s_t)
+    rewards: np.ndarray  # (T, N) float64, as the environments return them
+    values: np.ndarray  # (T, N) V(s_t)
     next_values: np.ndarray  # (T, N) V(true next state of transition t)
-    terminated: np.ndarray   # (T, N) 1.0 where the MDP ended at step t
-    truncated: np.ndarray    # (T, N) 1.0 where a time limit cut the episode at step t
+    terminated: np.ndarray  # (T, N) 1.0 where the MDP ended at step t
+    truncated: np.ndarray  # (T, N) 1.0 where a time limit cut the episode at step t
 
     @classmethod
     def allocate(cls, num_steps: int, num_envs: int, envs: gym.vector.VectorEnv) -> RolloutBuffer:
@@ -41,11 +42,16 @@ class RolloutBuffer:
             actions = np.zeros((T, N), dtype=np.int64)
         else:
             actions = np.zeros((T, N, *act_space.shape), dtype=np.float32)
-        per_step = {name: np.zeros((T, N), dtype=np.float32) for name in
-                    ("log_probs", "values", "next_values", "terminated", "truncated")}
-        return cls(obs=np.zeros((T, N, *envs.single_observation_space.shape), dtype=np.float32),
-                   actions=actions, rewards=np.zeros((T, N)),  # float64, as envs return them
-                   **per_step)
+        per_step = {
+            name: np.zeros((T, N), dtype=np.float32)
+            for name in ("log_probs", "values", "next_values", "terminated", "truncated")
+        }
+        return cls(
+            obs=np.zeros((T, N, *envs.single_observation_space.shape), dtype=np.float32),
+            actions=actions,
+            rewards=np.zeros((T, N)),  # float64, as envs return them
+            **per_step,
+        )
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -67,8 +73,9 @@ class RolloutBuffer:
 
         return {
             "obs": flat(self.obs),
-            "actions": flat(self.actions, torch.int64 if self.actions.dtype == np.int64
-                            else torch.float32),  # discrete indices, or Box actions as float32
+            "actions": flat(
+                self.actions, torch.int64 if self.actions.dtype == np.int64 else torch.float32
+            ),  # discrete indices, or Box actions as float32
             "log_probs": flat(self.log_probs),
             **{name: flat(arr) for name, arr in targets.items()},
             "values": flat(self.values),
@@ -81,10 +88,10 @@ class EpisodeTracker:
 
     num_envs: int
     start_time: float = field(default_factory=time.perf_counter)
-    returns: list = field(default_factory=list)      # return of each finished episode
+    returns: list = field(default_factory=list)  # return of each finished episode
     lengths: list = field(default_factory=list)
-    end_steps: list = field(default_factory=list)    # global step at which it finished
-    end_times: list = field(default_factory=list)    # seconds since start_time
+    end_steps: list = field(default_factory=list)  # global step at which it finished
+    end_times: list = field(default_factory=list)  # seconds since start_time
 
     def __post_init__(self) -> None:
         self._running_return = np.zeros(self.num_envs, dtype=np.float64)
@@ -141,7 +148,7 @@ def collect_rollout(
     act_space = envs.single_action_space
     continuous = isinstance(act_space, gym.spaces.Box)
     ended_at: list[tuple[int, int]] = []  # (t, n) where an episode ended
-    final_obs: list[np.ndarray] = []      # its final observation
+    final_obs: list[np.ndarray] = []  # its final observation
     with torch.inference_mode():
         for t in range(T):
             buffer.obs[t] = next_obs

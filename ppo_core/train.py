@@ -33,7 +33,7 @@ class TrainResult:
 
     policy: ActorCritic
     config: PPOConfig
-    history: list[dict] = field(default_factory=list)   # one dict per update, CleanRL keys
+    history: list[dict] = field(default_factory=list)  # one dict per update, CleanRL keys
     episode_returns: list[float] = field(default_factory=list)
     episode_lengths: list[int] = field(default_factory=list)
     episode_steps: list[int] = field(default_factory=list)  # global step at each episode end
@@ -78,8 +78,10 @@ def with_loss_fn(update_fn: Callable | None, loss_fn: Callable | None) -> Callab
     if loss_fn is None:
         return update_fn or ppo_update
     if update_fn is not None:
-        raise ValueError("pass either update_fn or loss_fn, not both: the loss_fn hook "
-                         "plugs a loss into ppo_update")
+        raise ValueError(
+            "pass either update_fn or loss_fn, not both: the loss_fn hook "
+            "plugs a loss into ppo_update"
+        )
     return functools.partial(ppo_update, loss_fn=loss_fn)
 
 
@@ -87,30 +89,46 @@ class RunLog:
     """Everything :func:`train` records about a run: a history row per update (CleanRL's keys),
     when the reward threshold was first reached, and the :class:`Reporting` hooks."""
 
-    def __init__(self, config: PPOConfig, policy: ActorCritic, tracker: EpisodeTracker,
-                 reporting: Reporting, rollout_processes: int = 1):
+    def __init__(
+        self,
+        config: PPOConfig,
+        policy: ActorCritic,
+        tracker: EpisodeTracker,
+        reporting: Reporting,
+        rollout_processes: int = 1,
+    ):
         self.config, self.policy, self.tracker, self.reporting = config, policy, tracker, reporting
         self.result = TrainResult(  # the episode lists grow with the tracker's
-            policy=policy, config=config, rollout_processes=rollout_processes,
-            episode_returns=tracker.returns, episode_lengths=tracker.lengths,
-            episode_steps=tracker.end_steps)
+            policy=policy,
+            config=config,
+            rollout_processes=rollout_processes,
+            episode_returns=tracker.returns,
+            episode_lengths=tracker.lengths,
+            episode_steps=tracker.end_steps,
+        )
         self.threshold = reward_threshold(config.env_id)
         self.episodes_logged = 0  # episodes already summarised in a history row
         self.bar = None
         if reporting.progress:
             from tqdm.auto import tqdm  # notebook widget in Jupyter, text bar in a terminal
 
-            self.bar = tqdm(total=config.num_iterations * config.batch_size, unit="step",
-                            unit_scale=True, dynamic_ncols=True, leave=True)
+            self.bar = tqdm(
+                total=config.num_iterations * config.batch_size,
+                unit="step",
+                unit_scale=True,
+                dynamic_ncols=True,
+                leave=True,
+            )
 
-    def history_row(self, iteration: int, global_step: int, lr: float, actions: np.ndarray,
-                    stats: dict | None) -> dict:
+    def history_row(
+        self, iteration: int, global_step: int, lr: float, actions: np.ndarray, stats: dict | None
+    ) -> dict:
         """One update's row: progress, the episodes that ended in its rollout, its diagnostics
         and, for discrete actions, how often each action was taken (Lab 4's heatmap)."""
         tracker = self.tracker
         elapsed = time.perf_counter() - tracker.start_time
-        new_returns = tracker.returns[self.episodes_logged:]
-        new_lengths = tracker.lengths[self.episodes_logged:]
+        new_returns = tracker.returns[self.episodes_logged :]
+        new_lengths = tracker.lengths[self.episodes_logged :]
         self.episodes_logged = len(tracker.returns)
         row = {
             "iteration": iteration,
@@ -140,23 +158,34 @@ class RunLog:
             result.time_to_threshold_s = self.tracker.end_times[hits[0] + 99]
             result.steps_to_threshold = self.tracker.end_steps[hits[0] + 99]
 
-    def record(self, iteration: int, global_step: int, optimizer: torch.optim.Optimizer,
-            actions: np.ndarray, stats: dict | None) -> bool:
+    def record(
+        self,
+        iteration: int,
+        global_step: int,
+        optimizer: torch.optim.Optimizer,
+        actions: np.ndarray,
+        stats: dict | None,
+    ) -> bool:
         """Record one update and run the hooks; True when the run should stop early."""
-        row = self.history_row(iteration, global_step, optimizer.param_groups[0]["lr"], actions,
-                               stats)
+        row = self.history_row(
+            iteration, global_step, optimizer.param_groups[0]["lr"], actions, stats
+        )
         self.result.history.append(row)
         self._check_threshold()
         reporting = self.reporting
         if reporting.checkpoint_path is not None:
-            save_checkpoint(reporting.checkpoint_path, self.policy, self.config,
-                            {"global_step": global_step})
+            save_checkpoint(
+                reporting.checkpoint_path, self.policy, self.config, {"global_step": global_step}
+            )
         if reporting.callback is not None:
             reporting.callback(row, self.policy)
         if self.bar is not None:
             self.bar.update(self.config.batch_size)
-            self.bar.set_postfix(ret100=f"{row['charts/mean_return_100']:.1f}",
-                                 kl=f"{row.get('losses/approx_kl', math.nan):.3f}", refresh=False)
+            self.bar.set_postfix(
+                ret100=f"{row['charts/mean_return_100']:.1f}",
+                kl=f"{row.get('losses/approx_kl', math.nan):.3f}",
+                refresh=False,
+            )
         return reporting.stop_at_threshold and self.result.time_to_threshold_s is not None
 
     def close(self) -> None:
@@ -233,13 +262,20 @@ def train(
                 frac = 1.0 - (iteration - 1.0) / config.num_iterations
                 optimizer.param_groups[0]["lr"] = frac * config.learning_rate
             # 2. Roll out pi_theta_old for T steps in N envs.
-            next_obs, global_step = collect_rollout(envs, policy, buffer, next_obs, tracker,
-                                                    global_step)
+            next_obs, global_step = collect_rollout(
+                envs, policy, buffer, next_obs, tracker, global_step
+            )
             # 3. Advantages and return targets (the critic learns scaled returns).
             rewards = buffer.rewards * config.reward_scale
-            advantages, returns = gae_fn(rewards, buffer.values, buffer.next_values,
-                                         buffer.terminated, buffer.truncated,
-                                         config.gamma, config.gae_lambda)
+            advantages, returns = gae_fn(
+                rewards,
+                buffer.values,
+                buffer.next_values,
+                buffer.terminated,
+                buffer.truncated,
+                config.gamma,
+                config.gae_lambda,
+            )
             # 4. Flatten (T, N) to (T * N,).
             batch = buffer.flatten(advantages, returns)
             # 5. Epochs x minibatches of the clipped loss.
@@ -248,8 +284,9 @@ def train(
             if run_log.record(iteration, global_step, optimizer, buffer.actions, stats):
                 break
     except FloatingPointError as err:  # a NaN loss: say in which update it happened
-        raise FloatingPointError(f"update {iteration} of {config.num_iterations} "
-                                 f"(global step {global_step}): {err}") from err
+        raise FloatingPointError(
+            f"update {iteration} of {config.num_iterations} (global step {global_step}): {err}"
+        ) from err
     finally:
         envs.close()
         run_log.close()

@@ -134,12 +134,24 @@ def ppo_update(
                 # PPO2-style value clipping: the value may move at most clip_coef per update.
                 mb_old_values = batch["values"][mb_inds]
                 v_clipped = mb_old_values + torch.clamp(
-                    new_values - mb_old_values, -config.clip_coef, config.clip_coef)
+                    new_values - mb_old_values, -config.clip_coef, config.clip_coef
+                )
                 new_values = torch.where(  # pick the larger (pessimistic) squared error
                     (new_values - mb_returns) ** 2 >= (v_clipped - mb_returns) ** 2,
-                    new_values, v_clipped)
-            loss = loss_fn(new_log_probs, batch["log_probs"][mb_inds], mb_advantages, new_values,
-                           mb_returns, entropy, config.clip_coef, config.vf_coef, config.ent_coef)
+                    new_values,
+                    v_clipped,
+                )
+            loss = loss_fn(
+                new_log_probs,
+                batch["log_probs"][mb_inds],
+                mb_advantages,
+                new_values,
+                mb_returns,
+                entropy,
+                config.clip_coef,
+                config.vf_coef,
+                config.ent_coef,
+            )
             if not math.isfinite(loss.item()):
                 raise FloatingPointError(
                     f"the PPO loss became {loss.item()} in epoch {epoch + 1}: lower "
@@ -172,13 +184,15 @@ def update_diagnostics(policy: nn.Module, batch: dict, config) -> dict:
     """
     with torch.no_grad():
         _, new_log_probs, entropy, new_values = policy.get_action_and_value(
-            batch["obs"], batch["actions"])
+            batch["obs"], batch["actions"]
+        )
         old_log_probs, advantages = batch["log_probs"], batch["advantages"]
         ratio = probability_ratio(new_log_probs, old_log_probs)
         norm_adv = normalize_advantages(advantages) if config.norm_adv else advantages
         return {
-            "losses/policy_loss": float(clipped_surrogate_loss(
-                new_log_probs, old_log_probs, norm_adv, config.clip_coef)),
+            "losses/policy_loss": float(
+                clipped_surrogate_loss(new_log_probs, old_log_probs, norm_adv, config.clip_coef)
+            ),
             "losses/value_loss": float(value_loss(new_values, batch["returns"])),
             "losses/entropy": float(entropy.mean()),
             "losses/approx_kl": approx_kl(new_log_probs, old_log_probs),
@@ -195,5 +209,10 @@ def update_diagnostics(policy: nn.Module, batch: dict, config) -> dict:
         }
 
 
-__all__ = ["BATCH_KEYS", "minibatch_indices", "normalize_advantages", "ppo_update",
-           "update_diagnostics"]
+__all__ = [
+    "BATCH_KEYS",
+    "minibatch_indices",
+    "normalize_advantages",
+    "ppo_update",
+    "update_diagnostics",
+]

@@ -66,8 +66,12 @@ def rolling_mean(values, window: int = 100) -> np.ndarray:
     return (csum[idx] - csum[lo]) / (idx - lo)
 
 
-def training_curve(run: dict | None = None, threshold: float = 200.0, window: int = 100,
-                   checkpoints: dict[int, str] | None = None) -> Figure:
+def training_curve(
+    run: dict | None = None,
+    threshold: float = 200.0,
+    window: int = 100,
+    checkpoints: dict[int, str] | None = None,
+) -> Figure:
     """Return of every training episode against the environment step, with the mean of the last
     ``window`` episodes and the "solved" threshold (200 for LunarLander-v3) marked.
 
@@ -82,23 +86,41 @@ def training_curve(run: dict | None = None, threshold: float = 200.0, window: in
 
         run = load_history()
         if checkpoints is None:
-            checkpoints = {info["global_step"]: name.removeprefix("policy_").removesuffix(".pt")
-                           for name, info in manifest()["checkpoints"].items()}
+            checkpoints = {
+                info["global_step"]: name.removeprefix("policy_").removesuffix(".pt")
+                for name, info in manifest()["checkpoints"].items()
+            }
     returns = np.asarray(run["episode_returns"], dtype=np.float64)
     steps = np.asarray(run["episode_steps"], dtype=np.float64)
     if returns.shape != steps.shape:
-        raise ValueError(f"episode_returns has {returns.size} entries but episode_steps has "
-                         f"{steps.size}: pass one global step per finished episode")
+        raise ValueError(
+            f"episode_returns has {returns.size} entries but episode_steps has "
+            f"{steps.size}: pass one global step per finished episode"
+        )
     fig = Figure(figsize=(8, 4), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     ax.scatter(steps, returns, s=3, alpha=0.25, color="tab:blue", label="one episode")
-    ax.plot(steps, rolling_mean(returns, window), color="tab:blue", lw=2,
-            label=f"mean of the last {window}")
+    ax.plot(
+        steps,
+        rolling_mean(returns, window),
+        color="tab:blue",
+        lw=2,
+        label=f"mean of the last {window}",
+    )
     ax.axhline(threshold, color="tab:green", ls="--", lw=1.5, label=f"solved: {threshold:g}")
     for step, label in (checkpoints or {}).items():
         ax.axvline(step, color="0.6", lw=0.8, zorder=0)
-        ax.annotate(label, (step, 1.0), xycoords=("data", "axes fraction"), fontsize=8,
-                    ha="left", va="top", color="0.35", xytext=(2, -2), textcoords="offset points")
+        ax.annotate(
+            label,
+            (step, 1.0),
+            xycoords=("data", "axes fraction"),
+            fontsize=8,
+            ha="left",
+            va="top",
+            color="0.35",
+            xytext=(2, -2),
+            textcoords="offset points",
+        )
     ax.set_xlabel("environment steps")
     ax.set_ylabel("episode return")
     ax.set_ylim(max(returns.min(), -600) - 20 if returns.size else -600, None)
@@ -119,17 +141,26 @@ def action_heatmap(history=None, action_names=LUNAR_LANDER_ACTIONS) -> Figure:
     rows = _history(history)
     freqs = [row.get("charts/action_frequencies") for row in rows]
     if not freqs or any(f is None for f in freqs):
-        raise ValueError("history rows have no 'charts/action_frequencies': the heatmap needs a "
-                         "discrete-action run recorded by ppo_core.train")
+        raise ValueError(
+            "history rows have no 'charts/action_frequencies': the heatmap needs a "
+            "discrete-action run recorded by ppo_core.train"
+        )
     freqs = np.asarray(freqs, dtype=np.float64).T  # (actions, updates)
     steps = _steps(rows)
     names = list(action_names)[: freqs.shape[0]]
     names += [f"action {i}" for i in range(len(names), freqs.shape[0])]
     fig = Figure(figsize=(8, 2.8), dpi=100, layout="constrained")
     ax = fig.add_subplot()
-    image = ax.imshow(freqs, aspect="auto", origin="lower", cmap="viridis", vmin=0.0,
-                      vmax=max(0.5, float(np.nanmax(freqs))), interpolation="nearest",
-                      extent=(0, steps[-1], -0.5, freqs.shape[0] - 0.5))
+    image = ax.imshow(
+        freqs,
+        aspect="auto",
+        origin="lower",
+        cmap="viridis",
+        vmin=0.0,
+        vmax=max(0.5, float(np.nanmax(freqs))),
+        interpolation="nearest",
+        extent=(0, steps[-1], -0.5, freqs.shape[0] - 0.5),
+    )
     ax.set_yticks(range(freqs.shape[0]), names)
     ax.set_xlabel("environment steps")
     ax.set_title("action distribution over training (share of each action per rollout)")
@@ -137,8 +168,9 @@ def action_heatmap(history=None, action_names=LUNAR_LANDER_ACTIONS) -> Figure:
     return fig
 
 
-def ratio_histogram(batch: dict | None = None, clip_coef: float | None = None,
-                    bins: int = 80) -> Figure:
+def ratio_histogram(
+    batch: dict | None = None, clip_coef: float | None = None, bins: int = 80
+) -> Figure:
     """Histogram of ``r = pi_new / pi_old`` over one batch, after the update, clip range marked.
 
     Args:
@@ -147,16 +179,23 @@ def ratio_histogram(batch: dict | None = None, clip_coef: float | None = None,
     """
     batch = batch if batch is not None else _load_batch()
     eps = float(clip_coef if clip_coef is not None else batch.get("clip_coef", 0.2))
-    ratio = np.exp(np.asarray(batch["new_log_probs"], np.float64)
-                   - np.asarray(batch["old_log_probs"], np.float64))
+    ratio = np.exp(
+        np.asarray(batch["new_log_probs"], np.float64)
+        - np.asarray(batch["old_log_probs"], np.float64)
+    )
     outside = np.abs(ratio - 1.0) > eps
     lo, hi = np.quantile(ratio, [0.001, 0.999])
     lo, hi = min(lo, 1 - 1.5 * eps), max(hi, 1 + 1.5 * eps)
     edges = np.linspace(lo, hi, bins + 1)
     fig = Figure(figsize=(7, 3.5), dpi=100, layout="constrained")
     ax = fig.add_subplot()
-    ax.axvspan(1 - eps, 1 + eps, color="tab:green", alpha=0.12,
-               label=f"clip range [1-eps, 1+eps], eps = {eps:g}")
+    ax.axvspan(
+        1 - eps,
+        1 + eps,
+        color="tab:green",
+        alpha=0.12,
+        label=f"clip range [1-eps, 1+eps], eps = {eps:g}",
+    )
     ax.hist(np.clip(ratio, lo, hi), bins=edges, color="tab:blue", alpha=0.85)
     for x in (1 - eps, 1 + eps):
         ax.axvline(x, color="tab:green", lw=1.5)
@@ -176,8 +215,9 @@ def _load_batch() -> dict:
     return load_batch()
 
 
-def _panel(ax, rows: list[dict], key: str, title: str, band=None, log: bool = False,
-           absolute: bool = False):
+def _panel(
+    ax, rows: list[dict], key: str, title: str, band=None, log: bool = False, absolute: bool = False
+):
     """One diagnostic over the environment steps (its size if ``absolute``), its healthy band
     (if any) shaded."""
     values = _column(rows, key)
@@ -198,12 +238,23 @@ def _policy_panels(axes, rows: list[dict], num_actions: int) -> None:
     max_entropy = math.log(num_actions)
     ax = axes[0]
     _panel(ax, rows, "losses/entropy", "policy entropy", band=(ENTROPY_FLOOR, max_entropy))
-    ax.axhline(max_entropy, color="tab:red", ls="--", lw=1.2,
-               label=f"ln|A| = ln {num_actions} = {max_entropy:.3f} (maximum)")
+    ax.axhline(
+        max_entropy,
+        color="tab:red",
+        ls="--",
+        lw=1.2,
+        label=f"ln|A| = ln {num_actions} = {max_entropy:.3f} (maximum)",
+    )
     ax.set_ylim(0, max_entropy * 1.12)
     ax.legend(fontsize=7, loc="lower left")
-    _panel(axes[1], rows, "losses/approx_kl", "approx KL(old || new)",
-           band=HEALTHY["losses/approx_kl"], log=True)
+    _panel(
+        axes[1],
+        rows,
+        "losses/approx_kl",
+        "approx KL(old || new)",
+        band=HEALTHY["losses/approx_kl"],
+        log=True,
+    )
     axes[1].legend(fontsize=7)
     _panel(axes[2], rows, "losses/clipfrac", "clip fraction", band=HEALTHY["losses/clipfrac"])
     axes[2].set_ylim(0, None)
@@ -215,12 +266,18 @@ def _critic_panels(axes, rows: list[dict]) -> None:
     """Bottom row: the critic and the data (explained variance, value loss, mean advantage),
     and the return for context."""
     ax = axes[0]
-    _panel(ax, rows, "losses/explained_variance", "explained variance",
-           band=HEALTHY["losses/explained_variance"])
+    _panel(
+        ax,
+        rows,
+        "losses/explained_variance",
+        "explained variance",
+        band=HEALTHY["losses/explained_variance"],
+    )
     ax.axhline(0.0, color="0.3", lw=0.8)
     ax.set_ylim(-1.0, 1.05)
-    _panel(axes[1], rows, "losses/value_loss", "value loss (no fixed range: reward scale)",
-           log=True)
+    _panel(
+        axes[1], rows, "losses/value_loss", "value loss (no fixed range: reward scale)", log=True
+    )
     # A critic that keeps up errs both ways, so the batch's mean advantage changes sign; one
     # that keeps underestimating (e.g. GAE running across episode ends) stays above the line.
     _panel(axes[2], rows, "advantages/mean", "mean advantage (before normalisation)")
@@ -250,5 +307,12 @@ def diagnostics_dashboard(history=None, num_actions: int = 4) -> Figure:
     return fig
 
 
-__all__ = ["HEALTHY", "LUNAR_LANDER_ACTIONS", "action_heatmap", "diagnostics_dashboard",
-           "ratio_histogram", "rolling_mean", "training_curve"]
+__all__ = [
+    "HEALTHY",
+    "LUNAR_LANDER_ACTIONS",
+    "action_heatmap",
+    "diagnostics_dashboard",
+    "ratio_histogram",
+    "rolling_mean",
+    "training_curve",
+]

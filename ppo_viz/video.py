@@ -30,8 +30,15 @@ def _action(policy, obs, deterministic: bool, generator: torch.Generator | None)
         return (mean + policy.actor_logstd.exp() * noise)[0].numpy()
 
 
-def play_episode(policy, env_id: str, seed: int = 0, deterministic: bool = True,
-                 max_steps: int = 1000, render_every: int = 0, scale: int = 1):
+def play_episode(
+    policy,
+    env_id: str,
+    seed: int = 0,
+    deterministic: bool = True,
+    max_steps: int = 1000,
+    render_every: int = 0,
+    scale: int = 1,
+):
     """Play one episode; return ``(observations, frames, episode_return)``.
 
     ``observations`` holds every observation from the reset on; with ``render_every=k > 0``,
@@ -63,14 +70,22 @@ def play_episode(policy, env_id: str, seed: int = 0, deterministic: bool = True,
     return observations, frames, total
 
 
-def rollout_frames(policy, env_id: str, seed: int = 0, deterministic: bool = True,
-                   max_steps: int = 1000, stride: int = 2, scale: int = 2):
+def rollout_frames(
+    policy,
+    env_id: str,
+    seed: int = 0,
+    deterministic: bool = True,
+    max_steps: int = 1000,
+    stride: int = 2,
+    scale: int = 2,
+):
     """Play one episode and return ``(frames, episode_return)``.
 
     Every ``stride``-th frame is kept and downscaled by ``scale`` so that a GIF stays small.
     """
-    _, frames, total = play_episode(policy, env_id, seed, deterministic, max_steps,
-                                    render_every=stride, scale=scale)
+    _, frames, total = play_episode(
+        policy, env_id, seed, deterministic, max_steps, render_every=stride, scale=scale
+    )
     return frames, total
 
 
@@ -85,8 +100,7 @@ def lander_in_view(observation) -> bool:
     return abs(x) < 0.95 and y < 1.5
 
 
-def showcase_seed(policies: list, env_id: str, deterministic=True,
-                  candidates=range(100)) -> int:
+def showcase_seed(policies: list, env_id: str, deterministic=True, candidates=range(100)) -> int:
     """The first seed in ``candidates`` at which every policy's lander stays in the picture for
     the whole episode, so that a side-by-side video never shows an empty tile.
 
@@ -97,18 +111,23 @@ def showcase_seed(policies: list, env_id: str, deterministic=True,
     for seed in candidates:
         if not env_id.startswith("LunarLander"):
             return seed
-        if all(all(lander_in_view(o) for o in play_episode(p, env_id, seed, d)[0])
-               for p, d in zip(policies, flags)):
+        if all(
+            all(lander_in_view(o) for o in play_episode(p, env_id, seed, d)[0])
+            for p, d in zip(policies, flags)
+        ):
             return seed
-    raise ValueError(f"no seed in {candidates} keeps every lander in the picture: try more "
-                     f"candidates, or sampled actions for an untrained policy")
+    raise ValueError(
+        f"no seed in {candidates} keeps every lander in the picture: try more "
+        f"candidates, or sampled actions for an untrained policy"
+    )
 
 
 def _per_policy(flag, n: int) -> list[bool]:
     flags = [flag] * n if isinstance(flag, bool) else list(flag)
     if len(flags) != n:
-        raise ValueError(f"{n} policies but {len(flags)} deterministic flags: pass one flag, "
-                         f"or one per policy")
+        raise ValueError(
+            f"{n} policies but {len(flags)} deterministic flags: pass one flag, or one per policy"
+        )
     return flags
 
 
@@ -130,8 +149,9 @@ def write_video(frames: list[np.ndarray], path, fps: int = 30) -> Path:
     return path
 
 
-def record_episode(policy, env_id: str, path, seed: int = 0, fps: int = 30,
-                   deterministic: bool = True) -> float:
+def record_episode(
+    policy, env_id: str, path, seed: int = 0, fps: int = 30, deterministic: bool = True
+) -> float:
     """Record one episode of ``policy`` to ``path``; returns its return."""
     frames, total = rollout_frames(policy, env_id, seed=seed, deterministic=deterministic)
     write_video(frames, path, fps=fps)
@@ -155,9 +175,17 @@ def label_frame(frame: np.ndarray, text: str) -> np.ndarray:
     return np.asarray(image)
 
 
-def side_by_side(policies: list, labels: list[str] | None, env_id: str, path, seed: int = 0,
-                 fps: int = 30, show_returns: bool = True, deterministic=True,
-                 scale: int = 1) -> list[float]:
+def side_by_side(
+    policies: list,
+    labels: list[str] | None,
+    env_id: str,
+    path,
+    seed: int = 0,
+    fps: int = 30,
+    show_returns: bool = True,
+    deterministic=True,
+    scale: int = 1,
+) -> list[float]:
     """One video with several policies playing the same seed next to each other.
 
     Each tile is captioned with its label (and the episode's return if ``show_returns``); pass
@@ -169,11 +197,15 @@ def side_by_side(policies: list, labels: list[str] | None, env_id: str, path, se
     policy's return.
     """
     if labels is not None and len(labels) != len(policies):
-        raise ValueError(f"{len(policies)} policies but {len(labels)} labels: pass one label per "
-                         f"policy, or labels=None")
+        raise ValueError(
+            f"{len(policies)} policies but {len(labels)} labels: pass one label per "
+            f"policy, or labels=None"
+        )
     flags = _per_policy(deterministic, len(policies))
-    runs = [rollout_frames(p, env_id, seed=seed, deterministic=d, scale=scale)
-            for p, d in zip(policies, flags)]
+    runs = [
+        rollout_frames(p, env_id, seed=seed, deterministic=d, scale=scale)
+        for p, d in zip(policies, flags)
+    ]
     length = max(len(f) for f, _ in runs)
     tiles = []
     for i, (frames, total) in enumerate(runs):
@@ -191,6 +223,6 @@ def side_by_side(policies: list, labels: list[str] | None, env_id: str, path, se
                 row.append(gap)
             row.append(frames[k])
         combined.append(np.concatenate(row, axis=1))
-    for target in ([path] if isinstance(path, (str, Path)) else path):
+    for target in [path] if isinstance(path, (str, Path)) else path:
         write_video(combined, target, fps=fps)
     return [total for _, total in runs]

@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from ppo_core import plug
+
 # Read through _function, by name at call time, so that ppo_core.plug_in rebinds them here too.
 from ppo_core.diagnostics import clip_fraction  # noqa: F401
 from ppo_core.gae import compute_gae  # noqa: F401
@@ -36,8 +37,11 @@ from ppo_core.losses import clipped_surrogate_loss  # noqa: F401
 CLIP_COLOR, UNCLIPPED_COLOR, FLAT_COLOR = "tab:blue", "0.55", "tab:red"
 
 
-_PARAMETER = {"clipped_surrogate_loss": "loss_fn", "clip_fraction": "clip_fraction_fn",
-              "compute_gae": "gae_fn"}
+_PARAMETER = {
+    "clipped_surrogate_loss": "loss_fn",
+    "clip_fraction": "clip_fraction_fn",
+    "compute_gae": "gae_fn",
+}
 
 
 def _function(name: str, given: Callable | None, required: bool = True) -> Callable | None:
@@ -53,9 +57,11 @@ def _function(name: str, given: Callable | None, required: bool = True) -> Calla
     current = globals()[name]
     if current is plug.LIBRARY[name] and not plug.reference_available(name):
         if required:
-            raise ValueError(f"this copy of ppo_core leaves {name} ({plug.EXERCISES[name]}) to "
-                             f"you: pass your function to the demo, "
-                             f"{_PARAMETER[name]}={name}, as the lab shows")
+            raise ValueError(
+                f"this copy of ppo_core leaves {name} ({plug.EXERCISES[name]}) to "
+                f"you: pass your function to the demo, "
+                f"{_PARAMETER[name]}={name}, as the lab shows"
+            )
         return None
     return current
 
@@ -109,8 +115,9 @@ class _BlitRenderer:
         for artist in self.artists:
             artist.draw(renderer)
         width, height = self.canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw",
-                                 "RGBA", 0, 1)
+        image = Image.frombuffer(
+            "RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1
+        )
         buf = io.BytesIO()
         image.convert("RGB").save(buf, format="png", compress_level=1)
         return buf.getvalue()
@@ -118,8 +125,9 @@ class _BlitRenderer:
 
 def _band(ax, color: str, alpha: float = 0.15) -> Rectangle:
     """A vertical band spanning the axes' height, its x range set later (data coordinates)."""
-    patch = Rectangle((0.0, 0.0), 0.0, 1.0, transform=ax.get_xaxis_transform(), color=color,
-                      alpha=alpha, lw=0)
+    patch = Rectangle(
+        (0.0, 0.0), 0.0, 1.0, transform=ax.get_xaxis_transform(), color=color, alpha=alpha, lw=0
+    )
     ax.add_patch(patch)
     return patch
 
@@ -133,8 +141,8 @@ def _set_band(patch: Rectangle, x0: float, x1: float) -> None:
 # epsilon: the clipped surrogate objective (PPO Eq. 7)
 # --------------------------------------------------------------------------------------------
 
-def clipped_objective(ratio, advantage, eps: float,
-                      loss_fn: Callable | None = None) -> np.ndarray:
+
+def clipped_objective(ratio, advantage, eps: float, loss_fn: Callable | None = None) -> np.ndarray:
     """``min(r A, clip(r, 1 - eps, 1 + eps) A)`` per sample (PPO Eq. 7, before the mean).
 
     Each value is ``-clipped_surrogate_loss`` of a one-sample batch, so the curve drawn is the
@@ -142,8 +150,9 @@ def clipped_objective(ratio, advantage, eps: float,
     implementation of it.
     """
     loss_fn = _function("clipped_surrogate_loss", loss_fn)
-    ratio, advantage = np.broadcast_arrays(np.asarray(ratio, dtype=np.float64),
-                                           np.asarray(advantage, dtype=np.float64))
+    ratio, advantage = np.broadcast_arrays(
+        np.asarray(ratio, dtype=np.float64), np.asarray(advantage, dtype=np.float64)
+    )
     log_ratio = torch.from_numpy(np.log(np.maximum(ratio, 1e-300)).reshape(-1, 1))
     adv = torch.from_numpy(advantage.reshape(-1, 1))
     zero = torch.zeros(1, dtype=torch.float64)
@@ -151,8 +160,13 @@ def clipped_objective(ratio, advantage, eps: float,
     return np.asarray(values).reshape(ratio.shape)
 
 
-def batch_clip_stats(ratio, advantages, eps: float, loss_fn: Callable | None = None,
-                     clip_fraction_fn: Callable | None = None) -> dict[str, float]:
+def batch_clip_stats(
+    ratio,
+    advantages,
+    eps: float,
+    loss_fn: Callable | None = None,
+    clip_fraction_fn: Callable | None = None,
+) -> dict[str, float]:
     """What epsilon does to one batch.
 
     Returns:
@@ -171,8 +185,9 @@ def batch_clip_stats(ratio, advantages, eps: float, loss_fn: Callable | None = N
     old = torch.zeros_like(log_ratio)  # log r = new - old with old = 0
     adv = torch.from_numpy(advantages)
     return {
-        "clip_fraction": (float("nan") if clip_fraction_fn is None
-                          else clip_fraction_fn(log_ratio, old, eps)),
+        "clip_fraction": (
+            float("nan") if clip_fraction_fn is None else clip_fraction_fn(log_ratio, old, eps)
+        ),
         "zero_gradient_fraction": float(np.mean(flat)),
         "surrogate": -float(loss_fn(log_ratio, old, adv, eps)),
         "unclipped": float(np.mean(ratio * advantages)),
@@ -184,8 +199,14 @@ class ClipObjectiveDemo:
 
     RATIO_RANGE = (0.0, 2.0)
 
-    def __init__(self, batch: dict | None = None, eps: float = 0.2, dpi: int = 80,
-                 loss_fn: Callable | None = None, clip_fraction_fn: Callable | None = None):
+    def __init__(
+        self,
+        batch: dict | None = None,
+        eps: float = 0.2,
+        dpi: int = 80,
+        loss_fn: Callable | None = None,
+        clip_fraction_fn: Callable | None = None,
+    ):
         self.loss_fn = _function("clipped_surrogate_loss", loss_fn)
         self.clip_fraction_fn = _function("clip_fraction", clip_fraction_fn, required=False)
         self._read_batch(batch)
@@ -198,9 +219,17 @@ class ClipObjectiveDemo:
         self._draw_objectives(ax_pos, ax_neg)
         self._draw_histogram(ax_hist)
         self.title = self.fig.suptitle("")
-        self._renderer = _BlitRenderer(self.fig, [
-            *self.flat_bands.values(), self.hist_band, *self.curves.values(), *self.edges,
-            self.hist_text, self.title])
+        self._renderer = _BlitRenderer(
+            self.fig,
+            [
+                *self.flat_bands.values(),
+                self.hist_band,
+                *self.curves.values(),
+                *self.edges,
+                self.hist_text,
+                self.title,
+            ],
+        )
         self.stats: dict[str, float] = {}
         self.png = b""
         self.update(self.eps)
@@ -213,8 +242,13 @@ class ClipObjectiveDemo:
         for ax, sign in ((ax_pos, 1.0), (ax_neg, -1.0)):
             band = _band(ax, FLAT_COLOR, 0.12)
             ax.plot(r, r * sign, color=UNCLIPPED_COLOR, ls="--", lw=1.5, label="unclipped  r A")
-            (curve,) = ax.plot(r, clipped_objective(r, sign, self.eps, self.loss_fn),
-                               color=CLIP_COLOR, lw=2.5, label="clipped  min(r A, clip(r) A)")
+            (curve,) = ax.plot(
+                r,
+                clipped_objective(r, sign, self.eps, self.loss_fn),
+                color=CLIP_COLOR,
+                lw=2.5,
+                label="clipped  min(r A, clip(r) A)",
+            )
             for _ in range(2):
                 self.edges.append(ax.axvline(1.0, color="0.3", lw=0.8, ls=":"))
             ax.axvline(1.0, color="0.8", lw=0.6)
@@ -234,17 +268,25 @@ class ClipObjectiveDemo:
         lo, hi = np.quantile(self.ratio, [0.002, 0.998])
         lo, hi = min(lo, 0.45), max(hi, 1.55)
         self.hist_band = _band(ax_hist, "tab:green", 0.15)
-        ax_hist.hist(np.clip(self.ratio, lo, hi), bins=np.linspace(lo, hi, 70),
-                     color="tab:blue", alpha=0.85)
+        ax_hist.hist(
+            np.clip(self.ratio, lo, hi), bins=np.linspace(lo, hi, 70), color="tab:blue", alpha=0.85
+        )
         for _ in range(2):
             self.edges.append(ax_hist.axvline(1.0, color="tab:green", lw=1.2))
         ax_hist.set_xlim(lo, hi)
         ax_hist.set_xlabel("ratio r of each sample")
         where = f" at step {self.step:,}" if self.step is not None else ""
         ax_hist.set_title(f"real batch{where}, after one update", fontsize=10)
-        self.hist_text = ax_hist.text(0.02, 0.97, "", transform=ax_hist.transAxes, va="top",
-                                      fontsize=8, family="monospace",
-                                      bbox={"fc": "white", "alpha": 0.8, "lw": 0})
+        self.hist_text = ax_hist.text(
+            0.02,
+            0.97,
+            "",
+            transform=ax_hist.transAxes,
+            va="top",
+            fontsize=8,
+            family="monospace",
+            bbox={"fc": "white", "alpha": 0.8, "lw": 0},
+        )
 
     def _read_batch(self, batch: dict | None) -> None:
         """The batch's ratios, normalised advantages and step (the shipped batch if None)."""
@@ -268,20 +310,24 @@ class ClipObjectiveDemo:
         lo, hi = 1.0 - eps, 1.0 + eps
         for sign, curve in self.curves.items():
             curve.set_ydata(clipped_objective(self._r, sign, eps, self.loss_fn))
-        _set_band(self.flat_bands[1.0], hi, self.RATIO_RANGE[1])   # A > 0: flat right of 1 + eps
+        _set_band(self.flat_bands[1.0], hi, self.RATIO_RANGE[1])  # A > 0: flat right of 1 + eps
         _set_band(self.flat_bands[-1.0], self.RATIO_RANGE[0], lo)  # A < 0: flat left of 1 - eps
         _set_band(self.hist_band, lo, hi)
         for k, line in enumerate(self.edges):
             line.set_xdata([lo, lo] if k % 2 == 0 else [hi, hi])
-        self.stats = batch_clip_stats(self.ratio, self.advantages, eps, self.loss_fn,
-                                      self.clip_fraction_fn)
+        self.stats = batch_clip_stats(
+            self.ratio, self.advantages, eps, self.loss_fn, self.clip_fraction_fn
+        )
         s = self.stats
-        self.hist_text.set_text(f"outside [{lo:.2f}, {hi:.2f}]: {_share(s['clip_fraction'])}\n"
-                                f"zero gradient:      {s['zero_gradient_fraction']:6.1%}\n"
-                                f"L_CLIP = {s['surrogate']:+.4f}\n"
-                                f"L_CPI  = {s['unclipped']:+.4f}")
-        self.title.set_text(f"PPO clipped objective, epsilon = {eps:.2f}: "
-                            f"clip range [{lo:.2f}, {hi:.2f}]")
+        self.hist_text.set_text(
+            f"outside [{lo:.2f}, {hi:.2f}]: {_share(s['clip_fraction'])}\n"
+            f"zero gradient:      {s['zero_gradient_fraction']:6.1%}\n"
+            f"L_CLIP = {s['surrogate']:+.4f}\n"
+            f"L_CPI  = {s['unclipped']:+.4f}"
+        )
+        self.title.set_text(
+            f"PPO clipped objective, epsilon = {eps:.2f}: clip range [{lo:.2f}, {hi:.2f}]"
+        )
         return self.stats
 
     def render(self) -> bytes:
@@ -291,12 +337,14 @@ class ClipObjectiveDemo:
 
     def summary_html(self) -> str:
         s = self.stats
-        return (f"<b>epsilon = {self.eps:.2f}</b> on {self.ratio.size} real LunarLander-v3 "
-                f"samples: <b>{_share(s['clip_fraction']).strip()}</b> have a ratio outside "
-                f"[{1 - self.eps:.2f}, {1 + self.eps:.2f}]; for "
-                f"<b>{s['zero_gradient_fraction']:.1%}</b> the clip binds (no gradient). "
-                f"Surrogate L<sup>CLIP</sup> = <b>{s['surrogate']:+.4f}</b> "
-                f"(unclipped {s['unclipped']:+.4f}, normalised advantages).")
+        return (
+            f"<b>epsilon = {self.eps:.2f}</b> on {self.ratio.size} real LunarLander-v3 "
+            f"samples: <b>{_share(s['clip_fraction']).strip()}</b> have a ratio outside "
+            f"[{1 - self.eps:.2f}, {1 + self.eps:.2f}]; for "
+            f"<b>{s['zero_gradient_fraction']:.1%}</b> the clip binds (no gradient). "
+            f"Surrogate L<sup>CLIP</sup> = <b>{s['surrogate']:+.4f}</b> "
+            f"(unclipped {s['unclipped']:+.4f}, normalised advantages)."
+        )
 
 
 def _share(fraction: float) -> str:
@@ -304,9 +352,12 @@ def _share(fraction: float) -> str:
     return "(Lab 5)" if np.isnan(fraction) else f"{fraction:6.1%}"
 
 
-def clip_objective_demo(batch: dict | None = None, eps: float = 0.2,
-                        loss_fn: Callable | None = None,
-                        clip_fraction_fn: Callable | None = None):
+def clip_objective_demo(
+    batch: dict | None = None,
+    eps: float = 0.2,
+    loss_fn: Callable | None = None,
+    clip_fraction_fn: Callable | None = None,
+):
     """A slider for epsilon over PPO's clipped objective (Eq. 7) and a real batch.
 
     Left and middle: ``min(r A, clip(r, 1-eps, 1+eps) A)`` against the ratio r for A = +1 and
@@ -323,10 +374,17 @@ def clip_objective_demo(batch: dict | None = None, eps: float = 0.2,
     """
     w = _widgets()
     demo = ClipObjectiveDemo(batch, eps, loss_fn=loss_fn, clip_fraction_fn=clip_fraction_fn)
-    slider = w.FloatSlider(value=demo.eps, min=0.02, max=0.6, step=0.01,
-                           description="epsilon (clip range)", readout_format=".2f",
-                           continuous_update=True, style={"description_width": "initial"},
-                           layout=w.Layout(width="520px"))
+    slider = w.FloatSlider(
+        value=demo.eps,
+        min=0.02,
+        max=0.6,
+        step=0.01,
+        description="epsilon (clip range)",
+        readout_format=".2f",
+        continuous_update=True,
+        style={"description_width": "initial"},
+        layout=w.Layout(width="520px"),
+    )
     summary = w.HTML(demo.summary_html())
     out = w.Output()
 
@@ -346,17 +404,32 @@ def clip_objective_demo(batch: dict | None = None, eps: float = 0.2,
 # lambda: Generalized Advantage Estimation (PPO Eq. 11-12)
 # --------------------------------------------------------------------------------------------
 
-def gae_curves(rewards, values, next_values, terminated, truncated, gamma: float,
-               lams, gae_fn: Callable | None = None) -> np.ndarray:
+
+def gae_curves(
+    rewards,
+    values,
+    next_values,
+    terminated,
+    truncated,
+    gamma: float,
+    lams,
+    gae_fn: Callable | None = None,
+) -> np.ndarray:
     """GAE advantages of one rollout for many lambdas: shape ``(len(lams), T)``.
 
     One call of :func:`ppo_core.compute_gae` per lambda (the library's recursion, the one the
     learner writes in Lab 2, given as ``gae_fn``); recomputed only when gamma changes.
     """
     gae_fn = _function("compute_gae", gae_fn)
-    return np.stack([np.asarray(gae_fn(rewards, values, next_values, terminated, truncated,
-                                  gamma, float(lam))[0], np.float64)
-                     for lam in np.atleast_1d(lams)])
+    return np.stack(
+        [
+            np.asarray(
+                gae_fn(rewards, values, next_values, terminated, truncated, gamma, float(lam))[0],
+                np.float64,
+            )
+            for lam in np.atleast_1d(lams)
+        ]
+    )
 
 
 class GAEDemo:
@@ -365,9 +438,15 @@ class GAEDemo:
     LAMBDAS = np.linspace(0.0, 1.0, 51)
     GAMMA_RANGE = (0.9, 1.0)  # the gamma slider's range
 
-    def __init__(self, episode: dict | None = None, lam: float = 0.95, gamma: float = 0.999,
-                 critic_gamma: float | None = None, dpi: int = 80,
-                 gae_fn: Callable | None = None):
+    def __init__(
+        self,
+        episode: dict | None = None,
+        lam: float = 0.95,
+        gamma: float = 0.999,
+        critic_gamma: float | None = None,
+        dpi: int = 80,
+        gae_fn: Callable | None = None,
+    ):
         self.gae_fn = _function("compute_gae", gae_fn)
         if episode is None:
             from ppo_core.pretrained import load_episode, manifest
@@ -375,8 +454,10 @@ class GAEDemo:
             episode = load_episode()
             critic_gamma = manifest()["config"]["gamma"] if critic_gamma is None else critic_gamma
         self.critic_gamma = critic_gamma  # the gamma the critic V was trained for, if known
-        self.episode = {k: np.asarray(episode[k], np.float64)
-                        for k in ("rewards", "values", "next_values", "terminated", "truncated")}
+        self.episode = {
+            k: np.asarray(episode[k], np.float64)
+            for k in ("rewards", "values", "next_values", "terminated", "truncated")
+        }
         self.T = self.episode["rewards"].size
         self.lam, self.gamma = float(lam), float(gamma)
 
@@ -386,9 +467,19 @@ class GAEDemo:
         self.ax_t = self._draw_episode(self.fig.add_subplot(grid[0, :3]))
         self.ax_l = self._draw_lambda_sweep(self.fig.add_subplot(grid[0, 3:]))
         self.title = self.fig.suptitle("")
-        self._renderer = _BlitRenderer(self.fig, [
-            self.mc_line, self.td_line, self.adv_line, self.spread_line, self.gap_line,
-            self.marker, self.dots, self.title])
+        self._renderer = _BlitRenderer(
+            self.fig,
+            [
+                self.mc_line,
+                self.td_line,
+                self.adv_line,
+                self.spread_line,
+                self.gap_line,
+                self.marker,
+                self.dots,
+                self.title,
+            ],
+        )
         self._curves_gamma: float | None = None
         self._recompute_curves(self.gamma)
         self._fit_limits(sorted({self.GAMMA_RANGE[0], self.gamma, self.GAMMA_RANGE[1]}))
@@ -399,16 +490,22 @@ class GAEDemo:
     def _draw_episode(self, ax_t):
         """Left panel: the advantages along the episode (Monte Carlo, TD(0), GAE)."""
         t = np.arange(self.T)
-        (self.mc_line,) = ax_t.plot(t, np.zeros(self.T), color="0.6", lw=1.0,
-                                    label="Monte Carlo (lambda = 1)")
-        (self.td_line,) = ax_t.plot(t, np.zeros(self.T), color="tab:orange", lw=0.8, alpha=0.7,
-                                    label="TD(0) (lambda = 0)")
-        (self.adv_line,) = ax_t.plot(t, np.zeros(self.T), color="tab:blue", lw=1.6,
-                                     label="GAE at this lambda")
+        (self.mc_line,) = ax_t.plot(
+            t, np.zeros(self.T), color="0.6", lw=1.0, label="Monte Carlo (lambda = 1)"
+        )
+        (self.td_line,) = ax_t.plot(
+            t, np.zeros(self.T), color="tab:orange", lw=0.8, alpha=0.7, label="TD(0) (lambda = 0)"
+        )
+        (self.adv_line,) = ax_t.plot(
+            t, np.zeros(self.T), color="tab:blue", lw=1.6, label="GAE at this lambda"
+        )
         ax_t.axhline(0.0, color="0.3", lw=0.6)
         end = "terminated" if self.episode["terminated"][-1] else "truncated"
-        ax_t.set_title(f"advantages along one real episode ({self.T} steps, {end}, return "
-                       f"{self.episode['rewards'].sum():.0f})", fontsize=10)
+        ax_t.set_title(
+            f"advantages along one real episode ({self.T} steps, {end}, return "
+            f"{self.episode['rewards'].sum():.0f})",
+            fontsize=10,
+        )
         ax_t.set_xlabel("time step t")
         ax_t.set_ylabel("advantage A_t")
         ax_t.set_xlim(0, self.T - 1)
@@ -418,12 +515,20 @@ class GAEDemo:
 
     def _draw_lambda_sweep(self, ax_l):
         """Right panel: spread and distance from Monte Carlo of the advantages, per lambda."""
-        (self.spread_line,) = ax_l.plot(self.LAMBDAS, np.zeros_like(self.LAMBDAS),
-                                        color="tab:purple", lw=2,
-                                        label="spread of A_t along the episode")
-        (self.gap_line,) = ax_l.plot(self.LAMBDAS, np.zeros_like(self.LAMBDAS),
-                                     color="tab:brown", lw=2,
-                                     label="RMS gap to Monte Carlo (lambda = 1)")
+        (self.spread_line,) = ax_l.plot(
+            self.LAMBDAS,
+            np.zeros_like(self.LAMBDAS),
+            color="tab:purple",
+            lw=2,
+            label="spread of A_t along the episode",
+        )
+        (self.gap_line,) = ax_l.plot(
+            self.LAMBDAS,
+            np.zeros_like(self.LAMBDAS),
+            color="tab:brown",
+            lw=2,
+            label="RMS gap to Monte Carlo (lambda = 1)",
+        )
         self.marker = ax_l.axvline(self.lam, color="tab:blue", lw=1.2)
         (self.dots,) = ax_l.plot([self.lam, self.lam], [0, 0], "o", color="tab:blue", ms=5)
         ax_l.set_xlim(0, 1)
@@ -434,8 +539,7 @@ class GAEDemo:
         return ax_l
 
     def _curves(self, gamma: float):
-        all_adv = gae_curves(**self.episode, gamma=gamma, lams=self.LAMBDAS,
-                             gae_fn=self.gae_fn)
+        all_adv = gae_curves(**self.episode, gamma=gamma, lams=self.LAMBDAS, gae_fn=self.gae_fn)
         mc = all_adv[-1]  # lambda = 1
         spread = all_adv.std(axis=1)
         gap = np.sqrt(np.mean((all_adv - mc) ** 2, axis=1))
@@ -483,16 +587,20 @@ class GAEDemo:
         self.advantages = adv
         self.adv_line.set_ydata(adv)
         y_max = self.ax_t.get_ylim()[1]
-        self.stats = {"spread": float(adv.std()),
-                      "gap_to_mc": float(np.sqrt(np.mean((adv - mc) ** 2))),
-                      "horizon": float(1.0 / (1.0 - gamma * lam)) if gamma * lam < 1 else np.inf,
-                      "off_axes": float(np.mean(np.abs(self.all_adv[[0, -1]]) > y_max))}
+        self.stats = {
+            "spread": float(adv.std()),
+            "gap_to_mc": float(np.sqrt(np.mean((adv - mc) ** 2))),
+            "horizon": float(1.0 / (1.0 - gamma * lam)) if gamma * lam < 1 else np.inf,
+            "off_axes": float(np.mean(np.abs(self.all_adv[[0, -1]]) > y_max)),
+        }
         self.marker.set_xdata([lam, lam])
         self.dots.set_data([lam, lam], [self.stats["spread"], self.stats["gap_to_mc"]])
         horizon = self.stats["horizon"]
         horizon_text = f"{horizon:.0f} steps" if np.isfinite(horizon) else "whole episode"
-        self.title.set_text(f"GAE: lambda = {lam:.2f}, gamma = {gamma:.3f}  "
-                            f"(effective horizon 1/(1 - gamma lambda) = {horizon_text})")
+        self.title.set_text(
+            f"GAE: lambda = {lam:.2f}, gamma = {gamma:.3f}  "
+            f"(effective horizon 1/(1 - gamma lambda) = {horizon_text})"
+        )
         return self.stats
 
     def render(self) -> bytes:
@@ -502,27 +610,35 @@ class GAEDemo:
 
     def summary_html(self) -> str:
         s = self.stats
-        return (f"<b>lambda = {self.lam:.2f}</b>, gamma = {self.gamma:.3f}: spread of the "
-                f"advantages {s['spread']:.2f}, RMS gap to the Monte Carlo estimate "
-                f"{s['gap_to_mc']:.2f}. {html.escape('lambda -> 0')}: trusts the critic "
-                f"(little noise, biased if V is wrong); {html.escape('lambda -> 1')}: trusts the "
-                f"sampled rewards (unbiased, noisy). One episode shows the two ends, not the bias "
-                f"and variance themselves: those need many episodes and the true values (Lab 2, "
-                f"section 3).{self._gamma_note()}")
+        return (
+            f"<b>lambda = {self.lam:.2f}</b>, gamma = {self.gamma:.3f}: spread of the "
+            f"advantages {s['spread']:.2f}, RMS gap to the Monte Carlo estimate "
+            f"{s['gap_to_mc']:.2f}. {html.escape('lambda -> 0')}: trusts the critic "
+            f"(little noise, biased if V is wrong); {html.escape('lambda -> 1')}: trusts the "
+            f"sampled rewards (unbiased, noisy). One episode shows the two ends, not the bias "
+            f"and variance themselves: those need many episodes and the true values (Lab 2, "
+            f"section 3).{self._gamma_note()}"
+        )
 
     def _gamma_note(self) -> str:
         if self.critic_gamma is None or abs(self.gamma - self.critic_gamma) < 1e-9:
             return ""
-        note = (f" <br><b>Note:</b> the critic was trained for gamma = {self.critic_gamma:g}; at "
-                f"gamma = {self.gamma:.3f} its values no longer match the discounted returns, so "
-                f"every TD residual is biased (watch the gap at small lambda)")
+        note = (
+            f" <br><b>Note:</b> the critic was trained for gamma = {self.critic_gamma:g}; at "
+            f"gamma = {self.gamma:.3f} its values no longer match the discounted returns, so "
+            f"every TD residual is biased (watch the gap at small lambda)"
+        )
         if self.stats.get("off_axes", 0.0) > 0:
             note += "; the curves now leave the left panel's axes"
         return note + "."
 
 
-def gae_demo(episode: dict | None = None, lam: float = 0.95, gamma: float = 0.999,
-             gae_fn: Callable | None = None):
+def gae_demo(
+    episode: dict | None = None,
+    lam: float = 0.95,
+    gamma: float = 0.999,
+    gae_fn: Callable | None = None,
+):
     """Sliders for GAE's lambda and the discount gamma on a real LunarLander-v3 episode.
 
     Left: the advantages A_t along an episode played by the pretrained policy, at this lambda,
@@ -537,13 +653,28 @@ def gae_demo(episode: dict | None = None, lam: float = 0.95, gamma: float = 0.99
     w = _widgets()
     demo = GAEDemo(episode, lam, gamma, gae_fn=gae_fn)
     style, layout = {"description_width": "initial"}, w.Layout(width="420px")
-    lam_slider = w.FloatSlider(value=demo.lam, min=0.0, max=1.0, step=0.01,
-                               description="lambda (GAE)", readout_format=".2f",
-                               continuous_update=True, style=style, layout=layout)
-    gamma_slider = w.FloatSlider(value=demo.gamma, min=GAEDemo.GAMMA_RANGE[0],
-                                 max=GAEDemo.GAMMA_RANGE[1], step=0.001,
-                                 description="gamma (discount)", readout_format=".3f",
-                                 continuous_update=True, style=style, layout=layout)
+    lam_slider = w.FloatSlider(
+        value=demo.lam,
+        min=0.0,
+        max=1.0,
+        step=0.01,
+        description="lambda (GAE)",
+        readout_format=".2f",
+        continuous_update=True,
+        style=style,
+        layout=layout,
+    )
+    gamma_slider = w.FloatSlider(
+        value=demo.gamma,
+        min=GAEDemo.GAMMA_RANGE[0],
+        max=GAEDemo.GAMMA_RANGE[1],
+        step=0.001,
+        description="gamma (discount)",
+        readout_format=".3f",
+        continuous_update=True,
+        style=style,
+        layout=layout,
+    )
     summary = w.HTML(demo.summary_html())
     out = w.Output()
 
@@ -561,5 +692,12 @@ def gae_demo(episode: dict | None = None, lam: float = 0.95, gamma: float = 0.99
     return box
 
 
-__all__ = ["ClipObjectiveDemo", "GAEDemo", "batch_clip_stats", "clip_objective_demo",
-           "clipped_objective", "gae_curves", "gae_demo"]
+__all__ = [
+    "ClipObjectiveDemo",
+    "GAEDemo",
+    "batch_clip_stats",
+    "clip_objective_demo",
+    "clipped_objective",
+    "gae_curves",
+    "gae_demo",
+]

@@ -57,6 +57,7 @@ def release_path(lab: str) -> Path:
 
 # --- Solution source from ppo_core -----------------------------------------------------------
 
+
 def solution_source(function_name: str) -> str:
     """The source of ``ppo_core.<function_name>`` as a lab's solution cell.
 
@@ -75,6 +76,7 @@ def solution_source(function_name: str) -> str:
 
 
 # --- Cells ------------------------------------------------------------------------------------
+
 
 def _meta(**nbgrader) -> dict:
     return {"nbgrader": {**nbgrader, "schema_version": 3}}
@@ -110,7 +112,9 @@ def colab_install() -> dict:
     own dependencies (JupyterLab, nbgrader, which Colab does not need) are missing prints in red,
     which a learner reads as failure. On failure the output is shown in full.
     """
-    return locked_code("colab_install", f'''
+    return locked_code(
+        "colab_install",
+        f'''
         # Google Colab only: install what Colab lacks (the course package and Box2D).
         # Elsewhere this cell does nothing.
         import sys
@@ -133,7 +137,8 @@ def colab_install() -> dict:
             wheel = COURSE_REPO_URL.endswith(".whl")
             pip_install("--no-deps", COURSE_REPO_URL if wheel else f"git+{{COURSE_REPO_URL}}")
             print("Installed the course package and gymnasium[box2d].")
-        ''')
+        ''',
+    )
 
 
 def setup(text: str) -> dict:
@@ -144,13 +149,21 @@ def setup(text: str) -> dict:
 def solution(function_name: str) -> dict:
     """The exercise cell of a contract function; its source comes from ppo_core."""
     cell = nbformat.v4.new_code_cell(solution_source(function_name))
-    cell.metadata = _meta(grade=False, solution=True, locked=False, task=False,
-                          grade_id=function_name)
+    cell.metadata = _meta(
+        grade=False, solution=True, locked=False, task=False, grade_id=function_name
+    )
     return cell
 
 
-def test(function_name: str, aspect: str, points: int, *, hidden: str | None = None,
-         args: str = "", comment: str = "") -> dict:
+def test(
+    function_name: str,
+    aspect: str,
+    points: int,
+    *,
+    hidden: str | None = None,
+    args: str = "",
+    comment: str = "",
+) -> dict:
     """An autograded test cell ``test_<function>_<aspect>`` calling ``check_<function>_<aspect>``.
 
     Args:
@@ -166,11 +179,20 @@ def test(function_name: str, aspect: str, points: int, *, hidden: str | None = N
         lines.append(f"# {comment} ({points} point{'s' if points != 1 else ''})")
     lines += [f"from {checks_module(function_name)} import {check}", "", f"{check}({call_args})"]
     if hidden:
-        lines += ["### BEGIN HIDDEN TESTS", f"{check}({function_name}, {hidden})",
-                  "### END HIDDEN TESTS"]
+        lines += [
+            "### BEGIN HIDDEN TESTS",
+            f"{check}({function_name}, {hidden})",
+            "### END HIDDEN TESTS",
+        ]
     cell = nbformat.v4.new_code_cell("\n".join(lines))
-    cell.metadata = _meta(grade=True, solution=False, locked=True, task=False, points=points,
-                          grade_id=f"test_{function_name}_{aspect}")
+    cell.metadata = _meta(
+        grade=True,
+        solution=False,
+        locked=True,
+        task=False,
+        points=points,
+        grade_id=f"test_{function_name}_{aspect}",
+    )
     return cell
 
 
@@ -215,10 +237,12 @@ def earlier_functions(*labs: str, note: str = "") -> list[dict]:
         """
     text = textwrap.dedent(text).strip("\n") + "\n\n" + textwrap.dedent(note).strip("\n")
     # Reflow each paragraph: the lab titles put in above change the lines' lengths.
-    text = "\n\n".join(paragraph if paragraph.startswith("#") else
-                       textwrap.fill(" ".join(paragraph.split()), width=92,
-                                     break_on_hyphens=False)
-                       for paragraph in text.strip().split("\n\n"))
+    text = "\n\n".join(
+        paragraph
+        if paragraph.startswith("#")
+        else textwrap.fill(" ".join(paragraph.split()), width=92, break_on_hyphens=False)
+        for paragraph in text.strip().split("\n\n")
+    )
     paste = code(f"""
         {EARLIER_HEADER} (only for a student build of ppo_core: see above).
         # The names your earlier solution cells use, as their labs' setup cells imported them:
@@ -233,12 +257,22 @@ def earlier_functions(*labs: str, note: str = "") -> list[dict]:
 
         # Paste your solution cells of {titles} below this line.
         """)
-    listed = textwrap.fill(", ".join(f'"{name}"' for name in names), width=88,
-                           initial_indent=" " * 4, subsequent_indent=" " * 4)
-    plug = locked_code("earlier_functions", (
-        "# Where this copy of ppo_core leaves these functions to you, the library now calls the "
-        "ones\n# pasted above; where it has its own (the open library, grading), it keeps them.\n"
-        f"print(ppo_core.use_earlier_functions(\n    globals(),\n{listed}))"))
+    listed = textwrap.fill(
+        ", ".join(f'"{name}"' for name in names),
+        width=88,
+        initial_indent=" " * 4,
+        subsequent_indent=" " * 4,
+    )
+    plug = locked_code(
+        "earlier_functions",
+        (
+            "# Where this copy of ppo_core leaves these functions to "
+            "you, the library now calls the "
+            "ones\n# pasted above; where it has its own (the open "
+            "library, grading), it keeps them.\n"
+            f"print(ppo_core.use_earlier_functions(\n    globals(),\n{listed}))"
+        ),
+    )
     return [md(text), paste, plug]
 
 
@@ -246,29 +280,42 @@ def plug_yours(*names: str) -> dict:
     """A locked cell: where the student build withholds them, the library calls the learner's
     functions of this lab from here on (``ppo_core.plug_in_withheld``)."""
     arguments = ", ".join(f"{name}={name}" for name in names)
-    listed = textwrap.fill(arguments, width=88, initial_indent=" " * 4,
-                           subsequent_indent=" " * 4)
-    return locked_code(f"plug_{names[0]}", (
-        "# From here on the library's own code (networks, rollout, update, training) calls your\n"
-        "# functions where this copy of ppo_core leaves them to you (a graded class's student\n"
-        "# build); with the open library it keeps its own.\n"
-        f"print(ppo_core.plug_in_withheld(\n{listed}))"))
+    listed = textwrap.fill(arguments, width=88, initial_indent=" " * 4, subsequent_indent=" " * 4)
+    return locked_code(
+        f"plug_{names[0]}",
+        (
+            "# From here on the library's own code (networks, rollout, "
+            "update, training) calls your\n"
+            "# functions where this copy of ppo_core leaves them to you (a graded class's student\n"
+            "# build); with the open library it keeps its own.\n"
+            f"print(ppo_core.plug_in_withheld(\n{listed}))"
+        ),
+    )
 
 
 def written(topic: str, points: int, question: str, answer: str) -> list[dict]:
     """A manually graded written question: a locked prompt and an answer cell (model answer)."""
     prompt = locked_md(f"written_{topic}_prompt", question)
-    answer_cell = md("### BEGIN SOLUTION\n" + textwrap.dedent(answer).strip("\n")
-                     + "\n### END SOLUTION")
-    answer_cell.metadata = _meta(grade=True, solution=True, locked=False, task=False,
-                                 points=points, grade_id=f"written_{topic}")
+    answer_cell = md(
+        "### BEGIN SOLUTION\n" + textwrap.dedent(answer).strip("\n") + "\n### END SOLUTION"
+    )
+    answer_cell.metadata = _meta(
+        grade=True,
+        solution=True,
+        locked=False,
+        task=False,
+        points=points,
+        grade_id=f"written_{topic}",
+    )
     return [prompt, answer_cell]
 
 
 # --- Notebooks --------------------------------------------------------------------------------
 
-GENERATED_NOTE = ("Generated by scripts/sync_labs.py from ppo_core/ and scripts/labs/. Do not "
-                  "edit by hand: CI regenerates this notebook and fails on any difference.")
+GENERATED_NOTE = (
+    "Generated by scripts/sync_labs.py from ppo_core/ and scripts/labs/. Do not "
+    "edit by hand: CI regenerates this notebook and fails on any difference."
+)
 
 
 def new_notebook(cells: list[dict]) -> nbformat.NotebookNode:
@@ -285,16 +332,22 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     only nbgrader's (and ``deletable``/``editable`` that nbgrader itself sets on locked cells).
     """
     nb.nbformat, nb.nbformat_minor = 4, 5
-    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO),
-                   "ppo_course": {"generated": GENERATED_NOTE}}
+    nb.metadata = {
+        "kernelspec": dict(KERNELSPEC),
+        "language_info": dict(LANGUAGE_INFO),
+        "ppo_course": {"generated": GENERATED_NOTE},
+    }
     seen: set[str] = set()
     for index, cell in enumerate(nb.cells):
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         cell_id = grade_id if grade_id and grade_id not in seen else f"cell-{index}"
         seen.add(cell_id)
         cell["id"] = cell_id
-        keep = {k: v for k, v in cell.get("metadata", {}).items()
-                if k in ("nbgrader", "deletable", "editable")}
+        keep = {
+            k: v
+            for k, v in cell.get("metadata", {}).items()
+            if k in ("nbgrader", "deletable", "editable")
+        }
         cell["metadata"] = keep
         if isinstance(cell.get("source"), list):
             cell["source"] = "".join(cell["source"])

@@ -39,8 +39,9 @@ def label_for(step: int | None) -> str:
     return f"after {step / 1e3:.0f}k steps"
 
 
-def make_side_by_side(out_dir, steps=(0, None), seed: int | None = None, fps: int = 30,
-                      formats=("gif", "mp4")) -> dict:
+def make_side_by_side(
+    out_dir, steps=(0, None), seed: int | None = None, fps: int = 30, formats=("gif", "mp4")
+) -> dict:
     """Write the comparison to ``out_dir`` in each format; returns paths, seed and returns."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -50,8 +51,9 @@ def make_side_by_side(out_dir, steps=(0, None), seed: int | None = None, fps: in
     if seed is None:
         seed = showcase_seed(policies, ENV_ID, deterministic)
     paths = [out_dir / f"lander_side_by_side.{fmt}" for fmt in formats]
-    returns = side_by_side(policies, labels, ENV_ID, paths, seed=seed, fps=fps,
-                           deterministic=deterministic)
+    returns = side_by_side(
+        policies, labels, ENV_ID, paths, seed=seed, fps=fps, deterministic=deterministic
+    )
     return {"labels": labels, "paths": paths, "returns": returns, "seed": seed}
 
 
@@ -62,18 +64,28 @@ def _parse_step(text: str) -> int | None:
     if step not in available_steps():
         raise argparse.ArgumentTypeError(
             f"no pretrained policy at step {step}; choose from {sorted(available_steps())} "
-            f"or 'final'")
+            f"or 'final'"
+        )
     return step
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out_dir", type=Path, help="folder to write the GIF and MP4 to")
-    parser.add_argument("--steps", nargs="+", type=_parse_step, default=[0, None],
-                        help="checkpoints to compare, e.g. 0 100000 final (default: 0 final)")
-    parser.add_argument("--seed", type=int, default=None,
-                        help="environment seed of the episode (default: the first seed at "
-                             "which every lander stays in the picture)")
+    parser.add_argument(
+        "--steps",
+        nargs="+",
+        type=_parse_step,
+        default=[0, None],
+        help="checkpoints to compare, e.g. 0 100000 final (default: 0 final)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="environment seed of the episode (default: the first seed at "
+        "which every lander stays in the picture)",
+    )
     parser.add_argument("--fps", type=int, default=30)
     args = parser.parse_args(argv)
     result = make_side_by_side(args.out_dir, args.steps, args.seed, args.fps)

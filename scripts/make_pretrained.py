@@ -96,12 +96,29 @@ CONFIG = {
 # Lab 6's continuous policy: PPOConfig.for_env("LunarLanderContinuous-v3") as measured when the
 # shipped file was made, pinned for the same reason.
 CONTINUOUS_CONFIG = {
-    "env_id": "LunarLanderContinuous-v3", "seed": 1, "total_timesteps": 500_000,
-    "num_envs": 16, "num_steps": 128, "num_minibatches": 16, "update_epochs": 6,
-    "learning_rate": 1e-3, "anneal_lr": True, "gamma": 0.999, "gae_lambda": 0.98,
-    "clip_coef": 0.2, "clip_vloss": False, "reward_scale": 0.1, "ent_coef": 0.0, "vf_coef": 0.5,
-    "max_grad_norm": 0.5, "norm_adv": True, "target_kl": None, "hidden_size": 64,
-    "torch_threads": 1, "fast": False, "env_workers": 2,
+    "env_id": "LunarLanderContinuous-v3",
+    "seed": 1,
+    "total_timesteps": 500_000,
+    "num_envs": 16,
+    "num_steps": 128,
+    "num_minibatches": 16,
+    "update_epochs": 6,
+    "learning_rate": 1e-3,
+    "anneal_lr": True,
+    "gamma": 0.999,
+    "gae_lambda": 0.98,
+    "clip_coef": 0.2,
+    "clip_vloss": False,
+    "reward_scale": 0.1,
+    "ent_coef": 0.0,
+    "vf_coef": 0.5,
+    "max_grad_norm": 0.5,
+    "norm_adv": True,
+    "target_kl": None,
+    "hidden_size": 64,
+    "torch_threads": 1,
+    "fast": False,
+    "env_workers": 2,
 }
 
 # Nominal milestone -> file name. A checkpoint is taken after the first update whose global
@@ -172,7 +189,14 @@ def record_episode(policy, env_id: str, seed: int) -> dict:
     """One episode with sampled actions: what a rollout stores for GAE, for a single env."""
     env = make_env(env_id)
     observations, rewards, values, next_values, terminated, truncated, actions = (
-        [], [], [], [], [], [], [])
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+    )
     obs, _ = env.reset(seed=seed)
     torch.manual_seed(seed)
     try:
@@ -195,13 +219,20 @@ def record_episode(policy, env_id: str, seed: int) -> dict:
                     break
     finally:
         env.close()
+
     def f32(a):
         return np.asarray(a, dtype=np.float32)
 
-    return {"obs": np.stack(observations), "rewards": f32(rewards), "values": f32(values),
-            "next_values": f32(next_values), "terminated": f32(terminated),
-            "truncated": f32(truncated),
-            "actions": np.asarray(actions, dtype=np.int64), "seed": np.int64(seed)}
+    return {
+        "obs": np.stack(observations),
+        "rewards": f32(rewards),
+        "values": f32(values),
+        "next_values": f32(next_values),
+        "terminated": f32(terminated),
+        "truncated": f32(truncated),
+        "actions": np.asarray(actions, dtype=np.int64),
+        "seed": np.int64(seed),
+    }
 
 
 def reproduction_margin(policy, env_id: str, episodes: int) -> dict:
@@ -214,22 +245,34 @@ def reproduction_margin(policy, env_id: str, episodes: int) -> dict:
     ``SPREAD_BLOCKS`` blocks of fresh seeds: the difference of two such means has a standard
     deviation of sqrt(2) times their spread, and the margin is three of those.
     """
-    means = [evaluate(policy, env_id, episodes=episodes, seed=SPREAD_SEED + 1000 * k,
-                      deterministic=True).mean() for k in range(SPREAD_BLOCKS)]
+    means = [
+        evaluate(
+            policy, env_id, episodes=episodes, seed=SPREAD_SEED + 1000 * k, deterministic=True
+        ).mean()
+        for k in range(SPREAD_BLOCKS)
+    ]
     spread = float(np.std(means, ddof=1))
-    return {"fresh_seed_blocks": SPREAD_BLOCKS, "block_mean_sd": round(spread, 2),
-            "block_means": [round(float(m), 2) for m in means],
-            "margin": round(3 * math.sqrt(2) * spread, 2),
-            "rule": "another CPU: |mean - recorded| <= margin (3 x sqrt(2) x block_mean_sd); "
-                    "the same CPU: bit-identical",
-            "measured": dt.date.today().isoformat(), "versions": _versions(),
-            "machine": platform.platform()}
+    return {
+        "fresh_seed_blocks": SPREAD_BLOCKS,
+        "block_mean_sd": round(spread, 2),
+        "block_means": [round(float(m), 2) for m in means],
+        "margin": round(3 * math.sqrt(2) * spread, 2),
+        "rule": "another CPU: |mean - recorded| <= margin (3 x sqrt(2) x block_mean_sd); "
+        "the same CPU: bit-identical",
+        "measured": dt.date.today().isoformat(),
+        "versions": _versions(),
+        "machine": platform.platform(),
+    }
 
 
 def _versions() -> dict:
-    return {"python": platform.python_version(), "torch": torch.__version__,
-            "gymnasium": gymnasium.__version__, "numpy": np.__version__,
-            "ppo_core": ppo_core.__version__}
+    return {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "gymnasium": gymnasium.__version__,
+        "numpy": np.__version__,
+        "ppo_core": ppo_core.__version__,
+    }
 
 
 def make_continuous(out: Path) -> None:
@@ -240,32 +283,48 @@ def make_continuous(out: Path) -> None:
 
     def callback(row: dict, policy) -> None:
         if row["iteration"] % 20 == 0:
-            print(f"step {row['global_step']:>8}  ret100 {row['charts/mean_return_100']:7.1f}  "
-                  f"SPS {row['charts/SPS']:.0f}", flush=True)
+            print(
+                f"step {row['global_step']:>8}  ret100 {row['charts/mean_return_100']:7.1f}  "
+                f"SPS {row['charts/SPS']:.0f}",
+                flush=True,
+            )
 
     result = train(config, callback=callback, progress=False)
     final_step = result.history[-1]["global_step"]
-    save_checkpoint(out / FINAL_NAME, result.policy, config,
-                    {"global_step": final_step, "script": SCRIPT_NAME + " --continuous"})
-    returns = evaluate(result.policy, config.env_id, episodes=100, seed=EVAL_SEED,
-                       deterministic=True)
-    print(f"trained {final_step} steps in {result.wall_time_s:.0f} s; deterministic eval over "
-          f"100 episodes: {returns.mean():.1f} +- {returns.std():.1f}", flush=True)
+    save_checkpoint(
+        out / FINAL_NAME,
+        result.policy,
+        config,
+        {"global_step": final_step, "script": SCRIPT_NAME + " --continuous"},
+    )
+    returns = evaluate(
+        result.policy, config.env_id, episodes=100, seed=EVAL_SEED, deterministic=True
+    )
+    print(
+        f"trained {final_step} steps in {result.wall_time_s:.0f} s; deterministic eval over "
+        f"100 episodes: {returns.mean():.1f} +- {returns.std():.1f}",
+        flush=True,
+    )
     manifest = {
         "script": SCRIPT_NAME + " --continuous",
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "config": config.to_dict(),
         "policy": FINAL_NAME,
         "final_step": final_step,
-        "evaluation": {"episodes": 100, "seed": EVAL_SEED, "deterministic": True,
-                       "return_mean": round(float(returns.mean()), 2),
-                       "return_std": round(float(returns.std()), 2),
-                       "return_min": round(float(returns.min()), 2),
-                       "reproducible": reproduction_margin(result.policy, config.env_id, 100)},
+        "evaluation": {
+            "episodes": 100,
+            "seed": EVAL_SEED,
+            "deterministic": True,
+            "return_mean": round(float(returns.mean()), 2),
+            "return_std": round(float(returns.std()), 2),
+            "return_min": round(float(returns.min()), 2),
+            "reproducible": reproduction_margin(result.policy, config.env_id, 100),
+        },
         "train_wall_s": round(result.wall_time_s, 1),
         "steps_to_threshold": result.steps_to_threshold,
-        "time_to_threshold_s": (None if result.time_to_threshold_s is None
-                                else round(result.time_to_threshold_s, 1)),
+        "time_to_threshold_s": (
+            None if result.time_to_threshold_s is None else round(result.time_to_threshold_s, 1)
+        ),
         "final_mean_return_100": round(result.mean_return(100), 2),
         "versions": _versions(),
         "machine": platform.platform(),
@@ -282,8 +341,12 @@ def train_discrete(out: Path):
     checkpoints: dict[str, dict] = {}
 
     def save(name: str, policy, nominal: int, step: int) -> None:
-        save_checkpoint(out / name, policy, config, {"global_step": step, "nominal_step": nominal,
-                                                   "script": SCRIPT_NAME})
+        save_checkpoint(
+            out / name,
+            policy,
+            config,
+            {"global_step": step, "nominal_step": nominal, "script": SCRIPT_NAME},
+        )
         checkpoints[name] = {"nominal_step": nominal, "global_step": step}
 
     # Step 0: the policy train() starts from, built the way train() builds it.
@@ -302,16 +365,22 @@ def train_discrete(out: Path):
             nominal = pending.pop(0)
             save(MILESTONES[nominal], policy, nominal, row["global_step"])
         if row["iteration"] % 10 == 0:
-            print(f"step {row['global_step']:>8}  ret100 {row['charts/mean_return_100']:7.1f}  "
-                  f"SPS {row['charts/SPS']:.0f}", flush=True)
+            print(
+                f"step {row['global_step']:>8}  ret100 {row['charts/mean_return_100']:7.1f}  "
+                f"SPS {row['charts/SPS']:.0f}",
+                flush=True,
+            )
 
     start = time.perf_counter()
     result = train(config, policy=initial, update_fn=recorder, callback=callback, progress=False)
     train_s = time.perf_counter() - start
     final_step = result.history[-1]["global_step"]
     save(FINAL_NAME, result.policy, final_step, final_step)
-    print(f"trained {final_step} steps in {train_s:.0f} s; last-100 training return "
-          f"{result.mean_return():.1f}", flush=True)
+    print(
+        f"trained {final_step} steps in {train_s:.0f} s; last-100 training return "
+        f"{result.mean_return():.1f}",
+        flush=True,
+    )
 
     return config, result, recorder, checkpoints, train_s
 
@@ -322,17 +391,24 @@ def evaluate_checkpoints(config: PPOConfig, out: Path, checkpoints: dict) -> Non
     for name, info in checkpoints.items():
         policy, _, _ = ppo_core.load_checkpoint(out / name)
         episodes = 100 if name == FINAL_NAME else 20
-        returns = evaluate(policy, config.env_id, episodes=episodes, seed=EVAL_SEED,
-                           deterministic=True)
-        info["eval"] = {"episodes": episodes, "seed": EVAL_SEED, "deterministic": True,
-                        "mean": round(float(returns.mean()), 2),
-                        "std": round(float(returns.std()), 2),
-                        "min": round(float(returns.min()), 2)}
+        returns = evaluate(
+            policy, config.env_id, episodes=episodes, seed=EVAL_SEED, deterministic=True
+        )
+        info["eval"] = {
+            "episodes": episodes,
+            "seed": EVAL_SEED,
+            "deterministic": True,
+            "mean": round(float(returns.mean()), 2),
+            "std": round(float(returns.std()), 2),
+            "min": round(float(returns.min()), 2),
+        }
         if name == FINAL_NAME:
             info["eval"]["reproducible"] = reproduction_margin(policy, config.env_id, episodes)
-        print(f"{name}: deterministic eval over {episodes} episodes: "
-              f"{returns.mean():.1f} +- {returns.std():.1f}", flush=True)
-
+        print(
+            f"{name}: deterministic eval over {episodes} episodes: "
+            f"{returns.mean():.1f} +- {returns.std():.1f}",
+            flush=True,
+        )
 
 
 def write_data(out: Path, config: PPOConfig, result, recorder: BatchRecorder) -> dict:
@@ -341,8 +417,11 @@ def write_data(out: Path, config: PPOConfig, result, recorder: BatchRecorder) ->
     np.savez_compressed(out / "batch.npz", **recorder.record)
     episode = record_episode(result.policy, config.env_id, EPISODE_SEED)
     np.savez_compressed(out / "episode.npz", **episode)
-    print(f"episode: {len(episode['rewards'])} steps, return {episode['rewards'].sum():.1f}, "
-          f"terminated={bool(episode['terminated'][-1])}", flush=True)
+    print(
+        f"episode: {len(episode['rewards'])} steps, return {episode['rewards'].sum():.1f}, "
+        f"terminated={bool(episode['terminated'][-1])}",
+        flush=True,
+    )
 
     history = {
         "history": [{k: _round(v) for k, v in row.items()} for row in result.history],
@@ -355,8 +434,15 @@ def write_data(out: Path, config: PPOConfig, result, recorder: BatchRecorder) ->
     return episode
 
 
-def write_manifest(out: Path, config: PPOConfig, result, recorder: BatchRecorder,
-                   episode: dict, checkpoints: dict, train_s: float) -> None:
+def write_manifest(
+    out: Path,
+    config: PPOConfig,
+    result,
+    recorder: BatchRecorder,
+    episode: dict,
+    checkpoints: dict,
+    train_s: float,
+) -> None:
     """``manifest.json``: script, config, date, checkpoints with evaluations, versions."""
     final_step = result.history[-1]["global_step"]
     manifest = {
@@ -365,17 +451,27 @@ def write_manifest(out: Path, config: PPOConfig, result, recorder: BatchRecorder
         "config": config.to_dict(),
         "final_step": final_step,
         "checkpoints": checkpoints,
-        "batch": {"file": "batch.npz", "iteration": int(recorder.record["iteration"]),
-                  "global_step": int(recorder.record["global_step"]),
-                  "samples": len(recorder.record["actions"]),
-                  "of_batch": int(recorder.record["batch_size"]),
-                  "update_clipfrac": round(float(recorder.record["update_clipfrac"]), 4)},
-        "episode": {"file": "episode.npz", "seed": EPISODE_SEED, "policy": FINAL_NAME,
-                    "steps": len(episode["rewards"]),
-                    "return": round(float(episode["rewards"].sum()), 2),
-                    "actions": "sampled (as in training)"},
-        "history": {"file": "history.json", "updates": len(result.history),
-                    "episodes": len(result.episode_returns)},
+        "batch": {
+            "file": "batch.npz",
+            "iteration": int(recorder.record["iteration"]),
+            "global_step": int(recorder.record["global_step"]),
+            "samples": len(recorder.record["actions"]),
+            "of_batch": int(recorder.record["batch_size"]),
+            "update_clipfrac": round(float(recorder.record["update_clipfrac"]), 4),
+        },
+        "episode": {
+            "file": "episode.npz",
+            "seed": EPISODE_SEED,
+            "policy": FINAL_NAME,
+            "steps": len(episode["rewards"]),
+            "return": round(float(episode["rewards"].sum()), 2),
+            "actions": "sampled (as in training)",
+        },
+        "history": {
+            "file": "history.json",
+            "updates": len(result.history),
+            "episodes": len(result.episode_returns),
+        },
         "train_wall_s": round(train_s, 1),
         "steps_to_threshold": result.steps_to_threshold,
         "versions": _versions(),
@@ -401,27 +497,42 @@ def add_margins(out: Path) -> None:
     discrete_path, continuous_path = out / "manifest.json", out / "continuous" / "manifest.json"
     discrete, continuous = (json.loads(p.read_text()) for p in (discrete_path, continuous_path))
     for path, manifest, policy_file, info in (
-            (discrete_path, discrete, out / FINAL_NAME,
-             discrete["checkpoints"][FINAL_NAME]["eval"]),
-            (continuous_path, continuous, out / "continuous" / continuous["policy"],
-             continuous["evaluation"])):
+        (discrete_path, discrete, out / FINAL_NAME, discrete["checkpoints"][FINAL_NAME]["eval"]),
+        (
+            continuous_path,
+            continuous,
+            out / "continuous" / continuous["policy"],
+            continuous["evaluation"],
+        ),
+    ):
         policy, _, _ = ppo_core.load_checkpoint(policy_file)
-        info["reproducible"] = reproduction_margin(policy, manifest["config"]["env_id"],
-                                                   info["episodes"])
+        info["reproducible"] = reproduction_margin(
+            policy, manifest["config"]["env_id"], info["episodes"]
+        )
         path.write_text(json.dumps(manifest, indent=2) + "\n")
         print(f"{path.relative_to(ROOT)}: {info['reproducible']}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=None,
-                        help=f"output folder (default: {OUT_DIR.relative_to(ROOT)}, and its "
-                             f"continuous/ with --continuous)")
-    parser.add_argument("--continuous", action="store_true",
-                        help="make the LunarLanderContinuous-v3 policy of Lab 6 instead")
-    parser.add_argument("--margins", action="store_true",
-                        help="only measure the final policies' reproduction margins into the "
-                             "shipped manifests (no training)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help=f"output folder (default: {OUT_DIR.relative_to(ROOT)}, and its "
+        f"continuous/ with --continuous)",
+    )
+    parser.add_argument(
+        "--continuous",
+        action="store_true",
+        help="make the LunarLanderContinuous-v3 policy of Lab 6 instead",
+    )
+    parser.add_argument(
+        "--margins",
+        action="store_true",
+        help="only measure the final policies' reproduction margins into the "
+        "shipped manifests (no training)",
+    )
     args = parser.parse_args(argv)
     if args.margins:
         add_margins(args.out or OUT_DIR)

@@ -118,13 +118,14 @@ def leaky_gae(rewards, values, next_values, terminated, truncated, gamma, lam):
     boundary. A crash (-100) then looks no worse than "-100 plus a fresh start", and the
     advantages near every episode's end absorb residuals of an unrelated episode.
     """
-    values = np.asarray(values, dtype=np.float64)                       # (T, N)
+    values = np.asarray(values, dtype=np.float64)  # (T, N)
     following = np.concatenate([values[1:], np.asarray(next_values, np.float64)[-1:]])  # (T, N)
     no_ends = np.zeros_like(values)
     return compute_gae(rewards, values, following, no_ends, no_ends, gamma, lam)
 
 
 # --- Reading a history ------------------------------------------------------------------------
+
 
 def column(history: list[dict], key: str) -> np.ndarray:
     """One metric over the updates as floats; a missing or None entry (no episode ended in that
@@ -137,8 +138,13 @@ def window(history: list[dict], part: str) -> list[dict]:
     ``"last_three_quarters"`` or ``"after_warmup"`` (all but the first tenth, while the first
     rollouts of a random policy and an untrained critic settle)."""
     n = len(history)
-    parts = {"all": (0, n), "first_quarter": (0, n // 4), "second_half": (n // 2, n),
-             "last_three_quarters": (n // 4, n), "after_warmup": (n // 10, n)}
+    parts = {
+        "all": (0, n),
+        "first_quarter": (0, n // 4),
+        "second_half": (n // 2, n),
+        "last_three_quarters": (n // 4, n),
+        "after_warmup": (n // 10, n),
+    }
     if part not in parts:
         raise ValueError(f"unknown part {part!r}: use one of {sorted(parts)}")
     start, stop = parts[part]
@@ -152,8 +158,9 @@ def median(history: list[dict], key: str, part: str = "all") -> float:
     return float(np.median(values)) if values.size else math.nan
 
 
-def share_in_band(history: list[dict], key: str, band: tuple[float, float],
-                  part: str = "after_warmup") -> float:
+def share_in_band(
+    history: list[dict], key: str, band: tuple[float, float], part: str = "after_warmup"
+) -> float:
     """The share of the updates in ``part`` whose ``key`` lies inside ``band`` (low, high)."""
     values = column(window(history, part), key)
     if not values.size:
@@ -198,19 +205,27 @@ class Signature:
 
 def lands(history: list[dict]) -> bool:
     """The healthy run's signature: it solves the task and its diagnostics stay in the bands."""
-    bands = {"losses/approx_kl": KL_BAND, "losses/clipfrac": CLIPFRAC_BAND,
-             "losses/explained_variance": EV_BAND, "losses/entropy": ENTROPY_BAND}
-    inside = all(share_in_band(history, key, band) >= IN_BANDS_SHARE
-                 for key, band in bands.items())
-    return (final_return(history) >= SOLVED and inside
-            and not policy_loss_on_reward_scale(history)
-            and not critic_keeps_underestimating(history))
+    bands = {
+        "losses/approx_kl": KL_BAND,
+        "losses/clipfrac": CLIPFRAC_BAND,
+        "losses/explained_variance": EV_BAND,
+        "losses/entropy": ENTROPY_BAND,
+    }
+    inside = all(share_in_band(history, key, band) >= IN_BANDS_SHARE for key, band in bands.items())
+    return (
+        final_return(history) >= SOLVED
+        and inside
+        and not policy_loss_on_reward_scale(history)
+        and not critic_keeps_underestimating(history)
+    )
 
 
 def steps_too_large(history: list[dict]) -> bool:
     """approx_kl jumps far above its band, and the policy collapses onto one action."""
-    return (float(np.nanmax(column(history, "losses/approx_kl"))) > 10 * KL_BAND[1]
-            and median(history, "losses/entropy", "second_half") < ENTROPY_FLOOR)
+    return (
+        float(np.nanmax(column(history, "losses/approx_kl"))) > 10 * KL_BAND[1]
+        and median(history, "losses/entropy", "second_half") < ENTROPY_FLOOR
+    )
 
 
 def entropy_pinned(history: list[dict]) -> bool:
@@ -227,12 +242,15 @@ def optimisation_looks_healthy(history: list[dict]) -> bool:
     """The policy and the critic are optimised as in a healthy run (medians, not shares: a
     slow start does not count against a run): approx KL and clip fraction inside their bands,
     entropy neither collapsed nor pinned, the critic explaining the returns, |policy loss| small."""
-    return (KL_BAND[0] <= median(history, "losses/approx_kl", "after_warmup") <= KL_BAND[1]
-            and CLIPFRAC_BAND[0] <= median(history, "losses/clipfrac", "after_warmup")
-            <= CLIPFRAC_BAND[1]
-            and ENTROPY_FLOOR <= median(history, "losses/entropy", "second_half") <= 0.8 * LN4
-            and median(history, "losses/explained_variance", "second_half") >= EV_BAND[0]
-            and not policy_loss_on_reward_scale(history))
+    return (
+        KL_BAND[0] <= median(history, "losses/approx_kl", "after_warmup") <= KL_BAND[1]
+        and CLIPFRAC_BAND[0]
+        <= median(history, "losses/clipfrac", "after_warmup")
+        <= CLIPFRAC_BAND[1]
+        and ENTROPY_FLOOR <= median(history, "losses/entropy", "second_half") <= 0.8 * LN4
+        and median(history, "losses/explained_variance", "second_half") >= EV_BAND[0]
+        and not policy_loss_on_reward_scale(history)
+    )
 
 
 def critic_keeps_underestimating(history: list[dict]) -> bool:
@@ -263,54 +281,87 @@ class Fault:
 
 
 FAULTS: dict[str, Fault] = {
-    "healthy": Fault({}, "no fault: the baseline configuration", Signature(
-        "lands: the mean of the last 100 returns is 200 or more at the end, and approx KL, clip "
-        "fraction, entropy and explained variance sit inside their healthy ranges on at least 80 "
-        "% of the updates after the first tenth, |policy loss| stays small (median under "
-        "0.05), and the mean advantage changes sign (positive on under 80 % of the updates "
-        "after the first quarter)", lands)),
+    "healthy": Fault(
+        {},
+        "no fault: the baseline configuration",
+        Signature(
+            "lands: the mean of the last 100 returns is 200 or more at "
+            "the end, and approx KL, clip "
+            "fraction, entropy and explained variance sit inside their "
+            "healthy ranges on at least 80 "
+            "% of the updates after the first tenth, |policy loss| stays small (median under "
+            "0.05), and the mean advantage changes sign (positive on under 80 % of the updates "
+            "after the first quarter)",
+            lands,
+        ),
+    ),
     "lr_too_high": Fault(
         {"learning_rate": 3e-2},
         "learning rate 3e-2 instead of 1e-3: the first updates move the policy so far that it "
         "collapses onto one action and never recovers",
-        Signature("approx KL jumps far above its healthy range (over 0.3, ten times the range's "
-                  "top, on some update) and the entropy collapses below its floor 0.3 (median "
-                  "over the second half of the run)", steps_too_large)),
+        Signature(
+            "approx KL jumps far above its healthy range (over 0.3, ten times the range's "
+            "top, on some update) and the entropy collapses below its floor 0.3 (median "
+            "over the second half of the run)",
+            steps_too_large,
+        ),
+    ),
     "ent_coef_too_high": Fault(
         {"ent_coef": 0.1},
         "entropy coefficient 0.1 instead of 0.01: the bonus for randomness outweighs the return",
-        Signature("the entropy stays near its maximum ln 4 = 1.386: its median over the second "
-                  "half of the run is above 0.8 x ln 4 = 1.11", entropy_pinned)),
+        Signature(
+            "the entropy stays near its maximum ln 4 = 1.386: its median over the second "
+            "half of the run is above 0.8 x ln 4 = 1.11",
+            entropy_pinned,
+        ),
+    ),
     "no_adv_norm": Fault(
         {"norm_adv": False},
-        ("advantages not normalised: the policy gradient is on the scale of the (scaled) "
-         "rewards, so its size depends on the reward scale, not on the learning rate alone"),
-        Signature("|policy loss| is on the scale of the raw advantages: its median over the run "
-                  "is above 0.05, where a loss of normalised advantages stays around 0.01",
-                  policy_loss_on_reward_scale)),
+        (
+            "advantages not normalised: the policy gradient is on the scale of the (scaled) "
+            "rewards, so its size depends on the reward scale, not on the learning rate alone"
+        ),
+        Signature(
+            "|policy loss| is on the scale of the raw advantages: its median over the run "
+            "is above 0.05, where a loss of normalised advantages stays around 0.01",
+            policy_loss_on_reward_scale,
+        ),
+    ),
     "gae_leak": Fault(
         {},
-        ("GAE ignores episode ends (gae_fn=leaky_gae): the last step of each episode bootstraps "
-         "from the next episode's first state and advantages leak across the boundary"),
-        Signature("the optimisation looks healthy -- median approx KL and clip fraction inside "
-                  "their ranges, entropy between 0.3 and 1.11 and explained variance 0.5 or more "
-                  "over the second half, |policy loss| small -- but the critic keeps "
-                  "underestimating the returns: the batch's mean advantage is positive on 80 % "
-                  "or more of the updates after the first quarter (a healthy critic's errors "
-                  "change sign more often), because each return runs on into the following "
-                  "episodes", leaks_across_episode_ends),
-        gae_fn=leaky_gae),
+        (
+            "GAE ignores episode ends (gae_fn=leaky_gae): the last step of each episode bootstraps "
+            "from the next episode's first state and advantages leak across the boundary"
+        ),
+        Signature(
+            "the optimisation looks healthy -- median approx KL and clip fraction inside "
+            "their ranges, entropy between 0.3 and 1.11 and explained variance 0.5 or more "
+            "over the second half, |policy loss| small -- but the critic keeps "
+            "underestimating the returns: the batch's mean advantage is positive on 80 % "
+            "or more of the updates after the first quarter (a healthy critic's errors "
+            "change sign more often), because each return runs on into the following "
+            "episodes",
+            leaks_across_episode_ends,
+        ),
+        gae_fn=leaky_gae,
+    ),
     "critic_not_trained": Fault(
         {"vf_coef": 0.0},
-        ("value-loss coefficient 0: the critic never learns, so the advantages are returns "
-         "minus a random function"),
-        Signature("explained variance stuck at 0: after the first tenth of the run its median "
-                  "size is under 0.1 and it never reaches the healthy range (0.5)",
-                  critic_explains_nothing)),
+        (
+            "value-loss coefficient 0: the critic never learns, so the advantages are returns "
+            "minus a random function"
+        ),
+        Signature(
+            "explained variance stuck at 0: after the first tenth of the run its median "
+            "size is under 0.1 and it never reaches the healthy range (0.5)",
+            critic_explains_nothing,
+        ),
+    ),
 }
 
 
 # --- Training -------------------------------------------------------------------------------
+
 
 def _round(x, digits: int = 5):
     """Round floats to ``digits`` significant digits (JSON stays small; NaN becomes null)."""
@@ -333,11 +384,20 @@ def train_run(name: str, seed: int | None = None) -> dict:
     result = train(config, gae_fn=fault.gae_fn or compute_gae, progress=False)
     wall = time.perf_counter() - start
     history = [{k: _round(v) for k, v in row.items()} for row in result.history]
-    print(f"{name:20s} seed {config.seed:3d} {wall:6.1f} s  mean return (last 100 episodes) "
-          f"{result.mean_return(100):8.1f}", flush=True)
-    return {"name": name, "seed": config.seed, "config": config.to_dict(),
-            "gae_fn": getattr(fault.gae_fn, "__name__", "compute_gae"), "history": history,
-            "episodes": len(result.episode_returns), "wall_time_s": round(wall, 1)}
+    print(
+        f"{name:20s} seed {config.seed:3d} {wall:6.1f} s  mean return (last 100 episodes) "
+        f"{result.mean_return(100):8.1f}",
+        flush=True,
+    )
+    return {
+        "name": name,
+        "seed": config.seed,
+        "config": config.to_dict(),
+        "gae_fn": getattr(fault.gae_fn, "__name__", "compute_gae"),
+        "history": history,
+        "episodes": len(result.episode_returns),
+        "wall_time_s": round(wall, 1),
+    }
 
 
 def cached_run(name: str, seed: int, folder: Path | None, reuse: bool) -> dict:
@@ -362,8 +422,9 @@ def record(name: str, out_dir: Path) -> dict:
     fault = FAULTS[name]
     run = train_run(name)
     path = out_dir / f"{name}.json"
-    path.write_text(json.dumps({"name": name, "history": run["history"]},
-                               separators=(",", ":")) + "\n")
+    path.write_text(
+        json.dumps({"name": name, "history": run["history"]}, separators=(",", ":")) + "\n"
+    )
     return {
         "name": name,
         "file": path.name,
@@ -385,8 +446,13 @@ def seed_study(seeds: list[int], folder: Path | None, reuse: bool) -> list[dict]
     study = []
     for seed in seeds:
         history = cached_run("healthy", seed, folder, reuse)["history"]
-        study.append({"seed": seed, "final_mean_return_100": _round(final_return(history)),
-                      "lands": FAULTS["healthy"].signature.holds(history)})
+        study.append(
+            {
+                "seed": seed,
+                "final_mean_return_100": _round(final_return(history)),
+                "lands": FAULTS["healthy"].signature.holds(history),
+            }
+        )
     return study
 
 
@@ -404,9 +470,13 @@ def check_row(name: str, seed: int, history: list[dict]) -> dict:
     if name not in FAULTS:
         raise ValueError(f"unknown run {name!r}: use one of {list(FAULTS)}")
     holding = signatures_holding(history)
-    return {"run": name, "seed": seed, "holds": name in holding,
-            "also": [other for other in holding if other != name],
-            "final_return": final_return(history)}
+    return {
+        "run": name,
+        "seed": seed,
+        "holds": name in holding,
+        "also": [other for other in holding if other != name],
+        "final_return": final_return(history),
+    }
 
 
 def row_passes(row: dict) -> bool:
@@ -420,8 +490,10 @@ def check_failures(rows: list[dict]) -> list[str]:
     for name in FAULTS:
         failed = [row for row in rows if row["run"] == name and not row_passes(row)]
         if len(failed) > MAX_FAILED_SEEDS:
-            seeds = ", ".join(f"{row['seed']}" + (f" (also {'+'.join(row['also'])})"
-                                                   if row["also"] else "") for row in failed)
+            seeds = ", ".join(
+                f"{row['seed']}" + (f" (also {'+'.join(row['also'])})" if row["also"] else "")
+                for row in failed
+            )
             messages.append(f"{name}: not told apart on {len(failed)} seeds: {seeds}")
     return messages
 
@@ -436,8 +508,10 @@ def _cell(row: dict) -> str:
 def format_check(rows: list[dict]) -> str:
     """The check as a Markdown table: one line per run, one column per seed."""
     seeds = sorted({row["seed"] for row in rows})
-    lines = ["| run | " + " | ".join(f"seed {s}" for s in seeds) + " |",
-             "|---|" + "---|" * len(seeds)]
+    lines = [
+        "| run | " + " | ".join(f"seed {s}" for s in seeds) + " |",
+        "|---|" + "---|" * len(seeds),
+    ]
     for name in FAULTS:
         by_seed = {row["seed"]: row for row in rows if row["run"] == name}
         if by_seed:
@@ -467,8 +541,14 @@ def run_check(seeds: list[int], folder: Path | None, reuse: bool) -> int:
 
 # --- Recording ----------------------------------------------------------------------------------
 
-def write_manifest(out_dir: Path, names: list[str] | None, study_seeds: list[int] | None,
-                   folder: Path | None, reuse: bool) -> dict:
+
+def write_manifest(
+    out_dir: Path,
+    names: list[str] | None,
+    study_seeds: list[int] | None,
+    folder: Path | None,
+    reuse: bool,
+) -> dict:
     """Record the runs ``names`` (all if None) and the seed study, keep the other entries of an
     existing manifest, and write ``manifest.json``."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -477,13 +557,12 @@ def write_manifest(out_dir: Path, names: list[str] | None, study_seeds: list[int
     entries = {e["name"]: e for e in old.get("runs", [])}
     for name in list(FAULTS) if names is None else names:
         entries[name] = record(name, out_dir) | {"date": dt.date.today().isoformat()}
-    study = (seed_study(study_seeds, folder, reuse) if study_seeds
-             else old.get("seed_study", []))
+    study = seed_study(study_seeds, folder, reuse) if study_seeds else old.get("seed_study", [])
     manifest = {
         "script": SCRIPT_NAME,
         "description": "Lab 5 diagnosis exercise: LunarLander-v3 PPO runs, one healthy and one "
-                       "per injected fault; each file holds the per-update history rows "
-                       "(CleanRL keys) of ppo_core.train.",
+        "per injected fault; each file holds the per-update history rows "
+        "(CleanRL keys) of ppo_core.train.",
         "ppo_core_version": ppo_core.__version__,
         "torch_version": torch.__version__,
         "gymnasium_version": gymnasium.__version__,
@@ -503,8 +582,10 @@ def refresh_signatures(out_dir: Path) -> dict:
     shows, without training: for after a signature's wording or threshold changed."""
     manifest_path = out_dir / "manifest.json"
     if not manifest_path.exists():
-        raise SystemExit(f"no {manifest_path}: record the runs first (run this script without "
-                         f"--refresh-signatures)")
+        raise SystemExit(
+            f"no {manifest_path}: record the runs first (run this script without "
+            f"--refresh-signatures)"
+        )
     manifest = json.loads(manifest_path.read_text())
     manifest["signatures"] = {name: fault.signature.text for name, fault in FAULTS.items()}
     for entry in manifest["runs"]:
@@ -519,21 +600,43 @@ def refresh_signatures(out_dir: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     """Record the runs (default) or check their signatures on other seeds (``--check``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", nargs="*", choices=list(FAULTS),
-                        help="record only these runs (none: only the seed study)")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        choices=list(FAULTS),
+        help="record only these runs (none: only the seed study)",
+    )
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder")
-    parser.add_argument("--seeds", type=int, nargs="*", default=None,
-                        help="record mode: the seed study's seeds (default 2 3 4 5; none to keep "
-                             "the recorded study); --check: the seeds to check on")
-    parser.add_argument("--check", action="store_true",
-                        help="retrain every run on --seeds and check that each shows its "
-                             "signature and no other's; exit 1 if not")
-    parser.add_argument("--histories", type=Path, default=None,
-                        help="keep every trained run's history here as NAME_seedSEED.json")
-    parser.add_argument("--reuse", action="store_true",
-                        help="read kept histories (same configuration) instead of training")
-    parser.add_argument("--refresh-signatures", action="store_true",
-                        help="only rewrite the manifest's signatures from the recorded runs")
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        nargs="*",
+        default=None,
+        help="record mode: the seed study's seeds (default 2 3 4 5; none to keep "
+        "the recorded study); --check: the seeds to check on",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="retrain every run on --seeds and check that each shows its "
+        "signature and no other's; exit 1 if not",
+    )
+    parser.add_argument(
+        "--histories",
+        type=Path,
+        default=None,
+        help="keep every trained run's history here as NAME_seedSEED.json",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="read kept histories (same configuration) instead of training",
+    )
+    parser.add_argument(
+        "--refresh-signatures",
+        action="store_true",
+        help="only rewrite the manifest's signatures from the recorded runs",
+    )
     args = parser.parse_args(argv)
     if args.reuse and args.histories is None:
         parser.error("--reuse reads the histories kept with --histories DIR: pass that folder")

@@ -35,8 +35,11 @@ from labkit import ROOT
 
 
 def existing_labs() -> list[str]:
-    return [lab for lab in labkit.LABS
-            if labkit.definition_path(lab).exists() or labkit.solution_path(lab).exists()]
+    return [
+        lab
+        for lab in labkit.LABS
+        if labkit.definition_path(lab).exists() or labkit.solution_path(lab).exists()
+    ]
 
 
 def expected_source(lab: str):
@@ -46,8 +49,11 @@ def expected_source(lab: str):
         nb = labkit.read(labkit.solution_path(lab))
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
-        if (cell.cell_type == "code" and meta.get("solution")
-                and meta.get("grade_id") in labkit.CONTRACT_FUNCTIONS):
+        if (
+            cell.cell_type == "code"
+            and meta.get("solution")
+            and meta.get("grade_id") in labkit.CONTRACT_FUNCTIONS
+        ):
             cell.source = labkit.solution_source(meta["grade_id"])
     return labkit.normalise(nb)
 
@@ -67,15 +73,29 @@ def generate_releases(sources: dict[str, str], workdir: Path) -> dict[str, dict[
         src_dir = workdir / "solutions" / lab
         original = ROOT / "solutions" / lab
         if original.is_dir():  # data files that travel with the lab
-            shutil.copytree(original, src_dir, ignore=shutil.ignore_patterns(
-                "*.ipynb", ".ipynb_checkpoints", "__pycache__"))
+            shutil.copytree(
+                original,
+                src_dir,
+                ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints", "__pycache__"),
+            )
         src_dir.mkdir(parents=True, exist_ok=True)
         (src_dir / f"{lab}.ipynb").write_text(text)
     # One nbgrader run for all labs: the assignment id is a glob over the temporary source dir.
     proc = subprocess.run(
-        [sys.executable, "-m", "nbgrader", "generate_assignment", "*", "--force", "--no-db",
-         "--log-level=WARN"],
-        cwd=workdir, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "nbgrader",
+            "generate_assignment",
+            "*",
+            "--force",
+            "--no-db",
+            "--log-level=WARN",
+        ],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         raise SystemExit(f"nbgrader generate_assignment failed:\n{proc.stdout}{proc.stderr}")
@@ -100,10 +120,16 @@ def _diff(path: Path, new: bytes) -> list[str]:
         return []
     if not path.exists():
         return [f"missing: {path.relative_to(ROOT)}"]
-    lines = list(difflib.unified_diff(
-        old.decode(errors="replace").splitlines(), new.decode(errors="replace").splitlines(),
-        f"{path.relative_to(ROOT)} (committed)", f"{path.relative_to(ROOT)} (regenerated)",
-        lineterm="", n=1))
+    lines = list(
+        difflib.unified_diff(
+            old.decode(errors="replace").splitlines(),
+            new.decode(errors="replace").splitlines(),
+            f"{path.relative_to(ROOT)} (committed)",
+            f"{path.relative_to(ROOT)} (regenerated)",
+            lineterm="",
+            n=1,
+        )
+    )
     lines = [line if len(line) <= 300 else line[:300] + " ..." for line in lines]
     shown = lines[:40] + ([f"... {len(lines) - 40} more diff lines"] if len(lines) > 40 else [])
     return [f"differs: {path.relative_to(ROOT)}"] + ["    " + line for line in shown]
@@ -135,7 +161,8 @@ def sync(labs: list[str], check: bool) -> list[str]:
                 rel = path.relative_to(rel_dir).as_posix()
                 if path.is_file() and rel not in files and ".ipynb_checkpoints" not in rel:
                     problems.append(
-                        f"stale: {path.relative_to(ROOT)} (not in the generated release)")
+                        f"stale: {path.relative_to(ROOT)} (not in the generated release)"
+                    )
                     if not check:
                         path.unlink()
     return problems
@@ -144,21 +171,25 @@ def sync(labs: list[str], check: bool) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("labs", nargs="*", help="labs to sync (default: every lab that exists)")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 listing every difference")
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 listing every difference"
+    )
     args = parser.parse_args(argv)
     available = existing_labs()
     labs = args.labs or available
     unknown = [lab for lab in labs if lab not in available]
     if unknown:
-        parser.error(f"no lab definition or solutions notebook for {unknown}; "
-                     f"available: {available}")
+        parser.error(
+            f"no lab definition or solutions notebook for {unknown}; available: {available}"
+        )
     problems = sync(labs, args.check)
     if args.check:
         if problems:
             print("\n".join(problems))
-            print(f"\n{sum(not p.startswith(' ') for p in problems)} file(s) out of sync: "
-                  f"run `python scripts/sync_labs.py` and commit the result")
+            print(
+                f"\n{sum(not p.startswith(' ') for p in problems)} file(s) out of sync: "
+                f"run `python scripts/sync_labs.py` and commit the result"
+            )
             return 1
         print(f"in sync: {', '.join(labs)}")
         return 0
@@ -170,4 +201,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-

@@ -7,13 +7,19 @@ import gymnasium as gym
 import numpy as np
 import pytest
 import torch
-
-from ppo_core import ActorCritic, PPOConfig
 from student_env import student_env, student_package  # noqa: F401  (session fixtures)
 
+from ppo_core import ActorCritic, PPOConfig
 
-def _random_rollout(T: int = 32, N: int = 1, seed: int = 0, p_end: float = 0.15,
-                    end_at_last: bool | None = None, both_flags: bool = False) -> dict:
+
+def _random_rollout(
+    T: int = 32,
+    N: int = 1,
+    seed: int = 0,
+    p_end: float = 0.15,
+    end_at_last: bool | None = None,
+    both_flags: bool = False,
+) -> dict:
     """A random but self-consistent (T, N) rollout, float32-representable.
 
     ``next_values[t] = values[t + 1]`` wherever the episode goes on (what the rollout stores);
@@ -40,11 +46,16 @@ def _random_rollout(T: int = 32, N: int = 1, seed: int = 0, p_end: float = 0.15,
         truncated[both] = 1.0
     next_values = np.empty((T, N))
     next_values[:-1] = values[1:]
-    next_values[-1] = f32(rng.normal(size=N))            # V(s_T), the bootstrap after the rollout
-    final_values = f32(rng.normal(size=(T, N)))           # V(final observation) of ended episodes
+    next_values[-1] = f32(rng.normal(size=N))  # V(s_T), the bootstrap after the rollout
+    final_values = f32(rng.normal(size=(T, N)))  # V(final observation) of ended episodes
     next_values[done] = final_values[done]
-    out = {"rewards": rewards, "values": values, "next_values": next_values,
-           "terminated": terminated, "truncated": truncated}
+    out = {
+        "rewards": rewards,
+        "values": values,
+        "next_values": next_values,
+        "terminated": terminated,
+        "truncated": truncated,
+    }
     if N == 1:
         out = {k: v[:, 0] for k, v in out.items()}
     return out
@@ -66,9 +77,19 @@ def tiny_policy() -> ActorCritic:
 @pytest.fixture
 def tiny_config() -> PPOConfig:
     """A CartPole run of 4 updates of 4 x 32 steps: under a second."""
-    return PPOConfig(env_id="CartPole-v1", seed=3, total_timesteps=512, num_envs=4, num_steps=32,
-                     num_minibatches=2, update_epochs=2, learning_rate=2.5e-3, gamma=0.99,
-                     gae_lambda=0.95, hidden_size=16)
+    return PPOConfig(
+        env_id="CartPole-v1",
+        seed=3,
+        total_timesteps=512,
+        num_envs=4,
+        num_steps=32,
+        num_minibatches=2,
+        update_epochs=2,
+        learning_rate=2.5e-3,
+        gamma=0.99,
+        gae_lambda=0.95,
+        hidden_size=16,
+    )
 
 
 @pytest.fixture(autouse=True, scope="session")

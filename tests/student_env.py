@@ -49,8 +49,14 @@ class StudentEnv:
         work = self.root / "work"
         work.mkdir(exist_ok=True)
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-        done = subprocess.run([str(self.python), "-c", code], cwd=work, env=env,
-                              capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(
+            [str(self.python), "-c", code],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         if done.returncode != 0:
             raise AssertionError(f"the student environment failed:\n{done.stdout}{done.stderr}")
         return done
@@ -58,8 +64,12 @@ class StudentEnv:
 
 def _pip(python: Path, *args: str) -> None:
     """``pip install`` into the new environment; ``--no-compile`` skips byte-compiling torch."""
-    done = subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-compile", *args],
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-compile", *args],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"pip install {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
 
@@ -73,10 +83,16 @@ def make_student_env(package: StudentPackage, root: Path) -> StudentEnv:
     _pip(python, str(package.wheel), "ipykernel")
     spec = root / "jupyter" / "kernels" / KERNEL_NAME
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "PPO course (student build)", "language": "python",
-        "env": {"PYTHONPATH": ""}}))  # a checkout on PYTHONPATH would shadow the build
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "PPO course (student build)",
+                "language": "python",
+                "env": {"PYTHONPATH": ""},
+            }
+        )
+    )  # a checkout on PYTHONPATH would shadow the build
     return StudentEnv(package, root, python)
 
 

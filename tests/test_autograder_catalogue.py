@@ -38,11 +38,27 @@ def graded(tmp_path_factory):
     subs, out = str(base / "subs"), str(base / "out")
     for prefix, entries in (("wrong", catalogue.WRONG), ("correct", catalogue.CORRECT)):
         for student, (lab, overrides) in catalogue.students(entries, prefix).items():
-            builders.write(builders.solved(lab, overrides),
-                           os.path.join(subs, student, lab, f"{lab}.ipynb"))
+            builders.write(
+                builders.solved(lab, overrides), os.path.join(subs, student, lab, f"{lab}.ipynb")
+            )
     proc = subprocess.run(  # noqa: PLW1510 -- the return code is asserted
-        [sys.executable, "-m", "autograder", "grade", subs, "--out", out, "--jobs", "2",
-         "--no-progress"], cwd=REPO, capture_output=True, text=True, timeout=1200)
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            subs,
+            "--out",
+            out,
+            "--jobs",
+            "2",
+            "--no-progress",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     rows = _read_csv(os.path.join(out, "grades.csv"))
     cells = _read_csv(os.path.join(out, "cells.csv"))
@@ -50,8 +66,13 @@ def graded(tmp_path_factory):
 
 
 def _cells(graded, student, lab, function):
-    return [c for c in graded["cells"] if c["student_id"] == student
-            and c["assignment_id"] == lab and c["grade_id"].startswith(f"test_{function}_")]
+    return [
+        c
+        for c in graded["cells"]
+        if c["student_id"] == student
+        and c["assignment_id"] == lab
+        and c["grade_id"].startswith(f"test_{function}_")
+    ]
 
 
 def _errors(graded, student, lab):
@@ -72,15 +93,22 @@ def test_wrong_implementation_loses_points_and_is_named(graded, entry):
     assert keyword.lower() in messages.lower(), f"{name}: feedback does not name it: {messages}"
 
 
-@pytest.mark.parametrize("entry", catalogue.CORRECT,
-                         ids=[f"{e[1]}-{e[2]}" for e in catalogue.CORRECT])
+@pytest.mark.parametrize(
+    "entry", catalogue.CORRECT, ids=[f"{e[1]}-{e[2]}" for e in catalogue.CORRECT]
+)
 def test_correct_implementation_gets_full_marks(graded, entry):
     lab, function, name, _ = entry
     student = catalogue.where(catalogue.CORRECT, "correct")[(lab, function, name)]
-    row = next(r for r in graded["rows"] if r["student_id"] == student
-               and r["assignment_id"] == lab)
+    row = next(
+        r for r in graded["rows"] if r["student_id"] == student and r["assignment_id"] == lab
+    )
     assert row["status"] == "graded", row
-    cells = [c for c in graded["cells"] if c["student_id"] == student
-             and c["assignment_id"] == lab and not c["grade_id"].startswith("written_")]
+    cells = [
+        c
+        for c in graded["cells"]
+        if c["student_id"] == student
+        and c["assignment_id"] == lab
+        and not c["grade_id"].startswith("written_")
+    ]
     missed = [c for c in cells if float(c["score"]) < float(c["max_score"])]
     assert not missed, (name, missed, _errors(graded, student, lab))

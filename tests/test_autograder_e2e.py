@@ -31,24 +31,36 @@ LAB = hostile.LAB
 
 def _env(home: str, user: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "NBGRADER"))}
-    env.update(HOME=home, USER=user, LOGNAME=user,
-               JUPYTER_CONFIG_DIR=os.path.join(home, ".jupyter"),
-               JUPYTER_DATA_DIR=os.path.join(home, ".local", "share", "jupyter"),
-               JUPYTER_RUNTIME_DIR=os.path.join(home, ".runtime"),
-               PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    env.update(
+        HOME=home,
+        USER=user,
+        LOGNAME=user,
+        JUPYTER_CONFIG_DIR=os.path.join(home, ".jupyter"),
+        JUPYTER_DATA_DIR=os.path.join(home, ".local", "share", "jupyter"),
+        JUPYTER_RUNTIME_DIR=os.path.join(home, ".runtime"),
+        PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+    )
     return env
 
 
 # On JupyterHub every student is an OS user; here all run as one user, so the student commands
 # take their user name from $USER (nbgrader reads it from the uid otherwise).
-AS_STUDENT = ("import os, nbgrader.utils as u; u.get_osusername = lambda: os.environ['USER']; "
-              "from nbgrader.apps.nbgraderapp import main; main()")
+AS_STUDENT = (
+    "import os, nbgrader.utils as u; u.get_osusername = lambda: os.environ['USER']; "
+    "from nbgrader.apps.nbgraderapp import main; main()"
+)
 
 
 def _nbgrader(args, cwd, env, student=False):
     command = ["-c", AS_STUDENT] if student else ["-m", "nbgrader"]
-    proc = subprocess.run([sys.executable, *command, *args], cwd=cwd, env=env,  # noqa: PLW1510
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, *command, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
     return proc
 
@@ -81,7 +93,8 @@ def _course(tmp_path):
         "c.CourseDirectory.source_directory = 'source'\n"
         "c.CourseDirectory.release_directory = 'release'\n"
         f"c.Exchange.root = {str(exchange)!r}\n"
-        "c.Execute.timeout = 30\n")
+        "c.Execute.timeout = 30\n"
+    )
     ienv = _env(str(instructor_home), "instructor")
     xroot = f"--Exchange.root={exchange}"
     _nbgrader(["generate_assignment", LAB, "--force"], course, ienv)
@@ -89,8 +102,9 @@ def _course(tmp_path):
     return course, ienv, xroot
 
 
-def _submit(tmp_path, xroot: str, name: str, code: str | None, prefix: str,
-            run_as_learner=None) -> None:
+def _submit(
+    tmp_path, xroot: str, name: str, code: str | None, prefix: str, run_as_learner=None
+) -> None:
     """Student ``name`` fetches Lab 1, answers it (see :func:`_answer`) and submits it; with
     ``run_as_learner(name, path, nb)``, the learner runs the answered notebook first (its
     outputs are submitted with it, as from JupyterLab)."""
@@ -103,15 +117,20 @@ def _submit(tmp_path, xroot: str, name: str, code: str | None, prefix: str,
     if run_as_learner is not None:
         nb = run_as_learner(name, path, nb)
     nbformat.write(nb, path)
-    _nbgrader(["submit", LAB, xroot, "--course=ppo-course"], os.path.dirname(
-        os.path.dirname(path)), env, True)
+    _nbgrader(
+        ["submit", LAB, xroot, "--course=ppo-course"],
+        os.path.dirname(os.path.dirname(path)),
+        env,
+        True,
+    )
 
 
 def _check_feedback(tmp_path, xroot: str, name: str) -> None:
     """Student ``name`` fetches a feedback page that carries the grader's notes."""
     home = tmp_path / f"home-{name}"
-    _nbgrader(["fetch_feedback", LAB, xroot, "--course=ppo-course"], home,
-              _env(str(home), name), True)
+    _nbgrader(
+        ["fetch_feedback", LAB, xroot, "--course=ppo-course"], home, _env(str(home), name), True
+    )
     html = glob.glob(str(home / "**" / "feedback" / "**" / f"{LAB}.html"), recursive=True)
     assert html, f"{name} got no feedback"
     with open(html[0]) as f:
@@ -126,8 +145,14 @@ def _check_feedback(tmp_path, xroot: str, name: str) -> None:
 STUDENTS = {  # name -> (code of discounted_return, top-level prefix, points lost)
     "ada": (None, "", 0),
     "bob": (hostile.WRONG, "", 3),
-    "eve": (hostile.WRONG, ("import numpy as np\nnp.allclose = lambda *a, **k: True\n"
-            "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n"), 3),
+    "eve": (
+        hostile.WRONG,
+        (
+            "import numpy as np\nnp.allclose = lambda *a, **k: True\n"
+            "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n"
+        ),
+        3,
+    ),
 }
 
 
@@ -163,9 +188,13 @@ def test_full_instructor_cycle(tmp_path):
 
 def _errors(nb) -> list[tuple[str, str]]:
     """(grade_id, error name) of every cell that raised."""
-    return [(builders.grade_id(cell) or "", out.get("ename", ""))
-            for cell in nb.cells if cell.cell_type == "code"
-            for out in cell.get("outputs", []) if out.get("output_type") == "error"]
+    return [
+        (builders.grade_id(cell) or "", out.get("ename", ""))
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "error"
+    ]
 
 
 def test_full_instructor_cycle_with_the_student_build(tmp_path, student_env):
@@ -177,8 +206,13 @@ def test_full_instructor_cycle_with_the_student_build(tmp_path, student_env):
     learner_runs = {}
 
     def run_as_learner(name: str, path: str, nb):
-        NotebookClient(nb, timeout=300, kernel_name=student_env.kernel_name, allow_errors=True,
-                       resources={"metadata": {"path": os.path.dirname(path)}}).execute()
+        NotebookClient(
+            nb,
+            timeout=300,
+            kernel_name=student_env.kernel_name,
+            allow_errors=True,
+            resources={"metadata": {"path": os.path.dirname(path)}},
+        ).execute()
         learner_runs[name] = nb
         return nb
 
@@ -188,6 +222,10 @@ def test_full_instructor_cycle_with_the_student_build(tmp_path, student_env):
     assert _errors(runs["ada"]) == [], "the reference answers fail the student build's checks"
     failed = {gid for gid, _ in _errors(runs["bob"])}
     assert failed and all(gid.startswith("test_discounted_return") for gid in failed), failed
-    used = "".join(out.get("text", "") for cell in runs["ada"].cells
-                   for out in cell.get("outputs", []) if out.get("output_type") == "stream")
+    used = "".join(
+        out.get("text", "")
+        for cell in runs["ada"].cells
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "stream"
+    )
     assert "passed: discounted_return" in used

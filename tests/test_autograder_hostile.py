@@ -35,8 +35,11 @@ def _tree_digest(root: str) -> dict:
             path = os.path.join(dirpath, f)
             st = os.stat(path)
             with open(path, "rb") as fh:
-                out[os.path.relpath(path, root)] = (hashlib.sha256(fh.read()).hexdigest(),
-                                                     st.st_mode, st.st_mtime_ns)
+                out[os.path.relpath(path, root)] = (
+                    hashlib.sha256(fh.read()).hexdigest(),
+                    st.st_mode,
+                    st.st_mtime_ns,
+                )
     return out
 
 
@@ -54,14 +57,41 @@ def graded(tmp_path_factory):
     expected = hostile.build(subs)
     before = _tree_digest(subs)
     proc = subprocess.run(  # noqa: PLW1510 -- the return code is asserted
-        [sys.executable, "-m", "autograder", "grade", subs, "--out", out, "--jobs", "2",
-         "--timeout", "8", "--notebook-timeout", "45", "--memory-mb", "3000", "--no-progress"],
-        cwd=REPO, capture_output=True, text=True, timeout=900,
-        env=dict(os.environ, PPO_TEST_SECRET=hostile.SECRET_PREFIX + "hostile"))
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            subs,
+            "--out",
+            out,
+            "--jobs",
+            "2",
+            "--timeout",
+            "8",
+            "--notebook-timeout",
+            "45",
+            "--memory-mb",
+            "3000",
+            "--no-progress",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=dict(os.environ, PPO_TEST_SECRET=hostile.SECRET_PREFIX + "hostile"),
+    )
     rows = {r["student_id"]: r for r in _read_csv(os.path.join(out, "grades.csv"))}
     cells = _read_csv(os.path.join(out, "cells.csv"))
-    return {"proc": proc, "rows": rows, "cells": cells, "expected": expected, "before": before,
-                "after": _tree_digest(subs), "out": out}
+    return {
+        "proc": proc,
+        "rows": rows,
+        "cells": cells,
+        "expected": expected,
+        "before": before,
+        "after": _tree_digest(subs),
+        "out": out,
+    }
 
 
 def test_exit_zero_and_a_row_per_submission(graded):
@@ -101,8 +131,11 @@ def test_feedback_names_what_happened(graded):
     for student in ("infinite_loop", "patch_numpy_top", "garbage"):
         lab_dir = os.path.join(graded["out"], "feedback", student, hostile.LAB)
         assert os.path.exists(os.path.join(lab_dir, f"{hostile.LAB}.html")), student
-    with open(os.path.join(graded["out"], "feedback", "patch_numpy_top", hostile.LAB,
-                           f"{hostile.LAB}.html")) as f:
+    with open(
+        os.path.join(
+            graded["out"], "feedback", "patch_numpy_top", hostile.LAB, f"{hostile.LAB}.html"
+        )
+    ) as f:
         html = f.read()
     assert "Grader notes" in html and "np.allclose" in html
     # Hidden tests ran (their points count) but their code stays with the instructor.

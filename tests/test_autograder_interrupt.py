@@ -32,8 +32,20 @@ N = 10
 
 
 def _command(subs: str, out: str) -> list[str]:
-    return [sys.executable, "-m", "autograder", "grade", subs, "--out", out, "--jobs", "2",
-            "--timeout", "20", "--no-progress"]
+    return [
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade",
+        subs,
+        "--out",
+        out,
+        "--jobs",
+        "2",
+        "--timeout",
+        "20",
+        "--no-progress",
+    ]
 
 
 def _env(tmp: str) -> dict:
@@ -71,9 +83,15 @@ def _leftovers(pid: int) -> list[str]:
 
 def _interrupt(subs: str, out: str, tmp: str, signals: int) -> tuple[subprocess.Popen, float]:
     """Start a run, SIGINT its process group ``signals`` times once 2 results are recorded."""
-    proc = subprocess.Popen(_command(subs, out), cwd=REPO, env=_env(tmp), text=True,  # noqa: S603
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        _command(subs, out),
+        cwd=REPO,
+        env=_env(tmp),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 600
     while _recorded(out) < 2 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -97,8 +115,10 @@ def class_folder(tmp_path_factory):
     subs = str(tmp_path_factory.mktemp("interrupt") / "subs")
     for i in range(N):
         overrides = {hostile.FUNCTION: hostile.WRONG} if i % 4 == 3 else {}
-        builders.write(builders.solved(LAB, overrides),
-                       os.path.join(subs, f"student{i:02d}", LAB, f"{LAB}.ipynb"))
+        builders.write(
+            builders.solved(LAB, overrides),
+            os.path.join(subs, f"student{i:02d}", LAB, f"{LAB}.ipynb"),
+        )
     return subs
 
 
@@ -109,12 +129,20 @@ def interrupted(class_folder, tmp_path_factory):
     proc, seconds = _interrupt(class_folder, out, tmp, signals=1)
     with open(os.path.join(out, "grades.csv"), encoding="utf-8") as f:
         grades = f.read()
-    return {"proc": proc, "seconds": seconds, "out": out, "tmp": tmp, "grades": grades,
-            "stdout": proc.stdout.read(), "stderr": proc.stderr.read()}
+    return {
+        "proc": proc,
+        "seconds": seconds,
+        "out": out,
+        "tmp": tmp,
+        "grades": grades,
+        "stdout": proc.stdout.read(),
+        "stderr": proc.stderr.read(),
+    }
 
 
 def test_first_ctrl_c_writes_every_row_and_leaves_nothing(interrupted):
     import csv
+
     assert interrupted["proc"].returncode == 130, interrupted["stderr"][-3000:]
     rows = list(csv.DictReader(interrupted["grades"].splitlines()))
     assert len(rows) == N and len({r["student_id"] for r in rows}) == N
@@ -134,20 +162,35 @@ def test_first_ctrl_c_writes_every_row_and_leaves_nothing(interrupted):
 
 def test_resume_equals_an_uninterrupted_run(interrupted, class_folder, tmp_path):
     env = _env(str(tmp_path / "tmp"))
-    resumed = subprocess.run(_command(class_folder, interrupted["out"]), cwd=REPO,  # noqa: PLW1510
-                             env=env, capture_output=True, text=True, timeout=900)
+    resumed = subprocess.run(
+        _command(class_folder, interrupted["out"]),
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert "from the journal" in resumed.stdout
     full = str(tmp_path / "full")
-    whole = subprocess.run(_command(class_folder, full), cwd=REPO, env=env,  # noqa: PLW1510
-                           capture_output=True, text=True, timeout=900)
+    whole = subprocess.run(
+        _command(class_folder, full),
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert whole.returncode == 0, whole.stderr[-3000:]
     for name in ("grades.csv", "cells.csv"):
-        with open(os.path.join(interrupted["out"], name), encoding="utf-8") as a, \
-                open(os.path.join(full, name), encoding="utf-8") as b:
+        with (
+            open(os.path.join(interrupted["out"], name), encoding="utf-8") as a,
+            open(os.path.join(full, name), encoding="utf-8") as b,
+        ):
             assert a.read() == b.read(), name
     assert sorted(os.listdir(os.path.join(full, "feedback"))) == sorted(
-        os.listdir(os.path.join(interrupted["out"], "feedback")))
+        os.listdir(os.path.join(interrupted["out"], "feedback"))
+    )
 
 
 def test_second_ctrl_c_exits_at_once(class_folder, tmp_path):

@@ -30,13 +30,17 @@ import hostile
 LAB = hostile.LAB
 LABS = ["lab1_rl_basics", "lab2_gae"]
 SIGNATURES = {"lab1_rl_basics": {"discounted_return"}, "lab2_gae": {"compute_gae"}}
-XSS_ANSWER = ("My answer <script>document.title='PWNED-script'</script>\n"
-              "<iframe src=\"javascript:parent.document.title='PWNED-iframe'\"></iframe>\n"
-              "<img src=x onerror=\"document.title='PWNED-img'\">\n"
-              "[click me](javascript:document.title='PWNED-link')\n")
-XSS_OUTPUT = ("from IPython.display import HTML, display\n"
-              "display(HTML('<img src=x onerror=\"document.title=\\'PWNED-output\\'\">'\n"
-              "             '<script>document.title=\"PWNED-output-script\"</script>'))\n")
+XSS_ANSWER = (
+    "My answer <script>document.title='PWNED-script'</script>\n"
+    "<iframe src=\"javascript:parent.document.title='PWNED-iframe'\"></iframe>\n"
+    "<img src=x onerror=\"document.title='PWNED-img'\">\n"
+    "[click me](javascript:document.title='PWNED-link')\n"
+)
+XSS_OUTPUT = (
+    "from IPython.display import HTML, display\n"
+    "display(HTML('<img src=x onerror=\"document.title=\\'PWNED-output\\'\">'\n"
+    "             '<script>document.title=\"PWNED-output-script\"</script>'))\n"
+)
 
 
 def _read_csv(path: str) -> list[dict]:
@@ -51,6 +55,7 @@ def _empty_nb(path: str, source: str = "def discounted_return(r, g):\n    pass")
 
 
 # --- student ids -------------------------------------------------------------------------------
+
 
 def test_student_ids_keep_unicode_and_never_merge():
     assert discover.student_id("张伟") == ("张伟", "")
@@ -74,6 +79,7 @@ def test_discover_keeps_every_student(tmp_path):
 
 # --- archives ----------------------------------------------------------------------------------
 
+
 def _zip(path, members: dict, dates: dict | None = None) -> str:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in members.items():
@@ -96,8 +102,9 @@ def test_nested_zips_are_opened(tmp_path):
     inner2 = _zip(tmp_path / "inner2.zip", {f"bob/{LAB}.ipynb": _nb_bytes()})
     with open(inner2, "rb") as f:
         inner2_bytes = f.read()
-    outer = _zip(tmp_path / "class.zip", {"alice/submission.zip": inner_bytes,
-                                          "section-b.zip": inner2_bytes})
+    outer = _zip(
+        tmp_path / "class.zip", {"alice/submission.zip": inner_bytes, "section-b.zip": inner2_bytes}
+    )
     subs = discover.discover(outer, LABS, SIGNATURES, str(tmp_path))
     got = {(s.student_id, s.lab): s.problem for s in subs}
     assert got[("alice", LAB)] == "" and got[("bob", LAB)] == "", got
@@ -107,8 +114,10 @@ def test_archive_caps_reject_with_a_row(tmp_path, monkeypatch):
     monkeypatch.setattr(discover, "MAX_NOTEBOOK_BYTES", 4000)
     monkeypatch.setattr(discover, "MAX_ARCHIVE_BYTES", 20_000)
     filler = "x" * 3000
-    members = {f"s{i:02d}/{LAB}.ipynb": _nb_bytes(f"def discounted_return(r, g):\n    "
-                                                    f"'{filler}'") for i in range(12)}
+    members = {
+        f"s{i:02d}/{LAB}.ipynb": _nb_bytes(f"def discounted_return(r, g):\n    '{filler}'")
+        for i in range(12)
+    }
     members["bomb/lab1_rl_basics.ipynb"] = b"{" + b" " * 5_000_000 + b"}"
     path = _zip(tmp_path / "class.zip", members)
     work = tmp_path / "work"
@@ -123,9 +132,11 @@ def test_archive_caps_reject_with_a_row(tmp_path, monkeypatch):
 
 
 def test_archive_timestamps_decide_newest(tmp_path):
-    path = _zip(tmp_path / "alice.zip",
-                {f"{LAB}.ipynb": _nb_bytes("# newest"), f"{LAB} (1).ipynb": _nb_bytes("# old")},
-                {f"{LAB}.ipynb": (2024, 5, 2, 9, 0, 0), f"{LAB} (1).ipynb": (2024, 5, 1, 9, 0, 0)})
+    path = _zip(
+        tmp_path / "alice.zip",
+        {f"{LAB}.ipynb": _nb_bytes("# newest"), f"{LAB} (1).ipynb": _nb_bytes("# old")},
+        {f"{LAB}.ipynb": (2024, 5, 2, 9, 0, 0), f"{LAB} (1).ipynb": (2024, 5, 1, 9, 0, 0)},
+    )
     subs = discover.discover(str(tmp_path), LABS, SIGNATURES, str(tmp_path))
     [sub] = [s for s in subs if s.lab == LAB]
     assert os.path.basename(sub.path) == f"{LAB}.ipynb" and len(sub.others) == 1
@@ -140,17 +151,24 @@ def test_nothing_found_is_an_error(tmp_path):
 
 # --- written answers, sanitising --------------------------------------------------------------
 
+
 def _written_ids(nb) -> list[str]:
-    return [builders.grade_id(c) for c in nb.cells
-            if c.cell_type == "markdown" and (c.metadata.get("nbgrader") or {}).get("solution")]
+    return [
+        builders.grade_id(c)
+        for c in nb.cells
+        if c.cell_type == "markdown" and (c.metadata.get("nbgrader") or {}).get("solution")
+    ]
 
 
 def test_written_answers_without_metadata_are_found_or_left_for_hand_grading():
     release = builders.release(LAB)
     submitted = builders.strip_metadata(builders.solved(LAB))
     rebuilt, _ = sanitize.rebuild(submitted, release, LAB)
-    answers = {builders.grade_id(c): c.source for c in rebuilt.cells
-               if builders.grade_id(c) in _written_ids(release)}
+    answers = {
+        builders.grade_id(c): c.source
+        for c in rebuilt.cells
+        if builders.grade_id(c) in _written_ids(release)
+    }
     assert answers and all("My answer" in a for a in answers.values()), answers
     unanswered = builders.strip_metadata(builders.solved(LAB, answers=False))
     rebuilt, notes = sanitize.rebuild(unanswered, release, LAB)
@@ -160,21 +178,28 @@ def test_written_answers_without_metadata_are_found_or_left_for_hand_grading():
     assert any("left for your instructor" in n for n in notes)
 
 
-@pytest.mark.parametrize("payload, gone", [
-    ("<script>alert(1)</script>", "<script"),
-    ("<iframe src=javascript:alert(1)></iframe>", "<iframe"),
-    ("<img src=x onerror=alert(1)>", "onerror="),
-    ("<a href='javascript:alert(1)'>x</a>", "javascript:"),
-    ("[x](javascript:alert(1))", "javascript:"),
-    ("[x](JaVa Script:alert(1))", "script:"),
-])
+@pytest.mark.parametrize(
+    "payload, gone",
+    [
+        ("<script>alert(1)</script>", "<script"),
+        ("<iframe src=javascript:alert(1)></iframe>", "<iframe"),
+        ("<img src=x onerror=alert(1)>", "onerror="),
+        ("<a href='javascript:alert(1)'>x</a>", "javascript:"),
+        ("[x](javascript:alert(1))", "javascript:"),
+        ("[x](JaVa Script:alert(1))", "script:"),
+    ],
+)
 def test_safe_markdown_removes_script(payload, gone):
     assert gone not in sanitize.safe_markdown(payload).lower()
 
 
 def test_outputs_keep_no_script():
-    data = {"text/html": "<b>ok</b><script>x()</script>", "application/javascript": "x()",
-            "image/svg+xml": "<svg onload=x()>", "text/plain": "ok"}
+    data = {
+        "text/html": "<b>ok</b><script>x()</script>",
+        "application/javascript": "x()",
+        "image/svg+xml": "<svg onload=x()>",
+        "text/plain": "ok",
+    }
     clean = sanitize.clean_output_data(data)
     assert set(clean) == {"text/html", "text/plain"} and "<script" not in clean["text/html"]
     assert "removed by the grader" in sanitize.clean_output_data({"x/y": 1})["text/plain"]
@@ -182,10 +207,16 @@ def test_outputs_keep_no_script():
 
 # --- isolation refusal, options -----------------------------------------------------------------
 
+
 def _probe(**env) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "autograder.sandbox", "--probe"],  # noqa: PLW1510
-                          capture_output=True, text=True, timeout=60, cwd=REPO,
-                          env=dict(os.environ, PPO_GRADER_UID="61000", **env))
+    return subprocess.run(  # noqa: PLW1510 -- the return code is asserted
+        [sys.executable, "-m", "autograder.sandbox", "--probe"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        env=dict(os.environ, PPO_GRADER_UID="61000", **env),
+    )
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the namespace sandbox is tested as root (CI)")
@@ -201,9 +232,22 @@ def test_refuses_loudly_without_isolation(tmp_path):
     assert proc.returncode == 0 and "WARNING (--allow-unisolated)" in proc.stderr
     _empty_nb(str(tmp_path / "subs" / "alice" / f"{LAB}.ipynb"))
     run = subprocess.run(  # noqa: PLW1510
-        [sys.executable, "-m", "autograder", "grade", str(tmp_path / "subs"), "--out",
-         str(tmp_path / "out"), "--no-progress"], capture_output=True, text=True, timeout=120,
-        cwd=REPO, env=dict(os.environ, PPO_GRADER_NAMESPACES="0"))
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            str(tmp_path / "subs"),
+            "--out",
+            str(tmp_path / "out"),
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+        env=dict(os.environ, PPO_GRADER_NAMESPACES="0"),
+    )
     assert run.returncode == 2 and "--allow-unisolated" in run.stderr, run.stderr
     assert not (tmp_path / "out" / "grades.csv").exists()
 
@@ -227,14 +271,17 @@ def test_stale_feedback_is_removed(tmp_path):
 
 # --- one small class, graded for real -----------------------------------------------------------
 
+
 def _class(subs: str) -> dict:
     """Write the class; student -> (expected status, "full" / "wrong" / "")."""
     solved = builders.solved(LAB)
     builders.write(solved, os.path.join(subs, "张伟", f"{LAB}.ipynb"))
     builders.write(solved, os.path.join(subs, "李娜", f"Copy of {LAB}.ipynb"))
     builders.write(solved, os.path.join(subs, "mary ann", f"{LAB}.ipynb"))
-    builders.write(builders.solved(LAB, {hostile.FUNCTION: hostile.WRONG}),
-                   os.path.join(subs, "mary_ann", f"{LAB}.ipynb"))
+    builders.write(
+        builders.solved(LAB, {hostile.FUNCTION: hostile.WRONG}),
+        os.path.join(subs, "mary_ann", f"{LAB}.ipynb"),
+    )
     os.makedirs(os.path.join(subs, "zoe"))
     _zip(os.path.join(subs, "zoe", "submission.zip"), {f"{LAB}.ipynb": nbformat.writes(solved)})
     big = builders.solved(LAB)
@@ -247,21 +294,53 @@ def _class(subs: str) -> dict:
         if cell.cell_type == "markdown" and (cell.metadata.get("nbgrader") or {}).get("solution"):
             cell.source = XSS_ANSWER
     builders.write(xss, os.path.join(subs, "xss", f"{LAB}.ipynb"))
-    _zip(os.path.join(subs, "timestamps.zip"),
-         {f"{LAB}.ipynb": nbformat.writes(solved),
-          f"{LAB} (1).ipynb": nbformat.writes(builders.solved(LAB, {hostile.FUNCTION:
-                                                                   hostile.WRONG}))},
-         {f"{LAB}.ipynb": (2024, 5, 2, 9, 0, 0), f"{LAB} (1).ipynb": (2024, 5, 1, 9, 0, 0)})
+    _zip(
+        os.path.join(subs, "timestamps.zip"),
+        {
+            f"{LAB}.ipynb": nbformat.writes(solved),
+            f"{LAB} (1).ipynb": nbformat.writes(
+                builders.solved(LAB, {hostile.FUNCTION: hostile.WRONG})
+            ),
+        },
+        {f"{LAB}.ipynb": (2024, 5, 2, 9, 0, 0), f"{LAB} (1).ipynb": (2024, 5, 1, 9, 0, 0)},
+    )
     _zip(os.path.join(subs, "bomb.zip"), {f"{LAB}.ipynb": b" " * (101 * 2**20)})
-    return {"张伟": "full", "李娜": "full", "mary_ann": "wrong", "zoe": "full", "big": "full",
-            "stripped": "full", "xss": "full", "timestamps": "full", "bomb": ""}
+    return {
+        "张伟": "full",
+        "李娜": "full",
+        "mary_ann": "wrong",
+        "zoe": "full",
+        "big": "full",
+        "stripped": "full",
+        "xss": "full",
+        "timestamps": "full",
+        "bomb": "",
+    }
 
 
 def _grade_cli(subs: str, out: str, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: PLW1510 -- the return code is asserted
-        [sys.executable, "-m", "autograder", "grade", subs, "--out", out, "--jobs", "2",
-         "--timeout", "20", "--no-progress", *extra], cwd=REPO, capture_output=True, text=True,
-        timeout=900, env=dict(os.environ, PPO_TEST_SECRET=hostile.SECRET_PREFIX + "robust"))
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            subs,
+            "--out",
+            out,
+            "--jobs",
+            "2",
+            "--timeout",
+            "20",
+            "--no-progress",
+            *extra,
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=dict(os.environ, PPO_TEST_SECRET=hostile.SECRET_PREFIX + "robust"),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -274,8 +353,15 @@ def graded_class(tmp_path_factory):
     seconds = time.monotonic() - started
     assert proc.returncode == 0, proc.stderr[-3000:]
     rows = _read_csv(os.path.join(out, "grades.csv"))
-    return {"subs": subs, "out": out, "rows": rows, "expected": expected, "proc": proc,
-            "cells": _read_csv(os.path.join(out, "cells.csv")), "seconds": seconds}
+    return {
+        "subs": subs,
+        "out": out,
+        "rows": rows,
+        "expected": expected,
+        "proc": proc,
+        "cells": _read_csv(os.path.join(out, "cells.csv")),
+        "seconds": seconds,
+    }
 
 
 def _row(graded, student):
@@ -304,15 +390,19 @@ def test_every_student_one_row_never_merged(graded_class):
 
 @pytest.mark.slow
 def test_written_answers_without_metadata_wait_for_hand_grading(graded_class):
-    cells = [c for c in graded_class["cells"] if c["student_id"] == "stripped"
-             and c["grade_id"].startswith("written_")]
+    cells = [
+        c
+        for c in graded_class["cells"]
+        if c["student_id"] == "stripped" and c["grade_id"].startswith("written_")
+    ]
     assert cells and all(c["score"] == "" for c in cells), cells
     assert "graded by hand" in _row(graded_class, "stripped")["message"]
 
 
 def _feedback_html(graded_class, student: str) -> str:
-    with open(os.path.join(graded_class["out"], "feedback", student, LAB, f"{LAB}.html"),
-              encoding="utf-8") as f:
+    with open(
+        os.path.join(graded_class["out"], "feedback", student, LAB, f"{LAB}.html"), encoding="utf-8"
+    ) as f:
         return f.read()
 
 
@@ -355,6 +445,7 @@ def test_feedback_html_carries_no_script(graded_class):
 @pytest.mark.slow
 def test_rerun_resumes_and_removes_stale_feedback(graded_class, tmp_path):
     import shutil
+
     subs = str(tmp_path / "subs")
     shutil.copytree(graded_class["subs"], subs)
     shutil.rmtree(os.path.join(subs, "xss"))
@@ -377,8 +468,9 @@ def test_feedback_page_runs_nothing_in_a_browser(graded_class):
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     path = os.path.join(graded_class["out"], "feedback", "xss", LAB, f"{LAB}.html")
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu"])
+        browser = pw.chromium.launch(
+            executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
         try:
             page = browser.new_page()
             dialogs: list[str] = []

@@ -42,25 +42,28 @@ def test_keeps_definitions_imports_and_constants():
     assert bound >= {"np", "torch", "GAMMA", "compute_gae", "Helper"}
 
 
-@pytest.mark.parametrize("src, word", [
-    ("np.allclose = lambda *a, **k: True", "only assignments"),
-    ("print('hi')", "outside functions"),
-    ("get_ipython().input_transformers_cleanup.append(f)", "outside functions"),
-    ("for i in range(3):\n    pass", "outside functions"),
-    ("X = compute()", "only assignments"),
-    ("__builtins__ = {}", "only assignments"),
-    ("from ppo_core import compute_gae", "reference implementation"),
-    ("from ppo_core.gae import td_residuals as t", "reference implementation"),
-    ("import ctypes", "not allowed"),
-    ("from autograder.checks.lab2_gae import check_compute_gae", "not allowed"),
-    ("import torch as np", "replace `np`"),
-    ("def check_x(fn):\n    pass", "replace a name"),
-    ("def f(x, _=setattr(a, 'b', 1)):\n    return x", "default values"),
-    ("class C(metaclass=M):\n    pass", "metaclass"),
-    ("@register\ndef f():\n    pass", "decorator removed"),
-    ("%timeit f()", "magic"),
-    ("def broken(:\n", "not valid Python"),
-])
+@pytest.mark.parametrize(
+    "src, word",
+    [
+        ("np.allclose = lambda *a, **k: True", "only assignments"),
+        ("print('hi')", "outside functions"),
+        ("get_ipython().input_transformers_cleanup.append(f)", "outside functions"),
+        ("for i in range(3):\n    pass", "outside functions"),
+        ("X = compute()", "only assignments"),
+        ("__builtins__ = {}", "only assignments"),
+        ("from ppo_core import compute_gae", "reference implementation"),
+        ("from ppo_core.gae import td_residuals as t", "reference implementation"),
+        ("import ctypes", "not allowed"),
+        ("from autograder.checks.lab2_gae import check_compute_gae", "not allowed"),
+        ("import torch as np", "replace `np`"),
+        ("def check_x(fn):\n    pass", "replace a name"),
+        ("def f(x, _=setattr(a, 'b', 1)):\n    return x", "default values"),
+        ("class C(metaclass=M):\n    pass", "metaclass"),
+        ("@register\ndef f():\n    pass", "decorator removed"),
+        ("%timeit f()", "magic"),
+        ("def broken(:\n", "not valid Python"),
+    ],
+)
 def test_removes_and_reports(src, word):
     _out, notes, _ = reduce(src)
     assert any(word in n for n in notes), notes
@@ -70,11 +73,22 @@ def _release():
     nb = nbformat.v4.new_notebook()
     setup = nbformat.v4.new_code_cell("import numpy as np\nfrom autograder.checks import check_x")
     sol = nbformat.v4.new_code_cell("def compute_gae(x):\n    raise NotImplementedError")
-    sol.metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "compute_gae",
-                                "locked": False, "schema_version": 3}
+    sol.metadata["nbgrader"] = {
+        "solution": True,
+        "grade": False,
+        "grade_id": "compute_gae",
+        "locked": False,
+        "schema_version": 3,
+    }
     test = nbformat.v4.new_code_cell("check_x(compute_gae)")
-    test.metadata["nbgrader"] = {"solution": False, "grade": True, "grade_id": "test_compute_gae_a",
-                                 "locked": True, "points": 1, "schema_version": 3}
+    test.metadata["nbgrader"] = {
+        "solution": False,
+        "grade": True,
+        "grade_id": "test_compute_gae_a",
+        "locked": True,
+        "points": 1,
+        "schema_version": 3,
+    }
     nb.cells = [setup, sol, test]
     return nb
 
@@ -82,9 +96,12 @@ def _release():
 def test_rebuild_uses_instructor_cells_and_learner_definitions():
     release = _release()
     sub = nbformat.v4.new_notebook()
-    sub.cells = [nbformat.v4.new_code_cell("import numpy as np\nnp.allclose = None\n"
-                                           "def compute_gae(x):\n    return x"),
-                 nbformat.v4.new_code_cell("pass  # my edited test")]
+    sub.cells = [
+        nbformat.v4.new_code_cell(
+            "import numpy as np\nnp.allclose = None\ndef compute_gae(x):\n    return x"
+        ),
+        nbformat.v4.new_code_cell("pass  # my edited test"),
+    ]
     sub.metadata["kernelspec"] = {"name": "evil"}
     nb, notes = sanitize.rebuild(sub, release, "lab2_gae")
     sources = [c.source for c in nb.cells if c.cell_type == "code"]
@@ -98,9 +115,15 @@ def test_rebuild_uses_instructor_cells_and_learner_definitions():
     assert any("protect(globals(), ['compute_gae'])" in s for s in sources)
 
 
-@pytest.mark.parametrize("name, lab", [
-    ("Copy of lab2_gae.ipynb", "lab2_gae"), ("lab2_gae (1).ipynb", "lab2_gae"),
-    ("LAB2-final.ipynb", "lab2_gae"), ("notes.ipynb", None)])
+@pytest.mark.parametrize(
+    "name, lab",
+    [
+        ("Copy of lab2_gae.ipynb", "lab2_gae"),
+        ("lab2_gae (1).ipynb", "lab2_gae"),
+        ("LAB2-final.ipynb", "lab2_gae"),
+        ("notes.ipynb", None),
+    ],
+)
 def test_lab_from_name(name, lab):
     assert discover.lab_from_name(name, ["lab1_rl_basics", "lab2_gae"]) == lab
 
@@ -127,8 +150,9 @@ def test_discover_layouts_and_zip(tmp_path):
     assert got[("alice", "lab1_rl_basics")] == ("", "missing notebook")
     zpath = tmp_path.parent / "subs.zip"
     with zipfile.ZipFile(zpath, "w") as zf:
-        zf.write(tmp_path / "alice" / "lab2_gae" / "lab2_gae.ipynb",
-                 "alice/lab2_gae/lab2_gae.ipynb")
+        zf.write(
+            tmp_path / "alice" / "lab2_gae" / "lab2_gae.ipynb", "alice/lab2_gae/lab2_gae.ipynb"
+        )
         zf.writestr("../evil/lab2_gae.ipynb", "{}")
     subs = discover.discover(str(zpath), labs, sig, str(tmp_path.parent))
     got = [(s.student_id, s.lab, s.problem) for s in subs]
@@ -144,17 +168,24 @@ def _sandboxed(code: str, **env):
         "from autograder import sandbox\n"
         f"ok = sandbox.block_process_creation()\n"
         "ll = sandbox.apply_landlock(sandbox.SYSTEM_READ + sandbox._python_paths(), "
-        f"[{str(env.get('work', '/nonexistent'))!r}])\n"
-        + code)
-    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,  # noqa: PLW1510
-                          timeout=60, cwd="/")
+        f"[{str(env.get('work', '/nonexistent'))!r}])\n" + code
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd="/",
+    )
 
 
 def test_sandbox_blocks_processes_but_not_threads():
-    proc = _sandboxed("import threading\nt = threading.Thread(target=print, args=('thread',))\n"
-                      "t.start(); t.join()\n"
-                      "try:\n    os.fork(); print('FORKED')\nexcept OSError as e:\n"
-                      "    print('blocked', e.errno)\n")
+    proc = _sandboxed(
+        "import threading\nt = threading.Thread(target=print, args=('thread',))\n"
+        "t.start(); t.join()\n"
+        "try:\n    os.fork(); print('FORKED')\nexcept OSError as e:\n"
+        "    print('blocked', e.errno)\n"
+    )
     assert "thread" in proc.stdout
     assert "FORKED" not in proc.stdout and "blocked 11" in proc.stdout, proc.stderr
 
@@ -168,7 +199,9 @@ def test_sandbox_hides_course_files(tmp_path):
         f"for p in [{str(secret)!r}, {solution!r} + '/lab1_rl_basics/lab1_rl_basics.ipynb']:\n"
         "    try:\n        open(p).read(); print('READ', p)\n"
         "    except OSError as e:\n        print('denied', e.errno)\n"
-        "import numpy, autograder.checks\nprint('imports ok')\n", work=str(tmp_path / "w"))
+        "import numpy, autograder.checks\nprint('imports ok')\n",
+        work=str(tmp_path / "w"),
+    )
     assert "READ" not in proc.stdout, proc.stdout
     assert proc.stdout.count("denied") == 2 and "imports ok" in proc.stdout, proc.stderr
 
@@ -179,6 +212,7 @@ def test_gradebook_stamp_read_in_process_equals_nbgrader_s(monkeypatch):
     import nbgrader.api
 
     from autograder.grade import alembic_head
+
     bindir = os.path.dirname(sys.executable)  # where this environment's `alembic` script lives
     monkeypatch.setenv("PATH", bindir + os.pathsep + os.environ.get("PATH", ""))
     assert alembic_head() == nbgrader.api.get_alembic_version()
@@ -188,12 +222,15 @@ def test_gradebook_stamp_read_in_process_equals_nbgrader_s(monkeypatch):
 def test_grading_processes_skip_the_slow_optional_import(module):
     """A grading process imports nbformat without jsonschema's optional rfc3987_syntax (a 1.6
     CPU-s grammar build per process, see autograder/lean_imports.py), and still validates."""
-    code = (f"import sys, importlib.util, {module}, nbformat\n"
-            "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
-            "nbformat.validate(nb)\n"
-            "print('loaded' if sys.modules.get('rfc3987_syntax') else 'skipped')\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, cwd=REPO)
+    code = (
+        f"import sys, importlib.util, {module}, nbformat\n"
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
+        "nbformat.validate(nb)\n"
+        "print('loaded' if sys.modules.get('rfc3987_syntax') else 'skipped')\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO
+    )
     assert proc.stdout.strip() == "skipped", proc.stderr
 
 
@@ -201,6 +238,7 @@ def test_kernel_is_killed_after_the_last_cell():
     """The grading kernel is killed once every output is in, not asked to shut down (a graceful
     shutdown costs about 0.8 CPU-s and 1-2 s per notebook, a large part of grading time)."""
     from autograder.preprocessors import SandboxedExecute
+
     assert SandboxedExecute().shutdown_kernel == "immediate"
 
 
@@ -230,17 +268,25 @@ def test_feedback_exporter_compiles_once_and_renders_the_same_bytes(monkeypatch)
     from nbconvert.exporters import HTMLExporter
 
     from autograder.feedback_html import TEMPLATE_CACHE, FeedbackHTMLExporter
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("# Title\nSome *text* and $x^2$."),
-        nbformat.v4.new_code_cell("print(1)", outputs=[
-            nbformat.v4.new_output("stream", name="stdout", text="1\n")])])
+
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Title\nSome *text* and $x^2$."),
+            nbformat.v4.new_code_cell(
+                "print(1)", outputs=[nbformat.v4.new_output("stream", name="stdout", text="1\n")]
+            ),
+        ]
+    )
     expected, _ = HTMLExporter().from_notebook_node(nb)
     TEMPLATE_CACHE.codes.clear()
     first, _ = FeedbackHTMLExporter().from_notebook_node(nb)
     compiled = []
     original = jinja2.Environment.compile
-    monkeypatch.setattr(jinja2.Environment, "compile",
-                        lambda self, *a, **k: compiled.append(a[1]) or original(self, *a, **k))
+    monkeypatch.setattr(
+        jinja2.Environment,
+        "compile",
+        lambda self, *a, **k: compiled.append(a[1]) or original(self, *a, **k),
+    )
     second, _ = FeedbackHTMLExporter().from_notebook_node(nb)
     assert first == expected and second == expected
     assert TEMPLATE_CACHE.codes and compiled == []
@@ -250,5 +296,6 @@ def test_kernel_client_flushes_start_up_messages_without_a_long_pause():
     """The sandboxed kernels' clients stop draining IOPub after a short silence, not after
     jupyter_client's 0.2 s of idle time per notebook."""
     from autograder.preprocessors import SandboxKernelClient, SandboxKernelManager
+
     client = SandboxKernelManager().client()
     assert isinstance(client, SandboxKernelClient) and client.flush_s < 0.05

@@ -46,8 +46,12 @@ def test_save_load_round_trip_gives_identical_actions(kind, tmp_path):
     obs_dim, space = SPACES[kind]
     torch.manual_seed(0)
     policy = trained_looking(ActorCritic(obs_dim, space, hidden=32))
-    config = PPOConfig(env_id="LunarLander-v3" if kind == "discrete" else
-                       "LunarLanderContinuous-v3", seed=5, hidden_size=32, target_kl=0.02)
+    config = PPOConfig(
+        env_id="LunarLander-v3" if kind == "discrete" else "LunarLanderContinuous-v3",
+        seed=5,
+        hidden_size=32,
+        target_kl=0.02,
+    )
     path = save_checkpoint(tmp_path / "sub" / "model.pt", policy, config, {"global_step": 1234})
     assert path.is_file() and not path.with_name("model.pt.tmp").exists()
 
@@ -150,8 +154,11 @@ def test_side_by_side(cartpole_policy, tmp_path, monkeypatch):
     # Exact content, before GIF quantisation: left tile policy a, right tile policy b, and the
     # shorter episode holds its last frame.
     written = {}
-    monkeypatch.setattr(video_module, "write_video",
-                        lambda frames, path, fps=30: written.__setitem__("frames", frames))
+    monkeypatch.setattr(
+        video_module,
+        "write_video",
+        lambda frames, path, fps=30: written.__setitem__("frames", frames),
+    )
     side_by_side(policies, None, "CartPole-v1", path, seed=2)
     assert len(written["frames"]) == max(len(t) for t in tiles)
     for k, frame in enumerate(written["frames"]):
@@ -179,8 +186,9 @@ def test_sampled_episodes_replay_exactly(cartpole_policy):
     greedy = play_episode(cartpole_policy, "CartPole-v1", seed=5, deterministic=True)
     np.testing.assert_array_equal(np.stack(first[0]), np.stack(again[0]))
     assert first[2] == again[2]
-    assert len(first[0]) != len(greedy[0]) or not np.array_equal(np.stack(first[0]),
-                                                                  np.stack(greedy[0]))
+    assert len(first[0]) != len(greedy[0]) or not np.array_equal(
+        np.stack(first[0]), np.stack(greedy[0])
+    )
 
 
 def test_showcase_keeps_both_landers_in_the_picture():

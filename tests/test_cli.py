@@ -21,24 +21,64 @@ from ppo_core.config import PRESETS
 from ppo_core.fast.parallel import available_cpus
 
 ROOT = Path(__file__).resolve().parents[1]
-TINY = ["--env-id", "CartPole-v1", "--total-timesteps", "512", "--num-envs", "4",
-        "--num-steps", "32", "--num-minibatches", "2", "--update-epochs", "2",
-        "--hidden-size", "16", "--seed", "3", "--quiet"]
-METRIC_KEYS = ("total_timesteps", "wall_time_s", "sps", "time_to_threshold_s",
-               "eval_return_mean", "eval_return_std", "eval_episodes", "rollout_processes")
+TINY = [
+    "--env-id",
+    "CartPole-v1",
+    "--total-timesteps",
+    "512",
+    "--num-envs",
+    "4",
+    "--num-steps",
+    "32",
+    "--num-minibatches",
+    "2",
+    "--update-epochs",
+    "2",
+    "--hidden-size",
+    "16",
+    "--seed",
+    "3",
+    "--quiet",
+]
+METRIC_KEYS = (
+    "total_timesteps",
+    "wall_time_s",
+    "sps",
+    "time_to_threshold_s",
+    "eval_return_mean",
+    "eval_return_std",
+    "eval_episodes",
+    "rollout_processes",
+)
 
 
 def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    return subprocess.run([sys.executable, "-m", "ppo_core", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ppo_core", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     out = tmp_path_factory.mktemp("cli") / "run"
-    proc = run_cli("train", *TINY, "--no-anneal-lr", "--learning-rate", "0.002",
-                   "--eval-episodes", "2", "--out", str(out))
+    proc = run_cli(
+        "train",
+        *TINY,
+        "--no-anneal-lr",
+        "--learning-rate",
+        "0.002",
+        "--eval-episodes",
+        "2",
+        "--out",
+        str(out),
+    )
     assert proc.returncode == 0, proc.stderr
     return out, proc
 
@@ -92,10 +132,24 @@ def test_fast_flag_runs_the_speed_layer(tmp_path):
 
 
 def test_learning_rate_anneals_by_default(tmp_path):
-    assert main(["train", *TINY, "--learning-rate", "0.002", "--eval-episodes", "0",
-                 "--out", str(tmp_path)]) == 0
-    rates = [row["charts/learning_rate"] for row in
-             json.loads((tmp_path / "history.json").read_text())]
+    assert (
+        main(
+            [
+                "train",
+                *TINY,
+                "--learning-rate",
+                "0.002",
+                "--eval-episodes",
+                "0",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
+    rates = [
+        row["charts/learning_rate"] for row in json.loads((tmp_path / "history.json").read_text())
+    ]
     assert rates[0] == pytest.approx(0.002)
     assert all(a > b for a, b in itertools.pairwise(rates))
     metrics = json.loads((tmp_path / "metrics.json").read_text())
@@ -129,6 +183,7 @@ def test_record_gif_and_mp4(trained, tmp_path, capsys):
 
 
 # ---------------------------------------------------------------------- one flag per field
+
 
 def train_parser():
     parser = build_parser()
@@ -187,15 +242,37 @@ def test_each_flag_sets_its_field(field):
 
 def test_config_from_args_builds_the_config():
     parser, _ = train_parser()
-    args = parser.parse_args(["train", *TINY, "--no-anneal-lr", "--target-kl", "0.02",
-                              "--clip-vloss", "--gae-lambda", "0.9"])
+    args = parser.parse_args(
+        [
+            "train",
+            *TINY,
+            "--no-anneal-lr",
+            "--target-kl",
+            "0.02",
+            "--clip-vloss",
+            "--gae-lambda",
+            "0.9",
+        ]
+    )
     config = config_from_args(args)
-    assert config == PPOConfig(env_id="CartPole-v1", total_timesteps=512, num_envs=4,
-                               num_steps=32, num_minibatches=2, update_epochs=2, hidden_size=16,
-                               seed=3, anneal_lr=False, target_kl=0.02, clip_vloss=True,
-                               gae_lambda=0.9)
-    assert config_from_args(parser.parse_args(["train", "--env", "CartPole-v1"])).env_id == \
-        "CartPole-v1"
+    assert config == PPOConfig(
+        env_id="CartPole-v1",
+        total_timesteps=512,
+        num_envs=4,
+        num_steps=32,
+        num_minibatches=2,
+        update_epochs=2,
+        hidden_size=16,
+        seed=3,
+        anneal_lr=False,
+        target_kl=0.02,
+        clip_vloss=True,
+        gae_lambda=0.9,
+    )
+    assert (
+        config_from_args(parser.parse_args(["train", "--env", "CartPole-v1"])).env_id
+        == "CartPole-v1"
+    )
 
 
 def test_for_env_applies_the_preset_and_keeps_the_defaults():

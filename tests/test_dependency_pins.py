@@ -46,11 +46,13 @@ def test_environment_yml_has_each_runtime_dependency_with_its_lower_bound(name):
     environment = environment_requirements()
     assert conda_name in environment, (
         f"environment.yml lacks {conda_name}: add '{conda_name}{wanted.specifier}' "
-        f"(pyproject.toml has '{wanted}')")
+        f"(pyproject.toml has '{wanted}')"
+    )
     found = environment[conda_name]
     assert lower_bound(wanted) is not None, f"pyproject.toml: give {name} a lower bound (>=)"
     assert lower_bound(found) == lower_bound(wanted), (
-        f"environment.yml has '{found}', pyproject.toml '{wanted}': use the same lower bound")
+        f"environment.yml has '{found}', pyproject.toml '{wanted}': use the same lower bound"
+    )
     assert found.extras == wanted.extras, f"environment.yml: '{found}' vs '{wanted}'"
 
 
@@ -62,4 +64,5 @@ def test_torchs_lower_bound_is_the_version_ci_installs():
     bound = lower_bound(pyproject_requirements()["torch"])
     assert bound is not None and (bound.major, bound.minor) == (tested.major, tested.minor), (
         f"CI installs torch {tested}, pyproject.toml accepts torch >= {bound}: "
-        f"raise the lower bound to {tested.major}.{tested.minor}")
+        f"raise the lower bound to {tested.major}.{tested.minor}"
+    )

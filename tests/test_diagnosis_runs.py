@@ -37,8 +37,7 @@ def manifest() -> dict:
 
 @pytest.fixture(scope="module")
 def recorded() -> dict[str, list[dict]]:
-    return {name: json.loads((RUNS / f"{name}.json").read_text())["history"]
-            for name in rdr.FAULTS}
+    return {name: json.loads((RUNS / f"{name}.json").read_text())["history"] for name in rdr.FAULTS}
 
 
 def synthetic(n: int = N_UPDATES, **shapes) -> list[dict]:
@@ -53,26 +52,37 @@ def synthetic(n: int = N_UPDATES, **shapes) -> list[dict]:
         "losses/policy_loss": -0.01,
         "advantages/mean": lambda p: 0.2 * math.sin(60.0 * p),  # changes sign: the critic keeps up
     } | shapes
-    return [{"iteration": i + 1, **{key: float(c(i / n) if callable(c) else c)
-                                    for key, c in curves.items()}} for i in range(n)]
+    return [
+        {
+            "iteration": i + 1,
+            **{key: float(c(i / n) if callable(c) else c) for key, c in curves.items()},
+        }
+        for i in range(n)
+    ]
 
 
 # What each fault does to the synthetic healthy history: one change each.
 FAULTY_SHAPES = {
-    "lr_too_high": {"losses/approx_kl": lambda p: 0.9 if 0.02 < p < 0.04 else 1e-6,
-                    "losses/entropy": lambda p: 1.38 if p < 0.03 else 0.001,
-                    "charts/mean_return_100": -700.0},
+    "lr_too_high": {
+        "losses/approx_kl": lambda p: 0.9 if 0.02 < p < 0.04 else 1e-6,
+        "losses/entropy": lambda p: 1.38 if p < 0.03 else 0.001,
+        "charts/mean_return_100": -700.0,
+    },
     "ent_coef_too_high": {"losses/entropy": 1.3, "charts/mean_return_100": 50.0},
     "no_adv_norm": {"losses/policy_loss": lambda p: 0.3 * math.cos(7 * p)},
     "gae_leak": {"advantages/mean": 0.5},  # the critic keeps underestimating
-    "critic_not_trained": {"losses/explained_variance": lambda p: 0.03 * math.sin(9 * p),
-                           "charts/mean_return_100": 100.0},
+    "critic_not_trained": {
+        "losses/explained_variance": lambda p: 0.03 * math.sin(9 * p),
+        "charts/mean_return_100": 100.0,
+    },
 }
-SYNTHETIC = {"healthy": synthetic()} | {name: synthetic(**shape)
-                                        for name, shape in FAULTY_SHAPES.items()}
+SYNTHETIC = {"healthy": synthetic()} | {
+    name: synthetic(**shape) for name, shape in FAULTY_SHAPES.items()
+}
 
 
 # --- The recorded runs ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", list(rdr.FAULTS))
 def test_recorded_run_shows_its_signature_and_only_its_own(name, recorded, manifest):
@@ -85,8 +95,11 @@ def test_recorded_run_shows_its_signature_and_only_its_own(name, recorded, manif
 def test_recorded_healthy_run_lands(recorded):
     assert rdr.final_return(recorded["healthy"]) >= rdr.SOLVED
     # and lands better than every faulty run
-    assert all(rdr.final_return(recorded["healthy"]) > rdr.final_return(history)
-               for name, history in recorded.items() if name != "healthy")
+    assert all(
+        rdr.final_return(recorded["healthy"]) > rdr.final_return(history)
+        for name, history in recorded.items()
+        if name != "healthy"
+    )
 
 
 @pytest.mark.parametrize("key", sorted(HEALTHY) + ["losses/entropy"])
@@ -99,8 +112,7 @@ def test_seed_study_lands_on_every_seed(manifest):
     """The healthy baseline on other seeds: no knife edge (the old one ended at 66 to 218)."""
     study = manifest["seed_study"]
     assert len(study) >= 3
-    assert all(entry["lands"] and entry["final_mean_return_100"] >= rdr.SOLVED
-               for entry in study)
+    assert all(entry["lands"] and entry["final_mean_return_100"] >= rdr.SOLVED for entry in study)
 
 
 def _same_config(recorded: dict, pinned: dict) -> None:
@@ -119,44 +131,61 @@ def test_manifest_records_the_pinned_baseline(manifest):
 
 # --- The predicates ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", list(rdr.FAULTS))
 def test_each_signature_fires_on_its_own_synthetic_run_only(name):
     assert rdr.signatures_holding(SYNTHETIC[name]) == [name]
 
 
-@pytest.mark.parametrize("change, metric", [
-    ({"charts/mean_return_100": 150.0}, "the return stays under 200"),
-    ({"losses/approx_kl": 0.0005}, "approx KL below its band"),
-    ({"losses/clipfrac": 0.5}, "the clip fraction above its band"),
-    ({"losses/policy_loss": 0.2}, "|policy loss| on the scale of raw advantages"),
-    ({"advantages/mean": 0.3}, "the critic always underestimating"),
-    ({"losses/explained_variance": 0.3}, "explained variance below its band"),
-    ({"losses/entropy": lambda p: 1.38 - 1.37 * p}, "the entropy collapsing"),
-])
+@pytest.mark.parametrize(
+    "change, metric",
+    [
+        ({"charts/mean_return_100": 150.0}, "the return stays under 200"),
+        ({"losses/approx_kl": 0.0005}, "approx KL below its band"),
+        ({"losses/clipfrac": 0.5}, "the clip fraction above its band"),
+        ({"losses/policy_loss": 0.2}, "|policy loss| on the scale of raw advantages"),
+        ({"advantages/mean": 0.3}, "the critic always underestimating"),
+        ({"losses/explained_variance": 0.3}, "explained variance below its band"),
+        ({"losses/entropy": lambda p: 1.38 - 1.37 * p}, "the entropy collapsing"),
+    ],
+)
 def test_healthy_signature_rejects_a_run_outside_a_band(change, metric):
     assert rdr.lands(synthetic())
     assert not rdr.lands(synthetic(**change)), metric
 
 
-@pytest.mark.parametrize("name, history", [
-    ("lr_too_high", synthetic(**{"losses/approx_kl": 0.2})),  # high KL, no collapse
-    ("lr_too_high", synthetic(**{"losses/entropy": 0.1})),  # collapse, KL in its band
-    ("ent_coef_too_high", synthetic(**{"losses/entropy": 1.05})),
-    ("no_adv_norm", synthetic(**{"losses/policy_loss": 0.03})),
-    ("gae_leak", synthetic(**{"charts/mean_return_100": 80.0})),  # poor return alone
-    ("gae_leak", synthetic(**{"advantages/mean": lambda p: 0.5 if p % 0.1 < 0.07 else -0.5})),
-    ("gae_leak", synthetic(**{"advantages/mean": 0.5,
-                              "losses/explained_variance": 0.3})),  # the critic fails instead
-    ("gae_leak", synthetic(**{"advantages/mean": 0.5,
-                              "losses/entropy": 1.3})),  # the entropy is pinned instead
-    ("gae_leak", synthetic(**{"advantages/mean": 0.5,
-                              "losses/policy_loss": 0.3})),  # raw advantages instead
-    ("gae_leak", synthetic(**{"advantages/mean": 0.5,
-                              "losses/approx_kl": 0.05})),  # steps too large instead
-    ("critic_not_trained", synthetic(**{"losses/explained_variance": 0.15})),
-    ("critic_not_trained", synthetic(**{"losses/explained_variance":
-                                        lambda p: 0.6 if p > 0.9 else 0.0})),
-])
+@pytest.mark.parametrize(
+    "name, history",
+    [
+        ("lr_too_high", synthetic(**{"losses/approx_kl": 0.2})),  # high KL, no collapse
+        ("lr_too_high", synthetic(**{"losses/entropy": 0.1})),  # collapse, KL in its band
+        ("ent_coef_too_high", synthetic(**{"losses/entropy": 1.05})),
+        ("no_adv_norm", synthetic(**{"losses/policy_loss": 0.03})),
+        ("gae_leak", synthetic(**{"charts/mean_return_100": 80.0})),  # poor return alone
+        ("gae_leak", synthetic(**{"advantages/mean": lambda p: 0.5 if p % 0.1 < 0.07 else -0.5})),
+        (
+            "gae_leak",
+            synthetic(**{"advantages/mean": 0.5, "losses/explained_variance": 0.3}),
+        ),  # the critic fails instead
+        (
+            "gae_leak",
+            synthetic(**{"advantages/mean": 0.5, "losses/entropy": 1.3}),
+        ),  # the entropy is pinned instead
+        (
+            "gae_leak",
+            synthetic(**{"advantages/mean": 0.5, "losses/policy_loss": 0.3}),
+        ),  # raw advantages instead
+        (
+            "gae_leak",
+            synthetic(**{"advantages/mean": 0.5, "losses/approx_kl": 0.05}),
+        ),  # steps too large instead
+        ("critic_not_trained", synthetic(**{"losses/explained_variance": 0.15})),
+        (
+            "critic_not_trained",
+            synthetic(**{"losses/explained_variance": lambda p: 0.6 if p > 0.9 else 0.0}),
+        ),
+    ],
+)
 def test_fault_signature_rejects_a_near_miss(name, history):
     assert not rdr.FAULTS[name].signature.holds(history)
 
@@ -188,10 +217,13 @@ def test_make_config_drops_fields_ppoconfig_does_not_have(monkeypatch):
 
 # --- The check's logic, on synthetic histories ------------------------------------------------
 
+
 def rows_for(histories_by_seed: dict[int, dict[str, list[dict]]]) -> list[dict]:
-    return [rdr.check_row(name, seed, history)
-            for seed, histories in histories_by_seed.items()
-            for name, history in histories.items()]
+    return [
+        rdr.check_row(name, seed, history)
+        for seed, histories in histories_by_seed.items()
+        for name, history in histories.items()
+    ]
 
 
 def test_check_passes_when_every_run_is_told_apart():
@@ -210,7 +242,8 @@ def test_check_tolerates_one_bad_seed_but_not_two():
     two_bad = rows_for({11: swapped, 12: swapped, 13: SYNTHETIC})
     assert rdr.check_failures(two_bad) == [
         "gae_leak: not told apart on 2 seeds: 11 (also critic_not_trained), "
-        "12 (also critic_not_trained)"]
+        "12 (also critic_not_trained)"
+    ]
     assert "**no**, also critic_not_trained (100)" in rdr.format_check(two_bad)
 
 
@@ -226,7 +259,8 @@ def test_check_command_reads_kept_histories(tmp_path, capsys):
         for name, history in SYNTHETIC.items():
             config = rdr.make_config(rdr.FAULTS[name].overrides, seed).to_dict()
             (tmp_path / f"{name}_seed{seed}.json").write_text(
-                json.dumps({"name": name, "seed": seed, "config": config, "history": history}))
+                json.dumps({"name": name, "seed": seed, "config": config, "history": history})
+            )
     args = ["--check", "--seeds", "21", "22", "--histories", str(tmp_path), "--reuse"]
     assert rdr.main(args) == 0
     assert "OK: every run told apart" in capsys.readouterr().out

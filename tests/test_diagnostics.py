@@ -32,9 +32,9 @@ def test_approx_kl_is_never_negative(seed):
     new = old + torch.randn(100, generator=g) * 0.5
     assert approx_kl(new, old) >= 0.0
     # ... even where the naive estimator mean(-log r) is negative
-    naive = [float((old[i:i + 1] - new[i:i + 1]).mean()) for i in range(100)]
+    naive = [float((old[i : i + 1] - new[i : i + 1]).mean()) for i in range(100)]
     assert min(naive) < 0
-    assert all(approx_kl(new[i:i + 1], old[i:i + 1]) >= 0.0 for i in range(100))
+    assert all(approx_kl(new[i : i + 1], old[i : i + 1]) >= 0.0 for i in range(100))
 
 
 def test_approx_kl_matches_the_true_kl_for_small_changes():

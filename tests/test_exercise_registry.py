@@ -48,7 +48,7 @@ def test_each_exercise_is_where_the_registry_says(name):
     assert getattr(module, name).__module__ == module.__name__
     assert CHECKS[name], f"autograder.checks has no check of {name}"
     assert next(iter(CHECKS[name].values())).__module__ == f"autograder.checks.{entry.lab}"
-    earlier = exercises.names()[:exercises.names().index(name)]
+    earlier = exercises.names()[: exercises.names().index(name)]
     assert set(entry.uses) <= set(earlier), f"{name} may only use exercises taught before it"
     for caller in entry.called_by:
         source = inspect.getsource(_resolve(caller))
@@ -59,10 +59,12 @@ def test_labs_are_numbered_in_order_and_each_has_its_files():
     assert [lab.number for lab in exercises.LABS] == list(range(1, len(exercises.LABS) + 1))
     assert {e.lab for e in exercises.EXERCISES} == LAB_IDS
     for lab in exercises.LABS:
-        for path in (ROOT / "scripts" / "labs" / f"{lab.id}.py",
-                     ROOT / "autograder" / "checks" / f"{lab.id}.py",
-                     ROOT / "solutions" / lab.id / f"{lab.id}.ipynb",
-                     ROOT / "notebooks" / lab.id / f"{lab.id}.ipynb"):
+        for path in (
+            ROOT / "scripts" / "labs" / f"{lab.id}.py",
+            ROOT / "autograder" / "checks" / f"{lab.id}.py",
+            ROOT / "solutions" / lab.id / f"{lab.id}.ipynb",
+            ROOT / "notebooks" / lab.id / f"{lab.id}.ipynb",
+        ):
             assert path.exists(), path
     assert {p.name for p in (ROOT / "solutions").iterdir() if p.is_dir()} == LAB_IDS
 
@@ -79,15 +81,22 @@ def listings(source: str, filename: str = "<source>") -> list[str]:
     (``__all__``, which Python needs, excepted). Fewer are a fact about those few (the widget
     argument that takes each of three functions), not a list of the course."""
     tree = ast.parse(source, filename)
-    exempt = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Assign)
-              and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)}
+    exempt = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+    }
     found = []
     for node in ast.walk(tree):
         if id(node) in exempt or not isinstance(node, (ast.List, ast.Tuple, ast.Set, ast.Dict)):
             continue
         items = node.keys if isinstance(node, ast.Dict) else node.elts
-        strings = {item.value for item in items
-                   if isinstance(item, ast.Constant) and isinstance(item.value, str)}
+        strings = {
+            item.value
+            for item in items
+            if isinstance(item, ast.Constant) and isinstance(item.value, str)
+        }
         for kind, known, most in (("exercises", NAMES, 3), ("labs", LAB_IDS, 2)):
             if len(strings & known) > most:
                 found.append(f"{filename}:{node.lineno}: {len(strings & known)} {kind}")
@@ -95,19 +104,26 @@ def listings(source: str, filename: str = "<source>") -> list[str]:
 
 
 def test_the_scan_finds_a_planted_list():
-    planted = ('LABS = ("lab1_rl_basics", "lab2_gae", "lab3_clipped_loss")\n'
-               'TODO = {"compute_gae": 1, "ppo_loss": 2, "ppo_update": 3, "value_loss": 4}\n'
-               'FEW = {"compute_gae": "gae_fn", "ppo_loss": "loss_fn", "ppo_update": "fn"}\n'
-               '__all__ = ["compute_gae", "ppo_loss", "ppo_update", "value_loss"]\n')
+    planted = (
+        'LABS = ("lab1_rl_basics", "lab2_gae", "lab3_clipped_loss")\n'
+        'TODO = {"compute_gae": 1, "ppo_loss": 2, "ppo_update": 3, "value_loss": 4}\n'
+        'FEW = {"compute_gae": "gae_fn", "ppo_loss": "loss_fn", "ppo_update": "fn"}\n'
+        '__all__ = ["compute_gae", "ppo_loss", "ppo_update", "value_loss"]\n'
+    )
     assert [line.split(": ", 1)[1] for line in listings(planted)] == ["3 labs", "4 exercises"]
 
 
 def test_no_other_python_file_lists_the_exercises_or_the_labs():
-    files = subprocess.run(["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True,
-                           text=True, check=True).stdout.split()
+    files = subprocess.run(
+        ["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert len(files) > 50
-    found = [hit for file in files if file != "ppo_core/exercises.py"
-             for hit in listings((ROOT / file).read_text(), file)]
+    found = [
+        hit
+        for file in files
+        if file != "ppo_core/exercises.py"
+        for hit in listings((ROOT / file).read_text(), file)
+    ]
     assert not found, "list them through ppo_core.exercises instead:\n" + "\n".join(found)
 
 
@@ -119,10 +135,13 @@ def _table_rows(text: str, pattern: str) -> dict[str, tuple[str, ...]]:
     return rows
 
 
-@pytest.mark.parametrize("doc, pattern", [
-    ("README.md", r"^\| \d\. [^|]*\(`(?P<lab>lab\d_\w+)`\) \| (?P<functions>[^|]*) \|"),
-    ("docs/instructors.md", r"^\| \d \| `(?P<lab>lab\d_\w+)` \| (?P<functions>[^|]*) \|"),
-])
+@pytest.mark.parametrize(
+    "doc, pattern",
+    [
+        ("README.md", r"^\| \d\. [^|]*\(`(?P<lab>lab\d_\w+)`\) \| (?P<functions>[^|]*) \|"),
+        ("docs/instructors.md", r"^\| \d \| `(?P<lab>lab\d_\w+)` \| (?P<functions>[^|]*) \|"),
+    ],
+)
 def test_documented_tables_match_the_registry(doc, pattern):
     rows = _table_rows((ROOT / doc).read_text(), pattern)
     assert rows == {lab.id: exercises.names(lab.id) for lab in exercises.LABS}

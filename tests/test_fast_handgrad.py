@@ -69,11 +69,19 @@ def test_the_actors_gradient_is_autograds(clip_eps, ent_coef):
     for side in (ratio < 1 - clip_eps, ratio > 1 + clip_eps):
         for sign in (advantages > 0, advantages < 0):
             assert (side & sign).any(), "every branch of the clip is exercised"
-    expected_loss, expected = _autograd_actor(policy, obs, actions, old, advantages, clip_eps,
-                                              ent_coef)
+    expected_loss, expected = _autograd_actor(
+        policy, obs, actions, old, advantages, clip_eps, ent_coef
+    )
     policy.zero_grad(set_to_none=False)
-    loss = categorical_actor_step(MLPGrad(policy.actor), obs.numpy(), actions.numpy(),
-                                  old.numpy(), advantages.numpy(), clip_eps, ent_coef)
+    loss = categorical_actor_step(
+        MLPGrad(policy.actor),
+        obs.numpy(),
+        actions.numpy(),
+        old.numpy(),
+        advantages.numpy(),
+        clip_eps,
+        ent_coef,
+    )
     assert loss == pytest.approx(expected_loss, rel=1e-5, abs=1e-7)
     for (name, p), grad in zip(policy.actor.named_parameters(), expected):
         assert grad.abs().max() > 0, name
@@ -88,8 +96,15 @@ def test_an_unmoved_policy_sits_on_the_clips_ties():
     with torch.no_grad():
         old = policy.get_action(obs, actions)[1]
     _, expected = _autograd_actor(policy, obs, actions, old, advantages, 0.2, 0.01)
-    categorical_actor_step(MLPGrad(policy.actor), obs.numpy(), actions.numpy(), old.numpy(),
-                           advantages.numpy(), 0.2, 0.01)
+    categorical_actor_step(
+        MLPGrad(policy.actor),
+        obs.numpy(),
+        actions.numpy(),
+        old.numpy(),
+        advantages.numpy(),
+        0.2,
+        0.01,
+    )
     for p, grad in zip(policy.actor.parameters(), expected):
         torch.testing.assert_close(p.grad, grad, rtol=1e-4, atol=1e-7)
 
@@ -131,10 +146,18 @@ def test_a_loss_that_is_not_finite_leaves_the_gradient_alone():
     advantages[3] = float("nan")
     returns = torch.zeros(M)
     returns[0] = float("inf")
-    assert np.isnan(categorical_actor_step(MLPGrad(policy.actor), obs.numpy(), actions.numpy(),
-                                           old.numpy(), advantages.numpy(), 0.2, 0.01))
-    assert not np.isfinite(critic_step(MLPGrad(policy.critic), obs.numpy(), returns.numpy(),
-                                       0.5))
+    assert np.isnan(
+        categorical_actor_step(
+            MLPGrad(policy.actor),
+            obs.numpy(),
+            actions.numpy(),
+            old.numpy(),
+            advantages.numpy(),
+            0.2,
+            0.01,
+        )
+    )
+    assert not np.isfinite(critic_step(MLPGrad(policy.critic), obs.numpy(), returns.numpy(), 0.5))
     assert all(torch.all(p.grad == 0.5) for p in policy.parameters())
 
 
@@ -168,14 +191,18 @@ def test_the_shared_update_runs_its_gradients_on_one_blas_thread(monkeypatch):
 
     monkeypatch.setattr(parallel, "categorical_actor_step", recording)
     policy = ActorCritic(8, gym.spaces.Discrete(4), hidden=64)
-    batch = {"obs": torch.randn(256, 8), "actions": torch.randint(0, 4, (256,)),
-             "log_probs": torch.full((256,), -1.4), "advantages": torch.randn(256),
-             "returns": torch.randn(256), "values": torch.zeros(256)}
+    batch = {
+        "obs": torch.randn(256, 8),
+        "actions": torch.randint(0, 4, (256,)),
+        "log_probs": torch.full((256,), -1.4),
+        "advantages": torch.randn(256),
+        "returns": torch.randn(256),
+        "values": torch.zeros(256),
+    }
     config = PPOConfig(num_envs=2, num_steps=128, num_minibatches=2, update_epochs=1)
     rollout = parallel.ParallelRollout("LunarLander-v3", 2, 2, policy, seed=0)
     try:
-        rollout.update(policy, FlatAdam(parallel.actor_parameters(policy), lr=1e-3), batch,
-                       config)
+        rollout.update(policy, FlatAdam(parallel.actor_parameters(policy), lr=1e-3), batch, config)
     finally:
         rollout.close()
     assert len(seen) == 2 and all(threads <= {1} for threads in seen)

@@ -56,8 +56,11 @@ def test_rollout_policy_reads_the_current_parameters():
 
 def test_rollout_policy_scores_stored_actions_as_the_network():
     policy, obs, actions = _policy(DISCRETE), torch.randn(6, 8), torch.arange(6) % 4
-    for got, expected in zip(RolloutPolicy(policy).get_action_and_value(obs, actions),
-                             policy.get_action_and_value(obs, actions), strict=True):
+    for got, expected in zip(
+        RolloutPolicy(policy).get_action_and_value(obs, actions),
+        policy.get_action_and_value(obs, actions),
+        strict=True,
+    ):
         assert torch.equal(got, expected)
 
 
@@ -107,14 +110,18 @@ def test_score_actions_equals_get_action(action_space):
 def test_normalize_per_minibatch_normalises_each_minibatch(size, minibatch_size):
     advantages = torch.randn(size) * 5 + 2
     expected = torch.cat([normalize_advantages(a) for a in advantages.split(minibatch_size)])
-    torch.testing.assert_close(normalize_per_minibatch(advantages, minibatch_size), expected,
-                               rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(
+        normalize_per_minibatch(advantages, minibatch_size), expected, rtol=1e-5, atol=1e-6
+    )
 
 
 @pytest.mark.parametrize("norm_adv", [False, True])
 def test_epoch_minibatches_are_the_indexed_minibatches(norm_adv):
-    batch = {"obs": torch.randn(40, 3), "actions": torch.arange(40) % 4,
-             "advantages": torch.randn(40) * 3}
+    batch = {
+        "obs": torch.randn(40, 3),
+        "actions": torch.arange(40) % 4,
+        "advantages": torch.randn(40) * 3,
+    }
     keys = ("advantages", "obs", "actions")
     order = minibatch_indices(40, 8)
     got = epoch_minibatches(batch, keys, torch.cat(order), 8, norm_adv=norm_adv)

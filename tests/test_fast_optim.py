@@ -18,8 +18,11 @@ def _loss(policy, obs, actions):
     return -log_prob.mean() + (value - 1.0).pow(2).mean() - 0.01 * entropy.mean()
 
 
-@pytest.mark.parametrize("action_space", [gym.spaces.Discrete(4), gym.spaces.Box(-1, 1, (2,))],
-                         ids=["discrete", "gaussian"])
+@pytest.mark.parametrize(
+    "action_space",
+    [gym.spaces.Discrete(4), gym.spaces.Box(-1, 1, (2,))],
+    ids=["discrete", "gaussian"],
+)
 def test_flat_adam_takes_the_same_steps_as_adam(action_space):
     torch.manual_seed(0)
     ref = ActorCritic(8, action_space, hidden=16)
@@ -56,7 +59,7 @@ def test_parameters_and_gradients_live_in_the_flat_buffers():
     _loss(policy, torch.randn(5, 4), torch.tensor([0, 1, 1, 0, 1])).backward()
     assert opt.flat.grad.abs().sum() > 0
     first = next(policy.parameters())
-    torch.testing.assert_close(opt.flat.grad[:first.numel()].view_as(first), first.grad)
+    torch.testing.assert_close(opt.flat.grad[: first.numel()].view_as(first), first.grad)
 
 
 def test_state_dict_round_trip_keeps_the_sharing():

@@ -42,9 +42,13 @@ def _policy(env_id: str) -> ActorCritic:
 
 
 @needs_two_cpus
-@pytest.mark.parametrize("env_id, kwargs", [
-    ("CartPole-v1", {"max_episode_steps": 9}),
-    ("LunarLanderContinuous-v3", {"max_episode_steps": 15})])
+@pytest.mark.parametrize(
+    "env_id, kwargs",
+    [
+        ("CartPole-v1", {"max_episode_steps": 9}),
+        ("LunarLanderContinuous-v3", {"max_episode_steps": 15}),
+    ],
+)
 def test_worker_shard_is_what_one_process_collects_with_the_same_sampling(env_id, kwargs):
     """The worker's half of the buffer equals collect_rollout run here on the same envs, with the
     same parameters and the torch seed the worker was given."""
@@ -54,15 +58,16 @@ def test_worker_shard_is_what_one_process_collects_with_the_same_sampling(env_id
         buffer = RolloutBuffer.allocate(20, 4, rollout)
         next_obs = rollout.reset(seed=11)
         next_obs = rollout.collect(policy, buffer, next_obs)
-        envs = make_vec_env(env_id, 2, **kwargs)   # the worker's two envs: seeds 13 and 14
+        envs = make_vec_env(env_id, 2, **kwargs)  # the worker's two envs: seeds 13 and 14
         obs, _ = envs.reset(seed=11 + 2)
         np.testing.assert_array_equal(buffer.obs[0, 2:], obs)
         alone = RolloutBuffer.allocate(20, 2, envs)
-        torch.manual_seed(5 + 1)                    # worker k samples with torch seed + k
+        torch.manual_seed(5 + 1)  # worker k samples with torch seed + k
         own_next, _ = collect_rollout(envs, policy, alone, np.asarray(obs, np.float32))
         for name, array in vars(alone).items():  # equal up to float rounding in another process
-            np.testing.assert_allclose(getattr(buffer, name)[:, 2:], array, rtol=1e-5, atol=1e-6,
-                                       err_msg=name)
+            np.testing.assert_allclose(
+                getattr(buffer, name)[:, 2:], array, rtol=1e-5, atol=1e-6, err_msg=name
+            )
         np.testing.assert_allclose(next_obs[2:], own_next, rtol=1e-5, atol=1e-6)
         assert np.logical_or(alone.terminated, alone.truncated).any(), "include episode ends"
         envs.close()
@@ -90,9 +95,20 @@ def test_workers_receive_the_current_parameters():
 
 @needs_two_cpus
 def test_training_in_two_processes_is_reproducible_and_learns_the_same_way():
-    config = PPOConfig(env_id="CartPole-v1", seed=5, total_timesteps=2048, num_envs=4,
-                       num_steps=128, num_minibatches=4, update_epochs=2, hidden_size=32,
-                       gamma=0.99, reward_scale=1.0, fast=True, env_workers=2)
+    config = PPOConfig(
+        env_id="CartPole-v1",
+        seed=5,
+        total_timesteps=2048,
+        num_envs=4,
+        num_steps=128,
+        num_minibatches=4,
+        update_epochs=2,
+        hidden_size=32,
+        gamma=0.99,
+        reward_scale=1.0,
+        fast=True,
+        env_workers=2,
+    )
     a, b = train(config, progress=False), train(config, progress=False)
     for (name, p), q in zip(a.policy.state_dict().items(), b.policy.state_dict().values()):
         assert torch.equal(p, q), name
@@ -119,8 +135,11 @@ def test_make_rollout_chooses_and_clamps():
         assert isinstance(r, ParallelRollout) and r.sizes == [2, 2]
     finally:
         r.close()
-    for args in [("CartPole-v1", 1, 2, policy), ("CartPole-v1", 4, 1, policy),
-                 ("CartPole-v1", 4, 2, torch.nn.Linear(4, 2))]:  # 1 env; 1 worker; not rebuildable
+    for args in [
+        ("CartPole-v1", 1, 2, policy),
+        ("CartPole-v1", 4, 1, policy),
+        ("CartPole-v1", 4, 2, torch.nn.Linear(4, 2)),
+    ]:  # 1 env; 1 worker; not rebuildable
         r = make_rollout(*args, seed=0)
         assert isinstance(r, LocalRollout)
         r.close()
@@ -216,10 +235,14 @@ def _update_batch(env_id: str, n: int = 512, seed: int = 0) -> dict:
     obs = torch.as_tensor(rng.normal(size=(n, policy.obs_dim)), dtype=torch.float32)
     with torch.no_grad():
         actions, log_probs, _, values = policy.get_action_and_value(obs)
-    return {"obs": obs, "actions": actions, "log_probs": log_probs + 0.05,  # a moved policy
-            "advantages": torch.as_tensor(rng.normal(size=n) * 3, dtype=torch.float32),
-            "returns": torch.as_tensor(rng.normal(size=n) * 2, dtype=torch.float32),
-            "values": values}
+    return {
+        "obs": obs,
+        "actions": actions,
+        "log_probs": log_probs + 0.05,  # a moved policy
+        "advantages": torch.as_tensor(rng.normal(size=n) * 3, dtype=torch.float32),
+        "returns": torch.as_tensor(rng.normal(size=n) * 2, dtype=torch.float32),
+        "values": values,
+    }
 
 
 @needs_two_cpus
@@ -228,8 +251,15 @@ def _update_batch(env_id: str, n: int = 512, seed: int = 0) -> dict:
 def test_shared_update_equals_ppo_update(env_id, target_kl):
     """The two-process update (actor here, critic in the worker, norms swapped for the global
     clip) gives ppo_update's parameters and diagnostics, from the same torch RNG state."""
-    config = PPOConfig(env_id=env_id, num_envs=4, num_steps=128, num_minibatches=8,
-                       update_epochs=3, max_grad_norm=0.3, target_kl=target_kl)
+    config = PPOConfig(
+        env_id=env_id,
+        num_envs=4,
+        num_steps=128,
+        num_minibatches=8,
+        update_epochs=3,
+        max_grad_norm=0.3,
+        target_kl=target_kl,
+    )
     batch = _update_batch(env_id)
     reference, shared = _policy(env_id), _policy(env_id)
     reference_optimizer = FlatAdam(reference, lr=3e-3, eps=1e-5)

@@ -7,20 +7,32 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from autograder.preprocessors import HideHiddenTests
 
-TEST_SOURCE = ("from autograder.checks.lab1_rl_basics import check_discounted_return_random\n\n"
-               "check_discounted_return_random(discounted_return, seed=0, n_cases=5)\n"
-               "### BEGIN HIDDEN TESTS\n"
-               "check_discounted_return_random(discounted_return, seed=1317, n_cases=40)\n"
-               "### END HIDDEN TESTS\n")
+TEST_SOURCE = (
+    "from autograder.checks.lab1_rl_basics import check_discounted_return_random\n\n"
+    "check_discounted_return_random(discounted_return, seed=0, n_cases=5)\n"
+    "### BEGIN HIDDEN TESTS\n"
+    "check_discounted_return_random(discounted_return, seed=1317, n_cases=40)\n"
+    "### END HIDDEN TESTS\n"
+)
 MESSAGE = "discounted_return: the last reward is not discounted"
 
 
 def _graded(error: bool) -> nbformat.NotebookNode:
     cell = new_code_cell(TEST_SOURCE)
     if error:
-        cell.outputs = [new_output("error", ename="CheckFailed", evalue=MESSAGE, traceback=[
-            "Traceback", "----> 5 check_discounted_return_random(discounted_return, seed=1317, "
-            "n_cases=40)", f"CheckFailed: {MESSAGE}"])]
+        cell.outputs = [
+            new_output(
+                "error",
+                ename="CheckFailed",
+                evalue=MESSAGE,
+                traceback=[
+                    "Traceback",
+                    "----> 5 check_discounted_return_random(discounted_return, seed=1317, "
+                    "n_cases=40)",
+                    f"CheckFailed: {MESSAGE}",
+                ],
+            )
+        ]
     plain = new_code_cell("x = 1  # no hidden tests here\n")
     return new_notebook(cells=[cell, plain])
 
@@ -49,6 +61,7 @@ def test_generate_feedback_runs_it():
 
     from autograder.student_build import REPO_ROOT
 
-    config = PyFileConfigLoader("nbgrader_config.py",
-                                path=str(REPO_ROOT / "autograder")).load_config()
+    config = PyFileConfigLoader(
+        "nbgrader_config.py", path=str(REPO_ROOT / "autograder")
+    ).load_config()
     assert HideHiddenTests in config.GenerateFeedback.preprocessors

@@ -12,8 +12,15 @@ GAMMA, LAM = 0.9, 0.8  # gamma * lambda = 0.72 in the hand-worked cases
 
 
 def gae(ro: dict, gamma: float = GAMMA, lam: float = LAM):
-    return compute_gae(ro["rewards"], ro["values"], ro["next_values"], ro["terminated"],
-                       ro["truncated"], gamma, lam)
+    return compute_gae(
+        ro["rewards"],
+        ro["values"],
+        ro["next_values"],
+        ro["terminated"],
+        ro["truncated"],
+        gamma,
+        lam,
+    )
 
 
 def episode_ends(ro: dict) -> np.ndarray:
@@ -22,15 +29,23 @@ def episode_ends(ro: dict) -> np.ndarray:
 
 # ---------------------------------------------------------------------------- hand-worked cases
 
+
 def test_hand_worked_no_episode_end():
     # delta_0 = 1 + 0.9 * 1.0 - 0.5 = 1.4 ; delta_1 = 0 + 0.9 * 1.5 - 1.0 = 0.35
     # delta_2 = 2 + 0.9 * 2.0 - 1.5 = 2.3 (bootstraps from next_values[2] = V(s_3))
     # A_2 = 2.3 ; A_1 = 0.35 + 0.72 * 2.3 = 2.006 ; A_0 = 1.4 + 0.72 * 2.006 = 2.84432
-    ro = {"rewards": [1.0, 0.0, 2.0], "values": [0.5, 1.0, 1.5], "next_values": [1.0, 1.5, 2.0],
-          "terminated": [0.0, 0.0, 0.0], "truncated": [0.0, 0.0, 0.0]}
+    ro = {
+        "rewards": [1.0, 0.0, 2.0],
+        "values": [0.5, 1.0, 1.5],
+        "next_values": [1.0, 1.5, 2.0],
+        "terminated": [0.0, 0.0, 0.0],
+        "truncated": [0.0, 0.0, 0.0],
+    }
     np.testing.assert_allclose(
         td_residuals(ro["rewards"], ro["values"], ro["next_values"], ro["terminated"], GAMMA),
-        [1.4, 0.35, 2.3], atol=1e-12)
+        [1.4, 0.35, 2.3],
+        atol=1e-12,
+    )
     adv, ret = gae(ro)
     np.testing.assert_allclose(adv, [2.84432, 2.006, 2.3], atol=1e-12)
     np.testing.assert_allclose(ret, [3.34432, 3.006, 3.8], atol=1e-12)
@@ -52,14 +67,20 @@ END_CASES = {
 @pytest.mark.parametrize("case", END_CASES)
 def test_hand_worked_episode_end(case):
     terminated, truncated, expected = END_CASES[case]
-    ro = {"rewards": [1.0] * 4, "values": [0.5] * 4, "next_values": [0.5, 9.0, 0.5, 0.5],
-          "terminated": terminated, "truncated": truncated}
+    ro = {
+        "rewards": [1.0] * 4,
+        "values": [0.5] * 4,
+        "next_values": [0.5, 9.0, 0.5, 0.5],
+        "terminated": terminated,
+        "truncated": truncated,
+    }
     adv, ret = gae(ro)
     np.testing.assert_allclose(adv, expected, atol=1e-12)
     np.testing.assert_allclose(ret, np.array(expected) + 0.5, atol=1e-12)
 
 
 # -------------------------------------------------------------------- the two limits of lambda
+
 
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("n_envs", [1, 3])
@@ -101,6 +122,7 @@ def test_lambda_one_gives_monte_carlo_returns_minus_values(random_rollout, seed,
 
 # ------------------------------------------------------------------------ episode boundaries
 
+
 @pytest.mark.parametrize("flag", ["terminated", "truncated"])
 def test_nothing_leaks_across_an_episode_end(random_rollout, flag):
     T, end = 20, 9
@@ -110,12 +132,12 @@ def test_nothing_leaks_across_an_episode_end(random_rollout, flag):
     before, _ = gae(ro)
     changed = {k: v.copy() for k, v in ro.items()}
     rng = np.random.default_rng(1)
-    changed["rewards"][end + 1:] += rng.normal(size=T - end - 1) * 10
-    changed["values"][end + 1:] += rng.normal(size=T - end - 1) * 10
-    changed["next_values"][end + 1:] += rng.normal(size=T - end - 1) * 10
+    changed["rewards"][end + 1 :] += rng.normal(size=T - end - 1) * 10
+    changed["values"][end + 1 :] += rng.normal(size=T - end - 1) * 10
+    changed["next_values"][end + 1 :] += rng.normal(size=T - end - 1) * 10
     after, _ = gae(changed)
-    np.testing.assert_array_equal(after[:end + 1], before[:end + 1])
-    assert not np.allclose(after[end + 1:], before[end + 1:])  # the later episode did change
+    np.testing.assert_array_equal(after[: end + 1], before[: end + 1])
+    assert not np.allclose(after[end + 1 :], before[end + 1 :])  # the later episode did change
 
 
 def test_truncation_bootstraps_from_next_values_and_termination_does_not(random_rollout):
@@ -130,7 +152,7 @@ def test_truncation_bootstraps_from_next_values_and_termination_does_not(random_
         if sensitive:
             # delta_end moves by gamma; every earlier step of the episode by gamma (gamma lam)^k
             expected = np.zeros(T)
-            expected[:end + 1] = GAMMA * (GAMMA * LAM) ** np.arange(end, -1, -1)
+            expected[: end + 1] = GAMMA * (GAMMA * LAM) ** np.arange(end, -1, -1)
             np.testing.assert_allclose(adv_b - adv_a, expected, atol=1e-12)
         else:
             np.testing.assert_array_equal(adv_b, adv_a)
@@ -190,6 +212,7 @@ def test_step_before_an_episode_end_keeps_its_full_gae():
 
 # ---------------------------------------------------------------------------- shapes and types
 
+
 @pytest.mark.parametrize("seed", range(3))
 def test_vectorised_equals_each_env_alone(random_rollout, seed):
     ro = random_rollout(T=25, N=5, seed=seed, p_end=0.2, both_flags=True)
@@ -209,18 +232,26 @@ def test_returns_are_advantages_plus_values(random_rollout, n_envs):
 
 
 def test_no_normalisation_inside():
-    ro = {"rewards": [1.0] * 3, "values": [0.0] * 3, "next_values": [0.0] * 3,
-          "terminated": [0.0] * 3, "truncated": [0.0] * 3}
+    ro = {
+        "rewards": [1.0] * 3,
+        "values": [0.0] * 3,
+        "next_values": [0.0] * 3,
+        "terminated": [0.0] * 3,
+        "truncated": [0.0] * 3,
+    }
     adv, _ = gae(ro, gamma=1.0, lam=1.0)
     np.testing.assert_allclose(adv, [3.0, 2.0, 1.0])
 
 
-@pytest.mark.parametrize("convert", [
-    pytest.param(lambda a: a.astype(np.float32), id="float32"),
-    pytest.param(lambda a: torch.as_tensor(a, dtype=torch.float32), id="torch-float32"),
-    pytest.param(lambda a: torch.as_tensor(a, dtype=torch.float64), id="torch-float64"),
-    pytest.param(lambda a: a.tolist(), id="list"),
-])
+@pytest.mark.parametrize(
+    "convert",
+    [
+        pytest.param(lambda a: a.astype(np.float32), id="float32"),
+        pytest.param(lambda a: torch.as_tensor(a, dtype=torch.float32), id="torch-float32"),
+        pytest.param(lambda a: torch.as_tensor(a, dtype=torch.float64), id="torch-float64"),
+        pytest.param(lambda a: a.tolist(), id="list"),
+    ],
+)
 def test_float32_and_torch_inputs(random_rollout, convert):
     ro = random_rollout(T=20, N=3, seed=2, p_end=0.2)
     expected_adv, expected_ret = gae(ro)
@@ -229,16 +260,18 @@ def test_float32_and_torch_inputs(random_rollout, convert):
     assert adv.shape == ret.shape == (20, 3)
     np.testing.assert_allclose(adv, expected_adv, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(ret, expected_ret, rtol=1e-5, atol=1e-5)
-    deltas = td_residuals(*(convert(ro[k]) for k in ("rewards", "values", "next_values",
-                                                     "terminated")), GAMMA)
+    deltas = td_residuals(
+        *(convert(ro[k]) for k in ("rewards", "values", "next_values", "terminated")), GAMMA
+    )
     assert isinstance(deltas, np.ndarray) and deltas.shape == (20, 3)
 
 
 def test_boolean_flags_are_accepted(random_rollout):
     ro = random_rollout(T=20, N=2, seed=4, p_end=0.3)
     expected, _ = gae(ro)
-    as_bool = dict(ro, terminated=ro["terminated"].astype(bool),
-                   truncated=ro["truncated"].astype(bool))
+    as_bool = dict(
+        ro, terminated=ro["terminated"].astype(bool), truncated=ro["truncated"].astype(bool)
+    )
     np.testing.assert_allclose(gae(as_bool)[0], expected)
 
 

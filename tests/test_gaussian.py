@@ -45,7 +45,8 @@ def test_standard_normal_by_hand():
     lp = gaussian_log_prob(torch.zeros(1, 1), torch.zeros(1, 1), torch.zeros(1, 1))
     assert lp.item() == pytest.approx(-0.5 * math.log(2 * math.pi), abs=1e-6)
     assert gaussian_entropy(torch.zeros(1, 2)).item() == pytest.approx(
-        2 * (0.5 + 0.5 * math.log(2 * math.pi)), abs=1e-6)
+        2 * (0.5 + 0.5 * math.log(2 * math.pi)), abs=1e-6
+    )
     # The entropy of a narrow Gaussian is negative: there is no floor at 0 as for Categorical.
     assert gaussian_entropy(torch.full((1, 1), -2.0)).item() < 0
 
@@ -54,10 +55,16 @@ def test_gradients_match_torch():
     mean = torch.randn(6, 3, dtype=torch.float64, requires_grad=True)
     log_std = torch.randn(1, 3, dtype=torch.float64, requires_grad=True)
     actions = torch.randn(6, 3, dtype=torch.float64)
-    ours = torch.autograd.grad(gaussian_log_prob(mean, log_std, actions).sum()
-                               + gaussian_entropy(log_std.expand(6, 3)).sum(), (mean, log_std))
-    theirs = torch.autograd.grad(_diag_normal(mean, log_std).log_prob(actions).sum()
-                                 + _diag_normal(mean, log_std).entropy().sum(), (mean, log_std))
+    ours = torch.autograd.grad(
+        gaussian_log_prob(mean, log_std, actions).sum()
+        + gaussian_entropy(log_std.expand(6, 3)).sum(),
+        (mean, log_std),
+    )
+    theirs = torch.autograd.grad(
+        _diag_normal(mean, log_std).log_prob(actions).sum()
+        + _diag_normal(mean, log_std).entropy().sum(),
+        (mean, log_std),
+    )
     for a, b in zip(ours, theirs):
         torch.testing.assert_close(a, b)
 

@@ -14,9 +14,9 @@ import torch.nn.functional as F
 
 import ppo_core
 from autograder.checks import CHECKS, MISTAKES
-from ppo_core import exercises
 from autograder.checks.lab1_rl_basics import check_discounted_return_basic
 from autograder.checks.lab2_gae import check_compute_gae_episode_boundaries
+from ppo_core import exercises
 
 ALL_CHECKS = [(f, a) for f, aspects in CHECKS.items() for a in aspects]
 ALL_MISTAKES = [(f, k) for f, ms in MISTAKES.items() for k in ms]
@@ -58,9 +58,12 @@ def test_stub_fails_with_not_written_yet(function, aspect):
 
 # --- Correct implementations written differently: all must get full marks ------------------
 
+
 def gae_torch_float32(rewards, values, next_values, terminated, truncated, gamma, lam):
-    r, v, nv, te, tr = (torch.as_tensor(np.asarray(x), dtype=torch.float32)
-                        for x in (rewards, values, next_values, terminated, truncated))
+    r, v, nv, te, tr = (
+        torch.as_tensor(np.asarray(x), dtype=torch.float32)
+        for x in (rewards, values, next_values, terminated, truncated)
+    )
     deltas = r + gamma * nv * (1 - te) - v
     not_done = 1 - torch.clamp(te + tr, max=1)
     adv = torch.zeros_like(deltas)
@@ -74,8 +77,10 @@ def gae_torch_float32(rewards, values, next_values, terminated, truncated, gamma
 def gae_matrix(rewards, values, next_values, terminated, truncated, gamma, lam):
     """Closed form: A_t = sum_k (gamma lam)^k delta_{t+k} within the episode, as a matrix
     product."""
-    r, v, nv, te, tr = (np.asarray(x, dtype=np.float64) for x in
-                        (rewards, values, next_values, terminated, truncated))
+    r, v, nv, te, tr = (
+        np.asarray(x, dtype=np.float64)
+        for x in (rewards, values, next_values, terminated, truncated)
+    )
     squeeze = r.ndim == 1
     if squeeze:
         r, v, nv, te, tr = (x[:, None] for x in (r, v, nv, te, tr))
@@ -122,8 +127,11 @@ def ratio_float32(new, old):
 
 def clipped_where(new, old, adv, eps):
     ratio = torch.exp(new - old)
-    clipped = torch.where(adv >= 0, torch.minimum(ratio, torch.tensor(1 + eps, dtype=ratio.dtype)),
-                          torch.maximum(ratio, torch.tensor(1 - eps, dtype=ratio.dtype)))
+    clipped = torch.where(
+        adv >= 0,
+        torch.minimum(ratio, torch.tensor(1 + eps, dtype=ratio.dtype)),
+        torch.maximum(ratio, torch.tensor(1 - eps, dtype=ratio.dtype)),
+    )
     return -(clipped * adv).mean()
 
 
@@ -156,12 +164,18 @@ def clip_action_torch(actions, low, high):
 
 CORRECT = [
     ("gaussian_log_prob", gaussian_log_prob_normal),
-    ("gaussian_entropy", gaussian_entropy_per_dim_loop), ("clip_action", clip_action_torch),
-    ("compute_gae", gae_torch_float32), ("compute_gae", gae_matrix),
-    ("discounted_return", discounted_return_poly), ("returns_to_go", returns_to_go_quadratic),
-    ("categorical_log_prob", log_prob_distribution), ("categorical_entropy", entropy_distribution),
-    ("probability_ratio", ratio_float32), ("clipped_surrogate_loss", clipped_where),
-    ("value_loss", value_loss_mse), ("ppo_loss", ppo_loss_inline),
+    ("gaussian_entropy", gaussian_entropy_per_dim_loop),
+    ("clip_action", clip_action_torch),
+    ("compute_gae", gae_torch_float32),
+    ("compute_gae", gae_matrix),
+    ("discounted_return", discounted_return_poly),
+    ("returns_to_go", returns_to_go_quadratic),
+    ("categorical_log_prob", log_prob_distribution),
+    ("categorical_entropy", entropy_distribution),
+    ("probability_ratio", ratio_float32),
+    ("clipped_surrogate_loss", clipped_where),
+    ("value_loss", value_loss_mse),
+    ("ppo_loss", ppo_loss_inline),
 ]
 
 
@@ -172,6 +186,7 @@ def test_other_correct_implementations_pass(function, impl):
 
 
 # --- Tampering -----------------------------------------------------------------------------
+
 
 def test_monkeypatched_numpy_does_not_change_the_verdict(monkeypatch):
     wrong = MISTAKES["compute_gae"]["no_cut"][0]
@@ -197,6 +212,7 @@ def test_object_equal_to_anything_is_rejected():
 
 # --- Feedback a learner reads at a glance ----------------------------------------------------
 
+
 def test_a_passing_check_prints_one_line_saying_what_it_checked(capsys):
     CHECKS["compute_gae"]["truncation"](ppo_core.compute_gae)
     lines = capsys.readouterr().out.strip().splitlines()
@@ -217,7 +233,9 @@ def test_a_failing_check_prints_nothing_and_names_the_root_cause(capsys):
         "        done = max(terminated[t], truncated[t])\n"
         "        last = deltas[t] + gamma * lam * (1 - done) * last\n"
         "        adv[t] = last\n"
-        "    return adv, adv + values\n", namespace)
+        "    return adv, adv + values\n",
+        namespace,
+    )
     with pytest.raises(AssertionError) as caught:
         check_compute_gae_episode_boundaries(namespace["compute_gae"])
     message = str(caught.value)
@@ -237,23 +255,35 @@ def _rendered_tracebacks(cells: list[str]) -> list[str]:
     nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
     nbclient.NotebookClient(nb, timeout=120, allow_errors=True, kernel_name="python3").execute()
     ansi = re.compile(r"\x1b\[[0-9;]*m")
-    return ["\n".join(ansi.sub("", line) for line in out["traceback"])
-            for cell in nb.cells for out in cell.outputs if out["output_type"] == "error"]
+    return [
+        "\n".join(ansi.sub("", line) for line in out["traceback"])
+        for cell in nb.cells
+        for out in cell.outputs
+        if out["output_type"] == "error"
+    ]
 
 
 def test_notebook_traceback_shows_the_learner_lines_not_the_graders():
-    wrong_value_loss = ("def value_loss(values, returns):\n"
-                        "    squared = (values - returns) ** 2\n"
-                        "    return squared.mean() + undefined_name\n")
-    wrong_ratio = ("def probability_ratio(new_log_probs, old_log_probs):\n"
-                   "    return new_log_probs - old_log_probs\n")
-    raised, wrong = _rendered_tracebacks([
-        "import autograder.checks", wrong_value_loss,
-        "from autograder.checks.lab3_clipped_loss import check_value_loss_value\n\n"
-        "check_value_loss_value(value_loss)",
-        wrong_ratio,
-        "from autograder.checks.lab3_clipped_loss import check_probability_ratio_value\n\n"
-        "check_probability_ratio_value(probability_ratio)"])
+    wrong_value_loss = (
+        "def value_loss(values, returns):\n"
+        "    squared = (values - returns) ** 2\n"
+        "    return squared.mean() + undefined_name\n"
+    )
+    wrong_ratio = (
+        "def probability_ratio(new_log_probs, old_log_probs):\n"
+        "    return new_log_probs - old_log_probs\n"
+    )
+    raised, wrong = _rendered_tracebacks(
+        [
+            "import autograder.checks",
+            wrong_value_loss,
+            "from autograder.checks.lab3_clipped_loss import check_value_loss_value\n\n"
+            "check_value_loss_value(value_loss)",
+            wrong_ratio,
+            "from autograder.checks.lab3_clipped_loss import check_probability_ratio_value\n\n"
+            "check_probability_ratio_value(probability_ratio)",
+        ]
+    )
     for text in (raised, wrong):
         assert "autograder/checks" not in text and "compare.py" not in text, text
     # the learner's own line that raised, then the test cell's line and the message

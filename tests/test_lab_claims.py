@@ -41,14 +41,22 @@ def lab_text(lab: str) -> str:
 
 def code_cell(lab: str, marker: str) -> str:
     """The source of the one code cell of ``lab`` that contains ``marker``."""
-    found = [cell.source for cell in labkit.build_solution(lab).cells
-             if cell.cell_type == "code" and marker in cell.source]
+    found = [
+        cell.source
+        for cell in labkit.build_solution(lab).cells
+        if cell.cell_type == "code" and marker in cell.source
+    ]
     assert len(found) == 1, f"{lab}: {len(found)} code cells contain {marker!r}"
     return found[0]
 
 
-def run_cell(lab: str, marker: str, replace: dict[str, str] | None = None, fast: bool = False,
-             namespace: dict | None = None) -> dict:
+def run_cell(
+    lab: str,
+    marker: str,
+    replace: dict[str, str] | None = None,
+    fast: bool = False,
+    namespace: dict | None = None,
+) -> dict:
     """Execute a lab's code cell (after its setup cell) and return its namespace.
 
     ``replace`` edits the source first (e.g. another seed); an edit that does not apply fails,
@@ -69,6 +77,7 @@ def run_cell(lab: str, marker: str, replace: dict[str, str] | None = None, fast:
 
 
 # --- Lab 1 -------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_lab1_untrained_actor_entropy_is_almost_ln4(seed):
@@ -92,16 +101,17 @@ def test_lab1_networks_are_separate_orthogonal_mlps_of_64_units():
         for layer, gain in zip(linears, (math.sqrt(2), math.sqrt(2), out_gain)):
             w = layer.weight.detach().double()
             small = w @ w.T if w.shape[0] <= w.shape[1] else w.T @ w
-            assert torch.allclose(small, gain ** 2 * torch.eye(small.shape[0], dtype=torch.double),
-                                  atol=1e-5)
+            assert torch.allclose(
+                small, gain**2 * torch.eye(small.shape[0], dtype=torch.double), atol=1e-5
+            )
 
 
 def test_lab1_answer_key_numbers():
     """Lab 1, question 1: 0.99^300 * 100 is about 4.9; 0.9^300 about 2e-14; horizons 100 and 10;
     question 2: at most ln 4 = 1.386 nats, 2 bits."""
     text = lab_text("lab1_rl_basics")
-    assert "about 4.9" in text and round(0.99 ** 300 * 100, 1) == 4.9
-    assert "about 2e-14" in text and f"{0.9 ** 300:.0e}" == "2e-14"
+    assert "about 4.9" in text and round(0.99**300 * 100, 1) == 4.9
+    assert "about 2e-14" in text and f"{0.9**300:.0e}" == "2e-14"
     assert round(1 / (1 - 0.99)) == 100 and round(1 / (1 - 0.9)) == 10
     assert "1.386" in text and f"{math.log(4):.3f}" == "1.386" and math.log2(4) == 2
 
@@ -113,6 +123,7 @@ def test_lab1_cites_what_defines_the_return():
 
 
 # --- Lab 2 -------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_lab2_lambda_error_is_lowest_in_between(seed):
@@ -152,8 +163,9 @@ def test_lab2_tutorial_loop_table():
 @pytest.mark.parametrize("seed", [0, 1])
 def test_lab2_untrained_advantages_are_on_the_reward_scale(seed):
     """Lab 2, section 6: the advantages' standard deviation is far from 1."""
-    ns = run_cell("lab2_gae", "num_envs, num_steps", {"reset(seed=0)": f"reset(seed={seed})"},
-                  fast=True)
+    ns = run_cell(
+        "lab2_gae", "num_envs, num_steps", {"reset(seed=0)": f"reset(seed={seed})"}, fast=True
+    )
     # Measured on seeds 0-7: 9.4 to 13.8.
     assert float(np.std(ns["adv"])) > 5.0
 
@@ -169,14 +181,18 @@ def test_lab2_answer_key_holds_for_the_course_gamma():
 
 # --- Lab 3 -------------------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 @pytest.mark.parametrize("offset", [0, 1000])
 def test_lab3_clip_experiment(offset):
     """Lab 3, section 5: both objectives first improve the policy; unclipped ends worse than the
     start with a large KL; clipped moves far less and ends near the start, far above the
     unclipped run. Two independent sets of 30 problems."""
-    ns = run_cell("lab3_clipped_loss", "def reuse_one_batch",
-                  {"seeds = range(6 if FAST else 30)": f"seeds = range({offset}, {offset} + 30)"})
+    ns = run_cell(
+        "lab3_clipped_loss",
+        "def reuse_one_batch",
+        {"seeds = range(6 if FAST else 30)": f"seeds = range({offset}, {offset} + 30)"},
+    )
     unclipped = ns["results"]["unclipped"].mean(0)
     clipped = ns["results"]["clipped (eps=0.2)"].mean(0)
     start = unclipped[0]
@@ -187,9 +203,13 @@ def test_lab3_clip_experiment(offset):
     assert unclipped[5] > start + 0.01 and clipped[5] > start + 0.01
     assert unclipped[-1] < start - 0.1 and abs(clipped[-1] - start) < 0.05
     assert clipped[-1] > unclipped[-1] + 0.1
-    kl = {name: np.mean([reuse(seed) for seed in range(offset, offset + 5)])
-          for name, reuse in (("unclipped", lambda s: ns["reuse_one_batch"](s, ns["unclipped"])[1]),
-                              ("clipped", lambda s: ns["reuse_one_batch"](s, ns["clipped"])[1]))}
+    kl = {
+        name: np.mean([reuse(seed) for seed in range(offset, offset + 5)])
+        for name, reuse in (
+            ("unclipped", lambda s: ns["reuse_one_batch"](s, ns["unclipped"])[1]),
+            ("clipped", lambda s: ns["reuse_one_batch"](s, ns["clipped"])[1]),
+        )
+    }
     assert kl["unclipped"] > 5 * kl["clipped"]
 
 
@@ -215,6 +235,7 @@ def test_lab3_lineage_is_in_order():
 
 # --- Lab 4 -------------------------------------------------------------------------------------
 
+
 def test_lab4_prose_quotes_the_current_config():
     """Erratum 4: the minibatch share and size come from PPOConfig."""
     c = ppo_core.PPOConfig()
@@ -238,9 +259,14 @@ def test_lab4_reward_scaling_gives_the_actor_a_larger_clipped_step(seed):
     """Lab 4, section 2: on one real batch of an untrained agent, the critic dominates the
     global gradient norm and scaling the rewards by 0.1 leaves the actor a larger clipped step;
     the first rollout's actions are close to uniform (about 25 % each)."""
-    ns = run_cell("lab4_training", "def actor_step_after_clip",
-                  {"torch.manual_seed(0)": f"torch.manual_seed({seed})",
-                   "reset(seed=0)": f"reset(seed={seed})"})
+    ns = run_cell(
+        "lab4_training",
+        "def actor_step_after_clip",
+        {
+            "torch.manual_seed(0)": f"torch.manual_seed({seed})",
+            "reset(seed=0)": f"reset(seed={seed})",
+        },
+    )
     # Measured on seeds 0-7: gains 9.6 to 10.5; action shares at most 0.029 from 0.25.
     assert ns["gain"] > 3.0
     actions = np.asarray(ns["buffer"].actions).reshape(-1).astype(int)
@@ -249,6 +275,7 @@ def test_lab4_reward_scaling_gives_the_actor_a_larger_clipped_step(seed):
 
 
 # --- Lab 5 -------------------------------------------------------------------------------------
+
 
 def test_lab5_approx_kl_try_it():
     """Lab 5, step 1: a change of 0.1 nats in every log-probability gives ~0.005."""
@@ -288,9 +315,15 @@ def test_lab5_larger_learning_rate_moves_the_policy_further(seed):
         return fractions[-1]
 
     ns.update(clip_fraction=record_clip_fraction)
-    run_cell("lab5_diagnostics", "for lr in (1e-4, 1e-3, 1e-2)", namespace=ns,
-             replace={"envs.reset(seed=123)": f"envs.reset(seed={122 + seed})",
-                      "PPOConfig(total_timesteps=": f"PPOConfig(seed={seed}, total_timesteps="})
+    run_cell(
+        "lab5_diagnostics",
+        "for lr in (1e-4, 1e-3, 1e-2)",
+        namespace=ns,
+        replace={
+            "envs.reset(seed=123)": f"envs.reset(seed={122 + seed})",
+            "PPOConfig(total_timesteps=": f"PPOConfig(seed={seed}, total_timesteps=",
+        },
+    )
     kls = ns["kls"]  # what the cell printed its factor from
     assert len(kls) == len(fractions) == 3
     assert kls[2] > LAB5_LR_LARGER * kls[0], kls
@@ -302,8 +335,11 @@ def test_lab5_larger_learning_rate_moves_the_policy_further(seed):
 
 def _lab5_answer() -> str:
     """Lab 5's model answer to the diagnosis question."""
-    found = [cell.source for cell in labkit.build_solution("lab5_diagnostics").cells
-             if "Any two, for example" in cell.source]
+    found = [
+        cell.source
+        for cell in labkit.build_solution("lab5_diagnostics").cells
+        if "Any two, for example" in cell.source
+    ]
     assert len(found) == 1
     return " ".join(found[0].split())
 
@@ -311,7 +347,7 @@ def _lab5_answer() -> str:
 def _lab5_part(fault: str, key: str, skip: int = 0) -> np.ndarray:
     """``key`` over a recorded run after its first 1/skip (0: all), NaNs dropped."""
     history = recorded_runs.load_run(fault)
-    values = np.array([row[key] for row in history[len(history) // skip if skip else 0:]])
+    values = np.array([row[key] for row in history[len(history) // skip if skip else 0 :]])
     return values[np.isfinite(values)]
 
 
@@ -342,17 +378,28 @@ def test_lab5_model_answer_holds_on_the_recorded_runs():
     from ppo_viz.plots import HEALTHY
 
     answer = _lab5_answer()
-    for stale in ("three times the healthy", "around 0.15", "3e-3", "never becomes positive",
-                  "fall to almost 0, the return", "1 to 10", "by elimination", "±0.05",
-                  "also has explained variance"):
+    for stale in (
+        "three times the healthy",
+        "around 0.15",
+        "3e-3",
+        "never becomes positive",
+        "fall to almost 0, the return",
+        "1 to 10",
+        "by elimination",
+        "±0.05",
+        "also has explained variance",
+    ):
         assert stale not in answer, stale
-    lr_kl, lr_entropy = (_lab5_part("lr_too_high", k) for k in ("losses/approx_kl",
-                                                                "losses/entropy"))
+    lr_kl, lr_entropy = (
+        _lab5_part("lr_too_high", k) for k in ("losses/approx_kl", "losses/entropy")
+    )
     assert f"up to {lr_kl.max():.1f}" in answer and lr_kl.max() > 0.3
     assert f"from update {int(np.argmax(lr_entropy < 0.3)) + 1} on" in answer
     assert "back to the baseline's 1e-3" in answer
-    ent = {k: np.median(_lab5_part("ent_coef_too_high", k, 10))
-           for k in ("losses/approx_kl", "losses/clipfrac")}
+    ent = {
+        k: np.median(_lab5_part("ent_coef_too_high", k, 10))
+        for k in ("losses/approx_kl", "losses/clipfrac")
+    }
     for key, value in ent.items():  # "KL and clip fraction stay inside their healthy ranges"
         assert HEALTHY[key][0] <= value <= HEALTHY[key][1], key
     entropy = np.median(_lab5_part("ent_coef_too_high", "losses/entropy", 2))
@@ -360,8 +407,7 @@ def test_lab5_model_answer_holds_on_the_recorded_runs():
     assert _lab5_part("ent_coef_too_high", "charts/mean_return_100")[-1] > 0
     loss = np.median(np.abs(_lab5_part("no_adv_norm", "losses/policy_loss")))
     assert f"(median {loss:.3f}," in answer and 0.05 < loss < 0.3
-    leak = recorded_runs.mean_advantage_positive_share(
-        recorded_runs.load_run("gae_leak"))
+    leak = recorded_runs.mean_advantage_positive_share(recorded_runs.load_run("gae_leak"))
     assert f"positive on {leak:.0%} of the updates" in answer and leak >= 0.8
     ev = _lab5_part("critic_not_trained", "losses/explained_variance", 10)
     assert f"median size {np.median(np.abs(ev)):.2f}" in answer and ev.max() < 0.5
@@ -392,6 +438,7 @@ def test_lab5_dashboard_and_summary_table_show_the_mean_advantage(capsys):
 
 # --- Learner-facing wording --------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lab", labkit.LABS)
 def test_no_seed_workshop_in_learner_facing_text(lab):
     """Erratum 8: "the seed" in the workshop sense means nothing to a learner."""
@@ -400,6 +447,7 @@ def test_no_seed_workshop_in_learner_facing_text(lab):
 
 
 # --- The presenter notebook and the README's teaching tables ------------------------------------
+
 
 def _presenter_markdown() -> str:
     import nbformat
@@ -450,9 +498,9 @@ def test_presenter_dashboard_text_quotes_the_healthy_bands():
     """Presenter part 5: the approx KL and clip fraction ranges are the dashboard's bands
     (ppo_core.diagnostics.HEALTHY); the shipped run's |policy loss| stays well under 0.05 and its
     mean advantage changes sign (positive on under 80 % of the updates after the first quarter)."""
-    from ppo_viz.plots import HEALTHY
     from ppo_core.pretrained import load_history
     from ppo_core.recorded_runs import mean_advantage_positive_share
+    from ppo_viz.plots import HEALTHY
 
     text = _presenter_markdown()
     for key in ("losses/approx_kl", "losses/clipfrac"):

@@ -15,15 +15,32 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.checks.lab5_diagnostics import (check_diagnosis_format, check_diagnosis_run,
-                                                diagnosis_key)
+from autograder.checks.lab5_diagnostics import (
+    check_diagnosis_format,
+    check_diagnosis_run,
+    diagnosis_key,
+)
 from ppo_core import recorded_runs
 
 RUNS = Path(__file__).resolve().parents[1] / "ppo_core" / "assets" / "runs"
-ROW_KEYS = ("iteration", "global_step", "charts/mean_return_100", "charts/episodic_return",
-            "charts/action_frequencies", "losses/policy_loss", "losses/value_loss",
-            "losses/entropy", "losses/approx_kl", "losses/clipfrac", "losses/explained_variance",
-            "ratio/mean", "ratio/std", "ratio/max", "advantages/mean", "advantages/std")
+ROW_KEYS = (
+    "iteration",
+    "global_step",
+    "charts/mean_return_100",
+    "charts/episodic_return",
+    "charts/action_frequencies",
+    "losses/policy_loss",
+    "losses/value_loss",
+    "losses/entropy",
+    "losses/approx_kl",
+    "losses/clipfrac",
+    "losses/explained_variance",
+    "ratio/mean",
+    "ratio/std",
+    "ratio/max",
+    "advantages/mean",
+    "advantages/std",
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,13 +50,18 @@ def manifest() -> dict:
 
 @pytest.fixture(scope="module")
 def runs() -> dict[str, list[dict]]:
-    return {name: json.loads((RUNS / f"{name}.json").read_text())["history"]
-            for name in recorded_runs.FAULTS}
+    return {
+        name: json.loads((RUNS / f"{name}.json").read_text())["history"]
+        for name in recorded_runs.FAULTS
+    }
 
 
 def metric(history: list[dict], key: str, part: str = "all") -> np.ndarray:
-    rows = {"all": history, "first": history[: len(history) // 2],
-            "second": history[len(history) // 2:]}[part]
+    rows = {
+        "all": history,
+        "first": history[: len(history) // 2],
+        "second": history[len(history) // 2 :],
+    }[part]
     return np.array([math.nan if r[key] is None else r[key] for r in rows], dtype=float)
 
 
@@ -52,6 +74,7 @@ def final_return(history) -> float:
 
 
 # --- Presence and format ----------------------------------------------------------------------
+
 
 def test_manifest_records_every_run(manifest):
     assert manifest["script"] == "scripts/record_diagnosis_runs.py"
@@ -94,6 +117,7 @@ def test_entropy_never_exceeds_ln4(runs):
 
 
 # --- The anonymised exercise --------------------------------------------------------------------
+
 
 def test_diagnosis_runs_are_the_recorded_runs_relabelled(runs):
     shown = recorded_runs.load_diagnosis_runs()
@@ -151,7 +175,8 @@ def test_wrong_fault_feedback_without_signatures_points_at_the_curves(monkeypatc
     messages = lab5_diagnostics._wrong_fault_messages()
     assert messages["run_A"]["healthy"] == (
         "run_A is not 'healthy'. Look again at its curves against the healthy ranges and the "
-        "checklist")
+        "checklist"
+    )
 
 
 def test_mean_advantage_positive_share_counts_after_the_first_quarter():
@@ -163,6 +188,7 @@ def test_mean_advantage_positive_share_counts_after_the_first_quarter():
 
 
 # --- Each fault leaves the signature the lab describes --------------------------------------------
+
 
 def test_healthy_run_learns_within_the_healthy_ranges(runs):
     h = runs["healthy"]
@@ -200,8 +226,10 @@ def test_high_entropy_coefficient_keeps_entropy_near_ln4(runs):
     assert median(bad, "losses/entropy", "second") > 0.85 * math.log(4)
     for name, r in runs.items():
         if name != "ent_coef_too_high":  # far above every other run
-            assert median(r, "losses/entropy", "second") < median(
-                bad, "losses/entropy", "second") - 0.2, name
+            assert (
+                median(r, "losses/entropy", "second")
+                < median(bad, "losses/entropy", "second") - 0.2
+            ), name
     assert final_return(bad) < final_return(runs["healthy"]) - 100
 
 
@@ -217,13 +245,19 @@ def test_missing_advantage_normalisation_shows_in_the_policy_loss_scale(runs):
 def test_leaking_gae_learns_worse(runs):
     h, bad = runs["healthy"], runs["gae_leak"]
     assert final_return(bad) < final_return(h) - 25
-    assert median(bad, "charts/mean_return_100", "second") < median(h, "charts/mean_return_100",
-                                                                     "second") - 25
-    assert median(bad, "losses/explained_variance", "second") < median(
-        h, "losses/explained_variance", "second") - 0.1
+    assert (
+        median(bad, "charts/mean_return_100", "second")
+        < median(h, "charts/mean_return_100", "second") - 25
+    )
+    assert (
+        median(bad, "losses/explained_variance", "second")
+        < median(h, "losses/explained_variance", "second") - 0.1
+    )
     # the critic keeps underestimating: its returns run on into the following episodes
-    positive = {name: np.mean(metric(r, "advantages/mean")[len(r) // 4:] > 0)
-                for name, r in (("healthy", h), ("gae_leak", bad))}
+    positive = {
+        name: np.mean(metric(r, "advantages/mean")[len(r) // 4 :] > 0)
+        for name, r in (("healthy", h), ("gae_leak", bad))
+    }
     assert positive["gae_leak"] >= 0.8 > positive["healthy"]
 
 
@@ -236,7 +270,8 @@ def test_untrained_critic_explains_nothing(runs):
         if name != "critic_not_trained":
             assert np.nanmax(metric(r, "losses/explained_variance")) > 0.8, name
     assert median(bad, "losses/entropy", "second") < 0.8 * median(
-        runs["ent_coef_too_high"], "losses/entropy", "second")
+        runs["ent_coef_too_high"], "losses/entropy", "second"
+    )
 
 
 def test_an_unknown_run_name_is_refused_with_the_names_to_pick():

@@ -32,13 +32,27 @@ def test_solution_notebook_runs_under_nbgrader(lab, monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     nb = nbformat.read(str(labkit.solution_path(lab)), as_version=4)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(ROOT / "solutions" / lab)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(ROOT / "solutions" / lab)}},
+    ).execute()
     elapsed = time.perf_counter() - start
-    errors = [(i, cell.metadata.get("nbgrader", {}).get("grade_id", ""), out.get("ename"),
-               out.get("evalue"))
-              for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
-              for out in cell.outputs if out.get("output_type") == "error"]
+    errors = [
+        (
+            i,
+            cell.metadata.get("nbgrader", {}).get("grade_id", ""),
+            out.get("ename"),
+            out.get("evalue"),
+        )
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        for out in cell.outputs
+        if out.get("output_type") == "error"
+    ]
     assert not errors, f"{lab}: cells raised {errors}"
     assert elapsed <= BUDGET_S, (
-        f"{lab} took {elapsed:.1f} s under NBGRADER_EXECUTION (max {BUDGET_S})")
+        f"{lab} took {elapsed:.1f} s under NBGRADER_EXECUTION (max {BUDGET_S})"
+    )

@@ -52,8 +52,11 @@ def _grade_id(cell) -> str | None:
 def _solution_cells(lab: str) -> dict[str, str]:
     """``{grade_id: source}`` of the solution notebook's code solution cells."""
     nb = nbformat.read(str(labkit.solution_path(lab)), as_version=4)
-    return {_grade_id(c): c.source for c in nb.cells
-            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+    return {
+        _grade_id(c): c.source
+        for c in nb.cells
+        if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")
+    }
 
 
 def _earlier_labs(nb) -> list[str]:
@@ -61,8 +64,11 @@ def _earlier_labs(nb) -> list[str]:
     plug = next((c for c in nb.cells if _grade_id(c) == "earlier_functions"), None)
     if plug is None:
         return []
-    return [lab for lab in labkit.LABS
-            if any(f'"{name}"' in plug.source for name in labkit.CONTRACT[lab])]
+    return [
+        lab
+        for lab in labkit.LABS
+        if any(f'"{name}"' in plug.source for name in labkit.CONTRACT[lab])
+    ]
 
 
 def learner_notebook(lab: str):
@@ -73,9 +79,12 @@ def learner_notebook(lab: str):
     for cell in nb.cells:
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
             cell.source = answers[_grade_id(cell)]
-    pasted = [source for earlier in _earlier_labs(nb)
-              for gid, source in _solution_cells(earlier).items()
-              if gid in labkit.CONTRACT[earlier]]
+    pasted = [
+        source
+        for earlier in _earlier_labs(nb)
+        for gid, source in _solution_cells(earlier).items()
+        if gid in labkit.CONTRACT[earlier]
+    ]
     paste_cells = [c for c in nb.cells if c.source.startswith(labkit.EARLIER_HEADER)]
     assert len(paste_cells) == (1 if pasted else 0), f"{lab}: one paste cell per lab that needs it"
     for cell in paste_cells:
@@ -93,15 +102,27 @@ def _kernel_manager(kernels: Path, python: str, pythonpath: str | None):
     env = {"NBGRADER_EXECUTION": "autograde", "PYTHONPATH": pythonpath or ""}
     spec = kernels / "ppo-student"
     spec.mkdir(parents=True, exist_ok=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "student build", "language": "python", "env": env}))
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "student build",
+                "language": "python",
+                "env": env,
+            }
+        )
+    )
     specs = KernelSpecManager(kernel_dirs=[str(kernels)])
     return AsyncKernelManager(kernel_name="ppo-student", kernel_spec_manager=specs)
 
 
-def run_release_notebook(lab: str, workdir: Path, python: str = sys.executable,
-                         pythonpath: str | None = None, timeout: int = 300):
+def run_release_notebook(
+    lab: str,
+    workdir: Path,
+    python: str = sys.executable,
+    pythonpath: str | None = None,
+    timeout: int = 300,
+):
     """Run ``learner_notebook(lab)`` in ``workdir`` with a kernel of ``python``; return it.
 
     ``workdir`` is the kernel's working directory (a copy of the lab's release folder), never
@@ -112,23 +133,36 @@ def run_release_notebook(lab: str, workdir: Path, python: str = sys.executable,
     nb = learner_notebook(lab)
     shutil.copytree(labkit.release_path(lab).parent, workdir, dirs_exist_ok=True)
     km = _kernel_manager(workdir / ".kernels", python, pythonpath)
-    client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
-                            resources={"metadata": {"path": str(workdir)}})
+    client = NotebookClient(
+        nb,
+        km=km,
+        timeout=timeout,
+        allow_errors=True,
+        resources={"metadata": {"path": str(workdir)}},
+    )
     asyncio.run(client.async_execute())
     return nb
 
 
 def cell_errors(nb) -> list[tuple]:
-    return [(i, _grade_id(cell) or cell.source.splitlines()[0][:60], out.get("ename"),
-             out.get("evalue", "")[:1000])
-            for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
-            for out in cell.outputs if out.get("output_type") == "error"]
+    return [
+        (
+            i,
+            _grade_id(cell) or cell.source.splitlines()[0][:60],
+            out.get("ename"),
+            out.get("evalue", "")[:1000],
+        )
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        for out in cell.outputs
+        if out.get("output_type") == "error"
+    ]
 
 
 def kernel_report(nb) -> dict:
     text = "".join(out.get("text", "") for out in nb.cells[-1].outputs)
     line = next(line for line in text.splitlines() if line.startswith(REPORT))
-    return json.loads(line[len(REPORT):])
+    return json.loads(line[len(REPORT) :])
 
 
 @pytest.fixture(scope="module")
@@ -163,12 +197,13 @@ def test_without_the_pasted_functions_lab4_says_what_is_missing(student_env, tmp
     nb = learner_notebook("lab4_training")
     paste = next(c for c in nb.cells if c.source.startswith(labkit.EARLIER_HEADER))
     paste.source = labkit.EARLIER_HEADER
-    nb.cells = nb.cells[:nb.cells.index(paste) + 2]  # up to the cell that plugs them in
+    nb.cells = nb.cells[: nb.cells.index(paste) + 2]  # up to the cell that plugs them in
     from nbclient import NotebookClient
 
     km = _kernel_manager(tmp_path / ".kernels", str(student_env.python), None)
-    client = NotebookClient(nb, km=km, timeout=120, allow_errors=True,
-                            resources={"metadata": {"path": str(tmp_path)}})
+    client = NotebookClient(
+        nb, km=km, timeout=120, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}
+    )
     asyncio.run(client.async_execute())
     errors = cell_errors(nb)
     assert len(errors) == 1 and errors[0][2] == "NameError", errors
@@ -186,4 +221,3 @@ def test_learner_notebooks_fill_every_solution_cell():
             earlier = [lab.id for lab in exercises.LABS if lab.number in (1, 2, 3, 5)]
             for name in (name for earlier_lab in earlier for name in exercises.names(earlier_lab)):
                 assert f"def {name}(" in paste.source, name
-

@@ -41,8 +41,9 @@ def _is_test(cell) -> bool:
 
 
 def _all_notebooks() -> list[Path]:
-    return (sorted((ROOT / "solutions").rglob("*.ipynb"))
-            + sorted((ROOT / "notebooks").rglob("*.ipynb")))
+    return sorted((ROOT / "solutions").rglob("*.ipynb")) + sorted(
+        (ROOT / "notebooks").rglob("*.ipynb")
+    )
 
 
 def test_some_lab_exists():
@@ -50,22 +51,33 @@ def test_some_lab_exists():
 
 
 def test_sync_check_passes():
-    proc = subprocess.run([sys.executable, "scripts/sync_labs.py", "--check"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [sys.executable, "scripts/sync_labs.py", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, f"sync_labs.py --check failed:\n{proc.stdout}\n{proc.stderr}"
 
 
 def test_sync_detects_a_library_change(monkeypatch):
     """If ppo_core's solution changes, the committed solutions notebook no longer matches."""
     lab = LABS[0]
-    solution_cells = [c for c in _nb(labkit.solution_path(lab)).cells
-                      if _meta(c).get("solution") and c.cell_type == "code"]
+    solution_cells = [
+        c
+        for c in _nb(labkit.solution_path(lab)).cells
+        if _meta(c).get("solution") and c.cell_type == "code"
+    ]
     name = _meta(solution_cells[0])["grade_id"]
     original = labkit.solution_source
     edited = "x = 1\n    ### END SOLUTION"
-    monkeypatch.setattr(labkit, "solution_source",
-                        lambda f: original(f).replace("### END SOLUTION", edited)
-                        if f == name else original(f))
+    monkeypatch.setattr(
+        labkit,
+        "solution_source",
+        lambda f: original(f).replace("### END SOLUTION", edited) if f == name else original(f),
+    )
     regenerated = labkit.dumps(sync_labs.expected_source(lab))
     assert regenerated != labkit.solution_path(lab).read_text()
 
@@ -75,8 +87,9 @@ def test_committed_notebook_has_no_outputs(path):
     nb = _nb(path)
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None, \
+            assert cell.outputs == [] and cell.execution_count is None, (
                 f"{path.relative_to(ROOT)} cell {i} carries outputs: run scripts/sync_labs.py"
+            )
     assert nb.metadata["kernelspec"]["name"] == "python3"
 
 
@@ -93,12 +106,17 @@ def test_every_contract_function_is_one_solution_cell():
         for i, cell in enumerate(_nb(labkit.solution_path(lab)).cells):
             defined = re.findall(r"^def (\w+)\(", cell.source, flags=re.MULTILINE)
             meta = _meta(cell)
-            if (meta.get("solution") and cell.cell_type == "code"
-                    and meta.get("grade_id") in labkit.CONTRACT_FUNCTIONS):
-                assert meta["grade_id"] in labkit.CONTRACT[lab], \
+            if (
+                meta.get("solution")
+                and cell.cell_type == "code"
+                and meta.get("grade_id") in labkit.CONTRACT_FUNCTIONS
+            ):
+                assert meta["grade_id"] in labkit.CONTRACT[lab], (
                     f"{lab} cell {i}: solution cell {meta['grade_id']!r} belongs to another lab"
-                assert defined == [meta["grade_id"]], \
+                )
+                assert defined == [meta["grade_id"]], (
                     f"{lab} cell {i}: the solution cell must define exactly {meta['grade_id']}"
+                )
                 found.setdefault(meta["grade_id"], []).append(lab)
             else:
                 clash = set(defined) & set(labkit.CONTRACT_FUNCTIONS)
@@ -117,21 +135,25 @@ def test_test_cells_follow_conventions(lab):
         meta = _meta(cell)
         gid = meta["grade_id"]
         assert cell.cell_type == "code" and meta["locked"] is True, (
-            f"{gid} must be a locked code cell")
+            f"{gid} must be a locked code cell"
+        )
         assert isinstance(meta.get("points"), int) and meta["points"] > 0, f"{gid} needs points"
         function = next((f for f in labkit.CONTRACT[lab] if gid.startswith(f"test_{f}_")), None)
         assert gid.startswith("test_"), f"{gid}: test cells are named test_<function>_<aspect>"
         if function is None:
             continue  # a lab-specific auto-graded exercise (not a contract function)
         per_function[function] = per_function.get(function, 0) + 1
-        check = "check_" + gid[len("test_"):]
-        assert f"from autograder.checks.{lab} import {check}" in cell.source, \
+        check = "check_" + gid[len("test_") :]
+        assert f"from autograder.checks.{lab} import {check}" in cell.source, (
             f"{gid} must call autograder.checks.{lab}.{check}"
-        assert gid[len(f"test_{function}_"):] in CHECKS.get(function, {}), \
+        )
+        assert gid[len(f"test_{function}_") :] in CHECKS.get(function, {}), (
             f"{check} is not registered in autograder.checks.CHECKS"
+        )
     for function in labkit.CONTRACT[lab]:
-        assert per_function.get(function, 0) >= 2, \
+        assert per_function.get(function, 0) >= 2, (
             f"{function} needs several test cells (one aspect each) for partial credit"
+        )
     hidden = [c for c in tests if "### BEGIN HIDDEN TESTS" in c.source]
     assert hidden, f"{lab} has no hidden tests"
 
@@ -139,15 +161,22 @@ def test_test_cells_follow_conventions(lab):
 @pytest.mark.parametrize("lab", LABS)
 def test_lab_structure(lab):
     nb = _nb(labkit.solution_path(lab))
-    written = [c for c in nb.cells if c.cell_type == "markdown" and _meta(c).get("grade")
-               and _meta(c).get("solution") and _meta(c)["grade_id"].startswith("written_")]
+    written = [
+        c
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        and _meta(c).get("grade")
+        and _meta(c).get("solution")
+        and _meta(c)["grade_id"].startswith("written_")
+    ]
     assert written, f"{lab} has no manually graded written question"
     assert all(_meta(c).get("points", 0) > 0 for c in written)
     first_code = next(c for c in nb.cells if c.cell_type == "code")
     assert "google.colab" in first_code.source and "COURSE_REPO_URL" in first_code.source
     intro = nb.cells[0].source.lower()
-    assert "objectives" in intro and "expected time" in intro, \
+    assert "objectives" in intro and "expected time" in intro, (
         f"{lab}: the first cell states the objectives and the expected time"
+    )
 
 
 @pytest.mark.slow
@@ -155,7 +184,12 @@ def test_lab_structure(lab):
 def test_nbgrader_validate_solutions(lab):
     proc = subprocess.run(
         [sys.executable, "-m", "nbgrader", "validate", str(labkit.solution_path(lab))],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0 and "Success! Your notebook passes all the tests." in out, out
 
@@ -169,8 +203,13 @@ def test_unmodified_release_fails_every_test(lab):
     env_before = os.environ.get("NBGRADER_EXECUTION")
     os.environ["NBGRADER_EXECUTION"] = "autograde"  # the kernel inherits it: shrunk cells
     try:
-        NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
-                       resources={"metadata": {"path": str(ROOT)}}).execute()
+        NotebookClient(
+            nb,
+            timeout=120,
+            kernel_name="python3",
+            allow_errors=True,
+            resources={"metadata": {"path": str(ROOT)}},
+        ).execute()
     finally:
         if env_before is None:
             os.environ.pop("NBGRADER_EXECUTION", None)
@@ -178,6 +217,9 @@ def test_unmodified_release_fails_every_test(lab):
             os.environ["NBGRADER_EXECUTION"] = env_before
     tests = [c for c in nb.cells if _is_test(c)]
     assert tests
-    passed = [_meta(c)["grade_id"] for c in tests
-              if not any(o.get("output_type") == "error" for o in c.outputs)]
+    passed = [
+        _meta(c)["grade_id"]
+        for c in tests
+        if not any(o.get("output_type") == "error" for o in c.outputs)
+    ]
     assert not passed, f"these test cells pass on the unmodified release of {lab}: {passed}"

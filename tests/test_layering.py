@@ -68,39 +68,55 @@ def private_imports_across_packages(path: Path) -> list[str]:
             continue
         target = _resolve(module, path)
         if target is None or package not in (target, *target.parents):
-            problems.append(f"{_shown(path)}:{line}: imports {', '.join(private)} "
-                            f"from {module}, outside its package")
+            problems.append(
+                f"{_shown(path)}:{line}: imports {', '.join(private)} "
+                f"from {module}, outside its package"
+            )
     return problems
 
 
 def test_importing_ppo_core_loads_nothing_of_the_grader():
-    proc = subprocess.run([sys.executable, "-c", IMPORT_EVERY_PPO_CORE_MODULE], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", IMPORT_EVERY_PPO_CORE_MODULE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     loaded = json.loads(proc.stdout.strip().splitlines()[-1])
     assert "ppo_core.recorded_runs" in loaded and "ppo_core.gae" in loaded  # it did import them
     grader = [m for m in loaded if m == "autograder" or m.startswith("autograder.")]
     assert not grader, f"importing ppo_core loaded {grader}: the library must not know the grader"
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "ppo_core").rglob("*.py")),
-                         ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "ppo_core").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT))
+)
 def test_no_ppo_core_file_imports_the_grader(path):
     for line, module, _ in _imported_modules(ast.parse(path.read_text())):
-        assert module.split(".")[0] != "autograder", \
+        assert module.split(".")[0] != "autograder", (
             f"{_shown(path)}:{line} imports {module}: the library must not know the grader"
+        )
 
 
 def test_no_private_name_is_imported_from_another_package():
-    problems = [p for top in SCANNED for path in sorted((ROOT / top).rglob("*.py"))
-                for p in private_imports_across_packages(path)]
+    problems = [
+        p
+        for top in SCANNED
+        for path in sorted((ROOT / top).rglob("*.py"))
+        for p in private_imports_across_packages(path)
+    ]
     assert not problems, "\n".join(problems)
 
 
 def test_the_private_import_scan_can_fail(tmp_path):
     """A deliberately broken file: the scan must report both forms of private import."""
     bad = tmp_path / "probe.py"
-    bad.write_text("from autograder.checks.compare import _float\nimport ppo_core._checks\n"
-                   "from ppo_core.gae import compute_gae\n")
+    bad.write_text(
+        "from autograder.checks.compare import _float\nimport ppo_core._checks\n"
+        "from ppo_core.gae import compute_gae\n"
+    )
     problems = private_imports_across_packages(bad)
     assert len(problems) == 2 and "_float" in problems[0] and "_checks" in problems[1], problems
 
@@ -108,11 +124,22 @@ def test_the_private_import_scan_can_fail(tmp_path):
 def test_ppo_core_needs_no_figures_or_widgets():
     """Importing every ppo_core module loads nothing of ppo_viz; only the CLI's ``record``
     command reaches for it (to write a video), at the moment it runs."""
-    proc = subprocess.run([sys.executable, "-c", IMPORT_EVERY_PPO_CORE_MODULE], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", IMPORT_EVERY_PPO_CORE_MODULE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     loaded = json.loads(proc.stdout.strip().splitlines()[-1])
     assert not [m for m in loaded if m.split(".")[0] == "ppo_viz"]
-    users = sorted(_shown(path) for path in (ROOT / "ppo_core").rglob("*.py")
-                   if any(module.split(".")[0] == "ppo_viz"
-                          for _, module, _ in _imported_modules(ast.parse(path.read_text()))))
+    users = sorted(
+        _shown(path)
+        for path in (ROOT / "ppo_core").rglob("*.py")
+        if any(
+            module.split(".")[0] == "ppo_viz"
+            for _, module, _ in _imported_modules(ast.parse(path.read_text()))
+        )
+    )
     assert users == ["ppo_core/cli.py"], users

@@ -75,8 +75,9 @@ def test_clipped_surrogate_is_the_mean_over_the_batch():
     grad = new_lp.grad
     B = len(ratios)
     assert (grad[clipped] == 0.0).all()
-    torch.testing.assert_close(grad[~clipped],
-                               -(torch.tensor(ratios) * torch.tensor(advs)).double()[~clipped] / B)
+    torch.testing.assert_close(
+        grad[~clipped], -(torch.tensor(ratios) * torch.tensor(advs)).double()[~clipped] / B
+    )
 
 
 @pytest.mark.parametrize("eps", [0.1, 0.2, 0.3])
@@ -120,8 +121,11 @@ def random_loss_inputs(B=16, seed=3):
 @pytest.mark.parametrize("vf_coef, ent_coef", [(0.5, 0.01), (1.0, 0.0), (0.0, 0.5), (2.0, 0.3)])
 def test_ppo_loss_combines_the_three_terms(vf_coef, ent_coef):
     new, old, adv, values, returns, entropy = random_loss_inputs()
-    expected = (clipped_surrogate_loss(new, old, adv, EPS) + vf_coef * value_loss(values, returns)
-                - ent_coef * entropy.mean())
+    expected = (
+        clipped_surrogate_loss(new, old, adv, EPS)
+        + vf_coef * value_loss(values, returns)
+        - ent_coef * entropy.mean()
+    )
     loss = ppo_loss(new, old, adv, values, returns, entropy, EPS, vf_coef, ent_coef)
     assert loss.dim() == 0
     torch.testing.assert_close(loss, expected)

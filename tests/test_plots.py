@@ -10,6 +10,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ppo_core.pretrained import load_batch, load_history
 from ppo_viz.plots import (
     HEALTHY,
     LUNAR_LANDER_ACTIONS,
@@ -19,7 +20,6 @@ from ppo_viz.plots import (
     rolling_mean,
     training_curve,
 )
-from ppo_core.pretrained import load_batch, load_history
 
 
 def _renders(fig: Figure) -> None:
@@ -29,15 +29,21 @@ def _renders(fig: Figure) -> None:
 
 
 def _horizontal_at(ax, y: float) -> list[Line2D]:
-    return [line for line in ax.get_lines()
-            if len(set(np.asarray(line.get_ydata(), float))) == 1
-            and np.asarray(line.get_ydata(), float)[0] == pytest.approx(y)]
+    return [
+        line
+        for line in ax.get_lines()
+        if len(set(np.asarray(line.get_ydata(), float))) == 1
+        and np.asarray(line.get_ydata(), float)[0] == pytest.approx(y)
+    ]
 
 
 def _vertical_at(ax, x: float) -> list[Line2D]:
-    return [line for line in ax.get_lines()
-            if len(set(np.asarray(line.get_xdata(), float))) == 1
-            and np.asarray(line.get_xdata(), float)[0] == pytest.approx(x)]
+    return [
+        line
+        for line in ax.get_lines()
+        if len(set(np.asarray(line.get_xdata(), float))) == 1
+        and np.asarray(line.get_xdata(), float)[0] == pytest.approx(x)
+    ]
 
 
 def _span_y(patch) -> tuple[float, float]:
@@ -100,8 +106,11 @@ def test_ratio_histogram_marks_the_clip_range(eps):
 
 
 # The documented rules of thumb (ppo_core.diagnostics, the plots docstring, the presenter text).
-EXPECTED_BANDS = {"losses/approx_kl": (0.001, 0.03), "losses/clipfrac": (0.01, 0.2),
-                  "losses/explained_variance": (0.5, 1.0)}
+EXPECTED_BANDS = {
+    "losses/approx_kl": (0.001, 0.03),
+    "losses/clipfrac": (0.01, 0.2),
+    "losses/explained_variance": (0.5, 1.0),
+}
 
 
 def test_diagnostics_dashboard_marks_ln_actions_and_healthy_ranges():
@@ -115,13 +124,17 @@ def test_diagnostics_dashboard_marks_ln_actions_and_healthy_ranges():
     assert entropy.get_ylim()[1] < 2.0  # the syllabus's "2.0+" is impossible with 4 actions
     values = next(line for line in entropy.get_lines() if len(line.get_ydata()) == len(rows))
     assert np.nanmax(values.get_ydata()) <= math.log(4) + 1e-6
-    for title, key in (("approx KL(old || new)", "losses/approx_kl"),
-                       ("clip fraction", "losses/clipfrac"),
-                       ("explained variance", "losses/explained_variance")):
+    for title, key in (
+        ("approx KL(old || new)", "losses/approx_kl"),
+        ("clip fraction", "losses/clipfrac"),
+        ("explained variance", "losses/explained_variance"),
+    ):
         spans = [_span_y(p) for p in axes[title].patches]
         low, high = EXPECTED_BANDS[key]
-        assert any(lo == pytest.approx(low) and hi == pytest.approx(high)
-                   for lo, hi in spans), (title, spans)
+        assert any(lo == pytest.approx(low) and hi == pytest.approx(high) for lo, hi in spans), (
+            title,
+            spans,
+        )
     assert any(t.startswith("value loss") for t in axes)
     _renders(fig)
 
@@ -136,8 +149,10 @@ def test_dashboard_entropy_ceiling_follows_the_action_count():
 def test_dashboard_shows_the_mean_advantage_against_zero_and_the_policy_loss_size():
     """The gae_leak run's signature (a mean advantage above 0 on nearly every update) and the
     no_adv_norm run's (|policy loss| on the reward scale) are visible on the dashboard."""
-    rows = [{"global_step": i, "advantages/mean": m, "losses/policy_loss": p}
-            for i, (m, p) in enumerate([(0.5, -0.2), (-0.25, 0.1), (1.0, None)], start=1)]
+    rows = [
+        {"global_step": i, "advantages/mean": m, "losses/policy_loss": p}
+        for i, (m, p) in enumerate([(0.5, -0.2), (-0.25, 0.1), (1.0, None)], start=1)
+    ]
     fig = diagnostics_dashboard(rows)
     axes = {ax.get_title(): ax for ax in fig.axes}
     assert len(fig.axes) == 8

@@ -39,8 +39,14 @@ def spy(name: str) -> tuple[list, object]:
 
 
 def small_config(**overrides) -> ppo_core.PPOConfig:
-    fields = dict(env_id="CartPole-v1", num_envs=2, num_steps=32, total_timesteps=64,
-                  num_minibatches=2, update_epochs=1)
+    fields = dict(
+        env_id="CartPole-v1",
+        num_envs=2,
+        num_steps=32,
+        total_timesteps=64,
+        num_minibatches=2,
+        update_epochs=1,
+    )
     return ppo_core.PPOConfig(**{**fields, **overrides})
 
 
@@ -74,8 +80,14 @@ def test_ppo_update_calls_the_plugged_loss_and_diagnostics():
     obs = torch.randn(16, 4)
     with torch.no_grad():
         actions, log_probs, _, values = policy.get_action_and_value(obs)
-    batch = {"obs": obs, "actions": actions, "log_probs": log_probs,
-             "advantages": torch.randn(16), "returns": values + 1, "values": values}
+    batch = {
+        "obs": obs,
+        "actions": actions,
+        "log_probs": log_probs,
+        "advantages": torch.randn(16),
+        "returns": values + 1,
+        "values": values,
+    }
     optimizer = torch.optim.Adam(policy.parameters())
     with ppo_core.plug_in(ppo_loss=loss, approx_kl=kl):
         ppo_core.ppo_update(policy, optimizer, batch, small_config(target_kl=10.0))
@@ -102,8 +114,9 @@ def test_a_loss_goes_to_the_plugged_update_and_an_explicit_update_refuses_it():
         ppo_core.train(small_config(), loss_fn=loss, progress=False)
         assert len(update_calls) == 1 and loss_calls
         with pytest.raises(ValueError, match="either update_fn or loss_fn"):
-            ppo_core.train(small_config(), update_fn=plug.LIBRARY["ppo_update"], loss_fn=loss,
-                           progress=False)
+            ppo_core.train(
+                small_config(), update_fn=plug.LIBRARY["ppo_update"], loss_fn=loss, progress=False
+            )
 
 
 def test_calls_its_own_follows_the_plug():
@@ -142,12 +155,15 @@ def test_modules_imported_later_see_the_plug():
     assert ppo_viz.widgets.clip_fraction is plug.LIBRARY["clip_fraction"]
 
 
-@pytest.mark.parametrize("kwargs, error, words", [
-    ({"compute_gea": np.mean}, ValueError, ["'compute_gea'", "compute_gae", "clip_action"]),
-    ({"train": np.mean}, ValueError, ["not an exercise function"]),
-    ({"compute_gae": 3.0}, TypeError, ["compute_gae must be a function", "no parentheses"]),
-    ({}, ValueError, ["at least one"]),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"compute_gea": np.mean}, ValueError, ["'compute_gea'", "compute_gae", "clip_action"]),
+        ({"train": np.mean}, ValueError, ["not an exercise function"]),
+        ({"compute_gae": 3.0}, TypeError, ["compute_gae must be a function", "no parentheses"]),
+        ({}, ValueError, ["at least one"]),
+    ],
+)
 def test_bad_names_and_values_are_refused_before_anything_changes(kwargs, error, words):
     with pytest.raises(error) as info:
         ppo_core.plug_in(**kwargs, approx_kl=np.mean) if kwargs else ppo_core.plug_in()

@@ -24,9 +24,17 @@ import ppo_core.cli
 from ppo_core import plug
 from ppo_core.fast.parallel import ParallelRollout, available_cpus
 
-DISCRETE = dict(env_id="CartPole-v1", num_envs=4, num_steps=16, total_timesteps=2 * 64,
-                num_minibatches=2, update_epochs=2, hidden_size=16, target_kl=10.0,
-                env_workers=2)  # a worker process, where there are two CPUs
+DISCRETE = dict(
+    env_id="CartPole-v1",
+    num_envs=4,
+    num_steps=16,
+    total_timesteps=2 * 64,
+    num_minibatches=2,
+    update_epochs=2,
+    hidden_size=16,
+    target_kl=10.0,
+    env_workers=2,
+)  # a worker process, where there are two CPUs
 CONTINUOUS = {**DISCRETE, "env_id": "Pendulum-v1"}
 CONTINUOUS_ONLY = ("gaussian_log_prob", "gaussian_entropy", "clip_action")
 
@@ -58,14 +66,16 @@ def _cli_argv(config: dict, tmp_path, *flags: str) -> list[str]:
 
 PATHS = {
     "readable": lambda config, tmp_path: ppo_core.train(
-        ppo_core.PPOConfig(**config), progress=False),
+        ppo_core.PPOConfig(**config), progress=False
+    ),
     "fast": lambda config, tmp_path: ppo_core.train(
-        ppo_core.PPOConfig(**config, fast=True), progress=False),
+        ppo_core.PPOConfig(**config, fast=True), progress=False
+    ),
     "fast, one process": lambda config, tmp_path: ppo_core.train(
-        ppo_core.PPOConfig(**{**config, "env_workers": 1}, fast=True), progress=False),
+        ppo_core.PPOConfig(**{**config, "env_workers": 1}, fast=True), progress=False
+    ),
     "cli": lambda config, tmp_path: ppo_core.cli.main(_cli_argv(config, tmp_path)),
-    "cli --fast": lambda config, tmp_path: ppo_core.cli.main(
-        _cli_argv(config, tmp_path, "--fast")),
+    "cli --fast": lambda config, tmp_path: ppo_core.cli.main(_cli_argv(config, tmp_path, "--fast")),
 }
 
 
@@ -82,7 +92,8 @@ def test_train_calls_a_plugged_function_on_every_path_as_the_readable_loop_does(
     control = calls_on("readable", name, tmp_path)
     for path in ("fast", "fast, one process"):
         assert calls_on(path, name, tmp_path) == control, (
-            f"{path}: the learner's {name} is not called as the readable loop calls it")
+            f"{path}: the learner's {name} is not called as the readable loop calls it"
+        )
 
 
 @pytest.mark.parametrize("name", ["categorical_log_prob", "compute_gae", "ppo_update"])

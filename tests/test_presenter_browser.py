@@ -28,9 +28,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "demos" / "presenter.ipynb"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _free_port() -> int:
@@ -44,7 +49,9 @@ def _write_settings(settings_dir: Path) -> None:
     overrides = {
         "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
         "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-            "fetchNews": "false", "checkForUpdates": False},
+            "fetchNews": "false",
+            "checkForUpdates": False,
+        },
     }
     for rel, content in overrides.items():
         path = settings_dir / rel
@@ -62,26 +69,36 @@ def jupyterlab(tmp_path):
     settings = home / "settings"
     _write_settings(settings)
     env = dict(os.environ)
-    env.update({
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTER_DATA_DIR": str(home / "data"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-        "JUPYTERLAB_SETTINGS_DIR": str(settings),
-        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-        "IPYTHONDIR": str(home / "ipython"),
-        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-        # The kernel imports ppo_core from this checkout even if it is not installed.
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
-    })
+    env.update(
+        {
+            "JUPYTER_CONFIG_DIR": str(home / "config"),
+            "JUPYTER_DATA_DIR": str(home / "data"),
+            "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+            "JUPYTERLAB_SETTINGS_DIR": str(settings),
+            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+            "IPYTHONDIR": str(home / "ipython"),
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+            # The kernel imports ppo_core from this checkout even if it is not installed.
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
+        }
+    )
     port, token = _free_port(), os.urandom(16).hex()
     log = open(tmp_path / "jupyterlab.log", "w")  # noqa: SIM115 (closed below)
-    args = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
-            f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-            "--LabApp.news_url=", "--ServerApp.port_retries=0"]
+    args = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.news_url=",
+        "--ServerApp.port_retries=0",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root
         args.append("--allow-root")
-    proc = subprocess.Popen(
-        args, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(args, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -92,8 +109,10 @@ def jupyterlab(tmp_path):
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     log.flush()
-                    pytest.fail("JupyterLab did not start:\n"
-                                + (tmp_path / "jupyterlab.log").read_text()[-3000:])
+                    pytest.fail(
+                        "JupyterLab did not start:\n"
+                        + (tmp_path / "jupyterlab.log").read_text()[-3000:]
+                    )
                 time.sleep(0.3)
         yield {"url": url, "token": token, "root": root}
     finally:
@@ -108,12 +127,15 @@ def jupyterlab(tmp_path):
 @pytest.fixture
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: run scripts/install_browser.sh (apt-get install "
-                    f"chromium) to enable the browser test")
+        pytest.skip(
+            f"{CHROMIUM} not found: run scripts/install_browser.sh (apt-get install "
+            f"chromium) to enable the browser test"
+        )
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                     args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             yield browser
         finally:
@@ -155,17 +177,25 @@ def test_presenter_runs_headless(tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=20, kernel_name="python3",
-                                     interrupt_on_timeout=False,
-                                     resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+    client = nbclient.NotebookClient(
+        nb,
+        timeout=20,
+        kernel_name="python3",
+        interrupt_on_timeout=False,
+        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+    )
     try:
         client.execute()
     except nbclient.exceptions.CellTimeoutError:
         pass  # the stall above; the outputs are checked below
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert not errors, errors
-    widget_views = [o for c in nb.cells for o in c.get("outputs", [])
-                    if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    widget_views = [
+        o
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
     assert len(widget_views) == 2
     last = nb.cells[-1]["outputs"]
     assert last and "all cells ran in" in last[0]["text"], "the last cell did not run"
@@ -192,16 +222,21 @@ def _drive(page, jupyterlab, shots: list[Path]) -> None:
     _check_every_cell_ran(page, shots)
     _check_widgets(page)
     _check_clip_slider(page, shots)
-    gae = page.locator(".widget-vbox").filter(
-        has=page.locator(".widget-label", has_text="lambda")).first
+    gae = (
+        page.locator(".widget-vbox")
+        .filter(has=page.locator(".widget-label", has_text="lambda"))
+        .first
+    )
     gae.scroll_into_view_if_needed()
     _shoot(gae, "gae_widget.png", shots)
 
 
 def _run_all_cells(page, jupyterlab) -> None:
     """Open the notebook and start Run All once the kernel is idle (again if a click is lost)."""
-    page.goto(f"{jupyterlab['url']}/lab/tree/presenter.ipynb?token={jupyterlab['token']}",
-              wait_until="domcontentloaded")
+    page.goto(
+        f"{jupyterlab['url']}/lab/tree/presenter.ipynb?token={jupyterlab['token']}",
+        wait_until="domcontentloaded",
+    )
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
     # Wait until the kernel is connected and idle (the status bar says so) before running.
     page.locator("#jp-main-statusbar").get_by_text("Idle").first.wait_for(timeout=60_000)
@@ -254,8 +289,11 @@ def _check_widgets(page) -> None:
 
 def _check_clip_slider(page, shots: list[Path]) -> None:
     """Moving the epsilon slider from the keyboard redraws the clipping figure."""
-    clip = page.locator(".widget-vbox").filter(
-        has=page.locator(".widget-label", has_text="epsilon")).first
+    clip = (
+        page.locator(".widget-vbox")
+        .filter(has=page.locator(".widget-label", has_text="epsilon"))
+        .first
+    )
     clip.scroll_into_view_if_needed()
     _shoot(clip, "clip_widget_before.png", shots)
     image = clip.locator(".widget-output img").first

@@ -38,8 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _script_config(name: str = "CONFIG") -> dict:
-    spec = importlib.util.spec_from_file_location("make_pretrained",
-                                                  ROOT / "scripts" / "make_pretrained.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_pretrained", ROOT / "scripts" / "make_pretrained.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # main() is guarded; importing trains nothing
     return getattr(module, name)
@@ -81,8 +82,10 @@ def test_checkpoints_differ_and_default_is_final():
     untrained = load_pretrained(0)
     for a, b in zip(final.state_dict().values(), same.state_dict().values()):
         assert torch.equal(a, b)
-    assert not all(torch.equal(a, b) for a, b in zip(final.state_dict().values(),
-                                                      untrained.state_dict().values()))
+    assert not all(
+        torch.equal(a, b)
+        for a, b in zip(final.state_dict().values(), untrained.state_dict().values())
+    )
 
 
 @pytest.mark.parametrize("bad", [1, 50_000, -1, "final", 1.5, True])
@@ -101,10 +104,8 @@ def _reproduces(mean: float, recorded: float, info: dict) -> None:
     """``mean`` is the recorded evaluation's, within the margin measured beside it."""
     spread = info["reproducible"]
     assert len(spread["block_means"]) == spread["fresh_seed_blocks"] >= 5
-    assert spread["block_mean_sd"] == pytest.approx(np.std(spread["block_means"], ddof=1),
-                                                    abs=0.01)
-    assert spread["margin"] == pytest.approx(3 * math.sqrt(2) * spread["block_mean_sd"],
-                                             abs=0.02)
+    assert spread["block_mean_sd"] == pytest.approx(np.std(spread["block_means"], ddof=1), abs=0.01)
+    assert spread["margin"] == pytest.approx(3 * math.sqrt(2) * spread["block_mean_sd"], abs=0.02)
     assert abs(mean - recorded) <= spread["margin"], (mean, recorded, spread["margin"])
 
 
@@ -113,8 +114,9 @@ def test_final_policy_solves_lunar_lander_as_the_manifest_says():
     recorded evaluation is reproduced within its margin."""
     info = manifest()["checkpoints"]["policy_final.pt"]["eval"]
     assert info["episodes"] == 100 and info["deterministic"]
-    returns = evaluate(load_pretrained(), "LunarLander-v3", episodes=100, seed=info["seed"],
-                       deterministic=True)
+    returns = evaluate(
+        load_pretrained(), "LunarLander-v3", episodes=100, seed=info["seed"], deterministic=True
+    )
     assert returns.shape == (100,)
     assert returns.mean() >= 200.0, returns.mean()
     _reproduces(returns.mean(), info["mean"], info)
@@ -142,19 +144,25 @@ def test_batch_was_collected_by_the_100k_policy_and_updated_for_real():
     for key in ("old_log_probs", "new_log_probs", "advantages", "returns", "values"):
         assert batch[key].shape == (n,) and np.isfinite(batch[key]).all()
     # The rollout right after the 100k checkpoint: its old log-probs are that policy's.
-    assert int(batch["global_step"]) - 16 * 1024 == manifest()["checkpoints"]["policy_100k.pt"][
-        "global_step"]
+    assert (
+        int(batch["global_step"]) - 16 * 1024
+        == manifest()["checkpoints"]["policy_100k.pt"]["global_step"]
+    )
     collector = _in_float64(load_pretrained(100_000))
     with torch.no_grad():
         _, log_probs, _, values = collector.get_action_and_value(
-            _float64(batch["obs"]), torch.as_tensor(batch["actions"]))
-    np.testing.assert_allclose(batch["old_log_probs"], log_probs.numpy(), rtol=FLOAT32_RTOL,
-                               atol=FLOAT32_RTOL)
-    np.testing.assert_allclose(batch["values"], values.numpy(), rtol=FLOAT32_RTOL,
-                               atol=FLOAT32_RTOL)
+            _float64(batch["obs"]), torch.as_tensor(batch["actions"])
+        )
+    np.testing.assert_allclose(
+        batch["old_log_probs"], log_probs.numpy(), rtol=FLOAT32_RTOL, atol=FLOAT32_RTOL
+    )
+    np.testing.assert_allclose(
+        batch["values"], values.numpy(), rtol=FLOAT32_RTOL, atol=FLOAT32_RTOL
+    )
     # GAE's returns are advantages + values (unnormalised advantages).
-    np.testing.assert_allclose(batch["returns"], batch["advantages"] + batch["values"],
-                               rtol=1e-5, atol=1e-3)
+    np.testing.assert_allclose(
+        batch["returns"], batch["advantages"] + batch["values"], rtol=1e-5, atol=1e-3
+    )
     ratio = np.exp(batch["new_log_probs"] - batch["old_log_probs"])
     clipped = np.mean(np.abs(ratio - 1) > float(batch["clip_coef"]))
     assert 0.01 < clipped < 0.5  # a real update moved the policy, not by a made-up amount
@@ -167,8 +175,7 @@ def test_episode_is_the_final_policy_playing():
     assert ep["terminated"][-1] + ep["truncated"][-1] >= 1 and not ep["terminated"][:-1].any()
     with torch.no_grad():
         values = _in_float64(load_pretrained()).get_value(_float64(ep["obs"]))
-    np.testing.assert_allclose(ep["values"], values.numpy(), rtol=FLOAT32_RTOL,
-                               atol=FLOAT32_RTOL)
+    np.testing.assert_allclose(ep["values"], values.numpy(), rtol=FLOAT32_RTOL, atol=FLOAT32_RTOL)
     # next_values[t] is V(s_{t+1}) inside the episode.
     np.testing.assert_allclose(ep["next_values"][:-1], ep["values"][1:], atol=1e-5)
 
@@ -179,8 +186,14 @@ def test_history_is_the_whole_run():
     assert len(rows) == manifest()["history"]["updates"]
     assert rows[-1]["global_step"] == manifest()["final_step"]
     assert len(run["episode_returns"]) == len(run["episode_steps"]) > 100
-    for key in ("losses/approx_kl", "losses/clipfrac", "losses/entropy",
-                "losses/explained_variance", "losses/value_loss", "charts/action_frequencies"):
+    for key in (
+        "losses/approx_kl",
+        "losses/clipfrac",
+        "losses/entropy",
+        "losses/explained_variance",
+        "losses/value_loss",
+        "charts/action_frequencies",
+    ):
         assert key in rows[0]
     # Learning happened: the last 100 training episodes beat the first 100 by far.
     returns = np.asarray(run["episode_returns"])
@@ -201,8 +214,7 @@ def test_continuous_policy_lands_as_the_manifest_says():
     info = manifest(CONTINUOUS_ENV)["evaluation"]
     policy = load_pretrained(env_id=CONTINUOUS_ENV)
     assert not policy.discrete and policy.action_dim == 2
-    returns = evaluate(policy, CONTINUOUS_ENV, episodes=100, seed=info["seed"],
-                       deterministic=True)
+    returns = evaluate(policy, CONTINUOUS_ENV, episodes=100, seed=info["seed"], deterministic=True)
     assert returns.mean() >= 200.0, returns.mean()
     _reproduces(returns.mean(), info["return_mean"], info)
 

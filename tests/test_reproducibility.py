@@ -13,8 +13,17 @@ TIMING_KEYS = {"time/wall_s", "charts/SPS"}  # wall-clock numbers legitimately d
 
 
 def short_config(env_id: str, seed: int) -> PPOConfig:
-    return PPOConfig(env_id=env_id, seed=seed, total_timesteps=768, num_envs=4, num_steps=64,
-                     num_minibatches=4, update_epochs=2, learning_rate=3e-3, hidden_size=32)
+    return PPOConfig(
+        env_id=env_id,
+        seed=seed,
+        total_timesteps=768,
+        num_envs=4,
+        num_steps=64,
+        num_minibatches=4,
+        update_epochs=2,
+        learning_rate=3e-3,
+        hidden_size=32,
+    )
 
 
 def run(env_id: str, seed: int):
@@ -59,6 +68,8 @@ def test_same_seed_gives_identical_histories(two_runs):
 def test_different_seeds_differ(two_runs):
     env_id, a, _ = two_runs
     c = run(env_id, seed=8)
-    assert any(not torch.equal(p, q) for p, q in zip(a.policy.state_dict().values(),
-                                                     c.policy.state_dict().values()))
+    assert any(
+        not torch.equal(p, q)
+        for p, q in zip(a.policy.state_dict().values(), c.policy.state_dict().values())
+    )
     assert a.history[0]["losses/value_loss"] != c.history[0]["losses/value_loss"]

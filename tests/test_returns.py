@@ -40,16 +40,18 @@ def test_discounted_return_is_a_python_float():
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_first_return_to_go_is_the_discounted_return(gamma, seed):
     rewards = np.random.default_rng(seed).normal(size=50)
-    assert returns_to_go(rewards, gamma)[0] == pytest.approx(discounted_return(rewards, gamma),
-                                                             rel=1e-12, abs=1e-12)
+    assert returns_to_go(rewards, gamma)[0] == pytest.approx(
+        discounted_return(rewards, gamma), rel=1e-12, abs=1e-12
+    )
 
 
 def test_returns_to_go_matches_the_definition():
     """G_t = sum_k gamma^k r_{t+k}, written out as a double loop (O(T^2), independent)."""
     rewards = np.random.default_rng(5).normal(size=20)
     gamma = 0.8
-    expected = [sum(gamma**k * rewards[t + k] for k in range(len(rewards) - t))
-                for t in range(len(rewards))]
+    expected = [
+        sum(gamma**k * rewards[t + k] for k in range(len(rewards) - t)) for t in range(len(rewards))
+    ]
     np.testing.assert_allclose(returns_to_go(rewards, gamma), expected, rtol=1e-12, atol=1e-12)
 
 

@@ -59,10 +59,19 @@ class StepRecorder(gym.vector.VectorWrapper):
 
     def step(self, actions):
         obs, reward, terminated, truncated, info = self.env.step(actions)
-        final_obs = {int(i): np.array(info["final_obs"][i], dtype=np.float32)
-                     for i in np.flatnonzero(np.logical_or(terminated, truncated))}
-        self.steps.append((np.array(obs, np.float32), np.array(reward, np.float64),
-                           np.array(terminated), np.array(truncated), final_obs))
+        final_obs = {
+            int(i): np.array(info["final_obs"][i], dtype=np.float32)
+            for i in np.flatnonzero(np.logical_or(terminated, truncated))
+        }
+        self.steps.append(
+            (
+                np.array(obs, np.float32),
+                np.array(reward, np.float64),
+                np.array(terminated),
+                np.array(truncated),
+                final_obs,
+            )
+        )
         return obs, reward, terminated, truncated, info
 
 
@@ -87,13 +96,21 @@ def rollout(request):
     buffer = RolloutBuffer.allocate(T, N, envs)
     tracker = EpisodeTracker(N)
     first_obs, _ = envs.reset(seed=5)
-    next_obs, global_step = collect_rollout(envs, policy, buffer,
-                                            np.asarray(first_obs, np.float32), tracker,
-                                            global_step=100)
+    next_obs, global_step = collect_rollout(
+        envs, policy, buffer, np.asarray(first_obs, np.float32), tracker, global_step=100
+    )
     envs.close()
-    return {"name": request.param, "envs": envs, "policy": policy, "buffer": buffer,
-            "tracker": tracker, "first_obs": np.asarray(first_obs, np.float32),
-            "next_obs": next_obs, "global_step": global_step, "N": N}
+    return {
+        "name": request.param,
+        "envs": envs,
+        "policy": policy,
+        "buffer": buffer,
+        "tracker": tracker,
+        "first_obs": np.asarray(first_obs, np.float32),
+        "next_obs": next_obs,
+        "global_step": global_step,
+        "N": N,
+    }
 
 
 def value(policy, obs) -> np.ndarray:
@@ -103,8 +120,15 @@ def value(policy, obs) -> np.ndarray:
 
 def test_shapes_are_time_major(rollout):
     b, N = rollout["buffer"], rollout["N"]
-    for name in ("actions", "log_probs", "rewards", "values", "next_values", "terminated",
-                 "truncated"):
+    for name in (
+        "actions",
+        "log_probs",
+        "rewards",
+        "values",
+        "next_values",
+        "terminated",
+        "truncated",
+    ):
         assert getattr(b, name).shape == (T, N), name
     assert b.obs.shape == (T, N, rollout["envs"].single_observation_space.shape[0])
     assert rollout["global_step"] == 100 + T * N
@@ -125,16 +149,17 @@ def test_buffer_holds_what_the_environment_returned(rollout):
     with torch.no_grad():
         _, lp, _, _ = rollout["policy"].get_action_and_value(
             torch.from_numpy(b.obs.reshape(T * rollout["N"], -1)),
-            torch.from_numpy(b.actions.reshape(-1)))
+            torch.from_numpy(b.actions.reshape(-1)),
+        )
     np.testing.assert_allclose(b.log_probs.reshape(-1), lp.numpy(), atol=1e-6)
 
 
 def test_next_values_are_v_of_the_true_next_state(rollout):
     b, policy, steps = rollout["buffer"], rollout["policy"], rollout["envs"].steps
     ended = 0
-    for t, (obs, _, terminated, truncated, final_obs) in enumerate(steps):
-        expected = value(policy, obs)                 # V(next observation) ...
-        for i, fo in final_obs.items():               # ... or V(final observation) at an end
+    for t, (obs, _, _, _, final_obs) in enumerate(steps):
+        expected = value(policy, obs)  # V(next observation) ...
+        for i, fo in final_obs.items():  # ... or V(final observation) at an end
             expected[i] = value(policy, fo[None])[0]
             ended += 1
         np.testing.assert_allclose(b.next_values[t], expected, atol=1e-6, err_msg=f"t={t}")
@@ -151,8 +176,9 @@ def test_truncation_is_present_and_its_bootstrap_differs_from_the_reset_state(ro
     if rollout["name"] == "counter":
         assert b.terminated.any() and b.truncated.any()
         assert (b.terminated * b.truncated).any()  # env 2 ends by both flags at once
-        np.testing.assert_array_equal(b.truncated[:, 1], [(t + 1) % TIME_LIMIT == 0
-                                                          for t in range(T)])
+        np.testing.assert_array_equal(
+            b.truncated[:, 1], [(t + 1) % TIME_LIMIT == 0 for t in range(T)]
+        )
         np.testing.assert_array_equal(b.terminated[:, 0], [(t + 1) % 3 == 0 for t in range(T)])
 
 

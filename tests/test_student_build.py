@@ -20,7 +20,7 @@ from autograder import cli
 from autograder.checks.lab5_diagnostics import diagnosis_key
 from autograder.leak_scan import key_leaks, token_stream
 from autograder.student_build import REPO_ROOT, build_student_tree, exercise_labs
-from autograder.student_package import read_withheld, leaks_in
+from autograder.student_package import leaks_in, read_withheld
 from ppo_core import PPOConfig, recorded_runs
 from ppo_core.recorded_runs import FAULTS, LABELS
 
@@ -30,8 +30,11 @@ LABS = exercise_labs()
 def _functions(path: Path) -> dict[str, str]:
     """``{name: source}`` of the top-level functions of the file ``path``."""
     source = path.read_text()
-    return {node.name: ast.get_source_segment(source, node)
-            for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)}
+    return {
+        node.name: ast.get_source_segment(source, node)
+        for node in ast.parse(source).body
+        if isinstance(node, ast.FunctionDef)
+    }
 
 
 def _exercise_sources(library: Path) -> dict[str, str]:
@@ -46,11 +49,11 @@ def _exercise_sources(library: Path) -> dict[str, str]:
 def revealed(tmp_path_factory) -> dict[str, Path]:
     """Source trees built with ``--reveal lab2_gae`` and with ``--reveal lab5_diagnostics``."""
     out = tmp_path_factory.mktemp("revealed")
-    return {lab: build_student_tree(out / lab, (lab,))
-            for lab in ("lab2_gae", "lab5_diagnostics")}
+    return {lab: build_student_tree(out / lab, (lab,)) for lab in ("lab2_gae", "lab5_diagnostics")}
 
 
 # --- The leak scan -------------------------------------------------------------------------
+
 
 def test_token_streams_ignore_layout_comments_and_docstrings():
     one = 'def f(x):\n    """Doc."""\n    y = (x +\n         1)  # why\n    return y\n'
@@ -67,7 +70,9 @@ def test_the_build_holds_no_answer(student_package):
     assert set(student_package.withheld) == set(LABS)
     assert not (student_package.src / "ppo_core" / "fast").exists()
     assert sorted(p.name for p in (student_package.src / "ppo_core/assets/runs").iterdir()) == [
-        "manifest.json", *(f"run_{c}.json" for c in "ABCDEF")]
+        "manifest.json",
+        *(f"run_{c}.json" for c in "ABCDEF"),
+    ]
 
 
 @pytest.mark.slow
@@ -81,16 +86,21 @@ def test_the_leak_scan_finds_code_that_is_there(student_package, tmp_path):
     pasted = textwrap.indent(textwrap.dedent(region).replace("\n", "  # reformatted\n"), "  ")
     (src / "ppo_viz" / "helper.py").write_text(f"def gae_again(x):\n{pasted}")
     (src / "ppo_viz" / "one_line.py").write_text(
-        "clipped = torch.clamp(ratio, 1.0 - clip_eps, 1.0 + clip_eps) * advantages\n")
+        "clipped = torch.clamp(ratio, 1.0 - clip_eps, 1.0 + clip_eps) * advantages\n"
+    )
     (src / "ppo_viz" / "mistake.py").write_text(
         "def f(new, old):\n    log_ratio = new - old\n"
-        "    return _float(((log_ratio.exp() - 1.0) - log_ratio).sum())\n")
+        "    return _float(((log_ratio.exp() - 1.0) - log_ratio).sum())\n"
+    )
     found = {(leak.path, leak.origin.split(" (")[0]) for leak in leaks_in(src)}
     assert ("ppo_viz/helper.py", "ppo_core/gae.py:100 compute_gae") in found
-    assert any(path == "ppo_viz/one_line.py" and "clipped_surrogate_loss" in origin
-               for path, origin in found)
-    assert any(path == "ppo_viz/mistake.py" and "_wrong_kl_no_mean" in origin
-               for path, origin in found)
+    assert any(
+        path == "ppo_viz/one_line.py" and "clipped_surrogate_loss" in origin
+        for path, origin in found
+    )
+    assert any(
+        path == "ppo_viz/mistake.py" and "_wrong_kl_no_mean" in origin for path, origin in found
+    )
 
 
 @pytest.mark.slow
@@ -104,6 +114,7 @@ def test_a_revealed_lab_is_a_leak_unless_revealed(revealed):
 
 # --- --reveal ------------------------------------------------------------------------------
 
+
 def test_reveal_restores_exactly_the_named_lab(revealed):
     open_code = _exercise_sources(REPO_ROOT)
     built = _exercise_sources(revealed["lab2_gae"])
@@ -113,8 +124,10 @@ def test_reveal_restores_exactly_the_named_lab(revealed):
         assert same == (lab == "lab2_gae"), name
         if lab == "lab2_gae":  # the same text, but for the two marker lines
             assert built[name] == "".join(
-                line for line in open_code[name].splitlines(keepends=True)
-                if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")), name
+                line
+                for line in open_code[name].splitlines(keepends=True)
+                if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")
+            ), name
         assert ("raise NotImplementedError" in built[name]) == (lab != "lab2_gae"), name
     expected = {name for name, lab in LABS.items() if lab != "lab2_gae"}
     assert set(read_withheld(revealed["lab2_gae"])) == expected
@@ -145,19 +158,24 @@ def test_the_labelled_runs_are_the_recorded_runs(student_package):
     for label, history in shown.items():
         data = json.loads((runs / f"{label}.json").read_text())
         assert data["name"] == label
-        expected = [{k: v for k, v in row.items() if k != "charts/learning_rate"}
-                    for row in json.loads((recorded_runs.RUNS_DIR
-                                           / f"{diagnosis_key()[label]}.json").read_text())
-                    ["history"]]
+        expected = [
+            {k: v for k, v in row.items() if k != "charts/learning_rate"}
+            for row in json.loads(
+                (recorded_runs.RUNS_DIR / f"{diagnosis_key()[label]}.json").read_text()
+            )["history"]
+        ]
         assert data["history"] == expected
         assert len(history) == len(expected)
 
 
 # --- The command ---------------------------------------------------------------------------
 
+
 def test_cli_rejects_an_unknown_lab(tmp_path, capsys):
-    assert cli.main(["build-student-package", "--out", str(tmp_path / "o"),
-                     "--reveal", "lab2_gea"]) == 2
+    assert (
+        cli.main(["build-student-package", "--out", str(tmp_path / "o"), "--reveal", "lab2_gea"])
+        == 2
+    )
     err = capsys.readouterr().err
     assert "lab2_gea" in err and all(lab in err for lab in set(LABS.values()))
     assert not (tmp_path / "o").exists()
@@ -173,8 +191,12 @@ def test_cli_overwrites_nothing(tmp_path, capsys):
 @pytest.mark.slow
 def test_cli_builds_and_reports(tmp_path, capsys):
     """The whole command: tree, wheel, and what it withheld and revealed."""
-    assert cli.main(["build-student-package", "--out", str(tmp_path / "o"),
-                     "--reveal", "lab1_rl_basics"]) == 0
+    assert (
+        cli.main(
+            ["build-student-package", "--out", str(tmp_path / "o"), "--reveal", "lab1_rl_basics"]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Revealed: lab1_rl_basics" in out and "compute_gae" in out
     assert "discounted_return" not in out.split("Withheld")[1].split("Revealed")[0]
@@ -183,15 +205,20 @@ def test_cli_builds_and_reports(tmp_path, capsys):
 
 # --- The wheel, installed in a fresh virtual environment --------------------------------------
 
+
 @pytest.mark.slow
 def test_the_wheel_holds_the_tree(student_package):
     src = student_package.src
-    tree = {str(p.relative_to(src)) for p in src.rglob("*") if p.is_file()
-            and p.parts[len(src.parts)] in ("ppo_core", "ppo_viz", "autograder")}
+    tree = {
+        str(p.relative_to(src))
+        for p in src.rglob("*")
+        if p.is_file() and p.parts[len(src.parts)] in ("ppo_core", "ppo_viz", "autograder")
+    }
     with zipfile.ZipFile(student_package.wheel) as wheel:
         names = {n for n in wheel.namelist() if ".dist-info/" not in n}
-        metadata = wheel.read(next(n for n in wheel.namelist()
-                                   if n.endswith(".dist-info/METADATA"))).decode()
+        metadata = wheel.read(
+            next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+        ).decode()
     assert names == tree
     assert "Requires-Dist: torch" in metadata and "Requires-Dist: nbgrader" not in metadata
 
@@ -201,7 +228,8 @@ def test_the_installed_build(student_env, student_package):
     """Import, withheld functions, the speed layer's message, Lab 5's runs and a check module,
     in a virtual environment that has nothing but the wheel and its dependencies."""
     withheld = sorted(student_package.withheld)
-    student_env.run(textwrap.dedent(f"""
+    student_env.run(
+        textwrap.dedent(f"""
         import importlib.util, json, sys
         import numpy as np
         import ppo_core
@@ -233,7 +261,8 @@ def test_the_installed_build(student_env, student_package):
         else:
             raise AssertionError("the student build gave Lab 5's key away")
         import autograder.checks.lab2_gae
-    """))
+    """)
+    )
 
 
 def test_the_open_library_keeps_its_speed_layer():
@@ -246,11 +275,20 @@ def test_a_notebook_kernel_runs_the_student_build(student_env, tmp_path):
     import nbformat
     from nbclient import NotebookClient
 
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import sys\nimport ppo_core._withheld\n"
-        "print(ppo_core.__file__.startswith(sys.prefix), len(ppo_core._withheld.WITHHELD))")])
-    NotebookClient(nb, timeout=120, kernel_name=student_env.kernel_name,
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "import sys\nimport ppo_core._withheld\n"
+                "print(ppo_core.__file__.startswith(sys.prefix), len(ppo_core._withheld.WITHHELD))"
+            )
+        ]
+    )
+    NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name=student_env.kernel_name,
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
     assert nb.cells[0].outputs[0]["text"].split() == ["True", str(len(LABS))]
 
 

@@ -29,13 +29,15 @@ sys.path.insert(0, str(REPO))
 import catalogue
 
 from autograder.student_build import exercise_labs
-from ppo_core.recorded_runs import run_labels
 from autograder.student_checks import LABS, visible_calls, write_student_checks
+from ppo_core.recorded_runs import run_labels
 
 DRIVER = HERE / "fixtures" / "student_checks" / "verdicts.py"
 # Hidden tests use other seeds: the student build says they run when grading, and never fails.
-HIDDEN = [["compute_gae", "random", {"seed": 31337, "n_cases": 2}],
-          ["clipped_surrogate_loss", "random", {"seed": 1707, "n_cases": 2}]]
+HIDDEN = [
+    ["compute_gae", "random", {"seed": 31337, "n_cases": 2}],
+    ["clipped_surrogate_loss", "random", {"seed": 1707, "n_cases": 2}],
+]
 
 
 # Functions whose checks evaluate the known mistakes only when the learner is wrong: learners
@@ -59,15 +61,30 @@ def build(tmp_path_factory) -> Path:
 
 def run_verdicts(root: Path, calls: list, kinds: list[str], tmp_path: Path) -> dict:
     """The child process's verdicts for ``calls`` with the learners of ``kinds``."""
-    entries = [{"function": e[1], "name": e[2], "source": e[3], "kind": kind}
-               for kind, table in (("correct", catalogue.CORRECT), ("wrong", catalogue.WRONG))
-               for e in table]
-    job = {"root": str(root), "calls": calls, "kinds": kinds, "catalogue": entries,
-           "late": LATE, "out": str(tmp_path / "verdicts.json")}
+    entries = [
+        {"function": e[1], "name": e[2], "source": e[3], "kind": kind}
+        for kind, table in (("correct", catalogue.CORRECT), ("wrong", catalogue.WRONG))
+        for e in table
+    ]
+    job = {
+        "root": str(root),
+        "calls": calls,
+        "kinds": kinds,
+        "catalogue": entries,
+        "late": LATE,
+        "out": str(tmp_path / "verdicts.json"),
+    }
     (tmp_path / "job.json").write_text(json.dumps(job))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    proc = subprocess.run([sys.executable, str(DRIVER), str(tmp_path / "job.json")], cwd=root,
-                          capture_output=True, text=True, timeout=900, env=env, check=False)
+    proc = subprocess.run(
+        [sys.executable, str(DRIVER), str(tmp_path / "job.json")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr[-4000:]
     return json.loads((tmp_path / "verdicts.json").read_text())
 
@@ -76,9 +93,12 @@ def run_verdicts(root: Path, calls: list, kinds: list[str], tmp_path: Path) -> d
 def verdicts(build, tmp_path_factory) -> dict:
     """Every visible call (and two hidden ones) with every kind of learner's function."""
     calls = [list(call) for call in visible_calls()] + HIDDEN
-    return run_verdicts(build, calls,
-                        ["reference", "mistake", "late", "correct", "wrong", "hostile"],
-                        tmp_path_factory.mktemp("verdicts"))
+    return run_verdicts(
+        build,
+        calls,
+        ["reference", "mistake", "late", "correct", "wrong", "hostile"],
+        tmp_path_factory.mktemp("verdicts"),
+    )
 
 
 def _mismatches(verdicts: dict, kind: str, compare_messages: bool = True) -> list[str]:
@@ -112,8 +132,11 @@ def test_student_checks_never_call_the_library_references(verdicts):
 def test_reference_passes_every_visible_check(verdicts):
     results = [r for r in verdicts["results"] if r["kind"] == "reference" and not _hidden(r)]
     assert len(results) >= 80
-    failed = [f"{r['call']}: {r['student']}" for r in results
-              if r["student"] != "pass" or r["full"] != "pass"]
+    failed = [
+        f"{r['call']}: {r['student']}"
+        for r in results
+        if r["student"] != "pass" or r["full"] != "pass"
+    ]
     assert not failed, "\n".join(failed)
 
 
@@ -124,9 +147,12 @@ def test_every_known_mistake_fails_with_the_full_checks_message(verdicts):
     # Every mistake is diagnosed by name in the student build, on at least one visible check.
     from autograder.checks.compare import MISTAKES
 
-    named = {(r["function"], r["learner"]) for r in results
-             if r["student"].startswith("fail") and
-             MISTAKES[r["function"]][r["learner"]][1] in r["student"]}
+    named = {
+        (r["function"], r["learner"])
+        for r in results
+        if r["student"].startswith("fail")
+        and MISTAKES[r["function"]][r["learner"]][1] in r["student"]
+    }
     missing = {(f, k) for f, known in MISTAKES.items() for k in known} - named
     assert not missing, missing
 
@@ -168,8 +194,11 @@ def test_the_full_checks_never_skip_a_check(monkeypatch):
 def test_correct_variants_pass(verdicts):
     results = [r for r in verdicts["results"] if r["kind"] == "correct" and not _hidden(r)]
     assert {r["function"] for r in results} >= {e[1] for e in catalogue.CORRECT}
-    failed = [f"{r['call']} with {r['learner']}: {r['student']}" for r in results
-              if r["student"] != "pass" or r["full"] != "pass"]
+    failed = [
+        f"{r['call']} with {r['learner']}: {r['student']}"
+        for r in results
+        if r["student"] != "pass" or r["full"] != "pass"
+    ]
     assert not failed, "\n".join(failed)
 
 
@@ -200,8 +229,10 @@ def test_student_modules_hold_no_answer_code(build):
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ppo_core"):
                 assert not {a.name for a in node.names} & exercises, (lab, node.lineno)
-            assert not (isinstance(node, ast.Import)
-                        and any(a.name.startswith("ppo_core") for a in node.names)), lab
+            assert not (
+                isinstance(node, ast.Import)
+                and any(a.name.startswith("ppo_core") for a in node.names)
+            ), lab
     # Helpers that only the known mistakes used are gone too (GAE's loop, Eq. 7's terms).
     assert "_gae_loop" not in (checks / "lab2_gae.py").read_text()
     assert "_surrogate_terms" not in (checks / "lab3_clipped_loss.py").read_text()
@@ -239,8 +270,10 @@ def test_visible_checks_run_in_a_student_build_without_the_references(build, tmp
     learner's correct functions, and a hidden case says it is checked when graded."""
     from autograder.student_build import build_student_tree
 
-    src = build_student_tree(tmp_path / "out", checks_writer=lambda dest: shutil.copytree(
-        build / "autograder" / "checks", dest))
+    src = build_student_tree(
+        tmp_path / "out",
+        checks_writer=lambda dest: shutil.copytree(build / "autograder" / "checks", dest),
+    )
     sources = {e[1]: e[3] for e in catalogue.CORRECT}  # self-contained learners' cells
     calls = [[f, a, k, sources[f]] for f, a, k in visible_calls() if f in sources]
     calls.append(["compute_gae", "random", {"seed": 31337, "n_cases": 2}, sources["compute_gae"]])
@@ -258,16 +291,29 @@ def test_visible_checks_run_in_a_student_build_without_the_references(build, tmp
     assert diagnosis["printed"].count("not checked here: the fault of run_") == len(run_labels())
     assert diagnosis["incomplete"].startswith("fail: diagnosis has no entry for")
     # A notebook that makes numpy, torch and json lie after the setup cell changes no verdict.
-    wrong = {"compute_gae": sources["compute_gae"].replace("(adv + v).numpy()", "adv.numpy()"),
-             "clipped_surrogate_loss": sources["clipped_surrogate_loss"].replace(
-                 "-(capped * advantages).mean()", "-torch.max(ratio * advantages, capped * "
-                 "advantages).mean()")}
-    tampered = run_student_env(src, [
-        ["compute_gae", "truncation", {}, sources["compute_gae"]],
-        ["compute_gae", "truncation", {}, wrong["compute_gae"]],
-        ["clipped_surrogate_loss", "gradient_inside", {}, sources["clipped_surrogate_loss"]],
-        ["clipped_surrogate_loss", "gradient_positive_advantage", {},
-         wrong["clipped_surrogate_loss"]]], tmp_path, tamper=True)
+    wrong = {
+        "compute_gae": sources["compute_gae"].replace("(adv + v).numpy()", "adv.numpy()"),
+        "clipped_surrogate_loss": sources["clipped_surrogate_loss"].replace(
+            "-(capped * advantages).mean()",
+            "-torch.max(ratio * advantages, capped * advantages).mean()",
+        ),
+    }
+    tampered = run_student_env(
+        src,
+        [
+            ["compute_gae", "truncation", {}, sources["compute_gae"]],
+            ["compute_gae", "truncation", {}, wrong["compute_gae"]],
+            ["clipped_surrogate_loss", "gradient_inside", {}, sources["clipped_surrogate_loss"]],
+            [
+                "clipped_surrogate_loss",
+                "gradient_positive_advantage",
+                {},
+                wrong["clipped_surrogate_loss"],
+            ],
+        ],
+        tmp_path,
+        tamper=True,
+    )
     outcomes = [r["outcome"] for r in tampered["results"]]
     assert outcomes[0].startswith("passed:") and outcomes[2].startswith("passed:"), outcomes
     assert "the returns equal the advantages" in outcomes[1], outcomes
@@ -280,9 +326,15 @@ def run_student_env(src: Path, calls: list, tmp_path: Path, tamper: bool = False
     (tmp_path / "job.json").write_text(json.dumps(job))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     runner = HERE / "fixtures" / "student_checks" / "run_student_checks.py"
-    proc = subprocess.run([sys.executable, str(runner), str(tmp_path / "job.json")],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, str(runner), str(tmp_path / "job.json")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr[-4000:]
     return json.loads((tmp_path / "out.json").read_text())
 
@@ -291,9 +343,15 @@ def test_a_build_without_its_recorded_numbers_says_so(build, tmp_path):
     checks = tmp_path / "autograder" / "checks"
     shutil.copytree(build / "autograder", tmp_path / "autograder")
     (checks / "visible_cases.npz").unlink()
-    proc = subprocess.run([sys.executable, "-c", "import autograder.checks"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=300, check=False,
-                          env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    proc = subprocess.run(
+        [sys.executable, "-c", "import autograder.checks"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
     assert proc.returncode != 0
     assert "visible_cases.npz is missing" in proc.stderr and "package data" in proc.stderr
 
@@ -311,5 +369,7 @@ def test_visible_calls_come_from_the_release_notebooks():
     for lab in LABS:
         text = (REPO / "notebooks" / lab / f"{lab}.ipynb").read_text()
         for name in set(re.findall(r"check_[a-z_]+(?=\()", text)) - {
-                "check_diagnosis_format", "check_diagnosis_run"}:
+            "check_diagnosis_format",
+            "check_diagnosis_run",
+        }:
             assert name in names, name

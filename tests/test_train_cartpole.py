@@ -22,7 +22,7 @@ from ppo_core import PPOConfig, evaluate, train
 PINNED = {
     "env_id": "CartPole-v1",
     "seed": 1,
-    "total_timesteps": 65_536,   # 64 updates of 8 x 128 steps
+    "total_timesteps": 65_536,  # 64 updates of 8 x 128 steps
     "num_envs": 8,
     "num_steps": 128,
     "num_minibatches": 4,
@@ -41,8 +41,8 @@ PINNED = {
     "target_kl": None,
     "hidden_size": 64,
     "torch_threads": 1,
-    "fast": False,               # the readable loop (the test runs the speed layer too)
-    "env_workers": 2,            # with fast=True: rollouts and updates in two processes
+    "fast": False,  # the readable loop (the test runs the speed layer too)
+    "env_workers": 2,  # with fast=True: rollouts and updates in two processes
 }
 FIELDS = {f.name for f in dataclasses.fields(PPOConfig)}
 CARTPOLE = PPOConfig(**{k: v for k, v in PINNED.items() if k in FIELDS})

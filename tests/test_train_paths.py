@@ -21,8 +21,18 @@ from ppo_core.update import ppo_update
 # The module (the package's attribute ``ppo_core.train`` is the function).
 train_module = importlib.import_module("ppo_core.train")
 
-TINY = dict(env_id="CartPole-v1", seed=3, total_timesteps=3 * 256, num_envs=4, num_steps=64,
-            num_minibatches=4, update_epochs=2, hidden_size=16, gamma=0.99, reward_scale=1.0)
+TINY = dict(
+    env_id="CartPole-v1",
+    seed=3,
+    total_timesteps=3 * 256,
+    num_envs=4,
+    num_steps=64,
+    num_minibatches=4,
+    update_epochs=2,
+    hidden_size=16,
+    gamma=0.99,
+    reward_scale=1.0,
+)
 ITERATIONS, EPOCHS, MINIBATCHES = 3, 2, 4
 TIMING_KEYS = {"time/wall_s", "charts/SPS"}
 
@@ -41,24 +51,39 @@ def _counting(calls: Counter, name: str, fn):
 def test_the_default_is_the_readable_loop(monkeypatch):
     calls: Counter = Counter()
     # Where train() and ppo_update look these names up, so the wrappers see every call.
-    monkeypatch.setattr(train_module, "collect_rollout",
-                        _counting(calls, "collect_rollout", train_module.collect_rollout))
-    monkeypatch.setattr(ppo_core.update, "minibatch_indices",  # once per epoch of ppo_update
-                        _counting(calls, "epochs", ppo_core.update.minibatch_indices))
-    monkeypatch.setattr(ppo_core.update, "update_diagnostics",  # once per ppo_update call
-                        _counting(calls, "ppo_update", ppo_core.update.update_diagnostics))
+    monkeypatch.setattr(
+        train_module,
+        "collect_rollout",
+        _counting(calls, "collect_rollout", train_module.collect_rollout),
+    )
+    monkeypatch.setattr(
+        ppo_core.update,
+        "minibatch_indices",  # once per epoch of ppo_update
+        _counting(calls, "epochs", ppo_core.update.minibatch_indices),
+    )
+    monkeypatch.setattr(
+        ppo_core.update,
+        "update_diagnostics",  # once per ppo_update call
+        _counting(calls, "ppo_update", ppo_core.update.update_diagnostics),
+    )
     optimizers = []
     make_optimizer = train_module.make_optimizer
-    monkeypatch.setattr(train_module, "make_optimizer",
-                        lambda *args: optimizers.append(make_optimizer(*args)) or optimizers[-1])
+    monkeypatch.setattr(
+        train_module,
+        "make_optimizer",
+        lambda *args: optimizers.append(make_optimizer(*args)) or optimizers[-1],
+    )
     monkeypatch.setitem(sys.modules, "ppo_core.fast", None)  # any use of the speed layer fails
     gae_calls: Counter = Counter()
     gae_fn = _counting(gae_calls, "gae_fn", train_module.compute_gae)
 
     result = train(PPOConfig(**TINY), gae_fn=gae_fn, progress=False)
 
-    assert calls == {"collect_rollout": ITERATIONS, "ppo_update": ITERATIONS,
-                     "epochs": ITERATIONS * EPOCHS}
+    assert calls == {
+        "collect_rollout": ITERATIONS,
+        "ppo_update": ITERATIONS,
+        "epochs": ITERATIONS * EPOCHS,
+    }
     assert gae_calls["gae_fn"] == ITERATIONS
     [optimizer] = optimizers
     assert type(optimizer) is torch.optim.Adam and optimizer.defaults["eps"] == 1e-5
@@ -71,8 +96,9 @@ def test_the_default_is_the_readable_loop(monkeypatch):
 
 def test_a_learners_update_fn_runs_every_iteration():
     calls: Counter = Counter()
-    result = train(PPOConfig(**TINY), update_fn=_counting(calls, "update_fn", ppo_update),
-                   progress=False)
+    result = train(
+        PPOConfig(**TINY), update_fn=_counting(calls, "update_fn", ppo_update), progress=False
+    )
     assert calls["update_fn"] == ITERATIONS == len(result.history)
 
 
@@ -82,10 +108,12 @@ def test_fast_runs_the_speed_layer(monkeypatch):
     from ppo_core.fast.parallel import ParallelRollout
 
     calls: Counter = Counter()
-    monkeypatch.setattr(ppo_core.fast, "train_fast",
-                        _counting(calls, "train_fast", ppo_core.fast.train_fast))
-    monkeypatch.setattr(ParallelRollout, "update",
-                        _counting(calls, "shared_update", ParallelRollout.update))
+    monkeypatch.setattr(
+        ppo_core.fast, "train_fast", _counting(calls, "train_fast", ppo_core.fast.train_fast)
+    )
+    monkeypatch.setattr(
+        ParallelRollout, "update", _counting(calls, "shared_update", ParallelRollout.update)
+    )
     monkeypatch.setattr(train_module, "collect_rollout", None)  # not the readable loop
     result = train(PPOConfig(**TINY, fast=True), progress=False)
     assert calls == {"train_fast": 1, "shared_update": ITERATIONS}
@@ -98,8 +126,11 @@ def test_fast_with_a_learners_update_fn_shares_only_the_rollout(monkeypatch):
 
     calls: Counter = Counter()
     monkeypatch.setattr(ParallelRollout, "update", None)  # the shared update must not run
-    result = train(PPOConfig(**TINY, fast=True),
-                   update_fn=_counting(calls, "update_fn", ppo_update), progress=False)
+    result = train(
+        PPOConfig(**TINY, fast=True),
+        update_fn=_counting(calls, "update_fn", ppo_update),
+        progress=False,
+    )
     assert calls["update_fn"] == ITERATIONS and result.rollout_processes == 2
 
 
@@ -133,8 +164,9 @@ def test_callback_and_checkpoint_after_every_update(tmp_path, fast):
         _, _, extra = load_checkpoint(path)  # saved before the callback runs
         assert extra["global_step"] == row["global_step"]
 
-    result = train(PPOConfig(**TINY, fast=fast), callback=callback, checkpoint_path=path,
-                   progress=False)
+    result = train(
+        PPOConfig(**TINY, fast=fast), callback=callback, checkpoint_path=path, progress=False
+    )
     assert rows == result.history and len(rows) == ITERATIONS
     assert [row["global_step"] for row in rows] == [256, 512, 768]
     assert load_checkpoint(path)[2]["global_step"] == 768

@@ -17,11 +17,18 @@ from ppo_core import (
     train,
 )
 
-CLEANRL_KEYS = ("losses/approx_kl", "losses/clipfrac", "losses/explained_variance",
-                "losses/policy_loss", "losses/value_loss", "losses/entropy")
+CLEANRL_KEYS = (
+    "losses/approx_kl",
+    "losses/clipfrac",
+    "losses/explained_variance",
+    "losses/policy_loss",
+    "losses/value_loss",
+    "losses/entropy",
+)
 
 
 # ------------------------------------------------------------------------ normalize_advantages
+
 
 @pytest.mark.parametrize("scale, shift", [(1.0, 0.0), (100.0, -50.0), (1e-3, 7.0)])
 def test_normalize_advantages_mean_zero_std_one(scale, shift):
@@ -42,8 +49,10 @@ def test_normalize_advantages_constant_and_single_sample_are_finite():
 
 # --------------------------------------------------------------------------- minibatch_indices
 
-@pytest.mark.parametrize("batch_size, minibatch_size",
-                         [(64, 16), (64, 64), (64, 1), (10, 3), (7, 4), (5, 5), (1, 1)])
+
+@pytest.mark.parametrize(
+    "batch_size, minibatch_size", [(64, 16), (64, 64), (64, 1), (10, 3), (7, 4), (5, 5), (1, 1)]
+)
 def test_minibatch_indices_is_a_partition(batch_size, minibatch_size):
     mbs = minibatch_indices(batch_size, minibatch_size, torch.Generator().manual_seed(0))
     assert isinstance(mbs, list) and all(mb.dtype == torch.int64 and mb.dim() == 1 for mb in mbs)
@@ -73,20 +82,33 @@ def test_minibatch_indices_uses_the_global_rng_without_a_generator():
 
 # -------------------------------------------------------------------------------- ppo_update
 
+
 def make_batch(policy, B=64, adv_scale=1.0, seed=0):
     g = torch.Generator().manual_seed(seed)
     obs = torch.randn(B, 4, generator=g)
     with torch.no_grad():
         actions, log_probs, _, values = policy.get_action_and_value(obs)
-    return {"obs": obs, "actions": actions, "log_probs": log_probs,
-            "advantages": torch.randn(B, generator=g) * adv_scale,
-            # targets the critic can learn quickly: a linear function of the observation
-            "returns": values + 2.0 * obs[:, 0] - obs[:, 1], "values": values}
+    return {
+        "obs": obs,
+        "actions": actions,
+        "log_probs": log_probs,
+        "advantages": torch.randn(B, generator=g) * adv_scale,
+        # targets the critic can learn quickly: a linear function of the observation
+        "returns": values + 2.0 * obs[:, 0] - obs[:, 1],
+        "values": values,
+    }
 
 
 def config(**overrides) -> PPOConfig:
-    base = {"env_id": "CartPole-v1", "num_envs": 4, "num_steps": 16, "num_minibatches": 4,
-            "update_epochs": 3, "learning_rate": 1e-2, "total_timesteps": 64}
+    base = {
+        "env_id": "CartPole-v1",
+        "num_envs": 4,
+        "num_steps": 16,
+        "num_minibatches": 4,
+        "update_epochs": 3,
+        "learning_rate": 1e-2,
+        "total_timesteps": 64,
+    }
     base.update(overrides)
     return PPOConfig(**base).validate()
 
@@ -125,8 +147,13 @@ def test_runs_epochs_times_minibatches_steps(tiny_policy, epochs, minibatches):
     n_steps = []
     # Count optimiser steps too: every loss must be followed by exactly one step.
     opt.register_step_post_hook(lambda *_: n_steps.append(1))
-    stats = ppo_update(tiny_policy, opt, batch,
-                       config(update_epochs=epochs, num_minibatches=minibatches), loss_fn=loss_fn)
+    stats = ppo_update(
+        tiny_policy,
+        opt,
+        batch,
+        config(update_epochs=epochs, num_minibatches=minibatches),
+        loss_fn=loss_fn,
+    )
     assert loss_fn.calls == epochs * minibatches == len(n_steps)
     assert all(len(r) == 64 // minibatches for r in loss_fn.ratios)
     assert stats["losses/epochs"] == epochs
@@ -144,8 +171,9 @@ def test_returned_dict_has_the_cleanrl_keys(tiny_policy):
 
 
 def parameter_change(policy, before) -> float:
-    return torch.sqrt(sum(((p.detach() - b) ** 2).sum()
-                          for p, b in zip(policy.parameters(), before))).item()
+    return torch.sqrt(
+        sum(((p.detach() - b) ** 2).sum() for p, b in zip(policy.parameters(), before))
+    ).item()
 
 
 @pytest.mark.parametrize("max_grad_norm", [1e-3, 0.05])
@@ -161,8 +189,12 @@ def test_gradient_norm_clipping_bounds_the_step(tiny_policy, max_grad_norm):
 
     for p, b in zip(tiny_policy.parameters(), before):
         p.data.copy_(b)
-    ppo_update(tiny_policy, torch.optim.SGD(tiny_policy.parameters(), lr=1.0), batch,
-               config(update_epochs=1, num_minibatches=1, norm_adv=False, max_grad_norm=1e9))
+    ppo_update(
+        tiny_policy,
+        torch.optim.SGD(tiny_policy.parameters(), lr=1.0),
+        batch,
+        config(update_epochs=1, num_minibatches=1, norm_adv=False, max_grad_norm=1e9),
+    )
     assert parameter_change(tiny_policy, before) > 100 * max_grad_norm
 
 
@@ -170,8 +202,9 @@ def test_target_kl_stops_early(tiny_policy):
     batch = make_batch(tiny_policy)
     loss_fn = RecordingLoss()
     opt = torch.optim.Adam(tiny_policy.parameters(), lr=5e-2)
-    stats = ppo_update(tiny_policy, opt, batch, config(update_epochs=4, target_kl=1e-9),
-                       loss_fn=loss_fn)
+    stats = ppo_update(
+        tiny_policy, opt, batch, config(update_epochs=4, target_kl=1e-9), loss_fn=loss_fn
+    )
     assert stats["losses/epochs"] < 4
     assert loss_fn.calls < 4 * 4
 
@@ -211,14 +244,16 @@ def test_nan_loss_names_the_epoch_and_minibatch(tiny_policy):
     opt = torch.optim.Adam(tiny_policy.parameters(), lr=1e-3)
     with pytest.raises(FloatingPointError, match=r"nan in epoch 2\b"):
         # 4 minibatches per epoch: call 7 is epoch 2, minibatch 3
-        ppo_update(tiny_policy, opt, batch, config(num_minibatches=4),
-                   loss_fn=RecordingLoss(nan_at_call=7))
+        ppo_update(
+            tiny_policy, opt, batch, config(num_minibatches=4), loss_fn=RecordingLoss(nan_at_call=7)
+        )
 
 
 def test_train_reraises_a_nan_loss_naming_the_update(tiny_config):
     # 2 epochs x 2 minibatches = 4 losses per update: call 6 is update 2, epoch 1, minibatch 2.
-    with pytest.raises(FloatingPointError,
-                       match=r"update 2 of 4 \(global step 256\).*nan in epoch 1\b"):
+    with pytest.raises(
+        FloatingPointError, match=r"update 2 of 4 \(global step 256\).*nan in epoch 1\b"
+    ):
         train(tiny_config, loss_fn=RecordingLoss(nan_at_call=6), progress=False)
 
 

@@ -38,6 +38,7 @@ def gae_widget():
 
 # ---------------------------------------------------------------- clipped objective (epsilon)
 
+
 @pytest.mark.parametrize("eps", [0.1, 0.2, 0.3])
 def test_clipped_objective_case_analysis(eps):
     r = np.linspace(0.0, 2.0, 401)
@@ -47,9 +48,9 @@ def test_clipped_objective_case_analysis(eps):
         slope = np.gradient(obj, dr)
         flat = (r > 1 + eps + dr) if sign > 0 else (r < 1 - eps - dr)
         moving = (r < 1 + eps - dr) if sign > 0 else (r > 1 - eps + dr)
-        assert np.allclose(slope[flat], 0.0)          # the shaded, zero-gradient region
-        assert np.allclose(slope[moving], sign)       # elsewhere the unclipped r A
-        assert np.all(obj <= r * sign + 1e-12)        # a pessimistic (lower) bound
+        assert np.allclose(slope[flat], 0.0)  # the shaded, zero-gradient region
+        assert np.allclose(slope[moving], sign)  # elsewhere the unclipped r A
+        assert np.all(obj <= r * sign + 1e-12)  # a pessimistic (lower) bound
 
 
 @pytest.mark.parametrize("eps", [0.1, 0.2, 0.35])
@@ -61,7 +62,8 @@ def test_batch_statistics_match_the_library(eps):
     adv = torch.as_tensor(demo.advantages)
     assert demo.stats["clip_fraction"] == pytest.approx(clip_fraction(new, old, eps), abs=1e-6)
     assert demo.stats["surrogate"] == pytest.approx(
-        -float(clipped_surrogate_loss(new, old, adv, eps)), abs=1e-9)
+        -float(clipped_surrogate_loss(new, old, adv, eps)), abs=1e-9
+    )
     assert demo.stats["zero_gradient_fraction"] <= demo.stats["clip_fraction"]
     assert demo.stats["surrogate"] <= demo.stats["unclipped"] + 1e-12
 
@@ -86,11 +88,10 @@ def test_moving_epsilon_updates_everything(clip_widget):
     assert demo.eps == pytest.approx(0.1)
     assert demo.png != png and demo.png.startswith(b"\x89PNG")
     assert clip_widget.summary.value != summary and "0.10" in clip_widget.summary.value
-    assert demo.stats["clip_fraction"] > stats["clip_fraction"]   # narrower range clips more
+    assert demo.stats["clip_fraction"] > stats["clip_fraction"]  # narrower range clips more
     assert demo.flat_bands[1.0].get_x() == pytest.approx(1.1) != band_x
     assert demo.flat_bands[-1.0].get_width() == pytest.approx(0.9)
-    np.testing.assert_allclose(demo.curves[1.0].get_ydata(),
-                               clipped_objective(demo._r, 1.0, 0.1))
+    np.testing.assert_allclose(demo.curves[1.0].get_ydata(), clipped_objective(demo._r, 1.0, 0.1))
     assert "epsilon = 0.10" in demo.title.get_text()
     assert "[0.90, 1.10]" in demo.hist_text.get_text()
     slider.value = 0.2
@@ -104,6 +105,7 @@ def test_clip_demo_rejects_bad_epsilon():
 
 
 # ---------------------------------------------------------------- GAE (lambda, gamma)
+
 
 @pytest.mark.parametrize("gamma", [0.9, 0.99, 0.999, 1.0])
 def test_gae_curves_match_compute_gae(gamma):
@@ -119,8 +121,15 @@ def test_gae_curves_match_compute_gae(gamma):
 def test_lambda_one_is_monte_carlo_and_zero_is_td():
     ep = {k: np.asarray(v, np.float64) for k, v in load_episode().items()}
     gamma = 0.999
-    curves = gae_curves(ep["rewards"], ep["values"], ep["next_values"], ep["terminated"],
-                        ep["truncated"], gamma, [0.0, 1.0])
+    curves = gae_curves(
+        ep["rewards"],
+        ep["values"],
+        ep["next_values"],
+        ep["terminated"],
+        ep["truncated"],
+        gamma,
+        [0.0, 1.0],
+    )
     # lambda = 1: discounted return-to-go (bootstrapped only if the episode was truncated) - V.
     tail = 0.0 if ep["terminated"][-1] else gamma * ep["next_values"][-1]
     returns = np.zeros_like(ep["rewards"])
@@ -182,6 +191,7 @@ def test_gae_demo_rejects_bad_lambda():
 
 # ---------------------------------------------------------------- the learner's functions
 
+
 def counting(function):
     """``function`` with a list of its calls, standing in for a learner's version."""
     calls = []
@@ -203,8 +213,9 @@ def test_clip_demo_draws_the_given_functions():
     assert len(loss_calls) > drawn, "a slider move redraws with the given loss"
     # a loss that doubles: the curve drawn is the given function's, not the library's
     doubled = ClipObjectiveDemo(eps=0.2, loss_fn=lambda *a: 2 * clipped_surrogate_loss(*a))
-    np.testing.assert_allclose(doubled.curves[1.0].get_ydata(),
-                               2 * clipped_objective(doubled._r, 1.0, 0.2))
+    np.testing.assert_allclose(
+        doubled.curves[1.0].get_ydata(), 2 * clipped_objective(doubled._r, 1.0, 0.2)
+    )
 
 
 def test_gae_demo_draws_the_given_function():
@@ -216,8 +227,10 @@ def test_gae_demo_draws_the_given_function():
 
 
 def test_demos_without_the_reference_need_the_learners_function(monkeypatch):
-    monkeypatch.setattr("ppo_core._withheld.WITHHELD",
-                        frozenset({"clipped_surrogate_loss", "clip_fraction", "compute_gae"}))
+    monkeypatch.setattr(
+        "ppo_core._withheld.WITHHELD",
+        frozenset({"clipped_surrogate_loss", "clip_fraction", "compute_gae"}),
+    )
     with pytest.raises(ValueError, match="leaves clipped_surrogate_loss .Lab 3. to you"):
         ClipObjectiveDemo()
     with pytest.raises(ValueError, match="leaves compute_gae .Lab 2. to you"):
@@ -231,7 +244,7 @@ def test_demos_without_the_reference_need_the_learners_function(monkeypatch):
 
 # ---------------------------------------------------------------- ipywidgets 7 (Google Colab)
 
-IPYWIDGETS7_CHECK = r'''
+IPYWIDGETS7_CHECK = r"""
 import sys, types, io, contextlib
 pkg = types.ModuleType("ppo_core"); pkg.__path__ = [sys.argv[1] + "/ppo_core"]
 sys.modules["ppo_core"] = pkg  # skip ppo_core/__init__.py: it imports gymnasium, the demos do not
@@ -259,7 +272,7 @@ with contextlib.redirect_stdout(io.StringIO()):
         while stack:
             x = stack.pop(); x.get_state(); stack.extend(getattr(x, "children", ()))
 print("ok", ipywidgets.__version__)
-'''
+"""
 
 
 def test_widgets_work_with_ipywidgets_7():
@@ -276,6 +289,11 @@ def test_widgets_work_with_ipywidgets_7():
     if not python:
         pytest.skip("set PPO_IPYWIDGETS7_PYTHON to a Python with ipywidgets 7 to run this check")
     root = Path(__file__).resolve().parents[1]
-    proc = subprocess.run([python, "-c", IPYWIDGETS7_CHECK, str(root)], capture_output=True,
-                          text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [python, "-c", IPYWIDGETS7_CHECK, str(root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0 and proc.stdout.startswith("ok 7."), proc.stderr[-3000:]

@@ -26,15 +26,28 @@ from ppo_core import exercises
 # Later monkeypatching of numpy, torch or builtins by notebook code does not reach these names.
 # The lab modules import them from here (same package) and so hold their own copies too.
 _abs, _float, _int, _len, _range, _isinstance, _type = (
-    builtins.abs, builtins.float, builtins.int, builtins.len, builtins.range,
-    builtins.isinstance, builtins.type,
+    builtins.abs,
+    builtins.float,
+    builtins.int,
+    builtins.len,
+    builtins.range,
+    builtins.isinstance,
+    builtins.type,
 )
 _min, _max, _str, _tuple, _list, _zip, _enumerate, _callable = (
-    builtins.min, builtins.max, builtins.str, builtins.tuple, builtins.list, builtins.zip,
-    builtins.enumerate, builtins.callable,
+    builtins.min,
+    builtins.max,
+    builtins.str,
+    builtins.tuple,
+    builtins.list,
+    builtins.zip,
+    builtins.enumerate,
+    builtins.callable,
 )
 _AssertionError, _NotImplementedError, _Exception = (
-    builtins.AssertionError, builtins.NotImplementedError, builtins.Exception,
+    builtins.AssertionError,
+    builtins.NotImplementedError,
+    builtins.Exception,
 )
 _isfinite, _isnan, _log = math.isfinite, math.isnan, math.log
 _np_array, _np_ndarray, _np_generic, _f64 = np.array, np.ndarray, np.generic, np.float64
@@ -43,7 +56,10 @@ _np_any, _np_all, _np_argmax, _np_unravel = np.any, np.all, np.argmax, np.unrave
 _default_rng, _np_errstate = np.random.default_rng, np.errstate
 _Tensor = torch.Tensor
 _t_detach, _t_cpu, _t_to, _t_numpy = (
-    torch.Tensor.detach, torch.Tensor.cpu, torch.Tensor.to, torch.Tensor.numpy,
+    torch.Tensor.detach,
+    torch.Tensor.cpu,
+    torch.Tensor.to,
+    torch.Tensor.numpy,
 )
 _t_requires_grad_ = torch.Tensor.requires_grad_
 _t_tensor, _t_float64, _t_long, _t_float32 = torch.tensor, torch.float64, torch.long, torch.float32
@@ -76,7 +92,7 @@ def register(function_name: str) -> Callable[[Callable], Callable]:
     def decorator(check: Callable) -> Callable:
         if not check.__name__.startswith(prefix):
             raise ValueError(f"{check.__name__} must be named {prefix}<aspect>")
-        aspect = check.__name__[_len(prefix):]
+        aspect = check.__name__[_len(prefix) :]
         UNREPORTED.setdefault(function_name, {})[aspect] = check
         reporting = _reporting(check, function_name, aspect)
         CHECKS.setdefault(function_name, {})[aspect] = reporting
@@ -121,8 +137,7 @@ class CheckFailed(_AssertionError):
 
         shell = get_ipython()
         traceback = _without_checks_frames(self.__traceback__)
-        return shell.InteractiveTB.structured_traceback(_type(self), self, traceback,
-                                                        tb_offset=1)
+        return shell.InteractiveTB.structured_traceback(_type(self), self, traceback, tb_offset=1)
 
 
 def _without_checks_frames(traceback):
@@ -136,6 +151,7 @@ def _without_checks_frames(traceback):
     for tb in reversed(frames):
         rebuilt = _TracebackType(rebuilt, tb.tb_frame, tb.tb_lasti, tb.tb_lineno)
     return rebuilt
+
 
 # The reporting check is compiled in the check's own module (no closure, so autograder.guard
 # traps it like every other function of these modules) and hides its frame from tracebacks
@@ -174,8 +190,10 @@ def run_check(function_name: str, aspect: str, fn, args: tuple, kwargs: dict):
         check(fn, *args, **kwargs)
     except ReferenceUnavailable as missing:
         if not STUDENT_BUILD:  # the full checks never replay: nothing may skip a check there
-            return CheckFailed(f"{function_name}: ReferenceUnavailable was raised, but these "
-                               f"checks have the reference: it belongs to the student build")
+            return CheckFailed(
+                f"{function_name}: ReferenceUnavailable was raised, but these "
+                f"checks have the reference: it belongs to the student build"
+            )
         print(f"not checked here: {function_name}, {aspect.replace('_', ' ')} -- {missing}")
         return None
     except _AssertionError as err:
@@ -203,9 +221,11 @@ def _with_root_cause(function_name: str, fn, message: str) -> str:
             except ReferenceUnavailable:  # student build, no recorded answer: cannot tell
                 continue
             except _Exception as err:
-                return (f"{message}\nThe root cause may be earlier: your {function_name} calls "
-                        f"your {helper}, which fails its own test test_{helper}_{aspect} ({err}). "
-                        f"Fix {helper} first, run its cell, then run this test again.")
+                return (
+                    f"{message}\nThe root cause may be earlier: your {function_name} calls "
+                    f"your {helper}, which fails its own test test_{helper}_{aspect} ({err}). "
+                    f"Fix {helper} first, run its cell, then run this test again."
+                )
     return message
 
 
@@ -215,6 +235,7 @@ def mistake(function_name: str, key: str, impl: Callable, message: str) -> None:
 
 
 # --- Conversion of what the learner returns ---------------------------------------------------
+
 
 def make_rng(seed: int) -> np.random.Generator:
     """numpy's seeded generator, through the reference taken at import."""
@@ -292,8 +313,10 @@ def const(values, dtype=None) -> torch.Tensor:
 
 # --- Comparison with the reference --------------------------------------------------------------
 
-def elementwise_close(actual: np.ndarray, expected: np.ndarray, rtol: float,
-                      atol: float) -> np.ndarray:
+
+def elementwise_close(
+    actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float
+) -> np.ndarray:
     """Elementwise |a - e| <= atol * max(1, max|e|) + rtol * |e|, with nan == nan."""
     finite = expected[_np_isfinite(expected)]
     scale = _max(1.0, _float(_np_abs(finite).max())) if finite.size else 1.0
@@ -305,8 +328,11 @@ def elementwise_close(actual: np.ndarray, expected: np.ndarray, rtol: float,
 
 def matches(actual: np.ndarray, other: np.ndarray | None, rtol: float, atol: float) -> bool:
     """Whether ``other`` (``None``: no result) has ``actual``'s shape and is close everywhere."""
-    return (other is not None and other.shape == actual.shape
-            and bool(_np_all(elementwise_close(actual, other, rtol, atol))))
+    return (
+        other is not None
+        and other.shape == actual.shape
+        and bool(_np_all(elementwise_close(actual, other, rtol, atol)))
+    )
 
 
 def fmt(x: float) -> str:
@@ -319,8 +345,9 @@ def _index(idx) -> str:
     return ", ".join(_str(_int(i)) for i in idx)
 
 
-def _name_known_mistake(a: np.ndarray, e: np.ndarray, what: str, function: str, wrong: dict,
-                        rtol: float, atol: float) -> None:
+def _name_known_mistake(
+    a: np.ndarray, e: np.ndarray, what: str, function: str, wrong: dict, rtol: float, atol: float
+) -> None:
     """Raise the message of the known mistake whose result ``a`` matches (and ``e`` does not)."""
     for key, wrong_result in wrong.items():
         if wrong_result is None:
@@ -330,9 +357,18 @@ def _name_known_mistake(a: np.ndarray, e: np.ndarray, what: str, function: str, 
             raise _AssertionError(f"{what}: {MISTAKES[function][key][1]}")
 
 
-def assert_close(actual, expected, what: str, *, function: str | None = None,
-                 wrong: dict | None = None, hint: str = "", index_names: str = "t",
-                 rtol: float = RTOL, atol: float = ATOL) -> None:
+def assert_close(
+    actual,
+    expected,
+    what: str,
+    *,
+    function: str | None = None,
+    wrong: dict | None = None,
+    hint: str = "",
+    index_names: str = "t",
+    rtol: float = RTOL,
+    atol: float = ATOL,
+) -> None:
     """Assert that the learner's ``actual`` equals the reference's ``expected``.
 
     Args:
@@ -370,13 +406,29 @@ def assert_close(actual, expected, what: str, *, function: str | None = None,
         )
 
 
-def assert_scalar_close(actual, expected: float, what: str, *, function: str | None = None,
-                        wrong: dict | None = None, hint: str = "",
-                        rtol: float = RTOL, atol: float = ATOL) -> None:
+def assert_scalar_close(
+    actual,
+    expected: float,
+    what: str,
+    *,
+    function: str | None = None,
+    wrong: dict | None = None,
+    hint: str = "",
+    rtol: float = RTOL,
+    atol: float = ATOL,
+) -> None:
     """:func:`assert_close` for a single number (the learner may return a 0-d tensor or float)."""
     value = to_float(actual, what)
-    assert_close(value, _float(expected), what, function=function, wrong=wrong, hint=hint,
-                 rtol=rtol, atol=atol)
+    assert_close(
+        value,
+        _float(expected),
+        what,
+        function=function,
+        wrong=wrong,
+        hint=hint,
+        rtol=rtol,
+        atol=atol,
+    )
 
 
 def known_results(function: str, args_fn: Callable[[], tuple], *keys: str) -> dict:
@@ -396,9 +448,20 @@ def known_results(function: str, args_fn: Callable[[], tuple], *keys: str) -> di
     return out
 
 
-def check_case(fn, function_name: str, args: Callable[[], tuple], reference: Callable,
-               what: str, *, scalar: bool = False, expected=None, index_names: str = "t",
-               hint: str = "", rtol: float = RTOL, atol: float = ATOL) -> None:
+def check_case(
+    fn,
+    function_name: str,
+    args: Callable[[], tuple],
+    reference: Callable,
+    what: str,
+    *,
+    scalar: bool = False,
+    expected=None,
+    index_names: str = "t",
+    hint: str = "",
+    rtol: float = RTOL,
+    atol: float = ATOL,
+) -> None:
     """One case of a check: the learner's ``fn`` against the reference on the same inputs.
 
     Calls ``fn(*args())`` (through :func:`call_learner`), compares the result with
@@ -412,11 +475,28 @@ def check_case(fn, function_name: str, args: Callable[[], tuple], reference: Cal
         expected = reference(*args())
     wrong = known_results(function_name, args)
     if scalar:
-        assert_scalar_close(got, expected, what, function=function_name, wrong=wrong, hint=hint,
-                            rtol=rtol, atol=atol)
+        assert_scalar_close(
+            got,
+            expected,
+            what,
+            function=function_name,
+            wrong=wrong,
+            hint=hint,
+            rtol=rtol,
+            atol=atol,
+        )
     else:
-        assert_close(got, expected, what, function=function_name, wrong=wrong, hint=hint,
-                     index_names=index_names, rtol=rtol, atol=atol)
+        assert_close(
+            got,
+            expected,
+            what,
+            function=function_name,
+            wrong=wrong,
+            hint=hint,
+            index_names=index_names,
+            rtol=rtol,
+            atol=atol,
+        )
 
 
 def gradient_of(output, inputs, what: str) -> list:
@@ -428,8 +508,10 @@ def gradient_of(output, inputs, what: str) -> list:
             f"float())"
         )
     if output.numel() != 1:
-        raise _AssertionError(f"{what} should return a scalar tensor, got shape "
-                              f"{_tuple(output.shape)}: take the mean over the batch")
+        raise _AssertionError(
+            f"{what} should return a scalar tensor, got shape "
+            f"{_tuple(output.shape)}: take the mean over the batch"
+        )
     if not output.requires_grad:
         raise _AssertionError(
             f"{what} returned a tensor without gradient: no .detach(), torch.no_grad() or "

@@ -30,8 +30,11 @@ from ppo_core.gae import td_residuals as _ref_td_residuals
 
 
 def _wrong_td_no_termination(rewards, values, next_values, terminated, gamma):
-    return (np.asarray(rewards, np.float64) + gamma * np.asarray(next_values, np.float64)
-            - np.asarray(values, np.float64))
+    return (
+        np.asarray(rewards, np.float64)
+        + gamma * np.asarray(next_values, np.float64)
+        - np.asarray(values, np.float64)
+    )
 
 
 def _wrong_td_shifted_values(rewards, values, next_values, terminated, gamma):
@@ -44,21 +47,40 @@ def _wrong_td_no_gamma(rewards, values, next_values, terminated, gamma):
     return _ref_td_residuals(rewards, values, next_values, terminated, 1.0)
 
 
-mistake("td_residuals", "no_termination", _wrong_td_no_termination,
-         "the residual bootstraps through a termination: where terminated_t = 1 there is no "
-         "future, so delta_t = r_t - V(s_t) (multiply gamma * V(s_{t+1}) by 1 - terminated_t)")
-mistake("td_residuals", "shifted_values", _wrong_td_shifted_values,
-         "V(s_{t+1}) is taken from values[t+1] (and 0 after the last step): use next_values[t], "
-         "the value of the transition's true next state, which also bootstraps the last step")
-mistake("td_residuals", "no_gamma", _wrong_td_no_gamma,
-         "the bootstrap term is not discounted: delta_t = r_t + gamma * V(s_{t+1}) - V(s_t)")
+mistake(
+    "td_residuals",
+    "no_termination",
+    _wrong_td_no_termination,
+    "the residual bootstraps through a termination: where terminated_t = 1 there is no "
+    "future, so delta_t = r_t - V(s_t) (multiply gamma * V(s_{t+1}) by 1 - terminated_t)",
+)
+mistake(
+    "td_residuals",
+    "shifted_values",
+    _wrong_td_shifted_values,
+    "V(s_{t+1}) is taken from values[t+1] (and 0 after the last step): use next_values[t], "
+    "the value of the transition's true next state, which also bootstraps the last step",
+)
+mistake(
+    "td_residuals",
+    "no_gamma",
+    _wrong_td_no_gamma,
+    "the bootstrap term is not discounted: delta_t = r_t + gamma * V(s_{t+1}) - V(s_t)",
+)
 
 
 def _td_args(rewards, values, next_values, terminated, gamma, dtype=np.float64):
     """A function that returns fresh td_residuals arguments of the given dtype."""
+
     def args():
-        return (np.array(rewards, dtype=dtype), np.array(values, dtype=dtype),
-                np.array(next_values, dtype=dtype), np.array(terminated, dtype=dtype), gamma)
+        return (
+            np.array(rewards, dtype=dtype),
+            np.array(values, dtype=dtype),
+            np.array(next_values, dtype=dtype),
+            np.array(terminated, dtype=dtype),
+            gamma,
+        )
+
     return args
 
 
@@ -70,16 +92,27 @@ def _check_td_case(fn, args, what, index_names="t") -> None:
 @register("td_residuals")
 def check_td_residuals_basic(fn) -> None:
     """No episode end: delta_t = r_t + gamma V(s_{t+1}) - V(s_t), bootstrapped at the last step."""
-    _check_td_case(fn, _td_args([1.0, 0.0, 2.0], [0.5, 1.0, 1.5], [1.0, 1.5, 2.0],
-                                [0.0, 0.0, 0.0], 0.9), "td_residuals of three steps")
+    _check_td_case(
+        fn,
+        _td_args([1.0, 0.0, 2.0], [0.5, 1.0, 1.5], [1.0, 1.5, 2.0], [0.0, 0.0, 0.0], 0.9),
+        "td_residuals of three steps",
+    )
 
 
 @register("td_residuals")
 def check_td_residuals_termination(fn) -> None:
     """Where the episode terminated there is no bootstrap: delta_t = r_t - V(s_t)."""
-    _check_td_case(fn, _td_args([1.0, -100.0, 0.5, 0.5], [2.0, 3.0, 0.2, 0.4],
-                                [3.0, 7.0, 0.4, 0.6], [0.0, 1.0, 0.0, 0.0], 0.99),
-                   "td_residuals around a crash (terminated at t=1)")
+    _check_td_case(
+        fn,
+        _td_args(
+            [1.0, -100.0, 0.5, 0.5],
+            [2.0, 3.0, 0.2, 0.4],
+            [3.0, 7.0, 0.4, 0.6],
+            [0.0, 1.0, 0.0, 0.0],
+            0.99,
+        ),
+        "td_residuals around a crash (terminated at t=1)",
+    )
 
 
 @register("td_residuals")
@@ -89,9 +122,18 @@ def check_td_residuals_batch(fn) -> None:
     T, N = 5, 3
     term = np.zeros((T, N))
     term[2, 0] = term[4, 2] = 1.0
-    _check_td_case(fn, _td_args(rng.normal(size=(T, N)).round(2), rng.normal(size=(T, N)).round(2),
-                                rng.normal(size=(T, N)).round(2), term, 0.97),
-                   "td_residuals of a (5, 3) rollout", index_names="t, n")
+    _check_td_case(
+        fn,
+        _td_args(
+            rng.normal(size=(T, N)).round(2),
+            rng.normal(size=(T, N)).round(2),
+            rng.normal(size=(T, N)).round(2),
+            term,
+            0.97,
+        ),
+        "td_residuals of a (5, 3) rollout",
+        index_names="t, n",
+    )
 
 
 @register("td_residuals")
@@ -103,9 +145,12 @@ def check_td_residuals_random(fn, seed: int = 0, n_cases: int = 10) -> None:
         r, v, nv = (rng.normal(0.0, 5.0, size=shape) for _ in _range(3))
         term = (rng.random(shape) < 0.15).astype(np.float64)
         dtype = np.float32 if rng.random() < 0.5 else np.float64
-        _check_td_case(fn, _td_args(r, v, nv, term, _float(rng.uniform(0.8, 1.0)), dtype),
-                       f"td_residuals of a random {shape} rollout",
-                       index_names="t" if _len(shape) == 1 else "t, n")
+        _check_td_case(
+            fn,
+            _td_args(r, v, nv, term, _float(rng.uniform(0.8, 1.0)), dtype),
+            f"td_residuals of a random {shape} rollout",
+            index_names="t" if _len(shape) == 1 else "t, n",
+        )
 
 
 def _rollout_shape(rng):
@@ -163,15 +208,23 @@ def _wrong_gae_no_cut(rewards, values, next_values, terminated, truncated, gamma
     return adv, adv + np.asarray(values, np.float64)
 
 
-def _wrong_gae_truncation_as_termination(rewards, values, next_values, terminated, truncated,
-                                         gamma, lam):
+def _wrong_gae_truncation_as_termination(
+    rewards, values, next_values, terminated, truncated, gamma, lam
+):
     done = np.maximum(np.asarray(terminated, np.float64), np.asarray(truncated, np.float64))
     return _ref_compute_gae(rewards, values, next_values, done, truncated, gamma, lam)
 
 
 def _wrong_gae_truncation_not_cut(rewards, values, next_values, terminated, truncated, gamma, lam):
-    return _ref_compute_gae(rewards, values, next_values, terminated,
-                            np.zeros_like(np.asarray(truncated, np.float64)), gamma, lam)
+    return _ref_compute_gae(
+        rewards,
+        values,
+        next_values,
+        terminated,
+        np.zeros_like(np.asarray(truncated, np.float64)),
+        gamma,
+        lam,
+    )
 
 
 def _wrong_gae_no_lambda(rewards, values, next_values, terminated, truncated, gamma, lam):
@@ -189,15 +242,17 @@ def _wrong_gae_forward(rewards, values, next_values, terminated, truncated, gamm
     return adv, adv + np.asarray(values, np.float64)
 
 
-def _wrong_gae_returns_without_values(rewards, values, next_values, terminated, truncated,
-                                      gamma, lam):
+def _wrong_gae_returns_without_values(
+    rewards, values, next_values, terminated, truncated, gamma, lam
+):
     adv, _ = _ref_compute_gae(rewards, values, next_values, terminated, truncated, gamma, lam)
     return adv, adv
 
 
 def _wrong_gae_across_envs(rewards, values, next_values, terminated, truncated, gamma, lam):
-    arrays = [np.asarray(x, np.float64) for x in (rewards, values, next_values, terminated,
-                                                   truncated)]
+    arrays = [
+        np.asarray(x, np.float64) for x in (rewards, values, next_values, terminated, truncated)
+    ]
     if arrays[0].ndim != 2 or arrays[0].shape[1] < 2:
         raise ValueError("only differs from the reference for (T, N) rollouts")
     # Flattened row-major: the recursion runs along environments within a time step.
@@ -207,44 +262,89 @@ def _wrong_gae_across_envs(rewards, values, next_values, terminated, truncated, 
     return adv, adv + arrays[1]
 
 
-mistake("compute_gae", "seed_reset", _wrong_gae_seed_reset,
-         "the advantage of the step *before* an episode end has lost its future (it equals its "
-         "TD residual): like the GAE loop of Lab 2, section 4, it zeroes the running advantage "
-         "after the end step. "
-         "Cut the recursion with (1 - done_t) inside "
-         "A_t = delta_t + gamma*lambda*(1 - done_t)*A_{t+1} only, and never reset it afterwards")
-mistake("compute_gae", "seed_loop", _wrong_gae_seed_loop,
-         "this is the tutorial GAE loop of Lab 2, section 4: it takes V(s_{t+1}) from values[t+1] "
-         "and 0 after the last step (so it never bootstraps: use next_values), treats truncation "
-         "as termination, and zeroes the running advantage after each episode end")
-mistake("compute_gae", "no_cut", _wrong_gae_no_cut,
-         "the advantage at an episode's last step includes reward from the next episode: cut the "
-         "recursion where an episode ends, A_t = delta_t + gamma*lambda*(1 - done_t)*A_{t+1} with "
-         "done_t = terminated_t or truncated_t")
-mistake("compute_gae", "truncation_as_termination", _wrong_gae_truncation_as_termination,
-         "a time-limit truncation is treated as a termination: at a truncated step the residual "
-         "must still bootstrap from next_values (V of the final observation); only terminated "
-         "steps drop gamma*V(s_{t+1})")
-mistake("compute_gae", "truncation_not_cut", _wrong_gae_truncation_not_cut,
-         "the recursion runs on across a truncation into the next episode: a truncated step ends "
-         "its episode too, so cut with done_t = terminated_t or truncated_t")
-mistake("compute_gae", "no_lambda", _wrong_gae_no_lambda,
-         "lambda is ignored (this is lambda = 1): the recursion multiplies A_{t+1} by gamma*lambda")
-mistake("compute_gae", "forward", _wrong_gae_forward,
-         "the recursion runs forwards in time: A_t depends on the *future* residuals, so loop "
-         "from the last step back to the first")
-mistake("compute_gae", "returns_without_values", _wrong_gae_returns_without_values,
-         "the returns equal the advantages: the critic's target is advantages + values")
-mistake("compute_gae", "across_envs", _wrong_gae_across_envs,
-         "the recursion runs across environments instead of along time: arrays are time-major "
-         "(T, N), so step t's successor is row t + 1 of the same column")
+mistake(
+    "compute_gae",
+    "seed_reset",
+    _wrong_gae_seed_reset,
+    "the advantage of the step *before* an episode end has lost its future (it equals its "
+    "TD residual): like the GAE loop of Lab 2, section 4, it zeroes the running advantage "
+    "after the end step. "
+    "Cut the recursion with (1 - done_t) inside "
+    "A_t = delta_t + gamma*lambda*(1 - done_t)*A_{t+1} only, and never reset it afterwards",
+)
+mistake(
+    "compute_gae",
+    "seed_loop",
+    _wrong_gae_seed_loop,
+    "this is the tutorial GAE loop of Lab 2, section 4: it takes V(s_{t+1}) from values[t+1] "
+    "and 0 after the last step (so it never bootstraps: use next_values), treats truncation "
+    "as termination, and zeroes the running advantage after each episode end",
+)
+mistake(
+    "compute_gae",
+    "no_cut",
+    _wrong_gae_no_cut,
+    "the advantage at an episode's last step includes reward from the next episode: cut the "
+    "recursion where an episode ends, A_t = delta_t + gamma*lambda*(1 - done_t)*A_{t+1} with "
+    "done_t = terminated_t or truncated_t",
+)
+mistake(
+    "compute_gae",
+    "truncation_as_termination",
+    _wrong_gae_truncation_as_termination,
+    "a time-limit truncation is treated as a termination: at a truncated step the residual "
+    "must still bootstrap from next_values (V of the final observation); only terminated "
+    "steps drop gamma*V(s_{t+1})",
+)
+mistake(
+    "compute_gae",
+    "truncation_not_cut",
+    _wrong_gae_truncation_not_cut,
+    "the recursion runs on across a truncation into the next episode: a truncated step ends "
+    "its episode too, so cut with done_t = terminated_t or truncated_t",
+)
+mistake(
+    "compute_gae",
+    "no_lambda",
+    _wrong_gae_no_lambda,
+    "lambda is ignored (this is lambda = 1): the recursion multiplies A_{t+1} by gamma*lambda",
+)
+mistake(
+    "compute_gae",
+    "forward",
+    _wrong_gae_forward,
+    "the recursion runs forwards in time: A_t depends on the *future* residuals, so loop "
+    "from the last step back to the first",
+)
+mistake(
+    "compute_gae",
+    "returns_without_values",
+    _wrong_gae_returns_without_values,
+    "the returns equal the advantages: the critic's target is advantages + values",
+)
+mistake(
+    "compute_gae",
+    "across_envs",
+    _wrong_gae_across_envs,
+    "the recursion runs across environments instead of along time: arrays are time-major "
+    "(T, N), so step t's successor is row t + 1 of the same column",
+)
 
 
 def _gae_args(r, v, nv, term, trunc, gamma, lam, dtype=np.float64):
     """A function that returns fresh compute_gae arguments of the given dtype."""
+
     def args():
-        return (np.array(r, dtype=dtype), np.array(v, dtype=dtype), np.array(nv, dtype=dtype),
-                np.array(term, dtype=dtype), np.array(trunc, dtype=dtype), gamma, lam)
+        return (
+            np.array(r, dtype=dtype),
+            np.array(v, dtype=dtype),
+            np.array(nv, dtype=dtype),
+            np.array(term, dtype=dtype),
+            np.array(trunc, dtype=dtype),
+            gamma,
+            lam,
+        )
+
     return args
 
 
@@ -263,12 +363,24 @@ def _check_gae_case(fn, args, what, index_names="t") -> None:
     ref_adv, ref_ret = _ref_compute_gae(*args())
     known = known_results("compute_gae", args)
     wrong_adv = {k: None if w is None else w[0] for k, w in known.items()}
-    assert_close(adv, ref_adv, f"advantages of {what}", index_names=index_names,
-                 function="compute_gae", wrong=wrong_adv)
+    assert_close(
+        adv,
+        ref_adv,
+        f"advantages of {what}",
+        index_names=index_names,
+        function="compute_gae",
+        wrong=wrong_adv,
+    )
     wrong_ret = {k: None if w is None else w[1] for k, w in known.items()}
-    assert_close(ret, ref_ret, f"returns of {what}", index_names=index_names,
-                 function="compute_gae", wrong=wrong_ret,
-                 hint="the returns (value targets) are advantages + values")
+    assert_close(
+        ret,
+        ref_ret,
+        f"returns of {what}",
+        index_names=index_names,
+        function="compute_gae",
+        wrong=wrong_ret,
+        hint="the returns (value targets) are advantages + values",
+    )
 
 
 # One episode of 6 steps that the rollout cuts before it ends (bootstrap from next_values[-1]).
@@ -281,13 +393,22 @@ _NO_FLAGS = [0.0] * 6
 @register("compute_gae")
 def check_compute_gae_one_episode(fn) -> None:
     """One environment, no episode end: GAE, and its special cases lambda = 0 and lambda = 1."""
-    _check_gae_case(fn, _gae_args(_EP_R, _EP_V, _EP_NV, _NO_FLAGS, _NO_FLAGS, 0.99, 0.95),
-                    "one episode (gamma=0.99, lambda=0.95)")
+    _check_gae_case(
+        fn,
+        _gae_args(_EP_R, _EP_V, _EP_NV, _NO_FLAGS, _NO_FLAGS, 0.99, 0.95),
+        "one episode (gamma=0.99, lambda=0.95)",
+    )
     # lambda = 0 is the TD residual; lambda = 1 is the discounted return minus V(s_t).
-    _check_gae_case(fn, _gae_args(_EP_R, _EP_V, _EP_NV, _NO_FLAGS, _NO_FLAGS, 0.9, 0.0),
-                    "one episode with lambda=0 (must equal the TD residuals)")
-    _check_gae_case(fn, _gae_args(_EP_R, _EP_V, _EP_NV, _NO_FLAGS, _NO_FLAGS, 0.9, 1.0),
-                    "one episode with lambda=1 (Monte Carlo return minus V)")
+    _check_gae_case(
+        fn,
+        _gae_args(_EP_R, _EP_V, _EP_NV, _NO_FLAGS, _NO_FLAGS, 0.9, 0.0),
+        "one episode with lambda=0 (must equal the TD residuals)",
+    )
+    _check_gae_case(
+        fn,
+        _gae_args(_EP_R, _EP_V, _EP_NV, _NO_FLAGS, _NO_FLAGS, 0.9, 1.0),
+        "one episode with lambda=1 (Monte Carlo return minus V)",
+    )
 
 
 @register("compute_gae")
@@ -297,11 +418,17 @@ def check_compute_gae_episode_boundaries(fn) -> None:
     v = [1.0, 2.0, 1.5, 0.5, 4.0, 3.5, 3.0, 2.0]
     nv = [2.0, 1.5, 0.5, 6.0, 3.5, 3.0, 2.0, 1.8]  # nv[3] = V(final obs), unused: terminated
     term = [0, 0, 0, 1, 0, 0, 0, 0]
-    _check_gae_case(fn, _gae_args(r, v, nv, term, [0] * 8, 0.99, 0.95),
-                    "a rollout where an episode terminates at t=3")
+    _check_gae_case(
+        fn,
+        _gae_args(r, v, nv, term, [0] * 8, 0.99, 0.95),
+        "a rollout where an episode terminates at t=3",
+    )
     term2 = [0, 1, 0, 0, 1, 0, 0, 1]
-    _check_gae_case(fn, _gae_args(r, v, nv, term2, [0] * 8, 0.9, 0.9),
-                    "a rollout with three episode ends (t=1, 4, 7)")
+    _check_gae_case(
+        fn,
+        _gae_args(r, v, nv, term2, [0] * 8, 0.9, 0.9),
+        "a rollout with three episode ends (t=1, 4, 7)",
+    )
 
 
 @register("compute_gae")
@@ -311,11 +438,17 @@ def check_compute_gae_truncation(fn) -> None:
     v = [5.0, 5.0, 5.0, 0.5, 1.0]
     nv = [5.0, 5.0, 4.8, 1.0, 1.2]  # nv[2] = V(final observation) of the truncated episode
     trunc = [0, 0, 1, 0, 0]
-    _check_gae_case(fn, _gae_args(r, v, nv, [0] * 5, trunc, 0.99, 0.95),
-                    "a rollout truncated by a time limit at t=2")
+    _check_gae_case(
+        fn,
+        _gae_args(r, v, nv, [0] * 5, trunc, 0.99, 0.95),
+        "a rollout truncated by a time limit at t=2",
+    )
     term = [0, 0, 0, 1, 0]
-    _check_gae_case(fn, _gae_args(r, v, nv, term, trunc, 0.99, 0.95),
-                    "a rollout truncated at t=2 and terminated at t=3")
+    _check_gae_case(
+        fn,
+        _gae_args(r, v, nv, term, trunc, 0.99, 0.95),
+        "a rollout truncated at t=2 and terminated at t=3",
+    )
 
 
 @register("compute_gae")
@@ -327,8 +460,12 @@ def check_compute_gae_batch(fn) -> None:
     term[2, 0] = term[5, 1] = 1.0
     trunc[4, 2] = 1.0
     r, v, nv = (rng.normal(size=(T, N)).round(2) for _ in _range(3))
-    _check_gae_case(fn, _gae_args(r, v, nv, term, trunc, 0.99, 0.95),
-                    "a (7, 3) rollout of three environments", index_names="t, n")
+    _check_gae_case(
+        fn,
+        _gae_args(r, v, nv, term, trunc, 0.99, 0.95),
+        "a (7, 3) rollout of three environments",
+        index_names="t, n",
+    )
 
 
 @register("compute_gae")
@@ -342,7 +479,9 @@ def check_compute_gae_random(fn, seed: int = 0, n_cases: int = 10) -> None:
         trunc = ((rng.random(shape) < 0.1) & (term == 0)).astype(np.float64)
         dtype = np.float32 if rng.random() < 0.5 else np.float64
         gamma, lam = _float(rng.uniform(0.8, 1.0)), _float(rng.choice([0.0, 0.5, 0.9, 0.95, 1.0]))
-        _check_gae_case(fn, _gae_args(r, v, nv, term, trunc, gamma, lam, dtype),
-                        f"a random {shape} rollout (gamma={gamma:.3f}, lambda={lam})",
-                        index_names="t" if _len(shape) == 1 else "t, n")
-
+        _check_gae_case(
+            fn,
+            _gae_args(r, v, nv, term, trunc, gamma, lam, dtype),
+            f"a random {shape} rollout (gamma={gamma:.3f}, lambda={lam})",
+            index_names="t" if _len(shape) == 1 else "t, n",
+        )

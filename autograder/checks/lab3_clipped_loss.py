@@ -62,27 +62,42 @@ def _wrong_ratio_divide(new, old):
     return torch.exp(new) / torch.exp(old)
 
 
-mistake("probability_ratio", "no_exp", _wrong_ratio_no_exp,
-         "this is the log-ratio: r = exp(log pi_new - log pi_old)")
-mistake("probability_ratio", "inverted", _wrong_ratio_inverted,
-         "the ratio is inverted: r = pi_new / pi_old = exp(new_log_probs - old_log_probs)")
-mistake("probability_ratio", "divide", _wrong_ratio_divide,
-         "exp(new) / exp(old) underflows to 0/0 = nan for very unlikely actions: compute "
-         "exp(new_log_probs - old_log_probs)")
+mistake(
+    "probability_ratio",
+    "no_exp",
+    _wrong_ratio_no_exp,
+    "this is the log-ratio: r = exp(log pi_new - log pi_old)",
+)
+mistake(
+    "probability_ratio",
+    "inverted",
+    _wrong_ratio_inverted,
+    "the ratio is inverted: r = pi_new / pi_old = exp(new_log_probs - old_log_probs)",
+)
+mistake(
+    "probability_ratio",
+    "divide",
+    _wrong_ratio_divide,
+    "exp(new) / exp(old) underflows to 0/0 = nan for very unlikely actions: compute "
+    "exp(new_log_probs - old_log_probs)",
+)
 
 
 def _check_ratio_case(fn, new, old, what) -> None:
     """probability_ratio(new, old) against the reference."""
+
     def args():
         return (const(new), const(old))
+
     check_case(fn, "probability_ratio", args, _ref_probability_ratio, what, index_names="sample")
 
 
 @register("probability_ratio")
 def check_probability_ratio_value(fn) -> None:
     """Unchanged policy -> ratio 1; a more likely action -> ratio > 1, a less likely one < 1."""
-    _check_ratio_case(fn, [-1.0, -0.5, -2.0], [-1.0, -0.5, -2.0],
-                      "the ratio of an unchanged policy")
+    _check_ratio_case(
+        fn, [-1.0, -0.5, -2.0], [-1.0, -0.5, -2.0], "the ratio of an unchanged policy"
+    )
     _check_ratio_case(fn, [-0.5, -2.0, -1.2], [-1.0, -1.0, -1.3], "probability_ratio")
 
 
@@ -102,9 +117,13 @@ def check_probability_ratio_gradient(fn) -> None:
     (grad,) = gradient_of(total, (new,), "probability_ratio (summed)")
     if grad is None:
         raise _AssertionError("probability_ratio does not depend on new_log_probs")
-    assert_close(grad, to_array(_ref_probability_ratio(const([-0.5, -2.0, -1.2]), old), "r"),
-                 "gradient of the ratio w.r.t. new_log_probs", index_names="sample",
-                 hint="d exp(new - old) / d new = exp(new - old)")
+    assert_close(
+        grad,
+        to_array(_ref_probability_ratio(const([-0.5, -2.0, -1.2]), old), "r"),
+        "gradient of the ratio w.r.t. new_log_probs",
+        index_names="sample",
+        hint="d exp(new - old) / d new = exp(new - old)",
+    )
 
 
 @register("probability_ratio")
@@ -167,29 +186,65 @@ def _wrong_clip_range(new, old, adv, eps):
     return -torch.min(u, torch.clamp(ratio, -eps, eps) * adv).mean()
 
 
-mistake("clipped_surrogate_loss", "max", _wrong_clip_max,
-         "the loss takes the max of the unclipped and clipped terms: Eq. 7 takes the *min* of "
-         "r*A and clip(r)*A (a pessimistic bound), then the loss is its negative mean")
-mistake("clipped_surrogate_loss", "clip_advantage", _wrong_clip_advantage,
-         "the advantage is clipped: Eq. 7 clips the *ratio* to [1 - eps, 1 + eps], never A")
-mistake("clipped_surrogate_loss", "sign", _wrong_clip_sign,
-         "the sign is flipped: Eq. 7 is an objective to maximise, so the loss to minimise is "
-         "-mean(min(r*A, clip(r)*A))")
-mistake("clipped_surrogate_loss", "sum", _wrong_clip_sum,
-         "the loss sums over the batch: take the mean (E_t in Eq. 7), so the step size does not "
-         "depend on the minibatch size")
-mistake("clipped_surrogate_loss", "clip_only", _wrong_clip_only,
-         "only the clipped term is used: without the min, a step that made a good action much "
-         "less likely (r < 1 - eps, A > 0) is never corrected; take min(r*A, clip(r)*A)")
-mistake("clipped_surrogate_loss", "no_exp", _wrong_clip_no_exp,
-         "the ratio is the log-ratio: r = exp(new_log_probs - old_log_probs)")
-mistake("clipped_surrogate_loss", "inverted", _wrong_clip_inverted,
-         "the ratio is inverted: r = exp(new_log_probs - old_log_probs), not old - new")
-mistake("clipped_surrogate_loss", "unclipped", _wrong_clip_unclipped,
-         "nothing is clipped (this is the plain surrogate r*A): take "
-         "min(r*A, clamp(r, 1 - eps, 1 + eps)*A)")
-mistake("clipped_surrogate_loss", "clip_range", _wrong_clip_range,
-         "the ratio is clipped to [-eps, eps]: the clip range is [1 - eps, 1 + eps] around 1")
+mistake(
+    "clipped_surrogate_loss",
+    "max",
+    _wrong_clip_max,
+    "the loss takes the max of the unclipped and clipped terms: Eq. 7 takes the *min* of "
+    "r*A and clip(r)*A (a pessimistic bound), then the loss is its negative mean",
+)
+mistake(
+    "clipped_surrogate_loss",
+    "clip_advantage",
+    _wrong_clip_advantage,
+    "the advantage is clipped: Eq. 7 clips the *ratio* to [1 - eps, 1 + eps], never A",
+)
+mistake(
+    "clipped_surrogate_loss",
+    "sign",
+    _wrong_clip_sign,
+    "the sign is flipped: Eq. 7 is an objective to maximise, so the loss to minimise is "
+    "-mean(min(r*A, clip(r)*A))",
+)
+mistake(
+    "clipped_surrogate_loss",
+    "sum",
+    _wrong_clip_sum,
+    "the loss sums over the batch: take the mean (E_t in Eq. 7), so the step size does not "
+    "depend on the minibatch size",
+)
+mistake(
+    "clipped_surrogate_loss",
+    "clip_only",
+    _wrong_clip_only,
+    "only the clipped term is used: without the min, a step that made a good action much "
+    "less likely (r < 1 - eps, A > 0) is never corrected; take min(r*A, clip(r)*A)",
+)
+mistake(
+    "clipped_surrogate_loss",
+    "no_exp",
+    _wrong_clip_no_exp,
+    "the ratio is the log-ratio: r = exp(new_log_probs - old_log_probs)",
+)
+mistake(
+    "clipped_surrogate_loss",
+    "inverted",
+    _wrong_clip_inverted,
+    "the ratio is inverted: r = exp(new_log_probs - old_log_probs), not old - new",
+)
+mistake(
+    "clipped_surrogate_loss",
+    "unclipped",
+    _wrong_clip_unclipped,
+    "nothing is clipped (this is the plain surrogate r*A): take "
+    "min(r*A, clamp(r, 1 - eps, 1 + eps)*A)",
+)
+mistake(
+    "clipped_surrogate_loss",
+    "clip_range",
+    _wrong_clip_range,
+    "the ratio is clipped to [-eps, eps]: the clip range is [1 - eps, 1 + eps] around 1",
+)
 
 # A batch that exercises every case of Eq. 7 (eps = 0.2): ratio inside / above / below the clip
 # range, each with a positive and a negative advantage.
@@ -206,8 +261,10 @@ def _case_inputs(ratios, advs, olds):
 
 def _check_clip_value_case(fn, new, old, adv, eps, what) -> None:
     """The value of clipped_surrogate_loss(new, old, adv, eps) against the reference."""
+
     def args():
         return (const(new), const(old), const(adv), eps)
+
     check_case(fn, "clipped_surrogate_loss", args, _ref_clipped_surrogate_loss, what, scalar=True)
 
 
@@ -219,8 +276,9 @@ def _check_clip_gradient(fn, ratios, advs, olds, eps, what):
     out = call_learner(fn, "clipped_surrogate_loss", new, const(old_raw), const(adv_raw), eps)
     (grad,) = gradient_of(out, (new,), "clipped_surrogate_loss")
     ref_new = leaf(new_raw)
-    (ref,) = _autograd_grad(_ref_clipped_surrogate_loss(ref_new, const(old_raw), const(adv_raw),
-                                                        eps), (ref_new,))
+    (ref,) = _autograd_grad(
+        _ref_clipped_surrogate_loss(ref_new, const(old_raw), const(adv_raw), eps), (ref_new,)
+    )
     ref = to_array(ref, "ref")
     if grad is None:
         raise _AssertionError("clipped_surrogate_loss does not depend on new_log_probs")
@@ -233,24 +291,36 @@ def _check_clip_gradient(fn, ratios, advs, olds, eps, what):
     # Name the case of Eq. 7 that went wrong, for the first wrong sample.
     i = _int(_np_argmax(~ok))
     r, a = ratios[i], advs[i]
-    side = ("inside the clip range" if 1 - eps <= r <= 1 + eps
-            else f"above 1 + eps = {1 + eps:g}" if r > 1 + eps else f"below 1 - eps = {1 - eps:g}")
+    side = (
+        "inside the clip range"
+        if 1 - eps <= r <= 1 + eps
+        else f"above 1 + eps = {1 + eps:g}"
+        if r > 1 + eps
+        else f"below 1 - eps = {1 - eps:g}"
+    )
     for impl, message in MISTAKES["clipped_surrogate_loss"].values():
         w = _gradient_of_impl(impl, new_raw, old_raw, adv_raw, eps)
         if w is not None and matches(grad, w, RTOL, ATOL) and not matches(ref, w, RTOL, ATOL):
-            raise _AssertionError(f"{what} (sample {i}: ratio r={r:g} {side}, advantage "
-                                  f"A={a:g}): {message}")
+            raise _AssertionError(
+                f"{what} (sample {i}: ratio r={r:g} {side}, advantage A={a:g}): {message}"
+            )
     if ref[i] == 0.0:
-        reason = ("the clipped term is the smaller one here, so the objective is flat in r: the "
-                  "gradient must be exactly 0 (take min(r*A, clamp(r, 1 - eps, 1 + eps)*A); "
-                  "clamp the ratio, not the product or the advantage)")
+        reason = (
+            "the clipped term is the smaller one here, so the objective is flat in r: the "
+            "gradient must be exactly 0 (take min(r*A, clamp(r, 1 - eps, 1 + eps)*A); "
+            "clamp the ratio, not the product or the advantage)"
+        )
     elif 1 - eps <= r <= 1 + eps:
-        reason = ("inside the clip range Eq. 7 is the plain surrogate r*A, whose loss gradient "
-                  "per sample is -A*r/B (mean over the batch)")
+        reason = (
+            "inside the clip range Eq. 7 is the plain surrogate r*A, whose loss gradient "
+            "per sample is -A*r/B (mean over the batch)"
+        )
     else:
-        reason = ("the *unclipped* term r*A is the smaller one here, so the min keeps it and the "
-                  "gradient is -A*r/B, not 0: a step that moved the policy the wrong way must "
-                  "always be corrected (use the min of both terms, not the clipped term alone)")
+        reason = (
+            "the *unclipped* term r*A is the smaller one here, so the min keeps it and the "
+            "gradient is -A*r/B, not 0: a step that moved the policy the wrong way must "
+            "always be corrected (use the min of both terms, not the clipped term alone)"
+        )
     raise _AssertionError(
         f"{what}: the gradient for sample {i} (ratio r={r:g} {side}, advantage A={a:g}) is "
         f"{fmt(_float(grad[i]))}, expected {fmt(_float(ref[i]))}: {reason}"
@@ -274,32 +344,48 @@ def check_clipped_surrogate_loss_value(fn) -> None:
     new, old, adv = _case_inputs(_CASE_RATIOS, _CASE_ADV, _CASE_OLD)
     _check_clip_value_case(fn, new, old, adv, 0.2, "clipped_surrogate_loss (eps=0.2)")
     _check_clip_value_case(fn, new, old, adv, 0.1, "clipped_surrogate_loss (eps=0.1)")
-    _check_clip_value_case(fn, old, old, adv, 0.2,
-                           "clipped_surrogate_loss at ratio 1 (must equal -mean(A))")
+    _check_clip_value_case(
+        fn, old, old, adv, 0.2, "clipped_surrogate_loss at ratio 1 (must equal -mean(A))"
+    )
 
 
 @register("clipped_surrogate_loss")
 def check_clipped_surrogate_loss_gradient_inside(fn) -> None:
     """Inside [1 - eps, 1 + eps], for both signs of A, the gradient is that of -mean(r*A)."""
-    _check_clip_gradient(fn, [1.05, 0.9, 1.15, 0.85], [1.0, 1.5, -2.0, -0.5],
-                         [-1.0, -0.5, -2.0, -1.5], 0.2,
-                         "clipped_surrogate_loss gradient inside the clip range")
+    _check_clip_gradient(
+        fn,
+        [1.05, 0.9, 1.15, 0.85],
+        [1.0, 1.5, -2.0, -0.5],
+        [-1.0, -0.5, -2.0, -1.5],
+        0.2,
+        "clipped_surrogate_loss gradient inside the clip range",
+    )
 
 
 @register("clipped_surrogate_loss")
 def check_clipped_surrogate_loss_gradient_positive_advantage(fn) -> None:
     """A > 0 outside the clip range: zero gradient above 1 + eps, full gradient below 1 - eps."""
-    _check_clip_gradient(fn, [1.5, 1.3, 0.5, 0.7], [2.0, 0.5, 1.0, 3.0],
-                         [-1.0, -0.5, -2.0, -1.5], 0.2,
-                         "clipped_surrogate_loss gradient for positive advantages")
+    _check_clip_gradient(
+        fn,
+        [1.5, 1.3, 0.5, 0.7],
+        [2.0, 0.5, 1.0, 3.0],
+        [-1.0, -0.5, -2.0, -1.5],
+        0.2,
+        "clipped_surrogate_loss gradient for positive advantages",
+    )
 
 
 @register("clipped_surrogate_loss")
 def check_clipped_surrogate_loss_gradient_negative_advantage(fn) -> None:
     """A < 0 outside the clip range: zero gradient below 1 - eps, full gradient above 1 + eps."""
-    _check_clip_gradient(fn, [0.5, 0.7, 1.5, 1.3], [-2.0, -0.5, -1.0, -3.0],
-                         [-1.0, -0.5, -2.0, -1.5], 0.2,
-                         "clipped_surrogate_loss gradient for negative advantages")
+    _check_clip_gradient(
+        fn,
+        [0.5, 0.7, 1.5, 1.3],
+        [-2.0, -0.5, -1.0, -3.0],
+        [-1.0, -0.5, -2.0, -1.5],
+        0.2,
+        "clipped_surrogate_loss gradient for negative advantages",
+    )
 
 
 @register("clipped_surrogate_loss")
@@ -313,10 +399,22 @@ def check_clipped_surrogate_loss_random(fn, seed: int = 0, n_cases: int = 10) ->
         adv = rng.normal(0.0, 1.0, size=b)
         eps = _float(rng.choice([0.1, 0.2, 0.3]))
         new = (np.log(ratios) + old).tolist()
-        _check_clip_value_case(fn, new, old.tolist(), adv.tolist(), eps,
-                               f"clipped_surrogate_loss of a random batch of {b} (eps={eps})")
-        _check_clip_gradient(fn, ratios.tolist(), adv.tolist(), old.tolist(), eps,
-                             f"clipped_surrogate_loss gradient on a random batch of {b}")
+        _check_clip_value_case(
+            fn,
+            new,
+            old.tolist(),
+            adv.tolist(),
+            eps,
+            f"clipped_surrogate_loss of a random batch of {b} (eps={eps})",
+        )
+        _check_clip_gradient(
+            fn,
+            ratios.tolist(),
+            adv.tolist(),
+            old.tolist(),
+            eps,
+            f"clipped_surrogate_loss gradient on a random batch of {b}",
+        )
 
 
 def _wrong_vl_sum(values, returns):
@@ -335,22 +433,39 @@ def _wrong_vl_no_square(values, returns):
     return (values - returns).mean()
 
 
-mistake("value_loss", "sum", _wrong_vl_sum,
-         "the squared errors are summed: take their mean over the batch")
-mistake("value_loss", "abs", _wrong_vl_abs,
-         "this is the mean absolute error: L^VF squares the error, (V(s) - V^targ)^2")
-mistake("value_loss", "half", _wrong_vl_half,
-         "there is an extra factor 1/2: this course's L^VF is mean((V - V^targ)^2); the "
-         "weight c1 (vf_coef) scales it in the full loss")
-mistake("value_loss", "no_square", _wrong_vl_no_square,
-         "the errors are not squared, so positive and negative errors cancel: "
-         "mean((V - V^targ)^2)")
+mistake(
+    "value_loss",
+    "sum",
+    _wrong_vl_sum,
+    "the squared errors are summed: take their mean over the batch",
+)
+mistake(
+    "value_loss",
+    "abs",
+    _wrong_vl_abs,
+    "this is the mean absolute error: L^VF squares the error, (V(s) - V^targ)^2",
+)
+mistake(
+    "value_loss",
+    "half",
+    _wrong_vl_half,
+    "there is an extra factor 1/2: this course's L^VF is mean((V - V^targ)^2); the "
+    "weight c1 (vf_coef) scales it in the full loss",
+)
+mistake(
+    "value_loss",
+    "no_square",
+    _wrong_vl_no_square,
+    "the errors are not squared, so positive and negative errors cancel: mean((V - V^targ)^2)",
+)
 
 
 def _check_vl_case(fn, values, returns, what) -> None:
     """value_loss(values, returns) against the reference."""
+
     def args():
         return (const(values), const(returns))
+
     check_case(fn, "value_loss", args, _ref_value_loss, what, scalar=True)
 
 
@@ -377,9 +492,13 @@ def check_value_loss_gradient(fn) -> None:
     (grad,) = gradient_of(out, (values,), "value_loss")
     if grad is None:
         raise _AssertionError("value_loss does not depend on values")
-    assert_close(grad, _np_array(_ref_value_loss_gradient(raw_v, raw_r)),
-                 "gradient of value_loss w.r.t. values", index_names="sample",
-                 hint="L^VF = mean((V - R)^2), so dL/dV_i = 2(V_i - R_i)/B")
+    assert_close(
+        grad,
+        _np_array(_ref_value_loss_gradient(raw_v, raw_r)),
+        "gradient of value_loss w.r.t. values",
+        index_names="sample",
+        hint="L^VF = mean((V - R)^2), so dL/dV_i = 2(V_i - R_i)/B",
+    )
 
 
 @register("value_loss")
@@ -394,42 +513,74 @@ def check_value_loss_random(fn, seed: int = 0, n_cases: int = 5) -> None:
 
 
 def _wrong_ppo_entropy_added(new, old, adv, values, returns, entropy, eps, c1, c2):
-    return (_ref_clipped_surrogate_loss(new, old, adv, eps) + c1 * _ref_value_loss(values, returns)
-            + c2 * entropy.mean())
+    return (
+        _ref_clipped_surrogate_loss(new, old, adv, eps)
+        + c1 * _ref_value_loss(values, returns)
+        + c2 * entropy.mean()
+    )
 
 
 def _wrong_ppo_value_subtracted(new, old, adv, values, returns, entropy, eps, c1, c2):
-    return (_ref_clipped_surrogate_loss(new, old, adv, eps) - c1 * _ref_value_loss(values, returns)
-            - c2 * entropy.mean())
+    return (
+        _ref_clipped_surrogate_loss(new, old, adv, eps)
+        - c1 * _ref_value_loss(values, returns)
+        - c2 * entropy.mean()
+    )
 
 
 def _wrong_ppo_no_vf_coef(new, old, adv, values, returns, entropy, eps, c1, c2):
-    return (_ref_clipped_surrogate_loss(new, old, adv, eps) + _ref_value_loss(values, returns)
-            - c2 * entropy.mean())
+    return (
+        _ref_clipped_surrogate_loss(new, old, adv, eps)
+        + _ref_value_loss(values, returns)
+        - c2 * entropy.mean()
+    )
 
 
 def _wrong_ppo_entropy_sum(new, old, adv, values, returns, entropy, eps, c1, c2):
-    return (_ref_clipped_surrogate_loss(new, old, adv, eps) + c1 * _ref_value_loss(values, returns)
-            - c2 * entropy.sum())
+    return (
+        _ref_clipped_surrogate_loss(new, old, adv, eps)
+        + c1 * _ref_value_loss(values, returns)
+        - c2 * entropy.sum()
+    )
 
 
 def _wrong_ppo_swapped_coefs(new, old, adv, values, returns, entropy, eps, c1, c2):
     return _ref_ppo_loss(new, old, adv, values, returns, entropy, eps, c2, c1)
 
 
-mistake("ppo_loss", "entropy_added", _wrong_ppo_entropy_added,
-         "the entropy bonus is added to the loss, which *penalises* exploration: Eq. 9 adds "
-         "c2*S to the objective, so the loss subtracts ent_coef * entropy.mean()")
-mistake("ppo_loss", "value_subtracted", _wrong_ppo_value_subtracted,
-         "the value loss is subtracted, which would push the critic away from its targets: the "
-         "loss adds vf_coef * value_loss")
-mistake("ppo_loss", "no_vf_coef", _wrong_ppo_no_vf_coef,
-         "the value loss is not weighted by vf_coef (c1 in Eq. 9)")
-mistake("ppo_loss", "entropy_sum", _wrong_ppo_entropy_sum,
-         "the entropy is summed over the batch: the bonus uses its mean")
-mistake("ppo_loss", "swapped_coefs", _wrong_ppo_swapped_coefs,
-         "vf_coef and ent_coef are swapped: c1 (vf_coef) weights the value loss, c2 (ent_coef) "
-         "the entropy")
+mistake(
+    "ppo_loss",
+    "entropy_added",
+    _wrong_ppo_entropy_added,
+    "the entropy bonus is added to the loss, which *penalises* exploration: Eq. 9 adds "
+    "c2*S to the objective, so the loss subtracts ent_coef * entropy.mean()",
+)
+mistake(
+    "ppo_loss",
+    "value_subtracted",
+    _wrong_ppo_value_subtracted,
+    "the value loss is subtracted, which would push the critic away from its targets: the "
+    "loss adds vf_coef * value_loss",
+)
+mistake(
+    "ppo_loss",
+    "no_vf_coef",
+    _wrong_ppo_no_vf_coef,
+    "the value loss is not weighted by vf_coef (c1 in Eq. 9)",
+)
+mistake(
+    "ppo_loss",
+    "entropy_sum",
+    _wrong_ppo_entropy_sum,
+    "the entropy is summed over the batch: the bonus uses its mean",
+)
+mistake(
+    "ppo_loss",
+    "swapped_coefs",
+    _wrong_ppo_swapped_coefs,
+    "vf_coef and ent_coef are swapped: c1 (vf_coef) weights the value loss, c2 (ent_coef) "
+    "the entropy",
+)
 
 
 _PPO_NEW, _PPO_OLD, _PPO_ADV = _case_inputs(_CASE_RATIOS, _CASE_ADV, _CASE_OLD)
@@ -440,19 +591,36 @@ _PPO_S = [1.2, 1.0, 1.38, 0.4, 0.9, 1.1, 0.7, 0.3]
 
 def _ppo_args(eps, c1, c2, new=None):
     """A function that returns fresh ppo_loss arguments on the fixed batch."""
+
     def args():
-        return (const(new or _PPO_NEW), const(_PPO_OLD), const(_PPO_ADV), const(_PPO_V),
-                const(_PPO_R), const(_PPO_S), eps, c1, c2)
+        return (
+            const(new or _PPO_NEW),
+            const(_PPO_OLD),
+            const(_PPO_ADV),
+            const(_PPO_V),
+            const(_PPO_R),
+            const(_PPO_S),
+            eps,
+            c1,
+            c2,
+        )
+
     return args
 
 
 def _check_ppo_case(fn, args, what) -> None:
     """ppo_loss(*args()) against the reference."""
     check_case(
-        fn, "ppo_loss", args, _ref_ppo_loss, what, scalar=True,
+        fn,
+        "ppo_loss",
+        args,
+        _ref_ppo_loss,
+        what,
+        scalar=True,
         hint="ppo_loss = clipped_surrogate_loss + vf_coef * value_loss - ent_coef * "
-             "entropy.mean(); it calls your clipped_surrogate_loss and value_loss, "
-             "so make their tests pass first")
+        "entropy.mean(); it calls your clipped_surrogate_loss and value_loss, "
+        "so make their tests pass first",
+    )
 
 
 @register("ppo_loss")
@@ -465,8 +633,11 @@ def check_ppo_loss_value(fn) -> None:
 @register("ppo_loss")
 def check_ppo_loss_terms(fn) -> None:
     """Each term alone: only the surrogate, then the value term, then the entropy bonus."""
-    _check_ppo_case(fn, _ppo_args(0.2, 0.0, 0.0),
-                    "ppo_loss with vf_coef=0 and ent_coef=0 (must equal the clipped loss)")
+    _check_ppo_case(
+        fn,
+        _ppo_args(0.2, 0.0, 0.0),
+        "ppo_loss with vf_coef=0 and ent_coef=0 (must equal the clipped loss)",
+    )
     _check_ppo_case(fn, _ppo_args(0.2, 2.0, 0.0), "ppo_loss with vf_coef=2 and ent_coef=0")
     _check_ppo_case(fn, _ppo_args(0.2, 0.0, 0.5), "ppo_loss with vf_coef=0 and ent_coef=0.5")
 
@@ -475,19 +646,43 @@ def check_ppo_loss_terms(fn) -> None:
 def check_ppo_loss_gradient(fn) -> None:
     """Gradients reach the policy (new log-probs), the critic (values) and the entropy."""
     leaves = [leaf(_PPO_NEW), leaf(_PPO_V), leaf(_PPO_S)]
-    out = call_learner(fn, "ppo_loss", leaves[0], const(_PPO_OLD), const(_PPO_ADV), leaves[1],
-                       const(_PPO_R), leaves[2], 0.2, 0.5, 0.01)
+    out = call_learner(
+        fn,
+        "ppo_loss",
+        leaves[0],
+        const(_PPO_OLD),
+        const(_PPO_ADV),
+        leaves[1],
+        const(_PPO_R),
+        leaves[2],
+        0.2,
+        0.5,
+        0.01,
+    )
     grads = gradient_of(out, _tuple(leaves), "ppo_loss")
     ref_leaves = [leaf(_PPO_NEW), leaf(_PPO_V), leaf(_PPO_S)]
-    ref = _autograd_grad(_ref_ppo_loss(ref_leaves[0], const(_PPO_OLD), const(_PPO_ADV),
-                                       ref_leaves[1], const(_PPO_R), ref_leaves[2], 0.2, 0.5,
-                                       0.01), _tuple(ref_leaves))
+    ref = _autograd_grad(
+        _ref_ppo_loss(
+            ref_leaves[0],
+            const(_PPO_OLD),
+            const(_PPO_ADV),
+            ref_leaves[1],
+            const(_PPO_R),
+            ref_leaves[2],
+            0.2,
+            0.5,
+            0.01,
+        ),
+        _tuple(ref_leaves),
+    )
     for name, g, r in _zip(("new_log_probs", "values", "entropy"), grads, ref):
         if g is None:
-            raise _AssertionError(f"ppo_loss does not depend on {name}: every term of Eq. 9 "
-                                  f"must reach the loss")
-        assert_close(g, to_array(r, "ref"), f"gradient of ppo_loss w.r.t. {name}",
-                     index_names="sample")
+            raise _AssertionError(
+                f"ppo_loss does not depend on {name}: every term of Eq. 9 must reach the loss"
+            )
+        assert_close(
+            g, to_array(r, "ref"), f"gradient of ppo_loss w.r.t. {name}", index_names="sample"
+        )
 
 
 @register("ppo_loss")
@@ -500,12 +695,25 @@ def check_ppo_loss_random(fn, seed: int = 0, n_cases: int = 5) -> None:
         new = old + rng.normal(0.0, 0.4, size=b)
         adv, v = rng.normal(0.0, 1.0, size=b), rng.normal(0.0, 10.0, size=b)
         ret, ent = v + rng.normal(0.0, 3.0, size=b), rng.uniform(0.0, _log(4.0), size=b)
-        eps, c1, c2 = (_float(rng.choice([0.1, 0.2, 0.3])), _float(rng.choice([0.5, 1.0])),
-                       _float(rng.choice([0.0, 0.01, 0.1])))
+        eps, c1, c2 = (
+            _float(rng.choice([0.1, 0.2, 0.3])),
+            _float(rng.choice([0.5, 1.0])),
+            _float(rng.choice([0.0, 0.01, 0.1])),
+        )
 
         def args(new=new, old=old, adv=adv, v=v, ret=ret, ent=ent, eps=eps, c1=c1, c2=c2):
-            return (const(new.tolist()), const(old.tolist()), const(adv.tolist()),
-                    const(v.tolist()), const(ret.tolist()), const(ent.tolist()), eps, c1, c2)
-        _check_ppo_case(fn, args, f"ppo_loss of a random batch of {b} (eps={eps}, vf_coef={c1}, "
-                                  f"ent_coef={c2})")
+            return (
+                const(new.tolist()),
+                const(old.tolist()),
+                const(adv.tolist()),
+                const(v.tolist()),
+                const(ret.tolist()),
+                const(ent.tolist()),
+                eps,
+                c1,
+                c2,
+            )
 
+        _check_ppo_case(
+            fn, args, f"ppo_loss of a random batch of {b} (eps={eps}, vf_coef={c1}, ent_coef={c2})"
+        )

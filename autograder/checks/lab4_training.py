@@ -60,7 +60,10 @@ from ppo_core.networks import ActorCritic as _ActorCritic
 _t_randn, _t_manual_seed, _t_generator = torch.randn, torch.manual_seed, torch.Generator
 _SGD = torch.optim.SGD
 _np_sort, _np_arange, _np_concatenate, _np_array_equal = (
-    np.sort, np.arange, np.concatenate, np.array_equal,
+    np.sort,
+    np.arange,
+    np.concatenate,
+    np.array_equal,
 )
 
 
@@ -84,18 +87,33 @@ def _wrong_norm_max(advantages, eps=1e-8):
     return _t_tensor(a / (np.abs(a).max() + eps))
 
 
-mistake("normalize_advantages", "no_mean", _wrong_norm_no_mean,
-         "the mean is not subtracted: (A - mean(A)) / (std(A) + eps) has mean 0, so that about "
-         "half the actions are pushed up and half down")
-mistake("normalize_advantages", "no_std", _wrong_norm_no_std,
-         "the advantages are centred but not divided by their standard deviation: the gradient "
-         "would still scale with the rewards")
-mistake("normalize_advantages", "variance", _wrong_norm_variance,
-         "the advantages are divided by their variance, not their standard deviation "
-         "(std = sqrt(var))")
-mistake("normalize_advantages", "max", _wrong_norm_max,
-         "the advantages are divided by their largest absolute value: normalise to mean 0 and "
-         "std 1 instead")
+mistake(
+    "normalize_advantages",
+    "no_mean",
+    _wrong_norm_no_mean,
+    "the mean is not subtracted: (A - mean(A)) / (std(A) + eps) has mean 0, so that about "
+    "half the actions are pushed up and half down",
+)
+mistake(
+    "normalize_advantages",
+    "no_std",
+    _wrong_norm_no_std,
+    "the advantages are centred but not divided by their standard deviation: the gradient "
+    "would still scale with the rewards",
+)
+mistake(
+    "normalize_advantages",
+    "variance",
+    _wrong_norm_variance,
+    "the advantages are divided by their variance, not their standard deviation (std = sqrt(var))",
+)
+mistake(
+    "normalize_advantages",
+    "max",
+    _wrong_norm_max,
+    "the advantages are divided by their largest absolute value: normalise to mean 0 and "
+    "std 1 instead",
+)
 
 
 def _wrong_norm_no_mean_sample(advantages, eps=1e-8):
@@ -110,10 +128,18 @@ def _wrong_norm_variance_sample(advantages, eps=1e-8):
 
 # The same two mistakes with torch's default (sample) std/var, which is what a learner writing
 # `advantages.std()` gets: without these, only the numpy (population) versions were diagnosed.
-mistake("normalize_advantages", "no_mean_sample", _wrong_norm_no_mean_sample,
-         MISTAKES["normalize_advantages"]["no_mean"][1])
-mistake("normalize_advantages", "variance_sample", _wrong_norm_variance_sample,
-         MISTAKES["normalize_advantages"]["variance"][1])
+mistake(
+    "normalize_advantages",
+    "no_mean_sample",
+    _wrong_norm_no_mean_sample,
+    MISTAKES["normalize_advantages"]["no_mean"][1],
+)
+mistake(
+    "normalize_advantages",
+    "variance_sample",
+    _wrong_norm_variance_sample,
+    MISTAKES["normalize_advantages"]["variance"][1],
+)
 
 
 def _ref_normalized(x: np.ndarray, ddof: int, eps: float = 0.0) -> np.ndarray:
@@ -125,8 +151,10 @@ def _ref_normalized(x: np.ndarray, ddof: int, eps: float = 0.0) -> np.ndarray:
 
 def _check_norm_case(fn, values, what, dtype=None):
     """normalize_advantages(values) against both correct answers (either std)."""
+
     def args():
         return (const(values, dtype=dtype),)
+
     got = call_learner(fn, "normalize_advantages", *args())
     if not _isinstance(got, _Tensor):
         raise _AssertionError(
@@ -142,10 +170,17 @@ def _check_norm_case(fn, values, what, dtype=None):
         known_results("normalize_advantages", args)
     if _any_match(a, candidates, 1e-3, 1e-5):
         return
-    assert_close(a, candidates[1], what, function="normalize_advantages",
-                 wrong=known_results("normalize_advantages", args), index_names="sample",
-                 rtol=1e-3, atol=1e-5,
-                 hint="(A - mean(A)) / (std(A) + eps), over the tensor you are given")
+    assert_close(
+        a,
+        candidates[1],
+        what,
+        function="normalize_advantages",
+        wrong=known_results("normalize_advantages", args),
+        index_names="sample",
+        rtol=1e-3,
+        atol=1e-5,
+        hint="(A - mean(A)) / (std(A) + eps), over the tensor you are given",
+    )
 
 
 def _any_match(a, candidates, rtol, atol) -> bool:
@@ -157,23 +192,34 @@ def _any_match(a, candidates, rtol, atol) -> bool:
 def check_normalize_advantages_statistics(fn) -> None:
     """Mean 0 and std 1 after normalising, in float64 and float32, whatever the scale."""
     _check_norm_case(fn, [1.0, 2.0, 3.0, 4.0, 10.0], "normalize_advantages([1, 2, 3, 4, 10])")
-    _check_norm_case(fn, [-120.0, 35.0, 80.0, -5.0, 0.0, 250.0],
-                     "normalize_advantages of LunarLander-sized advantages")
-    _check_norm_case(fn, [0.001, -0.002, 0.0005, 0.003], "normalize_advantages of tiny advantages",
-                     dtype=_t_float32)
+    _check_norm_case(
+        fn,
+        [-120.0, 35.0, 80.0, -5.0, 0.0, 250.0],
+        "normalize_advantages of LunarLander-sized advantages",
+    )
+    _check_norm_case(
+        fn,
+        [0.001, -0.002, 0.0005, 0.003],
+        "normalize_advantages of tiny advantages",
+        dtype=_t_float32,
+    )
 
 
 @register("normalize_advantages")
 def check_normalize_advantages_constant(fn) -> None:
     """A constant minibatch must not divide by zero (that is what eps is for)."""
     for values in ([3.0, 3.0, 3.0, 3.0], [0.0, 0.0], [5.0]):
-        got = to_array(call_learner(fn, "normalize_advantages", const(values)),
-                       f"normalize_advantages({values})")
+        got = to_array(
+            call_learner(fn, "normalize_advantages", const(values)),
+            f"normalize_advantages({values})",
+        )
         if not bool(_np_all(_np_isfinite(got))):
-            hint = ("the standard deviation of a single sample is undefined (torch's .std() "
-                    "returns nan): return A - mean(A), i.e. 0, when there is only one sample"
-                    if _len(values) == 1 else
-                    "the standard deviation is 0 here: add eps to it before dividing")
+            hint = (
+                "the standard deviation of a single sample is undefined (torch's .std() "
+                "returns nan): return A - mean(A), i.e. 0, when there is only one sample"
+                if _len(values) == 1
+                else "the standard deviation is 0 here: add eps to it before dividing"
+            )
             raise _AssertionError(f"normalize_advantages({values}) returned {got.tolist()}: {hint}")
         if not bool(_np_all(_np_abs(got) < 1e-3)):
             raise _AssertionError(
@@ -201,8 +247,9 @@ def _minibatches(fn, batch_size, minibatch_size, *extra):
     try:
         parts = [to_array(p, f"a minibatch of {what}").reshape(-1) for p in got]
     except TypeError:
-        raise _AssertionError(f"{what} should return a list of index tensors, got "
-                              f"{_type(got).__name__}") from None
+        raise _AssertionError(
+            f"{what} should return a list of index tensors, got {_type(got).__name__}"
+        ) from None
     for p in parts:
         if p.size and not bool(_np_all(p == p.round())):
             raise _AssertionError(f"{what}: minibatches must hold integer indices, got {p[:5]}")
@@ -212,8 +259,9 @@ def _minibatches(fn, batch_size, minibatch_size, *extra):
 def _check_partition(what, parts, batch_size, minibatch_size):
     """The minibatches hold 0..batch_size-1 once each, in the expected number and sizes."""
     everything = _np_concatenate(parts) if parts else _np_array([])
-    if everything.size != batch_size or not _np_array_equal(_np_sort(everything),
-                                                            _np_arange(batch_size)):
+    if everything.size != batch_size or not _np_array_equal(
+        _np_sort(everything), _np_arange(batch_size)
+    ):
         raise _AssertionError(
             f"{what}: the minibatches together hold {everything.size} indices but must hold each "
             f"of 0..{batch_size - 1} exactly once, so that every sample is used once per epoch "
@@ -233,8 +281,9 @@ def check_minibatch_indices_partition(fn) -> None:
     what, parts = _minibatches(fn, 64, 16)
     _check_partition(what, parts, 64, 16)
     if _any(p.size != 16 for p in parts):
-        raise _AssertionError(f"{what}: every minibatch should hold 16 indices, got "
-                              f"{[p.size for p in parts]}")
+        raise _AssertionError(
+            f"{what}: every minibatch should hold 16 indices, got {[p.size for p in parts]}"
+        )
 
 
 def _any(iterable) -> bool:
@@ -265,8 +314,10 @@ def check_minibatch_indices_shuffled(fn) -> None:
             f"(e.g. torch.randperm) so that correlated consecutive steps are spread out"
         )
     if _np_array_equal(_np_concatenate(first), _np_concatenate(second)):
-        raise _AssertionError(f"{what} returned the same order twice: draw a new permutation "
-                              f"on every call (every epoch)")
+        raise _AssertionError(
+            f"{what} returned the same order twice: draw a new permutation "
+            f"on every call (every epoch)"
+        )
     _, a = _minibatches(fn, 100, 10, _t_manual_seed_gen(7))
     _, b = _minibatches(fn, 100, 10, _t_manual_seed_gen(7))
     if not _np_array_equal(_np_concatenate(a), _np_concatenate(b)):
@@ -285,9 +336,16 @@ def _t_manual_seed_gen(seed: int):
 
 # --- ppo_update -------------------------------------------------------------------------------
 
-_UPDATE_KEYS = ("losses/policy_loss", "losses/value_loss", "losses/entropy", "losses/approx_kl",
-                "losses/old_approx_kl", "losses/clipfrac", "losses/explained_variance",
-                "losses/epochs")
+_UPDATE_KEYS = (
+    "losses/policy_loss",
+    "losses/value_loss",
+    "losses/entropy",
+    "losses/approx_kl",
+    "losses/old_approx_kl",
+    "losses/clipfrac",
+    "losses/explained_variance",
+    "losses/epochs",
+)
 
 
 class _SpyOptimizer(_SGD):
@@ -304,7 +362,7 @@ class _SpyOptimizer(_SGD):
             for p in group["params"]:
                 if p.grad is not None:
                     total += _float((p.grad.detach().double() ** 2).sum())
-        self.grad_norms.append(total ** 0.5)
+        self.grad_norms.append(total**0.5)
         return super().step(closure)
 
 
@@ -314,19 +372,41 @@ class _SpyLoss:
     def __init__(self):
         self.calls: list[dict] = []
 
-    def __call__(self, new_log_probs, old_log_probs, advantages, values, returns, entropy,
-                 clip_eps, vf_coef, ent_coef):
-        self.calls.append({
-            "new": to_array(new_log_probs, "new_log_probs"),
-            "new_requires_grad": (_isinstance(new_log_probs, _Tensor)
-                                  and new_log_probs.requires_grad),
-            "old": to_array(old_log_probs, "old_log_probs"),
-            "adv": to_array(advantages, "advantages"),
-            "returns": to_array(returns, "returns"),
-            "clip_eps": clip_eps,
-        })
-        return _ref_ppo_loss(new_log_probs, old_log_probs, advantages, values, returns, entropy,
-                             clip_eps, vf_coef, ent_coef)
+    def __call__(
+        self,
+        new_log_probs,
+        old_log_probs,
+        advantages,
+        values,
+        returns,
+        entropy,
+        clip_eps,
+        vf_coef,
+        ent_coef,
+    ):
+        self.calls.append(
+            {
+                "new": to_array(new_log_probs, "new_log_probs"),
+                "new_requires_grad": (
+                    _isinstance(new_log_probs, _Tensor) and new_log_probs.requires_grad
+                ),
+                "old": to_array(old_log_probs, "old_log_probs"),
+                "adv": to_array(advantages, "advantages"),
+                "returns": to_array(returns, "returns"),
+                "clip_eps": clip_eps,
+            }
+        )
+        return _ref_ppo_loss(
+            new_log_probs,
+            old_log_probs,
+            advantages,
+            values,
+            returns,
+            entropy,
+            clip_eps,
+            vf_coef,
+            ent_coef,
+        )
 
 
 def _update_setup(seed: int = 0, batch_size: int = 64, **overrides):
@@ -351,9 +431,17 @@ def _update_setup(seed: int = 0, batch_size: int = 64, **overrides):
         "returns": _t_tensor(10.0 + _np_arange(batch_size), dtype=_t_float32),
         "values": values,
     }
-    settings = {"update_epochs": 3, "num_minibatches": 4, "clip_coef": 0.2, "clip_vloss": False,
-                "norm_adv": True, "ent_coef": 0.01, "vf_coef": 0.5, "max_grad_norm": 0.5,
-                "target_kl": None}
+    settings = {
+        "update_epochs": 3,
+        "num_minibatches": 4,
+        "clip_coef": 0.2,
+        "clip_vloss": False,
+        "norm_adv": True,
+        "ent_coef": 0.01,
+        "vf_coef": 0.5,
+        "max_grad_norm": 0.5,
+        "target_kl": None,
+    }
     settings.update(overrides)
     return policy, batch, _PPOConfig(**settings)
 
@@ -405,8 +493,10 @@ def check_ppo_update_steps(fn) -> None:
             f"each minibatch holds 64 // 4 = 16 samples"
         )
     if not changed:
-        raise _AssertionError("the policy's parameters did not change: call loss.backward() and "
-                              "optimizer.step() (after optimizer.zero_grad())")
+        raise _AssertionError(
+            "the policy's parameters did not change: call loss.backward() and "
+            "optimizer.step() (after optimizer.zero_grad())"
+        )
 
 
 @register("ppo_update")
@@ -416,7 +506,7 @@ def check_ppo_update_minibatches(fn) -> None:
     m = config.num_minibatches
     orders = []
     for epoch in _range(config.update_epochs):
-        ids = _np_concatenate([_ids(c) for c in spy.calls[epoch * m:(epoch + 1) * m]])
+        ids = _np_concatenate([_ids(c) for c in spy.calls[epoch * m : (epoch + 1) * m]])
         if not _np_array_equal(_np_sort(ids), _np_arange(64)):
             raise _AssertionError(
                 f"in epoch {epoch + 1} the minibatches did not hold each of the 64 samples "
@@ -425,11 +515,15 @@ def check_ppo_update_minibatches(fn) -> None:
             )
         orders.append(ids)
     if _np_array_equal(orders[0], _np_arange(64)):
-        raise _AssertionError("the first epoch visits the samples in rollout order: shuffle them "
-                              "(minibatch_indices) so that minibatches mix time steps and envs")
+        raise _AssertionError(
+            "the first epoch visits the samples in rollout order: shuffle them "
+            "(minibatch_indices) so that minibatches mix time steps and envs"
+        )
     if _np_array_equal(orders[0], orders[1]):
-        raise _AssertionError("two epochs visited the samples in the same order: draw new "
-                              "minibatch indices at the start of every epoch")
+        raise _AssertionError(
+            "two epochs visited the samples in the same order: draw new "
+            "minibatch indices at the start of every epoch"
+        )
 
 
 @register("ppo_update")
@@ -506,8 +600,10 @@ def check_ppo_update_grad_clipping(fn) -> None:
             f"loss.backward() and before optimizer.step()"
         )
     if _min(optimizer.grad_norms) == 0.0:
-        raise _AssertionError("a step applied a zero gradient: call loss.backward() before "
-                              "optimizer.step(), and optimizer.zero_grad() before backward")
+        raise _AssertionError(
+            "a step applied a zero gradient: call loss.backward() before "
+            "optimizer.step(), and optimizer.zero_grad() before backward"
+        )
 
 
 @register("ppo_update")
@@ -515,8 +611,10 @@ def check_ppo_update_stats(fn) -> None:
     """The returned dict has CleanRL's keys with sensible values."""
     stats, _, _, batch, config, _ = _run_update(fn)
     if not _isinstance(stats, dict):
-        raise _AssertionError(f"ppo_update returned {_type(stats).__name__}; return a dict of "
-                              f"diagnostics with CleanRL's keys {_list(_UPDATE_KEYS)}")
+        raise _AssertionError(
+            f"ppo_update returned {_type(stats).__name__}; return a dict of "
+            f"diagnostics with CleanRL's keys {_list(_UPDATE_KEYS)}"
+        )
     missing = [k for k in _UPDATE_KEYS if k not in stats]
     if missing:
         raise _AssertionError(f"ppo_update's result lacks the keys {missing}")
@@ -525,16 +623,22 @@ def check_ppo_update_stats(fn) -> None:
         if not _isfinite(v):
             raise _AssertionError(f"stats['{k}'] is {v}: it should be a finite number")
     if values["losses/approx_kl"] < -1e-7:
-        raise _AssertionError("stats['losses/approx_kl'] is negative: use approx_kl(...), the "
-                              "estimator that is never negative")
+        raise _AssertionError(
+            "stats['losses/approx_kl'] is negative: use approx_kl(...), the "
+            "estimator that is never negative"
+        )
     if not 0.0 <= values["losses/clipfrac"] <= 1.0:
         raise _AssertionError("stats['losses/clipfrac'] must be a fraction in [0, 1]")
     if not 0.0 <= values["losses/entropy"] <= _log(3.0) + 1e-4:
-        raise _AssertionError(f"stats['losses/entropy'] = {fmt(values['losses/entropy'])} is "
-                              f"outside [0, ln 3] for 3 actions: report the mean entropy")
+        raise _AssertionError(
+            f"stats['losses/entropy'] = {fmt(values['losses/entropy'])} is "
+            f"outside [0, ln 3] for 3 actions: report the mean entropy"
+        )
     if values["losses/epochs"] != config.update_epochs:
-        raise _AssertionError(f"stats['losses/epochs'] = {values['losses/epochs']}, but all "
-                              f"{config.update_epochs} epochs ran (target_kl is None)")
+        raise _AssertionError(
+            f"stats['losses/epochs'] = {values['losses/epochs']}, but all "
+            f"{config.update_epochs} epochs ran (target_kl is None)"
+        )
     ev = _ref_explained_variance(batch["values"], batch["returns"])
     if _abs(values["losses/explained_variance"] - ev) > 1e-4 * _max(1.0, _abs(ev)):
         raise _AssertionError(
@@ -555,12 +659,16 @@ def check_ppo_update_target_kl(fn) -> None:
             f"config.target_kl"
         )
     if not _isinstance(stats, dict) or "losses/epochs" not in stats:
-        raise _AssertionError("ppo_update's result must be a dict with the key 'losses/epochs': "
-                              "the number of epochs that ran")
+        raise _AssertionError(
+            "ppo_update's result must be a dict with the key 'losses/epochs': "
+            "the number of epochs that ran"
+        )
     epochs = to_float(stats["losses/epochs"], "stats['losses/epochs']")
     if epochs != 1:
-        raise _AssertionError(f"stats['losses/epochs'] = {epochs} after stopping early in the "
-                              f"first epoch: report the number of epochs that ran, 1 here")
+        raise _AssertionError(
+            f"stats['losses/epochs'] = {epochs} after stopping early in the "
+            f"first epoch: report the number of epochs that ran, 1 here"
+        )
 
 
 @register("ppo_update")
@@ -571,18 +679,18 @@ def check_ppo_update_random(fn, seed: int = 0, n_cases: int = 3) -> None:
         epochs = _int(rng.integers(1, 5))
         m = _int(rng.choice([1, 2, 4, 8]))
         b = m * _int(rng.integers(2, 12))
-        _, spy, optimizer, _, _, _ = _run_update(fn, seed=seed + case, batch_size=b,
-                                                  update_epochs=epochs, num_minibatches=m)
+        _, spy, optimizer, _, _, _ = _run_update(
+            fn, seed=seed + case, batch_size=b, update_epochs=epochs, num_minibatches=m
+        )
         if _len(optimizer.grad_norms) != epochs * m:
             raise _AssertionError(
                 f"with update_epochs={epochs}, num_minibatches={m} and a batch of {b}, "
                 f"ppo_update took {_len(optimizer.grad_norms)} steps instead of {epochs * m}"
             )
         for e in _range(epochs):
-            ids = _np_concatenate([_ids(c) for c in spy.calls[e * m:(e + 1) * m]])
+            ids = _np_concatenate([_ids(c) for c in spy.calls[e * m : (e + 1) * m]])
             if not _np_array_equal(_np_sort(ids), _np_arange(b)):
                 raise _AssertionError(
                     f"with update_epochs={epochs}, num_minibatches={m} and a batch of {b}, epoch "
                     f"{e + 1} did not use every sample exactly once"
                 )
-

@@ -35,12 +35,17 @@ from autograder.checks.compare import (
     to_array,
     to_float,
 )
+from ppo_core.diagnostics import ENTROPY_FLOOR, HEALTHY
 from ppo_core.diagnostics import approx_kl as _ref_approx_kl
 from ppo_core.diagnostics import clip_fraction as _ref_clip_fraction
 from ppo_core.diagnostics import explained_variance as _ref_explained_variance
-from ppo_core.diagnostics import ENTROPY_FLOOR, HEALTHY
-from ppo_core.recorded_runs import (FAULTS, diagnosis_manifest, load_run,
-                                    mean_advantage_positive_share, run_labels)
+from ppo_core.recorded_runs import (
+    FAULTS,
+    diagnosis_manifest,
+    load_run,
+    mean_advantage_positive_share,
+    run_labels,
+)
 
 _np_mean = np.mean
 
@@ -67,27 +72,57 @@ def _wrong_kl_no_mean(new, old):
     return _float(((log_ratio.exp() - 1.0) - log_ratio).sum())
 
 
-mistake("approx_kl", "naive", _wrong_kl_naive,
-         "this is the naive estimator mean(-log r), which can be negative for a finite sample: "
-         "use mean((r - 1) - log r) with log r = new_log_probs - old_log_probs")
-mistake("approx_kl", "sign", _wrong_kl_sign,
-         "this is mean(log r), the naive estimator with the wrong sign: use "
-         "mean((r - 1) - log r)")
-mistake("approx_kl", "k2", _wrong_kl_k2,
-         "this is mean((log r)^2 / 2), another estimator; this course (and CleanRL's approx_kl) "
-         "uses mean((r - 1) - log r)")
-mistake("approx_kl", "reversed", _wrong_kl_reversed,
-         "the ratio is inverted (old over new): log r = new_log_probs - old_log_probs")
-mistake("approx_kl", "no_mean", _wrong_kl_no_mean,
-         "the per-sample terms are summed: take their mean over the batch")
+mistake(
+    "approx_kl",
+    "naive",
+    _wrong_kl_naive,
+    "this is the naive estimator mean(-log r), which can be negative for a finite sample: "
+    "use mean((r - 1) - log r) with log r = new_log_probs - old_log_probs",
+)
+mistake(
+    "approx_kl",
+    "sign",
+    _wrong_kl_sign,
+    "this is mean(log r), the naive estimator with the wrong sign: use mean((r - 1) - log r)",
+)
+mistake(
+    "approx_kl",
+    "k2",
+    _wrong_kl_k2,
+    "this is mean((log r)^2 / 2), another estimator; this course (and CleanRL's approx_kl) "
+    "uses mean((r - 1) - log r)",
+)
+mistake(
+    "approx_kl",
+    "reversed",
+    _wrong_kl_reversed,
+    "the ratio is inverted (old over new): log r = new_log_probs - old_log_probs",
+)
+mistake(
+    "approx_kl",
+    "no_mean",
+    _wrong_kl_no_mean,
+    "the per-sample terms are summed: take their mean over the batch",
+)
 
 
 def _check_kl_case(fn, new, old, what, dtype=None) -> None:
     """approx_kl(new, old) against the reference."""
+
     def args():
         return (const(new, dtype=dtype), const(old, dtype=dtype))
-    check_case(fn, "approx_kl", args, _ref_approx_kl, what, scalar=True, rtol=1e-3, atol=1e-6,
-               hint="approx_kl = mean((r - 1) - log r), log r = new - old")
+
+    check_case(
+        fn,
+        "approx_kl",
+        args,
+        _ref_approx_kl,
+        what,
+        scalar=True,
+        rtol=1e-3,
+        atol=1e-6,
+        hint="approx_kl = mean((r - 1) - log r), log r = new - old",
+    )
 
 
 _KL_OLD = [-1.2, -0.3, -2.0, -0.7, -1.6, -0.05]
@@ -98,24 +133,27 @@ _KL_NEW = [-1.0, -0.5, -1.4, -0.7, -2.1, -0.3]
 def check_approx_kl_value(fn) -> None:
     """The estimator mean((r - 1) - log r) on a fixed batch, in float64 and float32."""
     _check_kl_case(fn, _KL_NEW, _KL_OLD, "approx_kl of a batch of six")
-    _check_kl_case(fn, _KL_NEW, _KL_OLD, "approx_kl of float32 log-probabilities",
-                   dtype=_t_float32)
+    _check_kl_case(fn, _KL_NEW, _KL_OLD, "approx_kl of float32 log-probabilities", dtype=_t_float32)
 
 
 @register("approx_kl")
 def check_approx_kl_zero_and_nonnegative(fn) -> None:
     """0 when nothing moved; never negative, even where the naive estimator is."""
-    got = to_float(call_learner(fn, "approx_kl", const(_KL_OLD), const(_KL_OLD)),
-                   "approx_kl(old, old)")
+    got = to_float(
+        call_learner(fn, "approx_kl", const(_KL_OLD), const(_KL_OLD)), "approx_kl(old, old)"
+    )
     if _abs(got) > 1e-7:
-        raise _AssertionError(f"approx_kl of identical log-probabilities is {fmt(got)}: the "
-                              f"policy did not move, so the KL must be 0")
+        raise _AssertionError(
+            f"approx_kl of identical log-probabilities is {fmt(got)}: the "
+            f"policy did not move, so the KL must be 0"
+        )
     new, old = [-0.2, -0.2, -3.0], [-0.5, -0.6, -2.0]  # mean(old - new) < 0 here
     got = to_float(call_learner(fn, "approx_kl", const(new), const(old)), "approx_kl")
     if got < 0:
         raise _AssertionError(
             f"approx_kl returned {fmt(got)} < 0: a KL divergence is never negative; "
-            f"(r - 1) - log r >= 0 for every r, so use that estimator, not mean(-log r)")
+            f"(r - 1) - log r >= 0 for every r, so use that estimator, not mean(-log r)"
+        )
     _check_kl_case(fn, new, old, "approx_kl where the naive estimator is negative")
 
 
@@ -150,19 +188,37 @@ def _wrong_clipfrac_inside(new, old, eps):
     return _float((((new - old).exp() - 1.0).abs() <= eps).double().mean())
 
 
-mistake("clip_fraction", "above", _wrong_clipfrac_above,
-         "only ratios above 1 + eps are counted: ratios below 1 - eps are outside the clip range "
-         "too")
-mistake("clip_fraction", "below", _wrong_clipfrac_below,
-         "only ratios below 1 - eps are counted: ratios above 1 + eps are outside the clip range "
-         "too")
-mistake("clip_fraction", "count", _wrong_clipfrac_count,
-         "this is the number of samples outside the range: divide by the batch size (a fraction)")
-mistake("clip_fraction", "log", _wrong_clipfrac_log,
-         "the log-ratio is compared with eps: compare the ratio r = exp(new - old) with "
-         "1 - eps and 1 + eps")
-mistake("clip_fraction", "inside", _wrong_clipfrac_inside,
-         "this is the fraction *inside* the clip range: count |r - 1| > eps")
+mistake(
+    "clip_fraction",
+    "above",
+    _wrong_clipfrac_above,
+    "only ratios above 1 + eps are counted: ratios below 1 - eps are outside the clip range too",
+)
+mistake(
+    "clip_fraction",
+    "below",
+    _wrong_clipfrac_below,
+    "only ratios below 1 - eps are counted: ratios above 1 + eps are outside the clip range too",
+)
+mistake(
+    "clip_fraction",
+    "count",
+    _wrong_clipfrac_count,
+    "this is the number of samples outside the range: divide by the batch size (a fraction)",
+)
+mistake(
+    "clip_fraction",
+    "log",
+    _wrong_clipfrac_log,
+    "the log-ratio is compared with eps: compare the ratio r = exp(new - old) with "
+    "1 - eps and 1 + eps",
+)
+mistake(
+    "clip_fraction",
+    "inside",
+    _wrong_clipfrac_inside,
+    "this is the fraction *inside* the clip range: count |r - 1| > eps",
+)
 
 _CF_RATIOS = [1.0, 1.1, 1.3, 0.7, 0.85, 2.0, 0.5, 1.19, 1.21, 0.81, 1.22]
 _CF_RATIOS_EPS = [1.0, 1.05, 1.15, 1.35, 0.95, 0.75, 0.6, 2.0, 0.88, 1.25, 0.65]
@@ -175,8 +231,16 @@ def _check_cf_case(fn, ratios, eps, what) -> None:
 
     def args():
         return (const(new), const(old), eps)
-    check_case(fn, "clip_fraction", args, _ref_clip_fraction, what, scalar=True,
-               hint="the fraction of samples with |r - 1| > eps, r = exp(new - old)")
+
+    check_case(
+        fn,
+        "clip_fraction",
+        args,
+        _ref_clip_fraction,
+        what,
+        scalar=True,
+        hint="the fraction of samples with |r - 1| > eps, r = exp(new - old)",
+    )
 
 
 @register("clip_fraction")
@@ -204,8 +268,9 @@ def check_clip_fraction_random(fn, seed: int = 0, n_cases: int = 10) -> None:
         r = np.exp(rng.normal(0.0, 0.3, size=_int(rng.integers(1, 300))))
         r = r[_np_abs(_np_abs(r - 1.0) - eps) > 1e-4]
         if r.size:
-            _check_cf_case(fn, r.tolist(), eps, f"clip_fraction of {r.size} random ratios "
-                                                f"(eps={eps})")
+            _check_cf_case(
+                fn, r.tolist(), eps, f"clip_fraction of {r.size} random ratios (eps={eps})"
+            )
 
 
 def _wrong_ev_ratio(values, returns):
@@ -232,29 +297,57 @@ def _wrong_ev_mixed_ddof(values, returns):
         return _float(1.0 - np.var(r - v, ddof=1) / np.var(r))
 
 
-mistake("explained_variance", "ratio", _wrong_ev_ratio,
-         "this is Var[V] / Var[R]: explained variance is 1 - Var[R - V] / Var[R] (what is left "
-         "unexplained is the variance of the errors)")
-mistake("explained_variance", "swapped", _wrong_ev_swapped,
-         "the denominator is Var[values]; it is the variance of the returns, the thing to explain")
-mistake("explained_variance", "no_one_minus", _wrong_ev_no_one_minus,
-         "this is the *unexplained* fraction Var[R - V] / Var[R]: subtract it from 1")
-mistake("explained_variance", "mixed_ddof", _wrong_ev_mixed_ddof,
-         "the two variances use different conventions (sample vs population): compute both with "
-         "the same function")
+mistake(
+    "explained_variance",
+    "ratio",
+    _wrong_ev_ratio,
+    "this is Var[V] / Var[R]: explained variance is 1 - Var[R - V] / Var[R] (what is left "
+    "unexplained is the variance of the errors)",
+)
+mistake(
+    "explained_variance",
+    "swapped",
+    _wrong_ev_swapped,
+    "the denominator is Var[values]; it is the variance of the returns, the thing to explain",
+)
+mistake(
+    "explained_variance",
+    "no_one_minus",
+    _wrong_ev_no_one_minus,
+    "this is the *unexplained* fraction Var[R - V] / Var[R]: subtract it from 1",
+)
+mistake(
+    "explained_variance",
+    "mixed_ddof",
+    _wrong_ev_mixed_ddof,
+    "the two variances use different conventions (sample vs population): compute both with "
+    "the same function",
+)
 
 
 def _check_ev_case(fn, values, returns, what, to_torch=False) -> None:
     """explained_variance(values, returns) against the reference on float64 arrays."""
+
     def args():
         if to_torch:
             return (const(values, dtype=_t_float32), const(returns, dtype=_t_float32))
         return (_np_array(values, dtype=_f64), _np_array(returns, dtype=_f64))
-    expected = _ref_explained_variance(_np_array(values, dtype=_f64),
-                                       _np_array(returns, dtype=_f64))
-    check_case(fn, "explained_variance", args, _ref_explained_variance, what, scalar=True,
-               expected=expected, rtol=1e-3, atol=1e-5,
-               hint="1 - Var[returns - values] / Var[returns]")
+
+    expected = _ref_explained_variance(
+        _np_array(values, dtype=_f64), _np_array(returns, dtype=_f64)
+    )
+    check_case(
+        fn,
+        "explained_variance",
+        args,
+        _ref_explained_variance,
+        what,
+        scalar=True,
+        expected=expected,
+        rtol=1e-3,
+        atol=1e-5,
+        hint="1 - Var[returns - values] / Var[returns]",
+    )
 
 
 _EV_R = [1.0, 3.0, -2.0, 5.0, 0.5, 2.5]
@@ -265,21 +358,39 @@ def check_explained_variance_value(fn) -> None:
     """Perfect critic: 1; predicting the mean: 0; a noisy critic; a harmful one: < 0."""
     mean = _float(_np_mean(_np_array(_EV_R)))
     _check_ev_case(fn, _EV_R, _EV_R, "explained_variance of a perfect critic (must be 1)")
-    _check_ev_case(fn, [mean] * _len(_EV_R), _EV_R,
-                   "explained_variance of a critic that predicts the mean (must be 0)")
-    _check_ev_case(fn, [1.5, 2.0, -1.0, 4.0, 1.5, 2.0], _EV_R,
-                   "explained_variance of a noisy critic")
-    _check_ev_case(fn, [-r for r in _EV_R], _EV_R,
-                   "explained_variance of a critic that predicts -returns (must be negative)")
+    _check_ev_case(
+        fn,
+        [mean] * _len(_EV_R),
+        _EV_R,
+        "explained_variance of a critic that predicts the mean (must be 0)",
+    )
+    _check_ev_case(
+        fn, [1.5, 2.0, -1.0, 4.0, 1.5, 2.0], _EV_R, "explained_variance of a noisy critic"
+    )
+    _check_ev_case(
+        fn,
+        [-r for r in _EV_R],
+        _EV_R,
+        "explained_variance of a critic that predicts -returns (must be negative)",
+    )
 
 
 @register("explained_variance")
 def check_explained_variance_inputs(fn) -> None:
     """Torch float32 inputs work too; returns with no variance give nan."""
-    _check_ev_case(fn, [1.5, 2.0, -1.0, 4.0, 1.5, 2.0], _EV_R,
-                   "explained_variance of float32 torch tensors", to_torch=True)
-    got = to_float(call_learner(fn, "explained_variance", _np_array([1.0, 2.0, 3.0]),
-                                _np_array([2.0, 2.0, 2.0])), "explained_variance")
+    _check_ev_case(
+        fn,
+        [1.5, 2.0, -1.0, 4.0, 1.5, 2.0],
+        _EV_R,
+        "explained_variance of float32 torch tensors",
+        to_torch=True,
+    )
+    got = to_float(
+        call_learner(
+            fn, "explained_variance", _np_array([1.0, 2.0, 3.0]), _np_array([2.0, 2.0, 2.0])
+        ),
+        "explained_variance",
+    )
     if not _isnan(got):
         raise _AssertionError(
             f"explained_variance with constant returns gave {fmt(got)}: Var[returns] = 0, so "
@@ -295,8 +406,9 @@ def check_explained_variance_random(fn, seed: int = 0, n_cases: int = 10) -> Non
         b = _int(rng.integers(2, 500))
         returns = rng.normal(0.0, 80.0, size=b)
         values = _float(rng.uniform(-0.5, 1.2)) * returns + rng.normal(0.0, 30.0, size=b)
-        _check_ev_case(fn, values.tolist(), returns.tolist(),
-                       f"explained_variance of a random batch of {b}")
+        _check_ev_case(
+            fn, values.tolist(), returns.tolist(), f"explained_variance of a random batch of {b}"
+        )
 
 
 # --- Lab 5's exercise: which recorded run has which fault? ------------------------------------
@@ -311,7 +423,7 @@ _FAULTS = tuple(FAULTS)
 def _part(history: list[dict], key: str, skip: int = 0, absolute: bool = False) -> np.ndarray:
     """``key`` over a run without its first ``1/skip`` (10: after the first tenth; 2: the
     second half; 0: all of it), NaNs dropped."""
-    rows = history[len(history) // skip:] if skip else history
+    rows = history[len(history) // skip :] if skip else history
     values = np.array([row.get(key, np.nan) for row in rows], dtype=np.float64)
     values = values[np.isfinite(values)]
     return np.abs(values) if absolute else values
@@ -324,17 +436,19 @@ def _inside(history: list[dict], key: str, band: tuple[float, float]) -> str:
 
 def _healthy_measure(history: list[dict]) -> str:
     entropy_band = (ENTROPY_FLOOR, np.log(4))
-    return (f"final mean return {_part(history, 'charts/mean_return_100')[-1]:.0f}; after the "
-            f"first tenth approx KL is inside its range on "
-            f"{_inside(history, 'losses/approx_kl', HEALTHY['losses/approx_kl'])} of the "
-            f"updates, clip fraction on "
-            f"{_inside(history, 'losses/clipfrac', HEALTHY['losses/clipfrac'])}, entropy on "
-            f"{_inside(history, 'losses/entropy', entropy_band)}, explained variance on "
-            f"{_inside(history, 'losses/explained_variance', HEALTHY['losses/explained_variance'])}"
-            f"; median |policy loss| "
-            f"{np.median(_part(history, 'losses/policy_loss', absolute=True)):.3f}; mean "
-            f"advantage positive on {mean_advantage_positive_share(history):.0%} of the updates "
-            f"after the first quarter")
+    return (
+        f"final mean return {_part(history, 'charts/mean_return_100')[-1]:.0f}; after the "
+        f"first tenth approx KL is inside its range on "
+        f"{_inside(history, 'losses/approx_kl', HEALTHY['losses/approx_kl'])} of the "
+        f"updates, clip fraction on "
+        f"{_inside(history, 'losses/clipfrac', HEALTHY['losses/clipfrac'])}, entropy on "
+        f"{_inside(history, 'losses/entropy', entropy_band)}, explained variance on "
+        f"{_inside(history, 'losses/explained_variance', HEALTHY['losses/explained_variance'])}"
+        f"; median |policy loss| "
+        f"{np.median(_part(history, 'losses/policy_loss', absolute=True)):.3f}; mean "
+        f"advantage positive on {mean_advantage_positive_share(history):.0%} of the updates "
+        f"after the first quarter"
+    )
 
 
 # What each fault's signature looks at, measured on any run: quoted back when a learner names
@@ -343,11 +457,14 @@ _MEASURES = {
     "healthy": _healthy_measure,
     "lr_too_high": lambda h: (
         f"largest approx KL {_part(h, 'losses/approx_kl').max():.3g}; median entropy over the "
-        f"second half {np.median(_part(h, 'losses/entropy', 2)):.3f}"),
+        f"second half {np.median(_part(h, 'losses/entropy', 2)):.3f}"
+    ),
     "ent_coef_too_high": lambda h: (
-        f"median entropy over the second half {np.median(_part(h, 'losses/entropy', 2)):.3f}"),
+        f"median entropy over the second half {np.median(_part(h, 'losses/entropy', 2)):.3f}"
+    ),
     "no_adv_norm": lambda h: (
-        f"median |policy loss| {np.median(_part(h, 'losses/policy_loss', absolute=True)):.3f}"),
+        f"median |policy loss| {np.median(_part(h, 'losses/policy_loss', absolute=True)):.3f}"
+    ),
     "gae_leak": lambda h: (
         f"median approx KL {np.median(_part(h, 'losses/approx_kl', 10)):.4f} and clip fraction "
         f"{np.median(_part(h, 'losses/clipfrac', 10)):.3f} after the first tenth; median "
@@ -356,11 +473,13 @@ _MEASURES = {
         f"median |policy loss| "
         f"{np.median(_part(h, 'losses/policy_loss', absolute=True)):.3f}; mean advantage "
         f"positive on {mean_advantage_positive_share(h):.0%} of the updates after the first "
-        f"quarter"),
+        f"quarter"
+    ),
     "critic_not_trained": lambda h: (
         f"median |explained variance| after the first tenth "
         f"{np.median(_part(h, 'losses/explained_variance', 10, absolute=True)):.2f}, at most "
-        f"{_part(h, 'losses/explained_variance', 10).max():.2f}"),
+        f"{_part(h, 'losses/explained_variance', 10).max():.2f}"
+    ),
 }
 
 
@@ -376,10 +495,13 @@ def _wrong_fault_messages() -> dict[str, dict[str, str]]:
         for named in _FAULTS:
             text = f"{label} is not '{named}'"
             if named in signatures and named in _MEASURES:
-                text += (f": the signature of '{named}' is: {signatures[named]}. "
-                         f"{label} shows: {_MEASURES[named](history)}")
-            messages[label][named] = (text + ". Look again at its curves against the healthy "
-                                      "ranges and the checklist")
+                text += (
+                    f": the signature of '{named}' is: {signatures[named]}. "
+                    f"{label} shows: {_MEASURES[named](history)}"
+                )
+            messages[label][named] = (
+                text + ". Look again at its curves against the healthy ranges and the checklist"
+            )
     return messages
 
 
@@ -394,15 +516,18 @@ def diagnosis_key() -> dict[str, str]:
 def check_diagnosis_format(diagnosis) -> None:
     """``diagnosis`` maps every run label to one of the fault names (``recorded_runs.FAULTS``)."""
     if not _isinstance(diagnosis, dict):
-        raise _AssertionError(f"diagnosis should be a dict like {{'run_A': 'healthy', ...}}, got "
-                              f"{_type(diagnosis).__name__}")
+        raise _AssertionError(
+            f"diagnosis should be a dict like {{'run_A': 'healthy', ...}}, got "
+            f"{_type(diagnosis).__name__}"
+        )
     missing = sorted(set(_KEY) - set(diagnosis))
     if missing:
         raise _AssertionError(f"diagnosis has no entry for {missing}: name a fault for every run")
     for label in sorted(_KEY):
         if diagnosis[label] not in _FAULTS:
-            raise _AssertionError(f"diagnosis['{label}'] = {diagnosis[label]!r} is not one of "
-                                  f"{_list(_FAULTS)}")
+            raise _AssertionError(
+                f"diagnosis['{label}'] = {diagnosis[label]!r} is not one of {_list(_FAULTS)}"
+            )
 
 
 def check_diagnosis_run(diagnosis, label: str) -> None:

@@ -57,8 +57,9 @@ def _wrong_lp_variance_for_std(mean, log_std, actions):
 
 
 def _wrong_lp_log_std_as_std(mean, log_std, actions):
-    return (-((actions - mean) ** 2) / (2 * log_std**2) - torch.log(log_std.abs())
-            - 0.5 * _LOG_2PI).sum(-1)
+    return (
+        -((actions - mean) ** 2) / (2 * log_std**2) - torch.log(log_std.abs()) - 0.5 * _LOG_2PI
+    ).sum(-1)
 
 
 def _wrong_lp_no_normaliser(mean, log_std, actions):
@@ -69,56 +70,103 @@ def _wrong_lp_no_square_sigma(mean, log_std, actions):
     return (-((actions - mean) ** 2) / (2 * log_std.exp()) - log_std - 0.5 * _LOG_2PI).sum(-1)
 
 
-mistake("gaussian_log_prob", "no_sum", _wrong_lp_no_sum,
-         "one log-density per action dimension is returned: the dimensions are independent, so "
-         "log pi(a|s) is the *sum* over dimensions (.sum(-1)), one number per state")
-mistake("gaussian_log_prob", "mean_over_dims", _wrong_lp_mean_over_dims,
-         "the per-dimension log-densities are averaged: the log of a product of densities is "
-         "their sum, so use .sum(-1), not .mean(-1)")
-mistake("gaussian_log_prob", "no_2pi", _wrong_lp_no_2pi,
-         "the constant -0.5 log(2 pi) per dimension is missing; it cancels in the ratio but not "
-         "in the value a log-density must have")
-mistake("gaussian_log_prob", "variance_for_std", _wrong_lp_variance_for_std,
-         "the variance sigma^2 is used where the standard deviation sigma belongs: "
-         "sigma = exp(log_std), the quadratic term divides by 2 sigma^2 and the normaliser is "
-         "log sigma")
-mistake("gaussian_log_prob", "log_std_as_std", _wrong_lp_log_std_as_std,
-         "log_std is used as if it were sigma: the network outputs log sigma, so "
-         "sigma = exp(log_std) (which keeps sigma positive)")
-mistake("gaussian_log_prob", "no_normaliser", _wrong_lp_no_normaliser,
-         "the normaliser -log sigma is missing: without it a wider Gaussian would score every "
-         "action higher, and the gradient would push sigma up for ever")
-mistake("gaussian_log_prob", "no_square_sigma", _wrong_lp_no_square_sigma,
-         "the quadratic term divides by 2 sigma instead of 2 sigma^2: "
-         "-(a - mu)^2 / (2 sigma^2)")
+mistake(
+    "gaussian_log_prob",
+    "no_sum",
+    _wrong_lp_no_sum,
+    "one log-density per action dimension is returned: the dimensions are independent, so "
+    "log pi(a|s) is the *sum* over dimensions (.sum(-1)), one number per state",
+)
+mistake(
+    "gaussian_log_prob",
+    "mean_over_dims",
+    _wrong_lp_mean_over_dims,
+    "the per-dimension log-densities are averaged: the log of a product of densities is "
+    "their sum, so use .sum(-1), not .mean(-1)",
+)
+mistake(
+    "gaussian_log_prob",
+    "no_2pi",
+    _wrong_lp_no_2pi,
+    "the constant -0.5 log(2 pi) per dimension is missing; it cancels in the ratio but not "
+    "in the value a log-density must have",
+)
+mistake(
+    "gaussian_log_prob",
+    "variance_for_std",
+    _wrong_lp_variance_for_std,
+    "the variance sigma^2 is used where the standard deviation sigma belongs: "
+    "sigma = exp(log_std), the quadratic term divides by 2 sigma^2 and the normaliser is "
+    "log sigma",
+)
+mistake(
+    "gaussian_log_prob",
+    "log_std_as_std",
+    _wrong_lp_log_std_as_std,
+    "log_std is used as if it were sigma: the network outputs log sigma, so "
+    "sigma = exp(log_std) (which keeps sigma positive)",
+)
+mistake(
+    "gaussian_log_prob",
+    "no_normaliser",
+    _wrong_lp_no_normaliser,
+    "the normaliser -log sigma is missing: without it a wider Gaussian would score every "
+    "action higher, and the gradient would push sigma up for ever",
+)
+mistake(
+    "gaussian_log_prob",
+    "no_square_sigma",
+    _wrong_lp_no_square_sigma,
+    "the quadratic term divides by 2 sigma instead of 2 sigma^2: -(a - mu)^2 / (2 sigma^2)",
+)
 
 
 def _check_lp_case(fn, mean, log_std, actions, what, dtype=None) -> None:
     """gaussian_log_prob(mean, log_std, actions) against the reference."""
+
     def args():
         return (const(mean, dtype), const(log_std, dtype), const(actions, dtype))
+
     check_case(fn, "gaussian_log_prob", args, _ref_gaussian_log_prob, what, index_names="row")
 
 
 @register("gaussian_log_prob")
 def check_gaussian_log_prob_basic(fn) -> None:
     """The standard normal at its mean (-0.919), then a small 2-D batch with sigma != 1."""
-    _check_lp_case(fn, [[0.0]], [[0.0]], [[0.0]],
-                   "log-density of the standard normal at its mean (-0.5 ln 2 pi = -0.919)")
-    _check_lp_case(fn, [[0.0, 0.5], [1.0, -1.0], [0.2, 0.0]],
-                   [[-0.5, 0.3], [-0.5, 0.3], [-0.5, 0.3]],
-                   [[0.4, -0.1], [1.6, -2.5], [0.2, 0.0]],
-                   "gaussian_log_prob of a batch of three 2-D actions")
+    _check_lp_case(
+        fn,
+        [[0.0]],
+        [[0.0]],
+        [[0.0]],
+        "log-density of the standard normal at its mean (-0.5 ln 2 pi = -0.919)",
+    )
+    _check_lp_case(
+        fn,
+        [[0.0, 0.5], [1.0, -1.0], [0.2, 0.0]],
+        [[-0.5, 0.3], [-0.5, 0.3], [-0.5, 0.3]],
+        [[0.4, -0.1], [1.6, -2.5], [0.2, 0.0]],
+        "gaussian_log_prob of a batch of three 2-D actions",
+    )
 
 
 @register("gaussian_log_prob")
 def check_gaussian_log_prob_broadcast(fn) -> None:
     """A state-independent log_std of shape (1, A), as ActorCritic keeps it, and float32."""
-    _check_lp_case(fn, [[0.1, -0.3], [0.9, 0.0], [-0.7, 0.2], [0.0, 0.0]], [[-1.0, 0.4]],
-                   [[0.5, 0.5], [0.8, -1.2], [-2.0, 0.3], [1.0, -1.0]],
-                   "gaussian_log_prob with log_std of shape (1, 2)")
-    _check_lp_case(fn, [[0.5, -0.5, 0.0]], [[-2.0, 0.0, 1.0]], [[0.6, 0.5, -3.0]],
-                   "gaussian_log_prob for float32 inputs", dtype=_t_float32)
+    _check_lp_case(
+        fn,
+        [[0.1, -0.3], [0.9, 0.0], [-0.7, 0.2], [0.0, 0.0]],
+        [[-1.0, 0.4]],
+        [[0.5, 0.5], [0.8, -1.2], [-2.0, 0.3], [1.0, -1.0]],
+        "gaussian_log_prob with log_std of shape (1, 2)",
+    )
+    _check_lp_case(
+        fn,
+        [[0.5, -0.5, 0.0]],
+        [[-2.0, 0.0, 1.0]],
+        [[0.6, 0.5, -3.0]],
+        "gaussian_log_prob for float32 inputs",
+        dtype=_t_float32,
+    )
 
 
 @register("gaussian_log_prob")
@@ -130,14 +178,19 @@ def check_gaussian_log_prob_gradient(fn) -> None:
     total = out.sum() if _isinstance(out, _Tensor) else out
     grads = gradient_of(total, (mean, log_std), "gaussian_log_prob (summed)")
     ref_mean, ref_log_std = leaf(raw[0]), leaf(raw[1])
-    refs = _autograd_grad(_ref_gaussian_log_prob(ref_mean, ref_log_std, const(raw[2])).sum(),
-                          (ref_mean, ref_log_std))
+    refs = _autograd_grad(
+        _ref_gaussian_log_prob(ref_mean, ref_log_std, const(raw[2])).sum(), (ref_mean, ref_log_std)
+    )
     for grad, ref, name in zip(grads, refs, ("mean", "log_std")):
         if grad is None:
             raise _AssertionError(f"gaussian_log_prob does not depend on {name}")
-        assert_close(grad, to_array(ref, "ref"), f"gradient of the log-density w.r.t. {name}",
-                     index_names="row, dim",
-                     hint="compute sigma = exp(log_std) and the log-density in torch")
+        assert_close(
+            grad,
+            to_array(ref, "ref"),
+            f"gradient of the log-density w.r.t. {name}",
+            index_names="row, dim",
+            hint="compute sigma = exp(log_std) and the log-density in torch",
+        )
 
 
 @register("gaussian_log_prob")
@@ -149,8 +202,13 @@ def check_gaussian_log_prob_random(fn, seed: int = 0, n_cases: int = 5) -> None:
         mean = rng.normal(0.0, 1.0, size=(b, a))
         log_std = rng.uniform(-2.0, 1.0, size=(b, a))
         actions = mean + np.exp(log_std) * rng.normal(0.0, 1.5, size=(b, a))
-        _check_lp_case(fn, mean.tolist(), log_std.tolist(), actions.tolist(),
-                       f"gaussian_log_prob for a random ({b}, {a}) batch")
+        _check_lp_case(
+            fn,
+            mean.tolist(),
+            log_std.tolist(),
+            actions.tolist(),
+            f"gaussian_log_prob for a random ({b}, {a}) batch",
+        )
 
 
 def _wrong_ent_no_sum(log_std):
@@ -173,25 +231,47 @@ def _wrong_ent_no_half(log_std):
     return (0.5 * _LOG_2PI + log_std).sum(-1)
 
 
-mistake("gaussian_entropy", "no_sum", _wrong_ent_no_sum,
-         "one entropy per action dimension is returned: the entropy of independent dimensions "
-         "is the sum of theirs, one number per state (.sum(-1))")
-mistake("gaussian_entropy", "no_2pi", _wrong_ent_no_2pi,
-         "the term 0.5 log(2 pi) per dimension is missing: S = sum_i (0.5 + 0.5 log(2 pi) + "
-         "log sigma_i)")
-mistake("gaussian_entropy", "std_not_log", _wrong_ent_std_not_log,
-         "sigma is added where log sigma belongs: the entropy grows with log sigma, "
-         "S = sum_i (0.5 + 0.5 log(2 pi) + log sigma_i)")
-mistake("gaussian_entropy", "batch_mean", _wrong_ent_batch_mean,
-         "return one entropy per row (shape (B,)); the loss takes the mean later")
-mistake("gaussian_entropy", "no_half", _wrong_ent_no_half,
-         "the constant 0.5 per dimension (from E[(a - mu)^2 / (2 sigma^2)] = 1/2) is missing")
+mistake(
+    "gaussian_entropy",
+    "no_sum",
+    _wrong_ent_no_sum,
+    "one entropy per action dimension is returned: the entropy of independent dimensions "
+    "is the sum of theirs, one number per state (.sum(-1))",
+)
+mistake(
+    "gaussian_entropy",
+    "no_2pi",
+    _wrong_ent_no_2pi,
+    "the term 0.5 log(2 pi) per dimension is missing: S = sum_i (0.5 + 0.5 log(2 pi) + "
+    "log sigma_i)",
+)
+mistake(
+    "gaussian_entropy",
+    "std_not_log",
+    _wrong_ent_std_not_log,
+    "sigma is added where log sigma belongs: the entropy grows with log sigma, "
+    "S = sum_i (0.5 + 0.5 log(2 pi) + log sigma_i)",
+)
+mistake(
+    "gaussian_entropy",
+    "batch_mean",
+    _wrong_ent_batch_mean,
+    "return one entropy per row (shape (B,)); the loss takes the mean later",
+)
+mistake(
+    "gaussian_entropy",
+    "no_half",
+    _wrong_ent_no_half,
+    "the constant 0.5 per dimension (from E[(a - mu)^2 / (2 sigma^2)] = 1/2) is missing",
+)
 
 
 def _check_ent_case(fn, log_std, what, dtype=None) -> None:
     """gaussian_entropy(log_std) against the reference."""
+
     def args():
         return (const(log_std, dtype),)
+
     check_case(fn, "gaussian_entropy", args, _ref_gaussian_entropy, what, index_names="row")
 
 
@@ -205,9 +285,12 @@ def check_gaussian_entropy_basic(fn) -> None:
 @register("gaussian_entropy")
 def check_gaussian_entropy_narrow(fn) -> None:
     """A narrow Gaussian has a *negative* entropy: no floor at 0, unlike a categorical one."""
-    _check_ent_case(fn, [[-2.0, -3.0], [-1.5, 0.0]],
-                    "entropy of narrow Gaussians (sigma = e^-2, e^-3: negative)",
-                    dtype=_t_float32)
+    _check_ent_case(
+        fn,
+        [[-2.0, -3.0], [-1.5, 0.0]],
+        "entropy of narrow Gaussians (sigma = e^-2, e^-3: negative)",
+        dtype=_t_float32,
+    )
 
 
 @register("gaussian_entropy")
@@ -219,9 +302,13 @@ def check_gaussian_entropy_gradient(fn) -> None:
     (grad,) = gradient_of(total, (log_std,), "gaussian_entropy (summed)")
     if grad is None:
         raise _AssertionError("gaussian_entropy does not depend on log_std")
-    assert_close(grad, _np_array([[1.0, 1.0], [1.0, 1.0]]),
-                 "gradient of the entropy w.r.t. log_std", index_names="row, dim",
-                 hint="S is linear in log sigma with slope 1 per dimension")
+    assert_close(
+        grad,
+        _np_array([[1.0, 1.0], [1.0, 1.0]]),
+        "gradient of the entropy w.r.t. log_std",
+        index_names="row, dim",
+        hint="S is linear in log sigma with slope 1 per dimension",
+    )
 
 
 @register("gaussian_entropy")
@@ -230,8 +317,11 @@ def check_gaussian_entropy_random(fn, seed: int = 0, n_cases: int = 5) -> None:
     rng = make_rng(seed)
     for _ in _range(n_cases):
         b, a = _int(rng.integers(1, 64)), _int(rng.integers(1, 7))
-        _check_ent_case(fn, rng.uniform(-3.0, 1.5, size=(b, a)).tolist(),
-                        f"gaussian_entropy for a random ({b}, {a}) batch")
+        _check_ent_case(
+            fn,
+            rng.uniform(-3.0, 1.5, size=(b, a)).tolist(),
+            f"gaussian_entropy for a random ({b}, {a}) batch",
+        )
 
 
 def _wrong_clip_unit_bounds(actions, low, high):
@@ -239,8 +329,10 @@ def _wrong_clip_unit_bounds(actions, low, high):
 
 
 def _wrong_clip_tanh(actions, low, high):
-    return np.tanh(actions) * (np.asarray(high) - np.asarray(low)) / 2 \
+    return (
+        np.tanh(actions) * (np.asarray(high) - np.asarray(low)) / 2
         + (np.asarray(high) + np.asarray(low)) / 2
+    )
 
 
 def _wrong_clip_upper_only(actions, low, high):
@@ -251,16 +343,32 @@ def _wrong_clip_swapped(actions, low, high):
     return np.clip(actions, high, low)
 
 
-mistake("clip_action", "unit_bounds", _wrong_clip_unit_bounds,
-         "the bounds are hard-coded to [-1, 1]: clip to the action space's own low and high, "
-         "per dimension")
-mistake("clip_action", "tanh", _wrong_clip_tanh,
-         "the action is squashed with tanh, which changes actions that are already inside the "
-         "bounds: clip, so the environment gets exactly the sampled action whenever it is legal")
-mistake("clip_action", "upper_only", _wrong_clip_upper_only,
-         "only the upper bound is applied: clip below at low too (np.clip(actions, low, high))")
-mistake("clip_action", "swapped", _wrong_clip_swapped,
-         "low and high are swapped: np.clip(actions, low, high)")
+mistake(
+    "clip_action",
+    "unit_bounds",
+    _wrong_clip_unit_bounds,
+    "the bounds are hard-coded to [-1, 1]: clip to the action space's own low and high, "
+    "per dimension",
+)
+mistake(
+    "clip_action",
+    "tanh",
+    _wrong_clip_tanh,
+    "the action is squashed with tanh, which changes actions that are already inside the "
+    "bounds: clip, so the environment gets exactly the sampled action whenever it is legal",
+)
+mistake(
+    "clip_action",
+    "upper_only",
+    _wrong_clip_upper_only,
+    "only the upper bound is applied: clip below at low too (np.clip(actions, low, high))",
+)
+mistake(
+    "clip_action",
+    "swapped",
+    _wrong_clip_swapped,
+    "low and high are swapped: np.clip(actions, low, high)",
+)
 
 
 def _bounds_case(rng, n: int, a: int) -> tuple:
@@ -272,25 +380,39 @@ def _bounds_case(rng, n: int, a: int) -> tuple:
 
 def _check_clip_case(fn, actions, low, high, what) -> None:
     """clip_action(actions, low, high) against the reference."""
+
     def args():
-        return (_np_array(actions, dtype=np.float32), _np_array(low, dtype=np.float32),
-                _np_array(high, dtype=np.float32))
+        return (
+            _np_array(actions, dtype=np.float32),
+            _np_array(low, dtype=np.float32),
+            _np_array(high, dtype=np.float32),
+        )
+
     check_case(fn, "clip_action", args, _ref_clip_action, what, index_names="env, dim")
 
 
 @register("clip_action")
 def check_clip_action_basic(fn) -> None:
     """LunarLanderContinuous's bounds [-1, 1]: outside clipped, inside unchanged."""
-    _check_clip_case(fn, [[1.7, -0.2], [-3.0, 0.9], [0.1, 5.0]], [-1.0, -1.0], [1.0, 1.0],
-                     "clip_action with bounds [-1, 1]")
+    _check_clip_case(
+        fn,
+        [[1.7, -0.2], [-3.0, 0.9], [0.1, 5.0]],
+        [-1.0, -1.0],
+        [1.0, 1.0],
+        "clip_action with bounds [-1, 1]",
+    )
 
 
 @register("clip_action")
 def check_clip_action_bounds(fn) -> None:
     """Bounds that differ per dimension and are not [-1, 1]."""
-    _check_clip_case(fn, [[0.3, 0.3, -0.3], [2.0, -2.0, 0.05], [-0.6, 0.6, 9.0]],
-                     [-0.5, -1.5, 0.0], [0.25, 3.0, 0.1],
-                     "clip_action with bounds low = [-0.5, -1.5, 0], high = [0.25, 3, 0.1]")
+    _check_clip_case(
+        fn,
+        [[0.3, 0.3, -0.3], [2.0, -2.0, 0.05], [-0.6, 0.6, 9.0]],
+        [-0.5, -1.5, 0.0],
+        [0.25, 3.0, 0.1],
+        "clip_action with bounds low = [-0.5, -1.5, 0], high = [0.25, 3, 0.1]",
+    )
 
 
 @register("clip_action")
@@ -298,16 +420,25 @@ def check_clip_action_keeps_sample(fn) -> None:
     """The sampled array is left as drawn: the rollout stores it for the ratio."""
     actions = _np_array([[1.5, -0.5], [-2.0, 0.25]], dtype=np.float32)
     before = actions.copy()
-    got = call_learner(fn, "clip_action", actions, _np_array([-1.0, -1.0], dtype=np.float32),
-                       _np_array([1.0, 1.0], dtype=np.float32))
+    got = call_learner(
+        fn,
+        "clip_action",
+        actions,
+        _np_array([-1.0, -1.0], dtype=np.float32),
+        _np_array([1.0, 1.0], dtype=np.float32),
+    )
     if not bool(_np_all(actions == before)):
         raise _AssertionError(
             "clip_action changed its input in place: the rollout stores the *sampled* action "
             "(its log-probability is the one the policy computed), so return a clipped copy "
             "(np.clip without out=, or torch.clamp without _)"
         )
-    assert_close(got, _ref_clip_action(before, _np_array([-1.0, -1.0]), _np_array([1.0, 1.0])),
-                 "clip_action's result", index_names="env, dim")
+    assert_close(
+        got,
+        _ref_clip_action(before, _np_array([-1.0, -1.0]), _np_array([1.0, 1.0])),
+        "clip_action's result",
+        index_names="env, dim",
+    )
 
 
 @register("clip_action")
@@ -317,7 +448,12 @@ def check_clip_action_random(fn, seed: int = 0, n_cases: int = 5) -> None:
     for _ in _range(n_cases):
         n, a = _int(rng.integers(1, 32)), _int(rng.integers(1, 7))
         actions, low, high = _bounds_case(rng, n, a)
-        _check_clip_case(fn, actions.tolist(), low.tolist(), high.tolist(),
-                         f"clip_action for random ({n}, {a}) actions, bounds "
-                         f"{[round(_float(x), 2) for x in low]} to "
-                         f"{[round(_float(x), 2) for x in high]}")
+        _check_clip_case(
+            fn,
+            actions.tolist(),
+            low.tolist(),
+            high.tolist(),
+            f"clip_action for random ({n}, {a}) actions, bounds "
+            f"{[round(_float(x), 2) for x in low]} to "
+            f"{[round(_float(x), 2) for x in high]}",
+        )

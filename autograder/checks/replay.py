@@ -52,8 +52,8 @@ from autograder.checks.compare import (
     _list,
     _np_all,
     _np_array,
-    _np_generic,
     _np_errstate,
+    _np_generic,
     _np_ndarray,
     _str,
     _t_cpu,
@@ -69,8 +69,10 @@ from autograder.checks.compare import (
 DATA_FILE = "visible_cases.npz"
 """The recorded calls, next to this module in the student build."""
 
-UNAVAILABLE = ("this check needs the reference implementation, which stays with your "
-               "instructor; it runs when your notebook is graded")
+UNAVAILABLE = (
+    "this check needs the reference implementation, which stays with your "
+    "instructor; it runs when your notebook is graded"
+)
 
 _bool, _dict, _all, _sorted = builtins.bool, builtins.dict, builtins.all, builtins.sorted
 _np_abs, _np_maximum, _np_isnan, _np_array_equal = np.abs, np.maximum, np.isnan, np.array_equal
@@ -83,6 +85,7 @@ _TOLERANCE = {"float16": 1e-3, "float32": 1e-5, "float64": 1e-9}
 
 
 # --- Leaves: what a call's inputs and outputs are made of ------------------------------------
+
 
 def flatten(value) -> tuple[str, list]:
     """``(signature, leaves)`` of a nested value: the signature spells its structure, the types,
@@ -128,8 +131,10 @@ def _leaf_token(value) -> str:
         return "i"
     if _isinstance(value, _float):
         return "f"
-    raise TypeError(f"cannot record a {_type(value).__name__}: record arrays, tensors, numbers, "
-                    f"strings, None and tuples, lists or dicts of them")
+    raise TypeError(
+        f"cannot record a {_type(value).__name__}: record arrays, tensors, numbers, "
+        f"strings, None and tuples, lists or dicts of them"
+    )
 
 
 def leaf_array(value) -> np.ndarray:
@@ -152,6 +157,7 @@ def _close(a: np.ndarray, b: np.ndarray) -> bool:
 
 # --- The recorded calls --------------------------------------------------------------------
 
+
 def _load(path: Path) -> tuple[dict, dict]:
     """``(calls, constants)`` from the recorded file; empty where there is none (the full
     library, which never replays)."""
@@ -160,8 +166,10 @@ def _load(path: Path) -> tuple[dict, dict]:
     with np.load(path, allow_pickle=False) as data:
         arrays = {name: data[name] for name in data.files}
     index = json.loads(_str(arrays.pop("index")))
-    calls = {key: [_decode_entry(entry, arrays) for entry in entries]
-             for key, entries in index["calls"].items()}
+    calls = {
+        key: [_decode_entry(entry, arrays) for entry in entries]
+        for key, entries in index["calls"].items()
+    }
     constants = {name: decode(spec, arrays) for name, spec in index["constants"].items()}
     return calls, constants
 
@@ -209,7 +217,8 @@ def _require_data() -> None:
         raise FileNotFoundError(
             f"{_DATA} is missing: the student build's checks replay the numbers recorded in it. "
             f"Install the student package with its package data (autograder/checks/*.npz), or "
-            f"rebuild it with `python -m autograder build-student-package`")
+            f"rebuild it with `python -m autograder build-student-package`"
+        )
 
 
 def _lookup(key: str, args: tuple, kwargs: dict):
@@ -218,8 +227,9 @@ def _lookup(key: str, args: tuple, kwargs: dict):
     for entry in _CALLS.get(key, ()):
         if entry["signature"] != signature:
             continue
-        if _all(_close(leaf_array(leaf), recorded)
-               for leaf, recorded in _zip(leaves, entry["inputs"])):
+        if _all(
+            _close(leaf_array(leaf), recorded) for leaf, recorded in _zip(leaves, entry["inputs"])
+        ):
             return entry, leaves
     return None
 
@@ -239,8 +249,10 @@ class _ReplayGradient(_Function):
     def backward(ctx, grad_output):
         """The incoming gradient times each input's Jacobian."""
         g = _t_to(_t_reshape(grad_output, (-1,)), _t_float64)
-        grads = [_t_to(_t_reshape(_t_matmul(g, jacobian), shape), dtype)  # J^T g
-                 for jacobian, (shape, dtype) in _zip(ctx.jacobians, ctx.meta)]
+        grads = [
+            _t_to(_t_reshape(_t_matmul(g, jacobian), shape), dtype)  # J^T g
+            for jacobian, (shape, dtype) in _zip(ctx.jacobians, ctx.meta)
+        ]
         return (None, None, *grads)
 
 
@@ -252,8 +264,11 @@ def _result(entry: dict, leaves: list):
     if entry["output"]["kind"] == "raises":
         raise ValueError("this known mistake does not apply to these inputs")
     value = decode(entry["output"], entry["arrays"])
-    pairs = [(leaves[pos], jacobian) for pos, jacobian in entry["jacobians"].items()
-             if _isinstance(leaves[pos], _Tensor) and leaves[pos].requires_grad]
+    pairs = [
+        (leaves[pos], jacobian)
+        for pos, jacobian in entry["jacobians"].items()
+        if _isinstance(leaves[pos], _Tensor) and leaves[pos].requires_grad
+    ]
     if not pairs:
         return value
     jacobians = [_t_from_numpy(jacobian) for _, jacobian in pairs]
@@ -261,6 +276,7 @@ def _result(entry: dict, leaves: list):
 
 
 # --- The stand-ins the student build's check modules use -----------------------------------
+
 
 def replayed(key: str) -> Callable:
     """The stand-in for the reference ``key`` (``"ref:compute_gae"``, or
@@ -298,8 +314,9 @@ def recorded_constant(name: str):
     return _CONSTANTS[name]
 
 
-def stand_in_loss(new_log_probs, old_log_probs, advantages, values, returns, entropy,
-                  clip_eps, vf_coef, ent_coef):
+def stand_in_loss(
+    new_log_probs, old_log_probs, advantages, values, returns, entropy, clip_eps, vf_coef, ent_coef
+):
     """The loss Lab 4's spy returns in the student build, where PPO's loss is withheld.
 
     Not PPO's loss (no ratio, no clipping, no entropy term): the policy-gradient term

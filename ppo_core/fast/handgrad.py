@@ -36,8 +36,10 @@ from torch import nn
 try:
     from threadpoolctl import threadpool_limits
 except ImportError as err:  # a dependency of the package; Colab ships it with scikit-learn
-    raise ImportError("the speed layer (fast=True) needs threadpoolctl: pip install "
-                      "threadpoolctl, or train without fast=True") from err
+    raise ImportError(
+        "the speed layer (fast=True) needs threadpoolctl: pip install "
+        "threadpoolctl, or train without fast=True"
+    ) from err
 
 
 def single_threaded_blas():
@@ -65,13 +67,17 @@ class MLPGrad:
     def __init__(self, mlp: nn.Sequential):
         layers = list(mlp)
         linears = layers[::2]
-        if not (all(isinstance(layer, nn.Linear) for layer in linears)
-                and all(isinstance(layer, nn.Tanh) for layer in layers[1::2])
-                and len(layers) % 2 == 1):
+        if not (
+            all(isinstance(layer, nn.Linear) for layer in linears)
+            and all(isinstance(layer, nn.Tanh) for layer in layers[1::2])
+            and len(layers) % 2 == 1
+        ):
             raise TypeError(f"MLPGrad takes Linear, Tanh, ..., Linear layers, got {mlp}")
         if any(layer.weight.grad is None or layer.bias.grad is None for layer in linears):
-            raise ValueError("MLPGrad writes into the parameters' .grad: give them gradient "
-                             "buffers first (FlatAdam does)")
+            raise ValueError(
+                "MLPGrad writes into the parameters' .grad: give them gradient "
+                "buffers first (FlatAdam does)"
+            )
         self.weights = [layer.weight.detach().numpy() for layer in linears]  # (out, in)
         self.biases = [layer.bias.detach().numpy() for layer in linears]
         self.weight_grads = [layer.weight.grad.numpy() for layer in linears]
@@ -97,9 +103,15 @@ class MLPGrad:
                 d = (d @ self.weights[k]) * (1 - y * y)
 
 
-def categorical_actor_step(actor: MLPGrad, obs: np.ndarray, actions: np.ndarray,
-                           old_log_probs: np.ndarray, advantages: np.ndarray, clip_eps: float,
-                           ent_coef: float) -> float:
+def categorical_actor_step(
+    actor: MLPGrad,
+    obs: np.ndarray,
+    actions: np.ndarray,
+    old_log_probs: np.ndarray,
+    advantages: np.ndarray,
+    clip_eps: float,
+    ent_coef: float,
+) -> float:
     """The actor's half of the PPO loss, ``-L^CLIP - c2 S`` (PPO Eqs. 7 and 9), of a categorical
     policy whose logits ``actor`` computes; its gradient goes into the actor's ``.grad``.
 
@@ -111,10 +123,10 @@ def categorical_actor_step(actor: MLPGrad, obs: np.ndarray, actions: np.ndarray,
     activations = actor.forward(obs)
     logits = activations[-1]
     shifted = logits - logits.max(1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(1, keepdims=True))            # (M, A)
+    log_p = shifted - np.log(np.exp(shifted).sum(1, keepdims=True))  # (M, A)
     p = np.exp(log_p)
     rows = np.arange(len(actions))
-    entropy = -(p * log_p).sum(1)                                              # (M,)
+    entropy = -(p * log_p).sum(1)  # (M,)
     ratio = np.exp(log_p[rows, actions] - old_log_probs)
     unclipped = ratio * advantages
     clipped = np.clip(ratio, 1.0 - clip_eps, 1.0 + clip_eps) * advantages
@@ -133,7 +145,7 @@ def critic_step(critic: MLPGrad, obs: np.ndarray, returns: np.ndarray, vf_coef: 
     """The critic's half, ``c1 L^VF`` (PPO Eq. 9), of a critic with one output; its gradient goes
     into the critic's ``.grad``. Returns the loss; not finite: the gradient is left as it was."""
     activations = critic.forward(obs)
-    error = activations[-1][:, 0] - returns                                    # (M,)
+    error = activations[-1][:, 0] - returns  # (M,)
     loss = float(vf_coef * (error * error).mean())
     if np.isfinite(loss):
         critic.backward(activations, (2.0 * vf_coef / len(error)) * error[:, None])

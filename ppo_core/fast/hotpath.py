@@ -63,7 +63,7 @@ class RolloutPolicy:
         """``(action, log_prob, None, value)``, each ``(B,)``, as ``get_action_and_value``."""
         if action is not None:  # scoring stored actions: the library's own call
             return self.policy.get_action_and_value(obs, action)
-        logits = _run(self._actor, obs)                                            # (B, A)
+        logits = _run(self._actor, obs)  # (B, A)
         action = torch.multinomial(torch.softmax(logits, -1), 1).squeeze(-1)  # as ActorCritic
         return action, categorical_log_prob(logits, action), None, self.get_value(obs)
 
@@ -80,14 +80,15 @@ def for_rollout(policy):
     return policy
 
 
-def score_actions(policy: ActorCritic, obs: torch.Tensor,
-                  actions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def score_actions(
+    policy: ActorCritic, obs: torch.Tensor, actions: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
     """``(log_probs, entropy)`` of the stored ``actions`` under ``policy``, each ``(B,)``: what
     ``policy.get_action(obs, actions)`` returns after the action, differentiable, with the
     actor's layers called directly (a Gaussian policy: ``get_action`` itself)."""
     if not policy.discrete:
         return policy.get_action(obs, actions)[1:]
-    logits = _run(_layer_calls(policy.actor), obs)                                 # (B, A)
+    logits = _run(_layer_calls(policy.actor), obs)  # (B, A)
     return categorical_log_prob(logits, actions), categorical_entropy(logits)
 
 
@@ -98,15 +99,20 @@ def normalize_per_minibatch(advantages: torch.Tensor, minibatch_size: int) -> to
     full = len(advantages) - len(advantages) % minibatch_size
     if minibatch_size < 2 or full == 0:
         return torch.cat([normalize_advantages(a) for a in advantages.split(minibatch_size)])
-    rows = advantages[:full].view(-1, minibatch_size)                     # (B // M, M)
+    rows = advantages[:full].view(-1, minibatch_size)  # (B // M, M)
     rows = (rows - rows.mean(1, keepdim=True)) / (rows.std(1, keepdim=True) + 1e-8)
     if full == len(advantages):
         return rows.view(-1)
     return torch.cat([rows.view(-1), normalize_advantages(advantages[full:])])
 
 
-def epoch_minibatches(batch: dict, keys: tuple[str, ...], order: torch.Tensor,
-                      minibatch_size: int, norm_adv: bool = False) -> list[tuple]:
+def epoch_minibatches(
+    batch: dict,
+    keys: tuple[str, ...],
+    order: torch.Tensor,
+    minibatch_size: int,
+    norm_adv: bool = False,
+) -> list[tuple]:
     """One epoch's minibatches: for each consecutive ``minibatch_size`` slice of ``order`` (a
     permutation of the batch), a tuple of ``batch[key][slice]`` in the order of ``keys``, the
     same values as indexing each minibatch, from one gather per key. With ``norm_adv`` the
@@ -120,5 +126,10 @@ def epoch_minibatches(batch: dict, keys: tuple[str, ...], order: torch.Tensor,
     return list(zip(*columns))
 
 
-__all__ = ["RolloutPolicy", "epoch_minibatches", "for_rollout", "normalize_per_minibatch",
-           "score_actions"]
+__all__ = [
+    "RolloutPolicy",
+    "epoch_minibatches",
+    "for_rollout",
+    "normalize_per_minibatch",
+    "score_actions",
+]

@@ -37,8 +37,9 @@ class FlatAdam(torch.optim.Optimizer):
     ``zero_grad(); loss.backward(); clip_grad_norm_(...); step()`` sequence works unchanged.
     """
 
-    def __init__(self, module, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8):
+    def __init__(
+        self, module, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8
+    ):
         params = module.parameters() if isinstance(module, nn.Module) else module
         params = [p for p in params if p.requires_grad]
         if not params:
@@ -52,16 +53,19 @@ class FlatAdam(torch.optim.Optimizer):
         offset = 0
         for p in params:
             n = p.numel()
-            p.data = flat[offset:offset + n].view_as(p)
-            p.grad = flat_grad[offset:offset + n].view_as(p)
+            p.data = flat[offset : offset + n].view_as(p)
+            p.grad = flat_grad[offset : offset + n].view_as(p)
             self._grad_views.append((p, p.grad))
             offset += n
         self.flat = nn.Parameter(flat)  # shares memory with every parameter above
         self.flat.grad = flat_grad
         self._values, self._grads = flat, flat_grad  # the same memory, outside autograd
         super().__init__([self.flat], {"lr": lr, "betas": betas, "eps": eps})
-        self.state[self.flat] = {"step": 0, "exp_avg": torch.zeros_like(flat),
-                                 "exp_avg_sq": torch.zeros_like(flat)}
+        self.state[self.flat] = {
+            "step": 0,
+            "exp_avg": torch.zeros_like(flat),
+            "exp_avg_sq": torch.zeros_like(flat),
+        }
 
     def _reattach_grads(self, copy: bool) -> None:
         for p, view in self._grad_views:
@@ -87,8 +91,8 @@ class FlatAdam(torch.optim.Optimizer):
         (beta1, beta2), grad = group["betas"], self._grads
         state["step"] += 1
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        m.lerp_(grad, 1 - beta1)                                  # m = b1 m + (1 - b1) g
-        v.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)       # v = b2 v + (1 - b2) g^2
+        m.lerp_(grad, 1 - beta1)  # m = b1 m + (1 - b1) g
+        v.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)  # v = b2 v + (1 - b2) g^2
         bias1, bias2 = 1 - beta1 ** state["step"], 1 - beta2 ** state["step"]
         denom = (v.sqrt() / math.sqrt(bias2)).add_(group["eps"])
         # theta -= lr * m_hat / (sqrt(v_hat) + eps), on the raw buffer: no autograd involved

@@ -93,8 +93,15 @@ def _actor_gradient(actor: MLPGrad | ActorCritic, optimizer, minibatch: tuple, c
     actor, or the policy itself (autograd)."""
     obs, actions, old_log_probs, advantages = minibatch  # advantages already normalised
     if isinstance(actor, MLPGrad):
-        loss = categorical_actor_step(actor, obs.numpy(), actions.numpy(), old_log_probs.numpy(),
-                                      advantages.numpy(), config.clip_coef, config.ent_coef)
+        loss = categorical_actor_step(
+            actor,
+            obs.numpy(),
+            actions.numpy(),
+            old_log_probs.numpy(),
+            advantages.numpy(),
+            config.clip_coef,
+            config.ent_coef,
+        )
     else:
         new_log_probs, entropy = score_actions(actor, obs, actions)
         loss = clipped_surrogate_loss(new_log_probs, old_log_probs, advantages, config.clip_coef)
@@ -115,7 +122,9 @@ class _Worker:
         try:
             self.process = subprocess.Popen(
                 [sys.executable, str(WORKER_SCRIPT), str(to_child_r), str(from_child_w)],
-                pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL)
+                pass_fds=(to_child_r, from_child_w),
+                stdin=subprocess.DEVNULL,
+            )
         except BaseException:
             for fd in (to_child_r, to_child_w, from_child_r, from_child_w):
                 os.close(fd)
@@ -156,9 +165,11 @@ class _Worker:
             raise RuntimeError(self._died()) from err
 
     def _died(self) -> str:
-        return (f"a rollout worker process exited (code {self.process.poll()}); its error, if "
-                f"any, is printed above. Set env_workers=1 (or fast=False) to train in this "
-                f"process only")
+        return (
+            f"a rollout worker process exited (code {self.process.poll()}); its error, if "
+            f"any, is printed above. Set env_workers=1 (or fast=False) to train in this "
+            f"process only"
+        )
 
     def close(self) -> None:
         try:
@@ -189,8 +200,15 @@ class ParallelRollout:
     Raises ``OSError`` if a worker cannot be started, ``RuntimeError`` if one fails.
     """
 
-    def __init__(self, env_id: str, num_envs: int, num_shards: int, policy: ActorCritic,
-                 seed: int, **env_kwargs):
+    def __init__(
+        self,
+        env_id: str,
+        num_envs: int,
+        num_shards: int,
+        policy: ActorCritic,
+        seed: int,
+        **env_kwargs,
+    ):
         if not 2 <= num_shards <= num_envs:
             raise ValueError(f"num_shards={num_shards} must lie in [2, num_envs={num_envs}]")
         self.sizes = shard_sizes(num_envs, num_shards)
@@ -204,10 +222,18 @@ class ParallelRollout:
                 self.workers.append(_Worker())
             self.envs = make_vec_env(env_id, self.sizes[0], **env_kwargs)
             for k, (worker, size) in enumerate(zip(self.workers, self.sizes[1:]), start=1):
-                worker.send("init", {
-                    "env_id": env_id, "num_envs": size, "env_kwargs": env_kwargs,
-                    "obs_dim": policy.obs_dim, "action_space": policy.action_space,
-                    "hidden": policy.hidden, "torch_seed": seed + k})
+                worker.send(
+                    "init",
+                    {
+                        "env_id": env_id,
+                        "num_envs": size,
+                        "env_kwargs": env_kwargs,
+                        "obs_dim": policy.obs_dim,
+                        "action_space": policy.action_space,
+                        "hidden": policy.hidden,
+                        "torch_seed": seed + k,
+                    },
+                )
             for worker in self.workers:
                 worker.receive(timeout_s=START_TIMEOUT_S)
         except BaseException:
@@ -227,8 +253,9 @@ class ParallelRollout:
         parts = [np.asarray(obs, dtype=np.float32)] + [w.receive() for w in self.workers]
         return np.concatenate(parts)
 
-    def collect(self, policy: ActorCritic, buffer: RolloutBuffer,
-                next_obs: np.ndarray) -> np.ndarray:
+    def collect(
+        self, policy: ActorCritic, buffer: RolloutBuffer, next_obs: np.ndarray
+    ) -> np.ndarray:
         """Fill ``buffer`` like :func:`~ppo_core.rollout.collect_rollout` and return the next
         observations; the workers collect their shards meanwhile with ``policy``'s parameters."""
         T = buffer.shape[0]
@@ -271,11 +298,19 @@ class ParallelRollout:
         batch_size = len(batch["obs"])
         minibatch_size = batch_size // config.num_minibatches
         group = optimizer.param_groups[0]
-        worker.send("update", {
-            "obs": batch["obs"].numpy(), "returns": batch["returns"].numpy(),
-            "critic": parameters_vector(critic),
-            "lr": group["lr"], "eps": group["eps"], "vf_coef": config.vf_coef,
-            "max_grad_norm": config.max_grad_norm, "minibatch_size": minibatch_size})
+        worker.send(
+            "update",
+            {
+                "obs": batch["obs"].numpy(),
+                "returns": batch["returns"].numpy(),
+                "critic": parameters_vector(critic),
+                "lr": group["lr"],
+                "eps": group["eps"],
+                "vf_coef": config.vf_coef,
+                "max_grad_norm": config.max_grad_norm,
+                "minibatch_size": minibatch_size,
+            },
+        )
         # A categorical actor's gradient is written out by hand (fast.handgrad); a Gaussian
         # one's goes through autograd.
         actor = MLPGrad(policy.actor) if policy.discrete else policy
@@ -284,8 +319,9 @@ class ParallelRollout:
             for epoch in range(config.update_epochs):
                 order = torch.cat(minibatch_indices(batch_size, minibatch_size))
                 worker.post(order.numpy())
-                for minibatch in epoch_minibatches(batch, ACTOR_KEYS, order, minibatch_size,
-                                                   config.norm_adv):
+                for minibatch in epoch_minibatches(
+                    batch, ACTOR_KEYS, order, minibatch_size, config.norm_adv
+                ):
                     self._actor_step(actor, optimizer, minibatch, config, epoch)
                 epochs_run += 1
                 if config.target_kl is not None and _kl_exceeds(policy, batch, config.target_kl):
@@ -296,8 +332,9 @@ class ParallelRollout:
         stats["losses/epochs"] = epochs_run
         return stats
 
-    def _actor_step(self, actor: MLPGrad | ActorCritic, optimizer, minibatch: tuple, config,
-                    epoch: int) -> None:
+    def _actor_step(
+        self, actor: MLPGrad | ActorCritic, optimizer, minibatch: tuple, config, epoch: int
+    ) -> None:
         """One minibatch step of the actor's half: the gradient of the clipped surrogate minus
         the entropy bonus (PPO Eq. 9 without the value term), the global-norm clip with the
         worker's squared norm, one Adam step."""
@@ -306,7 +343,8 @@ class ParallelRollout:
         if not math.isfinite(total):
             raise FloatingPointError(
                 f"the PPO loss became nan in epoch {epoch + 1}: lower learning_rate, "
-                f"check the rewards for inf/nan, or keep max_grad_norm")
+                f"check the rewards for inf/nan, or keep max_grad_norm"
+            )
         optimizer.scale_grads(total, config.max_grad_norm)
         optimizer.step()
 
@@ -353,18 +391,25 @@ def make_rollout(env_id: str, num_envs: int, workers: int, policy, seed: int, **
     and is 1 on Windows, while nbgrader grades (kernels already run side by side) and for a
     policy that is not a plain :class:`ActorCritic` (a worker could not rebuild it)."""
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"env_workers must be a positive integer (1 = this process only), "
-                         f"got {workers!r}")
+        raise ValueError(
+            f"env_workers must be a positive integer (1 = this process only), got {workers!r}"
+        )
     workers = min(workers, num_envs, available_cpus())
-    if os.environ.get("NBGRADER_EXECUTION") or sys.platform == "win32" \
-            or type(policy) is not ActorCritic:
+    if (
+        os.environ.get("NBGRADER_EXECUTION")
+        or sys.platform == "win32"
+        or type(policy) is not ActorCritic
+    ):
         workers = 1
     if workers > 1:
         try:
             return ParallelRollout(env_id, num_envs, workers, policy, seed, **env_kwargs)
         except Exception as err:  # noqa: BLE001 -- one process always works
-            warnings.warn(f"could not start rollout worker processes ({err}); collecting "
-                          f"rollouts in this process instead", stacklevel=2)
+            warnings.warn(
+                f"could not start rollout worker processes ({err}); collecting "
+                f"rollouts in this process instead",
+                stacklevel=2,
+            )
     return LocalRollout(env_id, num_envs, **env_kwargs)
 
 

@@ -66,7 +66,7 @@ def load_vector(vector: np.ndarray, params: Iterable[torch.Tensor]) -> None:
     offset = 0
     with torch.no_grad():
         for p in params:
-            p.copy_(torch.as_tensor(vector[offset:offset + p.numel()]).view_as(p))
+            p.copy_(torch.as_tensor(vector[offset : offset + p.numel()]).view_as(p))
             offset += p.numel()
 
 

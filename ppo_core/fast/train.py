@@ -37,8 +37,12 @@ from ppo_core.train import Reporting, RunLog, TrainResult
 # tests/test_plug_paths.py fails where a call is missing here.
 _POLICY = "ppo_core.networks.ActorCritic.get_action"
 ROLLOUT_CALLS = exercises.called_from(_POLICY, "ppo_core.rollout.collect_rollout")
-UPDATE_CALLS = ("ppo_update", *exercises.called_from(_POLICY, "ppo_core.update.ppo_update",
-                                                     "ppo_core.update.update_diagnostics"))
+UPDATE_CALLS = (
+    "ppo_update",
+    *exercises.called_from(
+        _POLICY, "ppo_core.update.ppo_update", "ppo_core.update.update_diagnostics"
+    ),
+)
 
 
 def _new_policy(config: PPOConfig) -> ActorCritic:
@@ -48,25 +52,35 @@ def _new_policy(config: PPOConfig) -> ActorCritic:
     return policy
 
 
-def train_fast(config: PPOConfig, gae_fn: Callable, update_fn: Callable,
-               policy: ActorCritic | None, reporting: Reporting) -> TrainResult:
+def train_fast(
+    config: PPOConfig,
+    gae_fn: Callable,
+    update_fn: Callable,
+    policy: ActorCritic | None,
+    reporting: Reporting,
+) -> TrainResult:
     """Run :func:`ppo_core.train.train`'s loop on the speed layer (called by ``train`` when
     ``config.fast``; its arguments are ``train``'s, already checked and seeded)."""
     if policy is None:
         policy = _new_policy(config)
     if plug.calls_its_own(*ROLLOUT_CALLS):
-        rollout = make_rollout(config.env_id, config.num_envs, config.env_workers, policy,
-                               config.seed)
+        rollout = make_rollout(
+            config.env_id, config.num_envs, config.env_workers, policy, config.seed
+        )
     else:  # a worker would call the library's functions, not the learner's plugged in here
         rollout = LocalRollout(config.env_id, config.num_envs, readable=True)
     # With a worker process and the library's own update, each minibatch step is shared; the
     # optimiser here then holds the actor's parameters only. The default update_fn is whatever
     # is plugged in, hence the comparison with the library's own.
-    shared_update = (update_fn is plug.LIBRARY["ppo_update"] and plug.calls_its_own(*UPDATE_CALLS)
-                     and rollout.can_split_update(config))
+    shared_update = (
+        update_fn is plug.LIBRARY["ppo_update"]
+        and plug.calls_its_own(*UPDATE_CALLS)
+        and rollout.can_split_update(config)
+    )
     update = rollout.update if shared_update else update_fn
-    optimizer = FlatAdam(actor_parameters(policy) if shared_update else policy,
-                         lr=config.learning_rate, eps=1e-5)
+    optimizer = FlatAdam(
+        actor_parameters(policy) if shared_update else policy, lr=config.learning_rate, eps=1e-5
+    )
     buffer = RolloutBuffer.allocate(config.num_steps, config.num_envs, rollout)
     tracker = EpisodeTracker(config.num_envs)
     run_log = RunLog(config, policy, tracker, reporting, rollout_processes=rollout.processes)
@@ -81,16 +95,23 @@ def train_fast(config: PPOConfig, gae_fn: Callable, update_fn: Callable,
             tracker.record_rollout(buffer, global_step)  # finished episodes, in step order
             global_step += config.batch_size
             rewards = buffer.rewards * config.reward_scale
-            advantages, returns = gae_fn(rewards, buffer.values, buffer.next_values,
-                                         buffer.terminated, buffer.truncated,
-                                         config.gamma, config.gae_lambda)
+            advantages, returns = gae_fn(
+                rewards,
+                buffer.values,
+                buffer.next_values,
+                buffer.terminated,
+                buffer.truncated,
+                config.gamma,
+                config.gae_lambda,
+            )
             batch = buffer.flatten(advantages, returns)
             stats = update(policy, optimizer, batch, config)
             if run_log.record(iteration, global_step, optimizer, buffer.actions, stats):
                 break
     except FloatingPointError as err:
-        raise FloatingPointError(f"update {iteration} of {config.num_iterations} "
-                                 f"(global step {global_step}): {err}") from err
+        raise FloatingPointError(
+            f"update {iteration} of {config.num_iterations} (global step {global_step}): {err}"
+        ) from err
     finally:
         rollout.close()
         run_log.close()

@@ -18,7 +18,8 @@ import sys
 if __name__ == "__main__":  # run by path: import the ppo_core this file belongs to, not a
     _here = os.path.dirname(os.path.abspath(__file__))  # module of the cwd or of ppo_core/fast/
     sys.path[:] = [os.path.dirname(os.path.dirname(_here))] + [
-        p for p in sys.path if os.path.abspath(p or os.curdir) != _here]
+        p for p in sys.path if os.path.abspath(p or os.curdir) != _here
+    ]
 
 import math  # noqa: E402
 import traceback  # noqa: E402
@@ -68,8 +69,9 @@ class _Shard:
         load_vector(parameters, self.policy.parameters())
         if self.buffer is None or self.buffer.shape[0] != num_steps:
             self.buffer = RolloutBuffer.allocate(num_steps, self.envs.num_envs, self.envs)
-        self.next_obs, _ = collect_rollout(self.envs, self.rollout_policy, self.buffer,
-                                           self.next_obs)
+        self.next_obs, _ = collect_rollout(
+            self.envs, self.rollout_policy, self.buffer, self.next_obs
+        )
         return {**vars(self.buffer), "next_obs": self.next_obs}
 
     def update_critic(self, data: dict, reader: Connection, writer: Connection):
@@ -84,8 +86,9 @@ class _Shard:
         gradient = MLPGrad(critic)  # the value loss's gradient, written out (fast.handgrad)
         batch = {"obs": torch.from_numpy(data["obs"]), "returns": torch.from_numpy(data["returns"])}
         while (order := receive(reader)) is not None:  # one epoch per order
-            for obs, returns in epoch_minibatches(batch, ("obs", "returns"),
-                                                  torch.from_numpy(order), data["minibatch_size"]):
+            for obs, returns in epoch_minibatches(
+                batch, ("obs", "returns"), torch.from_numpy(order), data["minibatch_size"]
+            ):
                 loss = critic_step(gradient, obs.numpy(), returns.numpy(), data["vf_coef"])
                 own = optimizer.grad_sq_norm() if math.isfinite(loss) else math.nan
                 total = math.sqrt(own + swap_floats(reader, writer, own))
@@ -134,5 +137,6 @@ if __name__ == "__main__":
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    serve(Connection(int(sys.argv[1]), writable=False),
-          Connection(int(sys.argv[2]), readable=False))
+    serve(
+        Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False)
+    )

@@ -160,12 +160,20 @@ def _section_discounted_return() -> list:
         for gamma in (0.9, 0.99, 1.0):
             print(f"gamma={gamma}: G_0 = {discounted_return(episode_rewards, gamma):8.2f}")
         """),
-        test("discounted_return", "basic", 1,
-             comment="discounted_return on small episodes by hand"),
-        test("discounted_return", "edge_cases", 1,
-             comment="one-step and empty episodes, gamma = 0"),
-        test("discounted_return", "random", 1, args="seed=0, n_cases=5",
-             hidden="seed=1317, n_cases=40", comment="random episodes"),
+        test(
+            "discounted_return", "basic", 1, comment="discounted_return on small episodes by hand"
+        ),
+        test(
+            "discounted_return", "edge_cases", 1, comment="one-step and empty episodes, gamma = 0"
+        ),
+        test(
+            "discounted_return",
+            "random",
+            1,
+            args="seed=0, n_cases=5",
+            hidden="seed=1317, n_cases=40",
+            comment="random episodes",
+        ),
     ]
 
 
@@ -201,10 +209,20 @@ def _section_returns_to_go() -> list:
               round(discounted_return(episode_rewards, 0.99), 3))
         """),
         test("returns_to_go", "basic", 1, comment="returns_to_go on small episodes by hand"),
-        test("returns_to_go", "consistency", 1,
-             comment="G_0 equals the return, G_t = r_t + gamma G_{t+1}"),
-        test("returns_to_go", "random", 1, args="seed=0, n_cases=5",
-             hidden="seed=2718, n_cases=40", comment="random episodes"),
+        test(
+            "returns_to_go",
+            "consistency",
+            1,
+            comment="G_0 equals the return, G_t = r_t + gamma G_{t+1}",
+        ),
+        test(
+            "returns_to_go",
+            "random",
+            1,
+            args="seed=0, n_cases=5",
+            hidden="seed=2718, n_cases=40",
+            comment="random episodes",
+        ),
     ]
 
 
@@ -313,8 +331,14 @@ def _section_log_probabilities() -> list:
         test("categorical_log_prob", "basic", 1, comment="categorical_log_prob on small batches"),
         test("categorical_log_prob", "stability", 1, comment="finite results for huge logits"),
         test("categorical_log_prob", "gradient", 1, comment="the result stays differentiable"),
-        test("categorical_log_prob", "random", 1, args="seed=0, n_cases=3",
-             hidden="seed=4242, n_cases=20", comment="random batches"),
+        test(
+            "categorical_log_prob",
+            "random",
+            1,
+            args="seed=0, n_cases=3",
+            hidden="seed=4242, n_cases=20",
+            comment="random batches",
+        ),
     ]
 
 
@@ -369,12 +393,26 @@ def _section_entropy() -> list:
         start close to 0: every action starts equally likely and the agent explores. (The
         critic's last layer uses 1.0.)
         """),
-        test("categorical_entropy", "bounds", 1,
-             comment="uniform gives ln 4, deterministic gives 0"),
+        *_entropy_tests(),
+    ]
+
+
+def _entropy_tests() -> list:
+    """The tests of ``categorical_entropy``."""
+    return [
+        test(
+            "categorical_entropy", "bounds", 1, comment="uniform gives ln 4, deterministic gives 0"
+        ),
         test("categorical_entropy", "stability", 1, comment="no nan for huge logits"),
         test("categorical_entropy", "gradient", 1, comment="the entropy stays differentiable"),
-        test("categorical_entropy", "random", 1, args="seed=0, n_cases=3",
-             hidden="seed=777, n_cases=20", comment="random batches, 0 <= S <= ln |A|"),
+        test(
+            "categorical_entropy",
+            "random",
+            1,
+            args="seed=0, n_cases=3",
+            hidden="seed=777, n_cases=20",
+            comment="random batches, 0 <= S <= ln |A|",
+        ),
     ]
 
 
@@ -427,12 +465,16 @@ def _section_reflection() -> list:
 
         Answer in a few sentences each, in your own words. These are graded by hand.
         """),
-        *written("discounting", 2, """
+        *written(
+            "discounting",
+            2,
+            """
         **Question 1 (2 points).** A LunarLander episode lasts a few hundred steps. With
         $\\gamma = 0.99$, how much is the +100 bonus for coming to rest at step 300 worth in the
         return $G_0$? What happens to it with $\\gamma = 0.9$, and why could that make landing
         hard to learn?
-        """, """
+        """,
+            """
         With gamma = 0.99 it counts 0.99^300 * 100, about 4.9, still visible next to the shaping
         rewards. With gamma = 0.9 the weight is 0.9^300, about 2e-14: the landing bonus
         disappears from G_0. The horizon 1/(1 - gamma) drops from about 100 steps to 10, so the
@@ -440,12 +482,17 @@ def _section_reflection() -> list:
         or to avoid firing engines, but nothing tells it that finishing the landing pays.
         Too small a gamma makes the agent short-sighted; close to 1 it sees the whole episode,
         at the price of noisier returns.
-        """),
-        *written("entropy", 2, """
+        """,
+        ),
+        *written(
+            "entropy",
+            2,
+            """
         **Question 2 (2 points).** A training log for LunarLander-v3 (four discrete actions)
         reports a policy entropy of 2.3 in the first update. What can you conclude? What would
         you expect instead at the start of training, and how should the entropy evolve?
-        """, """
+        """,
+            """
         The value is impossible for a policy over 4 actions: the entropy is at most ln 4 = 1.386
         (the uniform policy), even in bits it would be at most 2. So the logging is wrong: e.g. it
         sums entropies over a batch or over something else, uses another distribution, or mixes
@@ -453,7 +500,8 @@ def _section_reflection() -> list:
         small), so the entropy should be just below 1.386. As the agent learns it becomes more
         confident and the entropy falls gradually, typically to a few tenths; a collapse to
         nearly 0 very early means it stopped exploring too soon.
-        """),
+        """,
+        ),
     ]
 
 

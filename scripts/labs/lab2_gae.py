@@ -28,8 +28,11 @@ def _horizons(text: str) -> str:
     the answer key holds for the gamma the course uses."""
     gamma = PPOConfig().gamma
     horizons = {lam: round(1 / (1 - gamma * lam)) for lam in (0.95, 0.98)}
-    return (text.replace("{GAMMA}", str(gamma)).replace("{H95}", str(horizons[0.95]))
-            .replace("{H98}", str(horizons[0.98])))
+    return (
+        text.replace("{GAMMA}", str(gamma))
+        .replace("{H95}", str(horizons[0.95]))
+        .replace("{H98}", str(horizons[0.98]))
+    )
 
 
 def cells() -> list:
@@ -127,8 +130,14 @@ def _section_td_residuals() -> list:
         test("td_residuals", "basic", 1, comment="td_residuals without an episode end"),
         test("td_residuals", "termination", 1, comment="no bootstrap where the episode terminated"),
         test("td_residuals", "batch", 1, comment="(T, N) rollouts of several environments"),
-        test("td_residuals", "random", 1, args="seed=0, n_cases=5",
-             hidden="seed=8080, n_cases=40", comment="random rollouts"),
+        test(
+            "td_residuals",
+            "random",
+            1,
+            args="seed=0, n_cases=5",
+            hidden="seed=8080, n_cases=40",
+            comment="random rollouts",
+        ),
     ]
 
 
@@ -180,15 +189,40 @@ def _section_gae() -> list:
         # with V = 0, gamma = lambda = 1: the rewards left in each episode
         print("advantages:", adv)
         """),
-        test("compute_gae", "one_episode", 2,
-             comment="one episode, including lambda = 0 and lambda = 1"),
-        test("compute_gae", "episode_boundaries", 2,
-             comment="no advantage looks past the end of its episode"),
-        test("compute_gae", "truncation", 2,
-             comment="truncation bootstraps but still cuts the recursion"),
+        *_gae_tests(),
+    ]
+
+
+def _gae_tests() -> list:
+    """The tests of ``compute_gae``."""
+    return [
+        test(
+            "compute_gae",
+            "one_episode",
+            2,
+            comment="one episode, including lambda = 0 and lambda = 1",
+        ),
+        test(
+            "compute_gae",
+            "episode_boundaries",
+            2,
+            comment="no advantage looks past the end of its episode",
+        ),
+        test(
+            "compute_gae",
+            "truncation",
+            2,
+            comment="truncation bootstraps but still cuts the recursion",
+        ),
         test("compute_gae", "batch", 1, comment="(T, N) rollouts of several environments"),
-        test("compute_gae", "random", 2, args="seed=0, n_cases=5",
-             hidden="seed=31337, n_cases=60", comment="random rollouts, flags, gamma and lambda"),
+        test(
+            "compute_gae",
+            "random",
+            2,
+            args="seed=0, n_cases=5",
+            hidden="seed=31337, n_cases=60",
+            comment="random rollouts, flags, gamma and lambda",
+        ),
     ]
 
 
@@ -377,12 +411,16 @@ def _section_reflection() -> list:
 
         ## 6. Reflection
         """),
-        *written("lambda", 2, """
+        *written(
+            "lambda",
+            2,
+            """
         **Question 1 (2 points).** At the start of training the critic outputs values close to
         0 for every state, and LunarLander episodes last hundreds of steps. What happens to the
         advantages with $\\lambda = 0$ and with $\\lambda = 1$ in that situation? Why is a value
         such as 0.95 to 0.98 a sensible compromise?
-        """, _horizons("""
+        """,
+            _horizons("""
         With lambda = 0 the advantage is one residual r_t + gamma V(s_{t+1}) - V(s_t); with a critic
         that knows nothing this is roughly the single reward r_t, so the estimate ignores almost
         everything that follows (e.g. the crash 50 steps later): very biased, low variance.
@@ -394,13 +432,18 @@ def _section_reflection() -> list:
         of the far-future noise (section 3 measured the compromise: with a partly trained critic
         the error is lowest between the two extremes); as the critic gets better, relying on it
         (smaller lambda) costs less bias.
-        """)),
-        *written("truncation", 2, """
+        """),
+        ),
+        *written(
+            "truncation",
+            2,
+            """
         **Question 2 (2 points).** LunarLander-v3 truncates an episode after 1000 steps. Suppose
         the lander is hovering safely at step 1000 and the critic rightly values that state at
         +80. What advantage signal does the last action get if the truncation is treated as a
         termination, and what behaviour could the agent learn from it over many episodes?
-        """, """
+        """,
+            """
         Treated as a termination, the last residual becomes r_t - V(s_t) instead of
         r_t + gamma * 80 - V(s_t): about 80 lower, so the final actions look terrible although
         nothing bad happened, and through the recursion the steps before it are also pushed
@@ -410,7 +453,8 @@ def _section_reflection() -> list:
         hovering that has nothing to do with the task (and inconsistent value targets, since the
         same state is worth 80 or 0 depending on the clock it cannot see). Bootstrapping from
         V(final observation) gives the correct signal.
-        """),
+        """,
+        ),
     ]
 
 

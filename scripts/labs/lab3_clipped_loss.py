@@ -146,8 +146,14 @@ def _section_probability_ratio() -> list:
         test("probability_ratio", "value", 1, comment="ratios of simple batches"),
         test("probability_ratio", "stability", 1, comment="very unlikely actions"),
         test("probability_ratio", "gradient", 1, comment="the gradient reaches new_log_probs"),
-        test("probability_ratio", "random", 1, args="seed=0, n_cases=3",
-             hidden="seed=5150, n_cases=20", comment="random batches"),
+        test(
+            "probability_ratio",
+            "random",
+            1,
+            args="seed=0, n_cases=3",
+            hidden="seed=5150, n_cases=20",
+            comment="random batches",
+        ),
     ]
 
 
@@ -222,16 +228,38 @@ def _section_clipped_objective_checks() -> list:
             except Exception as err:  # the lab does not depend on the widget
                 print("widget demo unavailable here:", err)
         """),
-        test("clipped_surrogate_loss", "value", 2,
-             comment="loss values on a batch that covers every case of Eq. 7"),
-        test("clipped_surrogate_loss", "gradient_inside", 1,
-             comment="gradient inside the clip range, both signs of A"),
-        test("clipped_surrogate_loss", "gradient_positive_advantage", 2,
-             comment="gradient outside the clip range, A > 0"),
-        test("clipped_surrogate_loss", "gradient_negative_advantage", 2,
-             comment="gradient outside the clip range, A < 0"),
-        test("clipped_surrogate_loss", "random", 2, args="seed=0, n_cases=3",
-             hidden="seed=1707, n_cases=40", comment="random batches: values and gradients"),
+        test(
+            "clipped_surrogate_loss",
+            "value",
+            2,
+            comment="loss values on a batch that covers every case of Eq. 7",
+        ),
+        test(
+            "clipped_surrogate_loss",
+            "gradient_inside",
+            1,
+            comment="gradient inside the clip range, both signs of A",
+        ),
+        test(
+            "clipped_surrogate_loss",
+            "gradient_positive_advantage",
+            2,
+            comment="gradient outside the clip range, A > 0",
+        ),
+        test(
+            "clipped_surrogate_loss",
+            "gradient_negative_advantage",
+            2,
+            comment="gradient outside the clip range, A < 0",
+        ),
+        test(
+            "clipped_surrogate_loss",
+            "random",
+            2,
+            args="seed=0, n_cases=3",
+            hidden="seed=1707, n_cases=40",
+            comment="random batches: values and gradients",
+        ),
     ]
 
 
@@ -270,8 +298,14 @@ def _section_value_loss() -> list:
         solution("value_loss"),
         test("value_loss", "value", 1, comment="mean squared error values"),
         test("value_loss", "gradient", 1, comment="the gradient pulls V towards its targets"),
-        test("value_loss", "random", 1, args="seed=0, n_cases=3", hidden="seed=99, n_cases=20",
-             comment="random batches"),
+        test(
+            "value_loss",
+            "random",
+            1,
+            args="seed=0, n_cases=3",
+            hidden="seed=99, n_cases=20",
+            comment="random batches",
+        ),
     ]
 
 
@@ -286,8 +320,14 @@ def _section_ppo_loss() -> list:
         test("ppo_loss", "value", 1, comment="the full loss with the paper's coefficients"),
         test("ppo_loss", "terms", 2, comment="each term with the right sign and weight"),
         test("ppo_loss", "gradient", 1, comment="gradients reach policy, critic and entropy"),
-        test("ppo_loss", "random", 1, args="seed=0, n_cases=3", hidden="seed=2017, n_cases=20",
-             comment="random batches and coefficients"),
+        test(
+            "ppo_loss",
+            "random",
+            1,
+            args="seed=0, n_cases=3",
+            hidden="seed=2017, n_cases=20",
+            comment="random batches and coefficients",
+        ),
     ]
 
 
@@ -439,12 +479,16 @@ def _section_reflection() -> list:
         md("""
         ## 7. Reflection
         """),
-        *written("clip_cases", 3, """
+        *written(
+            "clip_cases",
+            3,
+            """
         **Question 1 (3 points).** With $\\epsilon = 0.2$, a sample has advantage $\\hat A = -1$ and,
         after a few gradient steps, ratio $r = 1.5$. Compute both terms inside the min of Eq. 7.
         Which one does the min pick, and is the gradient with respect to $r$ zero? Why is that
         the right behaviour? Contrast with $\\hat A = +1$, $r = 1.5$.
-        """, """
+        """,
+            """
         For A = -1, r = 1.5: r*A = -1.5 and clip(r, 0.8, 1.2)*A = 1.2 * -1 = -1.2. The min is -1.5,
         the unclipped term, so the gradient is A = -1 (non-zero): the loss keeps pushing r down.
         That is right: the update made a bad action *more* likely, which the objective must
@@ -452,13 +496,18 @@ def _section_reflection() -> list:
         r = 1.5: r*A = 1.5 and the clipped term is 1.2; the min picks 1.2, a constant, so the
         gradient is zero: the good action is already 50% more likely than under the data's
         policy, and pushing further would trust the batch beyond the trust region.
-        """),
-        *written("epochs", 2, """
+        """,
+        ),
+        *written(
+            "epochs",
+            2,
+            """
         **Question 2 (2 points).** Using the experiment of section 5, explain why PPO can reuse
         each batch for several epochs while vanilla policy gradient should take one step per
         batch. Which hyperparameters would you lower first if updates still move the policy too
         far, and why?
-        """, """
+        """,
+            """
         The surrogate (and the policy gradient) is only accurate near the policy that collected
         the data. Unclipped, every extra step on the same batch keeps increasing the batch
         objective by moving further away, fitting the noise of that batch: in the experiment the
@@ -471,7 +520,8 @@ def _section_reflection() -> list:
         fraction): lower the learning rate, the number of epochs K, or eps (or use more
         samples per batch, or an early stop on the KL): each directly bounds how far one batch
         can push the policy.
-        """),
+        """,
+        ),
     ]
 
 

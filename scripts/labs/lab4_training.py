@@ -7,11 +7,20 @@ steps), and the loop records episode returns (the workshop's never did, so its "
 stayed 0). Learner-facing text calls that workshop "a tutorial that circulates widely".
 """
 
-from labkit import (code, colab_install, earlier_functions, locked_code, md, plug_yours, setup,
-                    solution, test, written)
+from labkit import (
+    code,
+    colab_install,
+    earlier_functions,
+    locked_code,
+    md,
+    plug_yours,
+    setup,
+    solution,
+    test,
+    written,
+)
 
 from ppo_core import PPOConfig
-
 
 LAB5_NOTE = """
 Your update also measures how far each update moved the policy, with three functions that
@@ -27,9 +36,15 @@ def _fill(text: str) -> str:
     """Put PPOConfig()'s current values into the prose, so retuning the defaults cannot leave
     the lab quoting stale numbers."""
     c = PPOConfig()
-    values = {"N": c.num_envs, "T": c.num_steps, "NT": c.batch_size, "K": c.update_epochs,
-              "NMB": c.num_minibatches, "M": c.minibatch_size,
-              "STEPS": c.update_epochs * c.num_minibatches}
+    values = {
+        "N": c.num_envs,
+        "T": c.num_steps,
+        "NT": c.batch_size,
+        "K": c.update_epochs,
+        "NMB": c.num_minibatches,
+        "M": c.minibatch_size,
+        "STEPS": c.update_epochs * c.num_minibatches,
+    }
     for key, value in values.items():
         text = text.replace("{" + key + "}", str(value))
     return text
@@ -112,15 +127,17 @@ def _section_objectives() -> list:
         torch.set_num_threads(1)  # networks this small run fastest on one thread
         print("ppo_core", ppo_core.__version__, "| fast mode" if FAST else "")
         """),
-        *earlier_functions("lab1_rl_basics", "lab2_gae", "lab3_clipped_loss", "lab5_diagnostics",
-                           note=LAB5_NOTE),
+        *earlier_functions(
+            "lab1_rl_basics", "lab2_gae", "lab3_clipped_loss", "lab5_diagnostics", note=LAB5_NOTE
+        ),
     ]
 
 
 def _section_update_overview() -> list:
     """1. From one rollout to many gradient steps."""
     return [
-        md(_fill(r"""
+        md(
+            _fill(r"""
         ## 1. From one rollout to many gradient steps
 
         A rollout is a `(T, N)` block of transitions: `num_steps` $T$ steps in each of `num_envs`
@@ -150,7 +167,8 @@ def _section_update_overview() -> list:
         cheaper and less correlated than full-batch steps; and because after the first step the
         policy is no longer $\pi_{\theta_\text{old}}$, the ratio $r_t(\theta)$ drifts away from 1 —
         exactly what the clip of Eq. 7 (Lab 3) was built to contain.
-        """)),
+        """)
+        ),
     ]
 
 
@@ -192,19 +210,34 @@ def _section_normalize_advantages() -> list:
         print(normalised)
         print(f"mean {normalised.mean():.2e}, std {normalised.std():.4f}")
         """),
-        test("normalize_advantages", "statistics", 1,
-             comment="mean 0 and std 1 for several scales and dtypes"),
-        test("normalize_advantages", "constant", 1,
-             comment="constant minibatches and single samples give 0, never nan"),
-        test("normalize_advantages", "random", 1, args="seed=0, n_cases=5",
-             hidden="seed=4417, n_cases=30", comment="random minibatches"),
+        test(
+            "normalize_advantages",
+            "statistics",
+            1,
+            comment="mean 0 and std 1 for several scales and dtypes",
+        ),
+        test(
+            "normalize_advantages",
+            "constant",
+            1,
+            comment="constant minibatches and single samples give 0, never nan",
+        ),
+        test(
+            "normalize_advantages",
+            "random",
+            1,
+            args="seed=0, n_cases=5",
+            hidden="seed=4417, n_cases=30",
+            comment="random minibatches",
+        ),
     ]
 
 
 def _section_minibatch_indices() -> list:
     """Step 2: exercise minibatch_indices."""
     return [
-        md(_fill(r"""
+        md(
+            _fill(r"""
         ### Step 2 — Shuffled minibatches
 
         **Idea.** Each epoch visits every transition exactly once, in a fresh random order, cut
@@ -225,25 +258,32 @@ def _section_minibatch_indices() -> list:
         **Exercise.** Write `minibatch_indices`: return a list of 1-D integer tensors that together
         hold every index of `range(batch_size)` exactly once. Use the optional `generator` (a
         `torch.Generator`) so that a seeded run shuffles the same way every time.
-        """)),
+        """)
+        ),
         solution("minibatch_indices"),
         code("""
         # Try it: 10 samples in minibatches of 4.
         for mb in minibatch_indices(10, 4):
             print(mb.tolist())
         """),
-        test("minibatch_indices", "partition", 1,
-             comment="four minibatches holding 0..63 once each"),
+        test(
+            "minibatch_indices", "partition", 1, comment="four minibatches holding 0..63 once each"
+        ),
         test("minibatch_indices", "uneven", 1, comment="a smaller last minibatch, nothing dropped"),
-        test("minibatch_indices", "shuffled", 1,
-             comment="a new order every call; a seeded generator reproduces it"),
+        test(
+            "minibatch_indices",
+            "shuffled",
+            1,
+            comment="a new order every call; a seeded generator reproduces it",
+        ),
     ]
 
 
 def _section_ppo_update() -> list:
     """Step 3: exercise ppo_update."""
     return [
-        md(_fill(r"""
+        md(
+            _fill(r"""
         ### Step 3 — The update: epochs × minibatches
 
         **Idea.** For each of the $K$ epochs and each minibatch:
@@ -285,7 +325,8 @@ def _section_ppo_update() -> list:
         the tests keep it off). At the end, return the diagnostics of
         `update_diagnostics(policy, batch, config)` (imported in the setup cell; Lab 5 opens it
         up) plus `"losses/epochs"`: the number of epochs that ran.
-        """)),
+        """)
+        ),
         solution("ppo_update"),
         plug_yours("normalize_advantages", "minibatch_indices", "ppo_update"),
     ]
@@ -312,20 +353,46 @@ def _section_ppo_update_tests() -> list:
         for key in ("losses/approx_kl", "losses/clipfrac", "losses/entropy", "losses/epochs"):
             print(f"{key:20s} {toy_stats[key]:.4f}")
         """),
-        test("ppo_update", "steps", 2,
-             comment="update_epochs x num_minibatches optimizer steps, one loss per minibatch"),
-        test("ppo_update", "minibatches", 2,
-             comment="every epoch uses every sample once, in a new random order"),
-        test("ppo_update", "first_ratio", 1,
-             comment="stored old log-probs; ratio 1 on the first minibatch, then the policy moves"),
-        test("ppo_update", "normalization", 1,
-             comment="advantages normalised per minibatch when norm_adv, raw otherwise"),
-        test("ppo_update", "grad_clipping", 1,
-             comment="the gradient norm never exceeds max_grad_norm"),
+        test(
+            "ppo_update",
+            "steps",
+            2,
+            comment="update_epochs x num_minibatches optimizer steps, one loss per minibatch",
+        ),
+        test(
+            "ppo_update",
+            "minibatches",
+            2,
+            comment="every epoch uses every sample once, in a new random order",
+        ),
+        test(
+            "ppo_update",
+            "first_ratio",
+            1,
+            comment="stored old log-probs; ratio 1 on the first minibatch, then the policy moves",
+        ),
+        test(
+            "ppo_update",
+            "normalization",
+            1,
+            comment="advantages normalised per minibatch when norm_adv, raw otherwise",
+        ),
+        test(
+            "ppo_update",
+            "grad_clipping",
+            1,
+            comment="the gradient norm never exceeds max_grad_norm",
+        ),
         test("ppo_update", "stats", 1, comment="the returned dict has CleanRL's keys"),
         test("ppo_update", "target_kl", 1, comment="target_kl stops the update early"),
-        test("ppo_update", "random", 1, args="seed=0, n_cases=2", hidden="seed=8093, n_cases=4",
-             comment="other epoch and minibatch counts"),
+        test(
+            "ppo_update",
+            "random",
+            1,
+            args="seed=0, n_cases=2",
+            hidden="seed=8093, n_cases=4",
+            comment="other epoch and minibatch counts",
+        ),
     ]
 
 
@@ -440,7 +507,9 @@ def _section_land_the_lander() -> list:
         return of the last 100 episodes (`ret100`) and the approximate KL of the last update.
         (Under the autograder this cell runs a tiny version that cannot land.)
         """),
-        locked_code("train_lander", """
+        locked_code(
+            "train_lander",
+            """
         if FAST:  # autograder: a few updates only, to check that your update trains without error
             config = PPOConfig(total_timesteps=4 * 2048)
         else:
@@ -452,7 +521,8 @@ def _section_land_the_lander() -> list:
         if result.time_to_threshold_s is not None:
             print(f"reached the 200 threshold after {result.steps_to_threshold:,} steps, "
                   f"{result.time_to_threshold_s:.0f} s")
-        """),
+        """,
+        ),
     ]
 
 
@@ -555,7 +625,8 @@ def _section_reflection() -> list:
     return [
         md("## 4. Reflection"),
         *written(
-            "minibatches", 3,
+            "minibatches",
+            3,
             _fill(r"""
             **Question (3 points).** Our update takes {STEPS} gradient steps on each rollout; the
             tutorial version takes 10 full-batch steps; vanilla policy gradient takes one. (a) Why
@@ -581,9 +652,11 @@ def _section_reflection() -> list:
             few episodes and push the policy towards those moments; shuffling makes each
             minibatch a representative sample of all environments and times, so each step's
             gradient is an unbiased, lower-variance estimate of the full-batch gradient.
-            """),
+            """,
+        ),
         *written(
-            "logging", 2,
+            "logging",
+            2,
             r"""
             **Question (2 points).** The tutorial's training loop printed `Avg Reward: 0.00` on
             every
@@ -598,7 +671,8 @@ def _section_reflection() -> list:
             last 100: the "solved" criterion). A rollout of {T} steps cuts episodes at arbitrary
             points and mixes pieces of different episodes, so its reward sum depends on where the
             cuts fall and is not the return of any episode.
-            """)),
+            """),
+        ),
     ]
 
 

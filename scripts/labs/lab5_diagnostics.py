@@ -15,18 +15,32 @@ import re
 
 import nbformat
 import numpy as np
-from labkit import (code, colab_install, earlier_functions, locked_code, md, plug_yours, setup,
-                    solution, test, written)
+from labkit import (
+    code,
+    colab_install,
+    earlier_functions,
+    locked_code,
+    md,
+    plug_yours,
+    setup,
+    solution,
+    test,
+    written,
+)
 
 from autograder.checks.lab5_diagnostics import diagnosis_key
+from ppo_core.recorded_runs import (
+    FAULTS,
+    diagnosis_manifest,
+    load_run,
+    mean_advantage_positive_share,
+)
 from ppo_viz.plots import ENTROPY_FLOOR, HEALTHY
-from ppo_core.recorded_runs import (FAULTS, diagnosis_manifest, load_run,
-                                    mean_advantage_positive_share)
-
 
 # --- Numbers in the prose, formatted from the shipped runs (ppo_core/assets/runs/) ------------
 # Re-recording the runs changes the generated notebooks, and `sync_labs.py --check` fails until
 # they are regenerated: the prose cannot go on quoting the old runs.
+
 
 def _exp(x: float) -> str:
     """1e-3 rather than 0.001 or 1e-03, as the lab writes learning rates."""
@@ -38,7 +52,7 @@ def _values(fault: str, key: str, skip: int = 0, absolute: bool = False) -> np.n
     """``key`` over the recorded run ``fault`` without its first ``1/skip`` (10: after the first
     tenth, as the signatures; 2: the second half; 0: the whole run), NaNs dropped."""
     history = load_run(fault)
-    rows = history[len(history) // skip:] if skip else history
+    rows = history[len(history) // skip :] if skip else history
     values = np.array([row.get(key, np.nan) for row in rows], dtype=np.float64)
     values = values[np.isfinite(values)]
     return np.abs(values) if absolute else values
@@ -55,12 +69,16 @@ def _setup_values() -> dict[str, str]:
     landed = sum(entry["lands"] for entry in manifest["seed_study"])
     consecutive = seeds == list(range(min(seeds), max(seeds) + 1))
     return {
-        "RUN_STEPS": f"{base['total_timesteps']:,}", "RUN_UPDATES": str(updates["healthy"]),
-        "STUDY_SEEDS": f"{min(seeds)} to {max(seeds)}" if consecutive else
-                       ", ".join(map(str, seeds)),
-        "STUDY_LANDS": "every one of them lands" if landed == len(seeds) else
-                       f"{landed} of {len(seeds)} land",
-        "STUDY_LOW": f"{min(study):.0f}", "STUDY_HIGH": f"{max(study):.0f}",
+        "RUN_STEPS": f"{base['total_timesteps']:,}",
+        "RUN_UPDATES": str(updates["healthy"]),
+        "STUDY_SEEDS": f"{min(seeds)} to {max(seeds)}"
+        if consecutive
+        else ", ".join(map(str, seeds)),
+        "STUDY_LANDS": "every one of them lands"
+        if landed == len(seeds)
+        else f"{landed} of {len(seeds)} land",
+        "STUDY_LOW": f"{min(study):.0f}",
+        "STUDY_HIGH": f"{max(study):.0f}",
         "LR_FACTOR": f"{config['lr_too_high']['learning_rate'] / base['learning_rate']:.0f}",
         "LR_FAULT": _exp(config["lr_too_high"]["learning_rate"]),
         "LR_BASE": _exp(base["learning_rate"]),
@@ -103,14 +121,11 @@ def _answer_values() -> dict[str, str]:
         "NAN_PL_MED": f"{np.median(policy_loss):.3f}",
         "NAN_PL_LOW": f"{np.percentile(policy_loss, 10):.2f}",
         "NAN_PL_HIGH": f"{np.percentile(policy_loss, 90):.2f}",
-        "HEALTHY_PL_MED":
-            f"{np.median(_values('healthy', 'losses/policy_loss', absolute=True)):.3f}",
-        "LEAK_EV_2H":
-            f"{np.median(_values('gae_leak', 'losses/explained_variance', 2)):.2f}",
+        "HEALTHY_PL_MED": f"{np.median(_values('healthy', 'losses/policy_loss', absolute=True)):.3f}",
+        "LEAK_EV_2H": f"{np.median(_values('gae_leak', 'losses/explained_variance', 2)):.2f}",
         "CRITIC_EV_MED": f"{np.median(np.abs(critic_ev)):.2f}",
         "CRITIC_EV_MAX": f"{critic_ev.max():.2f}",
-        "ENT_EV_2H":
-            f"{np.median(_values('ent_coef_too_high', 'losses/explained_variance', 2)):.2f}",
+        "ENT_EV_2H": f"{np.median(_values('ent_coef_too_high', 'losses/explained_variance', 2)):.2f}",
     }
 
 
@@ -127,15 +142,25 @@ def _fill(text: str) -> str:
         text = text.replace("{" + key + "}", value)
     left = re.findall(r"\{[A-Z][A-Z0-9_]+\}", text)
     if left:
-        raise ValueError(f"no value for {left} in the lab 5 prose: add it to _setup_values or "
-                         f"_answer_values")
+        raise ValueError(
+            f"no value for {left} in the lab 5 prose: add it to _setup_values or _answer_values"
+        )
     return text
 
 
 def _graded_code(grade_id: str, source: str, points: int) -> nbformat.NotebookNode:
     cell = nbformat.v4.new_code_cell(source)
-    cell.metadata = {"nbgrader": {"grade": True, "solution": False, "locked": True, "task": False,
-                                  "points": points, "grade_id": grade_id, "schema_version": 3}}
+    cell.metadata = {
+        "nbgrader": {
+            "grade": True,
+            "solution": False,
+            "locked": True,
+            "task": False,
+            "points": points,
+            "grade_id": grade_id,
+            "schema_version": 3,
+        }
+    }
     return cell
 
 
@@ -151,25 +176,47 @@ def _answer_cell() -> nbformat.NotebookNode:
         f"diagnosis = {{\n{answer},\n}}\n"
         "### END SOLUTION"
     )
-    cell.metadata = {"nbgrader": {"grade": False, "solution": True, "locked": False, "task": False,
-                                  "grade_id": "diagnosis", "schema_version": 3}}
+    cell.metadata = {
+        "nbgrader": {
+            "grade": False,
+            "solution": True,
+            "locked": False,
+            "task": False,
+            "grade_id": "diagnosis",
+            "schema_version": 3,
+        }
+    }
     return cell
 
 
 def _diagnosis_tests() -> list:
-    cells = [_graded_code("test_diagnosis_format", (
-        "# Every run has an answer from FAULTS (1 point)\n"
-        "from autograder.checks.lab5_diagnostics import check_diagnosis_format\n\n"
-        "check_diagnosis_format(diagnosis)"), 1)]
+    cells = [
+        _graded_code(
+            "test_diagnosis_format",
+            (
+                "# Every run has an answer from FAULTS (1 point)\n"
+                "from autograder.checks.lab5_diagnostics import check_diagnosis_format\n\n"
+                "check_diagnosis_format(diagnosis)"
+            ),
+            1,
+        )
+    ]
     for label in sorted(diagnosis_key()):
-        cells.append(_graded_code(f"test_diagnosis_{label}", (
-            f"# The fault of {label} (2 points; checked by the autograder)\n"
-            "from autograder.checks.lab5_diagnostics import check_diagnosis_format, "
-            "check_diagnosis_run\n\n"
-            "check_diagnosis_format(diagnosis)\n"
-            "### BEGIN HIDDEN TESTS\n"
-            f'check_diagnosis_run(diagnosis, "{label}")\n'
-            "### END HIDDEN TESTS"), 2))
+        cells.append(
+            _graded_code(
+                f"test_diagnosis_{label}",
+                (
+                    f"# The fault of {label} (2 points; checked by the autograder)\n"
+                    "from autograder.checks.lab5_diagnostics import check_diagnosis_format, "
+                    "check_diagnosis_run\n\n"
+                    "check_diagnosis_format(diagnosis)\n"
+                    "### BEGIN HIDDEN TESTS\n"
+                    f'check_diagnosis_run(diagnosis, "{label}")\n'
+                    "### END HIDDEN TESTS"
+                ),
+                2,
+            )
+        )
     return cells
 
 
@@ -285,10 +332,17 @@ def _section_approx_kl() -> list:
         print(approx_kl(old, old), approx_kl(old + 0.1, old), approx_kl(old - 0.1, old))
         """),
         test("approx_kl", "value", 1, comment="mean((r - 1) - log r) in float64 and float32"),
-        test("approx_kl", "zero_and_nonnegative", 1,
-             comment="0 when nothing moved, never negative"),
-        test("approx_kl", "random", 1, args="seed=0, n_cases=5", hidden="seed=5151, n_cases=30",
-             comment="random batches"),
+        test(
+            "approx_kl", "zero_and_nonnegative", 1, comment="0 when nothing moved, never negative"
+        ),
+        test(
+            "approx_kl",
+            "random",
+            1,
+            args="seed=0, n_cases=5",
+            hidden="seed=5151, n_cases=30",
+            comment="random batches",
+        ),
     ]
 
 
@@ -320,8 +374,14 @@ def _section_clip_fraction() -> list:
         """),
         test("clip_fraction", "value", 1, comment="ratios on both sides of the clip range"),
         test("clip_fraction", "eps", 1, comment="the range comes from clip_eps"),
-        test("clip_fraction", "random", 1, args="seed=0, n_cases=5", hidden="seed=6262, n_cases=30",
-             comment="random ratios"),
+        test(
+            "clip_fraction",
+            "random",
+            1,
+            args="seed=0, n_cases=5",
+            hidden="seed=6262, n_cases=30",
+            comment="random ratios",
+        ),
     ]
 
 
@@ -356,11 +416,21 @@ def _section_explained_variance() -> list:
               explained_variance(np.full(5, returns.mean()), returns),
               explained_variance(returns + np.random.default_rng(0).normal(0, 1, 5), returns))
         """),
-        test("explained_variance", "value", 1,
-             comment="perfect, mean-only, noisy and harmful critics"),
+        test(
+            "explained_variance",
+            "value",
+            1,
+            comment="perfect, mean-only, noisy and harmful critics",
+        ),
         test("explained_variance", "inputs", 1, comment="torch inputs; nan for constant returns"),
-        test("explained_variance", "random", 1, args="seed=0, n_cases=5",
-             hidden="seed=7373, n_cases=30", comment="random critics"),
+        test(
+            "explained_variance",
+            "random",
+            1,
+            args="seed=0, n_cases=5",
+            hidden="seed=7373, n_cases=30",
+            comment="random critics",
+        ),
         plug_yours("approx_kl", "clip_fraction", "explained_variance"),
     ]
 
@@ -439,7 +509,8 @@ def _watch_one_update_code():
 def _section_healthy_ranges() -> list:
     """3. What to monitor, and what healthy looks like."""
     return [
-        md(_fill(r"""
+        md(
+            _fill(r"""
         ## 3. What to monitor, and what healthy looks like
 
         `ppo_core.train` records all of these in every history row (CleanRL's names). The ranges
@@ -473,7 +544,8 @@ def _section_healthy_ranges() -> list:
         steps ({RUN_UPDATES} updates) {STUDY_LANDS}, with final mean returns from {STUDY_LOW}
         to {STUDY_HIGH} from luck alone. The return is still weak evidence on its own: a run with
         a fault can land too (section 4). The diagnostics of every update say much more.
-        """)),
+        """)
+        ),
     ]
 
 
@@ -582,7 +654,8 @@ def _section_diagnose_runs() -> list:
     """4. Diagnose the broken runs: the exercise and its tests."""
     faults = ", ".join(f'"{f}"' for f in FAULTS)
     return [
-        md(_fill(r"""
+        md(
+            _fill(r"""
         ## 4. Diagnose the broken runs
 
         Six LunarLander-v3 runs of {RUN_STEPS} steps ({RUN_UPDATES} updates), recorded with `ppo_core` by
@@ -603,7 +676,8 @@ def _section_diagnose_runs() -> list:
         checklist of section 5. Then fill in `diagnosis` with one of FAULT_NAMES for each run
         (each fault appears exactly once). Each run is worth 2 points; the visible test only
         checks the format, the autograder checks the answers.
-        """).replace("FAULT_NAMES", faults)),
+        """).replace("FAULT_NAMES", faults)
+        ),
         code("""
         # {"run_A": history, ...}: lists of per-update rows
         runs = recorded_runs.load_diagnosis_runs()
@@ -621,7 +695,8 @@ def _section_diagnosis_question() -> list:
     """4. The written question on the diagnosis."""
     return [
         *written(
-            "diagnosis", 3,
+            "diagnosis",
+            3,
             r"""
             **Question (3 points).** Pick two of the faulty runs. For each: which curves gave the
             fault away (and how do they differ from the healthy run), and what would you change in
@@ -674,7 +749,8 @@ def _section_diagnosis_question() -> list:
               {RETURN_CRITIC_NOT_TRAINED}. A near-random policy does not explain it away: the
               high-entropy run's critic explains {ENT_EV_2H} of the variance over the second
               half. Fix: vf_coef 0.5, and check that the value loss reaches the optimiser.
-            """)),
+            """),
+        ),
     ]
 
 
@@ -787,7 +863,8 @@ def _section_next_steps() -> list:
 def _section_summary() -> list:
     """Summary."""
     return [
-        md(_fill(r"""
+        md(
+            _fill(r"""
         ## Summary
 
         * `approx_kl` = mean((r − 1) − log r) measures how far an update moved the policy;
@@ -804,5 +881,6 @@ def _section_summary() -> list:
 
         Congratulations — you have built PPO from its equations, trained it, and learned to read
         it. The course's `ppo_core` library is yours to extend.
-        """)),
+        """)
+        ),
     ]

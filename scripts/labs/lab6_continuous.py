@@ -5,8 +5,18 @@ The learner writes the Gaussian's log-density and entropy and the clip at the ac
 the ratio, the loss and the update of Labs 3-4 are reused unchanged.
 """
 
-from labkit import (code, colab_install, earlier_functions, locked_code, md, plug_yours, setup,
-                    solution, test, written)
+from labkit import (
+    code,
+    colab_install,
+    earlier_functions,
+    locked_code,
+    md,
+    plug_yours,
+    setup,
+    solution,
+    test,
+    written,
+)
 
 from ppo_core import PPOConfig
 from ppo_core.config import PRESETS
@@ -43,9 +53,14 @@ def _fill(text: str) -> str:
     """Put the preset's current values into the prose, so retuning it cannot leave the lab
     quoting stale numbers."""
     preset = PPOConfig.for_env(ENV)
-    values = {"STEPS": f"{preset.total_timesteps:_}", "ENT": str(preset.ent_coef),
-              "OVERRIDES": ", ".join(f"`{k}={v:_}`" if isinstance(v, int) else f"`{k}={v!r}`"
-                                     for k, v in PRESETS[ENV].items())}
+    values = {
+        "STEPS": f"{preset.total_timesteps:_}",
+        "ENT": str(preset.ent_coef),
+        "OVERRIDES": ", ".join(
+            f"`{k}={v:_}`" if isinstance(v, int) else f"`{k}={v!r}`"
+            for k, v in PRESETS[ENV].items()
+        ),
+    }
     for key, value in values.items():
         text = text.replace("{" + key + "}", value)
     return text
@@ -174,12 +189,23 @@ def _section_log_prob() -> list:
         print("torch.distributions:", normal.log_prob(actions).sum(-1))
         """),
         test("gaussian_log_prob", "basic", 2, comment="the standard normal and a small 2-D batch"),
-        test("gaussian_log_prob", "broadcast", 1,
-             comment="log_std of shape (1, A), float32 inputs"),
-        test("gaussian_log_prob", "gradient", 1,
-             comment="differentiable w.r.t. the mean and the log-std"),
-        test("gaussian_log_prob", "random", 2, args="seed=0, n_cases=3",
-             hidden="seed=6061, n_cases=30", comment="random batches, 1 to 6 dimensions"),
+        test(
+            "gaussian_log_prob", "broadcast", 1, comment="log_std of shape (1, A), float32 inputs"
+        ),
+        test(
+            "gaussian_log_prob",
+            "gradient",
+            1,
+            comment="differentiable w.r.t. the mean and the log-std",
+        ),
+        test(
+            "gaussian_log_prob",
+            "random",
+            2,
+            args="seed=0, n_cases=3",
+            hidden="seed=6061, n_cases=30",
+            comment="random batches, 1 to 6 dimensions",
+        ),
     ]
 
 
@@ -213,8 +239,14 @@ def _section_entropy() -> list:
         test("gaussian_entropy", "basic", 1, comment="sigma = 1, one and two dimensions"),
         test("gaussian_entropy", "narrow", 1, comment="narrow Gaussians have negative entropy"),
         test("gaussian_entropy", "gradient", 1, comment="dS/d log sigma = 1 per dimension"),
-        test("gaussian_entropy", "random", 1, args="seed=0, n_cases=3",
-             hidden="seed=5150, n_cases=30", comment="random batches"),
+        test(
+            "gaussian_entropy",
+            "random",
+            1,
+            args="seed=0, n_cases=3",
+            hidden="seed=5150, n_cases=30",
+            comment="random batches",
+        ),
     ]
 
 
@@ -251,10 +283,20 @@ def _section_bounds() -> list:
         """),
         test("clip_action", "basic", 1, comment="bounds [-1, 1]"),
         test("clip_action", "bounds", 1, comment="bounds that differ per dimension"),
-        test("clip_action", "keeps_sample", 2,
-             comment="the sampled array is not changed (the rollout stores it)"),
-        test("clip_action", "random", 1, args="seed=0, n_cases=3",
-             hidden="seed=3141, n_cases=30", comment="random actions and bounds"),
+        test(
+            "clip_action",
+            "keeps_sample",
+            2,
+            comment="the sampled array is not changed (the rollout stores it)",
+        ),
+        test(
+            "clip_action",
+            "random",
+            1,
+            args="seed=0, n_cases=3",
+            hidden="seed=3141, n_cases=30",
+            comment="random actions and bounds",
+        ),
     ]
 
 
@@ -367,7 +409,8 @@ def _section_what_stays() -> list:
 def _section_train() -> list:
     """6. Train with your functions."""
     return [
-        md(_fill("""
+        md(
+            _fill("""
         ## 6. Train a continuous lander with your functions
 
         `PPOConfig.for_env("LunarLanderContinuous-v3")` is the configuration measured to land
@@ -379,8 +422,11 @@ def _section_train() -> list:
 
         The cell below trains **your** policy for a shorter run, enough to see the return climb
         from the crashes of the untrained policy. (Under the autograder: a few updates only.)
-        """)),
-        locked_code("train_continuous", """
+        """)
+        ),
+        locked_code(
+            "train_continuous",
+            """
         total = 4 * 2048 if FAST else 150_000
         config = PPOConfig.for_env(ENV, total_timesteps=total)
         torch.manual_seed(config.seed)
@@ -390,7 +436,8 @@ def _section_train() -> list:
         print(f"mean return of the last 100 training episodes: {result.mean_return(100):.1f}")
         sigma = result.policy.actor_logstd.exp().detach().numpy()
         print("learned sigma per dimension:", sigma)
-        """),
+        """,
+        ),
         code("""
         steps = np.array(result.episode_steps)
         returns = np.array(result.episode_returns)
@@ -446,12 +493,16 @@ def _section_reflection() -> list:
 
         Answer in a few sentences each, in your own words. These are graded by hand.
         """),
-        *written("clipped_storage", 3, """
+        *written(
+            "clipped_storage",
+            3,
+            """
         **Question 1 (3 points).** A classmate's rollout clips the action and then stores the
         clipped one (with the log-probability of the sampled one). Using the measurement of
         section 4, explain what goes wrong in the first epoch of the update and what the policy
         drifts towards over many updates. Why does storing the sampled action fix it?
-        """, """
+        """,
+            """
         The stored action is not the one whose log-probability was recorded, so even before any
         update the ratio pi_new(clip(a)) / pi_old(a) differs from 1 for every sample beyond a
         bound: PPO treats them as already moved and clips or amplifies them from the first
@@ -462,12 +513,17 @@ def _section_reflection() -> list:
         for no reason in the data: less exploration and a policy that avoids full throttle.
         Storing the sampled action keeps the ratio exactly 1 at the start and the score
         function unbiased; only the environment sees the clipped copy.
-        """),
-        *written("gaussian_entropy", 2, """
+        """,
+        ),
+        *written(
+            "gaussian_entropy",
+            2,
+            """
         **Question 2 (2 points).** A continuous run logs a policy entropy of 2.84 in the first
         update and -0.6 after a million steps. In Lab 1 an entropy of 2.3 for four actions was a
         bug. Is either number a bug here? Why does the preset set `ent_coef` to 0?
-        """, """
+        """,
+            """
         Neither is a bug. The untrained network has log sigma = 0 in both dimensions, so the
         entropy is 2 * (0.5 + 0.5 ln 2 pi) = 2.84; a differential entropy has no ln|A| ceiling.
         As sigma shrinks below about 0.24 per dimension the entropy becomes negative, which a
@@ -475,7 +531,8 @@ def _section_reflection() -> list:
         wider Gaussian by the same amount per unit of log sigma; on this task it only keeps the
         policy noisy (and the landings sloppy), so the preset leaves it at 0 and lets the
         advantages decide sigma.
-        """),
+        """,
+        ),
     ]
 
 
