@@ -38,7 +38,7 @@ GENERIC_LINES = (
     # The forward pass and the ratio of update_diagnostics (library code, not an exercise): they
     # call the library's functions, which a student build withholds.
     "_, new_log_probs, entropy, new_values = policy.get_action_and_value(",
-    "ratio = probability_ratio(new_log_probs, old_log_probs)",
+    "ratio = current.probability_ratio(new_log_probs, old_log_probs)",
 )
 """Lines of solution regions that say nothing about the answer and occur in code a student
 build keeps: the scan does not look for them on their own (their regions are still looked for)."""

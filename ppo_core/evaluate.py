@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from ppo_core.envs import make_vec_env
-from ppo_core.gaussian import clip_action
+from ppo_core.exercises import current
 
 
 def evaluate(
@@ -51,7 +51,7 @@ def evaluate(
                 obs_t = torch.as_tensor(obs, dtype=torch.float32)
                 action = policy.act(obs_t, deterministic).numpy()
                 if isinstance(act_space, gym.spaces.Box):
-                    action = clip_action(action, act_space.low, act_space.high)
+                    action = current.clip_action(action, act_space.low, act_space.high)
                 obs, reward, terminated, truncated, _ = envs.step(action)
                 running += reward
                 for i in np.flatnonzero(np.logical_or(terminated, truncated)):

@@ -5,11 +5,20 @@ else that needs the list reads it from here: the plug (:mod:`ppo_core.plug`), th
 (``scripts/labkit.py``), the student build and the checks (``autograder``), and the tests, which
 also hold the README's and the instructors' guide's tables to it.
 ``python -m ppo_core.exercises`` prints the table of exercises, modules, labs and equations.
+
+It is also what the library asks, at each call, which version of an exercise to run:
+``current.compute_gae(...)`` runs the learner's ``compute_gae`` where one is plugged in for this
+session (``ppo_core.plug_in``), else the library's own, which in a student build raises
+``NotImplementedError`` naming the lab. A function that takes an exercise as an argument
+(``train(gae_fn=...)``) runs the one it is given. Nothing rewrites the library's modules:
+``ppo_core.gae.compute_gae`` is always the library's own.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
+from collections.abc import Callable
 
 
 @dataclasses.dataclass(frozen=True)
@@ -219,6 +228,53 @@ def called_from(*callers: str) -> tuple[str, ...]:
             return tuple(e.name for e in EXERCISES if e.name in found)
         found += [e.name for e in new]
         reached |= {f"ppo_core.{e.module}.{e.name}" for e in new}
+
+
+_plugged: dict[str, Callable] = {}  # this session's plug_in, per exercise
+
+
+def library_function(name: str) -> Callable:
+    """The library's own function for exercise ``name`` (in a student build that withholds it,
+    the stand-in that raises ``NotImplementedError`` naming the lab)."""
+    module = importlib.import_module(f"ppo_core.{exercise(name).module}")
+    return getattr(module, name)
+
+
+def plugged(name: str) -> Callable | None:
+    """The learner's function plugged in for exercise ``name`` this session, or None."""
+    exercise(name)
+    return _plugged.get(name)
+
+
+def set_plugged(name: str, function: Callable | None) -> None:
+    """Plug ``function`` in for exercise ``name`` (None: the library's own again); used by
+    :mod:`ppo_core.plug`, which checks what it is given."""
+    exercise(name)
+    if function is None:
+        _plugged.pop(name, None)
+    else:
+        _plugged[name] = function
+
+
+def resolve(name: str) -> Callable:
+    """The version of exercise ``name`` the library runs now: the learner's, if plugged in,
+    else the library's own."""
+    return _plugged.get(name) or library_function(name)
+
+
+class _Current:
+    """``current.<exercise>``: :func:`resolve`, asked at the moment of the call."""
+
+    def __getattr__(self, name: str) -> Callable:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return resolve(name)
+
+    def __dir__(self) -> list[str]:
+        return list(names())
+
+
+current = _Current()
 
 
 def table() -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import torch
 
 from ppo_core._checks import check_clip_eps, check_same_tensor_shape
+from ppo_core.exercises import current
 
 
 def probability_ratio(new_log_probs: torch.Tensor, old_log_probs: torch.Tensor) -> torch.Tensor:
@@ -68,7 +69,7 @@ def clipped_surrogate_loss(
     )  # (library only)
     check_clip_eps(clip_eps)  # (library only)
     ### BEGIN SOLUTION
-    ratio = probability_ratio(new_log_probs, old_log_probs)
+    ratio = current.probability_ratio(new_log_probs, old_log_probs)
     unclipped = ratio * advantages
     clipped = torch.clamp(ratio, 1.0 - clip_eps, 1.0 + clip_eps) * advantages
     return -torch.min(unclipped, clipped).mean()  # Eq. 7: pessimistic bound, sign flipped
@@ -113,7 +114,7 @@ def ppo_loss(
         Scalar tensor: ``policy_loss + vf_coef * value_loss - ent_coef * entropy.mean()``.
     """
     ### BEGIN SOLUTION
-    policy = clipped_surrogate_loss(new_log_probs, old_log_probs, advantages, clip_eps)
-    critic = value_loss(values, returns)
+    policy = current.clipped_surrogate_loss(new_log_probs, old_log_probs, advantages, clip_eps)
+    critic = current.value_loss(values, returns)
     return policy + vf_coef * critic - ent_coef * entropy.mean()  # Eq. 9, sign flipped
     ### END SOLUTION

@@ -21,8 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ppo_core.distributions import categorical_entropy, categorical_log_prob
-from ppo_core.gaussian import gaussian_entropy, gaussian_log_prob
+from ppo_core.exercises import current
 
 
 def layer_init(layer: nn.Linear, std: float = math.sqrt(2), bias_const: float = 0.0) -> nn.Linear:
@@ -88,12 +87,20 @@ class ActorCritic(nn.Module):
         if self.discrete:
             if action is None:
                 action = torch.multinomial(torch.softmax(out, -1), 1).squeeze(-1)
-            return action, categorical_log_prob(out, action), categorical_entropy(out)
+            return (
+                action,
+                current.categorical_log_prob(out, action),
+                current.categorical_entropy(out),
+            )
         log_std = self.actor_logstd.expand_as(out)  # (B, A): one sigma per dimension
         if action is None:
             action = out + log_std.exp() * torch.randn_like(out)  # mu + sigma * N(0, 1)
         # Diagonal Gaussian (Lab 6): both sum over the independent action dimensions.
-        return action, gaussian_log_prob(out, log_std, action), gaussian_entropy(log_std)
+        return (
+            action,
+            current.gaussian_log_prob(out, log_std, action),
+            current.gaussian_entropy(log_std),
+        )
 
     def get_action_and_value(self, obs: torch.Tensor, action: torch.Tensor | None = None):
         """Sample (or score) actions and evaluate the critic in one call.

@@ -6,10 +6,9 @@ The library's own parts call the exercise functions: ``ActorCritic`` calls
 build of a graded class those functions raise ``NotImplementedError`` until the learner's own
 are plugged in.
 
-``plug_in`` rebinds, in every loaded ``ppo_core`` and ``ppo_viz`` module, each global that holds
-the library's function under the exercise's name, and each default argument of a course function
-that holds it (``ppo_update(loss_fn=ppo_loss)``, ``train(gae_fn=compute_gae)``): the readable
-modules keep calling plain names, and no dispatch lives in them. Child processes (the opt-in
+A plug is recorded in the exercise registry (:mod:`ppo_core.exercises`), which every such call
+asks at the moment it is made (``current.compute_gae(...)``): nothing in the library's modules
+is rewritten, and ``ppo_core.compute_gae`` stays the library's own. Child processes (the opt-in
 ``ppo_core.fast`` workers) import the library afresh and do not see a plug: the speed layer asks
 :func:`calls_its_own` and runs each part that would call a plugged function in this process.
 """
@@ -17,9 +16,6 @@ modules keep calling plain names, and no dispatch lives in them. Child processes
 from __future__ import annotations
 
 import contextlib
-import importlib
-import sys
-import types
 from collections.abc import Callable, MutableMapping
 
 from ppo_core import _withheld, exercises
@@ -27,12 +23,8 @@ from ppo_core import _withheld, exercises
 # {exercise function: its lab}, in the order of the labs.
 EXERCISES: dict[str, str] = {name: exercises.lab_of(name).name for name in exercises.names()}
 
-# The library's own function objects, taken before anything can be plugged in.
-LIBRARY: dict[str, Callable] = {
-    e.name: getattr(importlib.import_module(f"ppo_core.{e.module}"), e.name)
-    for e in exercises.EXERCISES
-}
-_current: dict[str, Callable] = dict(LIBRARY)  # what the library calls now, per name
+# The library's own function objects (the modules are loaded by ppo_core/__init__ first).
+LIBRARY: dict[str, Callable] = {name: exercises.library_function(name) for name in EXERCISES}
 
 
 def _check_name(name: str) -> None:
@@ -63,34 +55,9 @@ def reference_available(name: str) -> bool:
 
 
 def calls_its_own(*names: str) -> bool:
-    """Whether the library calls its own function (:data:`LIBRARY`) for every one of ``names``:
-    nothing plugged in for them. The speed layer asks before it computes one in a form of its
-    own."""
-    for name in names:
-        _check_name(name)
-    return all(_current[name] is LIBRARY[name] for name in names)
-
-
-def _rebind(name: str, olds: tuple[Callable, ...], new: Callable) -> None:
-    """In every loaded ``ppo_core`` and ``ppo_viz`` module: the global ``name`` and the defaults
-    of the functions it defines, where they hold one of ``olds``, now hold ``new``."""
-
-    def swap(value: object) -> object:
-        return new if any(value is old for old in olds) else value
-
-    for key, module in list(sys.modules.items()):
-        if module is None or key.split(".", 1)[0] not in ("ppo_core", "ppo_viz"):
-            continue
-        namespace = vars(module)
-        if name in namespace:
-            namespace[name] = swap(namespace[name])
-        for value in list(namespace.values()):
-            if not (isinstance(value, types.FunctionType) and value.__module__ == module.__name__):
-                continue
-            if value.__defaults__:
-                value.__defaults__ = tuple(map(swap, value.__defaults__))
-            if value.__kwdefaults__:
-                value.__kwdefaults__ = {k: swap(v) for k, v in value.__kwdefaults__.items()}
+    """Whether the library calls its own function for every one of ``names``: nothing plugged
+    in for them. The speed layer asks before it computes one in a form of its own."""
+    return all(exercises.plugged(name) is None for name in names)
 
 
 class Plugged(contextlib.AbstractContextManager):
@@ -99,18 +66,16 @@ class Plugged(contextlib.AbstractContextManager):
     def __init__(self, plugged: dict[str, Callable], kept: tuple[str, ...] = ()):
         self.plugged = dict(plugged)  # {name: the learner's function}
         self.kept = tuple(kept)  # names whose library reference stays in use
-        self._previous = {name: _current[name] for name in plugged}
+        self._previous = {name: exercises.plugged(name) for name in plugged}
         for name, function in self.plugged.items():
-            _rebind(name, (LIBRARY[name], self._previous[name]), function)
-            _current[name] = function
+            exercises.set_plugged(name, function)
 
     def restore(self) -> None:
-        """Put back what the library called before, wherever this plug's function is bound
-        (also in modules imported since, which took it from an already plugged module)."""
+        """Put back what the library called before (unless a later plug of the same name is
+        still in effect: that one's own restore puts this one's back first)."""
         for name, function in self.plugged.items():
-            if _current[name] is function:
-                _rebind(name, (function,), self._previous[name])
-                _current[name] = self._previous[name]
+            if exercises.plugged(name) is function:
+                exercises.set_plugged(name, self._previous[name])
 
     def __exit__(self, *exc_info) -> None:
         self.restore()

@@ -18,7 +18,7 @@ import gymnasium as gym
 import numpy as np
 import torch
 
-from ppo_core.gaussian import clip_action
+from ppo_core.exercises import current
 
 
 @dataclass
@@ -159,7 +159,9 @@ def collect_rollout(
             buffer.log_probs[t] = log_prob.numpy()
             buffer.values[t] = value.numpy()
             if continuous:  # the Gaussian is unbounded; the environment is not (Lab 6)
-                action = clip_action(action, act_space.low, act_space.high)  # stored: unclipped
+                action = current.clip_action(
+                    action, act_space.low, act_space.high
+                )  # stored: unclipped
             next_obs, reward, terminated, truncated, info = envs.step(action)
             global_step += N
             buffer.rewards[t] = reward

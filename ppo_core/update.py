@@ -13,8 +13,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from ppo_core.diagnostics import approx_kl, clip_fraction, explained_variance
-from ppo_core.losses import clipped_surrogate_loss, ppo_loss, probability_ratio, value_loss
+from ppo_core.exercises import current
 
 BATCH_KEYS = ("obs", "actions", "log_probs", "advantages", "returns", "values")
 
@@ -96,7 +95,7 @@ def ppo_update(
     optimizer: torch.optim.Optimizer,
     batch: dict,
     config,
-    loss_fn: Callable = ppo_loss,
+    loss_fn: Callable | None = None,
 ) -> dict:
     """Run ``update_epochs`` x ``num_minibatches`` gradient steps on one rollout. Lab 4, step 3.
 
@@ -109,26 +108,27 @@ def ppo_update(
             (old values, for value clipping and explained variance).
         config: a :class:`~ppo_core.config.PPOConfig` (uses update_epochs, num_minibatches,
             clip_coef, clip_vloss, norm_adv, ent_coef, vf_coef, max_grad_norm, target_kl).
-        loss_fn: the loss with :func:`~ppo_core.losses.ppo_loss`'s signature; Lab 4 passes the
-            learner's own.
+        loss_fn: the loss with :func:`~ppo_core.losses.ppo_loss`'s signature (default:
+            ``ppo_loss``); Lab 4 passes the learner's own.
 
     Returns:
         The update's diagnostics (see :func:`update_diagnostics`), with CleanRL's keys, plus
         ``losses/epochs``: the epochs that ran (fewer if target_kl stopped the update early).
     """
     _check_batch(batch, config.num_minibatches)  # (library only)
+    loss_fn = loss_fn or current.ppo_loss
     ### BEGIN SOLUTION
     batch_size = len(batch["obs"])
     minibatch_size = batch_size // config.num_minibatches
     epochs_run = 0
     for epoch in range(config.update_epochs):
-        for mb_inds in minibatch_indices(batch_size, minibatch_size):
+        for mb_inds in current.minibatch_indices(batch_size, minibatch_size):
             _, new_log_probs, entropy, new_values = policy.get_action_and_value(
                 batch["obs"][mb_inds], batch["actions"][mb_inds]
             )
             mb_advantages = batch["advantages"][mb_inds]
             if config.norm_adv:
-                mb_advantages = normalize_advantages(mb_advantages)  # per minibatch
+                mb_advantages = current.normalize_advantages(mb_advantages)  # per minibatch
             mb_returns = batch["returns"][mb_inds]
             if config.clip_vloss:
                 # PPO2-style value clipping: the value may move at most clip_coef per update.
@@ -166,7 +166,7 @@ def ppo_update(
             # Early stopping (Spinning Up, CleanRL): the policy moved far enough for this batch.
             with torch.no_grad():
                 _, new_log_probs, _, _ = policy.get_action_and_value(batch["obs"], batch["actions"])
-            if approx_kl(new_log_probs, batch["log_probs"]) > config.target_kl:
+            if current.approx_kl(new_log_probs, batch["log_probs"]) > config.target_kl:
                 break
     stats = update_diagnostics(policy, batch, config)
     stats["losses/epochs"] = epochs_run
@@ -187,18 +187,24 @@ def update_diagnostics(policy: nn.Module, batch: dict, config) -> dict:
             batch["obs"], batch["actions"]
         )
         old_log_probs, advantages = batch["log_probs"], batch["advantages"]
-        ratio = probability_ratio(new_log_probs, old_log_probs)
-        norm_adv = normalize_advantages(advantages) if config.norm_adv else advantages
+        ratio = current.probability_ratio(new_log_probs, old_log_probs)
+        norm_adv = current.normalize_advantages(advantages) if config.norm_adv else advantages
         return {
             "losses/policy_loss": float(
-                clipped_surrogate_loss(new_log_probs, old_log_probs, norm_adv, config.clip_coef)
+                current.clipped_surrogate_loss(
+                    new_log_probs, old_log_probs, norm_adv, config.clip_coef
+                )
             ),
-            "losses/value_loss": float(value_loss(new_values, batch["returns"])),
+            "losses/value_loss": float(current.value_loss(new_values, batch["returns"])),
             "losses/entropy": float(entropy.mean()),
-            "losses/approx_kl": approx_kl(new_log_probs, old_log_probs),
+            "losses/approx_kl": current.approx_kl(new_log_probs, old_log_probs),
             "losses/old_approx_kl": float((old_log_probs - new_log_probs).mean()),
-            "losses/clipfrac": clip_fraction(new_log_probs, old_log_probs, config.clip_coef),
-            "losses/explained_variance": explained_variance(batch["values"], batch["returns"]),
+            "losses/clipfrac": current.clip_fraction(
+                new_log_probs, old_log_probs, config.clip_coef
+            ),
+            "losses/explained_variance": current.explained_variance(
+                batch["values"], batch["returns"]
+            ),
             "ratio/mean": float(ratio.mean()),
             "ratio/std": float(ratio.std()) if ratio.numel() > 1 else 0.0,
             "ratio/min": float(ratio.min()),

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from ppo_core.envs import make_env
-from ppo_core.gaussian import clip_action
+from ppo_core.exercises import current
 
 
 def _sampling_generator(seed: int, deterministic: bool) -> torch.Generator | None:
@@ -57,7 +57,7 @@ def play_episode(
                 frames.append(np.asarray(env.render())[::scale, ::scale])
             action = _action(policy, obs, deterministic, generator)
             if isinstance(env.action_space, gym.spaces.Box):
-                action = clip_action(action, env.action_space.low, env.action_space.high)
+                action = current.clip_action(action, env.action_space.low, env.action_space.high)
             obs, reward, terminated, truncated, _ = env.step(action)
             observations.append(obs)
             total += float(reward)

@@ -27,12 +27,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from ppo_core import plug
-
-# Read through _function, by name at call time, so that ppo_core.plug_in rebinds them here too.
-from ppo_core.diagnostics import clip_fraction  # noqa: F401
-from ppo_core.gae import compute_gae  # noqa: F401
-from ppo_core.losses import clipped_surrogate_loss  # noqa: F401
+from ppo_core import exercises, plug
 
 CLIP_COLOR, UNCLIPPED_COLOR, FLAT_COLOR = "tab:blue", "0.55", "tab:red"
 
@@ -54,8 +49,8 @@ def _function(name: str, given: Callable | None, required: bool = True) -> Calla
         if not callable(given):
             raise TypeError(f"the function for {name} must be callable, got {given!r}")
         return given
-    current = globals()[name]
-    if current is plug.LIBRARY[name] and not plug.reference_available(name):
+    current = exercises.resolve(name)
+    if exercises.plugged(name) is None and not plug.reference_available(name):
         if required:
             raise ValueError(
                 f"this copy of ppo_core leaves {name} ({plug.EXERCISES[name]}) to "

@@ -17,9 +17,11 @@ byte-for-byte deterministic.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -42,6 +44,7 @@ def checks_module(function_name: str) -> str:
 
 
 LIBRARY_ONLY = "# (library only)"
+_THROUGH_REGISTRY = re.compile(rf"\bcurrent\.({'|'.join(exercises.names())})\b")
 COURSE_REPO_URL = "https://github.com/ppo-course/ppo-course"
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 LANGUAGE_INFO = {"name": "python"}
@@ -62,17 +65,38 @@ def solution_source(function_name: str) -> str:
     """The source of ``ppo_core.<function_name>`` as a lab's solution cell.
 
     Signature, docstring and the ``### BEGIN/END SOLUTION`` markers are kept; lines ending with
-    ``# (library only)`` (input checks that only the library runs) are dropped.
+    ``# (library only)`` (input checks that only the library runs) are dropped, and a call of
+    another exercise through the registry (``current.td_residuals(...)``, which in the library
+    runs the learner's version if one is plugged in) becomes the plain call the notebook makes
+    of the learner's own function (``td_residuals(...)``).
     """
     import ppo_core
 
     fn = getattr(ppo_core, function_name)
     source = textwrap.dedent(inspect.getsource(fn))
-    lines = [line for line in source.splitlines() if not line.rstrip().endswith(LIBRARY_ONLY)]
-    text = "\n".join(lines).rstrip() + "\n"
+    dropped = _library_only_lines(source)
+    lines = [line for number, line in enumerate(source.splitlines(), 1) if number not in dropped]
+    text = _THROUGH_REGISTRY.sub(r"\1", "\n".join(lines)).rstrip() + "\n"
     if "### BEGIN SOLUTION" not in text or "### END SOLUTION" not in text:
         raise ValueError(f"ppo_core.{function_name} has no ### BEGIN/END SOLUTION markers")
     return text.rstrip("\n")
+
+
+def _library_only_lines(source: str) -> set[int]:
+    """The lines of every statement of ``source`` one of whose lines ends with
+    ``# (library only)``: a check the formatter spread over several lines goes whole."""
+    marked = {
+        number
+        for number, line in enumerate(source.splitlines(), 1)
+        if line.rstrip().endswith(LIBRARY_ONLY)
+    }
+    dropped: set[int] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.stmt) and not hasattr(node, "body"):
+            span = set(range(node.lineno, node.end_lineno + 1))
+            if span & marked:
+                dropped |= span
+    return dropped
 
 
 # --- Cells ------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import torch
 
 import ppo_core
 import ppo_core.cli
-from ppo_core import plug
+from ppo_core import exercises, plug
 from ppo_core.fast.parallel import ParallelRollout, available_cpus
 
 DISCRETE = dict(
@@ -87,9 +87,24 @@ def calls_on(path: str, name: str, tmp_path) -> Counter:
     return calls
 
 
+# What training runs, by the registry: train, the policy's actions, the rollout and the update's
+# diagnostics, and every exercise they call in turn (Lab 1's returns are not among them).
+TRAINING = exercises.called_from(
+    "ppo_core.train.train",
+    "ppo_core.networks.ActorCritic.get_action",
+    "ppo_core.rollout.collect_rollout",
+    "ppo_core.update.update_diagnostics",
+)
+
+
+def test_training_runs_every_exercise_but_lab_1s_returns():
+    assert set(plug.EXERCISES) - set(TRAINING) == {"discounted_return", "returns_to_go"}
+
+
 @pytest.mark.parametrize("name", list(plug.EXERCISES))
 def test_train_calls_a_plugged_function_on_every_path_as_the_readable_loop_does(name, tmp_path):
     control = calls_on("readable", name, tmp_path)
+    assert (sum(control.values()) > 0) == (name in TRAINING), (name, control)
     for path in ("fast", "fast, one process"):
         assert calls_on(path, name, tmp_path) == control, (
             f"{path}: the learner's {name} is not called as the readable loop calls it"

@@ -93,7 +93,9 @@ def test_the_leak_scan_finds_code_that_is_there(student_package, tmp_path):
         "    return _float(((log_ratio.exp() - 1.0) - log_ratio).sum())\n"
     )
     found = {(leak.path, leak.origin.split(" (")[0]) for leak in leaks_in(src)}
-    assert ("ppo_viz/helper.py", "ppo_core/gae.py:100 compute_gae") in found
+    # the region starts on the line after compute_gae's BEGIN SOLUTION marker
+    begin = [n for n, line in enumerate(gae.splitlines(), 1) if "### BEGIN SOLUTION" in line][1]
+    assert ("ppo_viz/helper.py", f"ppo_core/gae.py:{begin + 1} compute_gae") in found
     assert any(
         path == "ppo_viz/one_line.py" and "clipped_surrogate_loss" in origin
         for path, origin in found

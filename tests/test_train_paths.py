@@ -13,6 +13,7 @@ from collections import Counter
 import pytest
 import torch
 
+import ppo_core.gae
 import ppo_core.update
 from ppo_core import PPOConfig, load_checkpoint, train
 from ppo_core.fast.parallel import available_cpus
@@ -75,7 +76,7 @@ def test_the_default_is_the_readable_loop(monkeypatch):
     )
     monkeypatch.setitem(sys.modules, "ppo_core.fast", None)  # any use of the speed layer fails
     gae_calls: Counter = Counter()
-    gae_fn = _counting(gae_calls, "gae_fn", train_module.compute_gae)
+    gae_fn = _counting(gae_calls, "gae_fn", ppo_core.gae.compute_gae)
 
     result = train(PPOConfig(**TINY), gae_fn=gae_fn, progress=False)
 
