@@ -68,6 +68,12 @@ def _add_grade(g: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--out", required=True, help="folder for grades.csv, cells.csv and feedback/")
     g.add_argument(
+        "--course",
+        metavar="PATH",
+        help="the folder that holds the labs' nbgrader sources solutions/<lab>/<lab>.ipynb "
+        "(default: the labs installed with the autograder, else its checkout)",
+    )
+    g.add_argument(
         "--jobs",
         type=_jobs,
         default=1,
@@ -183,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
             args.out,
             jobs=args.jobs,
             progress=not args.no_progress,
+            course_root=args.course,
             timeout=args.timeout,
             notebook_timeout=args.notebook_timeout,
             memory_mb=args.memory_mb,

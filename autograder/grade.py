@@ -2,13 +2,14 @@
 
 Pipeline: check that kernels can be isolated (``python -m autograder.sandbox --probe``), find
 the submissions (:mod:`autograder.discover`), skip those already in the journal of OUT
-(:mod:`autograder.journal`), build a private working course (``source/`` copied from
-``solutions/``, ``nbgrader generate_assignment`` for each lab, its own gradebook), then N worker
-processes (:mod:`autograder.worker`) -- each with its own copy of that course, gradebook and
-kernel uid -- run the real ``nbgrader autograde`` (with the course's hardened preprocessors, see
-``autograder/nbgrader_config.py``) and ``generate_feedback``, one submission at a time. Each
-finished submission is recorded in the journal at once; ``OUT/grades.csv`` and
-``OUT/cells.csv`` are written from it, feedback goes to ``OUT/feedback/<student>/<lab>/``.
+(:mod:`autograder.journal`), build a private working course (``source/`` copied from the
+course's ``solutions/``, found by :mod:`autograder.course`; ``nbgrader generate_assignment`` for
+each lab; its own gradebook), then N worker processes (:mod:`autograder.worker`) -- each with its
+own copy of that course, gradebook and kernel uid -- run the real ``nbgrader autograde`` (with
+the course's hardened preprocessors, see ``autograder/nbgrader_config.py``) and
+``generate_feedback``, one submission at a time. Each finished submission is recorded in the
+journal at once; ``OUT/grades.csv`` and ``OUT/cells.csv`` are written from it, feedback goes to
+``OUT/feedback/<student>/<lab>/``.
 
 Ctrl-C: the first one stops starting new work, stops the workers and their kernels and writes
 the CSVs (``not graded: interrupted`` for the rest); a second one kills everything and exits.
@@ -36,10 +37,13 @@ from autograder import lean_imports  # noqa: F401 -- before nbformat, see there
 # isort: split
 import nbformat
 
-from autograder import discover, journal, sanitize, worker
+from autograder import course, discover, journal, sanitize, worker
 from autograder.sandbox import kill_marked
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COURSE_CONFIG = os.path.join(course.PACKAGE, "nbgrader_config.py")
+# The folder holding this autograder package (a checkout, or site-packages): the sandbox probe
+# starts there, where ``python -m`` imports this same autograder.
+IMPORT_ROOT = os.path.dirname(course.PACKAGE)
 GRADE_FIELDS = ["student_id", "assignment_id", "score", "max_score", "status", "message"]
 CELL_FIELDS = ["student_id", "assignment_id", "grade_id", "score", "max_score"]
 
@@ -50,17 +54,11 @@ INTERRUPTED = "not graded: interrupted"
 # --- course template ---------------------------------------------------------------------------
 
 
-def course_labs(repo_root: str = REPO_ROOT) -> list[str]:
-    """The labs of the course: ``solutions/<lab>/<lab>.ipynb``."""
-    src = os.path.join(repo_root, "solutions")
-    return sorted(d for d in os.listdir(src) if os.path.isfile(os.path.join(src, d, f"{d}.ipynb")))
-
-
-def lab_signatures(repo_root: str, labs: list[str]) -> dict[str, set[str]]:
+def lab_signatures(course_root: str, labs: list[str]) -> dict[str, set[str]]:
     """lab -> its grade_ids and exercise names (to recognise a notebook by its content)."""
     out = {}
     for lab in labs:
-        nb = nbformat.read(os.path.join(repo_root, "solutions", lab, f"{lab}.ipynb"), 4)
+        nb = nbformat.read(os.path.join(course_root, course.SOURCE, lab, f"{lab}.ipynb"), 4)
         ids = {(c.metadata.get("nbgrader") or {}).get("grade_id") for c in nb.cells}
         out[lab] = {i for i in ids if i} | set(sanitize.exercises_of(nb))
     return out
@@ -85,9 +83,7 @@ def write_config(root: str, settings: dict) -> None:
     with open(os.path.join(root, "nbgrader_config.py"), "w") as f:
         f.write(
             CONFIG_TEMPLATE.format(
-                course_config=os.path.join(
-                    settings["repo_root"], "autograder", "nbgrader_config.py"
-                ),
+                course_config=COURSE_CONFIG,
                 root=root,
                 timeout=settings["timeout"],
                 notebook_timeout=settings["notebook_timeout"],
@@ -172,7 +168,7 @@ def build_template(workdir: str, labs: list[str], settings: dict) -> str:
     os.makedirs(os.path.join(root, "source"))
     for lab in labs:
         shutil.copytree(
-            os.path.join(settings["repo_root"], "solutions", lab),
+            os.path.join(settings["course_root"], course.SOURCE, lab),
             os.path.join(root, "source", lab),
             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
         )
@@ -214,7 +210,7 @@ def check_isolation(settings: dict) -> str:
         text=True,
         env=env,
         timeout=60,
-        cwd=settings["repo_root"],
+        cwd=IMPORT_ROOT,
     )
     if proc.returncode != 0:
         raise IsolationUnavailable(
@@ -294,7 +290,7 @@ def _keys(subs: list, settings: dict) -> list[str]:
     """The journal key of every submission (its lab's source notebook is part of it)."""
     sources = {}
     for lab in {s.lab for s in subs}:
-        path = os.path.join(settings["repo_root"], "solutions", lab, f"{lab}.ipynb")
+        path = os.path.join(settings["course_root"], course.SOURCE, lab, f"{lab}.ipynb")
         sources[lab] = b""
         if os.path.exists(path):
             with open(path, "rb") as f:
@@ -324,7 +320,7 @@ def _run_pool(
     run: _Run, todo: list, out: str, book: journal.Journal, settings: dict, jobs: int, bar
 ) -> None:
     """The worker processes over ``todo`` [(key, submission)]."""
-    labs = sorted({s.lab for _, s in todo if s.lab in course_labs(settings["repo_root"])})
+    labs = sorted({s.lab for _, s in todo if s.lab in course.labs(settings["course_root"])})
     template = build_template(run.workdir, labs, settings)
     ctx = multiprocessing.get_context("spawn")
     slots = ctx.Queue()
@@ -394,13 +390,17 @@ def grade(
     out: str,
     jobs: int = 1,
     progress: bool = True,
-    repo_root: str = REPO_ROOT,
+    course_root: str | None = None,
     fresh: bool = False,
     keep_stale: bool = False,
     **overrides,
 ) -> list[dict]:
-    """Grade SUBMISSIONS into OUT; the grades.csv rows (raises GradingInterrupted on Ctrl-C)."""
-    settings = dict(DEFAULT_SETTINGS, repo_root=repo_root, **overrides)
+    """Grade SUBMISSIONS into OUT; the grades.csv rows (raises GradingInterrupted on Ctrl-C).
+
+    ``course_root``: the folder holding the labs' ``solutions/`` (default: see
+    :func:`autograder.course.find`)."""
+    course_root = course.find(course_root)
+    settings = dict(DEFAULT_SETTINGS, course_root=course_root, **overrides)
     # nbgrader runs the `alembic` script of this environment when it creates a gradebook.
     bindir = os.path.dirname(sys.executable)
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
@@ -408,7 +408,7 @@ def grade(
     warning = check_isolation(settings)
     if warning:
         print(warning, file=sys.stderr)
-    labs = course_labs(repo_root)
+    labs = course.labs(course_root)
     os.makedirs(out, exist_ok=True)
     out = os.path.abspath(out)
     workdir = tempfile.mkdtemp(prefix="ppo-grade-")  # mode 700
@@ -422,7 +422,7 @@ def grade(
     book = journal.Journal(out, fresh)
     try:
         subs = discover.discover(
-            os.path.abspath(submissions), labs, lab_signatures(repo_root, labs), workdir
+            os.path.abspath(submissions), labs, lab_signatures(course_root, labs), workdir
         )
         keys = _keys(subs, settings)
         todo = [(k, s) for k, s in zip(keys, subs) if book.get(k) is None]

@@ -29,6 +29,9 @@ from ppo_core import exercises
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 REPO_ROOT = Path(__file__).resolve().parent.parent
+CHECKOUT = ("pyproject.toml", "notebooks", "ppo_core", "ppo_viz")
+"""What the build reads from the course's checkout; an installed wheel has no pyproject.toml and
+no ``notebooks/`` (the release's visible test cells, read by :mod:`autograder.student_checks`)."""
 LEFT_OUT = ("fast",)
 """Subpackages of ``ppo_core`` a student build leaves out: the speed layer computes the update,
 the loss and the rollout again in its own form (Labs 2-4's answers)."""
@@ -43,6 +46,18 @@ _STUB = """\
 {indent}    "train), run ppo_core.plug_in({name}={name})."
 {indent})
 """
+
+
+def require_checkout() -> None:
+    """Raise ``RuntimeError`` saying what to do when this autograder is not in a checkout."""
+    missing = [name for name in CHECKOUT if not (REPO_ROOT / name).exists()]
+    if missing:
+        raise RuntimeError(
+            f"the student package is built from a checkout of the course, and this "
+            f"autograder is not in one: {REPO_ROOT} has no {', '.join(missing)}. Run "
+            f"build-student-package in a git checkout of the course (with `pip install -e .` "
+            f"there, or PYTHONPATH set to it)."
+        )
 
 
 def exercise_labs() -> dict[str, str]:
@@ -167,6 +182,7 @@ def build_student_tree(
 
     ``checks_writer(dest)`` writes the student version of ``autograder/checks`` into ``dest``.
     """
+    require_checkout()
     src = Path(out) / "src"
     if src.exists():
         raise FileExistsError(f"{src} exists: give an empty --out folder (nothing is overwritten)")

@@ -43,7 +43,7 @@ class StudentPackage:
     labs: list[str] = field(default_factory=list)
 
 
-def _build_wheel(src: Path, dist: Path) -> Path:
+def build_wheel(src: Path, dist: Path) -> Path:
     """Build the wheel of ``src`` into ``dist`` from a copy (setuptools writes ``build/`` and
     ``*.egg-info`` next to the sources), without network or build isolation."""
     if importlib.util.find_spec("setuptools") is None:
@@ -119,7 +119,7 @@ def build_student_package(
             f"{len(leaks)} answer(s) in the student build {src}, no wheel built:\n"
             + "\n".join(f"  {leak.path}: {leak.origin}: {leak.excerpt}" for leak in leaks)
         )
-    wheel = _build_wheel(src, out / "dist")
+    wheel = build_wheel(src, out / "dist")
     labs = sorted(set(exercise_labs().values()))
     return StudentPackage(src, wheel, withheld, reveal, labs)
 

@@ -123,15 +123,15 @@ def profile(lab: str, n: int, workdir: str) -> tuple[dict[str, float], list[dict
     """(CPU seconds per stage over the n notebooks, their rows, the template's CPU seconds)."""
     from grading_speed import make_submissions
 
-    from autograder import discover, grade, worker
+    from autograder import course, discover, grade, worker
 
-    settings = dict(grade.DEFAULT_SETTINGS, repo_root=REPO)
+    settings = dict(grade.DEFAULT_SETTINGS, course_root=REPO)
     bindir = os.path.dirname(sys.executable)  # nbgrader runs this environment's `alembic`
     os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     os.environ["PPO_GRADER_RUN"] = f"profile-{os.getpid()}"
     submissions, out = os.path.join(workdir, "submissions"), os.path.join(workdir, "out")
     make_submissions(submissions, lab, n)
-    labs = grade.course_labs(REPO)
+    labs = course.labs(REPO)
     subs = discover.discover(submissions, labs, grade.lab_signatures(REPO, labs), workdir)
     start = time.process_time()
     template = grade.build_template(workdir, [lab], settings)

@@ -80,10 +80,10 @@ def main() -> None:
     if args.full:
         import builders
 
-        from autograder.grade import course_labs
+        from autograder import course
 
         full = tempfile.mkdtemp(prefix="ppo-bench-full-")
-        labs = course_labs()
+        labs = course.labs(course.find())
         for lab in labs:
             builders.write(builders.solved(lab), os.path.join(full, "student", lab, f"{lab}.ipynb"))
         seconds, rows = _run(full, 1)
