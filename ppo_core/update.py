@@ -163,7 +163,9 @@ def ppo_update(
             optimizer.step()
         epochs_run += 1
         if config.target_kl is not None:
-            # Early stopping (Spinning Up, CleanRL): the policy moved far enough for this batch.
+            # Early stopping once per epoch, as CleanRL does, but on the whole batch (CleanRL reads
+            # its last minibatch's KL). Spinning Up checks before every policy step instead, and
+            # stops at 1.5 x target_kl. Either way: the policy moved far enough for this batch.
             with torch.no_grad():
                 _, new_log_probs, _, _ = policy.get_action_and_value(batch["obs"], batch["actions"])
             if current.approx_kl(new_log_probs, batch["log_probs"]) > config.target_kl:
