@@ -17,6 +17,7 @@ byte-for-byte deterministic.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import json
@@ -61,18 +62,41 @@ def release_path(lab: str) -> Path:
 def solution_source(function_name: str) -> str:
     """The source of ``ppo_core.<function_name>`` as a lab's solution cell.
 
-    Signature, docstring and the ``### BEGIN/END SOLUTION`` markers are kept; lines ending with
-    ``# (library only)`` (input checks that only the library runs) are dropped.
+    Signature, docstring and the ``### BEGIN/END SOLUTION`` markers are kept; every statement
+    with a line ending in ``# (library only)`` (input checks that only the library runs) is
+    dropped whole.
     """
     import ppo_core
 
     fn = getattr(ppo_core, function_name)
     source = textwrap.dedent(inspect.getsource(fn))
-    lines = [line for line in source.splitlines() if not line.rstrip().endswith(LIBRARY_ONLY)]
+    dropped = _library_only_lines(source)
+    lines = [line for i, line in enumerate(source.splitlines(), 1) if i not in dropped]
     text = "\n".join(lines).rstrip() + "\n"
     if "### BEGIN SOLUTION" not in text or "### END SOLUTION" not in text:
         raise ValueError(f"ppo_core.{function_name} has no ### BEGIN/END SOLUTION markers")
     return text.rstrip("\n")
+
+
+def _library_only_lines(source: str) -> set[int]:
+    """The line numbers (1-based) of the statements in the function ``source`` that have a line
+    ending in ``# (library only)``: the whole statement, however a formatter wrapped it (a
+    marker on one line of a wrapped call must not leave the rest of the call behind)."""
+    marked = [
+        i for i, line in enumerate(source.splitlines(), 1) if line.rstrip().endswith(LIBRARY_ONLY)
+    ]
+    function = ast.parse(source).body[0]
+    statements = [
+        node for node in ast.walk(function) if isinstance(node, ast.stmt) and node is not function
+    ]
+    dropped: set[int] = set()
+    for line in marked:
+        covering = [s for s in statements if s.lineno <= line <= (s.end_lineno or s.lineno)]
+        if not covering:
+            raise ValueError(f"line {line} is marked {LIBRARY_ONLY!r} but is no statement's")
+        innermost = min(covering, key=lambda s: (s.end_lineno or s.lineno) - s.lineno)
+        dropped.update(range(innermost.lineno, (innermost.end_lineno or innermost.lineno) + 1))
+    return dropped
 
 
 # --- Cells ------------------------------------------------------------------------------------
