@@ -32,22 +32,41 @@ See docs/instructors.md for what is and is not defended.
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import functools
 import sys
 import threading
 import types
 
-_STATE = {
-    "depth": 0,
-    "lab": None,
-    "exercises": (),
-    "traps": {},
-    "hits": [],
-    "nproc_set": False,
-    "tracked": [],
-    "owned": set(),
-    "hung": set(),
-}
+
+@dataclasses.dataclass
+class _KernelState:
+    """What the guard keeps for the kernel's life (one instance, :data:`_STATE`)."""
+
+    depth: int = 0
+    """1 while an outermost learner call runs: nested learner calls are not guarded again."""
+    lab: str | None = None
+    """The lab being graded (set by :func:`install`)."""
+    exercises: tuple[str, ...] = ()
+    """The lab's exercises, whose references are trapped."""
+    traps: dict[types.FunctionType, tuple[types.CodeType, types.CodeType]] = dataclasses.field(
+        default_factory=dict
+    )
+    """(trapped function) -> (its original code, its trap code); filled at the first call."""
+    hits: list[str] = dataclasses.field(default_factory=list)
+    """The references the running call reached; the trap code appends to this very list."""
+    threads_block_tried: bool = False
+    """Whether forbidding new threads was tried (once per kernel; it may be unsupported)."""
+    tracked: list[tuple[str, object]] = dataclasses.field(default_factory=list)
+    """(label, object whose ``__dict__`` is watched), computed at the first call."""
+    owned: set[str] = dataclasses.field(default_factory=set)
+    """The learner's own global names (its functions, constants, helpers): they may change
+    during a call without a message."""
+    hung: set[str] = dataclasses.field(default_factory=set)
+    """Learner functions interrupted by the time limit: not run again."""
+
+
+_STATE = _KernelState()
 _OUTPUT_LIMIT = 20_000  # characters one outermost call may print
 
 
@@ -125,7 +144,7 @@ def _collect_traps(exercises) -> dict:
         original.__kwdefaults__ = fn.__kwdefaults__
         fn.__globals__.setdefault("_ppo_grader_originals", {})[key] = original
         fn.__globals__["_ppo_grader_sys"] = sys
-        fn.__globals__["_ppo_grader_trap_hits"] = _STATE["hits"]
+        fn.__globals__["_ppo_grader_trap_hits"] = _STATE.hits
         traps[fn] = (fn.__code__, _make_trap_code(name, key))
     return traps
 
@@ -148,17 +167,17 @@ def _checks_functions() -> list[tuple[str, types.FunctionType]]:
 
 
 def _arm(on: bool, exempt=()) -> None:
-    for fn, (orig, trap) in _STATE["traps"].items():
+    for fn, (orig, trap) in _STATE.traps.items():
         if fn in exempt:
             continue
         fn.__code__ = trap if on else orig
         if on:
-            fn.__globals__["_ppo_grader_trap_hits"] = _STATE["hits"]
+            fn.__globals__["_ppo_grader_trap_hits"] = _STATE.hits
 
 
 def _is_reference(fn) -> bool:
     code = getattr(fn, "__code__", None)
-    return any(fn is ref or code is orig for ref, (orig, _) in _STATE["traps"].items())
+    return any(fn is ref or code is orig for ref, (orig, _) in _STATE.traps.items())
 
 
 # --- snapshots of what the checks rely on ------------------------------------------------------
@@ -219,7 +238,7 @@ def _classes_from(obj, prefixes) -> list:
 def _snapshot():
     shell = _shell()
     snap = {
-        "ns": [(label, obj, dict(vars(obj))) for label, obj in _STATE["tracked"]],
+        "ns": [(label, obj, dict(vars(obj))) for label, obj in _STATE.tracked],
         "sys": {
             k: getattr(sys, k, None)
             for k in ("excepthook", "displayhook", "stdout", "stderr", "stdin", "breakpointhook")
@@ -229,7 +248,7 @@ def _snapshot():
         "threading_trace": getattr(threading, "_trace_hook", None),
         "meta_path": list(sys.meta_path),
         "path_hooks": list(sys.path_hooks),
-        "modules": {k: sys.modules.get(k) for k, _ in _STATE["tracked"] if k in sys.modules},
+        "modules": {k: sys.modules.get(k) for k, _ in _STATE.tracked if k in sys.modules},
         "threads": set(threading.enumerate()),
     }
     if shell is not None:
@@ -336,7 +355,7 @@ def _restore_shell(snap, problems: list[str]) -> None:
 def _restore_user_ns(ns: dict, before: dict, problems: list[str]) -> None:
     """The notebook's globals; names the harness owns or that start with ``_`` are put back
     without a message."""
-    owned = _STATE["owned"]
+    owned = _STATE.owned
     for key in set(ns) - set(before):
         if key not in owned and not key.startswith("_"):
             problems.append(f"defined the global name {key!r}")
@@ -420,9 +439,9 @@ def _scrub_history() -> None:
 
 
 def _tighten_processes() -> None:
-    if _STATE["nproc_set"]:
+    if _STATE.threads_block_tried:
         return
-    _STATE["nproc_set"] = True
+    _STATE.threads_block_tried = True
     try:
         import os
 
@@ -436,29 +455,29 @@ def _tighten_processes() -> None:
 
 def install(lab: str, exercises) -> None:
     """Called once, before the notebook's first cell."""
-    _STATE["lab"], _STATE["exercises"] = lab, tuple(exercises)
+    _STATE.lab, _STATE.exercises = lab, tuple(exercises)
 
 
 def _guarded(fn, name: str):
     @functools.wraps(fn)
     def learner_function(*args, **kwargs):
-        if _STATE["depth"] > 0:  # nested call (e.g. compute_gae -> td_residuals): already guarded
+        if _STATE.depth > 0:  # nested call (e.g. compute_gae -> td_residuals): already guarded
             return fn(*args, **kwargs)
-        if name in _STATE["hung"]:
+        if name in _STATE.hung:
             raise GradingError(
                 f"{name} ran past the time limit in an earlier test and was interrupted, so the "
                 f"grader does not run it again: look for a loop that never ends"
             )
-        if not _STATE["traps"]:
-            _STATE["traps"] = _collect_traps(_STATE["exercises"])
-        if not _STATE["tracked"]:
-            _STATE["tracked"] = _tracked_namespaces()
+        if not _STATE.traps:
+            _STATE.traps = _collect_traps(_STATE.exercises)
+        if not _STATE.tracked:
+            _STATE.tracked = _tracked_namespaces()
         _tighten_processes()
         _scrub_history()
         snap = _snapshot()
-        hits = _STATE["hits"]
+        hits = _STATE.hits
         hits.clear()
-        _STATE["depth"] = 1
+        _STATE.depth = 1
         out, err = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = _CappedWriter(out), _CappedWriter(err)
         snap["sys"]["stdout"], snap["sys"]["stderr"] = sys.stdout, sys.stderr
@@ -468,11 +487,11 @@ def _guarded(fn, name: str):
         try:
             result = fn(*args, **kwargs)
         except KeyboardInterrupt:  # the grader's timeout interrupted it
-            _STATE["hung"].add(name)
+            _STATE.hung.add(name)
             raise
         finally:
             _arm(False, exempt)
-            _STATE["depth"] = 0
+            _STATE.depth = 0
             problems = _restore(snap)
             sys.stdout, sys.stderr = out, err
             fired = sorted(set(hits))
@@ -513,10 +532,10 @@ def _refuses_reference(name: str):
 
 def protect(namespace: dict, names) -> None:
     """Replace each learner function ``namespace[name]`` by its guarded version."""
-    if not _STATE["traps"]:
-        _STATE["traps"] = _collect_traps(_STATE["exercises"])
+    if not _STATE.traps:
+        _STATE.traps = _collect_traps(_STATE.exercises)
     for name in names:
-        _STATE["owned"].add(name)
+        _STATE.owned.add(name)
         fn = namespace.get(name)
         if fn is None or getattr(fn, "__ppo_grader_guarded__", False):
             continue
@@ -528,4 +547,4 @@ def protect(namespace: dict, names) -> None:
 
 def own(names) -> None:
     """Declare the learner's own top-level names (constants, helpers) the tests may see change."""
-    _STATE["owned"].update(names)
+    _STATE.owned.update(names)

@@ -12,8 +12,9 @@
 2. ``visible_cases.npz``: what the references and the known mistakes returned on every call the
    visible test cells make (the ``check_*(...)`` lines of the release notebooks, plus the checks
    the root-cause search of a failing check runs), recorded here with the full library. Every
-   known mistake is evaluated on every case (:data:`~autograder.checks.compare.ALL_MISTAKES`),
-   and each check also runs with each known mistake as the learner.
+   known mistake is evaluated on every case
+   (:attr:`~autograder.checks.compare.CheckState.all_mistakes`), and each check also runs with
+   each known mistake as the learner.
 3. ``replay.py``, the runtime the stand-ins use, and ``compare.py`` as it is.
 
 What cannot be replayed, and what the student build does instead, is listed in
@@ -528,13 +529,13 @@ def record(calls: list[tuple[str, str, dict]]) -> Recording:
 @contextlib.contextmanager
 def _all_mistakes() -> Iterator[None]:
     """Evaluate every known mistake on every case while recording."""
-    from autograder.checks.compare import ALL_MISTAKES
+    from autograder.checks.compare import STATE
 
-    ALL_MISTAKES[0] = True
+    STATE.all_mistakes = True
     try:
         yield
     finally:
-        ALL_MISTAKES[0] = False
+        STATE.all_mistakes = False
 
 
 @contextlib.contextmanager
