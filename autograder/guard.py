@@ -445,7 +445,7 @@ def _tighten_processes() -> None:
     try:
         import os
 
-        from autograder.sandbox import block_new_threads
+        from autograder.seccomp_filter import block_new_threads
 
         if os.environ.get("PPO_GRADER_TOKEN"):  # only inside the grading sandbox
             block_new_threads()
