@@ -29,24 +29,26 @@ import os
 import sys
 from dataclasses import dataclass
 
-# --- Classic BPF (linux/bpf_common.h) ----------------------------------------------------------
+# --- Classic BPF (linux/bpf_common.h) -------------------------------------------------------------
 BPF_LD, BPF_JMP, BPF_RET = 0x00, 0x05, 0x06  # instruction classes: load, jump, return
 BPF_W, BPF_ABS = 0x00, 0x20  # load a 32-bit word from a fixed offset of seccomp_data
-BPF_JEQ, BPF_JSET = 0x10, 0x40  # jump if A == k; jump if A & k != 0
+BPF_JEQ, BPF_JGE, BPF_JSET = 0x10, 0x30, 0x40  # jump if A == k; if A >= k; if A & k != 0
 BPF_K = 0x00  # the operand is the constant k
 
-# --- struct seccomp_data (linux/seccomp.h): the offsets the programs load from ------------------
+# --- struct seccomp_data (linux/seccomp.h): the offsets the programs load from --------------------
 SECCOMP_DATA_NR = 0  # int nr: the system call's number
 SECCOMP_DATA_ARCH = 4  # __u32 arch: an AUDIT_ARCH_* value
 SECCOMP_DATA_ARG0 = 16  # __u64 args[0]: its low 32 bits here (little-endian x86_64 and aarch64)
 
 # --- What a filter returns (linux/seccomp.h) ------------------------------------------------------
-SECCOMP_RET_ALLOW = 0x7FFF0000
+SECCOMP_RET_KILL_PROCESS = 0x80000000  # the whole process dies of SIGSYS (Linux >= 4.14)
 SECCOMP_RET_ERRNO = 0x00050000  # | errno: the call fails with -1 and that errno
+SECCOMP_RET_ALLOW = 0x7FFF0000
 SECCOMP_RET_DATA = 0x0000FFFF  # the errno's bits of an SECCOMP_RET_ERRNO value
 
-# --- prctl (linux/prctl.h) ------------------------------------------------------------------------
-PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
+# --- Installing (linux/seccomp.h, linux/prctl.h) --------------------------------------------------
+SECCOMP_SET_MODE_FILTER = 1  # seccomp(2)'s operation
+SECCOMP_FILTER_FLAG_TSYNC = 1  # ... applied to every thread of the process, not only the caller
 PR_SET_NO_NEW_PRIVS = 38  # required to install a filter (and a Landlock ruleset) without root
 
 CLONE_THREAD = 0x00010000  # clone's flag for a thread of the same process (linux/sched.h)
@@ -59,13 +61,20 @@ class Arch:
     audit: int
     """Its AUDIT_ARCH_* value (linux/audit.h), which seccomp_data.arch holds."""
     syscalls: dict[str, int]
-    """The numbers of the calls the rules name (asm/unistd.h)."""
+    """The numbers of the calls the rules name, and of seccomp itself (asm/unistd.h)."""
+    other_abi_from: int = 0
+    """Call numbers from this one on belong to another ABI with the same AUDIT_ARCH value
+    (x86_64's x32, whose numbers carry __X32_SYSCALL_BIT); 0: none."""
 
 
 ARCHES = {
-    "x86_64": Arch(0xC000003E, {"clone": 56, "fork": 57, "vfork": 58, "clone3": 435}),
+    "x86_64": Arch(
+        0xC000003E,
+        {"clone": 56, "fork": 57, "vfork": 58, "seccomp": 317, "clone3": 435},
+        other_abi_from=0x40000000,
+    ),
     # No fork or vfork here: the C library makes processes with clone.
-    "aarch64": Arch(0xC00000B7, {"clone": 220, "clone3": 435}),
+    "aarch64": Arch(0xC00000B7, {"clone": 220, "seccomp": 277, "clone3": 435}),
 }
 
 
@@ -132,22 +141,34 @@ def _rule_block(rule: Rule, nr: int) -> list[tuple[int, int, int, int]]:
     return [BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, len(then)), *then]
 
 
+_TO_KILL = -1  # a jump to the program's last instruction, resolved by assemble
+
+
 def assemble(rules: tuple[Rule, ...], arch: Arch) -> list[tuple[int, int, int, int]]:
     """The filter for ``rules`` on ``arch``: ``(code, jt, jf, k)`` per instruction.
 
-    Calls made with another architecture's numbering (a 32-bit call from a 64-bit process) are
-    let through unread; each rule whose call ``arch`` has then gets a block; every other call is
-    allowed.
+    A call made with another numbering kills the process: the rules name calls by ``arch``'s
+    numbers, and the same call under another number (fork is 2 through the 32-bit ``int 0x80``
+    entry of x86_64, 57 through ``syscall``) would pass them. Only machine code written to get
+    around the filter makes such a call, so it gets no answer. Then each rule whose call
+    ``arch`` has gets a block; every other call is allowed.
     """
     rules = tuple(rule for rule in rules if rule.syscall in arch.syscalls)
-    blocks = [_rule_block(rule, arch.syscalls[rule.syscall]) for rule in rules]
-    body = [instruction for block in blocks for instruction in block]
-    body.append(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW))
-    return [
+    program = [
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_DATA_ARCH),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch.audit, 0, len(body)),  # other numbering: allow
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch.audit, 0, _TO_KILL),
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_DATA_NR),
-        *body,
+    ]
+    if arch.other_abi_from:
+        program.append(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, arch.other_abi_from, _TO_KILL, 0))
+    for rule in rules:
+        program += _rule_block(rule, arch.syscalls[rule.syscall])
+    program.append(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW))
+    program.append(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS))
+    last = len(program) - 1
+    return [
+        (code, last - i - 1 if jt == _TO_KILL else jt, last - i - 1 if jf == _TO_KILL else jf, k)
+        for i, (code, jt, jf, k) in enumerate(program)
     ]
 
 
@@ -163,7 +184,7 @@ class SockFilter(ctypes.Structure):
 
 
 class SockFprog(ctypes.Structure):
-    """``struct sock_fprog``: the program as prctl takes it."""
+    """``struct sock_fprog``: the program as seccomp(2) takes it."""
 
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(SockFilter))]
 
@@ -182,13 +203,29 @@ def forbid_new_privileges() -> bool:
 
 
 def install(program: list[tuple[int, int, int, int]]) -> bool:
-    """Add ``program`` to this thread's filters (and its future children's). False if refused."""
-    if not forbid_new_privileges():
+    """Add ``program`` to the filters of every thread of this process (and of their future
+    children). False where refused or unsupported.
+
+    Every thread: prctl(PR_SET_SECCOMP) would filter only the calling thread, and a kernel
+    already runs others (ipykernel's control and IOPub threads, IPython's history thread) to
+    which a learner's code can hand work that starts a thread.
+    """
+    arch = _native_arch()
+    if arch is None or not forbid_new_privileges():
         return False
     filters = encode(program)
     fprog = SockFprog(len(program), filters)
     libc = ctypes.CDLL(None, use_errno=True)
-    return libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) == 0
+    libc.syscall.restype = ctypes.c_long
+    return (
+        libc.syscall(
+            ctypes.c_long(arch.syscalls["seccomp"]),
+            ctypes.c_uint(SECCOMP_SET_MODE_FILTER),
+            ctypes.c_uint(SECCOMP_FILTER_FLAG_TSYNC),
+            ctypes.byref(fprog),
+        )
+        == 0
+    )
 
 
 def _native_arch() -> Arch | None:

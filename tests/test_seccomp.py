@@ -22,6 +22,7 @@ from autograder import seccomp_filter as sf
 CHILD = Path(__file__).resolve().parent / "fixtures" / "seccomp" / "child.py"
 MACHINE = os.uname().machine
 NATIVE = sf.ARCHES.get(MACHINE)
+AUDIT_ARCH_I386 = 0x40000003  # x86_64's 32-bit entry (int 0x80)
 TABLES = {"NO_PROCESSES": sf.NO_PROCESSES, "NO_THREADS": sf.NO_THREADS}
 
 needs_seccomp = pytest.mark.skipif(
@@ -76,10 +77,34 @@ def test_threads_start_under_no_processes_only(table, answer):
     assert proc.stdout.strip() == answer, proc.stderr
 
 
+@needs_seccomp
+@pytest.mark.parametrize("table,answer", [("none", "ok"), ("NO_THREADS", "refused")])
+def test_the_filter_binds_threads_that_ran_before_it(table, answer):
+    """A kernel already runs threads when the guard installs NO_THREADS; a learner's code could
+    hand one of them the work of starting a thread."""
+    proc = child(table, "thread_from_older_thread")
+    assert proc.stdout.strip() == answer, proc.stderr
+
+
+@pytest.mark.skipif(MACHINE != "x86_64", reason="the other numberings are x86_64's")
+@pytest.mark.parametrize("table", sorted(TABLES))
+@pytest.mark.parametrize("call", ["i386_getpid", "x32_getpid"])
+def test_calls_with_another_numbering_kill_the_process(table, call):
+    """fork is 2 through x86_64's 32-bit entry (int 0x80) and 57 | 0x40000000 for x32: calls
+    under another numbering would get past the rules, so any such call kills."""
+    control = child("none", call)
+    if control.returncode != 0:
+        pytest.skip(f"{call} does not run on this kernel: {control.stderr[-200:]}")
+    assert control.stdout.strip() == "ok"
+    killed = child(table, call)
+    assert killed.returncode == -signal.SIGSYS, (killed.returncode, killed.stderr[-500:])
+
+
 # --- The program, decoded and interpreted ---------------------------------------------------
 
 LOAD = sf.BPF_LD | sf.BPF_W | sf.BPF_ABS
 JEQ = sf.BPF_JMP | sf.BPF_JEQ | sf.BPF_K
+JGE = sf.BPF_JMP | sf.BPF_JGE | sf.BPF_K
 JSET = sf.BPF_JMP | sf.BPF_JSET | sf.BPF_K
 RET = sf.BPF_RET | sf.BPF_K
 
@@ -102,6 +127,8 @@ def run_bpf(program, nr: int, arch: int, arg0: int = 0) -> int:
             a, pc = data[k], pc + 1
         elif code == JEQ:
             pc += 1 + (jt if a == k else jf)
+        elif code == JGE:
+            pc += 1 + (jt if a >= k else jf)
         elif code == JSET:
             pc += 1 + (jt if a & k else jf)
         elif code == RET:
@@ -110,8 +137,10 @@ def run_bpf(program, nr: int, arch: int, arg0: int = 0) -> int:
             raise AssertionError(f"instruction {pc}: unexpected code {code:#x}")
 
 
-def expected(rules, arch: sf.Arch, nr: int, arg0: int) -> int:
-    """What the rule table says about a call of ``arch``'s number ``nr``."""
+def expected(rules, arch: sf.Arch, audit: int, nr: int, arg0: int) -> int:
+    """What the rule table says about call number ``nr`` of the numbering ``audit``."""
+    if audit != arch.audit or (arch.other_abi_from and nr >= arch.other_abi_from):
+        return sf.SECCOMP_RET_KILL_PROCESS
     for rule in rules:
         if arch.syscalls.get(rule.syscall) == nr:
             return sf.SECCOMP_RET_ALLOW if arg0 & rule.unless_flags else rule.action
@@ -127,10 +156,14 @@ def test_the_decoded_program_answers_every_call_as_the_table_says(table, arch_na
     assert program[-1][0] == RET  # the kernel refuses a program that can run off its end
     named = {n for rule in rules for n in [arch.syscalls.get(rule.syscall)] if n is not None}
     assert named, "no rule applies on this architecture"
-    for nr in sorted(named | set(range(0, 512, 7))):
-        for arg0 in (0, sf.CLONE_THREAD, signal.SIGCHLD, sf.CLONE_THREAD | 0x0F00):
-            got = run_bpf(program, nr, arch.audit, arg0)
-            assert got == expected(rules, arch, nr, arg0), (nr, hex(arg0))
+    numbers = named | set(range(0, 512, 7))
+    numbers |= {n | 0x40000000 for n in numbers}  # x32's numbers of the same calls
+    audits = [arch.audit, AUDIT_ARCH_I386] + [other.audit for other in sf.ARCHES.values()]
+    for audit in audits:
+        for nr in sorted(numbers):
+            for arg0 in (0, sf.CLONE_THREAD, signal.SIGCHLD, sf.CLONE_THREAD | 0x0F00):
+                got = run_bpf(program, nr, audit, arg0)
+                assert got == expected(rules, arch, audit, nr, arg0), (hex(audit), nr, hex(arg0))
 
 
 def test_the_interpreter_sees_a_rule_go_missing():
@@ -138,4 +171,6 @@ def test_the_interpreter_sees_a_rule_go_missing():
     arch = sf.ARCHES["x86_64"]
     program = decode(sf.assemble(sf.NO_PROCESSES[1:], arch))  # without fork
     fork = arch.syscalls["fork"]
-    assert run_bpf(program, fork, arch.audit) != expected(sf.NO_PROCESSES, arch, fork, 0)
+    assert run_bpf(program, fork, arch.audit) != expected(
+        sf.NO_PROCESSES, arch, arch.audit, fork, 0
+    )
