@@ -38,6 +38,9 @@ import sys
 import threading
 import types
 
+_Traps = dict[types.FunctionType, tuple[types.CodeType, types.CodeType]]
+"""(trapped function) -> (its original code, its trap code)."""
+
 
 @dataclasses.dataclass
 class _KernelState:
@@ -49,10 +52,8 @@ class _KernelState:
     """The lab being graded (set by :func:`install`)."""
     exercises: tuple[str, ...] = ()
     """The lab's exercises, whose references are trapped."""
-    traps: dict[types.FunctionType, tuple[types.CodeType, types.CodeType]] = dataclasses.field(
-        default_factory=dict
-    )
-    """(trapped function) -> (its original code, its trap code); filled at the first call."""
+    traps: _Traps = dataclasses.field(default_factory=dict)
+    """The references' traps (see :func:`_collect_traps`), made at the first call."""
     hits: list[str] = dataclasses.field(default_factory=list)
     """The references the running call reached; the trap code appends to this very list."""
     threads_block_tried: bool = False
@@ -76,7 +77,7 @@ class GradingError(AssertionError):
 
 # --- traps on the reference implementation -----------------------------------------------------
 
-_LIBRARY_DIRS = None
+_LIBRARY_DIRS: tuple[str, ...] | None = None
 
 
 def _library_dirs() -> tuple[str, ...]:
@@ -95,6 +96,7 @@ def _library_dirs() -> tuple[str, ...]:
         _LIBRARY_DIRS = tuple(
             os.path.dirname(os.path.abspath(module.__file__)) + os.sep
             for module in (ppo_core, ppo_viz, autograder.checks)
+            if module.__file__ is not None  # regular packages: always set
         )
     return _LIBRARY_DIRS
 
@@ -117,7 +119,7 @@ def _make_trap_code(name: str, key: str) -> types.CodeType:
     return namespace["_trap"].__code__
 
 
-def _collect_traps(exercises) -> dict:
+def _collect_traps(exercises) -> _Traps:
     """Every reference function to trap: (function object) -> (original code, trap code).
 
     The lab's exercises in ppo_core, and every function *defined in* a module of
@@ -125,7 +127,7 @@ def _collect_traps(exercises) -> dict:
     diagnostics normalising the advantages) or by the checks runs normally; called from anywhere
     else while a learner function runs, it fails.
     """
-    traps = {}
+    traps: _Traps = {}
     try:
         import ppo_core
     except ImportError:
@@ -515,7 +517,8 @@ def _guarded(fn, name: str):
             )
         return result
 
-    learner_function.__ppo_grader_guarded__ = True
+    # A mark protect() reads; mypy's type of a functools.wraps wrapper has no such attribute.
+    learner_function.__ppo_grader_guarded__ = True  # type: ignore[attr-defined]
     return learner_function
 
 

@@ -22,6 +22,7 @@ import torch
 from torch import nn
 
 from ppo_core.distributions import categorical_entropy, categorical_log_prob
+from ppo_core.envs import space_shape
 from ppo_core.gaussian import gaussian_entropy, gaussian_log_prob
 
 
@@ -57,7 +58,7 @@ class ActorCritic(nn.Module):
         self.hidden = int(hidden)
         self.action_space = action_space
         self.discrete = isinstance(action_space, gym.spaces.Discrete)
-        if self.discrete:
+        if isinstance(action_space, gym.spaces.Discrete):
             self.action_dim = int(action_space.n)
         elif isinstance(action_space, gym.spaces.Box) and len(action_space.shape) == 1:
             self.action_dim = int(action_space.shape[0])
@@ -76,7 +77,7 @@ class ActorCritic(nn.Module):
         """Build a network sized for ``env`` (single or vectorised)."""
         obs_space = getattr(env, "single_observation_space", env.observation_space)
         act_space = getattr(env, "single_action_space", env.action_space)
-        return cls(int(np.prod(obs_space.shape)), act_space, hidden)
+        return cls(int(np.prod(space_shape(obs_space))), act_space, hidden)
 
     def get_value(self, obs: torch.Tensor) -> torch.Tensor:
         """V(s), shape ``(B,)``."""

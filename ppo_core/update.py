@@ -15,6 +15,7 @@ from torch import nn
 
 from ppo_core.diagnostics import approx_kl, clip_fraction, explained_variance
 from ppo_core.losses import clipped_surrogate_loss, ppo_loss, probability_ratio, value_loss
+from ppo_core.networks import ActorCritic
 
 BATCH_KEYS = ("obs", "actions", "log_probs", "advantages", "returns", "values")
 
@@ -92,7 +93,7 @@ def minibatch_indices(
 
 
 def ppo_update(
-    policy: nn.Module,
+    policy: ActorCritic,
     optimizer: torch.optim.Optimizer,
     batch: dict,
     config,
@@ -174,7 +175,7 @@ def ppo_update(
     ### END SOLUTION
 
 
-def update_diagnostics(policy: nn.Module, batch: dict, config) -> dict:
+def update_diagnostics(policy: ActorCritic, batch: dict, config) -> dict:
     """Lab 5's dashboard numbers for one update: how far the policy moved, and how well the
     critic fits, measured on the whole batch after the update (one forward pass, no gradient).
 

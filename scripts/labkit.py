@@ -277,6 +277,7 @@ def earlier_functions(*labs: str, note: str = "") -> list[dict]:
         import torch
         from torch import nn
 
+        from ppo_core import ActorCritic
         from ppo_core.update import update_diagnostics
 
         # Paste your solution cells of {titles} below this line.

@@ -136,7 +136,7 @@ STUDENT_BUILD = os.path.exists(os.path.join(_CHECKS_DIR, "visible_cases.npz"))
 import: only there may a check end as "not checked here" (:class:`ReferenceUnavailable`)."""
 
 
-class CheckFailed(_AssertionError):
+class CheckFailed(builtins.AssertionError):  # made at import, before any notebook code runs
     """A failed check. In a notebook, its traceback shows the test cell's line and the message
     (after the learner's own frames when the learner's code raised), not the grader's frames."""
 

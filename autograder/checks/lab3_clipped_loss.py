@@ -276,10 +276,10 @@ def _check_clip_gradient(fn, ratios, advs, olds, eps, what):
     out = call_learner(fn, "clipped_surrogate_loss", new, const(old_raw), const(adv_raw), eps)
     (grad,) = gradient_of(out, (new,), "clipped_surrogate_loss")
     ref_new = leaf(new_raw)
-    (ref,) = _autograd_grad(
+    (ref_grad,) = _autograd_grad(
         _ref_clipped_surrogate_loss(ref_new, const(old_raw), const(adv_raw), eps), (ref_new,)
     )
-    ref = to_array(ref, "ref")
+    ref = to_array(ref_grad, "ref")
     if grad is None:
         raise _AssertionError("clipped_surrogate_loss does not depend on new_log_probs")
     ok = elementwise_close(grad, ref, RTOL, ATOL)

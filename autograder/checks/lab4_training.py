@@ -10,6 +10,8 @@ of operations and any way of averaging the diagnostics passes.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 
@@ -431,7 +433,7 @@ def _update_setup(seed: int = 0, batch_size: int = 64, **overrides):
         "returns": _t_tensor(10.0 + _np_arange(batch_size), dtype=_t_float32),
         "values": values,
     }
-    settings = {
+    settings: dict[str, Any] = {
         "update_epochs": 3,
         "num_minibatches": 4,
         "clip_coef": 0.2,
