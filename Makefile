@@ -61,11 +61,13 @@ pretrained: setup
 grade: setup
 	$(PY) -m autograder grade "$(SUBMISSIONS)" --out "$(OUT)" --jobs 2
 
-# The code's habits: one format (ruff format), the lint rules of pyproject.toml.
+# The code's habits: one format (ruff format), the lint rules and the type check (mypy) of
+# pyproject.toml.
 LINTED := ppo_core ppo_viz autograder tests benchmarks scripts
 lint: setup
 	$(PY) -m ruff format --check $(LINTED)
 	$(PY) -m ruff check $(LINTED)
+	$(PY) -m mypy ppo_core autograder
 
 bench: setup
 	$(PY) benchmarks/time_to_solve.py
@@ -75,4 +77,4 @@ bench: setup
 	$(PY) benchmarks/grading_speed.py --n 20 --full
 
 clean:
-	rm -rf $(VENV) $(W7) .pytest_cache build *.egg-info
+	rm -rf $(VENV) $(W7) .pytest_cache .mypy_cache build *.egg-info

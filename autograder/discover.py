@@ -234,15 +234,16 @@ def _expand_zip(
         )
         return None
     dest = tempfile.mkdtemp(prefix="ppo-zip-", dir=workdir)
+    opened: str | None = dest
     try:
         refused = extract_zip(path, dest, budget)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         refused = [("", f"{os.path.basename(path)} is not a readable zip ({type(exc).__name__})")]
-        dest = None
+        opened = None
     for member, reason in refused:
         who = student or _student_of(member, labs, found)
         found.reject(who, lab_from_name(member, labs), f"{member or path}: {reason}")
-    return dest
+    return opened
 
 
 def _student_of(member: str, labs: list[str], found: _Found) -> str:

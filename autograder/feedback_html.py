@@ -10,6 +10,8 @@ grader's working course selects it (``autograder/grade.py``, ``CONFIG_TEMPLATE``
 
 from __future__ import annotations
 
+from types import CodeType
+
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from nbconvert.exporters import HTMLExporter
@@ -20,7 +22,7 @@ class MemoryBytecodeCache(BytecodeCache):
     template's source (a changed template is compiled again)."""
 
     def __init__(self) -> None:
-        self.codes: dict[str, tuple[str, object]] = {}
+        self.codes: dict[str, tuple[str, CodeType | None]] = {}
 
     def load_bytecode(self, bucket: Bucket) -> None:
         """Fill ``bucket.code`` when this source was compiled before."""

@@ -114,7 +114,10 @@ def alembic_head() -> str:
     from alembic.script import ScriptDirectory
 
     migrations = os.path.join(os.path.dirname(nbgrader.__file__), "alembic")
-    return ScriptDirectory(migrations).get_current_head()
+    head = ScriptDirectory(migrations).get_current_head()
+    if head is None:
+        raise RuntimeError(f"nbgrader's migrations in {migrations} have no head revision")
+    return head
 
 
 @contextlib.contextmanager
@@ -298,9 +301,11 @@ def _keys(subs: list, settings: dict) -> list[str]:
     return [journal.submission_key(s, sources[s.lab], settings) for s in subs]
 
 
-def _pool_loop(run: _Run, todo: list, out: str, book: journal.Journal, bar) -> None:
+def _pool_loop(
+    run: _Run, pool: cf.ProcessPoolExecutor, todo: list, out: str, book: journal.Journal, bar
+) -> None:
     """Submit every submission, record each result as it arrives, stop on Ctrl-C."""
-    futures = {run.pool.submit(worker.grade_safely, sub, out): (key, sub) for key, sub in todo}
+    futures = {pool.submit(worker.grade_safely, sub, out): (key, sub) for key, sub in todo}
     pending = set(futures)
     while pending and not run.interrupted.is_set():
         done, pending = cf.wait(pending, timeout=0.5, return_when=cf.FIRST_COMPLETED)
@@ -326,20 +331,20 @@ def _run_pool(
     slots = ctx.Queue()
     for i in range(jobs):
         slots.put(i)
-    run.pool = cf.ProcessPoolExecutor(
+    pool = run.pool = cf.ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=ctx,
         initializer=worker.init_worker,
         initargs=(template, run.workdir, settings, slots),
     )
     try:
-        _pool_loop(run, todo, out, book, bar)
+        _pool_loop(run, pool, todo, out, book, bar)
     finally:
         if run.interrupted.is_set():
-            run.pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=False, cancel_futures=True)
             run.kill_all()
         else:
-            run.pool.shutdown(wait=True)
+            pool.shutdown(wait=True)
         run.kill_all()  # nothing of this run outlives it
 
 

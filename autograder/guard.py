@@ -32,22 +32,42 @@ See docs/instructors.md for what is and is not defended.
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import functools
 import sys
 import threading
 import types
 
-_STATE = {
-    "depth": 0,
-    "lab": None,
-    "exercises": (),
-    "traps": {},
-    "hits": [],
-    "nproc_set": False,
-    "tracked": [],
-    "owned": set(),
-    "hung": set(),
-}
+_Traps = dict[types.FunctionType, tuple[types.CodeType, types.CodeType]]
+"""(trapped function) -> (its original code, its trap code)."""
+
+
+@dataclasses.dataclass
+class _KernelState:
+    """What the guard keeps for the kernel's life (one instance, :data:`_STATE`)."""
+
+    depth: int = 0
+    """1 while an outermost learner call runs: nested learner calls are not guarded again."""
+    lab: str | None = None
+    """The lab being graded (set by :func:`install`)."""
+    exercises: tuple[str, ...] = ()
+    """The lab's exercises, whose references are trapped."""
+    traps: _Traps = dataclasses.field(default_factory=dict)
+    """The references' traps (see :func:`_collect_traps`), made at the first call."""
+    hits: list[str] = dataclasses.field(default_factory=list)
+    """The references the running call reached; the trap code appends to this very list."""
+    threads_block_tried: bool = False
+    """Whether forbidding new threads was tried (once per kernel; it may be unsupported)."""
+    tracked: list[tuple[str, object]] = dataclasses.field(default_factory=list)
+    """(label, object whose ``__dict__`` is watched), computed at the first call."""
+    owned: set[str] = dataclasses.field(default_factory=set)
+    """The learner's own global names (its functions, constants, helpers): they may change
+    during a call without a message."""
+    hung: set[str] = dataclasses.field(default_factory=set)
+    """Learner functions interrupted by the time limit: not run again."""
+
+
+_STATE = _KernelState()
 _OUTPUT_LIMIT = 20_000  # characters one outermost call may print
 
 
@@ -57,7 +77,7 @@ class GradingError(AssertionError):
 
 # --- traps on the reference implementation -----------------------------------------------------
 
-_LIBRARY_DIRS = None
+_LIBRARY_DIRS: tuple[str, ...] | None = None
 
 
 def _library_dirs() -> tuple[str, ...]:
@@ -76,6 +96,7 @@ def _library_dirs() -> tuple[str, ...]:
         _LIBRARY_DIRS = tuple(
             os.path.dirname(os.path.abspath(module.__file__)) + os.sep
             for module in (ppo_core, ppo_viz, autograder.checks)
+            if module.__file__ is not None  # regular packages: always set
         )
     return _LIBRARY_DIRS
 
@@ -98,7 +119,7 @@ def _make_trap_code(name: str, key: str) -> types.CodeType:
     return namespace["_trap"].__code__
 
 
-def _collect_traps(exercises) -> dict:
+def _collect_traps(exercises) -> _Traps:
     """Every reference function to trap: (function object) -> (original code, trap code).
 
     The lab's exercises in ppo_core, and every function *defined in* a module of
@@ -106,7 +127,7 @@ def _collect_traps(exercises) -> dict:
     diagnostics normalising the advantages) or by the checks runs normally; called from anywhere
     else while a learner function runs, it fails.
     """
-    traps = {}
+    traps: _Traps = {}
     try:
         import ppo_core
     except ImportError:
@@ -125,7 +146,7 @@ def _collect_traps(exercises) -> dict:
         original.__kwdefaults__ = fn.__kwdefaults__
         fn.__globals__.setdefault("_ppo_grader_originals", {})[key] = original
         fn.__globals__["_ppo_grader_sys"] = sys
-        fn.__globals__["_ppo_grader_trap_hits"] = _STATE["hits"]
+        fn.__globals__["_ppo_grader_trap_hits"] = _STATE.hits
         traps[fn] = (fn.__code__, _make_trap_code(name, key))
     return traps
 
@@ -148,17 +169,17 @@ def _checks_functions() -> list[tuple[str, types.FunctionType]]:
 
 
 def _arm(on: bool, exempt=()) -> None:
-    for fn, (orig, trap) in _STATE["traps"].items():
+    for fn, (orig, trap) in _STATE.traps.items():
         if fn in exempt:
             continue
         fn.__code__ = trap if on else orig
         if on:
-            fn.__globals__["_ppo_grader_trap_hits"] = _STATE["hits"]
+            fn.__globals__["_ppo_grader_trap_hits"] = _STATE.hits
 
 
 def _is_reference(fn) -> bool:
     code = getattr(fn, "__code__", None)
-    return any(fn is ref or code is orig for ref, (orig, _) in _STATE["traps"].items())
+    return any(fn is ref or code is orig for ref, (orig, _) in _STATE.traps.items())
 
 
 # --- snapshots of what the checks rely on ------------------------------------------------------
@@ -219,7 +240,7 @@ def _classes_from(obj, prefixes) -> list:
 def _snapshot():
     shell = _shell()
     snap = {
-        "ns": [(label, obj, dict(vars(obj))) for label, obj in _STATE["tracked"]],
+        "ns": [(label, obj, dict(vars(obj))) for label, obj in _STATE.tracked],
         "sys": {
             k: getattr(sys, k, None)
             for k in ("excepthook", "displayhook", "stdout", "stderr", "stdin", "breakpointhook")
@@ -229,7 +250,7 @@ def _snapshot():
         "threading_trace": getattr(threading, "_trace_hook", None),
         "meta_path": list(sys.meta_path),
         "path_hooks": list(sys.path_hooks),
-        "modules": {k: sys.modules.get(k) for k, _ in _STATE["tracked"] if k in sys.modules},
+        "modules": {k: sys.modules.get(k) for k, _ in _STATE.tracked if k in sys.modules},
         "threads": set(threading.enumerate()),
     }
     if shell is not None:
@@ -336,7 +357,7 @@ def _restore_shell(snap, problems: list[str]) -> None:
 def _restore_user_ns(ns: dict, before: dict, problems: list[str]) -> None:
     """The notebook's globals; names the harness owns or that start with ``_`` are put back
     without a message."""
-    owned = _STATE["owned"]
+    owned = _STATE.owned
     for key in set(ns) - set(before):
         if key not in owned and not key.startswith("_"):
             problems.append(f"defined the global name {key!r}")
@@ -420,13 +441,13 @@ def _scrub_history() -> None:
 
 
 def _tighten_processes() -> None:
-    if _STATE["nproc_set"]:
+    if _STATE.threads_block_tried:
         return
-    _STATE["nproc_set"] = True
+    _STATE.threads_block_tried = True
     try:
         import os
 
-        from autograder.sandbox import block_new_threads
+        from autograder.seccomp_filter import block_new_threads
 
         if os.environ.get("PPO_GRADER_TOKEN"):  # only inside the grading sandbox
             block_new_threads()
@@ -436,29 +457,29 @@ def _tighten_processes() -> None:
 
 def install(lab: str, exercises) -> None:
     """Called once, before the notebook's first cell."""
-    _STATE["lab"], _STATE["exercises"] = lab, tuple(exercises)
+    _STATE.lab, _STATE.exercises = lab, tuple(exercises)
 
 
 def _guarded(fn, name: str):
     @functools.wraps(fn)
     def learner_function(*args, **kwargs):
-        if _STATE["depth"] > 0:  # nested call (e.g. compute_gae -> td_residuals): already guarded
+        if _STATE.depth > 0:  # nested call (e.g. compute_gae -> td_residuals): already guarded
             return fn(*args, **kwargs)
-        if name in _STATE["hung"]:
+        if name in _STATE.hung:
             raise GradingError(
                 f"{name} ran past the time limit in an earlier test and was interrupted, so the "
                 f"grader does not run it again: look for a loop that never ends"
             )
-        if not _STATE["traps"]:
-            _STATE["traps"] = _collect_traps(_STATE["exercises"])
-        if not _STATE["tracked"]:
-            _STATE["tracked"] = _tracked_namespaces()
+        if not _STATE.traps:
+            _STATE.traps = _collect_traps(_STATE.exercises)
+        if not _STATE.tracked:
+            _STATE.tracked = _tracked_namespaces()
         _tighten_processes()
         _scrub_history()
         snap = _snapshot()
-        hits = _STATE["hits"]
+        hits = _STATE.hits
         hits.clear()
-        _STATE["depth"] = 1
+        _STATE.depth = 1
         out, err = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = _CappedWriter(out), _CappedWriter(err)
         snap["sys"]["stdout"], snap["sys"]["stderr"] = sys.stdout, sys.stderr
@@ -468,11 +489,11 @@ def _guarded(fn, name: str):
         try:
             result = fn(*args, **kwargs)
         except KeyboardInterrupt:  # the grader's timeout interrupted it
-            _STATE["hung"].add(name)
+            _STATE.hung.add(name)
             raise
         finally:
             _arm(False, exempt)
-            _STATE["depth"] = 0
+            _STATE.depth = 0
             problems = _restore(snap)
             sys.stdout, sys.stderr = out, err
             fired = sorted(set(hits))
@@ -496,7 +517,8 @@ def _guarded(fn, name: str):
             )
         return result
 
-    learner_function.__ppo_grader_guarded__ = True
+    # A mark protect() reads; mypy's type of a functools.wraps wrapper has no such attribute.
+    learner_function.__ppo_grader_guarded__ = True  # type: ignore[attr-defined]
     return learner_function
 
 
@@ -513,10 +535,10 @@ def _refuses_reference(name: str):
 
 def protect(namespace: dict, names) -> None:
     """Replace each learner function ``namespace[name]`` by its guarded version."""
-    if not _STATE["traps"]:
-        _STATE["traps"] = _collect_traps(_STATE["exercises"])
+    if not _STATE.traps:
+        _STATE.traps = _collect_traps(_STATE.exercises)
     for name in names:
-        _STATE["owned"].add(name)
+        _STATE.owned.add(name)
         fn = namespace.get(name)
         if fn is None or getattr(fn, "__ppo_grader_guarded__", False):
             continue
@@ -528,4 +550,4 @@ def protect(namespace: dict, names) -> None:
 
 def own(names) -> None:
     """Declare the learner's own top-level names (constants, helpers) the tests may see change."""
-    _STATE["owned"].update(names)
+    _STATE.owned.update(names)

@@ -111,9 +111,9 @@ def private_mounts(keep: list[str], tmp_mb: int) -> None:
         if os.path.isdir(top):
             covers[top] = [p for p in keep if p.startswith(top + os.sep)]
     for path in keep:
-        top = blocked_ancestor(path)
-        if top is not None and top not in covers:
-            covers[top] = [p for p in keep if p.startswith(top + os.sep)]
+        blocked = blocked_ancestor(path)
+        if blocked is not None and blocked not in covers:
+            covers[blocked] = [p for p in keep if p.startswith(blocked + os.sep)]
     _mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing propagates back to the host
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     for top, paths in sorted(covers.items()):

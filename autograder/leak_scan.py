@@ -179,7 +179,7 @@ def wrong_answers(path: Path, label: str) -> list[Answer]:
         if isinstance(node, ast.FunctionDef) and node.name.startswith("_wrong_"):
             body = node.body[1:] if ast.get_docstring(node) else node.body
             code = textwrap.dedent(
-                "\n".join(ast.get_source_segment(source, stmt, padded=True) for stmt in body)
+                "\n".join(ast.get_source_segment(source, stmt, padded=True) or "" for stmt in body)
             )
             answers.append(
                 Answer(f"{label}:{node.lineno} {node.name} (known mistake)", token_stream(code))

@@ -11,7 +11,7 @@ Layout (relative to the root):
 
 import os
 
-c = get_config()  # noqa: F821 -- injected by traitlets when nbgrader loads this file
+c = get_config()  # type: ignore[name-defined]  # noqa: F821 -- injected by traitlets when loaded
 
 # --- Course directory -------------------------------------------------------------------------
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -11,6 +11,8 @@ kernel command it:
   flag) and pins the thread pools to one thread;
 * sets resource limits: address space (RLIMIT_AS), CPU seconds (RLIMIT_CPU), processes and threads
   (RLIMIT_NPROC), size of a written file (RLIMIT_FSIZE), no core dumps;
+* forbids new processes (threads stay allowed) with a seccomp filter
+  (:func:`autograder.seccomp_filter.block_process_creation`), which binds root too;
 * when started as root, drops to an unprivileged uid (root ignores RLIMIT_NPROC and file
   permissions), with a uid per grading job so that parallel jobs do not share a process count;
 * where the kernel supports Landlock (Linux >= 5.13), restricts the file system to reading the
@@ -30,6 +32,8 @@ import signal
 import sys
 import sysconfig
 import tempfile
+
+from autograder.seccomp_filter import block_process_creation, forbid_new_privileges
 
 DEFAULTS = {
     "PPO_GRADER_MEMORY_MB": "4096",  # RLIMIT_AS of the kernel; torch alone maps ~1.5 GB
@@ -171,85 +175,11 @@ def apply_landlock(read_paths: list[str], write_paths: list[str], list_paths=())
                 )
             finally:
                 os.close(pfd)
-        if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS, required by restrict_self
+        if not forbid_new_privileges():  # required by restrict_self
             return False
         return libc.syscall(_SYS_RESTRICT, ctypes.c_int(fd), ctypes.c_uint32(0)) == 0
     finally:
         os.close(fd)
-
-
-# --- seccomp: no new processes (threads are fine) --------------------------------------------
-_ARCH = {"x86_64": (0xC000003E, 57, 58, 56, 435), "aarch64": (0xC00000B7, -1, -1, 220, 435)}
-
-
-def block_process_creation() -> bool:
-    """Make fork/vfork/clone-without-CLONE_THREAD fail with EAGAIN (clone3: ENOSYS -> clone).
-
-    Works for root too, unlike RLIMIT_NPROC. Returns False where unsupported.
-    """
-    arch = _ARCH.get(os.uname().machine)
-    if arch is None or not sys.platform.startswith("linux"):
-        return False
-    audit, fork, vfork, clone, clone3 = (a & 0xFFFFFFFF for a in arch)
-    allow, eagain, enosys = 0x7FFF0000, 0x00050000 | 11, 0x00050000 | 38
-    ld, jeq, jset, ret = 0x20, 0x15, 0x45, 0x06
-    prog = [
-        (ld, 0, 0, 4),
-        (jeq, 0, 7, audit),
-        (ld, 0, 0, 0),
-        (jeq, 6, 0, fork),
-        (jeq, 5, 0, vfork),
-        (jeq, 5, 0, clone3),
-        (jeq, 0, 2, clone),
-        (ld, 0, 0, 16),
-        (jset, 0, 1, 0x00010000),
-        (ret, 0, 0, allow),
-        (ret, 0, 0, eagain),
-        (ret, 0, 0, enosys),
-    ]
-    return _install_filter(prog)
-
-
-def block_new_threads() -> bool:
-    """From now on no clone at all: neither processes nor threads (used by autograder.guard
-    once the notebook's setup has run, so a learner's function cannot leave a thread behind)."""
-    arch = _ARCH.get(os.uname().machine)
-    if arch is None or not sys.platform.startswith("linux"):
-        return False
-    audit, _, _, clone, clone3 = (a & 0xFFFFFFFF for a in arch)
-    allow, eagain, enosys = 0x7FFF0000, 0x00050000 | 11, 0x00050000 | 38
-    ld, jeq, ret = 0x20, 0x15, 0x06
-    prog = [
-        (ld, 0, 0, 4),
-        (jeq, 0, 3, audit),
-        (ld, 0, 0, 0),
-        (jeq, 2, 0, clone3),
-        (jeq, 2, 0, clone),
-        (ret, 0, 0, allow),
-        (ret, 0, 0, enosys),
-        (ret, 0, 0, eagain),
-    ]
-    return _install_filter(prog)
-
-
-def _install_filter(prog) -> bool:
-    class SockFilter(ctypes.Structure):
-        _fields_ = [
-            ("code", ctypes.c_uint16),
-            ("jt", ctypes.c_uint8),
-            ("jf", ctypes.c_uint8),
-            ("k", ctypes.c_uint32),
-        ]
-
-    class SockFprog(ctypes.Structure):
-        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(SockFilter))]
-
-    filters = (SockFilter * len(prog))(*[SockFilter(*ins) for ins in prog])
-    fprog = SockFprog(len(prog), filters)
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
-        return False
-    return libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) == 0  # PR_SET_SECCOMP, FILTER
 
 
 def _reachable_by_others(path: str) -> bool:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import ast
 import copy
 import re
+from typing import Any
 
 import nbformat
 
@@ -70,7 +71,7 @@ def is_written(cell) -> bool:
 def exercises_of(release) -> list[str]:
     """grade_ids of the release's code solution cells (= the contract functions of the lab)."""
     return [
-        _nb_meta(c).get("grade_id")
+        _nb_meta(c)["grade_id"]
         for c in release.cells
         if is_solution_code(c) and _nb_meta(c).get("grade_id")
     ]
@@ -148,7 +149,7 @@ def _safe_attribute(node: ast.Attribute, reserved_roots) -> bool:
     """``a.b.c`` with no private part, not rooted at a reserved name, on a harmless value."""
     if node.attr.startswith("_"):
         return False
-    root = node
+    root: ast.expr = node
     while isinstance(root, ast.Attribute):
         root = root.value
     if isinstance(root, ast.Name) and root.id in reserved_roots:
@@ -613,7 +614,7 @@ def rebuild(submitted, release, lab: str):
     nb = copy.deepcopy(release)
     for cell in nb.cells:
         cell.pop("outputs", None) if cell.get("cell_type") != "code" else None
-    ctx = {
+    ctx: dict[str, Any] = {
         "exercises": exercises,
         "reserved": instructor_bindings(release),
         "notes": [],

@@ -74,7 +74,7 @@ def _region_owner(tree: ast.Module, line: int) -> ast.FunctionDef:
     """The innermost function whose body holds source line ``line`` (1-based)."""
     owner = None
     for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and node.lineno <= line <= node.end_lineno:
+        if isinstance(node, ast.FunctionDef) and node.lineno <= line <= (node.end_lineno or 0):
             if owner is None or node.lineno > owner.lineno:
                 owner = node
     if owner is None:
@@ -194,7 +194,9 @@ def build_student_tree(
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
     )
     if checks_writer is None:
-        from autograder.student_checks import write_student_checks as checks_writer
+        from autograder.student_checks import write_student_checks
+
+        checks_writer = write_student_checks
     (src / "autograder").mkdir()
     (src / "autograder" / "__init__.py").write_text(
         '"""The learner\'s side of the course autograder: the visible checks only."""\n'

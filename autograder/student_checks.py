@@ -12,8 +12,9 @@
 2. ``visible_cases.npz``: what the references and the known mistakes returned on every call the
    visible test cells make (the ``check_*(...)`` lines of the release notebooks, plus the checks
    the root-cause search of a failing check runs), recorded here with the full library. Every
-   known mistake is evaluated on every case (:data:`~autograder.checks.compare.ALL_MISTAKES`),
-   and each check also runs with each known mistake as the learner.
+   known mistake is evaluated on every case
+   (:attr:`~autograder.checks.compare.CheckState.all_mistakes`), and each check also runs with
+   each known mistake as the learner.
 3. ``replay.py``, the runtime the stand-ins use, and ``compare.py`` as it is.
 
 What cannot be replayed, and what the student build does instead, is listed in
@@ -32,6 +33,7 @@ import shutil
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -152,11 +154,11 @@ def _statement_edits(
         names = _bound_names(node)
         if names & overrides.keys():
             text = "".join(overrides[name] for name in sorted(names & overrides.keys()))
-            edits.append((node.lineno, node.end_lineno, text))
+            edits.append((*_span(node), text))
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ppo_core"):
             replaced = _reference_imports(lab, node, exercises)
             if replaced is not None:
-                edits.append((node.lineno, node.end_lineno, replaced[0]))
+                edits.append((*_span(node), replaced[0]))
                 stand_ins.extend(replaced[1])
         elif isinstance(node, ast.Import) and any(
             a.name.startswith("ppo_core") for a in node.names
@@ -168,10 +170,15 @@ def _statement_edits(
                 f"replace it"
             )
         elif isinstance(node, ast.FunctionDef):
-            text = _function_stand_in(lab, node, wrong)
-            if text is not None:
-                edits.append((node.lineno, node.end_lineno, text))
+            stand_in = _function_stand_in(lab, node, wrong)
+            if stand_in is not None:
+                edits.append((*_span(node), stand_in))
     return edits, stand_ins
+
+
+def _span(node: ast.stmt) -> tuple[int, int]:
+    """The first and last line (1-based) of a parsed statement."""
+    return node.lineno, node.end_lineno or node.lineno
 
 
 def _bound_names(node: ast.stmt) -> set[str]:
@@ -240,7 +247,10 @@ def _apply(source: str, edits: list[tuple[int, int, str]]) -> str:
 def _student_docstring(source: str, lab: str) -> str:
     """The module docstring's first paragraph, and what the student build changed."""
     tree = ast.parse(source)
-    first = ast.get_docstring(tree, clean=True).split("\n\n")[0]
+    docstring = ast.get_docstring(tree, clean=True)
+    if docstring is None:
+        raise ValueError(f"autograder/checks/{lab}.py has no module docstring")
+    first = docstring.split("\n\n")[0]
     doc = (
         f'"""{first}\n\nStudent build: the references and the known mistakes are stand-ins '
         f"that replay results\nrecorded on the visible test cells' inputs "
@@ -280,7 +290,7 @@ def _dead_statements(tree: ast.Module) -> list[tuple[int, int, str]]:
             continue
         others = _names_used([other for other in tree.body if other is not node])
         if not names & others:
-            edits.append((node.lineno, node.end_lineno, ""))
+            edits.append((*_span(node), ""))
     return edits[:1]  # one at a time: removing one can make another dead
 
 
@@ -293,7 +303,7 @@ def _unused_library_imports(tree: ast.Module) -> list[tuple[int, int, str]]:
         kept = [a for a in node.names if (a.asname or a.name) in used]
         if len(kept) < len(node.names):
             text = ast.unparse(ast.ImportFrom(node.module, kept, node.level)) + "\n" if kept else ""
-            return [(node.lineno, node.end_lineno, text)]
+            return [(*_span(node), text)]
     return []
 
 
@@ -528,13 +538,13 @@ def record(calls: list[tuple[str, str, dict]]) -> Recording:
 @contextlib.contextmanager
 def _all_mistakes() -> Iterator[None]:
     """Evaluate every known mistake on every case while recording."""
-    from autograder.checks.compare import ALL_MISTAKES
+    from autograder.checks.compare import STATE
 
-    ALL_MISTAKES[0] = True
+    STATE.all_mistakes = True
     try:
         yield
     finally:
-        ALL_MISTAKES[0] = False
+        STATE.all_mistakes = False
 
 
 @contextlib.contextmanager
@@ -616,4 +626,5 @@ def save(recording: Recording, path: Path) -> None:
     }
     constants = {name: spec(encode(make())) for name, make in CONSTANTS.items()}
     index = json.dumps({"version": 1, "calls": calls, "constants": constants})
-    np.savez_compressed(path, index=np.array(index), **arrays)
+    contents: dict[str, Any] = {"index": np.array(index), **arrays}
+    np.savez_compressed(path, **contents)

@@ -30,7 +30,7 @@ def _quoted_list(text: str, key: str) -> list[str]:
         raise ValueError(
             f"pyproject.toml has no {key} = [...]: update autograder/student_package.py"
         )
-    items = []
+    items: list[str] = []
     for token in re.findall(r'"[^"]*"|#[^\n]*|\]', text[start.end() :]):
         if token == "]":
             return items
@@ -69,7 +69,12 @@ def pyproject(src: Path) -> str:
     """The student build's ``pyproject.toml`` for the tree ``src``: the open package's version
     with the local label ``+student``, its dependencies but :data:`GRADER_ONLY`."""
     text = (REPO_ROOT / "pyproject.toml").read_text()
-    version = re.search(r'^version = "([^"]+)"', text, re.M).group(1)
+    version_line = re.search(r'^version = "([^"]+)"', text, re.M)
+    if version_line is None:
+        raise ValueError(
+            'pyproject.toml has no version = "...": update autograder/student_metadata.py'
+        )
+    version = version_line.group(1)
     dependencies = _quoted_list(text, "dependencies")
     runtime = [d for d in dependencies if not d.startswith(GRADER_ONLY)]
     lab = [d for d in dependencies if d.startswith("jupyterlab")]

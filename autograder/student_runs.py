@@ -103,17 +103,20 @@ def load_diagnosis_runs() -> dict[str, list[dict]]:
 def _shared_source(open_source: str) -> str:
     """The source of the definitions named in :data:`_SHARED` (with the docstring that follows
     an assignment), in the open module's order."""
-    parts, found, keep_docstring = [], set(), False
+    parts: list[str] = []
+    found: set[str] = set()
+    keep_docstring = False
     for node in ast.parse(open_source).body:
-        names = (
+        names: set[str] = (
             {t.id for t in node.targets if isinstance(t, ast.Name)}
             if isinstance(node, ast.Assign)
-            else {getattr(node, "name", None)}
+            else {getattr(node, "name", "")}
         )
         is_docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
         if names & set(_SHARED) or (keep_docstring and is_docstring):
             parts.append(
-                ("\n" if is_docstring else "\n\n\n") + ast.get_source_segment(open_source, node)
+                ("\n" if is_docstring else "\n\n\n")
+                + (ast.get_source_segment(open_source, node) or "")
             )
             found |= names & set(_SHARED)
         keep_docstring = isinstance(node, ast.Assign) and bool(names & set(_SHARED))

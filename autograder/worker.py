@@ -91,15 +91,16 @@ def error_outputs(nb) -> dict[str, str]:
     out = {}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader") or {}
-        if cell.cell_type != "code" or not meta.get("grade"):
+        grade_id = meta.get("grade_id")
+        if cell.cell_type != "code" or not meta.get("grade") or not grade_id:
             continue
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 value = str(output.get("evalue", "")).strip()
-                out[meta.get("grade_id")] = f"{output.get('ename')}: {value}"
+                out[grade_id] = f"{output.get('ename')}: {value}"
                 break
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                out[meta.get("grade_id")] = "the test wrote to stderr"
+                out[grade_id] = "the test wrote to stderr"
                 break
     return out
 
@@ -302,7 +303,7 @@ def _message(
             f"(see the grader notes at the top of your feedback): {notes[0]}"
             + (" ..." if len(notes) > 1 else "")
         )
-    if sub.others:
+    if sub.others and sub.path:
         parts.append(
             f"{len(sub.others)} other file(s) for this lab were not graded; graded "
             f"{os.path.basename(sub.path)}."
@@ -334,7 +335,7 @@ def grade_one(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]]
     """The grades.csv row and the cells.csv rows of one submission (feedback written)."""
     root, lab, student = _WORKER["root"], sub.lab, sub.student_id
     fmt = _fmt(sub)
-    if sub.problem:
+    if sub.problem or sub.path is None:  # (no problem means a path)
         return _problem_row(sub, sub.problem, fmt, out_dir), []
     try:
         nb = load_notebook(sub.path)

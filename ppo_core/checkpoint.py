@@ -16,6 +16,8 @@ from ppo_core.networks import ActorCritic
 def _describe_space(space: gym.Space) -> dict:
     if isinstance(space, gym.spaces.Discrete):
         return {"kind": "discrete", "n": int(space.n)}
+    if not isinstance(space, gym.spaces.Box):  # ActorCritic takes no other
+        raise ValueError(f"cannot save a policy for the action space {space}")
     return {
         "kind": "box",
         "low": np.asarray(space.low).tolist(),

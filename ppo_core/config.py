@@ -194,11 +194,13 @@ def field_docs() -> dict[str, str]:
     import ast
     import inspect
 
-    body = ast.parse(inspect.getsource(PPOConfig)).body[0].body
+    tree = ast.parse(inspect.getsource(PPOConfig))
+    body = next(node.body for node in tree.body if isinstance(node, ast.ClassDef))
     return {
         node.target.id: " ".join(nxt.value.value.split())
         for node, nxt in zip(body, body[1:])
         if isinstance(node, ast.AnnAssign)
+        and isinstance(node.target, ast.Name)
         and isinstance(nxt, ast.Expr)
         and isinstance(nxt.value, ast.Constant)
         and isinstance(nxt.value.value, str)

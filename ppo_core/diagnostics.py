@@ -53,7 +53,7 @@ def approx_kl(new_log_probs: torch.Tensor, old_log_probs: torch.Tensor) -> float
     Shapes: ``(B,)`` each. Returns a Python float.
     """
     check_same_tensor_shape(
-        new_log_probs=new_log_probs,  # (library only)
+        new_log_probs=new_log_probs,
         old_log_probs=old_log_probs,
     )  # (library only)
     ### BEGIN SOLUTION
@@ -72,7 +72,7 @@ def clip_fraction(
     advantage). Shapes: ``(B,)`` each. Returns a Python float in [0, 1].
     """
     check_same_tensor_shape(
-        new_log_probs=new_log_probs,  # (library only)
+        new_log_probs=new_log_probs,
         old_log_probs=old_log_probs,
     )  # (library only)
     check_clip_eps(clip_eps)  # (library only)

@@ -41,6 +41,14 @@ def reward_threshold(env_id: str) -> float | None:
     return check_env_id(env_id).reward_threshold
 
 
+def space_shape(space: gym.Space) -> tuple[int, ...]:
+    """The shape of one observation or action of ``space``; a space without a fixed one (Graph,
+    Sequence, Text) cannot fill the rollout's arrays or size a network."""
+    if space.shape is None:
+        raise ValueError(f"{space} has no fixed shape: the course's buffers and networks need one")
+    return space.shape
+
+
 def make_env(env_id: str, render_mode: str | None = None, **kwargs) -> gym.Env:
     """One environment, e.g. for recording videos (``render_mode="rgb_array"``)."""
     check_env_id(env_id)

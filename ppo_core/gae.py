@@ -67,7 +67,7 @@ def td_residuals(rewards, values, next_values, terminated, gamma: float) -> np.n
     _check_gae_inputs(
         gamma,
         rewards=rewards,
-        values=values,  # (library only)
+        values=values,
         next_values=next_values,
         terminated=terminated,
     )  # (library only)
@@ -102,9 +102,9 @@ def compute_gae(rewards, values, next_values, terminated, truncated, gamma: floa
         gamma,
         lam,
         rewards=rewards,
-        values=values,  # (library only)
+        values=values,
         next_values=next_values,
-        terminated=terminated,  # (library only)
+        terminated=terminated,
         truncated=truncated,
     )  # (library only)
     ### BEGIN SOLUTION

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ppo_core.envs import space_shape
 from ppo_core.exercises import current
 
 
@@ -56,7 +57,7 @@ class ActorCritic(nn.Module):
         self.hidden = int(hidden)
         self.action_space = action_space
         self.discrete = isinstance(action_space, gym.spaces.Discrete)
-        if self.discrete:
+        if isinstance(action_space, gym.spaces.Discrete):
             self.action_dim = int(action_space.n)
         elif isinstance(action_space, gym.spaces.Box) and len(action_space.shape) == 1:
             self.action_dim = int(action_space.shape[0])
@@ -75,7 +76,7 @@ class ActorCritic(nn.Module):
         """Build a network sized for ``env`` (single or vectorised)."""
         obs_space = getattr(env, "single_observation_space", env.observation_space)
         act_space = getattr(env, "single_action_space", env.action_space)
-        return cls(int(np.prod(obs_space.shape)), act_space, hidden)
+        return cls(int(np.prod(space_shape(obs_space))), act_space, hidden)
 
     def get_value(self, obs: torch.Tensor) -> torch.Tensor:
         """V(s), shape ``(B,)``."""

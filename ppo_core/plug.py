@@ -16,7 +16,7 @@ is rewritten, and ``ppo_core.compute_gae`` stays the library's own. Child proces
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 
 from ppo_core import _withheld, exercises
 
@@ -31,7 +31,7 @@ def _check_name(name: str) -> None:
     exercises.exercise(name)  # a ValueError naming every exercise if there is none
 
 
-def _check_functions(functions: dict[str, object]) -> None:
+def _check_functions(functions: Mapping[str, object]) -> None:
     """Every name an exercise, every value callable, before anything is changed."""
     if not functions:
         raise ValueError(
@@ -137,15 +137,17 @@ def use_earlier_functions(namespace: MutableMapping[str, object], *names: str) -
     """
     kept = tuple(name for name in names if reference_available(name))  # checks every name
     withheld = [name for name in names if name not in kept]
-    missing = [
-        name
-        for name in withheld
-        if not callable(namespace.get(name)) or namespace.get(name) is LIBRARY[name]
-    ]
+    pasted = {name: namespace.get(name) for name in withheld}
+    learners: dict[str, Callable] = {
+        name: function
+        for name, function in pasted.items()
+        if callable(function) and function is not LIBRARY[name]
+    }
+    missing = [name for name in withheld if name not in learners]
     if missing:
         raise NameError(_missing_message(missing))
     namespace.update({name: LIBRARY[name] for name in kept})
-    return Plugged({name: namespace[name] for name in withheld}, kept)  # type: ignore[arg-type]
+    return Plugged(learners, kept)
 
 
 __all__ = [

@@ -18,6 +18,7 @@ import gymnasium as gym
 import numpy as np
 import torch
 
+from ppo_core.envs import space_shape
 from ppo_core.exercises import current
 
 
@@ -38,16 +39,17 @@ class RolloutBuffer:
     def allocate(cls, num_steps: int, num_envs: int, envs: gym.vector.VectorEnv) -> RolloutBuffer:
         T, N = num_steps, num_envs
         act_space = envs.single_action_space
+        actions: np.ndarray
         if isinstance(act_space, gym.spaces.Discrete):
             actions = np.zeros((T, N), dtype=np.int64)
         else:
-            actions = np.zeros((T, N, *act_space.shape), dtype=np.float32)
+            actions = np.zeros((T, N, *space_shape(act_space)), dtype=np.float32)
         per_step = {
             name: np.zeros((T, N), dtype=np.float32)
             for name in ("log_probs", "values", "next_values", "terminated", "truncated")
         }
         return cls(
-            obs=np.zeros((T, N, *envs.single_observation_space.shape), dtype=np.float32),
+            obs=np.zeros((T, N, *space_shape(envs.single_observation_space)), dtype=np.float32),
             actions=actions,
             rewards=np.zeros((T, N)),  # float64, as envs return them
             **per_step,
@@ -146,7 +148,6 @@ def collect_rollout(
     """
     T, N = buffer.shape
     act_space = envs.single_action_space
-    continuous = isinstance(act_space, gym.spaces.Box)
     ended_at: list[tuple[int, int]] = []  # (t, n) where an episode ended
     final_obs: list[np.ndarray] = []  # its final observation
     with torch.inference_mode():
@@ -158,7 +159,7 @@ def collect_rollout(
             buffer.actions[t] = action
             buffer.log_probs[t] = log_prob.numpy()
             buffer.values[t] = value.numpy()
-            if continuous:  # the Gaussian is unbounded; the environment is not (Lab 6)
+            if isinstance(act_space, gym.spaces.Box):  # the Gaussian is unbounded; the env is not
                 action = current.clip_action(
                     action, act_space.low, act_space.high
                 )  # stored: unclipped
@@ -169,7 +170,7 @@ def collect_rollout(
             buffer.truncated[t] = truncated
             dones = np.logical_or(terminated, truncated)
             for n in np.flatnonzero(dones):
-                ended_at.append((t, n))
+                ended_at.append((t, int(n)))
                 final_obs.append(info["final_obs"][n])
             if tracker is not None:
                 tracker.update(reward, dones, global_step)

@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from ppo_core.exercises import current
+from ppo_core.networks import ActorCritic
 
 BATCH_KEYS = ("obs", "actions", "log_probs", "advantages", "returns", "values")
 
@@ -91,7 +92,7 @@ def minibatch_indices(
 
 
 def ppo_update(
-    policy: nn.Module,
+    policy: ActorCritic,
     optimizer: torch.optim.Optimizer,
     batch: dict,
     config,
@@ -176,7 +177,7 @@ def ppo_update(
     ### END SOLUTION
 
 
-def update_diagnostics(policy: nn.Module, batch: dict, config) -> dict:
+def update_diagnostics(policy: ActorCritic, batch: dict, config) -> dict:
     """Lab 5's dashboard numbers for one update: how far the policy moved, and how well the
     critic fits, measured on the whole batch after the update (one forward pass, no gradient).
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
+import numpy.typing as npt
 import torch
 
 from ppo_core.envs import make_env
@@ -142,10 +143,11 @@ def write_video(frames: list[np.ndarray], path, fps: int = 30) -> Path:
     if not frames:
         raise ValueError("no frames to write")
     path.parent.mkdir(parents=True, exist_ok=True)
+    images: list[npt.ArrayLike] = list(frames)  # (imageio's parameter is a list of array-likes)
     if suffix == ".gif":
-        imageio.mimsave(path, frames, duration=1000 / fps, loop=0)
+        imageio.mimsave(path, images, duration=1000 / fps, loop=0)
     else:
-        imageio.mimsave(path, frames, fps=fps, macro_block_size=1)
+        imageio.mimsave(path, images, fps=fps, macro_block_size=1)
     return path
 
 

@@ -64,18 +64,19 @@ def release_path(lab: str) -> Path:
 def solution_source(function_name: str) -> str:
     """The source of ``ppo_core.<function_name>`` as a lab's solution cell.
 
-    Signature, docstring and the ``### BEGIN/END SOLUTION`` markers are kept; lines ending with
-    ``# (library only)`` (input checks that only the library runs) are dropped, and a call of
-    another exercise through the registry (``current.td_residuals(...)``, which in the library
-    runs the learner's version if one is plugged in) becomes the plain call the notebook makes
-    of the learner's own function (``td_residuals(...)``).
+    Signature, docstring and the ``### BEGIN/END SOLUTION`` markers are kept; every statement
+    with a line ending in ``# (library only)`` (input checks that only the library runs) is
+    dropped whole; and a call of another exercise through the registry
+    (``current.td_residuals(...)``, which in the library runs the learner's version if one is
+    plugged in) becomes the plain call the notebook makes of the learner's own function
+    (``td_residuals(...)``).
     """
     import ppo_core
 
     fn = getattr(ppo_core, function_name)
     source = textwrap.dedent(inspect.getsource(fn))
     dropped = _library_only_lines(source)
-    lines = [line for number, line in enumerate(source.splitlines(), 1) if number not in dropped]
+    lines = [line for i, line in enumerate(source.splitlines(), 1) if i not in dropped]
     text = _THROUGH_REGISTRY.sub(r"\1", "\n".join(lines)).rstrip() + "\n"
     if "### BEGIN SOLUTION" not in text or "### END SOLUTION" not in text:
         raise ValueError(f"ppo_core.{function_name} has no ### BEGIN/END SOLUTION markers")
@@ -83,19 +84,23 @@ def solution_source(function_name: str) -> str:
 
 
 def _library_only_lines(source: str) -> set[int]:
-    """The lines of every statement of ``source`` one of whose lines ends with
-    ``# (library only)``: a check the formatter spread over several lines goes whole."""
-    marked = {
-        number
-        for number, line in enumerate(source.splitlines(), 1)
-        if line.rstrip().endswith(LIBRARY_ONLY)
-    }
+    """The line numbers (1-based) of the statements in the function ``source`` that have a line
+    ending in ``# (library only)``: the whole statement, however a formatter wrapped it (a
+    marker on one line of a wrapped call must not leave the rest of the call behind)."""
+    marked = [
+        i for i, line in enumerate(source.splitlines(), 1) if line.rstrip().endswith(LIBRARY_ONLY)
+    ]
+    function = ast.parse(source).body[0]
+    statements = [
+        node for node in ast.walk(function) if isinstance(node, ast.stmt) and node is not function
+    ]
     dropped: set[int] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.stmt) and not hasattr(node, "body"):
-            span = set(range(node.lineno, node.end_lineno + 1))
-            if span & marked:
-                dropped |= span
+    for line in marked:
+        covering = [s for s in statements if s.lineno <= line <= (s.end_lineno or s.lineno)]
+        if not covering:
+            raise ValueError(f"line {line} is marked {LIBRARY_ONLY!r} but is no statement's")
+        innermost = min(covering, key=lambda s: (s.end_lineno or s.lineno) - s.lineno)
+        dropped.update(range(innermost.lineno, (innermost.end_lineno or innermost.lineno) + 1))
     return dropped
 
 
@@ -277,6 +282,7 @@ def earlier_functions(*labs: str, note: str = "") -> list[dict]:
         import torch
         from torch import nn
 
+        from ppo_core import ActorCritic
         from ppo_core.update import update_diagnostics
 
         # Paste your solution cells of {titles} below this line.

@@ -165,8 +165,8 @@ def _sandboxed(code: str, **env):
     """Run ``code`` under the sandbox's own restrictions in a fresh interpreter."""
     script = (
         "import os, sys\n"
-        "from autograder import sandbox\n"
-        f"ok = sandbox.block_process_creation()\n"
+        "from autograder import sandbox, seccomp_filter\n"
+        f"ok = seccomp_filter.block_process_creation()\n"
         "ll = sandbox.apply_landlock(sandbox.SYSTEM_READ + sandbox._python_paths(), "
         f"[{str(env.get('work', '/nonexistent'))!r}])\n" + code
     )

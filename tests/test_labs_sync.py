@@ -82,6 +82,29 @@ def test_sync_detects_a_library_change(monkeypatch):
     assert regenerated != labkit.solution_path(lab).read_text()
 
 
+@pytest.mark.parametrize("function", sorted(labkit.CONTRACT_FUNCTIONS))
+def test_solution_cell_is_valid_python_without_library_checks(function):
+    """A solution cell compiles and keeps none of the library's input checks, however the
+    formatter wrapped them (a wrapped check losing only its marked lines is a syntax error)."""
+    source = labkit.solution_source(function)
+    compile(source, f"<{function}>", "exec")
+    assert labkit.LIBRARY_ONLY not in source
+
+
+def test_a_marked_statement_is_dropped_whole():
+    source = (
+        "def f(x):\n"
+        "    check(\n"
+        "        x,\n"
+        "    )  # (library only)\n"
+        "    if x:\n"
+        "        check(x)  # (library only)\n"
+        "        return x\n"
+        "    return -x\n"
+    )
+    assert labkit._library_only_lines(source) == {2, 3, 4, 6}
+
+
 @pytest.mark.parametrize("path", _all_notebooks(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_committed_notebook_has_no_outputs(path):
     nb = _nb(path)

@@ -18,7 +18,7 @@ import pytest
 
 from autograder import cli
 from autograder.checks.lab5_diagnostics import diagnosis_key
-from autograder.leak_scan import key_leaks, token_stream
+from autograder.leak_scan import BEGIN, key_leaks, token_stream
 from autograder.student_build import REPO_ROOT, build_student_tree, exercise_labs
 from autograder.student_package import leaks_in, read_withheld
 from ppo_core import PPOConfig, recorded_runs
@@ -82,7 +82,9 @@ def test_the_leak_scan_finds_code_that_is_there(student_package, tmp_path):
     src = tmp_path / "src"
     shutil.copytree(student_package.src, src)
     gae = (REPO_ROOT / "ppo_core" / "gae.py").read_text()
-    region = gae.split("### BEGIN SOLUTION")[2].split("### END SOLUTION")[0]
+    region = gae.split(BEGIN)[2].split("### END SOLUTION")[0]
+    begins = [i for i, line in enumerate(gae.splitlines(), 1) if line.strip() == BEGIN]
+    first_line = begins[1] + 1  # compute_gae's region, as the scan names it
     pasted = textwrap.indent(textwrap.dedent(region).replace("\n", "  # reformatted\n"), "  ")
     (src / "ppo_viz" / "helper.py").write_text(f"def gae_again(x):\n{pasted}")
     (src / "ppo_viz" / "one_line.py").write_text(
@@ -93,9 +95,7 @@ def test_the_leak_scan_finds_code_that_is_there(student_package, tmp_path):
         "    return _float(((log_ratio.exp() - 1.0) - log_ratio).sum())\n"
     )
     found = {(leak.path, leak.origin.split(" (")[0]) for leak in leaks_in(src)}
-    # the region starts on the line after compute_gae's BEGIN SOLUTION marker
-    begin = [n for n, line in enumerate(gae.splitlines(), 1) if "### BEGIN SOLUTION" in line][1]
-    assert ("ppo_viz/helper.py", f"ppo_core/gae.py:{begin + 1} compute_gae") in found
+    assert ("ppo_viz/helper.py", f"ppo_core/gae.py:{first_line} compute_gae") in found
     assert any(
         path == "ppo_viz/one_line.py" and "clipped_surrogate_loss" in origin
         for path, origin in found

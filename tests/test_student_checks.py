@@ -42,7 +42,7 @@ HIDDEN = [
 
 # Functions whose checks evaluate the known mistakes only when the learner is wrong: learners
 # that go wrong late (and, for the loss, in the gradient only) need every mistake recorded on
-# every case (compare.ALL_MISTAKES).
+# every case (compare.STATE.all_mistakes).
 LATE = ["normalize_advantages", "clipped_surrogate_loss"]
 
 

@@ -73,7 +73,7 @@ Adding a check (for a new function of lab N, in ``autograder/checks/labN_<topic>
    recorded, and the student build then says "not checked here"); let them return numpy arrays,
    torch tensors, numbers, or tuples, lists and dicts of them; where a check evaluates the
    mistakes only when the learner is wrong, also evaluate them all while
-   ``compare.ALL_MISTAKES[0]`` is set (the recording), as ``lab3_clipped_loss`` does.
+   ``compare.STATE.all_mistakes`` is set (the recording), as ``lab3_clipped_loss`` does.
 """
 
 from autograder.checks import (  # noqa: F401  (importing registers every lab's checks)

@@ -12,6 +12,7 @@ references to numpy, torch and builtins that keep a verdict safe from later monk
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import math
 import os
 import types
@@ -108,11 +109,20 @@ class ReferenceUnavailable(BaseException):
     learner's code) turns it into a verdict."""
 
 
-ALL_MISTAKES = [False]
-"""``ALL_MISTAKES[0]``: evaluate every known mistake on every case, even where the learner's
-result is right. Set only while the student build records the visible cases
-(:mod:`autograder.student_checks`), so their replay can name each mistake; never changes a
-verdict."""
+@dataclasses.dataclass
+class CheckState:
+    """What the checks keep between calls (one instance, :data:`STATE`)."""
+
+    all_mistakes: bool = False
+    """Evaluate every known mistake on every case, even where the learner's result is right.
+    Set only while the student build records the visible cases
+    (:mod:`autograder.student_checks`), so their replay can name each mistake; never changes a
+    verdict."""
+    learner_calls: int = 0
+    """Calls of the learner's function in the running check (for the success line)."""
+
+
+STATE = CheckState()
 
 UNREPORTED: dict[str, dict[str, Callable]] = {}
 """``UNREPORTED[function][aspect]``: the check itself, silent (the root-cause search runs them)."""
@@ -120,14 +130,13 @@ UNREPORTED: dict[str, dict[str, Callable]] = {}
 DEPENDS_ON = {e.name: e.uses for e in exercises.EXERCISES if e.uses}
 """Functions a learner's solution may call: when it fails, these are checked first."""
 
-_CALLS = [0]  # calls of the learner's function in the running check (for the success line)
 _CHECKS_DIR = __file__.rsplit("/", 1)[0].rsplit("\\", 1)[0]
 STUDENT_BUILD = os.path.exists(os.path.join(_CHECKS_DIR, "visible_cases.npz"))
 """Whether these are the student build's checks (which replay recorded results), read once at
 import: only there may a check end as "not checked here" (:class:`ReferenceUnavailable`)."""
 
 
-class CheckFailed(_AssertionError):
+class CheckFailed(builtins.AssertionError):  # made at import, before any notebook code runs
     """A failed check. In a notebook, its traceback shows the test cell's line and the message
     (after the learner's own frames when the learner's code raised), not the grader's frames."""
 
@@ -184,7 +193,7 @@ def run_check(function_name: str, aspect: str, fn, args: tuple, kwargs: dict):
     The error keeps the check's message, adds the root cause when a function that ``fn`` calls
     fails its own checks, and keeps the learner's exception (if any) as its cause.
     """
-    _CALLS[0] = 0
+    STATE.learner_calls = 0
     check = UNREPORTED[function_name][aspect]
     try:
         check(fn, *args, **kwargs)
@@ -201,7 +210,8 @@ def run_check(function_name: str, aspect: str, fn, args: tuple, kwargs: dict):
         error.__cause__ = err.__cause__
         return error
     what = (check.__doc__ or "").strip().splitlines()[0] if check.__doc__ else aspect
-    calls = f", {_CALLS[0]} calls of {function_name}" if _CALLS[0] > 1 else ""
+    n_calls = STATE.learner_calls
+    calls = f", {n_calls} calls of {function_name}" if n_calls > 1 else ""
     print(f"passed: {function_name}, {aspect.replace('_', ' ')}{calls} -- {what}")
     return None
 
@@ -246,7 +256,7 @@ def call_learner(fn, function_name: str, *args):
     """Call the learner's function; turn its exceptions into messages a learner can act on."""
     if not _callable(fn):
         raise _AssertionError(f"{function_name} is not a function: run the cell that defines it")
-    _CALLS[0] += 1
+    STATE.learner_calls += 1
     try:
         return fn(*args)
     except ReferenceUnavailable:  # the checks' own signal: a learner's function may not send it

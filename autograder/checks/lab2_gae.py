@@ -173,7 +173,8 @@ def _wrong_gae_seed_reset(rewards, values, next_values, terminated, truncated, g
     # the step before each episode end loses its future: A_{t-1} = delta_{t-1}.
     deltas = _ref_td_residuals(rewards, values, next_values, terminated, gamma)
     done = np.maximum(np.asarray(terminated, np.float64), np.asarray(truncated, np.float64))
-    adv, last = np.zeros_like(deltas), 0.0
+    adv = np.zeros_like(deltas)
+    last: float | np.ndarray = 0.0
     for t in reversed(range(len(deltas))):
         adv[t] = deltas[t] + gamma * lam * (1.0 - done[t]) * last
         last = np.where(done[t] > 0, 0.0, adv[t])
@@ -189,7 +190,8 @@ def _wrong_gae_seed_loop(rewards, values, next_values, terminated, truncated, ga
     # after every episode end.
     r, v = np.asarray(rewards, np.float64), np.asarray(values, np.float64)
     dones = np.maximum(np.asarray(terminated, np.float64), np.asarray(truncated, np.float64))
-    adv, last = np.zeros_like(r), 0.0
+    adv = np.zeros_like(r)
+    last: float | np.ndarray = 0.0
     for t in reversed(range(len(r))):
         next_value = v[t + 1] if t + 1 < len(r) else np.zeros_like(v[t])
         delta = r[t] + gamma * next_value * (1.0 - dones[t]) - v[t]
@@ -256,8 +258,8 @@ def _wrong_gae_across_envs(rewards, values, next_values, terminated, truncated, 
     if arrays[0].ndim != 2 or arrays[0].shape[1] < 2:
         raise ValueError("only differs from the reference for (T, N) rollouts")
     # Flattened row-major: the recursion runs along environments within a time step.
-    flat = [a.reshape(-1) for a in arrays]
-    adv, _ = _ref_compute_gae(*flat, gamma, lam)
+    r, v, next_v, term, trunc = (a.reshape(-1) for a in arrays)
+    adv, _ = _ref_compute_gae(r, v, next_v, term, trunc, gamma, lam)
     adv = adv.reshape(arrays[0].shape)
     return adv, adv + arrays[1]
 

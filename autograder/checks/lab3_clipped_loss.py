@@ -11,10 +11,10 @@ import numpy as np
 import torch
 
 from autograder.checks.compare import (
-    ALL_MISTAKES,
     ATOL,
     MISTAKES,
     RTOL,
+    STATE,
     _AssertionError,
     _autograd_grad,
     _Exception,
@@ -276,14 +276,14 @@ def _check_clip_gradient(fn, ratios, advs, olds, eps, what):
     out = call_learner(fn, "clipped_surrogate_loss", new, const(old_raw), const(adv_raw), eps)
     (grad,) = gradient_of(out, (new,), "clipped_surrogate_loss")
     ref_new = leaf(new_raw)
-    (ref,) = _autograd_grad(
+    (ref_grad,) = _autograd_grad(
         _ref_clipped_surrogate_loss(ref_new, const(old_raw), const(adv_raw), eps), (ref_new,)
     )
-    ref = to_array(ref, "ref")
+    ref = to_array(ref_grad, "ref")
     if grad is None:
         raise _AssertionError("clipped_surrogate_loss does not depend on new_log_probs")
     ok = elementwise_close(grad, ref, RTOL, ATOL)
-    if ALL_MISTAKES[0]:  # recording the student build: every mistake's gradient, every case
+    if STATE.all_mistakes:  # recording the student build: every mistake's gradient, every case
         for impl, _ in MISTAKES["clipped_surrogate_loss"].values():
             _gradient_of_impl(impl, new_raw, old_raw, adv_raw, eps)
     if bool(_np_all(ok)):

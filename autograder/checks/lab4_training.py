@@ -10,12 +10,14 @@ of operations and any way of averaging the diagnostics passes.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 
 from autograder.checks.compare import (
-    ALL_MISTAKES,
     MISTAKES,
+    STATE,
     _abs,
     _AssertionError,
     _enumerate,
@@ -166,7 +168,7 @@ def _check_norm_case(fn, values, what, dtype=None):
     # Either standard deviation is correct (torch's .std() is the sample one, numpy's the
     # population one); eps is negligible next to it here.
     candidates = [_ref_normalized(x, ddof, 1e-8) for ddof in (0, 1)]
-    if ALL_MISTAKES[0]:  # recording the student build: every mistake, every case
+    if STATE.all_mistakes:  # recording the student build: every mistake, every case
         known_results("normalize_advantages", args)
     if _any_match(a, candidates, 1e-3, 1e-5):
         return
@@ -431,7 +433,7 @@ def _update_setup(seed: int = 0, batch_size: int = 64, **overrides):
         "returns": _t_tensor(10.0 + _np_arange(batch_size), dtype=_t_float32),
         "values": values,
     }
-    settings = {
+    settings: dict[str, Any] = {
         "update_epochs": 3,
         "num_minibatches": 4,
         "clip_coef": 0.2,

@@ -488,7 +488,7 @@ def _wrong_fault_messages() -> dict[str, dict[str, str]]:
     signature of the fault the learner named (from the runs' manifest) against what the run
     shows. Without signatures in the manifest, the message only points back at the curves."""
     signatures = diagnosis_manifest().get("signatures", {})
-    messages = {}
+    messages: dict[str, dict[str, str]] = {}
     for label, fault in _KEY.items():
         history = load_run(fault)
         messages[label] = {}

@@ -31,6 +31,7 @@ own losses, including clipped samples, ties and every branch of the clip.
 from __future__ import annotations
 
 import numpy as np
+import torch
 from torch import nn
 
 try:
@@ -54,6 +55,16 @@ def single_threaded_blas():
     return threadpool_limits(limits=1, user_api="blas")
 
 
+def _grad_buffer(parameter: torch.Tensor) -> np.ndarray:
+    """``parameter.grad`` as a numpy array sharing its memory."""
+    if parameter.grad is None:
+        raise ValueError(
+            "MLPGrad writes into the parameters' .grad: give them gradient "
+            "buffers first (FlatAdam does)"
+        )
+    return parameter.grad.numpy()
+
+
 class MLPGrad:
     """A tanh MLP (``Linear``, ``Tanh``, ..., ``Linear``) on numpy views of its parameters and
     their gradients: :meth:`forward` keeps the activations, :meth:`backward` writes
@@ -66,22 +77,17 @@ class MLPGrad:
 
     def __init__(self, mlp: nn.Sequential):
         layers = list(mlp)
-        linears = layers[::2]
+        linears = [layer for layer in layers[::2] if isinstance(layer, nn.Linear)]
         if not (
-            all(isinstance(layer, nn.Linear) for layer in linears)
+            len(linears) == len(layers[::2])
             and all(isinstance(layer, nn.Tanh) for layer in layers[1::2])
             and len(layers) % 2 == 1
         ):
             raise TypeError(f"MLPGrad takes Linear, Tanh, ..., Linear layers, got {mlp}")
-        if any(layer.weight.grad is None or layer.bias.grad is None for layer in linears):
-            raise ValueError(
-                "MLPGrad writes into the parameters' .grad: give them gradient "
-                "buffers first (FlatAdam does)"
-            )
         self.weights = [layer.weight.detach().numpy() for layer in linears]  # (out, in)
         self.biases = [layer.bias.detach().numpy() for layer in linears]
-        self.weight_grads = [layer.weight.grad.numpy() for layer in linears]
-        self.bias_grads = [layer.bias.grad.numpy() for layer in linears]
+        self.weight_grads = [_grad_buffer(layer.weight) for layer in linears]
+        self.bias_grads = [_grad_buffer(layer.bias) for layer in linears]
 
     def forward(self, x: np.ndarray) -> list[np.ndarray]:
         """The input, each hidden layer's tanh output and the last layer's output."""

@@ -111,7 +111,7 @@ class FlatAdam(torch.optim.Optimizer):
 
     # torch.optim wraps every subclass's step in a profiler record and hook loop that costs as
     # much as this whole step; marking it as already wrapped skips that (and step hooks).
-    step.hooked = True
+    step.hooked = True  # type: ignore[attr-defined]  # (an attribute of the function object)
 
 
 __all__ = ["FlatAdam"]

@@ -39,6 +39,7 @@ import warnings
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+import gymnasium as gym
 import numpy as np
 import torch
 
@@ -104,12 +105,14 @@ def _actor_gradient(actor: MLPGrad | ActorCritic, optimizer, minibatch: tuple, c
         )
     else:
         new_log_probs, entropy = score_actions(actor, obs, actions)
-        loss = clipped_surrogate_loss(new_log_probs, old_log_probs, advantages, config.clip_coef)
-        loss = loss - config.ent_coef * entropy.mean()
+        surrogate = clipped_surrogate_loss(
+            new_log_probs, old_log_probs, advantages, config.clip_coef
+        )
+        loss_tensor = surrogate - config.ent_coef * entropy.mean()
         optimizer.zero_grad()
-        if math.isfinite(loss.item()):
-            loss.backward()
-        loss = loss.item()
+        loss = loss_tensor.item()
+        if math.isfinite(loss):
+            loss_tensor.backward()
     return optimizer.grad_sq_norm() if math.isfinite(loss) else math.nan
 
 
@@ -216,7 +219,7 @@ class ParallelRollout:
         self.starts = np.cumsum([0, *self.sizes]).tolist()
         self.num_envs = num_envs
         self.workers: list[_Worker] = []
-        self.envs = None
+        self.envs: gym.vector.VectorEnv | None = None
         try:
             for _ in self.sizes[1:]:  # start them all first: each takes ~1 s to import torch
                 self.workers.append(_Worker())
@@ -245,11 +248,17 @@ class ParallelRollout:
     def _shards(self):
         return zip(self.workers, self.starts[1:], self.starts[2:])
 
+    def _own_envs(self) -> gym.vector.VectorEnv:
+        """The first shard's environments, stepped in this process (until :meth:`close`)."""
+        if self.envs is None:
+            raise RuntimeError("this ParallelRollout is closed")
+        return self.envs
+
     def reset(self, seed: int) -> np.ndarray:
         """Reset every environment (env i gets ``seed + i``); the ``(N, obs_dim)`` observations."""
         for worker, start, _ in self._shards():
             worker.send("reset", seed + start)
-        obs, _ = self.envs.reset(seed=seed)
+        obs, _ = self._own_envs().reset(seed=seed)
         parts = [np.asarray(obs, dtype=np.float32)] + [w.receive() for w in self.workers]
         return np.concatenate(parts)
 
@@ -265,7 +274,8 @@ class ParallelRollout:
         n0 = self.sizes[0]
         local = RolloutBuffer(**{name: array[:, :n0] for name, array in vars(buffer).items()})
         next_obs = next_obs.copy()
-        next_obs[:n0], _ = collect_rollout(self.envs, for_rollout(policy), local, next_obs[:n0])
+        envs, rollout_policy = self._own_envs(), for_rollout(policy)
+        next_obs[:n0], _ = collect_rollout(envs, rollout_policy, local, next_obs[:n0])
         for worker, a, b in self._shards():
             shard = worker.receive()
             for name, array in vars(buffer).items():

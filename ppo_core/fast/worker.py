@@ -53,8 +53,8 @@ class _Shard:
         self.policy = ActorCritic(spec["obs_dim"], spec["action_space"], spec["hidden"])
         self.rollout_policy = for_rollout(self.policy)  # reads self.policy's parameters
         torch.manual_seed(spec["torch_seed"])  # this shard's own action-sampling stream
-        self.buffer = None
-        self.next_obs = None
+        self.buffer: RolloutBuffer | None = None
+        self.next_obs: np.ndarray | None = None
         # For shared updates; built now so that torch.optim's first use (~1 s of imports)
         # happens while the parent starts up too, not in the first update. lr and eps come
         # with each update.
@@ -66,6 +66,8 @@ class _Shard:
         return self.next_obs
 
     def collect(self, parameters: np.ndarray, num_steps: int) -> dict:
+        if self.next_obs is None:
+            raise RuntimeError("'collect' before 'reset': the parent must send 'reset' first")
         load_vector(parameters, self.policy.parameters())
         if self.buffer is None or self.buffer.shape[0] != num_steps:
             self.buffer = RolloutBuffer.allocate(num_steps, self.envs.num_envs, self.envs)
@@ -119,7 +121,8 @@ def serve(reader: Connection, writer: Connection) -> None:
     shard = None
     try:
         while (message := receive(reader))[0] != "close":
-            shard, reply = _answer(shard, *message, reader, writer)
+            command, data = message
+            shard, reply = _answer(shard, command, data, reader, writer)
             send(writer, ("ok", reply))
     except (EOFError, BrokenPipeError):  # the parent went away
         pass
