@@ -466,13 +466,13 @@ def _section_reward_scaling() -> list:
             \"\"\"The critic's share of the squared global gradient norm and the actor's gradient
             norm after the global clip, for one full-batch loss with rewards times `scale`.\"\"\"
             c = measure_config
-            advantages, returns = ppo_core.compute_gae(buffer.rewards * scale, buffer.values,
-                                                       buffer.next_values, buffer.terminated,
-                                                       buffer.truncated, c.gamma, c.gae_lambda)
+            advantages, returns = compute_gae(buffer.rewards * scale, buffer.values,
+                                              buffer.next_values, buffer.terminated,
+                                              buffer.truncated, c.gamma, c.gae_lambda)
             batch = buffer.flatten(advantages, returns)
             _, log_probs, entropy, values = fresh.get_action_and_value(batch["obs"],
                                                                        batch["actions"])
-            normalised = ppo_core.normalize_advantages(batch["advantages"])
+            normalised = normalize_advantages(batch["advantages"])
             loss = ppo_loss(log_probs, batch["log_probs"], normalised, values, batch["returns"],
                             entropy, c.clip_coef, c.vf_coef, c.ent_coef)
             fresh.zero_grad(); loss.backward()
