@@ -1,15 +1,15 @@
 """``python -m autograder grade SUBMISSIONS --out OUT [--jobs N|auto]``: grade a folder or zip.
 
 Pipeline: check that kernels can be isolated (``python -m autograder.sandbox --probe``), find
-the submissions (:mod:`autograder.discover`), skip those already in the journal of OUT
-(:mod:`autograder.journal`), build a private working course (``source/`` copied from the
-course's ``solutions/``, found by :mod:`autograder.course`; ``nbgrader generate_assignment`` for
-each lab; its own gradebook), then N worker processes (:mod:`autograder.worker`) -- each with its
-own copy of that course, gradebook and kernel uid -- run the real ``nbgrader autograde`` (with
-the course's hardened preprocessors, see ``autograder/nbgrader_config.py``) and
-``generate_feedback``, one submission at a time. Each finished submission is recorded in the
-journal at once; ``OUT/grades.csv`` and ``OUT/cells.csv`` are written from it, feedback goes to
-``OUT/feedback/<student>/<lab>/``.
+the submissions (:mod:`autograder.grading.discover`), skip those already in the journal of OUT
+(:mod:`autograder.grading.journal`), build a private working course (``source/`` copied from the
+course's ``solutions/``, found by :mod:`autograder.grading.course`; ``nbgrader
+generate_assignment`` for each lab; its own gradebook), then N worker processes
+(:mod:`autograder.grading.worker`) -- each with its own copy of that course, gradebook and
+kernel uid -- run the real ``nbgrader autograde`` (with the course's hardened preprocessors, see
+``autograder/nbgrader_config.py``) and ``generate_feedback``, one submission at a time. Each
+finished submission is recorded in the journal at once; ``OUT/grades.csv`` and ``OUT/cells.csv``
+are written from it, feedback goes to ``OUT/feedback/<student>/<lab>/``.
 
 Ctrl-C: the first one stops starting new work, stops the workers and their kernels and writes
 the CSVs (``not graded: interrupted`` for the rest); a second one kills everything and exits.
@@ -32,13 +32,14 @@ import tempfile
 import threading
 import time
 
-from autograder import lean_imports  # noqa: F401 -- before nbformat, see there
+from autograder.grading import lean_imports  # noqa: F401 -- before nbformat, see there
 
 # isort: split
 import nbformat
 
-from autograder import course, discover, journal, sanitize, worker
-from autograder.sandbox import kill_marked
+from autograder.grading import course, discover, journal, worker
+from autograder.kernel import sanitize
+from autograder.sandbox.run import kill_marked
 
 COURSE_CONFIG = os.path.join(course.PACKAGE, "nbgrader_config.py")
 # The folder holding this autograder package (a checkout, or site-packages): the sandbox probe
@@ -74,7 +75,7 @@ c.CourseDirectory.submitted_directory = "submitted"
 c.Execute.timeout = {timeout}
 c.SandboxedExecute.notebook_timeout = {notebook_timeout}
 # nbgrader's HTML exporter, its templates compiled once per worker (same pages, less work).
-c.GenerateFeedback.exporter_class = "autograder.feedback_html.FeedbackHTMLExporter"
+c.GenerateFeedback.exporter_class = "autograder.grading.feedback_html.FeedbackHTMLExporter"
 """
 
 
@@ -143,7 +144,8 @@ def skip_gradebook_fsync() -> None:
 
     Only for the run's scratch gradebooks (the template's and each worker's copy, in the private
     work folder deleted at the end): what must survive a crash is the journal in OUT
-    (:mod:`autograder.journal`). nbgrader commits about 40 times per notebook, each an fsync.
+    (:mod:`autograder.grading.journal`). nbgrader commits about 40 times per notebook, each an
+    fsync.
     """
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
@@ -403,7 +405,7 @@ def grade(
     """Grade SUBMISSIONS into OUT; the grades.csv rows (raises GradingInterrupted on Ctrl-C).
 
     ``course_root``: the folder holding the labs' ``solutions/`` (default: see
-    :func:`autograder.course.find`)."""
+    :func:`autograder.grading.course.find`)."""
     course_root = course.find(course_root)
     settings = dict(DEFAULT_SETTINGS, course_root=course_root, **overrides)
     # nbgrader runs the `alembic` script of this environment when it creates a gradebook.
