@@ -118,7 +118,8 @@ def _add_grade(g: argparse.ArgumentParser) -> None:
 
 def build_student(out: str, reveal: list[str]) -> int:
     """``build-student-package``: build, then say what was written, withheld and revealed."""
-    from autograder.student.build import LAB5, exercise_labs
+    from autograder.student.build import LAB5
+    from autograder.student.checkout import exercise_labs
     from autograder.student.package import LeakFound, build_student_package
 
     labs = sorted(set(exercise_labs().values()))

@@ -213,7 +213,7 @@ def test_gradebook_stamp_read_in_process_equals_nbgrader_s(monkeypatch):
     (the ``alembic heads`` command) must give the same version."""
     import nbgrader.api
 
-    from autograder.grading.grade import alembic_head
+    from autograder.grading.gradebook import alembic_head
 
     bindir = os.path.dirname(sys.executable)  # where this environment's `alembic` script lives
     monkeypatch.setenv("PATH", bindir + os.pathsep + os.environ.get("PATH", ""))
@@ -250,7 +250,7 @@ def test_scratch_gradebooks_skip_fsync_only_inside(tmp_path):
     SQLite's default (FULL, 2) once the block is left."""
     from sqlalchemy import create_engine
 
-    from autograder.grading.grade import scratch_gradebooks
+    from autograder.grading.gradebook import scratch_gradebooks
 
     def synchronous(name: str) -> int:
         engine = create_engine(f"sqlite:///{tmp_path / name}")

@@ -59,7 +59,7 @@ def test_generate_feedback_runs_it():
     """The course configuration puts it into nbgrader's generate_feedback."""
     from traitlets.config.loader import PyFileConfigLoader
 
-    from autograder.student.build import REPO_ROOT
+    from autograder.student.checkout import REPO_ROOT
 
     config = PyFileConfigLoader(
         "nbgrader_config.py", path=str(REPO_ROOT / "autograder")

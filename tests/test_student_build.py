@@ -19,7 +19,8 @@ import pytest
 
 from autograder import cli
 from autograder.checks.lab5_diagnostics import diagnosis_key
-from autograder.student.build import REPO_ROOT, build_student_tree, exercise_labs
+from autograder.student.build import build_student_tree
+from autograder.student.checkout import REPO_ROOT, exercise_labs
 from autograder.student.leak_scan import BEGIN, key_leaks, token_stream
 from autograder.student.package import leaks_in, read_withheld
 from ppo_core import PPOConfig, recorded_runs

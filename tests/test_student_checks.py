@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 
 import catalogue
 
-from autograder.student.build import exercise_labs
+from autograder.student.checkout import exercise_labs
 from autograder.student.checks import LABS, visible_calls, write_student_checks
 from ppo_core.recorded_runs import run_labels
 

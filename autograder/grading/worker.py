@@ -21,6 +21,7 @@ from autograder.grading import lean_imports  # noqa: F401 -- before nbformat, se
 import nbformat
 
 from autograder.grading import discover
+from autograder.grading.gradebook import load_api, skip_gradebook_fsync, write_config
 
 MESSAGES = {
     "missing notebook": "No notebook for {lab} was found in your submission: submit {lab}.ipynb "
@@ -58,8 +59,6 @@ def init_worker(template: str, workdir: str, settings: dict, slots) -> None:
     """Per process: a private copy of the course, the kernel uid, quiet logs, signal policy."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     signal.signal(signal.SIGTERM, _stop)
-    from autograder.grading.grade import load_api, skip_gradebook_fsync, write_config
-
     slot = slots.get()
     root = os.path.join(workdir, f"course-{slot}")
     shutil.copytree(template, root)

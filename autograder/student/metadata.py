@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from autograder.student.checkout import REPO_ROOT
 
 GRADER_ONLY = ("jupyterlab", "nbgrader", "bleach")
 """Dependencies of the open package a learner does not need: grading happens on the

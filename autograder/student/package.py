@@ -24,7 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.student.build import LAB5, REPO_ROOT, build_student_tree, exercise_labs
+from autograder.student.build import LAB5, build_student_tree
+from autograder.student.checkout import REPO_ROOT, exercise_labs
 from autograder.student.leak_scan import Leak, answers_of, key_leaks, scan_build
 
 
