@@ -1,6 +1,6 @@
 """Command line of the course autograder: ``python -m autograder grade SUBMISSIONS --out OUT``,
 and ``python -m autograder build-student-package --out DIR [--reveal LAB ...]`` (the library
-without the answers, for a graded class: :mod:`autograder.student_package`)."""
+without the answers, for a graded class: :mod:`autograder.student.package`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from autograder.grade import (
+from autograder.grading.grade import (
     DEFAULT_SETTINGS,
     INTERRUPTED,
     GradingInterrupted,
@@ -118,8 +118,9 @@ def _add_grade(g: argparse.ArgumentParser) -> None:
 
 def build_student(out: str, reveal: list[str]) -> int:
     """``build-student-package``: build, then say what was written, withheld and revealed."""
-    from autograder.student_build import LAB5, exercise_labs
-    from autograder.student_package import LeakFound, build_student_package
+    from autograder.student.build import LAB5
+    from autograder.student.checkout import exercise_labs
+    from autograder.student.package import LeakFound, build_student_package
 
     labs = sorted(set(exercise_labs().values()))
     unknown = sorted(set(reveal) - set(labs))

@@ -41,7 +41,7 @@ c.Execute.timeout = 60
 # cells are reduced to imports / definitions / constants), then executed in a sandboxed kernel
 # (resource limits, empty working directory, no access to the course files).
 c.Autograde.sanitize_preprocessors = [
-    "autograder.preprocessors.RebuildFromRelease",
+    "autograder.grading.preprocessors.RebuildFromRelease",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
@@ -49,8 +49,8 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.Autograde.autograde_preprocessors = [
-    "autograder.preprocessors.SandboxedExecute",
-    "autograder.preprocessors.SanitizeOutputs",
+    "autograder.grading.preprocessors.SandboxedExecute",
+    "autograder.grading.preprocessors.SanitizeOutputs",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -72,6 +72,6 @@ c.LimitOutput.max_lines = 200
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import GetGrades  # noqa: E402
 
-from autograder.preprocessors import HideHiddenTests  # noqa: E402
+from autograder.grading.preprocessors import HideHiddenTests  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]

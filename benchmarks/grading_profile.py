@@ -34,7 +34,7 @@ sys.path.insert(0, REPO)
 sys.path.insert(0, HERE)
 
 TICKS = os.sysconf("SC_CLK_TCK")
-IMPORTS = "import autograder.grade, autograder.worker, nbgrader.apps"
+IMPORTS = "import autograder.grading.grade, autograder.grading.worker, nbgrader.apps"
 
 
 def marked_cpu_seconds(token: str) -> float:
@@ -89,7 +89,7 @@ def instrument(stages: dict[str, float]) -> None:
     """Count the worker's CPU in autograde and feedback, and the kernel's before its kill."""
     from nbclient import NotebookClient
 
-    from autograder import worker
+    from autograder.grading import worker
 
     def timed(name: str, fn):
         def wrapper(*args, **kwargs):
@@ -123,7 +123,7 @@ def profile(lab: str, n: int, workdir: str) -> tuple[dict[str, float], list[dict
     """(CPU seconds per stage over the n notebooks, their rows, the template's CPU seconds)."""
     from grading_speed import make_submissions
 
-    from autograder import course, discover, grade, worker
+    from autograder.grading import course, discover, grade, worker
 
     settings = dict(grade.DEFAULT_SETTINGS, course_root=REPO)
     bindir = os.path.dirname(sys.executable)  # nbgrader runs this environment's `alembic`

@@ -46,7 +46,7 @@ def make_submissions(folder: str, lab: str, n: int) -> None:
 
 
 def _run(folder: str, jobs: int) -> tuple[float, list[dict]]:
-    from autograder.grade import grade
+    from autograder.grading.grade import grade
 
     out = tempfile.mkdtemp(prefix="ppo-bench-out-")
     t0 = time.monotonic()
@@ -80,7 +80,7 @@ def main() -> None:
     if args.full:
         import builders
 
-        from autograder import course
+        from autograder.grading import course
 
         full = tempfile.mkdtemp(prefix="ppo-bench-full-")
         labs = course.labs(course.find())

@@ -2,7 +2,7 @@
 
 ``tests/conftest.py`` makes the two session fixtures available to every test:
 
-* ``student_package``: :func:`autograder.student_package.build_student_package` run once into a
+* ``student_package``: :func:`autograder.student.package.build_student_package` run once into a
   temporary folder (``.src``, ``.wheel``, ``.withheld``);
 * ``student_env``: a :class:`StudentEnv`, a new ``python -m venv`` with torch 2.13.0, the wheel
   (its dependencies from pip's sources) and ipykernel installed, plus a Jupyter kernel
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.student_package import StudentPackage, build_student_package
+from autograder.student.package import StudentPackage, build_student_package
 
 KERNEL_NAME = "ppo-course-student"
 TORCH_SPEC = "torch==2.13.0"  # the CPU wheel on this disk; as the Makefile installs it

@@ -136,7 +136,7 @@ def _check_feedback(tmp_path, xroot: str, name: str) -> None:
     with open(html[0]) as f:
         text = f.read()
     assert "Grader notes" in text
-    # The hidden tests stay with the instructor (autograder.preprocessors.HideHiddenTests).
+    # The hidden tests stay with the instructor (autograder.grading.preprocessors.HideHiddenTests).
     assert "HIDDEN TESTS" not in text and "your instructor keeps them" in text
     if name == "eve":
         assert "np.allclose" in text  # the feedback says what the grader removed

@@ -1,5 +1,5 @@
 """The autograder installed from the course's wheel grades without a checkout of the course;
-``--course`` and the course it finds by default (:mod:`autograder.course`).
+``--course`` and the course it finds by default (:mod:`autograder.grading.course`).
 
 ``installed`` builds the wheel from the checkout's files (those git does not ignore, as in a
 fresh clone) and installs it into a new virtual environment that sees this environment's
@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import cli, course
-from autograder.student_package import build_wheel
+from autograder import cli
+from autograder.grading import course
+from autograder.student.package import build_wheel
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -34,7 +35,7 @@ import builders
 LAB = "lab1_rl_basics"
 WHERE = (
     "import autograder, ppo_core, ppo_viz\n"
-    "from autograder import course\n"
+    "from autograder.grading import course\n"
     "for path in (autograder.__file__, ppo_core.__file__, ppo_viz.__file__, course.find()):\n"
     "    print(path)\n"
 )
@@ -52,7 +53,7 @@ class Installed:
         """``python *args`` in the empty folder, the environment cleared of PYTHON* paths."""
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
         # Landlock lets a kernel read its interpreter's own installation only
-        # (autograder.sandbox._python_paths): here that holds the wheel, not the torch this
+        # (autograder.sandbox.run._python_paths): here that holds the wheel, not the torch this
         # environment borrows through the .pth file. Namespaces and the uid drop stay on.
         env["PPO_GRADER_LANDLOCK"] = "0"
         return subprocess.run(

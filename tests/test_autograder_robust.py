@@ -18,7 +18,9 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 
-from autograder import cli, discover, grade, sanitize
+from autograder import cli
+from autograder.grading import discover, grade
+from autograder.kernel import sanitize
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)

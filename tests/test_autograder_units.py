@@ -11,7 +11,9 @@ import zipfile
 import nbformat
 import pytest
 
-from autograder import discover, sandbox, sanitize
+from autograder.grading import discover
+from autograder.kernel import sanitize
+from autograder.sandbox import run as sandbox
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -165,7 +167,7 @@ def _sandboxed(code: str, **env):
     """Run ``code`` under the sandbox's own restrictions in a fresh interpreter."""
     script = (
         "import os, sys\n"
-        "from autograder import sandbox, seccomp_filter\n"
+        "from autograder.sandbox import run as sandbox, seccomp_filter\n"
         f"ok = seccomp_filter.block_process_creation()\n"
         "ll = sandbox.apply_landlock(sandbox.SYSTEM_READ + sandbox._python_paths(), "
         f"[{str(env.get('work', '/nonexistent'))!r}])\n" + code
@@ -211,17 +213,18 @@ def test_gradebook_stamp_read_in_process_equals_nbgrader_s(monkeypatch):
     (the ``alembic heads`` command) must give the same version."""
     import nbgrader.api
 
-    from autograder.grade import alembic_head
+    from autograder.grading.gradebook import alembic_head
 
     bindir = os.path.dirname(sys.executable)  # where this environment's `alembic` script lives
     monkeypatch.setenv("PATH", bindir + os.pathsep + os.environ.get("PATH", ""))
     assert alembic_head() == nbgrader.api.get_alembic_version()
 
 
-@pytest.mark.parametrize("module", ["autograder.grade", "autograder.worker"])
+@pytest.mark.parametrize("module", ["autograder.grading.grade", "autograder.grading.worker"])
 def test_grading_processes_skip_the_slow_optional_import(module):
     """A grading process imports nbformat without jsonschema's optional rfc3987_syntax (a 1.6
-    CPU-s grammar build per process, see autograder/lean_imports.py), and still validates."""
+    CPU-s grammar build per process, see autograder/grading/lean_imports.py), and still
+    validates."""
     code = (
         f"import sys, importlib.util, {module}, nbformat\n"
         "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
@@ -237,7 +240,7 @@ def test_grading_processes_skip_the_slow_optional_import(module):
 def test_kernel_is_killed_after_the_last_cell():
     """The grading kernel is killed once every output is in, not asked to shut down (a graceful
     shutdown costs about 0.8 CPU-s and 1-2 s per notebook, a large part of grading time)."""
-    from autograder.preprocessors import SandboxedExecute
+    from autograder.grading.preprocessors import SandboxedExecute
 
     assert SandboxedExecute().shutdown_kernel == "immediate"
 
@@ -247,7 +250,7 @@ def test_scratch_gradebooks_skip_fsync_only_inside(tmp_path):
     SQLite's default (FULL, 2) once the block is left."""
     from sqlalchemy import create_engine
 
-    from autograder.grade import scratch_gradebooks
+    from autograder.grading.gradebook import scratch_gradebooks
 
     def synchronous(name: str) -> int:
         engine = create_engine(f"sqlite:///{tmp_path / name}")
@@ -267,7 +270,7 @@ def test_feedback_exporter_compiles_once_and_renders_the_same_bytes(monkeypatch)
     import jinja2
     from nbconvert.exporters import HTMLExporter
 
-    from autograder.feedback_html import TEMPLATE_CACHE, FeedbackHTMLExporter
+    from autograder.grading.feedback_html import TEMPLATE_CACHE, FeedbackHTMLExporter
 
     nb = nbformat.v4.new_notebook(
         cells=[
@@ -295,7 +298,7 @@ def test_feedback_exporter_compiles_once_and_renders_the_same_bytes(monkeypatch)
 def test_kernel_client_flushes_start_up_messages_without_a_long_pause():
     """The sandboxed kernels' clients stop draining IOPub after a short silence, not after
     jupyter_client's 0.2 s of idle time per notebook."""
-    from autograder.preprocessors import SandboxKernelClient, SandboxKernelManager
+    from autograder.grading.preprocessors import SandboxKernelClient, SandboxKernelManager
 
     client = SandboxKernelManager().client()
     assert isinstance(client, SandboxKernelClient) and client.flush_s < 0.05

@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from autograder.preprocessors import HideHiddenTests
+from autograder.grading.preprocessors import HideHiddenTests
 
 TEST_SOURCE = (
     "from autograder.checks.lab1_rl_basics import check_discounted_return_random\n\n"
@@ -59,7 +59,7 @@ def test_generate_feedback_runs_it():
     """The course configuration puts it into nbgrader's generate_feedback."""
     from traitlets.config.loader import PyFileConfigLoader
 
-    from autograder.student_build import REPO_ROOT
+    from autograder.student.checkout import REPO_ROOT
 
     config = PyFileConfigLoader(
         "nbgrader_config.py", path=str(REPO_ROOT / "autograder")

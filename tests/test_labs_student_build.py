@@ -1,6 +1,6 @@
 """Every lab runs top to bottom against the student build, with a learner's answers.
 
-The student build's source tree (``autograder.student_build.build_student_tree``: ``ppo_core``
+The student build's source tree (``autograder.student.build.build_student_tree``: ``ppo_core``
 with every exercise withheld, ``ppo_viz``, the visible checks) goes first on the kernel's
 ``PYTHONPATH``. Each *release* notebook gets its solution cells from the solution notebook
 (matched by nbgrader ``grade_id``; the hidden tests stay absent, as in the release) and, in the

@@ -1,4 +1,4 @@
-"""The seccomp filters of the grading kernel (autograder/seccomp_filter.py).
+"""The seccomp filters of the grading kernel (autograder/sandbox/seccomp_filter.py).
 
 Each rule, in a real process: with the filter the call gets the rule's answer, without it the
 same call succeeds. And the assembled program, decoded from the bytes the kernel reads and run
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import seccomp_filter as sf
+from autograder.sandbox import seccomp_filter as sf
 
 CHILD = Path(__file__).resolve().parent / "fixtures" / "seccomp" / "child.py"
 MACHINE = os.uname().machine

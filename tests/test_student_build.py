@@ -2,7 +2,8 @@
 
 One build per session (``student_package``, tests/student_env.py) and one fresh virtual
 environment with its wheel (``student_env``). The leak scan compares normalised token streams
-(:mod:`autograder.leak_scan`); the tests below also show that it finds an answer that is there.
+(:mod:`autograder.student.leak_scan`); the tests below also show that it finds an answer that
+is there.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import pytest
 
 from autograder import cli
 from autograder.checks.lab5_diagnostics import diagnosis_key
-from autograder.leak_scan import BEGIN, key_leaks, token_stream
-from autograder.student_build import REPO_ROOT, build_student_tree, exercise_labs
-from autograder.student_package import leaks_in, read_withheld
+from autograder.student.build import build_student_tree
+from autograder.student.checkout import REPO_ROOT, exercise_labs
+from autograder.student.leak_scan import BEGIN, key_leaks, token_stream
+from autograder.student.package import leaks_in, read_withheld
 from ppo_core import PPOConfig, recorded_runs
 from ppo_core.recorded_runs import FAULTS, LABELS
 
@@ -251,8 +253,8 @@ def test_the_installed_build(student_env, student_package):
             assert "student build" in str(err), err
         else:
             raise AssertionError("fast=True was accepted without ppo_core.fast")
-        for name in ("ppo_core.fast", "autograder.grade", "autograder.guard",
-                     "autograder.sandbox", "autograder.student_build"):
+        for name in ("ppo_core.fast", "autograder.grading", "autograder.kernel",
+                     "autograder.sandbox", "autograder.student"):
             assert importlib.util.find_spec(name) is None, name
         assert list(recorded_runs.load_diagnosis_runs()) == {sorted(diagnosis_key())!r}
         assert recorded_runs.FAULTS == {FAULTS!r} and recorded_runs.LABELS == {LABELS!r}
@@ -297,7 +299,7 @@ def test_a_notebook_kernel_runs_the_student_build(student_env, tmp_path):
 def test_the_library_and_the_grader_agree_on_the_exercises():
     """ppo_core.plug.EXERCISES (the library cannot import the grader) names the same functions
     and labs as the checks' registry, which decides what a student build withholds."""
-    from autograder.student_build import lab_title
+    from autograder.student.build import lab_title
     from ppo_core.plug import EXERCISES
 
     assert EXERCISES == {name: lab_title(lab) for name, lab in exercise_labs().items()}

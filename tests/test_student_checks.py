@@ -1,6 +1,6 @@
 """The student build's visible checks: no answer code, the same verdicts.
 
-``autograder.student_checks.write_student_checks`` writes the checks with recorded numbers in
+``autograder.student.checks.write_student_checks`` writes the checks with recorded numbers in
 place of the reference and known-mistake code. Here the written package runs in a child process
 where ``autograder.checks`` resolves to it, next to a renamed copy of the full checks, and every
 visible check call must give the same verdict and message with the reference, with each known
@@ -28,8 +28,8 @@ sys.path.insert(0, str(REPO))
 
 import catalogue
 
-from autograder.student_build import exercise_labs
-from autograder.student_checks import LABS, visible_calls, write_student_checks
+from autograder.student.checkout import exercise_labs
+from autograder.student.checks import LABS, visible_calls, write_student_checks
 from ppo_core.recorded_runs import run_labels
 
 DRIVER = HERE / "fixtures" / "student_checks" / "verdicts.py"
@@ -268,7 +268,7 @@ def test_a_corrupted_recorded_number_changes_a_verdict(build, tmp_path):
 def test_visible_checks_run_in_a_student_build_without_the_references(build, tmp_path):
     """With the student build's library (every exercise withheld) the visible checks pass a
     learner's correct functions, and a hidden case says it is checked when graded."""
-    from autograder.student_build import build_student_tree
+    from autograder.student.build import build_student_tree
 
     src = build_student_tree(
         tmp_path / "out",

@@ -37,11 +37,11 @@ when they are first imported, so a notebook that later monkeypatches ``numpy.all
 ``torch.Tensor.detach`` or ``ppo_core.compute_gae`` cannot change a verdict. Every lab imports
 this package in its setup cell, before any learner code runs. Learner results are converted to
 plain arrays element by element; objects that claim to equal anything are rejected. Inside the
-grading kernel, :mod:`autograder.guard` traps every function defined in these modules while a
+grading kernel, :mod:`autograder.kernel.guard` traps every function defined in these modules while a
 learner function runs (calls from these modules' own files pass through).
 
 Student build (graded classes): learners get these checks without the answers' code.
-:mod:`autograder.student_checks` (instructor side) writes a copy of this package in which every
+:mod:`autograder.student.checks` (instructor side) writes a copy of this package in which every
 reference (``_ref_*``) and every known mistake (``_wrong_*``) is a stand-in of
 :mod:`autograder.checks.replay` that returns what the real one returned on the visible test
 cells' inputs, recorded when the build is made; on other inputs (hidden tests) the check says it

@@ -116,7 +116,7 @@ class CheckState:
     all_mistakes: bool = False
     """Evaluate every known mistake on every case, even where the learner's result is right.
     Set only while the student build records the visible cases
-    (:mod:`autograder.student_checks`), so their replay can name each mistake; never changes a
+    (:mod:`autograder.student.checks`), so their replay can name each mistake; never changes a
     verdict."""
     learner_calls: int = 0
     """Calls of the learner's function in the running check (for the success line)."""
@@ -162,7 +162,7 @@ def _without_checks_frames(traceback):
     return rebuilt
 
 
-# The reporting check is compiled in the check's own module (no closure, so autograder.guard
+# The reporting check is compiled in the check's own module (no closure, so autograder.kernel.guard
 # traps it like every other function of these modules) and hides its frame from tracebacks
 # (pytest and IPython honour __tracebackhide__).
 _REPORTING_SOURCE = """

@@ -1,6 +1,6 @@
 """Recorded answers for the student build's checks: numbers in place of the reference code.
 
-The student build of ``autograder.checks`` (written by ``autograder.student_checks``, which
+The student build of ``autograder.checks`` (written by ``autograder.student.checks``, which
 stays with the instructor) holds the instructor's checks with every reference implementation
 (``_ref_*``) and every known-wrong implementation (``_wrong_*``) replaced by a *stand-in* from
 this module. ``visible_cases.npz``, next to this file, holds what the references and the known

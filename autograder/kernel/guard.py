@@ -1,6 +1,6 @@
 """Inside the grading kernel: run the learner's functions so that they cannot change the grading.
 
-The grader (see :mod:`autograder.sanitize`) adds two kinds of small cells to the notebook it
+The grader (see :mod:`autograder.kernel.sanitize`) adds two kinds of small cells to the notebook it
 executes: ``install(...)`` before the first cell, and ``protect(globals(), [...])`` after each
 solution cell. ``protect`` replaces each learner function in the notebook's namespace by a wrapper.
 While a learner function runs (the outermost call), the wrapper:
@@ -447,7 +447,7 @@ def _tighten_processes() -> None:
     try:
         import os
 
-        from autograder.seccomp_filter import block_new_threads
+        from autograder.sandbox.seccomp_filter import block_new_threads
 
         if os.environ.get("PPO_GRADER_TOKEN"):  # only inside the grading sandbox
             block_new_threads()

@@ -124,7 +124,7 @@ def _shared_source(open_source: str) -> str:
     if missing:
         raise ValueError(
             f"ppo_core/recorded_runs.py no longer defines {missing}: update "
-            f"_SHARED in autograder/student_runs.py"
+            f"_SHARED in autograder/student/runs.py"
         )
     return "".join(parts).strip("\n")
 

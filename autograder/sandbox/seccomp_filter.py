@@ -13,8 +13,8 @@ Two rule tables (:data:`NO_PROCESSES`, :data:`NO_THREADS`) say which calls are r
 * :func:`block_process_creation` (:mod:`autograder.sandbox`, before the kernel starts): a learner
   cannot start processes, which could outlive the kernel, escape its limits or run other
   programs; threads still work.
-* :func:`block_new_threads` (:mod:`autograder.guard`, before the first learner call): no thread
-  either, so nothing a learner's function leaves behind runs after it returned.
+* :func:`block_new_threads` (:mod:`autograder.kernel.guard`, before the first learner call): no
+  thread either, so nothing a learner's function leaves behind runs after it returned.
 
 Libseccomp would build the same programs, but its Python bindings are not on PyPI (pyseccomp
 wraps the C library, which a grading machine may lack); the programs are small enough to
@@ -245,7 +245,7 @@ def block_process_creation() -> bool:
 
 def block_new_threads() -> bool:
     """From now on no clone at all: neither processes nor threads (used by
-    :mod:`autograder.guard` once the notebook's setup has run, so a learner's function cannot
+    :mod:`autograder.kernel.guard` once the notebook's setup has run, so a learner's function cannot
     leave a thread behind). False where unsupported."""
     arch = _native_arch()
     return arch is not None and install(assemble(NO_THREADS, arch))

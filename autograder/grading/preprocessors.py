@@ -2,7 +2,7 @@
 
 * :class:`RebuildFromRelease` (first sanitize step of ``nbgrader autograde``): replaces the
   submitted notebook by the release notebook with the learner's reduced definitions in its
-  solution cells (see :mod:`autograder.sanitize`); writes what it removed to
+  solution cells (see :mod:`autograder.kernel.sanitize`); writes what it removed to
   ``<course root>/grader_notes/<student>/<assignment>/<notebook>.json`` for the CLI.
 * :class:`SanitizeOutputs` (after execution): no output that can run script in a browser.
 * :class:`SandboxedExecute` (replaces nbgrader's ``Execute``): starts the kernel through
@@ -30,8 +30,8 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, DottedObjectName, Integer, Type, Unicode, default
 
-from autograder import sanitize
-from autograder.sandbox import kill_marked
+from autograder.kernel import sanitize
+from autograder.sandbox.run import kill_marked
 
 
 class RebuildFromRelease(NbGraderPreprocessor):
@@ -180,7 +180,7 @@ class SandboxKernelManager(AsyncKernelManager):
     """Prefixes the kernel command with ``python -m autograder.sandbox --``; its clients are
     :class:`SandboxKernelClient`."""
 
-    client_class = DottedObjectName("autograder.preprocessors.SandboxKernelClient")
+    client_class = DottedObjectName("autograder.grading.preprocessors.SandboxKernelClient")
     client_factory = Type(SandboxKernelClient, klass=AsyncKernelClient)
 
     def format_kernel_cmd(self, extra_arguments=None):

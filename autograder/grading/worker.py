@@ -1,8 +1,9 @@
-"""One grading worker process of ``python -m autograder grade`` (see :mod:`autograder.grade`).
+"""One grading worker process of ``python -m autograder grade`` (see
+:mod:`autograder.grading.grade`).
 
 Each worker owns a copy of the working course (its own gradebook) and a kernel uid. For every
 submission it runs nbgrader's ``autograde`` and ``generate_feedback`` and returns the CSV rows;
-the main process records them in the journal (:mod:`autograder.journal`).
+the main process records them in the journal (:mod:`autograder.grading.journal`).
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ import signal
 import sys
 import traceback
 
-from autograder import lean_imports  # noqa: F401 -- before nbformat, see there
+from autograder.grading import lean_imports  # noqa: F401 -- before nbformat, see there
 
 # isort: split
 import nbformat
 
-from autograder import discover
+from autograder.grading import discover
+from autograder.grading.gradebook import load_api, skip_gradebook_fsync, write_config
 
 MESSAGES = {
     "missing notebook": "No notebook for {lab} was found in your submission: submit {lab}.ipynb "
@@ -47,7 +49,7 @@ _WORKER: dict = {}
 
 def _stop(signum, frame) -> None:
     """SIGTERM from the main process (Ctrl-C): kill this worker's kernel, then exit at once."""
-    from autograder.sandbox import kill_marked
+    from autograder.sandbox.run import kill_marked
 
     kill_marked("PPO_GRADER_TOKEN", os.environ.get("PPO_GRADER_TOKEN", ""))
     os._exit(1)
@@ -57,8 +59,6 @@ def init_worker(template: str, workdir: str, settings: dict, slots) -> None:
     """Per process: a private copy of the course, the kernel uid, quiet logs, signal policy."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     signal.signal(signal.SIGTERM, _stop)
-    from autograder.grade import load_api, skip_gradebook_fsync, write_config
-
     slot = slots.get()
     root = os.path.join(workdir, f"course-{slot}")
     shutil.copytree(template, root)

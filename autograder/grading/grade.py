@@ -1,15 +1,15 @@
 """``python -m autograder grade SUBMISSIONS --out OUT [--jobs N|auto]``: grade a folder or zip.
 
 Pipeline: check that kernels can be isolated (``python -m autograder.sandbox --probe``), find
-the submissions (:mod:`autograder.discover`), skip those already in the journal of OUT
-(:mod:`autograder.journal`), build a private working course (``source/`` copied from the
-course's ``solutions/``, found by :mod:`autograder.course`; ``nbgrader generate_assignment`` for
-each lab; its own gradebook), then N worker processes (:mod:`autograder.worker`) -- each with its
-own copy of that course, gradebook and kernel uid -- run the real ``nbgrader autograde`` (with
-the course's hardened preprocessors, see ``autograder/nbgrader_config.py``) and
-``generate_feedback``, one submission at a time. Each finished submission is recorded in the
-journal at once; ``OUT/grades.csv`` and ``OUT/cells.csv`` are written from it, feedback goes to
-``OUT/feedback/<student>/<lab>/``.
+the submissions (:mod:`autograder.grading.discover`), skip those already in the journal of OUT
+(:mod:`autograder.grading.journal`), build a private working course (``source/`` copied from the
+course's ``solutions/``, found by :mod:`autograder.grading.course`; ``nbgrader
+generate_assignment`` for each lab; its own gradebook), then N worker processes
+(:mod:`autograder.grading.worker`) -- each with its own copy of that course, gradebook and
+kernel uid -- run the real ``nbgrader autograde`` (with the course's hardened preprocessors, see
+``autograder/nbgrader_config.py``) and ``generate_feedback``, one submission at a time. Each
+finished submission is recorded in the journal at once; ``OUT/grades.csv`` and ``OUT/cells.csv``
+are written from it, feedback goes to ``OUT/feedback/<student>/<lab>/``.
 
 Ctrl-C: the first one stops starting new work, stops the workers and their kernels and writes
 the CSVs (``not graded: interrupted`` for the rest); a second one kills everything and exits.
@@ -20,7 +20,6 @@ SUBMISSIONS is only read.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import contextlib
 import csv
 import multiprocessing
 import os
@@ -32,15 +31,21 @@ import tempfile
 import threading
 import time
 
-from autograder import lean_imports  # noqa: F401 -- before nbformat, see there
+from autograder.grading import lean_imports  # noqa: F401 -- before nbformat, see there
 
 # isort: split
 import nbformat
 
-from autograder import course, discover, journal, sanitize, worker
-from autograder.sandbox import kill_marked
+from autograder.grading import course, discover, journal, worker
+from autograder.grading.gradebook import (
+    gradebook_stamp_in_process,
+    load_api,
+    scratch_gradebooks,
+    write_config,
+)
+from autograder.kernel import sanitize
+from autograder.sandbox.run import kill_marked
 
-COURSE_CONFIG = os.path.join(course.PACKAGE, "nbgrader_config.py")
 # The folder holding this autograder package (a checkout, or site-packages): the sandbox probe
 # starts there, where ``python -m`` imports this same autograder.
 IMPORT_ROOT = os.path.dirname(course.PACKAGE)
@@ -64,107 +69,6 @@ def lab_signatures(course_root: str, labs: list[str]) -> dict[str, set[str]]:
     return out
 
 
-CONFIG_TEMPLATE = """# Working course of `python -m autograder grade` (generated, then deleted).
-c = get_config()  # noqa: F821
-load_subconfig({course_config!r})  # noqa: F821
-c.CourseDirectory.root = {root!r}
-c.CourseDirectory.source_directory = "source"
-c.CourseDirectory.release_directory = "release"
-c.CourseDirectory.submitted_directory = "submitted"
-c.Execute.timeout = {timeout}
-c.SandboxedExecute.notebook_timeout = {notebook_timeout}
-# nbgrader's HTML exporter, its templates compiled once per worker (same pages, less work).
-c.GenerateFeedback.exporter_class = "autograder.feedback_html.FeedbackHTMLExporter"
-"""
-
-
-def write_config(root: str, settings: dict) -> None:
-    """The working course's nbgrader_config.py (the course's config plus this run's limits)."""
-    with open(os.path.join(root, "nbgrader_config.py"), "w") as f:
-        f.write(
-            CONFIG_TEMPLATE.format(
-                course_config=COURSE_CONFIG,
-                root=root,
-                timeout=settings["timeout"],
-                notebook_timeout=settings["notebook_timeout"],
-            )
-        )
-
-
-def load_api(root: str):
-    """nbgrader's Python API on the course at ``root``."""
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import PyFileConfigLoader
-
-    config = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
-    coursedir = CourseDirectory(config=config)
-    return NbGraderAPI(coursedir=coursedir, config=config)
-
-
-def alembic_head() -> str:
-    """The schema version nbgrader stamps on a new gradebook, read in this process.
-
-    nbgrader finds it by running the ``alembic heads`` command in a new Python
-    (``nbgrader.api.get_alembic_version``): about 4 s on the 2-core machine, the largest fixed
-    cost of a grading run. alembic's ``ScriptDirectory`` reads the same migrations in about
-    0.2 s; ``tests/test_autograder_units.py`` checks that both give the same answer.
-    """
-    import nbgrader
-    from alembic.script import ScriptDirectory
-
-    migrations = os.path.join(os.path.dirname(nbgrader.__file__), "alembic")
-    head = ScriptDirectory(migrations).get_current_head()
-    if head is None:
-        raise RuntimeError(f"nbgrader's migrations in {migrations} have no head revision")
-    return head
-
-
-@contextlib.contextmanager
-def _gradebook_stamp_in_process():
-    """While building the template, nbgrader stamps its new gradebook with :func:`alembic_head`."""
-    import nbgrader.api
-
-    original = nbgrader.api.get_alembic_version
-    nbgrader.api.get_alembic_version = alembic_head
-    try:
-        yield
-    finally:
-        nbgrader.api.get_alembic_version = original
-
-
-def _no_fsync(dbapi_connection, connection_record) -> None:
-    dbapi_connection.execute("PRAGMA synchronous=OFF")
-
-
-def skip_gradebook_fsync() -> None:
-    """From now on the gradebooks this process opens commit without fsync (SQLite
-    ``synchronous=OFF``).
-
-    Only for the run's scratch gradebooks (the template's and each worker's copy, in the private
-    work folder deleted at the end): what must survive a crash is the journal in OUT
-    (:mod:`autograder.journal`). nbgrader commits about 40 times per notebook, each an fsync.
-    """
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    if not event.contains(Engine, "connect", _no_fsync):
-        event.listen(Engine, "connect", _no_fsync)
-
-
-@contextlib.contextmanager
-def scratch_gradebooks():
-    """:func:`skip_gradebook_fsync` for the duration of the block (in the main process)."""
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    skip_gradebook_fsync()
-    try:
-        yield
-    finally:
-        event.remove(Engine, "connect", _no_fsync)
-
-
 def build_template(workdir: str, labs: list[str], settings: dict) -> str:
     """A course folder with the labs' sources, generated releases and a gradebook."""
     root = os.path.join(workdir, "template")
@@ -181,7 +85,7 @@ def build_template(workdir: str, labs: list[str], settings: dict) -> str:
     try:
         api = load_api(root)
         for lab in labs:
-            with _gradebook_stamp_in_process(), scratch_gradebooks():
+            with gradebook_stamp_in_process(), scratch_gradebooks():
                 result = api.generate_assignment(lab, force=True, create=True)
             if not result["success"]:
                 raise RuntimeError(
@@ -403,7 +307,7 @@ def grade(
     """Grade SUBMISSIONS into OUT; the grades.csv rows (raises GradingInterrupted on Ctrl-C).
 
     ``course_root``: the folder holding the labs' ``solutions/`` (default: see
-    :func:`autograder.course.find`)."""
+    :func:`autograder.grading.course.find`)."""
     course_root = course.find(course_root)
     settings = dict(DEFAULT_SETTINGS, course_root=course_root, **overrides)
     # nbgrader runs the `alembic` script of this environment when it creates a gradebook.

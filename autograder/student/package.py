@@ -2,13 +2,13 @@
 
 :func:`build_student_package` writes
 
-* ``OUT/src/``: the tree of :func:`autograder.student_build.build_student_tree`, with its own
-  ``pyproject.toml`` and ``README.md`` (:mod:`autograder.student_metadata`); an instructor can
+* ``OUT/src/``: the tree of :func:`autograder.student.build.build_student_tree`, with its own
+  ``pyproject.toml`` and ``README.md`` (:mod:`autograder.student.metadata`); an instructor can
   publish it as a git branch for Colab's install cell;
 * ``OUT/dist/ppo_course-<version>+student-py3-none-any.whl``, built from a copy of ``src``
   without network (``pip wheel --no-deps --no-build-isolation``).
 
-Before the wheel is built, :func:`autograder.leak_scan.scan_build` looks for every answer of
+Before the wheel is built, :func:`autograder.student.leak_scan.scan_build` looks for every answer of
 the open course in the tree and refuses to go on if it finds one.
 """
 
@@ -24,8 +24,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.leak_scan import Leak, answers_of, key_leaks, scan_build
-from autograder.student_build import LAB5, REPO_ROOT, build_student_tree, exercise_labs
+from autograder.student.build import LAB5, build_student_tree
+from autograder.student.checkout import REPO_ROOT, exercise_labs
+from autograder.student.leak_scan import Leak, answers_of, key_leaks, scan_build
 
 
 class LeakFound(RuntimeError):

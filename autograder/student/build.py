@@ -11,9 +11,9 @@ Two more parts of the open library would give answers away, so the build leaves 
 * ``ppo_core/fast/``, the opt-in speed layer: it writes the update, the loss and the rollout
   again in another form (``PPOConfig(fast=True)`` then says how to get it);
 * Lab 5's answer key: the recorded runs are shipped under their labels only
-  (:mod:`autograder.student_runs`), unless ``lab5_diagnostics`` is revealed.
+  (:mod:`autograder.student.runs`), unless ``lab5_diagnostics`` is revealed.
 
-:mod:`autograder.student_package` turns the tree into a wheel.
+:mod:`autograder.student.package` turns the tree into a wheel.
 """
 
 from __future__ import annotations
@@ -23,15 +23,13 @@ import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from autograder.student_metadata import pyproject, readme
-from autograder.student_runs import anonymise_runs
+from autograder.student.checkout import REPO_ROOT, exercise_labs, require_checkout
+from autograder.student.checks import write_student_checks
+from autograder.student.metadata import pyproject, readme
+from autograder.student.runs import anonymise_runs
 from ppo_core import exercises
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CHECKOUT = ("pyproject.toml", "notebooks", "ppo_core", "ppo_viz")
-"""What the build reads from the course's checkout; an installed wheel has no pyproject.toml and
-no ``notebooks/`` (the release's visible test cells, read by :mod:`autograder.student_checks`)."""
 LEFT_OUT = ("fast",)
 """Subpackages of ``ppo_core`` a student build leaves out: the speed layer computes the update,
 the loss and the rollout again in its own form (Labs 2-4's answers)."""
@@ -46,23 +44,6 @@ _STUB = """\
 {indent}    "train), run ppo_core.plug_in({name}={name})."
 {indent})
 """
-
-
-def require_checkout() -> None:
-    """Raise ``RuntimeError`` saying what to do when this autograder is not in a checkout."""
-    missing = [name for name in CHECKOUT if not (REPO_ROOT / name).exists()]
-    if missing:
-        raise RuntimeError(
-            f"the student package is built from a checkout of the course, and this "
-            f"autograder is not in one: {REPO_ROOT} has no {', '.join(missing)}. Run "
-            f"build-student-package in a git checkout of the course (with `pip install -e .` "
-            f"there, or PYTHONPATH set to it)."
-        )
-
-
-def exercise_labs() -> dict[str, str]:
-    """``{function: lab}`` for every exercise function."""
-    return {e.name: e.lab for e in exercises.EXERCISES}
 
 
 def lab_title(lab: str) -> str:
@@ -194,8 +175,6 @@ def build_student_tree(
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
     )
     if checks_writer is None:
-        from autograder.student_checks import write_student_checks
-
         checks_writer = write_student_checks
     (src / "autograder").mkdir()
     (src / "autograder" / "__init__.py").write_text(

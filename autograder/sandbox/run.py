@@ -1,6 +1,6 @@
 """Start a Jupyter kernel in a sandbox: ``python -m autograder.sandbox -- KERNEL_CMD ...``.
 
-Used by :class:`autograder.preprocessors.SandboxedExecute` (through
+Used by :class:`autograder.grading.preprocessors.SandboxedExecute` (through
 :class:`SandboxKernelManager`) for every notebook the grader executes. Before ``exec``-ing the real
 kernel command it:
 
@@ -12,7 +12,7 @@ kernel command it:
 * sets resource limits: address space (RLIMIT_AS), CPU seconds (RLIMIT_CPU), processes and threads
   (RLIMIT_NPROC), size of a written file (RLIMIT_FSIZE), no core dumps;
 * forbids new processes (threads stay allowed) with a seccomp filter
-  (:func:`autograder.seccomp_filter.block_process_creation`), which binds root too;
+  (:func:`autograder.sandbox.seccomp_filter.block_process_creation`), which binds root too;
 * when started as root, drops to an unprivileged uid (root ignores RLIMIT_NPROC and file
   permissions), with a uid per grading job so that parallel jobs do not share a process count;
 * where the kernel supports Landlock (Linux >= 5.13), restricts the file system to reading the
@@ -33,7 +33,7 @@ import sys
 import sysconfig
 import tempfile
 
-from autograder.seccomp_filter import block_process_creation, forbid_new_privileges
+from autograder.sandbox.seccomp_filter import block_process_creation, forbid_new_privileges
 
 DEFAULTS = {
     "PPO_GRADER_MEMORY_MB": "4096",  # RLIMIT_AS of the kernel; torch alone maps ~1.5 GB
@@ -327,11 +327,12 @@ def _set_rlimits() -> None:
 
 
 def _isolate() -> bool:
-    """Enter namespaces (see :mod:`autograder.isolation`); False when allowed to run without.
+    """Enter namespaces (see :mod:`autograder.sandbox.isolation`); False when allowed to run
+    without.
 
     Exits with a loud message when isolation fails and PPO_GRADER_ALLOW_UNISOLATED is not 1.
     """
-    from autograder import isolation
+    from autograder.sandbox import isolation
 
     if _setting("PPO_GRADER_NAMESPACES") != "1":
         return _unisolated("namespaces switched off (PPO_GRADER_NAMESPACES=0)")
@@ -378,7 +379,7 @@ def _prepare(isolated: bool) -> tuple[str, bool]:
 
 def start(argv: list[str]) -> tuple[str, list[str], dict[str, str]]:
     """Everything up to the exec: (working folder, kernel command, kernel environment)."""
-    from autograder import isolation
+    from autograder.sandbox import isolation
 
     # If the worker that started this kernel dies, so does this process (and with it, through
     # its own parent-death signal, the kernel in the namespaces).

@@ -16,7 +16,7 @@ and returns the notebook the grader executes:
   cannot be found is marked for hand grading (never scored 0 automatically). Their HTML is
   cleaned (:func:`safe_markdown`): no script, frame, event handler or ``javascript:`` link
   reaches the feedback page or the instructor's Formgrader;
-* small harness cells load :mod:`autograder.guard` and wrap each learner function;
+* small harness cells load :mod:`autograder.kernel.guard` and wrap each learner function;
 * a "grader notes" cell at the top lists, for the feedback, everything that was removed.
 """
 
@@ -624,7 +624,7 @@ def rebuild(submitted, release, lab: str):
     new_cells = [
         _code_cell(
             f"# Added by the grader: the learner's functions run under its guard.\n"
-            f"import autograder.guard as _ppo_grader_guard\n"
+            f"import autograder.kernel.guard as _ppo_grader_guard\n"
             f"_ppo_grader_guard.install({lab!r}, {exercises!r})"
         )
     ]

@@ -1,9 +1,9 @@
 """Where the grader finds the course it grades: the labs' nbgrader sources.
 
 Grading needs only ``solutions/<lab>/<lab>.ipynb`` (solutions, hidden tests, points): the grader
-generates each lab's release from them in its private working course (:mod:`autograder.grade`),
-and the kernels import the installed ``ppo_core``. A *course root* is a folder holding
-``solutions/``; :func:`find` takes the first of
+generates each lab's release from them in its private working course
+(:mod:`autograder.grading.grade`), and the kernels import the installed ``ppo_core``. A *course
+root* is a folder holding ``solutions/``; :func:`find` takes the first of
 
 1. the folder given as ``--course PATH``, e.g. a checkout whose labs differ from the installed
    ones;
@@ -23,7 +23,8 @@ from __future__ import annotations
 import os
 
 SOURCE = "solutions"
-PACKAGE = os.path.dirname(os.path.abspath(__file__))
+# The autograder package's folder (this module is in its grading/ subpackage).
+PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXPECTED = f"{SOURCE}/<lab>/<lab>.ipynb"
 
 

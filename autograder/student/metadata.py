@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from autograder.student.checkout import REPO_ROOT
 
 GRADER_ONLY = ("jupyterlab", "nbgrader", "bleach")
 """Dependencies of the open package a learner does not need: grading happens on the
@@ -28,7 +28,7 @@ def _quoted_list(text: str, key: str) -> list[str]:
     start = re.search(rf"^{re.escape(key)} = \[", text, re.M)
     if start is None:
         raise ValueError(
-            f"pyproject.toml has no {key} = [...]: update autograder/student_package.py"
+            f"pyproject.toml has no {key} = [...]: update autograder/student/package.py"
         )
     items: list[str] = []
     for token in re.findall(r'"[^"]*"|#[^\n]*|\]', text[start.end() :]):
@@ -72,7 +72,7 @@ def pyproject(src: Path) -> str:
     version_line = re.search(r'^version = "([^"]+)"', text, re.M)
     if version_line is None:
         raise ValueError(
-            'pyproject.toml has no version = "...": update autograder/student_metadata.py'
+            'pyproject.toml has no version = "...": update autograder/student/metadata.py'
         )
     version = version_line.group(1)
     dependencies = _quoted_list(text, "dependencies")

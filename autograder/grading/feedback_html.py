@@ -5,7 +5,7 @@ new Jinja environment that parses and compiles the nine templates of the feedbac
 about a quarter of the worker's feedback time. :class:`FeedbackHTMLExporter` is that exporter
 with a Jinja bytecode cache shared by the process, so each template is compiled once per worker.
 The pages are byte for byte the same (``tests/test_autograder_units.py`` checks it). The
-grader's working course selects it (``autograder/grade.py``, ``CONFIG_TEMPLATE``).
+grader's working course selects it (``autograder/grading/gradebook.py``, ``CONFIG_TEMPLATE``).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.student_build import _region_owner
+from autograder.student.build import _region_owner
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 MIN_LINE_TOKENS = 6

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from autograder.student_build import REPO_ROOT, exercise_labs
+from autograder.student.checkout import REPO_ROOT, exercise_labs
 
 CHECKS_DIR = REPO_ROOT / "autograder" / "checks"
 LABS = tuple(sorted(set(exercise_labs().values())))  # one checks module per lab
@@ -79,8 +79,6 @@ def write_student_checks(dest: Path) -> None:
     dest = Path(dest)
     if dest.exists():
         raise FileExistsError(f"{dest} exists: write_student_checks makes a new folder")
-    from autograder.student_build import exercise_labs
-
     exercises = set(exercise_labs())
     dest.mkdir(parents=True)
     shutil.copy(CHECKS_DIR / "compare.py", dest / "compare.py")
@@ -101,7 +99,7 @@ def read(path: Path) -> str:
 # --- 1. The transformed modules --------------------------------------------------------------
 
 _BANNER = (
-    "# Written by autograder.student_checks (student build): the instructor's checks with "
+    "# Written by autograder.student.checks (student build): the instructor's checks with "
     "recorded\n# numbers in place of the reference and known-mistake code. Do not edit.\n"
 )
 

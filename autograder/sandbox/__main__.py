@@ -1,0 +1,5 @@
+import sys
+
+from autograder.sandbox.run import main
+
+main(sys.argv[1:])
