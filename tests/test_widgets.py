@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 import torch
 
-from ppo_core import clip_fraction, clipped_surrogate_loss, compute_gae
+import ppo_core
+from ppo_core import clip_fraction, clipped_surrogate_loss, compute_gae, plug
 from ppo_core.pretrained import load_batch, load_episode
 from ppo_viz.widgets import (
     ClipObjectiveDemo,
@@ -224,6 +225,26 @@ def test_gae_demo_draws_the_given_function():
     assert len(calls) >= len(GAEDemo.LAMBDAS)
     shifted = GAEDemo(gae_fn=lambda *a: (compute_gae(*a)[0] + 1.0, None))
     np.testing.assert_allclose(shifted.all_adv, box.demo.all_adv + 1.0)
+
+
+@pytest.mark.parametrize(
+    "name, make",
+    [
+        ("clipped_surrogate_loss", clip_objective_demo),
+        ("clip_fraction", clip_objective_demo),
+        ("compute_gae", gae_demo),
+    ],
+)
+def test_demos_draw_a_plugged_function(name, make):
+    """Without an argument, a demo draws the function plugged in for the session (the plug is
+    the registry's, asked when the demo is made); unplugged, the library's own again."""
+    calls, learners = counting(plug.LIBRARY[name])
+    with ppo_core.plug_in(**{name: learners}):
+        make()
+    assert calls, f"the demo did not call the plugged {name}"
+    drawn = len(calls)
+    make()
+    assert len(calls) == drawn, "after the plug, the demo calls the library's own"
 
 
 def test_demos_without_the_reference_need_the_learners_function(monkeypatch):
