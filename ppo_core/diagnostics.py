@@ -55,12 +55,10 @@ def approx_kl(new_log_probs: torch.Tensor, old_log_probs: torch.Tensor) -> float
     check_same_tensor_shape(
         new_log_probs=new_log_probs,
         old_log_probs=old_log_probs,
-    )  # (library only)
-    ### BEGIN SOLUTION
+    )
     with torch.no_grad():
         log_ratio = new_log_probs - old_log_probs
         return float(((log_ratio.exp() - 1.0) - log_ratio).mean())
-    ### END SOLUTION
 
 
 def clip_fraction(
@@ -74,13 +72,11 @@ def clip_fraction(
     check_same_tensor_shape(
         new_log_probs=new_log_probs,
         old_log_probs=old_log_probs,
-    )  # (library only)
-    check_clip_eps(clip_eps)  # (library only)
-    ### BEGIN SOLUTION
+    )
+    check_clip_eps(clip_eps)
     with torch.no_grad():
         ratio = (new_log_probs - old_log_probs).exp()
         return float(((ratio - 1.0).abs() > clip_eps).float().mean())
-    ### END SOLUTION
 
 
 def explained_variance(values, returns) -> float:
@@ -93,12 +89,10 @@ def explained_variance(values, returns) -> float:
     Returns:
         A float <= 1; ``nan`` when the returns have zero variance (nothing to explain).
     """
-    _check_same_size(values, returns)  # (library only)
-    ### BEGIN SOLUTION
+    _check_same_size(values, returns)
     v = torch.as_tensor(values).detach().double().reshape(-1).numpy()
     r = torch.as_tensor(returns).detach().double().reshape(-1).numpy()
     var_r = np.var(r)
     if var_r == 0.0:
         return float("nan")
     return float(1.0 - np.var(r - v) / var_r)
-    ### END SOLUTION

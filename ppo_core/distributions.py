@@ -41,12 +41,10 @@ def categorical_log_prob(logits: torch.Tensor, actions: torch.Tensor) -> torch.T
     Returns:
         Tensor of shape ``(B,)``, differentiable w.r.t. ``logits``. Stable for huge logits.
     """
-    _check_logits(logits, actions)  # (library only)
-    ### BEGIN SOLUTION
+    _check_logits(logits, actions)
     log_probs = torch.log_softmax(logits, dim=-1)  # log pi(.|s), stable: max-subtracted
     actions = torch.as_tensor(actions).long()
     return log_probs.gather(-1, actions.unsqueeze(-1)).squeeze(-1)
-    ### END SOLUTION
 
 
 def categorical_entropy(logits: torch.Tensor) -> torch.Tensor:
@@ -61,9 +59,7 @@ def categorical_entropy(logits: torch.Tensor) -> torch.Tensor:
     Returns:
         Tensor of shape ``(B,)``, differentiable.
     """
-    _check_logits(logits)  # (library only)
-    ### BEGIN SOLUTION
+    _check_logits(logits)
     log_probs = torch.log_softmax(logits, dim=-1)
     probs = log_probs.exp()
     return -(probs * log_probs).sum(-1)
-    ### END SOLUTION

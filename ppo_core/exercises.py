@@ -16,9 +16,11 @@ session (``ppo_core.plug_in``), else the library's own, which in a student build
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import importlib
 from collections.abc import Callable
+from typing import Any
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,7 +44,7 @@ class Exercise:
     ``module`` is the ``ppo_core`` module that defines it, ``equation`` where the paper (or the
     textbook) writes it, ``uses`` the earlier exercises a solution may call (checked first when
     it fails), and ``called_by`` the library code that calls it (``module.function`` or
-    ``module.Class.method``).
+    ``module.Class.method``, in ``ppo_core``).
     """
 
     name: str
@@ -62,125 +64,48 @@ LABS: tuple[Lab, ...] = (
     Lab("lab6_continuous", 6, "Continuous actions"),
 )
 
+_L1, _L2, _L3, _L4, _L5, _L6 = (lab.id for lab in LABS)
+# The library code that calls exercises, as ``Exercise.called_by`` names it.
+_ACTOR, _UPDATE = "networks.ActorCritic.get_action", "update.ppo_update"
+_DIAG, _LOSS_AND_DIAG = (
+    "update.update_diagnostics",
+    ("losses.ppo_loss", "update.update_diagnostics"),
+)
+
 EXERCISES: tuple[Exercise, ...] = (
-    Exercise("discounted_return", "lab1_rl_basics", "returns", "J(pi)"),
-    Exercise("returns_to_go", "lab1_rl_basics", "returns", "G_t", uses=("discounted_return",)),
+    Exercise("discounted_return", _L1, "returns", "J(pi)"),
+    Exercise("returns_to_go", _L1, "returns", "G_t", ("discounted_return",)),
+    Exercise("categorical_log_prob", _L1, "distributions", "log pi (Eq. 6)", (), (_ACTOR,)),
+    Exercise("categorical_entropy", _L1, "distributions", "S[pi] (Eq. 9)", (), (_ACTOR,)),
+    Exercise("td_residuals", _L2, "gae", "Eq. 12", (), ("gae.compute_gae",)),
+    Exercise("compute_gae", _L2, "gae", "Eq. 11", ("td_residuals",), ("train.train",)),
     Exercise(
-        "categorical_log_prob",
-        "lab1_rl_basics",
-        "distributions",
-        "log pi (Eq. 6)",
-        called_by=("ppo_core.networks.ActorCritic.get_action",),
+        "probability_ratio", _L3, "losses", "Eq. 6", (), ("losses.clipped_surrogate_loss", _DIAG)
     ),
     Exercise(
-        "categorical_entropy",
-        "lab1_rl_basics",
-        "distributions",
-        "S[pi] (Eq. 9)",
-        called_by=("ppo_core.networks.ActorCritic.get_action",),
+        "clipped_surrogate_loss", _L3, "losses", "Eq. 7", ("probability_ratio",), _LOSS_AND_DIAG
     ),
-    Exercise("td_residuals", "lab2_gae", "gae", "Eq. 12", called_by=("ppo_core.gae.compute_gae",)),
+    Exercise("value_loss", _L3, "losses", "L^VF (Eq. 9)", (), _LOSS_AND_DIAG),
     Exercise(
-        "compute_gae",
-        "lab2_gae",
-        "gae",
-        "Eq. 11",
-        uses=("td_residuals",),
-        called_by=("ppo_core.train.train",),
+        "ppo_loss", _L3, "losses", "Eq. 9", ("clipped_surrogate_loss", "value_loss"), (_UPDATE,)
     ),
-    Exercise(
-        "probability_ratio",
-        "lab3_clipped_loss",
-        "losses",
-        "Eq. 6",
-        called_by=("ppo_core.losses.clipped_surrogate_loss", "ppo_core.update.update_diagnostics"),
-    ),
-    Exercise(
-        "clipped_surrogate_loss",
-        "lab3_clipped_loss",
-        "losses",
-        "Eq. 7",
-        uses=("probability_ratio",),
-        called_by=("ppo_core.losses.ppo_loss", "ppo_core.update.update_diagnostics"),
-    ),
-    Exercise(
-        "value_loss",
-        "lab3_clipped_loss",
-        "losses",
-        "L^VF (Eq. 9)",
-        called_by=("ppo_core.losses.ppo_loss", "ppo_core.update.update_diagnostics"),
-    ),
-    Exercise(
-        "ppo_loss",
-        "lab3_clipped_loss",
-        "losses",
-        "Eq. 9",
-        uses=("clipped_surrogate_loss", "value_loss"),
-        called_by=("ppo_core.update.ppo_update",),
-    ),
-    Exercise(
-        "normalize_advantages",
-        "lab4_training",
-        "update",
-        "",
-        called_by=("ppo_core.update.ppo_update", "ppo_core.update.update_diagnostics"),
-    ),
-    Exercise(
-        "minibatch_indices",
-        "lab4_training",
-        "update",
-        "Algorithm 1",
-        called_by=("ppo_core.update.ppo_update",),
-    ),
+    Exercise("normalize_advantages", _L4, "update", "", (), (_UPDATE, _DIAG)),
+    Exercise("minibatch_indices", _L4, "update", "Algorithm 1", (), (_UPDATE,)),
     Exercise(
         "ppo_update",
-        "lab4_training",
+        _L4,
         "update",
         "Algorithm 1",
-        uses=("minibatch_indices", "normalize_advantages"),
-        called_by=("ppo_core.train.train",),
+        ("minibatch_indices", "normalize_advantages"),
+        ("train.train",),
     ),
+    Exercise("approx_kl", _L5, "diagnostics", "KL (Eq. 8)", (), (_UPDATE, _DIAG)),
+    Exercise("clip_fraction", _L5, "diagnostics", "", (), (_DIAG,)),
+    Exercise("explained_variance", _L5, "diagnostics", "", (), (_DIAG,)),
+    Exercise("gaussian_log_prob", _L6, "gaussian", "log pi (Eq. 6)", (), (_ACTOR,)),
+    Exercise("gaussian_entropy", _L6, "gaussian", "S[pi] (Eq. 9)", (), (_ACTOR,)),
     Exercise(
-        "approx_kl",
-        "lab5_diagnostics",
-        "diagnostics",
-        "KL (Eq. 8)",
-        called_by=("ppo_core.update.ppo_update", "ppo_core.update.update_diagnostics"),
-    ),
-    Exercise(
-        "clip_fraction",
-        "lab5_diagnostics",
-        "diagnostics",
-        "",
-        called_by=("ppo_core.update.update_diagnostics",),
-    ),
-    Exercise(
-        "explained_variance",
-        "lab5_diagnostics",
-        "diagnostics",
-        "",
-        called_by=("ppo_core.update.update_diagnostics",),
-    ),
-    Exercise(
-        "gaussian_log_prob",
-        "lab6_continuous",
-        "gaussian",
-        "log pi (Eq. 6)",
-        called_by=("ppo_core.networks.ActorCritic.get_action",),
-    ),
-    Exercise(
-        "gaussian_entropy",
-        "lab6_continuous",
-        "gaussian",
-        "S[pi] (Eq. 9)",
-        called_by=("ppo_core.networks.ActorCritic.get_action",),
-    ),
-    Exercise(
-        "clip_action",
-        "lab6_continuous",
-        "gaussian",
-        "",
-        called_by=("ppo_core.evaluate.evaluate", "ppo_core.rollout.collect_rollout"),
+        "clip_action", _L6, "gaussian", "", (), ("evaluate.evaluate", "rollout.collect_rollout")
     ),
 )
 
@@ -227,7 +152,7 @@ def called_from(*callers: str) -> tuple[str, ...]:
         if not new:
             return tuple(e.name for e in EXERCISES if e.name in found)
         found += [e.name for e in new]
-        reached |= {f"ppo_core.{e.module}.{e.name}" for e in new}
+        reached |= {f"{e.module}.{e.name}" for e in new}
 
 
 _plugged: dict[str, Callable] = {}  # this session's plug_in, per exercise
@@ -256,25 +181,94 @@ def set_plugged(name: str, function: Callable | None) -> None:
         _plugged[name] = function
 
 
+def reference_available(name: str) -> bool:
+    """Whether this copy of the library holds its own reference code of exercise ``name``: True
+    in the open library, False for those a student build withholds (``_withheld.WITHHELD``)."""
+    exercise(name)
+    return name not in importlib.import_module("ppo_core._withheld").WITHHELD
+
+
 def resolve(name: str) -> Callable:
     """The version of exercise ``name`` the library runs now: the learner's, if plugged in,
     else the library's own."""
     return _plugged.get(name) or library_function(name)
 
 
-class _Current:
-    """``current.<exercise>``: :func:`resolve`, asked at the moment of the call."""
+class _Resolving:
+    """``current.<exercise>``: a callable that runs :func:`resolve` of its exercise at each
+    call, so that it can also stand as a default argument (``loss_fn=current.ppo_loss``)."""
 
-    def __getattr__(self, name: str) -> Callable:
+    def __init__(self, name: str):
+        exercise(name)
+        self.name = name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return resolve(self.name)(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"current.{self.name}"
+
+
+class _Current:
+    """``current.compute_gae(...)``: the version of the exercise the library runs now."""
+
+    def __getattr__(self, name: str) -> _Resolving:
         if name.startswith("__"):
             raise AttributeError(name)
-        return resolve(name)
+        return _Resolving(name)
 
     def __dir__(self) -> list[str]:
         return list(names())
 
 
 current = _Current()
+
+
+@dataclasses.dataclass(frozen=True)
+class Region:
+    """Where in a module's source an exercise's function holds what the learner writes: lines
+    ``first`` to ``last`` (1-based, inclusive), everything after its docstring and its input
+    checks. ``checks`` are the lines of those input checks: the bare calls (``check_gamma(...)``)
+    that open the body and only the library runs."""
+
+    name: str
+    first: int
+    last: int
+    checks: tuple[int, ...]
+
+
+def regions(source: str, module: str, filename: str = "<source>") -> list[Region]:
+    """The :class:`Region` of every exercise that ``source``, the library's module ``module``
+    (``"gae"``), defines."""
+    found = []
+    for node in ast.parse(source, filename).body:
+        if not (isinstance(node, ast.FunctionDef) and node.name in _BY_NAME):
+            continue
+        if _BY_NAME[node.name].module != module:
+            continue
+        body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+        checks = []
+        for statement in body:
+            if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
+                break
+            checks.append(statement)
+        if len(checks) == len(body):
+            raise ValueError(f"{filename}:{node.lineno}: {node.name} has nothing to write")
+        if checks:
+            after = checks[-1].end_lineno or checks[-1].lineno
+        elif body is not node.body:  # right after the docstring
+            after = node.body[0].end_lineno or node.body[0].lineno
+        else:
+            after = body[0].lineno - 1
+        lines = source.splitlines()
+        first = next(
+            n for n in range(after + 1, body[len(checks)].lineno + 1) if lines[n - 1].strip()
+        )
+        check_lines = tuple(
+            n for c in checks for n in range(c.lineno, (c.end_lineno or c.lineno) + 1)
+        )
+        found.append(Region(node.name, first, node.end_lineno or node.lineno, check_lines))
+    return found
 
 
 def table() -> str:

@@ -70,14 +70,12 @@ def td_residuals(rewards, values, next_values, terminated, gamma: float) -> np.n
         values=values,
         next_values=next_values,
         terminated=terminated,
-    )  # (library only)
-    ### BEGIN SOLUTION
+    )
     rewards, values, next_values, terminated = (
         np.asarray(x, dtype=np.float64) for x in (rewards, values, next_values, terminated)
     )
     # A terminal state has no future: its bootstrap term is multiplied by zero.
     return rewards + gamma * next_values * (1.0 - terminated) - values  # Eq. 12
-    ### END SOLUTION
 
 
 def compute_gae(rewards, values, next_values, terminated, truncated, gamma: float, lam: float):
@@ -106,8 +104,7 @@ def compute_gae(rewards, values, next_values, terminated, truncated, gamma: floa
         next_values=next_values,
         terminated=terminated,
         truncated=truncated,
-    )  # (library only)
-    ### BEGIN SOLUTION
+    )
     deltas = current.td_residuals(rewards, values, next_values, terminated, gamma)
     values = np.asarray(values, dtype=np.float64)
     # An episode ends at t if it terminated OR was truncated: the recursion must not cross it.
@@ -119,4 +116,3 @@ def compute_gae(rewards, values, next_values, terminated, truncated, gamma: floa
         last_gae_lam = deltas[t] + gamma * lam * next_non_terminal[t] * last_gae_lam  # Eq. 11
         advantages[t] = last_gae_lam
     return advantages, advantages + values
-    ### END SOLUTION

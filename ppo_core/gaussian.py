@@ -65,12 +65,10 @@ def gaussian_log_prob(
         Tensor of shape ``(B,)``: one log-density per state, differentiable w.r.t. ``mean`` and
         ``log_std``.
     """
-    _check_gaussian(mean, log_std, actions)  # (library only)
-    ### BEGIN SOLUTION
+    _check_gaussian(mean, log_std, actions)
     std = log_std.exp()
     per_dim = -((actions - mean) ** 2) / (2 * std**2) - log_std - 0.5 * math.log(2 * math.pi)
     return per_dim.sum(-1)  # independent dimensions: the log of a product is a sum
-    ### END SOLUTION
 
 
 def gaussian_entropy(log_std: torch.Tensor) -> torch.Tensor:
@@ -86,10 +84,8 @@ def gaussian_entropy(log_std: torch.Tensor) -> torch.Tensor:
     Returns:
         Tensor of shape ``(B,)``, differentiable w.r.t. ``log_std``.
     """
-    _check_tensor("log_std", log_std)  # (library only)
-    ### BEGIN SOLUTION
+    _check_tensor("log_std", log_std)
     return (0.5 + 0.5 * math.log(2 * math.pi) + log_std).sum(-1)
-    ### END SOLUTION
 
 
 def clip_action(actions: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -107,10 +103,8 @@ def clip_action(actions: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.nd
     Returns:
         ``(N, A)`` array, every entry in ``[low, high]`` of its dimension.
     """
-    _check_bounds(low, high)  # (library only)
-    ### BEGIN SOLUTION
+    _check_bounds(low, high)
     return np.clip(actions, low, high)  # np.clip without out= copies: the sample stays as drawn
-    ### END SOLUTION
 
 
 __all__ = ["clip_action", "gaussian_entropy", "gaussian_log_prob"]

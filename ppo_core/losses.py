@@ -37,12 +37,10 @@ def probability_ratio(new_log_probs: torch.Tensor, old_log_probs: torch.Tensor) 
     Shapes: ``(B,)`` in, ``(B,)`` out. Equal to 1 wherever the policy has not changed.
     """
     check_same_tensor_shape(
-        new_log_probs=new_log_probs,  # (library only)
+        new_log_probs=new_log_probs,
         old_log_probs=old_log_probs,
-    )  # (library only)
-    ### BEGIN SOLUTION
+    )
     return torch.exp(new_log_probs - old_log_probs.detach())
-    ### END SOLUTION
 
 
 def clipped_surrogate_loss(
@@ -63,17 +61,15 @@ def clipped_surrogate_loss(
         A scalar tensor to minimise: the mean over the batch of ``-min(r A, clip(r) A)``.
     """
     check_same_tensor_shape(
-        new_log_probs=new_log_probs,  # (library only)
-        old_log_probs=old_log_probs,  # (library only)
+        new_log_probs=new_log_probs,
+        old_log_probs=old_log_probs,
         advantages=advantages,
-    )  # (library only)
-    check_clip_eps(clip_eps)  # (library only)
-    ### BEGIN SOLUTION
+    )
+    check_clip_eps(clip_eps)
     ratio = current.probability_ratio(new_log_probs, old_log_probs)
     unclipped = ratio * advantages
     clipped = torch.clamp(ratio, 1.0 - clip_eps, 1.0 + clip_eps) * advantages
     return -torch.min(unclipped, clipped).mean()  # Eq. 7: pessimistic bound, sign flipped
-    ### END SOLUTION
 
 
 def value_loss(values: torch.Tensor, returns: torch.Tensor) -> torch.Tensor:
@@ -83,10 +79,8 @@ def value_loss(values: torch.Tensor, returns: torch.Tensor) -> torch.Tensor:
         values: ``(B,)`` critic predictions V_phi(s_t), with gradient.
         returns: ``(B,)`` targets V_t^targ (GAE's lambda-returns), treated as constants.
     """
-    check_same_tensor_shape(values=values, returns=returns)  # (library only)
-    ### BEGIN SOLUTION
+    check_same_tensor_shape(values=values, returns=returns)
     return ((values - returns.detach()) ** 2).mean()
-    ### END SOLUTION
 
 
 def ppo_loss(
@@ -113,8 +107,6 @@ def ppo_loss(
     Returns:
         Scalar tensor: ``policy_loss + vf_coef * value_loss - ent_coef * entropy.mean()``.
     """
-    ### BEGIN SOLUTION
     policy = current.clipped_surrogate_loss(new_log_probs, old_log_probs, advantages, clip_eps)
     critic = current.value_loss(values, returns)
     return policy + vf_coef * critic - ent_coef * entropy.mean()  # Eq. 9, sign flipped
-    ### END SOLUTION

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Mapping, MutableMapping
 
-from ppo_core import _withheld, exercises
+from ppo_core import exercises
 
 # {exercise function: its lab}, in the order of the labs.
 EXERCISES: dict[str, str] = {name: exercises.lab_of(name).name for name in exercises.names()}
@@ -47,11 +47,7 @@ def _check_functions(functions: Mapping[str, object]) -> None:
             )
 
 
-def reference_available(name: str) -> bool:
-    """Whether this copy of the library holds its own reference code of exercise ``name``: True
-    in the open library, False for those a student build withholds (``_withheld.WITHHELD``)."""
-    _check_name(name)
-    return name not in _withheld.WITHHELD
+reference_available = exercises.reference_available
 
 
 def calls_its_own(*names: str) -> bool:

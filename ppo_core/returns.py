@@ -27,13 +27,11 @@ def discounted_return(rewards, gamma: float) -> float:
     Returns:
         A Python float. An empty episode has return 0.0.
     """
-    as_1d_float_array(rewards, "rewards")  # (library only)
-    check_gamma(gamma)  # (library only)
-    ### BEGIN SOLUTION
+    as_1d_float_array(rewards, "rewards")
+    check_gamma(gamma)
     rewards = np.asarray(rewards, dtype=np.float64)
     discounts = gamma ** np.arange(len(rewards), dtype=np.float64)  # gamma^t
     return float(np.sum(discounts * rewards))
-    ### END SOLUTION
 
 
 def returns_to_go(rewards, gamma: float) -> np.ndarray:
@@ -49,9 +47,8 @@ def returns_to_go(rewards, gamma: float) -> np.ndarray:
     Returns:
         float64 array of shape ``(T,)``; ``returns_to_go(r, g)[0] == discounted_return(r, g)``.
     """
-    as_1d_float_array(rewards, "rewards")  # (library only)
-    check_gamma(gamma)  # (library only)
-    ### BEGIN SOLUTION
+    as_1d_float_array(rewards, "rewards")
+    check_gamma(gamma)
     rewards = np.asarray(rewards, dtype=np.float64)
     out = np.zeros_like(rewards)
     running = 0.0
@@ -59,4 +56,3 @@ def returns_to_go(rewards, gamma: float) -> np.ndarray:
         running = rewards[t] + gamma * running  # G_t = r_t + gamma * G_{t+1}
         out[t] = running
     return out
-    ### END SOLUTION

@@ -21,7 +21,7 @@ import torch
 from ppo_core.checkpoint import save_checkpoint
 from ppo_core.config import PPOConfig
 from ppo_core.envs import make_vec_env, reward_threshold
-from ppo_core.exercises import current
+from ppo_core.exercises import resolve
 from ppo_core.networks import ActorCritic
 from ppo_core.rollout import EpisodeTracker, RolloutBuffer, collect_rollout
 
@@ -75,13 +75,13 @@ def with_loss_fn(update_fn: Callable | None, loss_fn: Callable | None) -> Callab
     """The update to run: ``update_fn`` if one is given, else ``ppo_update`` (the learner's, if
     plugged in), with the learner's loss if one is given."""
     if loss_fn is None:
-        return update_fn or current.ppo_update
+        return update_fn or resolve("ppo_update")
     if update_fn is not None:
         raise ValueError(
             "pass either update_fn or loss_fn, not both: the loss_fn hook "
             "plugs a loss into ppo_update"
         )
-    return functools.partial(current.ppo_update, loss_fn=loss_fn)
+    return functools.partial(resolve("ppo_update"), loss_fn=loss_fn)
 
 
 class RunLog:
@@ -233,7 +233,7 @@ def train(
         A :class:`TrainResult`. Raises ``FloatingPointError`` naming the update if a loss is NaN.
     """
     config = (config or PPOConfig()).validate()
-    gae_fn = gae_fn or current.compute_gae
+    gae_fn = gae_fn or resolve("compute_gae")
     update_fn = with_loss_fn(update_fn, loss_fn)
     reporting = Reporting(progress, checkpoint_path, stop_at_threshold, callback)
     torch.set_num_threads(config.torch_threads)

@@ -58,12 +58,10 @@ def normalize_advantages(advantages: torch.Tensor, eps: float = 1e-8) -> torch.T
     Returns:
         ``(B,)`` tensor with mean 0 and (sample) std ~1. A single sample normalises to 0.
     """
-    ### BEGIN SOLUTION
     advantages = torch.as_tensor(advantages)
     if advantages.numel() <= 1:  # the std of one sample is undefined
         return advantages - advantages.mean()
     return (advantages - advantages.mean()) / (advantages.std() + eps)
-    ### END SOLUTION
 
 
 def minibatch_indices(
@@ -84,11 +82,9 @@ def minibatch_indices(
     Returns:
         A list of 1-D int64 tensors whose concatenation is a permutation of ``range(batch_size)``.
     """
-    _check_minibatch_size(batch_size, minibatch_size)  # (library only)
-    ### BEGIN SOLUTION
+    _check_minibatch_size(batch_size, minibatch_size)
     perm = torch.randperm(batch_size, generator=generator)  # a fresh order every epoch
     return list(torch.split(perm, minibatch_size))
-    ### END SOLUTION
 
 
 def ppo_update(
@@ -96,7 +92,7 @@ def ppo_update(
     optimizer: torch.optim.Optimizer,
     batch: dict,
     config,
-    loss_fn: Callable | None = None,
+    loss_fn: Callable = current.ppo_loss,
 ) -> dict:
     """Run ``update_epochs`` x ``num_minibatches`` gradient steps on one rollout. Lab 4, step 3.
 
@@ -116,9 +112,7 @@ def ppo_update(
         The update's diagnostics (see :func:`update_diagnostics`), with CleanRL's keys, plus
         ``losses/epochs``: the epochs that ran (fewer if target_kl stopped the update early).
     """
-    _check_batch(batch, config.num_minibatches)  # (library only)
-    loss_fn = loss_fn or current.ppo_loss
-    ### BEGIN SOLUTION
+    _check_batch(batch, config.num_minibatches)
     batch_size = len(batch["obs"])
     minibatch_size = batch_size // config.num_minibatches
     epochs_run = 0
@@ -174,7 +168,6 @@ def ppo_update(
     stats = update_diagnostics(policy, batch, config)
     stats["losses/epochs"] = epochs_run
     return stats
-    ### END SOLUTION
 
 
 def update_diagnostics(policy: ActorCritic, batch: dict, config) -> dict:

@@ -27,7 +27,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from ppo_core import exercises, plug
+from ppo_core import exercises
 
 CLIP_COLOR, UNCLIPPED_COLOR, FLAT_COLOR = "tab:blue", "0.55", "tab:red"
 
@@ -50,10 +50,10 @@ def _function(name: str, given: Callable | None, required: bool = True) -> Calla
             raise TypeError(f"the function for {name} must be callable, got {given!r}")
         return given
     current = exercises.resolve(name)
-    if exercises.plugged(name) is None and not plug.reference_available(name):
+    if exercises.plugged(name) is None and not exercises.reference_available(name):
         if required:
             raise ValueError(
-                f"this copy of ppo_core leaves {name} ({plug.EXERCISES[name]}) to "
+                f"this copy of ppo_core leaves {name} ({exercises.lab_of(name).name}) to "
                 f"you: pass your function to the demo, "
                 f"{_PARAMETER[name]}={name}, as the lab shows"
             )

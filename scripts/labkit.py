@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import ast
 import importlib
-import inspect
 import json
 import re
 import textwrap
@@ -43,7 +42,6 @@ def checks_module(function_name: str) -> str:
     return f"autograder.checks.{exercises.exercise(function_name).lab}"
 
 
-LIBRARY_ONLY = "# (library only)"
 _THROUGH_REGISTRY = re.compile(rf"\bcurrent\.({'|'.join(exercises.names())})\b")
 COURSE_REPO_URL = "https://github.com/ppo-course/ppo-course"
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -64,44 +62,37 @@ def release_path(lab: str) -> Path:
 def solution_source(function_name: str) -> str:
     """The source of ``ppo_core.<function_name>`` as a lab's solution cell.
 
-    Signature, docstring and the ``### BEGIN/END SOLUTION`` markers are kept; every statement
-    with a line ending in ``# (library only)`` (input checks that only the library runs) is
-    dropped whole; and a call of another exercise through the registry
-    (``current.td_residuals(...)``, which in the library runs the learner's version if one is
-    plugged in) becomes the plain call the notebook makes of the learner's own function
+    This is the notebook's template of an exercise, the one place that turns the library's
+    function into what the learner sees: its signature and docstring, then the part the
+    learner writes (:func:`ppo_core.exercises.regions`) between nbgrader's
+    ``### BEGIN SOLUTION`` and ``### END SOLUTION``. The input checks that open the library's
+    body are left out (only the library runs them), and a call of another exercise through the
+    registry (``current.td_residuals(...)``, which in the library runs the learner's version if
+    one is plugged in) becomes the plain call of the learner's own function
     (``td_residuals(...)``).
     """
-    import ppo_core
-
-    fn = getattr(ppo_core, function_name)
-    source = textwrap.dedent(inspect.getsource(fn))
-    dropped = _library_only_lines(source)
-    lines = [line for i, line in enumerate(source.splitlines(), 1) if i not in dropped]
-    text = _THROUGH_REGISTRY.sub(r"\1", "\n".join(lines)).rstrip() + "\n"
-    if "### BEGIN SOLUTION" not in text or "### END SOLUTION" not in text:
-        raise ValueError(f"ppo_core.{function_name} has no ### BEGIN/END SOLUTION markers")
-    return text.rstrip("\n")
-
-
-def _library_only_lines(source: str) -> set[int]:
-    """The line numbers (1-based) of the statements in the function ``source`` that have a line
-    ending in ``# (library only)``: the whole statement, however a formatter wrapped it (a
-    marker on one line of a wrapped call must not leave the rest of the call behind)."""
-    marked = [
-        i for i, line in enumerate(source.splitlines(), 1) if line.rstrip().endswith(LIBRARY_ONLY)
+    module_name = exercises.exercise(function_name).module
+    source = (ROOT / "ppo_core" / f"{module_name}.py").read_text()
+    [region] = [r for r in exercises.regions(source, module_name) if r.name == function_name]
+    tree = ast.parse(source)
+    [function] = [n for n in tree.body if getattr(n, "name", None) == function_name]
+    start = function.decorator_list[0].lineno if function.decorator_list else function.lineno
+    lines = source.splitlines()
+    head = [lines[n - 1] for n in range(start, region.first) if n not in region.checks]
+    while head and not head[-1].strip():
+        head.pop()
+    indent = lines[region.first - 1][
+        : len(lines[region.first - 1]) - len(lines[region.first - 1].lstrip())
     ]
-    function = ast.parse(source).body[0]
-    statements = [
-        node for node in ast.walk(function) if isinstance(node, ast.stmt) and node is not function
-    ]
-    dropped: set[int] = set()
-    for line in marked:
-        covering = [s for s in statements if s.lineno <= line <= (s.end_lineno or s.lineno)]
-        if not covering:
-            raise ValueError(f"line {line} is marked {LIBRARY_ONLY!r} but is no statement's")
-        innermost = min(covering, key=lambda s: (s.end_lineno or s.lineno) - s.lineno)
-        dropped.update(range(innermost.lineno, (innermost.end_lineno or innermost.lineno) + 1))
-    return dropped
+    text = "\n".join(
+        [
+            *head,
+            f"{indent}### BEGIN SOLUTION",
+            *lines[region.first - 1 : region.last],
+            f"{indent}### END SOLUTION",
+        ]
+    )
+    return _THROUGH_REGISTRY.sub(r"\1", textwrap.dedent(text)).rstrip("\n")
 
 
 # --- Cells ------------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ For each lab (default: every one of labkit.LABS that exists, as a lab definition
 
 1. the source notebook is built from its lab definition, if it has one, else read from disk;
 2. every solution cell whose nbgrader ``grade_id`` names a ppo_core contract function gets that
-   function's source (``labkit.solution_source``: signature, docstring, solution markers; the
-   ``# (library only)`` input checks dropped);
+   function's source (``labkit.solution_source``: signature, docstring, and the learner's part
+   between nbgrader's solution markers; the library's input checks dropped);
 3. the notebook is normalised (no outputs, stable ids and metadata) -> ``solutions/<lab>/``;
 4. real ``nbgrader generate_assignment`` runs on it in a temporary course directory with the
    course configuration (autograder/nbgrader_config.py); its release, normalised the same way,

@@ -51,7 +51,7 @@ def test_each_exercise_is_where_the_registry_says(name):
     earlier = exercises.names()[: exercises.names().index(name)]
     assert set(entry.uses) <= set(earlier), f"{name} may only use exercises taught before it"
     for caller in entry.called_by:
-        source = inspect.getsource(_resolve(caller))
+        source = inspect.getsource(_resolve(f"ppo_core.{caller}"))
         assert re.search(rf"\b{name}\b", source), f"{caller} does not call {name}"
 
 

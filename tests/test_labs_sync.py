@@ -16,6 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from ppo_core import exercises
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
@@ -84,25 +86,44 @@ def test_sync_detects_a_library_change(monkeypatch):
 
 @pytest.mark.parametrize("function", sorted(labkit.CONTRACT_FUNCTIONS))
 def test_solution_cell_is_valid_python_without_library_checks(function):
-    """A solution cell compiles and keeps none of the library's input checks, however the
-    formatter wrapped them (a wrapped check losing only its marked lines is a syntax error)."""
+    """A solution cell compiles, holds nbgrader's markers around what the learner writes, and
+    keeps none of the library's input checks nor its calls through the registry."""
     source = labkit.solution_source(function)
     compile(source, f"<{function}>", "exec")
-    assert labkit.LIBRARY_ONLY not in source
+    assert source.count("### BEGIN SOLUTION") == source.count("### END SOLUTION") == 1
+    assert source.rstrip().endswith("### END SOLUTION")
+    assert "current." not in source
+    module = exercises.exercise(function).module
+    library = (ROOT / "ppo_core" / f"{module}.py").read_text()
+    [region] = [r for r in exercises.regions(library, module) if r.name == function]
+    lines = library.splitlines()
+    for number in region.checks:
+        assert lines[number - 1].strip() not in source.splitlines(), (function, number)
 
 
-def test_a_marked_statement_is_dropped_whole():
+def test_regions_split_checks_from_what_the_learner_writes():
     source = (
-        "def f(x):\n"
+        "def compute_gae(x, gamma):\n"
+        '    """Doc."""\n'
         "    check(\n"
         "        x,\n"
-        "    )  # (library only)\n"
-        "    if x:\n"
-        "        check(x)  # (library only)\n"
-        "        return x\n"
-        "    return -x\n"
+        "    )\n"
+        "    check_gamma(gamma)\n"
+        "\n"
+        "    # the learner's part begins with this comment\n"
+        "    y = current.td_residuals(x)\n"
+        "    return y\n"
+        "def helper(x):\n"
+        "    return x\n"
     )
-    assert labkit._library_only_lines(source) == {2, 3, 4, 6}
+    [region] = exercises.regions(source, "gae")
+    assert (region.name, region.first, region.last, region.checks) == (
+        "compute_gae",
+        8,
+        10,
+        (3, 4, 5, 6),
+    )
+    assert exercises.regions(source, "losses") == []  # compute_gae is declared in gae
 
 
 @pytest.mark.parametrize("path", _all_notebooks(), ids=lambda p: str(p.relative_to(ROOT)))

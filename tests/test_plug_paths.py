@@ -90,10 +90,10 @@ def calls_on(path: str, name: str, tmp_path) -> Counter:
 # What training runs, by the registry: train, the policy's actions, the rollout and the update's
 # diagnostics, and every exercise they call in turn (Lab 1's returns are not among them).
 TRAINING = exercises.called_from(
-    "ppo_core.train.train",
-    "ppo_core.networks.ActorCritic.get_action",
-    "ppo_core.rollout.collect_rollout",
-    "ppo_core.update.update_diagnostics",
+    "train.train",
+    "networks.ActorCritic.get_action",
+    "rollout.collect_rollout",
+    "update.update_diagnostics",
 )
 
 

@@ -21,9 +21,9 @@ from autograder import cli
 from autograder.checks.lab5_diagnostics import diagnosis_key
 from autograder.student.build import build_student_tree
 from autograder.student.checkout import REPO_ROOT, exercise_labs
-from autograder.student.leak_scan import BEGIN, key_leaks, token_stream
+from autograder.student.leak_scan import key_leaks, token_stream
 from autograder.student.package import leaks_in, read_withheld
-from ppo_core import PPOConfig, recorded_runs
+from ppo_core import PPOConfig, exercises, recorded_runs
 from ppo_core.recorded_runs import FAULTS, LABELS
 
 LABS = exercise_labs()
@@ -84,9 +84,9 @@ def test_the_leak_scan_finds_code_that_is_there(student_package, tmp_path):
     src = tmp_path / "src"
     shutil.copytree(student_package.src, src)
     gae = (REPO_ROOT / "ppo_core" / "gae.py").read_text()
-    region = gae.split(BEGIN)[2].split("### END SOLUTION")[0]
-    begins = [i for i, line in enumerate(gae.splitlines(), 1) if line.strip() == BEGIN]
-    first_line = begins[1] + 1  # compute_gae's region, as the scan names it
+    [compute_gae] = [r for r in exercises.regions(gae, "gae") if r.name == "compute_gae"]
+    region = "\n".join(gae.splitlines()[compute_gae.first - 1 : compute_gae.last]) + "\n"
+    first_line = compute_gae.first  # compute_gae's region, as the scan names it
     pasted = textwrap.indent(textwrap.dedent(region).replace("\n", "  # reformatted\n"), "  ")
     (src / "ppo_viz" / "helper.py").write_text(f"def gae_again(x):\n{pasted}")
     (src / "ppo_viz" / "one_line.py").write_text(
@@ -126,12 +126,8 @@ def test_reveal_restores_exactly_the_named_lab(revealed):
     for name, lab in LABS.items():
         same = token_stream(built[name]) == token_stream(open_code[name])
         assert same == (lab == "lab2_gae"), name
-        if lab == "lab2_gae":  # the same text, but for the two marker lines
-            assert built[name] == "".join(
-                line
-                for line in open_code[name].splitlines(keepends=True)
-                if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")
-            ), name
+        if lab == "lab2_gae":  # the same text
+            assert built[name] == open_code[name], name
         assert ("raise NotImplementedError" in built[name]) == (lab != "lab2_gae"), name
     expected = {name for name, lab in LABS.items() if lab != "lab2_gae"}
     assert set(read_withheld(revealed["lab2_gae"])) == expected

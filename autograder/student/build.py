@@ -1,10 +1,11 @@
 """The student build of the course package: the library without the answers.
 
-A graded class hands learners a copy of ``ppo_core`` in which the code between
-``### BEGIN SOLUTION`` and ``### END SOLUTION`` of every exercise function is replaced by a
-``raise NotImplementedError(...)`` that names the lab and the exercise, as nbgrader does for the
-release notebooks. Labs named in ``reveal`` keep their reference code (publish a lab's solutions
-after its deadline). ``ppo_core/_withheld.py`` of the build lists what was withheld.
+A graded class hands learners a copy of ``ppo_core`` in which what the learner writes of every
+exercise function (its body after the docstring and the input checks, as
+:func:`ppo_core.exercises.regions` finds it) is replaced by a ``raise NotImplementedError(...)``
+that names the lab and the exercise, as nbgrader does for the release notebooks. Labs named in
+``reveal`` keep their reference code (publish a lab's solutions after its deadline).
+``ppo_core/_withheld.py`` of the build lists what was withheld.
 
 Two more parts of the open library would give answers away, so the build leaves them out:
 
@@ -18,7 +19,6 @@ Two more parts of the open library would give answers away, so the build leaves 
 
 from __future__ import annotations
 
-import ast
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -29,7 +29,6 @@ from autograder.student.metadata import pyproject, readme
 from autograder.student.runs import anonymise_runs
 from ppo_core import exercises
 
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 LEFT_OUT = ("fast",)
 """Subpackages of ``ppo_core`` a student build leaves out: the speed layer computes the update,
 the loss and the rollout again in its own form (Labs 2-4's answers)."""
@@ -51,57 +50,32 @@ def lab_title(lab: str) -> str:
     return exercises.lab(lab).name
 
 
-def _region_owner(tree: ast.Module, line: int) -> ast.FunctionDef:
-    """The innermost function whose body holds source line ``line`` (1-based)."""
-    owner = None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and node.lineno <= line <= (node.end_lineno or 0):
-            if owner is None or node.lineno > owner.lineno:
-                owner = node
-    if owner is None:
-        raise ValueError(f"line {line}: a solution region outside any function")
-    return owner
-
-
 def withhold(
-    source: str, labs: dict[str, str], reveal: Iterable[str] = (), filename: str = "<source>"
+    source: str,
+    labs: dict[str, str],
+    reveal: Iterable[str] = (),
+    module: str = "",
+    filename: str = "<source>",
 ) -> tuple[str, list[str]]:
-    """``source`` with each solution region replaced by a stub; also the functions withheld.
-
-    A region's function must be an exercise (a key of ``labs``); regions of functions whose lab
-    is in ``reveal`` are kept, without their marker lines.
-    """
+    """``source``, the library's module ``module``, with what the learner writes of each of its
+    exercises (:func:`ppo_core.exercises.regions`) replaced by a stub; also the functions
+    withheld. Exercises whose lab is in ``reveal`` are kept."""
     reveal = set(reveal)
-    tree = ast.parse(source, filename)
     lines = source.splitlines(keepends=True)
-    out, withheld, i = [], [], 0
-    while i < len(lines):
-        if lines[i].strip() != BEGIN:
-            out.append(lines[i])
-            i += 1
+    withheld: list[str] = []
+    for region in reversed(exercises.regions(source, module, filename)):
+        if labs[region.name] in reveal:
             continue
-        end = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == END), None)
-        if end is None:
-            raise ValueError(f"{filename}:{i + 1}: {BEGIN} without {END}")
-        name = _region_owner(tree, i + 1).name
-        if name not in labs:
-            raise ValueError(
-                f"{filename}:{i + 1}: {name} has a solution region but no lab "
-                f"checks it (add its checks to autograder/checks)"
-            )
-        if labs[name] in reveal:
-            out.extend(lines[i + 1 : end])
-        else:
-            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
-            out.append(
-                _STUB.format(
-                    indent=indent, name=name, lab=labs[name], lab_title=lab_title(labs[name])
-                )
-            )
-            if name not in withheld:
-                withheld.append(name)
-        i = end + 1
-    return "".join(out), withheld
+        first = lines[region.first - 1]
+        stub = _STUB.format(
+            indent=first[: len(first) - len(first.lstrip())],
+            name=region.name,
+            lab=labs[region.name],
+            lab_title=lab_title(labs[region.name]),
+        )
+        lines[region.first - 1 : region.last] = [stub]
+        withheld.insert(0, region.name)
+    return "".join(lines), withheld
 
 
 def _library_ignore(source_dir: Path) -> Callable[[str, list[str]], set[str]]:
@@ -139,11 +113,9 @@ def write_library(dest: Path, reveal: Iterable[str] = ()) -> list[str]:
     target = dest / "ppo_core"
     shutil.copytree(source_dir, target, ignore=_library_ignore(source_dir))
     withheld: list[str] = []
-    for path in sorted(target.rglob("*.py")):
+    for path in sorted(target.glob("*.py")):  # the exercises' modules: ppo_core/<module>.py
         text = path.read_text()
-        if BEGIN not in text:
-            continue
-        new_text, names = withhold(text, labs, reveal, filename=str(path))
+        new_text, names = withhold(text, labs, reveal, path.stem, str(path))
         path.write_text(new_text)
         withheld.extend(names)
     (target / "_withheld.py").write_text(_withheld_module(withheld))

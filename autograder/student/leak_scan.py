@@ -1,10 +1,11 @@
 """Does a student build contain an answer? Compare normalised token streams, not markers.
 
-A solution region copied into another module, a known-wrong implementation one line from the
-answer, a reference kept by mistake: none of them needs the ``### BEGIN SOLUTION`` marker to
-give the answer away. This module turns Python source into its *normalised token stream* (the
-``tokenize`` tokens without comments, line breaks, indentation and docstrings), so that code is
-found whatever its layout, and looks for every answer's stream in every file of a build:
+A solution region (what the learner writes of an exercise) copied into another module, a known-
+wrong implementation one line from the answer, a reference kept by mistake: each gives the
+answer away whatever its layout. This module turns Python source into its *normalised token
+stream* (the ``tokenize`` tokens without comments, line breaks, indentation and docstrings), so
+that code is found whatever its layout, and looks for every answer's stream in every file of a
+build:
 
 * every solution region of ``ppo_core`` as a whole, and each of its lines of at least
   :data:`MIN_LINE_TOKENS` tokens (shorter lines, such as ``return advantages``, are everywhere);
@@ -27,9 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.student.build import _region_owner
+from ppo_core import exercises
 
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 MIN_LINE_TOKENS = 6
 """A region line shorter than this (``return advantages``, ``)``) says nothing about the answer."""
 GENERIC_LINES = (
@@ -122,25 +122,14 @@ def joined(tokens: tuple[str, ...]) -> str:
     return SEP + SEP.join(tokens) + SEP
 
 
-def _regions(source: str) -> list[tuple[int, str, str]]:
-    """``[(first line, function, dedented code), ...]`` for every solution region of
-    ``source``; ``function`` is the one that holds the region."""
-    tree = ast.parse(source)
+def _regions(source: str, module: str) -> list[tuple[int, str, str]]:
+    """``[(first line, function, dedented code), ...]``: what the learner writes of each
+    exercise that ``source``, the library's module ``module``, defines."""
     lines = source.splitlines(keepends=True)
-    regions, start = [], None
-    for number, line in enumerate(lines, 1):
-        if line.strip() == BEGIN:
-            start = number
-        elif line.strip() == END and start is not None:
-            regions.append(
-                (
-                    start + 1,
-                    _region_owner(tree, start).name,
-                    textwrap.dedent("".join(lines[start : number - 1])),
-                )
-            )
-            start = None
-    return regions
+    return [
+        (r.first, r.name, textwrap.dedent("".join(lines[r.first - 1 : r.last])))
+        for r in exercises.regions(source, module)
+    ]
 
 
 def region_answers(path: Path, label: str, skip: Iterable[str] = ()) -> list[Answer]:
@@ -148,7 +137,7 @@ def region_answers(path: Path, label: str, skip: Iterable[str] = ()) -> list[Ans
     :data:`MIN_LINE_TOKENS` tokens but those in :data:`GENERIC_LINES`; regions of the functions
     ``skip`` (those of revealed labs) are left out."""
     answers = []
-    for first, function, code in _regions(path.read_text()):
+    for first, function, code in _regions(path.read_text(), path.stem):
         if function in set(skip):
             continue
         stream = token_lines(code)
@@ -193,7 +182,7 @@ def answers_of(repo: Path, labs: dict[str, str], reveal: Iterable[str] = ()) -> 
     ``autograder/checks``."""
     revealed = {function for function, lab in labs.items() if lab in set(reveal)}
     answers = []
-    for path in sorted((repo / "ppo_core").rglob("*.py")):
+    for path in sorted((repo / "ppo_core").glob("*.py")):
         answers += region_answers(path, str(path.relative_to(repo)), revealed)
     for path in sorted((repo / "autograder" / "checks").rglob("*.py")):
         answers += wrong_answers(path, str(path.relative_to(repo)))

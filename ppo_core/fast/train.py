@@ -35,13 +35,11 @@ from ppo_core.train import Reporting, RunLog, TrainResult
 # The exercise functions the readable rollout and update call (the policy's through
 # ActorCritic.get_action): with any of them plugged in, that part runs the readable way.
 # tests/test_plug_paths.py fails where a call is missing here.
-_POLICY = "ppo_core.networks.ActorCritic.get_action"
-ROLLOUT_CALLS = exercises.called_from(_POLICY, "ppo_core.rollout.collect_rollout")
+_POLICY = "networks.ActorCritic.get_action"
+ROLLOUT_CALLS = exercises.called_from(_POLICY, "rollout.collect_rollout")
 UPDATE_CALLS = (
     "ppo_update",
-    *exercises.called_from(
-        _POLICY, "ppo_core.update.ppo_update", "ppo_core.update.update_diagnostics"
-    ),
+    *exercises.called_from(_POLICY, "update.ppo_update", "update.update_diagnostics"),
 )
 
 
