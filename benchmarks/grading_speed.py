@@ -1,14 +1,14 @@
 """How fast `python -m autograder grade` is: submissions graded per minute with 1 and 2 jobs.
 
     .venv/bin/python benchmarks/grading_speed.py                  # 20 submissions of lab2_gae
-    .venv/bin/python benchmarks/grading_speed.py --n 30 --jobs 2  # issue 12: <= 60 s on 2 cores
+    .venv/bin/python benchmarks/grading_speed.py --n 30 --jobs 2  # target: <= 60 s on 2 cores
     .venv/bin/python benchmarks/grading_speed.py --n 100 --lab lab2_gae --jobs 1 2
     .venv/bin/python benchmarks/grading_speed.py --full           # also: one student, all labs
 
 Submissions are the release notebooks solved with the reference code (one in five with a wrong
 function, so failing tests and their tracebacks are part of the cost). The numbers include
 everything the command does: discovery, the working course (``generate_assignment``), worker
-start-up, autograding and HTML feedback. Issue 4's targets: 100 submissions of one lab in at most
+start-up, autograding and HTML feedback. The targets: 100 submissions of one lab in at most
 5 minutes with 2 jobs (>= 20 per minute), and a full submission (every lab) in at most 60 s.
 """
 

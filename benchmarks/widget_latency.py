@@ -1,4 +1,4 @@
-"""Time one slider update of each live-demo widget (issue 5 asks for at most 100 ms).
+"""Time one slider update of each live-demo widget (the course asks for at most 100 ms).
 
 An update is what a slider change costs the kernel: the observer moves the figure's artists,
 recomputes the statistics, renders the figure to PNG and replaces the Output widget's image.

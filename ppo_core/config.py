@@ -75,7 +75,8 @@ class PPOConfig:
     with a flat-buffer Adam, its update equal to ppo_update's up to float rounding (tested). Its
     worker samples from its own random stream: a fast run is reproducible, not identical to the
     readable one. A learner's update_fn or loss_fn, or a function plugged in (ppo_core.plug_in),
-    runs as given: the rollout or update that calls it runs the readable way, in this process.
+    runs as given: the update that calls it runs the readable way in this process, the rollout
+    too (in the worker as well where it can import the function by name).
     Off: Lab 4's loop, one process."""
     env_workers: int = 2
     """Only with fast=True: processes that train, this one included. Clamped to num_envs and

@@ -16,6 +16,7 @@ is rewritten, and ``ppo_core.compute_gae`` stays the library's own. Child proces
 from __future__ import annotations
 
 import contextlib
+import importlib
 from collections.abc import Callable, Mapping, MutableMapping
 
 from ppo_core import exercises
@@ -54,6 +55,54 @@ def calls_its_own(*names: str) -> bool:
     """Whether the library calls its own function for every one of ``names``: nothing plugged
     in for them. The speed layer asks before it computes one in a form of its own."""
     return all(exercises.plugged(name) is None for name in names)
+
+
+def _imported(path: str) -> object:
+    """The object ``"module:qualname"`` names, imported."""
+    module, qualname = path.split(":")
+    found: object = importlib.import_module(module)
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    return found
+
+
+def importable_name(function: Callable) -> str | None:
+    """``"module:qualname"`` under which another process can import ``function`` itself, or
+    None (a function defined in a notebook cell, a script's ``__main__``, or a closure)."""
+    module, qualname = getattr(function, "__module__", None), getattr(function, "__qualname__", "")
+    if not module or module == "__main__" or "<" in qualname:
+        return None
+    try:
+        return f"{module}:{qualname}" if _imported(f"{module}:{qualname}") is function else None
+    except (ImportError, AttributeError):
+        return None
+
+
+def plugged_names(*names: str) -> dict[str, str] | None:
+    """``{exercise: importable name}`` of the functions plugged in for ``names`` (those not
+    plugged are left out), for a process that imports the library afresh; None if one of them
+    cannot be imported there."""
+    found = {}
+    for name in names:
+        function = exercises.plugged(name)
+        if function is not None:
+            path = importable_name(function)
+            if path is None:
+                return None
+            found[name] = path
+    return found
+
+
+def plug_in_by_name(functions: dict[str, str]) -> Plugged:
+    """Plug in ``{exercise: "module:qualname"}`` (see :func:`plugged_names`), importing each."""
+    imported: dict[str, Callable] = {}
+    for name, path in functions.items():
+        function = _imported(path)
+        if not callable(function):
+            raise TypeError(f"{path} is not a function")
+        _check_name(name)
+        imported[name] = function
+    return Plugged(imported)
 
 
 class Plugged(contextlib.AbstractContextManager):
@@ -151,8 +200,11 @@ __all__ = [
     "LIBRARY",
     "Plugged",
     "calls_its_own",
+    "importable_name",
     "plug_in",
+    "plug_in_by_name",
     "plug_in_withheld",
+    "plugged_names",
     "reference_available",
     "use_earlier_functions",
 ]

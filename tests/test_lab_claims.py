@@ -1,4 +1,4 @@
-"""Every claim a lab makes about a result is backed by the result (issue 9).
+"""Every claim a lab makes about a result is backed by the result.
 
 A lab sentence that describes an experiment's outcome is either formatted from the value in the
 cell that prints it, or asserted here: each test runs the lab's own cell (its source, taken
@@ -117,7 +117,8 @@ def test_lab1_answer_key_numbers():
 
 
 def test_lab1_cites_what_defines_the_return():
-    """Erratum 7: the PPO paper's Sec. 2 does not define J or the discounted return."""
+    """The PPO paper's Sec. 2 does not define J or the discounted return: the lab cites the
+    textbook that does."""
     text = lab_text("lab1_rl_basics")
     assert "PPO paper Sec. 2" not in text and "Sutton & Barto 2018, Sec. 3.3" in text
 
@@ -225,8 +226,8 @@ def test_lab3_question_1_numbers():
 
 
 def test_lab3_lineage_is_in_order():
-    """Erratum 3: natural policy gradient (2001) and TRPO (2015) come before A3C (2016), which is
-    a sibling of PPO, not an ancestor (Lab 3 section 1 and Lab 5 takeaways)."""
+    """The lineage in order: natural policy gradient (2001) and TRPO (2015) come before A3C
+    (2016), which is a sibling of PPO, not an ancestor (Lab 3 section 1, Lab 5 takeaways)."""
     for lab in ("lab3_clipped_loss", "lab5_diagnostics"):
         text = lab_text(lab)
         assert "A2C/A3C, 2016) → natural" not in text and "(A2C/A3C) → TRPO" not in text
@@ -237,7 +238,7 @@ def test_lab3_lineage_is_in_order():
 
 
 def test_lab4_prose_quotes_the_current_config():
-    """Erratum 4: the minibatch share and size come from PPOConfig."""
+    """The minibatch share and size are quoted from PPOConfig, not written by hand."""
     c = ppo_core.PPOConfig()
     text = lab_text("lab4_training")
     assert "quarter" not in text and "512 consecutive" not in text
@@ -247,7 +248,7 @@ def test_lab4_prose_quotes_the_current_config():
 
 
 def test_lab4_does_not_call_whole_batch_normalisation_a_mistake():
-    """Erratum 5: ppo1 normalised over the whole batch, ppo2 per minibatch; both are valid."""
+    """ppo1 normalised over the whole batch, ppo2 per minibatch; the lab calls both valid."""
     text = lab_text("lab4_training")
     assert "ppo1" in text and "ppo2" in text and "Both are valid" in text
     assert "normalised over the whole batch." not in text
@@ -352,7 +353,7 @@ def _lab5_part(fault: str, key: str, skip: int = 0) -> np.ndarray:
 
 
 def test_lab5_prose_quotes_the_recorded_runs():
-    """Lab 5, sections 3-4 (issue 9): the length of the runs, the seed study and the faults'
+    """Lab 5, sections 3-4: the length of the runs, the seed study and the faults'
     factors are the manifest's, not the old runs' (410k steps, "ten times" the learning rate)."""
     manifest = recorded_runs.diagnosis_manifest()
     base, text = manifest["baseline"], " ".join(lab_text("lab5_diagnostics").split())
@@ -373,7 +374,7 @@ def test_lab5_prose_quotes_the_recorded_runs():
 
 
 def test_lab5_model_answer_holds_on_the_recorded_runs():
-    """Lab 5's model answer (issue 9): its numbers are the recorded runs', what it says about
+    """Lab 5's model answer: its numbers are the recorded runs', what it says about
     each run holds on it, and none of the old runs' claims is left."""
     from ppo_viz.plots import HEALTHY
 
@@ -441,7 +442,7 @@ def test_lab5_dashboard_and_summary_table_show_the_mean_advantage(capsys):
 
 @pytest.mark.parametrize("lab", labkit.LABS)
 def test_no_seed_workshop_in_learner_facing_text(lab):
-    """Erratum 8: "the seed" in the workshop sense means nothing to a learner."""
+    """The workshop text's "the seed" (its source document) means nothing to a learner."""
     text = lab_text(lab)
     assert not re.search(r"seed workshop|the seed's|seed loop|seed_workshop", text, re.I)
 

@@ -14,8 +14,12 @@ process it was made in, so only the in-process command line is tested here.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
+from pathlib import Path
 
+import gymnasium as gym
+import numpy as np
 import pytest
 import torch
 
@@ -139,3 +143,61 @@ def test_a_plug_outside_the_update_keeps_the_speed_layer(monkeypatch):
     iterations = len(result.history)
     assert sum(calls.values()) == shared["update"] == iterations == 2
     assert result.rollout_processes == 2
+
+
+# --- A plugged function the worker process can import by name -----------------------------
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "plugged"))
+from learner_module import shifted_log_prob  # noqa: E402
+
+
+def test_importable_names():
+    assert plug.importable_name(shifted_log_prob) == "learner_module:shifted_log_prob"
+    _, closure = spy("categorical_log_prob")
+    assert plug.importable_name(closure) is None  # defined inside a function
+    assert plug.importable_name(lambda x: x) is None
+    with ppo_core.plug_in(categorical_log_prob=shifted_log_prob):
+        assert plug.plugged_names("categorical_log_prob", "clip_action") == {
+            "categorical_log_prob": "learner_module:shifted_log_prob"
+        }
+        with ppo_core.plug_in(clip_action=closure):
+            assert plug.plugged_names("categorical_log_prob", "clip_action") is None
+
+
+def _stored_log_prob_shift(plugged: dict | None) -> np.ndarray:
+    """Per environment: the log-probabilities a two-process rollout stored, minus the library's
+    own for the same actions (computed here, unplugged)."""
+    torch.manual_seed(0)
+    policy = ppo_core.ActorCritic(4, gym.spaces.Discrete(2), 16)
+    rollout = ParallelRollout("CartPole-v1", 4, 2, policy, seed=0, plugged=plugged)
+    try:
+        buffer = ppo_core.RolloutBuffer.allocate(8, 4, rollout)
+        with ppo_core.plug_in(categorical_log_prob=shifted_log_prob):
+            rollout.collect(policy, buffer, rollout.reset(seed=0))
+    finally:
+        rollout.close()
+    with torch.no_grad():
+        _, own, _, _ = policy.get_action_and_value(
+            torch.as_tensor(buffer.obs.reshape(-1, 4)), torch.as_tensor(buffer.actions.reshape(-1))
+        )
+    return (buffer.log_probs - own.numpy().reshape(8, 4)).mean(axis=0)
+
+
+@needs_two_cpus
+def test_the_worker_runs_a_plugged_function_it_can_import():
+    """Every environment, the worker's included, steps with the learner's function. The control:
+    without the names handed over, the rollout runs the library's own (the speed layer's
+    shortcut here, the fresh library in the worker), which fast=True therefore never builds."""
+    np.testing.assert_allclose(
+        _stored_log_prob_shift({"categorical_log_prob": "learner_module:shifted_log_prob"}),
+        -1.0,
+        atol=1e-5,
+    )
+    np.testing.assert_allclose(_stored_log_prob_shift(None), 0.0, atol=1e-5)
+
+
+@needs_two_cpus
+def test_fast_training_keeps_its_worker_for_an_importable_plug():
+    with ppo_core.plug_in(categorical_log_prob=shifted_log_prob):
+        result = ppo_core.train(ppo_core.PPOConfig(**DISCRETE, fast=True), progress=False)
+    assert result.rollout_processes == 2 and len(result.history) == 2

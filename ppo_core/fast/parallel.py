@@ -210,11 +210,13 @@ class ParallelRollout:
         num_shards: int,
         policy: ActorCritic,
         seed: int,
+        plugged: dict[str, str] | None = None,
         **env_kwargs,
     ):
         if not 2 <= num_shards <= num_envs:
             raise ValueError(f"num_shards={num_shards} must lie in [2, num_envs={num_envs}]")
         self.sizes = shard_sizes(num_envs, num_shards)
+        self.readable = bool(plugged)  # the policy itself steps, so the plugged functions run
         self.processes = num_shards
         self.starts = np.cumsum([0, *self.sizes]).tolist()
         self.num_envs = num_envs
@@ -235,6 +237,8 @@ class ParallelRollout:
                         "action_space": policy.action_space,
                         "hidden": policy.hidden,
                         "torch_seed": seed + k,
+                        "plugged": plugged or {},
+                        "sys_path": sys.path if plugged else [],  # where the parent found them
                     },
                 )
             for worker in self.workers:
@@ -274,7 +278,7 @@ class ParallelRollout:
         n0 = self.sizes[0]
         local = RolloutBuffer(**{name: array[:, :n0] for name, array in vars(buffer).items()})
         next_obs = next_obs.copy()
-        envs, rollout_policy = self._own_envs(), for_rollout(policy)
+        envs, rollout_policy = self._own_envs(), policy if self.readable else for_rollout(policy)
         next_obs[:n0], _ = collect_rollout(envs, rollout_policy, local, next_obs[:n0])
         for worker, a, b in self._shards():
             shard = worker.receive()
@@ -395,7 +399,15 @@ class LocalRollout:
         self.envs.close()
 
 
-def make_rollout(env_id: str, num_envs: int, workers: int, policy, seed: int, **env_kwargs):
+def make_rollout(
+    env_id: str,
+    num_envs: int,
+    workers: int,
+    policy,
+    seed: int,
+    plugged: dict[str, str] | None = None,
+    **env_kwargs,
+):
     """A :class:`ParallelRollout` over ``workers`` processes where that can work, else a
     :class:`LocalRollout`. ``workers`` is clamped to ``num_envs`` and to the CPUs available,
     and is 1 on Windows, while nbgrader grades (kernels already run side by side) and for a
@@ -413,14 +425,14 @@ def make_rollout(env_id: str, num_envs: int, workers: int, policy, seed: int, **
         workers = 1
     if workers > 1:
         try:
-            return ParallelRollout(env_id, num_envs, workers, policy, seed, **env_kwargs)
+            return ParallelRollout(env_id, num_envs, workers, policy, seed, plugged, **env_kwargs)
         except Exception as err:  # noqa: BLE001 -- one process always works
             warnings.warn(
                 f"could not start rollout worker processes ({err}); collecting "
                 f"rollouts in this process instead",
                 stacklevel=2,
             )
-    return LocalRollout(env_id, num_envs, **env_kwargs)
+    return LocalRollout(env_id, num_envs, readable=bool(plugged), **env_kwargs)
 
 
 __all__ = ["LocalRollout", "ParallelRollout", "available_cpus", "make_rollout", "shard_sizes"]

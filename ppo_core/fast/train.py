@@ -12,11 +12,12 @@ what differs is where the work runs:
   here as given;
 * the optimiser is :class:`~ppo_core.fast.optim.FlatAdam`, Adam over one flat buffer.
 
-The worker imports the library afresh, without the learner's plugged-in functions
-(:func:`ppo_core.plug_in`), and the shared update writes the losses' gradients out by hand. So
-where a learner's version of a function that the rollout or the update calls is plugged in, that
-part runs the readable way, here: ``collect_rollout`` with the policy itself, or ``ppo_update``.
-The learner's function then runs as given, on every environment and every minibatch.
+The worker imports the library afresh, and the shared update writes the losses' gradients out by
+hand. So where a learner's version of a function that the rollout or the update calls is plugged
+in (:func:`ppo_core.plug_in`), that part runs the readable way: the policy itself takes each
+step, in the worker too when the worker can import the learner's functions by name (a module of
+the learner's; one defined in a notebook cell keeps the whole rollout here), and ``ppo_update``
+runs here. The learner's function then runs as given, on every environment and minibatch.
 """
 
 from __future__ import annotations
@@ -61,11 +62,14 @@ def train_fast(
     ``config.fast``; its arguments are ``train``'s, already checked and seeded)."""
     if policy is None:
         policy = _new_policy(config)
-    if plug.calls_its_own(*ROLLOUT_CALLS):
+    # A worker imports the library afresh: it can run the learner's plugged functions only where
+    # it can import them by name; one defined in a notebook cell keeps the rollout here.
+    plugged = plug.plugged_names(*ROLLOUT_CALLS)
+    if plugged is not None:
         rollout = make_rollout(
-            config.env_id, config.num_envs, config.env_workers, policy, config.seed
+            config.env_id, config.num_envs, config.env_workers, policy, config.seed, plugged
         )
-    else:  # a worker would call the library's functions, not the learner's plugged in here
+    else:
         rollout = LocalRollout(config.env_id, config.num_envs, readable=True)
     # With a worker process and the library's own update, each minibatch step is shared; the
     # optimiser here then holds the actor's parameters only. The default update_fn is whatever

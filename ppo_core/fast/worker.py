@@ -40,6 +40,7 @@ from ppo_core.fast.protocol import (  # noqa: E402
     swap_floats,
 )
 from ppo_core.networks import ActorCritic  # noqa: E402
+from ppo_core.plug import plug_in_by_name  # noqa: E402
 from ppo_core.rollout import RolloutBuffer, collect_rollout  # noqa: E402
 
 
@@ -51,7 +52,11 @@ class _Shard:
         single_threaded_blas()  # for this process's life (fast.handgrad says why)
         self.envs = make_vec_env(spec["env_id"], spec["num_envs"], **spec["env_kwargs"])
         self.policy = ActorCritic(spec["obs_dim"], spec["action_space"], spec["hidden"])
-        self.rollout_policy = for_rollout(self.policy)  # reads self.policy's parameters
+        # The learner's functions plugged in the parent, imported here by name; then the policy
+        # itself takes each step (for_rollout's shortcut computes the library's own instead).
+        sys.path += [p for p in spec.get("sys_path", []) if p not in sys.path]
+        self.plugged = plug_in_by_name(spec.get("plugged", {}))
+        self.rollout_policy = self.policy if self.plugged.plugged else for_rollout(self.policy)
         torch.manual_seed(spec["torch_seed"])  # this shard's own action-sampling stream
         self.buffer: RolloutBuffer | None = None
         self.next_obs: np.ndarray | None = None
