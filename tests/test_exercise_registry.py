@@ -145,3 +145,21 @@ def _table_rows(text: str, pattern: str) -> dict[str, tuple[str, ...]]:
 def test_documented_tables_match_the_registry(doc, pattern):
     rows = _table_rows((ROOT / doc).read_text(), pattern)
     assert rows == {lab.id: exercises.names(lab.id) for lab in exercises.LABS}
+
+
+@pytest.mark.parametrize("module", sorted({e.module for e in exercises.EXERCISES}))
+def test_what_opens_an_exercise_as_a_check_is_an_input_check(module):
+    """The registry takes the bare calls that open an exercise's body for the library's input
+    checks and leaves them out of the notebook: each must call a checking helper (``check_*``,
+    ``_check_*``, or ``as_*`` of ``ppo_core._checks``), so that a solution that happened to
+    begin with a bare call could not lose that line silently."""
+    source = (ROOT / "ppo_core" / f"{module}.py").read_text()
+    tree = ast.parse(source)
+    found = exercises.regions(source, module)
+    assert {r.name for r in found} == {e.name for e in exercises.EXERCISES if e.module == module}
+    for region in found:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Expr) and node.lineno in region.checks:
+                assert isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
+                callee = node.value.func.id
+                assert re.match(r"_?check_|as_", callee), (region.name, callee)
