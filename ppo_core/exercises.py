@@ -22,6 +22,8 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
+from ppo_core import _withheld
+
 
 @dataclasses.dataclass(frozen=True)
 class Lab:
@@ -185,7 +187,7 @@ def reference_available(name: str) -> bool:
     """Whether this copy of the library holds its own reference code of exercise ``name``: True
     in the open library, False for those a student build withholds (``_withheld.WITHHELD``)."""
     exercise(name)
-    return name not in importlib.import_module("ppo_core._withheld").WITHHELD
+    return name not in _withheld.WITHHELD
 
 
 def resolve(name: str) -> Callable:
