@@ -122,9 +122,11 @@ def test_status_and_score(graded, student):
 
 def test_feedback_names_what_happened(graded):
     rows = graded["rows"]
-    assert "reference implementation" in rows["delegate_reference"]["message"]
-    assert "reference implementation" in rows["stack_walk_reference"]["message"]
-    assert "changed the environment" in rows["patch_numpy_call"]["message"]
+    # The grading kernel's library leaves the lab's exercises out; the checks run outside it,
+    # so a stack walk finds no reference and patches in the kernel leave the verdict alone.
+    assert "leaves to you" in rows["delegate_reference"]["message"]
+    for student in ("stack_walk_reference", "patch_numpy_call", "patch_numpy_top"):
+        assert "Failed tests: test_discounted_return" in rows[student]["message"], student
     assert "removed or changed" in rows["patch_numpy_top"]["message"]
     assert "did not finish in time" in rows["infinite_loop"]["message"]
     assert "crashed" in rows["segfault"]["message"]

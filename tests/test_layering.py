@@ -162,12 +162,15 @@ LAYOUT = {
         "grade",
         "gradebook",
         "journal",
+        "kernel_build",
+        "kernel_link",
         "lean_imports",
         "preprocessors",
+        "remote",
         "worker",
     },
     "sandbox": {"__init__", "__main__", "isolation", "run", "seccomp_filter"},
-    "kernel": {"__init__", "guard", "sanitize"},
+    "kernel": {"__init__", "remote", "sanitize", "spies", "wire"},
     "student": {
         "__init__",
         "build",
@@ -185,8 +188,7 @@ where the repository's nbgrader_config.py loads it by path): a new module goes i
 subpackage of its concern."""
 EMPTY_INITS = ("", "grading", "sandbox", "kernel", "student")
 """Packages whose ``__init__`` imports nothing: ``python -m autograder`` starts fast, and the
-grading kernel imports ``autograder.kernel.guard`` and ``autograder.sandbox.seccomp_filter``
-through them without loading the grader."""
+grading kernel imports ``autograder.kernel.remote`` through them without loading the grader."""
 
 
 def _module_name(path: Path, root: Path) -> str:

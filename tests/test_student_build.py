@@ -249,8 +249,8 @@ def test_the_installed_build(student_env, student_package):
             assert "student build" in str(err), err
         else:
             raise AssertionError("fast=True was accepted without ppo_core.fast")
-        for name in ("ppo_core.fast", "autograder.grading", "autograder.kernel",
-                     "autograder.sandbox", "autograder.student"):
+        for name in ("ppo_core.fast", "autograder.grading", "autograder.kernel.sanitize",
+                     "autograder.kernel.remote", "autograder.sandbox", "autograder.student"):
             assert importlib.util.find_spec(name) is None, name
         assert list(recorded_runs.load_diagnosis_runs()) == {sorted(diagnosis_key())!r}
         assert recorded_runs.FAULTS == {FAULTS!r} and recorded_runs.LABELS == {LABELS!r}

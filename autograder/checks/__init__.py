@@ -31,14 +31,15 @@ same inputs, the check says that mistake's message. ``tests/test_grading_checks.
 that every check passes the reference, and that every registered mistake fails at least one
 check of its function with its own message.
 
-Robustness (the autograder relies on it): the modules keep their own references to everything
-they compare with (numpy and torch functions, builtins, the reference implementations), taken
-when they are first imported, so a notebook that later monkeypatches ``numpy.allclose``,
-``torch.Tensor.detach`` or ``ppo_core.compute_gae`` cannot change a verdict. Every lab imports
-this package in its setup cell, before any learner code runs. Learner results are converted to
-plain arrays element by element; objects that claim to equal anything are rejected. Inside the
-grading kernel, :mod:`autograder.kernel.guard` traps every function defined in these modules while a
-learner function runs (calls from these modules' own files pass through).
+Where they run: in a learner's own notebook, in its kernel; when a class is graded
+(``python -m autograder grade``), in the grader's own process, where each learner function is a
+stand-in that calls the learner's function in the grading kernel on the check's inputs and gets
+plain data back (:mod:`autograder.grading.remote`), so nothing the learner's code does in its
+kernel reaches a check or a verdict. The modules still keep their own references to what they
+compare with (numpy and torch functions, builtins, the reference implementations), taken when
+they are first imported, and convert learner results to plain arrays element by element, so in
+a learner's own notebook a cell that monkeypatches ``numpy.allclose`` does not change a verdict
+either.
 
 Student build (graded classes): learners get these checks without the answers' code.
 :mod:`autograder.student.checks` (instructor side) writes a copy of this package in which every

@@ -21,6 +21,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from autograder.kernel.wire import Refused as _Refused
 from ppo_core import exercises
 
 # --- Private references, taken at import time -----------------------------------------------
@@ -162,9 +163,9 @@ def _without_checks_frames(traceback):
     return rebuilt
 
 
-# The reporting check is compiled in the check's own module (no closure, so autograder.kernel.guard
-# traps it like every other function of these modules) and hides its frame from tracebacks
-# (pytest and IPython honour __tracebackhide__).
+# The reporting check is compiled in the check's own module (its frames are then the module's,
+# which tracebacks leave out) and hides its frame from tracebacks (pytest and IPython honour
+# __tracebackhide__).
 _REPORTING_SOURCE = """
 def {name}(fn, *args, **kwargs):
     __tracebackhide__ = True
@@ -264,6 +265,8 @@ def call_learner(fn, function_name: str, *args):
             f"{function_name} raised ReferenceUnavailable, which only the checks may raise: "
             f"return your result instead"
         ) from None
+    except _Refused as refused:  # the grader could not read what the kernel sent back
+        raise _AssertionError(f"{function_name}: {refused}") from None
     except _NotImplementedError:
         raise _AssertionError(
             f"{function_name} is not written yet: replace the `raise NotImplementedError` line "

@@ -20,6 +20,7 @@ from autograder.checks.compare import (
     STATE,
     _abs,
     _AssertionError,
+    _autograd_grad,
     _enumerate,
     _f64,
     _float,
@@ -54,13 +55,14 @@ from autograder.checks.compare import (
     to_array,
     to_float,
 )
+from autograder.kernel.spies import SpyLoss as _SpyLoss
+from autograder.kernel.spies import SpyOptimizer as _SpyOptimizer
 from ppo_core.config import PPOConfig as _PPOConfig
 from ppo_core.diagnostics import explained_variance as _ref_explained_variance
 from ppo_core.losses import ppo_loss as _ref_ppo_loss
 from ppo_core.networks import ActorCritic as _ActorCritic
 
 _t_randn, _t_manual_seed, _t_generator = torch.randn, torch.manual_seed, torch.Generator
-_SGD = torch.optim.SGD
 _np_sort, _np_arange, _np_concatenate, _np_array_equal = (
     np.sort,
     np.arange,
@@ -350,67 +352,6 @@ _UPDATE_KEYS = (
 )
 
 
-class _SpyOptimizer(_SGD):
-    """Plain SGD (its step is proportional to the gradient, unlike Adam's, so clipping shows)
-    that records, at every step, the global norm of the gradients it is about to apply."""
-
-    def __init__(self, params, lr):
-        super().__init__(params, lr=lr)
-        self.grad_norms: list[float] = []
-
-    def step(self, closure=None):
-        total = 0.0
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    total += _float((p.grad.detach().double() ** 2).sum())
-        self.grad_norms.append(total**0.5)
-        return super().step(closure)
-
-
-class _SpyLoss:
-    """A loss_fn that records what ppo_update passes it and returns the reference ppo_loss."""
-
-    def __init__(self):
-        self.calls: list[dict] = []
-
-    def __call__(
-        self,
-        new_log_probs,
-        old_log_probs,
-        advantages,
-        values,
-        returns,
-        entropy,
-        clip_eps,
-        vf_coef,
-        ent_coef,
-    ):
-        self.calls.append(
-            {
-                "new": to_array(new_log_probs, "new_log_probs"),
-                "new_requires_grad": (
-                    _isinstance(new_log_probs, _Tensor) and new_log_probs.requires_grad
-                ),
-                "old": to_array(old_log_probs, "old_log_probs"),
-                "adv": to_array(advantages, "advantages"),
-                "returns": to_array(returns, "returns"),
-                "clip_eps": clip_eps,
-            }
-        )
-        return _ref_ppo_loss(
-            new_log_probs,
-            old_log_probs,
-            advantages,
-            values,
-            returns,
-            entropy,
-            clip_eps,
-            vf_coef,
-            ent_coef,
-        )
-
-
 def _update_setup(seed: int = 0, batch_size: int = 64, **overrides):
     """A tiny actor-critic (4 observations, 3 actions), a batch collected from it and a config.
 
@@ -454,7 +395,7 @@ def _run_update(fn, seed=0, batch_size=64, lr=0.05, **overrides):
     policy, batch, config = _update_setup(seed, batch_size, **overrides)
     before = [p.detach().clone() for p in policy.parameters()]
     optimizer = _SpyOptimizer(policy.parameters(), lr=lr)
-    spy = _SpyLoss()
+    spy = _SpyLoss(_ref_ppo_loss, to_array)
     stats = call_learner(fn, "ppo_update", policy, optimizer, batch, config, spy)
     if not spy.calls:
         raise _AssertionError(
@@ -463,8 +404,73 @@ def _run_update(fn, seed=0, batch_size=64, lr=0.05, **overrides):
             "config.clip_coef, config.vf_coef, config.ent_coef) -- the hook through which "
             "Lab 4 plugs in your own ppo_loss (and config.clip_vloss is False here)"
         )
+    _check_steps_follow_the_losses(policy, before, batch, config, spy, optimizer, lr)
     changed = _any(not bool((p.detach() == b).all()) for p, b in _zip(policy.parameters(), before))
     return stats, spy, optimizer, batch, config, changed
+
+
+def _check_steps_follow_the_losses(policy, before, batch, config, spy, optimizer, lr) -> None:
+    """The recorded losses and steps are what the update did: replaying them from the initial
+    weights (each step: the loss of the recorded minibatch, its gradient rescaled to the recorded
+    norm, one SGD step) gives the same log-probabilities along the way and the same final
+    weights. (When a class is graded the spies run in the learner's kernel, so what they
+    recorded is checked against the weights that came back.)"""
+    steps, calls = _len(optimizer.grad_norms), _len(spy.calls)
+    if steps != calls:
+        raise _AssertionError(
+            f"ppo_update computed the loss {calls} times and took {steps} optimizer steps: "
+            f"each minibatch needs one loss, one loss.backward() and one optimizer.step()"
+        )
+    replay = _ActorCritic(4, policy.action_space, hidden=8)
+    with _no_grad():
+        for p, b in _zip(replay.parameters(), before):
+            p.copy_(b)
+    params = _list(replay.parameters())
+    obs, actions = batch["obs"], batch["actions"]
+    for k, (call, norm) in _enumerate(_zip(spy.calls, optimizer.grad_norms)):
+        ids = _t_tensor(_ids(call).astype(_int))
+        _, new, entropy, values = replay.get_action_and_value(obs[ids], actions[ids])
+        if not bool(_np_all(_np_abs(to_array(new, "new") - call["new"]) < 1e-4)):
+            raise _AssertionError(
+                f"the new log-probabilities passed to the loss at step {k + 1} are not those of "
+                f"the policy after the {k} optimizer step(s) before it: evaluate the policy on "
+                f"each minibatch right before its loss, and step only with that loss"
+            )
+        loss = _ref_ppo_loss(
+            new,
+            const(call["old"], _t_float32),
+            const(call["adv"], _t_float32),
+            values.reshape(-1),
+            batch["returns"][ids],
+            entropy,
+            call["clip_eps"],
+            config.vf_coef,
+            config.ent_coef,
+        )
+        grads = _autograd_grad(loss, params, allow_unused=True)
+        total = _float(_sum_sq(grads)) ** 0.5
+        scale = norm / total if total > 0 else 0.0
+        with _no_grad():
+            for p, g in _zip(params, grads):
+                if g is not None:
+                    p.sub_(lr * scale * g)
+    worst = _max(
+        _float((p.detach() - q.detach()).abs().max()) for p, q in _zip(params, policy.parameters())
+    )
+    if worst > 1e-4:
+        raise _AssertionError(
+            f"the weights ppo_update left differ (by up to {fmt(worst)}) from those its "
+            f"{steps} recorded steps give: each optimizer.step() should apply the gradient of "
+            f"the loss just computed (after optimizer.zero_grad() and loss.backward())"
+        )
+
+
+def _sum_sq(grads):
+    total = 0.0
+    for g in grads:
+        if g is not None:
+            total += _float((g.detach().double() ** 2).sum())
+    return total
 
 
 def _ids(call) -> np.ndarray:

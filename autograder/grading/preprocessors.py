@@ -7,12 +7,17 @@
 * :class:`SanitizeOutputs` (after execution): no output that can run script in a browser.
 * :class:`SandboxedExecute` (replaces nbgrader's ``Execute``): starts the kernel through
   :mod:`autograder.sandbox` (resource limits, empty working directory, unprivileged uid,
-  Landlock), caps the output a cell may produce, gives up on a notebook whose kernel ignores the
-  interrupt after a timeout, and enforces a wall-clock budget for the whole notebook.
+  Landlock) with the lab's kernel tree (:mod:`autograder.grading.kernel_build`: the library
+  without the lab's answers), runs every test cell's checks in this process
+  (:mod:`autograder.grading.remote`: the learner's functions are called in the kernel, the
+  verdict is decided here), caps the output a cell may produce, gives up on a notebook whose
+  kernel ignores the interrupt after a timeout, and enforces a wall-clock budget for the whole
+  notebook.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -25,11 +30,14 @@ from queue import Empty
 import nbformat
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from nbclient.exceptions import CellTimeoutError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import run_sync
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, DottedObjectName, Integer, Type, Unicode, default
 
+from autograder.grading import remote
+from autograder.grading.kernel_link import KernelLink
 from autograder.kernel import sanitize
 from autograder.sandbox.run import kill_marked
 
@@ -198,6 +206,16 @@ class SandboxedExecute(Execute):
     max_output_chars = Integer(
         200_000, help="Characters of output kept per cell; the rest is dropped."
     ).tag(config=True)
+    remote_checks = Bool(
+        True,
+        help="Run the test cells' checks in the grader's process, calling the learner's "
+        "functions in the kernel (False: the test cells run in the kernel, as nbgrader does).",
+    ).tag(config=True)
+    kernel_tree = Bool(
+        True,
+        help="Grade lab N in a kernel whose ppo_core leaves out lab N's reference "
+        "implementations (autograder.grading.kernel_build).",
+    ).tag(config=True)
 
     @default("shutdown_kernel")
     def _shutdown_kernel_default(self) -> str:
@@ -215,6 +233,9 @@ class SandboxedExecute(Execute):
             self.kernel_manager_class = SandboxKernelManager
         self._stuck = False
         self._output_left: dict[int, int] = {}
+        self._gone: str | None = None  # why the kernel is gone: later cells are not run
+        self._link: KernelLink | None = None
+        self._exercises: list[str] = []
 
     def preprocess(self, nb, resources=None, km=None):
         token = os.urandom(8).hex()
@@ -223,8 +244,10 @@ class SandboxedExecute(Execute):
         os.chmod(kernel_root, 0o711)  # an unprivileged kernel uid may enter, not list
         os.environ["PPO_GRADER_KERNEL_ROOT"] = kernel_root
         info = (resources or {}).get("nbgrader", {})
-        os.environ["PPO_GRADER_LAB"] = str(info.get("assignment", ""))
-        self._stuck, self._output_left = False, {}
+        lab = str(info.get("assignment", ""))
+        os.environ["PPO_GRADER_LAB"] = lab
+        self._prepare_lab(lab)
+        self._stuck, self._output_left, self._gone = False, {}, None
         expired = threading.Event()
 
         def watchdog():
@@ -248,10 +271,116 @@ class SandboxedExecute(Execute):
             raise
         finally:
             done.set()
+            if self._link is not None:
+                self._link.close()
+                self._link = None
             _kill_marked(token)  # the kernel and anything it started
-            os.environ.pop("PPO_GRADER_TOKEN", None)
-            os.environ.pop("PPO_GRADER_KERNEL_ROOT", None)
+            for name in ("PPO_GRADER_TOKEN", "PPO_GRADER_KERNEL_ROOT", "PPO_GRADER_KERNEL_PATH"):
+                os.environ.pop(name, None)
             shutil.rmtree(kernel_root, ignore_errors=True)
+
+    def _prepare_lab(self, lab: str) -> None:
+        """The lab's exercises (their stand-ins serve the root-cause search) and kernel tree."""
+        from ppo_core import exercises
+
+        known = {e.lab for e in exercises.EXERCISES}
+        self._exercises = [e.name for e in exercises.EXERCISES if e.lab == lab]
+        if self.kernel_tree and lab in known:
+            from autograder.grading.kernel_build import tree_for
+
+            os.environ["PPO_GRADER_KERNEL_PATH"] = tree_for(lab)
+
+    # --- the test cells' checks, in this process -------------------------------------------
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        if self._gone is not None:
+            return self._not_run(cell)
+        if self.remote_checks and self._link is None:
+            await self._open_link()
+        if self.remote_checks and _is_test_cell(cell):
+            return await self._check_cell(cell)
+        try:
+            return await super().async_execute_cell(
+                cell, cell_index, execution_count=execution_count, store_history=store_history
+            )
+        except DeadKernelError:
+            self._gone = f"the kernel died while running cell {cell_index + 1}"
+            cell.outputs = [_error("DeadKernelError", self._gone + ".")]
+            return cell
+
+    execute_cell = run_sync(async_execute_cell)  # nbclient binds the synchronous one by name
+
+    def _not_run(self, cell):
+        if cell.cell_type == "code":
+            cell.outputs = (
+                [_error("DeadKernelError", f"not run: {self._gone}.")]
+                if _is_test_cell(cell)
+                else []
+            )
+        return cell
+
+    async def _open_link(self) -> None:
+        """The line for the checks' calls, and the kernel's side of them imported before the
+        first cell runs (so that it holds its own references to builtins, numpy and torch)."""
+        self._link = KernelLink(self.km, self.timeout or 60)
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(
+                None, self._link, "", "__import__('autograder.kernel.remote') and 'ok'", 120.0
+            )
+        except remote.KernelGone as gone:
+            self._gone = f"the kernel did not start ({gone.detail})"
+
+    async def _check_cell(self, cell):
+        """Run the cell's checks here; the learner's functions answer from the kernel."""
+        link = self._link
+        assert link is not None  # noqa: S101 -- opened before the first cell
+        loop = asyncio.get_running_loop()
+        try:
+            printed, error = await loop.run_in_executor(
+                None, remote.run_test_cell, cell.source, link, self._exercises
+            )
+        except remote.KernelGone as gone:
+            cell.outputs = _printed_output(link.take_printed())
+            cell.outputs.append(await self._after_gone(gone))
+            return cell
+        cell.outputs = _printed_output(link.take_printed())
+        if printed:
+            cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=printed))
+        if error is not None:
+            cell.outputs.append(_check_error(error))
+        return cell
+
+    async def _after_gone(self, gone: remote.KernelGone):
+        """The error output of a cell whose call timed out or killed the kernel; an interrupted
+        kernel that answers again keeps grading the later cells."""
+        link = self._link
+        assert link is not None  # noqa: S101 -- opened before the first cell
+        if gone.reason == "timeout":
+            message = (
+                f"your function did not return within {self.timeout} s (an infinite loop, or "
+                f"a loop that waits forever): this test fails"
+            )
+            await self.km.interrupt_kernel()
+            loop = asyncio.get_running_loop()
+            try:
+                await loop.run_in_executor(None, link, "pass", "'ok'", 10.0)
+                if gone.function:  # later cells do not wait for it again
+                    disable = f"{remote.REMOTE}.disable({gone.function!r}, {self.timeout})"
+                    await loop.run_in_executor(None, link, "", disable, 10.0)
+            except remote.KernelGone:
+                self._gone = "the kernel ignored the interrupt after a time-out"
+                _kill_marked(os.environ.get("PPO_GRADER_TOKEN", ""))
+            return _error("CellTimeoutError", message)
+        self._gone = (
+            "the kernel died during an earlier test (os._exit, a crash or the memory limit)"
+        )
+        return _error(
+            "DeadKernelError",
+            "the Python process running your notebook died while this test called your "
+            "function (os._exit, a segmentation fault, or the memory limit): this test and the "
+            "ones after it score zero",
+        )
 
     async def _async_handle_timeout(self, timeout, cell=None):
         if self._stuck:  # the previous timeout's interrupt did not free the kernel: give up
@@ -283,3 +412,37 @@ class SandboxedExecute(Execute):
                 outs.append(note)
             return None
         return super().output(outs, msg, display_id, cell_index)
+
+
+def _is_test_cell(cell) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def _error(ename: str, evalue: str):
+    return nbformat.v4.new_output(
+        "error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]
+    )
+
+
+def _printed_output(text: str) -> list:
+    if not text:
+        return []
+    return [
+        nbformat.v4.new_output(
+            "stream", name="stdout", text="[printed by your function]\n" + text.rstrip() + "\n"
+        )
+    ]
+
+
+def _check_error(error: BaseException):
+    """A failed check as a test cell's error output: the learner's traceback (from the kernel),
+    then the check's message."""
+    cause, lines = error.__cause__, []
+    kernel_tb = getattr(cause, "kernel_traceback", "") if cause is not None else ""
+    if kernel_tb:
+        lines.append("Traceback of your function (in your notebook's kernel):\n" + kernel_tb)
+    ename = "AssertionError"
+    evalue = str(error)
+    lines.append(f"{ename}: {evalue}")
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=lines)

@@ -105,6 +105,16 @@ def error_outputs(nb) -> dict[str, str]:
     return out
 
 
+def died(nb) -> bool:
+    """True if the kernel died during the run (the cells after it were not run)."""
+    return any(
+        output.get("output_type") == "error" and output.get("ename") == "DeadKernelError"
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+    )
+
+
 def timed_out(nb) -> bool:
     """True if a cell hit the per-cell time limit (the grader interrupted it)."""
     return any(
@@ -263,7 +273,10 @@ def _autograde(sub: discover.Submission, nb, fmt: dict) -> tuple[str, dict, bool
     autograded = os.path.join(root, "autograded", student, lab, f"{lab}.ipynb")
     if result["success"] and os.path.exists(autograded):
         executed = nbformat.read(autograded, 4)
-        return ("timed out" if timed_out(executed) else "graded"), error_outputs(executed), True
+        status = (
+            "timed out" if timed_out(executed) else "kernel died" if died(executed) else "graded"
+        )
+        return status, error_outputs(executed), True
     if "CellTimeoutError" in log or "timed out" in log:
         return "timed out", {}, False
     if "DeadKernelError" in log or "kernel died" in log.lower():
@@ -345,8 +358,8 @@ def grade_one(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]]
     status, errors, success = _autograde(sub, nb, fmt)
     cells, max_score = read_gradebook(root, lab, student)
     fmt["max_score"] = max_score
-    if status in ("kernel died", "grader error") or (status == "timed out" and not success):
-        for c in cells:  # a notebook that did not finish earns nothing it did not prove
+    if not success:  # nothing was verified: the verdicts of a finished run are the grader's own
+        for c in cells:
             if not c["manual"]:
                 c["score"] = 0.0
     notes_file = os.path.join(root, "grader_notes", student, lab, f"{lab}.json")

@@ -1,3 +1,4 @@
-"""What the grader puts into the learner's kernel: the cells it rebuilds the notebook from
-(:mod:`.sanitize`, run by the grader) and the guard those cells load (:mod:`.guard`, run in the
-kernel). Kept free of imports: the kernel imports :mod:`.guard` through this package."""
+"""What touches the learner's notebook: the grader rebuilds it from the release (:mod:`.sanitize`,
+run by the grader), and the grading kernel answers the checks' calls (:mod:`.remote`, over the
+plain-data format of :mod:`.wire`; :mod:`.spies` for ppo_update). Kept free of imports: the
+kernel imports :mod:`.remote` through this package."""

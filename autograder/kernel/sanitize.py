@@ -16,7 +16,6 @@ and returns the notebook the grader executes:
   cannot be found is marked for hand grading (never scored 0 automatically). Their HTML is
   cleaned (:func:`safe_markdown`): no script, frame, event handler or ``javascript:`` link
   reaches the feedback page or the instructor's Formgrader;
-* small harness cells load :mod:`autograder.kernel.guard` and wrap each learner function;
 * a "grader notes" cell at the top lists, for the feedback, everything that was removed.
 """
 
@@ -407,12 +406,6 @@ def _node_bindings(node) -> dict:
 # --- rebuilding --------------------------------------------------------------------------------
 
 
-def _code_cell(source: str):
-    cell = nbformat.v4.new_code_cell(source)
-    cell.metadata["tags"] = [HARNESS_TAG]
-    return cell
-
-
 def _find_learner_cell(submitted_cells, grade_id: str, function: str | None):
     """The learner's cell for ``grade_id``: by metadata, else the last cell defining
     ``function``."""
@@ -543,11 +536,12 @@ def _source(cell) -> str:
 
 
 def _solution_cells(cell, ctx: dict) -> list:
-    """The cells replacing one release solution cell: the learner's reduced code, then the
-    harness cell that protects what it defines (or a stub when the exercise is missing)."""
+    """The cells replacing one release solution cell: the learner's reduced code (or a stub
+    when the exercise is missing)."""
     grade_id, exercises, notes = _nb_meta(cell)["grade_id"], ctx["exercises"], ctx["notes"]
-    function = grade_id if grade_id in exercises else None
-    learner, how = _find_learner_cell(ctx["submitted"], grade_id, function)
+    learner, how = _find_learner_cell(
+        ctx["submitted"], grade_id, grade_id if grade_id in exercises else None
+    )
     if learner is None or learner.get("cell_type") != "code":
         notes.append(
             f"`{grade_id}`: no cell with this exercise was found in the "
@@ -556,7 +550,7 @@ def _solution_cells(cell, ctx: dict) -> list:
         cell.source = "# (missing from the submission)\n"
         return [cell]
     others = [e for e in exercises if e != grade_id]
-    reduced, removed, bound = reduce_source(
+    reduced, removed, _bound = reduce_source(
         _source(learner), exercises, {**ctx["reserved"], **{e: None for e in others}}
     )
     if how == "function name":
@@ -567,13 +561,7 @@ def _solution_cells(cell, ctx: dict) -> list:
     notes.extend(f"`{grade_id}`, {r}" for r in removed)
     cell.source = reduced + "\n"
     cell.outputs, cell.execution_count = [], None
-    return [
-        cell,
-        _code_cell(
-            f"_ppo_grader_guard.own({sorted(bound)!r})\n"
-            f"_ppo_grader_guard.protect(globals(), {[function] if function else []!r})"
-        ),
-    ]
+    return [cell]
 
 
 def _written_cell(cell, ctx: dict, index: int):
@@ -621,13 +609,7 @@ def rebuild(submitted, release, lab: str):
         "submitted": list(getattr(submitted, "cells", []) or []),
         "release_cells": list(release.cells),
     }  # unchanged originals, same order as nb
-    new_cells = [
-        _code_cell(
-            f"# Added by the grader: the learner's functions run under its guard.\n"
-            f"import autograder.kernel.guard as _ppo_grader_guard\n"
-            f"_ppo_grader_guard.install({lab!r}, {exercises!r})"
-        )
-    ]
+    new_cells: list = []
     for index, cell in enumerate(nb.cells):
         grade_id = _nb_meta(cell).get("grade_id")
         if is_solution_code(cell) and grade_id:

@@ -26,6 +26,7 @@ import os
 import signal
 import stat
 import sys
+from collections.abc import Sequence
 
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID = 0x00020000, 0x10000000, 0x20000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
@@ -102,10 +103,11 @@ def enter_namespaces(user_ns: bool = False) -> None:
     os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
 
 
-def private_mounts(keep: list[str], tmp_mb: int) -> None:
-    """Fresh /proc, /tmp and /dev/shm; hide untraversable folders except the ``keep`` paths."""
-    keep = sorted({os.path.realpath(p) for p in keep if os.path.exists(p)})
-    keep = [p for p in keep if not any(p.startswith(q + os.sep) for q in keep)]  # outermost
+def private_mounts(keep: list[str], tmp_mb: int, mask: Sequence[str] = ()) -> None:
+    """Fresh /proc, /tmp and /dev/shm; hide untraversable folders except the ``keep`` paths;
+    cover each ``mask`` folder with an empty one (``keep`` paths below it stay)."""
+    every = sorted({os.path.realpath(p) for p in keep if os.path.exists(p)})
+    keep = _outermost(every)
     covers: dict[str, list[str]] = {}
     for top in ("/tmp", "/dev/shm"):  # a venv or course below /tmp must stay visible
         if os.path.isdir(top):
@@ -124,6 +126,16 @@ def private_mounts(keep: list[str], tmp_mb: int) -> None:
             f"mode=1777,size={tmp_mb}m" if shared else "mode=0755,size=1m",
             readonly=not shared,
         )
+    # Last, on top of what was bound back: the masked folders, with the kept folders below them
+    # (a venv inside the checkout) bound back again.
+    for top in _outermost(sorted({os.path.realpath(p) for p in mask if os.path.isdir(p)})):
+        below = _outermost([p for p in every if p.startswith(top + os.sep)])
+        _cover(top, below, "mode=0755,size=1m", readonly=True)
+
+
+def _outermost(paths: list[str]) -> list[str]:
+    """``paths`` without those inside another of them."""
+    return [p for p in paths if not any(p.startswith(q + os.sep) for q in paths)]
 
 
 def _cover(top: str, paths: list[str], data: str, readonly: bool) -> None:
@@ -162,7 +174,7 @@ def drop_to(uid: int, owned: list[str]) -> None:
     _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-def isolate(keep: list[str], tmp_mb: int, user_ns: bool = False) -> None:
+def isolate(keep: list[str], tmp_mb: int, user_ns: bool = False, mask: Sequence[str] = ()) -> None:
     """Namespaces and private mounts; as root the caller then drops privileges (:func:`drop_to`).
 
     Raises :class:`IsolationError` (in the forked child, after a partial set-up) on failure.
@@ -170,4 +182,4 @@ def isolate(keep: list[str], tmp_mb: int, user_ns: bool = False) -> None:
     if sys.platform != "linux":
         raise IsolationError("namespaces need Linux")
     enter_namespaces(user_ns)
-    private_mounts(keep, tmp_mb)
+    private_mounts(keep, tmp_mb, mask)

@@ -45,6 +45,7 @@ DEFAULTS = {
     "PPO_GRADER_TMP_MB": "256",  # size of the kernel's private /tmp and /dev/shm each
     "PPO_GRADER_ALLOW_UNISOLATED": "0",  # 1: run kernels even where isolation fails (loudly)
     "PPO_GRADER_NAMESPACES": "1",  # 0: do not try namespaces (tests of the refusal)
+    "PPO_GRADER_KERNEL_PATH": "",  # the lab's kernel tree (autograder.grading.kernel_build)
 }
 
 # Environment variables passed through to the kernel (everything else is dropped).
@@ -199,6 +200,38 @@ def _reachable_by_others(path: str) -> bool:
 COURSE_PACKAGES = ("ppo_core", "ppo_viz")
 
 
+def _course_package_dirs() -> list[str]:
+    """The folders of ``autograder``, ``ppo_core`` and ``ppo_viz`` as this process imports them
+    (in a checkout, or in site-packages)."""
+    import importlib.util
+
+    import autograder
+
+    dirs = [os.path.dirname(os.path.abspath(autograder.__file__))]
+    for package in COURSE_PACKAGES:
+        try:
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            continue
+        if spec and spec.origin:
+            dirs.append(os.path.dirname(os.path.abspath(spec.origin)))
+    return dirs
+
+
+def masked_paths() -> list[str]:
+    """What a kernel with a kernel tree must not see at all: the course packages as the grader
+    imports them (answers, checks, the solutions a wheel carries) and the checkout they come
+    from (``solutions/``, the notebooks, the git history)."""
+    if not _setting("PPO_GRADER_KERNEL_PATH"):
+        return []
+    dirs = _course_package_dirs()
+    root = os.path.dirname(dirs[0])
+    if any(os.path.exists(os.path.join(root, n)) for n in ("pyproject.toml", "solutions", ".git")):
+        if root not in sysconfig.get_paths().values():
+            dirs.append(root)
+    return dirs
+
+
 def _python_paths() -> list[str]:
     """Directories a kernel must read: the interpreter, site-packages, the course packages."""
     paths = {
@@ -213,20 +246,11 @@ def _python_paths() -> list[str]:
             paths.add(sysconfig.get_paths()[key])
         except KeyError:
             pass
-    # The course packages (an editable install points into the repository): allow only the
-    # package folders themselves, never the repository root with solutions/ and the gradebook.
-    import autograder
-
-    paths.add(os.path.dirname(os.path.abspath(autograder.__file__)))
-    import importlib.util
-
-    for package in COURSE_PACKAGES:
-        try:
-            spec = importlib.util.find_spec(package)
-        except (ImportError, ValueError):
-            continue
-        if spec and spec.origin:
-            paths.add(os.path.dirname(os.path.abspath(spec.origin)))
+    # The course packages: the lab's kernel tree when there is one (the library without the
+    # lab's answers); else the package folders themselves (an editable install points into the
+    # repository), never the repository root with solutions/ and the gradebook.
+    tree = _setting("PPO_GRADER_KERNEL_PATH")
+    paths.update([tree] if tree else _course_package_dirs())
     return sorted(p for p in paths if p and os.path.exists(p))
 
 
@@ -308,6 +332,8 @@ def kernel_env(workdir: str) -> dict[str, str]:
         PYTHONHASHSEED="0",
         PYTHONWARNINGS="ignore",
     )
+    if _setting("PPO_GRADER_KERNEL_PATH"):  # first on sys.path: its ppo_core, not the checkout's
+        env["PYTHONPATH"] = _setting("PPO_GRADER_KERNEL_PATH")
     return env
 
 
@@ -338,7 +364,12 @@ def _isolate() -> bool:
         return _unisolated("namespaces switched off (PPO_GRADER_NAMESPACES=0)")
     keep = _python_paths() + _listable_paths()  # never the current (course) folder
     try:
-        isolation.isolate(keep, int(_setting("PPO_GRADER_TMP_MB")), user_ns=os.geteuid() != 0)
+        isolation.isolate(
+            keep,
+            int(_setting("PPO_GRADER_TMP_MB")),
+            user_ns=os.geteuid() != 0,
+            mask=masked_paths(),
+        )
         return True
     except (isolation.IsolationError, OSError) as exc:
         return _unisolated(f"{type(exc).__name__}: {exc}")

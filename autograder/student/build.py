@@ -33,6 +33,9 @@ LEFT_OUT = ("fast",)
 """Subpackages of ``ppo_core`` a student build leaves out: the speed layer computes the update,
 the loss and the rollout again in its own form (Labs 2-4's answers)."""
 LAB5 = "lab5_diagnostics"
+STUDENT_KERNEL_MODULES = ("__init__.py", "wire.py", "spies.py")
+"""The modules of ``autograder/kernel`` the visible checks import: the plain-data format (its
+``Refused``) and ``ppo_update``'s spies."""
 """The lab whose answer key (which recorded run has which fault) is data, not a region."""
 
 _STUB = """\
@@ -153,6 +156,10 @@ def build_student_tree(
         '"""The learner\'s side of the course autograder: the visible checks only."""\n'
     )
     checks_writer(src / "autograder" / "checks")
+    kernel = src / "autograder" / "kernel"  # what the checks import of it (no grading code)
+    kernel.mkdir()
+    for name in STUDENT_KERNEL_MODULES:
+        shutil.copy(REPO_ROOT / "autograder" / "kernel" / name, kernel / name)
     (src / "README.md").write_text(readme(withheld, reveal))
     (src / "pyproject.toml").write_text(pyproject(src))
     return src

@@ -1,0 +1,279 @@
+"""Inside the grading kernel: call one of the learner's functions on the grader's inputs and hand
+back what it returned, as plain data (:mod:`autograder.kernel.wire`).
+
+When a class is graded, no check runs in the kernel. For every call a check makes, the grader
+evaluates ``answer(name, message)`` in the kernel (as a user expression of an execute request,
+so that no input transformer of IPython's rewrites it) and reads the text it returns: the
+function's result (numbers, arrays, tensors, lists, tuples, dicts of those), the gradients of
+each result tensor with respect to the grader's input tensors that require grad, the state after the
+call of every input the function may have changed (arrays and tensors changed in place, the
+network ``ppo_update`` trained, what its spies recorded). The grader compares all of it with
+what it computed itself; nothing here decides a point. A learner's code can change this module
+too: then it only changes what is sent back, which is what a learner's function returns anyway.
+"""
+
+from __future__ import annotations
+
+import builtins
+import sys
+import traceback
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from autograder.kernel import wire
+
+# Taken at import, before the learner's code runs (the grader imports this module first): a
+# learner's function that replaces a builtin does not break the replies for the other functions.
+if not TYPE_CHECKING:  # (type checkers read the builtins' own types)
+    (callable, getattr, isinstance, str, type) = (
+        builtins.callable,
+        builtins.getattr,
+        builtins.isinstance,
+        builtins.str,
+        builtins.type,
+    )
+_dumps = wire._dumps
+JACOBIAN_ROWS = 256
+"""Result tensors up to this size send their whole Jacobian; bigger ones the gradient of their
+sum (all a check takes of them)."""
+
+
+def _namespace() -> dict:
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell.user_ns if shell is not None else vars(sys.modules["__main__"])
+
+
+def functions(names: list[str]) -> str:
+    """What the notebook binds to each of ``names``: for a callable, the global names its code
+    refers to (the grader checks a failing function's helpers first); for anything else its
+    value, as plain data (e.g. Lab 5's ``diagnosis`` dict)."""
+    space = _namespace()
+    out: dict[str, dict] = {}
+    for name in names:
+        if name not in space:
+            continue
+        value = space[name]
+        if callable(value):
+            refs = getattr(getattr(value, "__code__", None), "co_names", ())
+            out[name] = {"refs": [str(r) for r in refs if isinstance(r, str)][:500]}
+            continue
+        try:
+            out[name] = {"value": wire.encode_value(value)}
+        except wire.WireError as exc:
+            out[name] = {"refused": str(exc)}
+    return _dumps(out)
+
+
+def answer(name: str, message: str) -> str:
+    """The reply to a call of the notebook's ``name`` on the arguments in ``message``."""
+    return _reply(name, message)
+
+
+def disable(name: str, seconds: float) -> str:
+    """Replace the notebook's ``name``, which did not return within ``seconds``, by a function
+    that says so at once: the notebook's later cells do not wait for it again."""
+    message = (
+        f"{name} did not return within {seconds:g} s when the grader called it, so it is not "
+        f"run again"
+    )
+
+    def timed_out(*args, **kwargs):
+        raise TimeoutError(message)
+
+    _namespace()[name] = timed_out
+    return "ok"
+
+
+class _Inputs:
+    """The grader's arguments as built here: leaves by the grader's id, objects to send back."""
+
+    def __init__(self) -> None:
+        self.leaves: dict[Any, Any] = {}
+        self.changeable: dict[Any, tuple[Any, Any]] = {}  # id -> (value, copy before)
+        self.objects: dict[Any, tuple[Any, Any]] = {}
+
+    def array(self, tag: str, fields: dict, arr: np.ndarray):
+        key = fields.get("id")
+        if tag == "tensor":
+            import torch
+
+            value = torch.from_numpy(arr.copy())
+            if fields.get("requires_grad") and value.is_floating_point():
+                value.requires_grad_(True)
+                self.leaves[key] = value
+            else:
+                self.changeable[key] = (value, value.clone())
+            return value
+        value = arr.copy()
+        self.changeable[key] = (value, arr)
+        return value
+
+    def object(self, fields: dict, decode):
+        kind, ref = fields.get("kind"), fields.get("ref")
+        made = _build(kind, fields, decode, self)
+        self.objects[ref] = (kind, made)
+        return made
+
+
+def _build(kind, fields: dict, decode, inputs: _Inputs):
+    """One of the grader's objects, made here from its description."""
+    import torch
+
+    if kind == "actor_critic":
+        import gymnasium as gym
+
+        from ppo_core.networks import ActorCritic
+
+        space = fields["space"]
+        action_space: Any
+        if space["kind"] == "discrete":
+            action_space = gym.spaces.Discrete(int(space["n"]))
+        else:
+            low, high = decode(space["low"]), decode(space["high"])
+            action_space = gym.spaces.Box(low, high, dtype=np.float32)
+        net = ActorCritic(int(fields["obs_dim"]), action_space, hidden=int(fields["hidden"]))
+        state = {k: torch.as_tensor(v) for k, v in decode(fields["state"]).items()}
+        net.load_state_dict(state)
+        return net
+    if kind == "spy_optimizer":
+        from autograder.kernel.spies import SpyOptimizer
+
+        owner: Any = inputs.objects[fields["params_of"]][1]
+        return SpyOptimizer(owner.parameters(), lr=float(fields["lr"]))
+    if kind == "spy_loss":
+        from autograder.kernel.spies import SpyLoss
+        from ppo_core.losses import ppo_loss
+
+        return SpyLoss(ppo_loss, _as_float64)
+    if kind == "ppo_config":
+        from ppo_core.config import PPOConfig
+
+        return PPOConfig(**decode(fields["fields"]))
+    if kind == "generator":
+        g = torch.Generator()
+        g.set_state(torch.from_numpy(decode(fields["state"])))
+        return g
+    raise wire.WireError(f"an object of kind {kind!r}")
+
+
+def _as_float64(x, what: str) -> np.ndarray:
+    import torch
+
+    if isinstance(x, torch.Tensor):
+        return x.detach().cpu().double().numpy()
+    return np.asarray(x, dtype=np.float64)
+
+
+def _reply(name: str, message: str) -> str:
+    fn = _namespace().get(name)
+    if not callable(fn):
+        return _dumps({"status": "missing"})
+    inputs = _Inputs()
+    args = wire.loads(message, arrays=inputs.array, objects=inputs.object)
+    try:
+        result = fn(*args)
+    except BaseException as exc:  # noqa: BLE001 -- whatever the learner raised is the answer
+        return _dumps(_raised(exc))
+    try:
+        body = wire.encode_value(result)
+        grads = _gradients(result, inputs.leaves)
+        sync = _after(inputs)
+    except wire.WireError as exc:
+        return _dumps({"status": "refused", "detail": str(exc)})
+    except Exception as exc:  # noqa: BLE001 -- e.g. a result whose backward fails
+        return _dumps({"status": "refused", "detail": f"{type(exc).__name__}: {exc}"})
+    return _dumps({"status": "ok", "result": body, "grads": grads, "sync": sync})
+
+
+def _raised(exc: BaseException) -> dict:
+    """What the grader reports of an exception: its type, message, the learner's frames, and
+    whether it came from a function this build of the library leaves out."""
+    frames = traceback.extract_tb(exc.__traceback__)[1:]
+    withheld = ""
+    if isinstance(exc, NotImplementedError) and frames:
+        last = frames[-1].filename.replace("\\", "/")
+        if "/ppo_core/" in last:
+            withheld = frames[-1].name
+    lines = traceback.format_list(frames[-8:])
+    return {
+        "status": "raised",
+        "type": type(exc).__name__,
+        "message": str(exc)[:2000],
+        "withheld": withheld,
+        "traceback": "".join(lines)[-6000:],
+    }
+
+
+def _tensors_in(x, depth: int = 0):
+    import torch
+
+    if depth > wire.MAX_DEPTH:
+        return
+    if isinstance(x, torch.Tensor):
+        yield x
+    elif isinstance(x, (list, tuple)):
+        for item in x:
+            yield from _tensors_in(item, depth + 1)
+    elif isinstance(x, dict):
+        for item in x.values():
+            yield from _tensors_in(item, depth + 1)
+
+
+def _gradients(result, leaves: dict) -> list:
+    """``[result tensor id, [[leaf id, jacobian or None], ...], "full" | "sum"]`` for every
+    result tensor that requires grad."""
+    import torch
+
+    if not leaves:
+        return []
+    keys, tensors = list(leaves), list(leaves.values())
+    out = []
+    for t in _tensors_in(result):
+        if not t.requires_grad or not t.is_floating_point():
+            continue
+        flat = t.reshape(-1)
+        rows = [flat[j] for j in range(flat.numel())] if flat.numel() <= JACOBIAN_ROWS else None
+        targets = rows if rows is not None else [flat.sum()]
+        per_leaf: list[list] = [[] for _ in tensors]
+        for target in targets:
+            grads = torch.autograd.grad(target, tensors, retain_graph=True, allow_unused=True)
+            for i, g in enumerate(grads):
+                per_leaf[i].append(None if g is None else g.detach().double().reshape(-1).numpy())
+        jac = []
+        for key, leaf, got in zip(keys, tensors, per_leaf):
+            if all(g is None for g in got):
+                jac.append([key, None])
+                continue
+            got = [np.zeros(leaf.numel()) if g is None else g for g in got]
+            jac.append([key, wire.encode_value(np.stack(got))])
+        out.append([id(t), jac, "full" if rows is not None else "sum"])
+    return out
+
+
+def _after(inputs: _Inputs) -> list:
+    """``[grader id, what it holds now]`` for each input changed in place and each object."""
+    import torch
+
+    out = []
+    for key, (value, before) in inputs.changeable.items():
+        same = (
+            bool(torch.equal(value, before))
+            if isinstance(value, torch.Tensor)
+            else value.shape == before.shape and bool(np.array_equal(value, before, equal_nan=True))
+        )
+        if not same:
+            out.append([key, wire.encode_value(value)])
+    for key, (kind, made) in inputs.objects.items():
+        if kind == "actor_critic":
+            state = {k: v.detach().numpy().copy() for k, v in made.state_dict().items()}
+            out.append([key, wire.encode_value(state)])
+        elif kind == "spy_optimizer":
+            out.append([key, wire.encode_value([float(n) for n in made.grad_norms])])
+        elif kind == "spy_loss":
+            out.append([key, wire.encode_value(made.calls)])
+        elif kind == "generator":
+            out.append([key, wire.encode_value(made.get_state().numpy())])
+    return out
