@@ -10,7 +10,7 @@ PIP    := $(PY) -m pip
 TORCH_SPEC ?= torch==2.13.0
 TORCH_INDEX ?=
 
-.PHONY: setup lab test test-fast lint notebooks check-notebooks record-runs pretrained grade bench clean
+.PHONY: setup lab test test-fast test-slow lint notebooks check-notebooks record-runs pretrained grade bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ test: setup $(W7)/.installed lint
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not slow and not browser"
+
+# Run before closing a grading change: the grading benchmark (30 Lab 2 submissions with two
+# jobs; the README's figure, target <= 60 s on 2 cores) and one full set of labs.
+test-slow: setup
+	$(PY) benchmarks/grading_speed.py --n 30 --jobs 2 --full
 
 # Regenerate solutions/ and notebooks/ from ppo_core + scripts/labs (commit the result).
 notebooks: setup

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import os
-import subprocess
 import sys
 import time
 
@@ -48,32 +47,7 @@ def _read_csv(path: str) -> list[dict]:
 def _grade(subs: str, out: str, env: dict | None = None, extra: tuple = ()) -> dict:
     """Run the grader as an instructor would (quick limits) and read its CSV files."""
     start = time.monotonic()
-    proc = subprocess.run(  # noqa: PLW1510 -- the return code is asserted
-        [
-            sys.executable,
-            "-m",
-            "autograder",
-            "grade",
-            subs,
-            "--out",
-            out,
-            "--jobs",
-            "2",
-            "--timeout",
-            "8",
-            "--notebook-timeout",
-            "45",
-            "--memory-mb",
-            "3000",
-            "--no-progress",
-            *extra,
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env=dict(os.environ, **(env or {})),
-    )
+    proc = builders.grade(subs, out, *extra, env=env)
     grades = os.path.join(out, "grades.csv")
     rows = _read_csv(grades) if os.path.exists(grades) else []
     cells_path = os.path.join(out, "cells.csv")

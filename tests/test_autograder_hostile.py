@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-import subprocess
 import sys
 
 import pytest
@@ -56,31 +55,7 @@ def graded(tmp_path_factory):
     subs, out = str(base / "subs"), str(base / "out")
     expected = hostile.build(subs)
     before = _tree_digest(subs)
-    proc = subprocess.run(  # noqa: PLW1510 -- the return code is asserted
-        [
-            sys.executable,
-            "-m",
-            "autograder",
-            "grade",
-            subs,
-            "--out",
-            out,
-            "--jobs",
-            "2",
-            "--timeout",
-            "8",
-            "--notebook-timeout",
-            "45",
-            "--memory-mb",
-            "3000",
-            "--no-progress",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env=dict(os.environ, PPO_TEST_SECRET=hostile.SECRET_PREFIX + "hostile"),
-    )
+    proc = builders.grade(subs, out, env={"PPO_TEST_SECRET": hostile.SECRET_PREFIX + "hostile"})
     rows = {r["student_id"]: r for r in _read_csv(os.path.join(out, "grades.csv"))}
     cells = _read_csv(os.path.join(out, "cells.csv"))
     return {

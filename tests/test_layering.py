@@ -188,7 +188,8 @@ where the repository's nbgrader_config.py loads it by path): a new module goes i
 subpackage of its concern."""
 EMPTY_INITS = ("", "grading", "sandbox", "kernel", "student")
 """Packages whose ``__init__`` imports nothing: ``python -m autograder`` starts fast, and the
-grading kernel imports ``autograder.kernel.remote`` through them without loading the grader."""
+grading kernel imports ``autograder.kernel.remote`` and ``autograder.sandbox.seccomp_filter``
+through them without loading the grader."""
 
 
 def _module_name(path: Path, root: Path) -> str:

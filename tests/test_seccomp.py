@@ -23,7 +23,7 @@ CHILD = Path(__file__).resolve().parent / "fixtures" / "seccomp" / "child.py"
 MACHINE = os.uname().machine
 NATIVE = sf.ARCHES.get(MACHINE)
 AUDIT_ARCH_I386 = 0x40000003  # x86_64's 32-bit entry (int 0x80)
-TABLES = {"NO_PROCESSES": sf.NO_PROCESSES}
+TABLES = {"NO_PROCESSES": sf.NO_PROCESSES, "NO_THREADS": sf.NO_THREADS}
 
 needs_seccomp = pytest.mark.skipif(
     not sys.platform.startswith("linux") or NATIVE is None,
@@ -67,11 +67,22 @@ def test_each_rule_refuses_its_call_which_succeeds_without_it(table, rule):
 
 
 @needs_seccomp
-@pytest.mark.parametrize("table,answer", [("none", "ok"), ("NO_PROCESSES", "ok")])
+@pytest.mark.parametrize(
+    "table,answer", [("none", "ok"), ("NO_PROCESSES", "ok"), ("NO_THREADS", "refused")]
+)
 def test_threads_start_under_no_processes_only(table, answer):
     """clone with CLONE_THREAD is the NO_PROCESSES rule's exception (after clone3 was refused
     with ENOSYS, the C library makes threads with clone)."""
     proc = child(table, "thread")
+    assert proc.stdout.strip() == answer, proc.stderr
+
+
+@needs_seccomp
+@pytest.mark.parametrize("table,answer", [("none", "ok"), ("NO_THREADS", "refused")])
+def test_the_filter_binds_threads_that_ran_before_it(table, answer):
+    """A kernel already runs threads when NO_THREADS is installed; a learner's code could
+    hand one of them the work of starting a thread."""
+    proc = child(table, "thread_from_older_thread")
     assert proc.stdout.strip() == answer, proc.stderr
 
 

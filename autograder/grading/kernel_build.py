@@ -27,6 +27,8 @@ from autograder.student.checkout import REPO_ROOT, exercise_labs
 
 KERNEL_MODULES = ("__init__.py", "wire.py", "remote.py", "spies.py")
 """The files of ``autograder/kernel`` a grading kernel imports."""
+SANDBOX_MODULES = ("__init__.py", "seccomp_filter.py")
+"""The files of ``autograder/sandbox`` it imports (the filter that stops new threads)."""
 _SITECUSTOMIZE = '''"""Start-up of a grading kernel (Python imports ``sitecustomize`` from its
 path): the course is imported from this tree only. An editable install of the course registers
 an import finder that maps ``autograder``, ``ppo_core`` and ``ppo_viz`` to its checkout; it is
@@ -49,6 +51,7 @@ def _sources() -> list[Path]:
     """Every file a tree is made from (the hash covers them all)."""
     kernel = Path(__file__).resolve().parents[1] / "kernel"
     files = [kernel / name for name in KERNEL_MODULES]
+    files += [kernel.parent / "sandbox" / name for name in SANDBOX_MODULES]
     files.append(Path(__file__).resolve().parents[1] / "student" / "build.py")
     for package in ("ppo_core", "ppo_viz"):
         folder = REPO_ROOT / package
@@ -87,9 +90,12 @@ def write_tree(dest: Path, lab: str) -> None:
     (package / "__init__.py").write_text('"""What a grading kernel has of the autograder."""\n')
     (package / "checks" / "__init__.py").write_text(_CHECKS_STUB)
     (dest / "sitecustomize.py").write_text(_SITECUSTOMIZE)
-    source = Path(__file__).resolve().parents[1] / "kernel"
+    source = Path(__file__).resolve().parents[1]
     for name in KERNEL_MODULES:
-        shutil.copy(source / name, package / "kernel" / name)
+        shutil.copy(source / "kernel" / name, package / "kernel" / name)
+    (package / "sandbox").mkdir()
+    for name in SANDBOX_MODULES:
+        shutil.copy(source / "sandbox" / name, package / "sandbox" / name)
 
 
 def tree_for(lab: str) -> str:

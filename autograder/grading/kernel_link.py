@@ -80,9 +80,9 @@ class KernelLink:
             if kind == "status" and content.get("execution_state") == "idle":
                 return
             if kind == "stream":
-                self._keep(str(content.get("text", "")))
+                self.keep(str(content.get("text", "")))
 
-    def _keep(self, text: str) -> None:
+    def keep(self, text: str) -> None:
         left = PRINT_LIMIT - self._printed_chars
         if left <= 0:
             return

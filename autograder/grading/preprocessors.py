@@ -300,9 +300,12 @@ class SandboxedExecute(Execute):
         if self.remote_checks and _is_test_cell(cell):
             return await self._check_cell(cell)
         try:
-            return await super().async_execute_cell(
+            done = await super().async_execute_cell(
                 cell, cell_index, execution_count=execution_count, store_history=store_history
             )
+            if self.remote_checks and _is_solution_cell(cell) and self._exercises:
+                await self._protect()
+            return done
         except DeadKernelError:
             self._gone = f"the kernel died while running cell {cell_index + 1}"
             cell.outputs = [_error("DeadKernelError", self._gone + ".")]
@@ -330,6 +333,17 @@ class SandboxedExecute(Execute):
             )
         except remote.KernelGone as gone:
             self._gone = f"the kernel did not start ({gone.detail})"
+
+    async def _protect(self) -> None:
+        """The lab's functions, once defined, get the kernel's courtesies wherever they run
+        (:func:`autograder.kernel.remote.protect`)."""
+        loop, link = asyncio.get_running_loop(), self._link
+        assert link is not None  # noqa: S101 -- opened before the first cell
+        protect = f"{remote.REMOTE}.protect({self._exercises!r})"
+        try:
+            await loop.run_in_executor(None, link, "", protect, 30.0)
+        except remote.KernelGone as gone:
+            self._gone = f"the kernel stopped answering ({gone.detail})"
 
     async def _check_cell(self, cell):
         """Run the cell's checks here; the learner's functions answer from the kernel."""
@@ -412,6 +426,11 @@ class SandboxedExecute(Execute):
                 outs.append(note)
             return None
         return super().output(outs, msg, display_id, cell_index)
+
+
+def _is_solution_cell(cell) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
+    return cell.get("cell_type") == "code" and bool(meta.get("solution"))
 
 
 def _is_test_cell(cell) -> bool:

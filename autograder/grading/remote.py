@@ -162,6 +162,10 @@ class RemoteFunction:
             gone.function = self.__name__
             raise
         reply = _read_reply(text)
+        printed = reply.get("printed")
+        keep = getattr(self._link, "keep", None)
+        if isinstance(printed, str) and printed and keep is not None:
+            keep(printed[:100_000])
         status = reply.get("status")
         if status == "ok":
             return self._result(reply, sent)

@@ -57,6 +57,7 @@ def functions(names: list[str]) -> str:
             continue
         value = space[name]
         if callable(value):
+            value = getattr(value, "__wrapped__", value) if _is_protected(value) else value
             refs = getattr(getattr(value, "__code__", None), "co_names", ())
             out[name] = {"refs": [str(r) for r in refs if isinstance(r, str)][:500]}
             continue
@@ -67,9 +68,156 @@ def functions(names: list[str]) -> str:
     return _dumps(out)
 
 
+PRINT_LIMIT = 20_000
+"""Characters of what one call may print that are sent back (the rest is dropped at once)."""
+
+
+class _Printed:
+    """What a call prints, capped at :data:`PRINT_LIMIT` characters (printing stays cheap)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.left = PRINT_LIMIT
+
+    def write(self, text) -> int:
+        text = str(text)
+        if self.left > 0:
+            self.parts.append(text[: self.left])
+            self.left -= len(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def text(self) -> str:
+        cut = f"\n[output cut after {PRINT_LIMIT} characters]\n" if self.left < 0 else ""
+        return "".join(self.parts) + cut
+
+
+def _is_protected(fn) -> bool:
+    return bool(getattr(fn, "_ppo_protected", False))
+
+
 def answer(name: str, message: str) -> str:
-    """The reply to a call of the notebook's ``name`` on the arguments in ``message``."""
-    return _reply(name, message)
+    """The reply to a call of the notebook's ``name`` on the arguments in ``message``: what it
+    returned and what it printed.
+
+    Courtesies to the learner's own notebook, none of which any verdict depends on: before the
+    first call, the kernel stops allowing new threads (nothing a function leaves behind acts
+    after it returned); IPython's input transformers and event callbacks are put back after
+    each call, so the notebook's later cells still run as written."""
+    _block_threads_once()
+    saved = _shell_hooks()
+    printed = _Printed()
+    real_out, real_err = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = printed
+    try:
+        reply = _reply(name, message)
+    finally:
+        sys.stdout, sys.stderr = real_out, real_err
+        _restore_shell_hooks(saved)
+    reply["printed"] = printed.text()
+    return _dumps(reply)
+
+
+def protect(names: list[str]) -> str:
+    """Wrap the notebook's functions ``names`` so that, wherever they are called (the lab's own
+    demonstration cells too), they get the same courtesies as :func:`answer`'s calls: no thread
+    outlives the first call, IPython's hooks are put back, and what one call prints is capped."""
+    space = _namespace()
+    for name in names:
+        fn = space.get(name)
+        if callable(fn) and not getattr(fn, "_ppo_protected", False):
+            space[name] = _protected(fn)
+    return "ok"
+
+
+def _protected(fn):
+    import functools
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        _block_threads_once()
+        saved = _shell_hooks()
+        real_out = sys.stdout
+        capped = _Capped(real_out)
+        sys.stdout = capped
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if sys.stdout is capped:
+                sys.stdout = real_out
+            _restore_shell_hooks(saved)
+
+    call._ppo_protected = True  # type: ignore[attr-defined]
+    return call
+
+
+class _Capped:
+    """``stream`` that lets :data:`PRINT_LIMIT` characters through and drops the rest at once."""
+
+    def __init__(self, stream) -> None:
+        self.stream, self.left = stream, PRINT_LIMIT
+
+    def write(self, text) -> int:
+        text = str(text)
+        if self.left > 0:
+            self.stream.write(text[: self.left])
+            if len(text) >= self.left:
+                self.stream.write(f"\n[output cut after {PRINT_LIMIT} characters]\n")
+        self.left -= len(text)
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+_THREADS_BLOCKED: list[bool] = []
+
+
+def _block_threads_once() -> None:
+    """In a sandboxed grading kernel only (its environment says so), never in another process
+    that imports this module."""
+    import os
+
+    if not _THREADS_BLOCKED and os.environ.get("PPO_GRADER_KERNEL") == "1":
+        _THREADS_BLOCKED.append(True)
+        try:
+            from autograder.sandbox.seccomp_filter import block_new_threads
+
+            block_new_threads()
+        except (ImportError, OSError):
+            pass
+
+
+def _shell_hooks() -> dict:
+    """Copies of the lists through which IPython rewrites or watches every cell."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        return {}
+    return {
+        "shell": shell,
+        "input_transformers_cleanup": list(shell.input_transformers_cleanup),
+        "input_transformers_post": list(shell.input_transformers_post),
+        "ast_transformers": list(shell.ast_transformers),
+        "events": {k: list(v) for k, v in shell.events.callbacks.items()},
+    }
+
+
+def _restore_shell_hooks(saved: dict) -> None:
+    shell = saved.get("shell")
+    if shell is None:
+        return
+    try:
+        for key in ("input_transformers_cleanup", "input_transformers_post", "ast_transformers"):
+            getattr(shell, key)[:] = saved[key]
+        callbacks = shell.events.callbacks
+        callbacks.clear()
+        callbacks.update({k: list(v) for k, v in saved["events"].items()})
+    except Exception:  # noqa: BLE001, S110 -- a courtesy: the reply goes back regardless
+        pass
 
 
 def disable(name: str, seconds: float) -> str:
@@ -167,25 +315,25 @@ def _as_float64(x, what: str) -> np.ndarray:
     return np.asarray(x, dtype=np.float64)
 
 
-def _reply(name: str, message: str) -> str:
+def _reply(name: str, message: str) -> dict:
     fn = _namespace().get(name)
     if not callable(fn):
-        return _dumps({"status": "missing"})
+        return {"status": "missing"}
     inputs = _Inputs()
     args = wire.loads(message, arrays=inputs.array, objects=inputs.object)
     try:
         result = fn(*args)
     except BaseException as exc:  # noqa: BLE001 -- whatever the learner raised is the answer
-        return _dumps(_raised(exc))
+        return _raised(exc)
     try:
         body = wire.encode_value(result)
         grads = _gradients(result, inputs.leaves)
         sync = _after(inputs)
     except wire.WireError as exc:
-        return _dumps({"status": "refused", "detail": str(exc)})
+        return {"status": "refused", "detail": str(exc)}
     except Exception as exc:  # noqa: BLE001 -- e.g. a result whose backward fails
-        return _dumps({"status": "refused", "detail": f"{type(exc).__name__}: {exc}"})
-    return _dumps({"status": "ok", "result": body, "grads": grads, "sync": sync})
+        return {"status": "refused", "detail": f"{type(exc).__name__}: {exc}"}
+    return {"status": "ok", "result": body, "grads": grads, "sync": sync}
 
 
 def _raised(exc: BaseException) -> dict:

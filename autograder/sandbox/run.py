@@ -331,6 +331,7 @@ def kernel_env(workdir: str) -> dict[str, str]:
         PYTHONDONTWRITEBYTECODE="1",
         PYTHONHASHSEED="0",
         PYTHONWARNINGS="ignore",
+        PPO_GRADER_KERNEL="1",  # this process is a sandboxed grading kernel
     )
     if _setting("PPO_GRADER_KERNEL_PATH"):  # first on sys.path: its ppo_core, not the checkout's
         env["PYTHONPATH"] = _setting("PPO_GRADER_KERNEL_PATH")

@@ -1,4 +1,4 @@
-"""The seccomp filter of the grading kernel: no new processes.
+"""Seccomp filters of the grading kernel: no new processes, then no new threads.
 
 A seccomp filter is a classic-BPF program the Linux kernel runs at every system call of the
 process; it reads the call's ``struct seccomp_data`` (number, architecture, arguments) and returns
@@ -6,14 +6,16 @@ what to do: let it through, fail it with an errno, or kill the process (see the 
 Documentation/userspace-api/seccomp_filter.rst). Filters stack and cannot be removed, so once
 installed they hold for the rest of the process's life, whatever it runs later.
 
-A rule table (:data:`NO_PROCESSES`) says which calls are refused and why;
+Two rule tables (:data:`NO_PROCESSES`, :data:`NO_THREADS`) say which calls are refused and why;
 :func:`assemble` turns a table into the program, written with the kernel's own names
 (``BPF_STMT`` / ``BPF_JUMP`` of linux/filter.h), and :func:`install` hands it to the kernel.
 
-:func:`block_process_creation` (:mod:`autograder.sandbox`, before the kernel starts): a learner
-cannot start processes, which could outlive the kernel, escape its limits or run other programs;
-threads still work (torch, numpy and the kernel use them; a thread of the learner's can change
-only what the kernel sends back to the grader, which decides the verdicts).
+* :func:`block_process_creation` (:mod:`autograder.sandbox`, before the kernel starts): a learner
+  cannot start processes, which could outlive the kernel, escape its limits or run other
+  programs; threads still work.
+* :func:`block_new_threads` (:mod:`autograder.kernel.remote`, before the grader's first call of
+  a learner's function): no thread either, so nothing a learner's function leaves behind runs
+  after it returned (e.g. a thread that would stop the notebook's later cells from running).
 
 Libseccomp would build the same programs, but its Python bindings are not on PyPI (pyseccomp
 wraps the C library, which a grading machine may lack); the programs are small enough to
@@ -106,6 +108,13 @@ NO_PROCESSES = (
     Rule("clone", deny(errno.EAGAIN), unless_flags=CLONE_THREAD),
 )
 """The sandbox's rules: no new process; threads are fine (torch, numpy and the kernel use them)."""
+
+NO_THREADS = (
+    Rule("clone3", deny(errno.ENOSYS)),  # as above: the C library then tries clone
+    Rule("clone", deny(errno.EAGAIN)),  # any clone: a thread is refused like a process
+)
+"""The grading kernel's rules once the learner's functions are called: no clone at all. (fork
+and vfork are already refused by the sandbox.)"""
 
 
 def BPF_STMT(code: int, k: int) -> tuple[int, int, int, int]:
@@ -234,3 +243,11 @@ def block_process_creation() -> bool:
     unsupported."""
     arch = _native_arch()
     return arch is not None and install(assemble(NO_PROCESSES, arch))
+
+
+def block_new_threads() -> bool:
+    """From now on no clone at all: neither processes nor threads (used by
+    :mod:`autograder.kernel.remote` once the notebook's setup has run, so a learner's function
+    cannot leave a thread behind). False where unsupported."""
+    arch = _native_arch()
+    return arch is not None and install(assemble(NO_THREADS, arch))
