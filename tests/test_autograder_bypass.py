@@ -15,8 +15,9 @@ only call the learner's function in the kernel):
   reference, reading solutions, the checks' source, the hidden seeds, the history) finds nothing
   when isolated, and -- its positive control -- does find something with isolation switched off.
 
-One grading run (two jobs, short timeouts) covers all attempts; a second, small one grades the
-probe unisolated.
+One grading run (two jobs, short timeouts) covers the attempts that have a positive control
+(they score with the checks in the kernel; ``PPO_BYPASS_ALL=1``, run by ``make test-slow``, adds
+the others); a second, small one grades the probe unisolated.
 """
 
 from __future__ import annotations
