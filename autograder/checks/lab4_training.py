@@ -10,6 +10,7 @@ of operations and any way of averaging the diagnostics passes.
 
 from __future__ import annotations
 
+from copy import deepcopy as _deepcopy
 from typing import Any
 
 import numpy as np
@@ -421,7 +422,7 @@ def _check_steps_follow_the_losses(policy, before, batch, config, spy, optimizer
             f"ppo_update computed the loss {calls} times and took {steps} optimizer steps: "
             f"each minibatch needs one loss, one loss.backward() and one optimizer.step()"
         )
-    replay = _ActorCritic(4, policy.action_space, hidden=8)
+    replay = _deepcopy(policy)  # the same network, put back to its initial weights
     with _no_grad():
         for p, b in _zip(replay.parameters(), before):
             p.copy_(b)

@@ -13,9 +13,7 @@ import time
 from queue import Empty
 
 from autograder.grading.remote import KernelGone
-
-PRINT_LIMIT = 20_000
-"""Characters of what the learner's functions print during one test cell that are kept."""
+from autograder.kernel.remote import PRINT_LIMIT
 
 
 class KernelLink:

@@ -165,7 +165,7 @@ class RemoteFunction:
         printed = reply.get("printed")
         keep = getattr(self._link, "keep", None)
         if isinstance(printed, str) and printed and keep is not None:
-            keep(printed[:100_000])
+            keep(printed)
         status = reply.get("status")
         if status == "ok":
             return self._result(reply, sent)

@@ -105,25 +105,24 @@ def error_outputs(nb) -> dict[str, str]:
     return out
 
 
-def died(nb) -> bool:
-    """True if the kernel died during the run (the cells after it were not run)."""
+def _has_error(nb, names: tuple[str, ...]) -> bool:
+    """True if a code cell's output is an error named in ``names``."""
     return any(
-        output.get("output_type") == "error" and output.get("ename") == "DeadKernelError"
+        output.get("output_type") == "error" and output.get("ename") in names
         for cell in nb.cells
         if cell.cell_type == "code"
         for output in cell.get("outputs", [])
     )
+
+
+def died(nb) -> bool:
+    """True if the kernel died during the run (the cells after it were not run)."""
+    return _has_error(nb, ("DeadKernelError",))
 
 
 def timed_out(nb) -> bool:
     """True if a cell hit the per-cell time limit (the grader interrupted it)."""
-    return any(
-        output.get("output_type") == "error"
-        and output.get("ename") in ("CellTimeoutError", "KeyboardInterrupt")
-        for cell in nb.cells
-        if cell.cell_type == "code"
-        for output in cell.get("outputs", [])
-    )
+    return _has_error(nb, ("CellTimeoutError", "KeyboardInterrupt"))
 
 
 def read_gradebook(root: str, lab: str, student: str) -> tuple[list[dict], float]:

@@ -15,6 +15,8 @@ too: then it only changes what is sent back, which is what a learner's function 
 from __future__ import annotations
 
 import builtins
+import contextlib
+import io
 import sys
 import traceback
 from typing import TYPE_CHECKING, Any
@@ -69,29 +71,8 @@ def functions(names: list[str]) -> str:
 
 
 PRINT_LIMIT = 20_000
-"""Characters of what one call may print that are sent back (the rest is dropped at once)."""
-
-
-class _Printed:
-    """What a call prints, capped at :data:`PRINT_LIMIT` characters (printing stays cheap)."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.left = PRINT_LIMIT
-
-    def write(self, text) -> int:
-        text = str(text)
-        if self.left > 0:
-            self.parts.append(text[: self.left])
-            self.left -= len(text)
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-    def text(self) -> str:
-        cut = f"\n[output cut after {PRINT_LIMIT} characters]\n" if self.left < 0 else ""
-        return "".join(self.parts) + cut
+"""Characters of what one call may print that are kept (the rest is dropped at once); the grader
+keeps as many per test cell."""
 
 
 def _is_protected(fn) -> bool:
@@ -106,18 +87,27 @@ def answer(name: str, message: str) -> str:
     first call, the kernel stops allowing new threads (nothing a function leaves behind acts
     after it returned); IPython's input transformers and event callbacks are put back after
     each call, so the notebook's later cells still run as written."""
+    printed = io.StringIO()
+    capped = _Capped(printed)
+    with _courtesies(capped, capped):
+        reply = _reply(name, message)
+    reply["printed"] = printed.getvalue()
+    return _dumps(reply)
+
+
+@contextlib.contextmanager
+def _courtesies(out, err):
+    """Around one call of a learner's function: no new thread from the first call on, output
+    to ``out`` / ``err``, IPython's hooks put back afterwards."""
     _block_threads_once()
     saved = _shell_hooks()
-    printed = _Printed()
-    real_out, real_err = sys.stdout, sys.stderr
-    sys.stdout = sys.stderr = printed
+    real = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = out, err
     try:
-        reply = _reply(name, message)
+        yield
     finally:
-        sys.stdout, sys.stderr = real_out, real_err
+        sys.stdout, sys.stderr = real
         _restore_shell_hooks(saved)
-    reply["printed"] = printed.text()
-    return _dumps(reply)
 
 
 def protect(names: list[str]) -> str:
@@ -127,7 +117,7 @@ def protect(names: list[str]) -> str:
     space = _namespace()
     for name in names:
         fn = space.get(name)
-        if callable(fn) and not getattr(fn, "_ppo_protected", False):
+        if callable(fn) and not _is_protected(fn):
             space[name] = _protected(fn)
     return "ok"
 
@@ -137,17 +127,8 @@ def _protected(fn):
 
     @functools.wraps(fn)
     def call(*args, **kwargs):
-        _block_threads_once()
-        saved = _shell_hooks()
-        real_out = sys.stdout
-        capped = _Capped(real_out)
-        sys.stdout = capped
-        try:
+        with _courtesies(_Capped(sys.stdout), sys.stderr):
             return fn(*args, **kwargs)
-        finally:
-            if sys.stdout is capped:
-                sys.stdout = real_out
-            _restore_shell_hooks(saved)
 
     call._ppo_protected = True  # type: ignore[attr-defined]
     return call
