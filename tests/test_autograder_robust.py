@@ -28,6 +28,7 @@ sys.path.insert(0, os.path.join(HERE, "fixtures", "autograder"))
 
 import builders
 import hostile
+import test_autograder_submitted_cells as edited
 
 LAB = hostile.LAB
 LABS = ["lab1_rl_basics", "lab2_gae"]
@@ -307,6 +308,12 @@ def _class(subs: str) -> dict:
         {f"{LAB}.ipynb": (2024, 5, 2, 9, 0, 0), f"{LAB} (1).ipynb": (2024, 5, 1, 9, 0, 0)},
     )
     _zip(os.path.join(subs, "bomb.zip"), {f"{LAB}.ipynb": b" " * (101 * 2**20)})
+    copied, _ = edited.copied_exercise_cell(builders.solved(LAB))
+    builders.write(copied, os.path.join(subs, "copied_cell", f"{LAB}.ipynb"))
+    json_meta = edited.metadata_as_json_strings(builders.solved(LAB))
+    builders.write(json_meta, os.path.join(subs, "json_meta", f"{LAB}.ipynb"))
+    in_code = edited.answers_in_code_cells(builders.solved(LAB))
+    builders.write(in_code, os.path.join(subs, "answer_in_code", f"{LAB}.ipynb"))
     return {
         "张伟": "full",
         "李娜": "full",
@@ -317,6 +324,9 @@ def _class(subs: str) -> dict:
         "xss": "full",
         "timestamps": "full",
         "bomb": "",
+        "copied_cell": "full",
+        "json_meta": "full",
+        "answer_in_code": "full",
     }
 
 
@@ -388,6 +398,19 @@ def test_every_student_one_row_never_merged(graded_class):
     bomb = _row(graded_class, "bomb")
     assert bomb["status"] == "rejected file" and "MB" in bomb["message"], bomb
     assert "1 other file" in _row(graded_class, "timestamps")["message"]
+
+
+@pytest.mark.slow
+def test_edited_cells_keep_their_points(graded_class):
+    """A scratch copy of an exercise cell, metadata as JSON strings and written answers in code
+    cells: full automatic points (test_every_student_one_row_never_merged), and the answers
+    in code cells wait for the instructor instead of scoring 0."""
+    cells = [
+        c
+        for c in graded_class["cells"]
+        if c["student_id"] == "answer_in_code" and c["grade_id"].startswith("written_")
+    ]
+    assert cells and all(c["score"] == "" for c in cells), cells
 
 
 @pytest.mark.slow

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import json
 import re
 from typing import Any
 
@@ -54,7 +55,14 @@ FORBIDDEN_MODULES = ("autograder", "nbgrader", "ctypes", "IPython", "ipykernel",
 
 
 def _nb_meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+    """A cell's nbgrader metadata; some editors and scripts store it as a JSON string."""
+    meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+    if isinstance(meta, str):
+        try:
+            meta = json.loads(meta)
+        except ValueError:
+            return {}
+    return meta if isinstance(meta, dict) else {}
 
 
 def is_solution_code(cell) -> bool:
@@ -408,8 +416,16 @@ def _node_bindings(node) -> dict:
 
 def _find_learner_cell(submitted_cells, grade_id: str, function: str | None):
     """The learner's cell for ``grade_id``: by metadata, else the last cell defining
-    ``function``."""
+    ``function``.
+
+    A cell copied in Jupyter or Colab keeps its metadata, so a scratch copy of an exercise cell
+    carries the same grade_id: of several, the last one that defines ``function`` is the
+    learner's exercise ("grade_id, copies"), else the last one."""
     by_id = [c for c in submitted_cells if _nb_meta(c).get("grade_id") == grade_id]
+    if len(by_id) > 1 and function:
+        defining = [c for c in by_id if function in defined_functions(_source(c))]
+        if defining:
+            return defining[-1], "grade_id, copies"
     if by_id:
         return by_id[-1], "grade_id"
     if function:
@@ -516,8 +532,8 @@ def _written_answer(submitted_cells, release_cells, index: int, grade_id: str):
     it is not a copy of a release cell (an untouched stub is no answer).
     """
     learner, _ = _find_learner_cell(submitted_cells, grade_id, None)
-    if learner is not None:
-        return learner if learner.get("cell_type") == "markdown" else None
+    if learner is not None:  # a code cell too: its text is the answer (the cell type was changed)
+        return learner
     if index == 0:
         return None
     prompt = _source(release_cells[index - 1]).strip()
@@ -558,6 +574,11 @@ def _solution_cells(cell, ctx: dict) -> list:
             f"`{grade_id}`: the cell's nbgrader metadata was missing; it was "
             f"found by the function it defines"
         )
+    elif how == "grade_id, copies":
+        notes.append(
+            f"`{grade_id}`: several cells carry this exercise's id (a copied cell); the last "
+            f"one that defines `{grade_id}` was graded"
+        )
     notes.extend(f"`{grade_id}`, {r}" for r in removed)
     cell.source = reduced + "\n"
     cell.outputs, cell.execution_count = [], None
@@ -570,6 +591,11 @@ def _written_cell(cell, ctx: dict, index: int):
     learner = _written_answer(ctx["submitted"], ctx["release_cells"], index, grade_id)
     if learner is not None:
         cell.source = safe_markdown(_source(learner))
+        if learner.get("cell_type") != "markdown":
+            ctx["notes"].append(
+                f"`{grade_id}`: the written answer was in a {learner.get('cell_type')} cell; "
+                f"it is shown as text for your instructor to grade"
+            )
     elif not _find_learner_cell(ctx["submitted"], grade_id, None)[0]:
         cell.source = UNMATCHED_ANSWER  # not the stub: nbgrader leaves it for a person
         ctx["notes"].append(
