@@ -63,7 +63,7 @@ def _rewrite_cell(page: str, cell: dict, comment: str) -> str:
         page,
     )
     return re.sub(
-        rf'(<a name="{gid}"></a><div class="panel-heading">.*?)Score: [^<]*?'
+        rf'(<a name="{gid}"></a><div class="panel-heading">(?:(?!</div>).)*?)Score: [^<]*?'
         rf'(\s*<a href="#top">.*?</span></div>)',
         heading,
         page,
