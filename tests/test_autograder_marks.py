@@ -154,6 +154,16 @@ def test_bad_manual_csv_names_the_line_and_changes_nothing(tmp_path, line, needl
     assert cli.main(["marks", out, "--apply"]) == 2
 
 
+def test_manual_csv_saved_with_semicolons_and_decimal_commas(tmp_path):
+    out = _out_with_cells(tmp_path)
+    gid = next(iter(WRITTEN))
+    with open(os.path.join(out, marks.MANUAL), "w", encoding="utf-8-sig") as f:
+        f.write(";".join(marks.MANUAL_FIELDS) + f"\nalice;{LAB};{gid};1,5;2;bien\n")
+    marks.apply_marks(out, COURSE)
+    alice = next(r for r in _read(os.path.join(out, "grades.csv")) if r["student_id"] == "alice")
+    assert float(alice["score"]) == 2.5
+
+
 def test_manual_csv_without_its_columns_is_refused(tmp_path):
     out = _out_with_cells(tmp_path)
     _write(os.path.join(out, marks.MANUAL), ["student", "lab", "score"], [["alice", LAB, "1"]])

@@ -104,11 +104,19 @@ def updated_message(message: str, score: float, note: str) -> str:
 # --- CSV files of OUT ----------------------------------------------------------------------------
 
 
+def _dict_reader(f) -> csv.DictReader:
+    """A reader for a CSV that a spreadsheet may have saved with ";" (where "," is the decimal
+    mark, as Excel does in many locales)."""
+    first = f.readline()
+    f.seek(0)
+    return csv.DictReader(f, delimiter=";" if first.count(";") > first.count(",") else ",")
+
+
 def read_csv(path: str) -> tuple[list[str], list[dict]]:
     """(header, rows) of a CSV written by the grader or edited by the instructor."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
-            reader = csv.DictReader(f)
+            reader = _dict_reader(f)
             rows = list(reader)
             return list(reader.fieldnames or []), rows
     except UnicodeDecodeError as exc:
@@ -192,7 +200,7 @@ def read_manual(out: str, written: dict, course_root: str) -> dict[tuple, dict]:
         return {}
     with open(path, newline="", encoding="utf-8-sig") as f:
         try:
-            reader = csv.DictReader(f)
+            reader = _dict_reader(f)
             missing = [k for k in MANUAL_FIELDS[:4] if k not in (reader.fieldnames or [])]
             if missing:
                 raise MarksError(
