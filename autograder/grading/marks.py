@@ -256,6 +256,8 @@ def update_manual(out: str, course_root: str | None = None) -> tuple[int, int]:
     fields, rows = list(MANUAL_FIELDS), list[dict]()
     if os.path.exists(path):
         fields, rows = read_csv(path)
+        if any(None in r for r in rows):  # a row longer than the header: do not drop its cells
+            raise MarksError(f"{path}: a row has more cells than the header; nothing changed")
         missing = [k for k in MANUAL_FIELDS if k not in fields]
         if missing[:1] and missing[0] in MANUAL_FIELDS[:4]:
             raise MarksError(f"{path}: no column {missing[0]}; fix the header, nothing changed")
