@@ -37,7 +37,7 @@ def _jobs(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    """The two commands: ``grade`` and ``build-student-package``."""
+    """The commands: ``grade``, ``build-student-package``, ``marks`` and ``export``."""
     parser = argparse.ArgumentParser(
         prog="python -m autograder",
         description="Grade PPO-course lab notebooks with nbgrader, in parallel and in a sandbox.",
@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="LAB",
         help="labs whose reference code the build keeps (e.g. lab2_gae, after its deadline)",
     )
+    _add_marks(sub.add_parser("marks", help="hand marks of written answers: OUT/manual.csv"))
+    _add_export(sub.add_parser("export", help="grades of one lab for the LMS's gradebook import"))
     return parser
 
 
@@ -155,6 +157,94 @@ def build_student(out: str, reveal: list[str]) -> int:
     return 0
 
 
+def _add_marks(m: argparse.ArgumentParser) -> None:
+    """The arguments of ``marks``."""
+    m.add_argument("out", help="the --out folder of grade")
+    m.add_argument(
+        "--apply",
+        action="store_true",
+        help="merge the marks of OUT/manual.csv into cells.csv, grades.csv and the feedback "
+        "(default: write OUT/manual.csv and OUT/marking/<lab>.html for the marker)",
+    )
+    m.add_argument("--course", metavar="PATH", help="as for grade")
+
+
+def hand_marks(out: str, apply: bool, course_root: str | None) -> int:
+    """``marks OUT``: the marking files; ``marks OUT --apply``: merge the marks."""
+    from autograder.grading import marks
+
+    try:
+        if apply:
+            rows = marks.apply_marks(out, course_root)
+            left = marks.pending(out, course_root)
+            print(
+                f"Applied {out}/{marks.MANUAL} to {len(rows)} row(s) of grades.csv, cells.csv "
+                f"and the feedback pages; {len(left)} written answer(s) still to mark."
+            )
+            return 0
+        added, open_marks = marks.update_manual(out, course_root)
+        sheets = marks.write_marking_sheets(out, course_root)
+    except marks.MarksError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"{out}/{marks.MANUAL}: {added} row(s) added, {open_marks} without a mark. Marking "
+        f"sheets: {', '.join(sheets) or 'none (no written answers)'}. Fill the column score, "
+        f"then run python -m autograder marks {out} --apply."
+    )
+    return 0
+
+
+def _add_export(e: argparse.ArgumentParser) -> None:
+    """The arguments of ``export canvas`` and ``export moodle``."""
+    lms = e.add_subparsers(dest="lms", required=True)
+    c = lms.add_parser("canvas", help="OUT/exports/canvas_<lab>.csv for Canvas's gradebook import")
+    c.add_argument("out", help="the --out folder of grade")
+    c.add_argument(
+        "--gradebook", required=True, help="the CSV of Canvas's Gradebook > Export (its columns)"
+    )
+    c.add_argument("--assignment", help='the assignment column, e.g. "Lab 1 (12345)"')
+    mo = lms.add_parser("moodle", help="fill Moodle's offline grading worksheet")
+    mo.add_argument("out", help="the --out folder of grade")
+    mo.add_argument(
+        "--worksheet", required=True, help="the worksheet CSV downloaded from the assignment"
+    )
+    for p in (c, mo):
+        p.add_argument("--lab", required=True, help="the lab to export (e.g. lab1_rl_basics)")
+        p.add_argument(
+            "--allow-pending",
+            action="store_true",
+            help="export even with written answers not marked yet (they count 0)",
+        )
+
+
+def export(args: argparse.Namespace) -> int:
+    """``export canvas|moodle``: 0 written, 2 bad input, 3 written but students unmatched."""
+    from autograder.grading import lms_export
+
+    try:
+        result = lms_export.export(args)
+    except lms_export.ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for line in result.warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    print(f"Wrote {result.path}: {result.rows} student(s) with a grade.")
+    if result.unmatched:
+        print(
+            f"{len(result.unmatched)} student(s) not matched (see {result.unmatched_path}):\n  "
+            + "\n  ".join(result.unmatched[:20]),
+            file=sys.stderr,
+        )
+        return 3
+    return 0
+
+
+def needs_attention(rows: list[dict]) -> list[str]:
+    """Why a graded run still needs the instructor (exit status 3): one reason per string."""
+    return sorted({r["_attention"] for r in rows if r.get("_attention")})
+
+
 def summary(rows: list[dict], seconds: float) -> str:
     """One line: graded, failed, interrupted, resumed, time per notebook graded now."""
     counts = {"graded": 0, "failed": 0, "interrupted": 0}
@@ -178,10 +268,15 @@ def summary(rows: list[dict], seconds: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; the exit status (0 done, 2 bad input, 130 interrupted)."""
+    """Run one command; the exit status (0 done, 2 bad input, 3 done but something needs the
+    instructor, 130 interrupted)."""
     args = _parser().parse_args(argv)
     if args.command == "build-student-package":
         return build_student(args.out, args.reveal)
+    if args.command == "marks":
+        return hand_marks(args.out, args.apply, args.course)
+    if args.command == "export":
+        return export(args)
     started = time.monotonic()
     code = 0
     try:
@@ -211,7 +306,15 @@ def main(argv: list[str] | None = None) -> int:
     if code == 130:  # exit now: a second Ctrl-C during interpreter shutdown would kill us by
         sys.stderr.flush()  # signal (handlers are reset there), not with status 130
         os._exit(130)
-    return code
+    return _attention_code(rows)
+
+
+def _attention_code(rows: list[dict]) -> int:
+    """3 with each reason on stderr when :func:`needs_attention` finds one, else 0."""
+    reasons = needs_attention(rows)
+    for reason in reasons:
+        print(f"needs attention: {reason}", file=sys.stderr)
+    return 3 if reasons else 0
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from autograder.grading import lean_imports  # noqa: F401 -- before nbformat, se
 # isort: split
 import nbformat
 
-from autograder.grading import course, discover, journal, worker
+from autograder.grading import course, discover, journal, marks, worker
 from autograder.grading.gradebook import (
     gradebook_stamp_in_process,
     load_api,
@@ -294,6 +294,24 @@ def remove_stale_feedback(out: str, subs: list) -> list[str]:
     return removed
 
 
+def _merge_hand_marks(out: str, course_root: str, rows: list[dict]) -> list[dict]:
+    """The instructor's marks of OUT/manual.csv in the CSVs and feedback (see
+    :mod:`autograder.grading.marks`); a manual.csv that cannot be applied is reported on
+    stderr and in each row's ``_attention``, and changes nothing."""
+    merged, error = marks.after_grading(out, course_root)
+    if error:
+        print(f"error: {error}", file=sys.stderr)
+        return [
+            dict(r, _attention=f"hand marks not applied: {error.splitlines()[0]}") for r in rows
+        ]
+    new = {(r["student_id"], r["assignment_id"]): r for r in merged or []}
+    out_rows = []
+    for r in rows:
+        m = new.get((r["student_id"], r["assignment_id"]))
+        out_rows.append(dict(r, score=float(m["score"]), message=m["message"]) if m else r)
+    return out_rows
+
+
 def grade(
     submissions: str,
     out: str,
@@ -344,6 +362,7 @@ def grade(
         _write_csv(os.path.join(out, "cells.csv"), CELL_FIELDS, cells)
         if not run.interrupted.is_set() and not keep_stale:
             remove_stale_feedback(out, subs)
+        rows = _merge_hand_marks(out, course_root, rows)
     finally:
         book.close()
         shutil.rmtree(workdir, ignore_errors=True)

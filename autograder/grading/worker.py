@@ -20,7 +20,7 @@ from autograder.grading import lean_imports  # noqa: F401 -- before nbformat, se
 # isort: split
 import nbformat
 
-from autograder.grading import discover
+from autograder.grading import discover, marks
 from autograder.grading.gradebook import load_api, skip_gradebook_fsync, write_config
 
 MESSAGES = {
@@ -303,9 +303,8 @@ def _message(
             + (f"; and {len(reasons) - 4} more" if len(reasons) > 4 else "")
             + "."
         )
-    manual = sum(c["max_score"] for c in cells if c["manual"] and c["score"] == "")
-    if manual:
-        parts.append(f"Written answers ({manual:g} points) are graded by hand.")
+    if any(c["manual"] and c["score"] == "" for c in cells):
+        parts.append(marks.written_note(cells))
     unanswered = [c["grade_id"] for c in cells if c["manual"] and c["score"] == 0.0]
     if unanswered and status == "graded":
         parts.append("Written answers not found (0 points): " + ", ".join(unanswered) + ".")
@@ -323,12 +322,20 @@ def _message(
     return score, " ".join(parts) + _origin_note(sub)
 
 
+def _keep_answers(out_dir: str, sub: discover.Submission, autograded: str) -> None:
+    """The written answers, for the instructor's marking sheet (``python -m autograder marks``)."""
+    nb = nbformat.read(autograded, 4)
+    marks.save_answers(out_dir, sub.lab, sub.student_id, nb, _WORKER["settings"]["course_root"])
+
+
 def _feedback(sub: discover.Submission, out_dir: str, row: dict, errors: dict, notes: list) -> None:
     """nbgrader's HTML (with a CSP) when the notebook was autograded, else a message page."""
     root, api, lab, student = _WORKER["root"], _WORKER["api"], sub.lab, sub.student_id
     fb_dir = os.path.join(out_dir, "feedback", student, lab)
     made = False
-    if os.path.exists(os.path.join(root, "autograded", student, lab, f"{lab}.ipynb")):
+    autograded = os.path.join(root, "autograded", student, lab, f"{lab}.ipynb")
+    if os.path.exists(autograded):
+        _keep_answers(out_dir, sub, autograded)
         fb = api.generate_feedback(lab, student, force=True)
         src = os.path.join(root, "feedback", student, lab)
         if fb["success"] and os.path.isdir(src):
