@@ -17,6 +17,7 @@ from autograder.grading.grade import (
     IsolationUnavailable,
     grade,
 )
+from autograder.grading.roster import RosterError
 
 
 def _jobs(text: str) -> int:
@@ -113,6 +114,12 @@ def _add_grade(g: argparse.ArgumentParser) -> None:
         help="grade even where kernels cannot be isolated (namespaces, unprivileged "
         "uid): only on a machine with nothing to protect",
     )
+    g.add_argument(
+        "--roster",
+        metavar="FILE.csv",
+        help="the class list (columns lms_id, login, name, email) that resolves provisional "
+        "student ids; with it, ids on no entry are flagged",
+    )
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -177,8 +184,22 @@ def summary(rows: list[dict], seconds: float) -> str:
     )
 
 
+def needs_attention(rows: list[dict]) -> list[str]:
+    """What the instructor must look at after a run (each a sentence; [] when nothing)."""
+    reasons = []
+    flagged = sorted({r["student_id"] for r in rows if r.get("flag")})
+    if flagged:
+        reasons.append(
+            f"{len(flagged)} student id(s) are provisional ({', '.join(flagged[:5])}"
+            f"{' ...' if len(flagged) > 5 else ''}): see the flag column of grades.csv and "
+            f"ids.csv, then re-run with --roster FILE.csv (columns lms_id, login, name, email)"
+        )
+    return reasons
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; the exit status (0 done, 2 bad input, 130 interrupted)."""
+    """Run one command; the exit status (0 done, 2 bad input, 3 graded but something needs the
+    instructor, see :func:`needs_attention`; 130 interrupted)."""
     args = _parser().parse_args(argv)
     if args.command == "build-student-package":
         return build_student(args.out, args.reveal)
@@ -197,8 +218,9 @@ def main(argv: list[str] | None = None) -> int:
             fresh=args.fresh,
             keep_stale=args.keep_stale,
             allow_unisolated=args.allow_unisolated,
+            roster_csv=args.roster,
         )
-    except (FileNotFoundError, IsolationUnavailable) as exc:
+    except (FileNotFoundError, IsolationUnavailable, RosterError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except GradingInterrupted as exc:
@@ -208,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         + f" Wrote {args.out}/grades.csv, cells.csv, feedback/",
         flush=True,
     )
+    for reason in needs_attention(rows):
+        print(f"attention: {reason}", file=sys.stderr)
+        code = code or 3
     if code == 130:  # exit now: a second Ctrl-C during interpreter shutdown would kill us by
         sys.stderr.flush()  # signal (handlers are reset there), not with status 130
         os._exit(130)

@@ -36,7 +36,7 @@ from autograder.grading import lean_imports  # noqa: F401 -- before nbformat, se
 # isort: split
 import nbformat
 
-from autograder.grading import course, discover, journal, worker
+from autograder.grading import course, discover, identity, journal, roster, worker
 from autograder.grading.gradebook import (
     gradebook_stamp_in_process,
     load_api,
@@ -49,7 +49,17 @@ from autograder.sandbox.run import kill_marked
 # The folder holding this autograder package (a checkout, or site-packages): the sandbox probe
 # starts there, where ``python -m`` imports this same autograder.
 IMPORT_ROOT = os.path.dirname(course.PACKAGE)
-GRADE_FIELDS = ["student_id", "assignment_id", "score", "max_score", "status", "message"]
+GRADE_FIELDS = [
+    "student_id",
+    "assignment_id",
+    "score",
+    "max_score",
+    "status",
+    "message",
+    "lms_id",
+    "name",
+    "flag",
+]
 CELL_FIELDS = ["student_id", "assignment_id", "grade_id", "score", "max_score"]
 
 MESSAGES = worker.MESSAGES
@@ -270,13 +280,21 @@ def _collect(
                 "message": MESSAGES[INTERRUPTED],
             }
             worker.message_feedback(out, row)
-            rows.append(row)
+            rows.append(dict(row, **identity.row_fields(sub)))
             continue
-        rows.append(dict(hit[0], _new=key in new))
+        rows.append(dict(hit[0], _new=key in new, **identity.row_fields(sub)))
         cells.extend(hit[1])
     rows.sort(key=lambda r: (r["student_id"], r["assignment_id"]))
     cells.sort(key=lambda r: (r["student_id"], r["assignment_id"], r["grade_id"]))
     return rows, cells
+
+
+def _record_ids(out: str, subs: list, entries: list[dict] | None) -> None:
+    """Resolve provisional ids with the roster (if any), then write OUT/ids.csv: before any
+    grading, so an interrupted run has it too."""
+    if entries is not None:
+        roster.apply_roster(subs, entries)
+    identity.write_ids(out, subs)
 
 
 def remove_stale_feedback(out: str, subs: list) -> list[str]:
@@ -302,12 +320,15 @@ def grade(
     course_root: str | None = None,
     fresh: bool = False,
     keep_stale: bool = False,
+    roster_csv: str | None = None,
     **overrides,
 ) -> list[dict]:
     """Grade SUBMISSIONS into OUT; the grades.csv rows (raises GradingInterrupted on Ctrl-C).
 
     ``course_root``: the folder holding the labs' ``solutions/`` (default: see
-    :func:`autograder.grading.course.find`)."""
+    :func:`autograder.grading.course.find`). ``roster_csv``: the class list that resolves
+    provisional student ids (:mod:`autograder.grading.roster`; RosterError if unusable)."""
+    entries = roster.read_roster(roster_csv) if roster_csv else None
     course_root = course.find(course_root)
     settings = dict(DEFAULT_SETTINGS, course_root=course_root, **overrides)
     # nbgrader runs the `alembic` script of this environment when it creates a gradebook.
@@ -333,6 +354,7 @@ def grade(
         subs = discover.discover(
             os.path.abspath(submissions), labs, lab_signatures(course_root, labs), workdir
         )
+        _record_ids(out, subs, entries)
         keys = _keys(subs, settings)
         todo = [(k, s) for k, s in zip(keys, subs) if book.get(k) is None]
         bar = _progress(len(todo), progress)

@@ -20,7 +20,7 @@ from autograder.grading import lean_imports  # noqa: F401 -- before nbformat, se
 # isort: split
 import nbformat
 
-from autograder.grading import discover
+from autograder.grading import archives, discover
 from autograder.grading.gradebook import load_api, skip_gradebook_fsync, write_config
 
 MESSAGES = {
@@ -245,10 +245,8 @@ def _problem_row(sub: discover.Submission, status: str, fmt: dict, out_dir: str)
 
 def load_notebook(path: str):
     """The submitted notebook without outputs or attachments (never executed, only size)."""
-    if os.path.getsize(path) > discover.MAX_NOTEBOOK_BYTES:
-        raise ValueError(f"larger than {discover.MAX_NOTEBOOK_BYTES // 2**20} MB")
-    with open(path, encoding="utf-8") as f:
-        nb = nbformat.read(f, as_version=4)
+    data = archives.read_json_bytes(path, discover.MAX_NOTEBOOK_BYTES)  # size, depth, no link
+    nb = nbformat.reads(data.decode("utf-8"), as_version=4)
     if not isinstance(nb.get("cells"), list):
         raise ValueError("no cells")  # noqa: TRY004 -- reported as a message
     for cell in nb.cells:
