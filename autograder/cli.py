@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         rows, code = exc.rows, 130
     print(
         summary(rows, time.monotonic() - started)
-        + f" Wrote {args.out}/grades.csv, cells.csv, feedback/",
+        + f" Wrote {args.out}/grades.csv, cells.csv, ids.csv, feedback/",
         flush=True,
     )
     for reason in needs_attention(rows):

@@ -91,6 +91,12 @@ def test_fifo_in_a_submission_does_not_hang(tmp_path, notebooks, alarm):
     assert bob.problem == "rejected file" and "named pipe" in bob.detail
     assert any("socket" in used for s in subs for _, used in s.files)
     sock.close()
+    for entry in (root / "alice" / f"{OTHER}.ipynb", root / "alice"):  # swapped in after a check
+        with pytest.raises(OSError, match="not a regular file"):
+            archives.open_regular(str(entry))
+    os.symlink(root / "alice" / f"{LAB}.ipynb", root / "link")
+    with pytest.raises(OSError):
+        archives.open_regular(str(root / "link"))
 
 
 def test_symlink_is_reported_never_read(tmp_path, notebooks):
@@ -145,7 +151,10 @@ def test_corrupt_zip_member_gets_a_row(tmp_path, notebooks):
         data[i] ^= 0x5A
     _put(path, bytes(data))
     (tmp_path / "junk.zip").write_bytes(b"PK\x03\x04 this is not a zip")
+    with zipfile.ZipFile(path, "a") as zf:  # a student's own zip that is not one
+        zf.writestr(f"carol/{LAB}.zip", b"PK\x03\x04 truncated")
     subs = _discover(path, tmp_path)
+    assert "not a readable zip" in _rows(subs)["carol"].detail
     assert _rows(subs)["alice"].problem == ""
     assert _rows(subs)["bob"].problem == "rejected file" and "damaged" in _rows(subs)["bob"].detail
     with pytest.raises(FileNotFoundError, match="not a readable zip"):
@@ -362,3 +371,35 @@ def test_flags_need_the_instructor():
     [reason] = cli.needs_attention(rows)
     assert "x-1" in reason and "--roster" in reason
     assert cli.needs_attention(rows[:1]) == []
+
+
+def test_grade_writes_ids_and_rows_carry_identity(tmp_path, notebooks):
+    from autograder.grading import journal
+
+    root = tmp_path / "canvas"
+    _canvas_class(root, notebooks)
+    subs = _discover(root, tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    grade._record_ids(str(out), subs, None)  # what grade() does right after discovery
+    assert len(_read(out / "ids.csv")) == 12
+    book = journal.Journal(str(out))
+    first = subs[0]
+    book.put("k0", {"student_id": first.student_id, "assignment_id": LAB, "status": "graded"}, [])
+    rows, _ = grade._collect(subs, ["k0"] + ["-"] * (len(subs) - 1), book, str(out), set())
+    book.close()
+    assert all(r["lms_id"] == r["student_id"] and r["name"] for r in rows)
+    assert set(grade.GRADE_FIELDS) >= {"lms_id", "name", "flag"}
+
+
+def test_cli_roster_errors_and_flags_set_the_exit_status(tmp_path, monkeypatch, capsys):
+    bad = _roster(tmp_path / "r.csv", [("1", "a", "A")], header="lms_id,login,name")
+    args = ["grade", str(tmp_path), "--out", str(tmp_path / "out"), "--no-progress"]
+    assert cli.main([*args, "--roster", bad]) == 2
+    assert "no column email" in capsys.readouterr().err
+    flagged = {"student_id": "x-1", "assignment_id": LAB, "status": "graded", "flag": "why"}
+    monkeypatch.setattr(cli, "grade", lambda *a, **k: [flagged])
+    assert cli.main(args) == 3
+    assert "provisional" in capsys.readouterr().err
+    monkeypatch.setattr(cli, "grade", lambda *a, **k: [dict(flagged, flag="")])
+    assert cli.main(args) == 0

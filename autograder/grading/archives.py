@@ -129,7 +129,7 @@ def member_name(info: zipfile.ZipInfo) -> str:
 
 def member_parts(info: zipfile.ZipInfo) -> tuple[list[str], str]:
     """(path parts to extract to, why the member is refused or ""). An absolute or drive-letter
-    path (``C:\\Users\\x\\lab2_gae.ipynb``, written by some Windows tools) keeps only its file
+    path (``C:\\Users\\x\\<lab>.ipynb``, written by some Windows tools) keeps only its file
     name: the folders are the author's machine, not the submission's layout."""
     if stat.S_ISLNK(info.external_attr >> 16):
         return [], "it is a symbolic link (links are never followed)"

@@ -30,13 +30,13 @@ keep the archive's), then the browser's ``(n)``; the others are recorded as supe
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import re
 import tempfile
 
 from autograder.grading import archives, identity
 from autograder.grading.identity import Who, student_id
+from autograder.grading.which_lab import content_lab, content_names, distinctive, lab_from_name
 
 __all__ = ["Submission", "discover", "lab_from_content", "lab_from_name", "student_id"]
 
@@ -65,49 +65,9 @@ class Submission:
     resolved: str = ""  # how the roster resolved a provisional id ("" when it did not)
 
 
-def lab_from_name(filename: str, labs: list[str]) -> str | None:
-    name = os.path.basename(filename).lower()
-    for lab in labs:
-        if lab.lower() in name:
-            return lab
-    m = re.search(r"lab[\s_-]*(\d)", name)
-    if m:
-        hits = [lab for lab in labs if lab.lower().startswith(f"lab{m.group(1)}")]
-        if len(hits) == 1:
-            return hits[0]
-    return None
-
-
-def content_names(path: str) -> set[str] | None:
-    """The grade_ids and defined function names of a notebook, or None if it cannot be read
-    as one (too big, nested too deep, not JSON)."""
-    try:
-        nb = json.loads(archives.read_json_bytes(path, MAX_NOTEBOOK_BYTES))
-        cells = nb.get("cells", []) if isinstance(nb, dict) else []
-    except (OSError, ValueError, RecursionError):
-        return None
-    seen: set[str] = set()
-    for cell in cells if isinstance(cells, list) else []:
-        meta = cell.get("metadata") if isinstance(cell, dict) else None
-        nbgrader = meta.get("nbgrader") if isinstance(meta, dict) else None
-        if isinstance(nbgrader, dict) and nbgrader.get("grade_id"):
-            seen.add(str(nbgrader["grade_id"]))
-        src = cell.get("source", "") if isinstance(cell, dict) else ""
-        src = "".join(map(str, src)) if isinstance(src, list) else str(src)
-        seen.update(re.findall(r"^def\s+([A-Za-z_]\w*)", src, flags=re.MULTILINE))
-    return seen
-
-
-def _content_lab(seen: set[str] | None, signatures: dict[str, set[str]]) -> str | None:
-    if not seen:
-        return None
-    best = max(signatures, key=lambda lab: len(signatures[lab] & seen), default=None)
-    return best if best is not None and signatures[best] & seen else None
-
-
 def lab_from_content(path: str, signatures: dict[str, set[str]]) -> str | None:
     """The lab whose grade_ids / exercise names the notebook shares most with."""
-    return _content_lab(content_names(path), signatures)
+    return content_lab(content_names(path, MAX_NOTEBOOK_BYTES), signatures)
 
 
 # --- walking -----------------------------------------------------------------------------------
@@ -140,22 +100,14 @@ class _Walk:
 
     def notebook(self, who: Who, path: str, source: str, named: str | None, rank=()) -> None:
         """A notebook whose name or folder says lab ``named`` (None: nothing)."""
-        seen = content_names(path) or set()
-        content = _content_lab(seen, self.signatures)
+        seen = content_names(path, MAX_NOTEBOOK_BYTES) or set()
+        content = content_lab(seen, self.signatures)
         lab, note = named or content, ""
-        own = _distinctive(self.signatures)
+        own = distinctive(self.signatures)
         if named and content and content != named and own[content] & seen and not own[named] & seen:
             lab = content  # clearly another lab's: names only that lab has, none of its own
             note = f"its content is {content}, although its folder or name says {named}"
         self.files.append(_File(source, path, who, lab, rank, note=note))
-
-
-def _distinctive(signatures: dict[str, set[str]]) -> dict[str, set[str]]:
-    """Each lab's names that no other lab shares (set-up cells repeat across labs)."""
-    return {
-        lab: names - set().union(*(v for k, v in signatures.items() if k != lab))
-        for lab, names in signatures.items()
-    }
 
 
 def _entries(folder: str) -> list[str]:

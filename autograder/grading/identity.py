@@ -82,7 +82,7 @@ def from_file_name(filename: str, lab: str | None) -> Who:
     name = name.strip(" ._-")
     if not undecorated(name):
         sid, _ = student_id(stem)
-        if sid == stem:  # a bare "lab2_gae.ipynb" keeps a hash: it names no one
+        if sid == stem:  # a bare "<lab>.ipynb" keeps a hash: it names no one
             sid = student_id(stem + " ")[0]
         return Who(sid, raw=stem, origin=stem, flag=f"{NO_NAME} {os.path.basename(filename)!r}")
     who = plain(name)
