@@ -254,9 +254,11 @@ def test_moodle_download_one_row_per_participant(tmp_path, notebooks):
     for pid, name in ((101, "Ana María López"), (102, "Bo Chen"), (103, "Bo Chen")):
         _put(root / f"{name}_{pid}_assignsubmission_file_" / f"{LAB}.ipynb", notebooks[LAB])
     _put(root / "Bo Chen_102_assignsubmission_onlinetext_" / "onlinetext.html", b"<p>hi</p>")
+    _put(root / "Di Eve_105_assignsubmission_onlinetext_" / "onlinetext.html", b"<p>text</p>")
     _put(root / f"Cy Dee_104_assignsubmission_file_{LAB}.ipynb", notebooks[LAB])
     rows = _rows(_discover(root, tmp_path))
-    assert set(rows) == {"101", "102", "103", "104"}
+    assert set(rows) == {"101", "102", "103", "104", "105"}
+    assert rows["105"].problem == "missing notebook" and rows["105"].name == "Di Eve"
     assert rows["101"].name == "Ana María López" and rows["101"].lms == "moodle"
     assert rows["104"].name == "Cy Dee" and not any(s.flag for s in rows.values())
 
@@ -339,6 +341,19 @@ def test_ids_csv_records_every_file_and_keeps_other_labs(tmp_path, notebooks):
     used = sorted(r["used"].split(":")[0] for r in rows if r["assignment_id"] == LAB)
     assert used == ["graded"] * 11 + ["rejected", "superseded"]
     assert any(r["student_id"] == "carol" and r["assignment_id"] == OTHER for r in rows)
+
+
+def test_names_that_are_not_utf8_do_not_break_the_csvs(tmp_path, notebooks):
+    root = tmp_path / "class"
+    os.makedirs(root)
+    bad = os.fsdecode(b"b\xffb")  # a Latin-1 name unpacked on a UTF-8 system
+    _put(os.path.join(str(root), bad, f"{LAB}.ipynb"), notebooks[LAB])
+    os.mkfifo(os.path.join(str(root), bad, f"{OTHER}\udcfe.ipynb"))
+    subs = _discover(root, tmp_path)
+    identity.write_ids(str(tmp_path), subs)
+    rows = _read(tmp_path / "ids.csv")
+    assert len(rows) == 2 and all("\ufffd" in r["source"] for r in rows)
+    assert [s.student_id for s in subs if s.lab == LAB][0].isprintable()
 
 
 def test_roster_resolves_only_unambiguous_ids(tmp_path, notebooks):

@@ -94,6 +94,7 @@ class _Walk:
     budget: archives.Budget
     files: list = dataclasses.field(default_factory=list)
     lab_dirs: dict = dataclasses.field(default_factory=dict)  # (student, lab) -> Who
+    people: dict = dataclasses.field(default_factory=dict)  # student -> Who, files or not
 
     def reject(self, who: Who, lab: str | None, source: str, reason: str) -> None:
         self.files.append(_File(source, None, who, lab, reason=reason))
@@ -253,6 +254,8 @@ def _walk_root(walk: _Walk, folder: str, source: str, zips: int) -> None:
         found = identity.canvas(entry) if kind == "zip" else None
         who, lab, rank = found or identity.of_folder(_stem(entry) if kind == "zip" else entry)
         at = _Place(full, src, who, lab if lab in walk.labs else None, rank, zips)
+        if who.lms:  # an LMS's student with no notebook still gets "missing notebook" rows
+            walk.people.setdefault(who.student_id, who)
         if kind == "zip":
             opened = _open_zip(walk, full, src, who, zips)
             inner = _class_folder(opened, walk.labs) if opened else None
@@ -334,6 +337,7 @@ def _unknown_row(who: Who, f: _File, labs: list[str]) -> Submission:
 def _submissions(walk: _Walk) -> list[Submission]:
     """One row per (student, lab that anyone submitted), plus one per unknown or refused file."""
     everyone = [f.who for f in walk.files] + list(walk.lab_dirs.values())
+    everyone += list(walk.people.values())
     identity.flag_collisions(everyone)
     people: dict[str, Who] = {}
     for who in everyone:

@@ -187,6 +187,12 @@ def flag_collisions(people: list[Who]) -> None:
 # --- ids.csv ----------------------------------------------------------------------------------
 
 
+def printable(text: str) -> str:
+    """``text`` as valid UTF-8: a file name that was not (bytes kept by the OS as surrogates)
+    shows U+FFFD where its bad bytes were, instead of breaking the CSV."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def ids_rows(subs: list) -> list[dict]:
     """One row per file considered: how it became which student's row, and whether it was
     graded, superseded or rejected."""
@@ -195,14 +201,14 @@ def ids_rows(subs: list) -> list[dict]:
         for source, used in sub.files:
             rows.append(
                 {
-                    "source": source,
+                    "source": printable(source),
                     "student_id": sub.student_id,
                     "assignment_id": sub.lab,
                     "lms": sub.lms,
-                    "lms_id": sub.lms_id,
-                    "name": sub.name,
-                    "used": used,
-                    "flag": sub.flag or sub.resolved,
+                    "lms_id": printable(sub.lms_id),
+                    "name": printable(sub.name),
+                    "used": printable(used),
+                    "flag": printable(sub.flag or sub.resolved),
                 }
             )
     return sorted(rows, key=lambda r: (r["student_id"], r["assignment_id"], r["source"]))
@@ -229,4 +235,8 @@ def write_ids(out: str, subs: list) -> str:
 
 def row_fields(sub) -> dict:
     """The identity columns of a grades.csv row, from its submission."""
-    return {"lms_id": sub.lms_id, "name": sub.name, "flag": sub.flag}
+    return {
+        "lms_id": printable(sub.lms_id),
+        "name": printable(sub.name),
+        "flag": printable(sub.flag),
+    }
