@@ -354,6 +354,8 @@ def test_names_that_are_not_utf8_do_not_break_the_csvs(tmp_path, notebooks):
     rows = _read(tmp_path / "ids.csv")
     assert len(rows) == 2 and all("\ufffd" in r["source"] for r in rows)
     assert [s.student_id for s in subs if s.lab == LAB][0].isprintable()
+    [refused] = [s for s in subs if s.problem == "rejected file"]
+    assert "\ufffd" in refused.detail and "named pipe" in refused.detail
 
 
 def test_roster_resolves_only_unambiguous_ids(tmp_path, notebooks):

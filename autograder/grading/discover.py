@@ -283,6 +283,11 @@ def _newest_last(f: _File) -> tuple:
     )
 
 
+def _why(f: _File) -> str:
+    """Which file was refused and why, as text a CSV can hold."""
+    return identity.printable(f"{f.source}: {f.reason}")
+
+
 def _blank(who: Who, lab: str) -> Submission:
     return Submission(
         who.student_id,
@@ -305,14 +310,14 @@ def _lab_row(who: Who, lab: str, files: list[_File]) -> Submission:
     if notebooks:
         best = notebooks[-1]
         sub.path, sub.source = best.path, best.source
-        sub.others = [f.path for f in notebooks[:-1]] + [f"{f.source}: {f.reason}" for f in refused]
+        sub.others = [f.path for f in notebooks[:-1]] + [_why(f) for f in refused]
         used = f"graded: {best.note}" if best.note else "graded"
         sub.files = (
             [(best.source, used)] + [(f.source, "superseded") for f in notebooks[:-1]] + sub.files
         )
     elif refused:
         sub.problem = "rejected file"
-        sub.detail = "; ".join(f"{f.source}: {f.reason}" for f in refused)
+        sub.detail = "; ".join(_why(f) for f in refused)
     else:
         sub.problem = "missing notebook"
     return sub
@@ -324,12 +329,13 @@ def _unknown_row(who: Who, f: _File, labs: list[str]) -> Submission:
     if f.path:
         sub.path, sub.source, sub.problem = f.path, f.source, "unknown lab"
         sub.detail = (
-            f"{os.path.basename(f.source)} is not one of the labs ({', '.join(labs)}) "
+            f"{identity.printable(os.path.basename(f.source))} is not one of the labs "
+            f"({', '.join(labs)}) "
             f"by its name or content"
         )
         sub.files = [(f.source, "rejected: not one of the labs by its name or content")]
     else:
-        sub.problem, sub.detail = "rejected file", f"{f.source}: {f.reason}"
+        sub.problem, sub.detail = "rejected file", _why(f)
         sub.files = [(f.source, f"rejected: {f.reason}")]
     return sub
 

@@ -384,7 +384,8 @@ def _fmt_number(x):
 def _write_csv(path: str, fields: list[str], rows: list[dict]) -> None:
     """Written to a temporary name, then renamed: a CSV is never half written."""
     tmp = path + ".partial"
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
+    # errors="replace": a file name that is not UTF-8 must not cost the whole CSV
+    with open(tmp, "w", newline="", encoding="utf-8", errors="replace") as f:
         w = csv.DictWriter(f, fieldnames=fields)
         w.writeheader()
         for r in rows:
