@@ -249,6 +249,16 @@ def test_canvas_download_one_row_per_student(tmp_path, notebooks):
     assert [u for _, u in again.files] == ["graded", "superseded"]
 
 
+def test_canvas_anonymous_download_keeps_the_anonymous_ids(tmp_path, notebooks):
+    root = tmp_path / "canvas"
+    _put(root / f"anon_Ab3dE_7001_{LAB}.ipynb", notebooks[LAB])
+    _put(root / f"LATE_anon_Ab3dE_7002_{LAB}-1.ipynb", notebooks[LAB])
+    _put(root / f"anon_Zz9yX_7003_{LAB}.ipynb", notebooks[LAB])
+    rows = _rows(_discover(root, tmp_path))
+    assert set(rows) == {"anon_Ab3dE", "anon_Zz9yX"} and not any(s.flag for s in rows.values())
+    assert rows["anon_Ab3dE"].source.startswith("LATE_anon_Ab3dE_7002")
+
+
 def test_moodle_download_one_row_per_participant(tmp_path, notebooks):
     root = tmp_path / "moodle"
     for pid, name in ((101, "Ana María López"), (102, "Bo Chen"), (103, "Bo Chen")):

@@ -3,8 +3,10 @@
 
 Recognised names:
 
-* Canvas bulk download: ``sortablename[_LATE]_userid_attachmentid_original.ipynb``; the original
-  name may carry Canvas's ``-1``, ``-2`` suffix of a re-uploaded file. student_id is the user id.
+* Canvas bulk download: ``sortablename[_LATE]_userid_attachmentid_original.ipynb`` (with
+  anonymous grading ``[LATE_]anon_anonymousid_attachmentid_original.ipynb``); the original name
+  may carry Canvas's ``-1``, ``-2`` suffix of a re-uploaded file. student_id is the user id (or
+  ``anon_...``); the newest file has the largest attachment id, then suffix.
 * Moodle "Download all submissions": ``Full Name_participantid_assignsubmission_file_`` folders
   (or the same prefix on each file), ``..._onlinetext_`` too. student_id is the participant id.
 * nbgrader's exchange ``inbound/``: ``student+assignment+timestamp[+random]``; the timestamp
@@ -97,12 +99,14 @@ def from_file_name(filename: str, lab: str | None) -> Who:
 # lower-cased with non-word characters removed and "_digits_" squeezed out (canvas-lms,
 # lib/content_zipper.rb: get_filename, add_upload_submission, sanitize_user_name).
 _CANVAS = re.compile(r"^(?P<name>\w*?)(?P<late>_LATE)?_(?P<uid>\d+)_(?P<att>\d+)_(?P<orig>.+)$")
+# With anonymous grading the name is left out and the id is "anon_#{anonymous_id}".
+_CANVAS_ANON = re.compile(r"^(?P<late>LATE_)?(?P<uid>anon_[A-Za-z0-9]+)_(?P<att>\d+)_(?P<orig>.+)$")
 _RESUBMIT = re.compile(r"-(\d+)(\.[^.]*)?$")
 
 
 def canvas(filename: str) -> tuple[Who, str, tuple] | None:
     """(identity, original file name, rank: newer is larger) of a Canvas download's file."""
-    m = _CANVAS.match(os.path.basename(filename))
+    m = _CANVAS_ANON.match(os.path.basename(filename)) or _CANVAS.match(os.path.basename(filename))
     if not m:
         return None
     orig = m.group("orig")
@@ -110,7 +114,8 @@ def canvas(filename: str) -> tuple[Who, str, tuple] | None:
     rank = (int(m.group("att")), int(again.group(1)) if again else 0)
     if again:
         orig = orig[: again.start()] + (again.group(2) or "")
-    who = Who(m.group("uid"), lms="canvas", lms_id=m.group("uid"), name=m.group("name"))
+    name = m.groupdict().get("name") or ""
+    who = Who(m.group("uid"), lms="canvas", lms_id=m.group("uid"), name=name)
     return who, orig, rank
 
 
