@@ -17,6 +17,7 @@ from autograder.grading.grade import (
     IsolationUnavailable,
     grade,
 )
+from autograder.grading.identity import NOT_ON_ROSTER
 from autograder.grading.roster import RosterError
 
 
@@ -187,14 +188,24 @@ def summary(rows: list[dict], seconds: float) -> str:
 def needs_attention(rows: list[dict]) -> list[str]:
     """What the instructor must look at after a run (each a sentence; [] when nothing)."""
     reasons = []
-    flagged = sorted({r["student_id"] for r in rows if r.get("flag")})
+    off = sorted({r["student_id"] for r in rows if r.get("flag") == NOT_ON_ROSTER})
+    flagged = sorted({r["student_id"] for r in rows if r.get("flag")} - set(off))
     if flagged:
         reasons.append(
-            f"{len(flagged)} student id(s) are provisional ({', '.join(flagged[:5])}"
-            f"{' ...' if len(flagged) > 5 else ''}): see the flag column of grades.csv and "
-            f"ids.csv, then re-run with --roster FILE.csv (columns lms_id, login, name, email)"
+            f"{len(flagged)} student id(s) are provisional ({_some(flagged)}): see the flag "
+            f"column of grades.csv and ids.csv, then re-run with --roster FILE.csv (columns "
+            f"lms_id, login, name, email)"
+        )
+    if off:
+        reasons.append(
+            f"{len(off)} student id(s) are not on the roster ({_some(off)}): add them to it, "
+            f"or see in ids.csv which files they came from"
         )
     return reasons
+
+
+def _some(ids: list[str]) -> str:
+    return ", ".join(ids[:5]) + (" ..." if len(ids) > 5 else "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,12 +236,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except GradingInterrupted as exc:
         rows, code = exc.rows, 130
+    reasons = needs_attention(rows)
     print(
         summary(rows, time.monotonic() - started)
-        + f" Wrote {args.out}/grades.csv, cells.csv, ids.csv, feedback/",
+        + f" Wrote {args.out}/grades.csv, cells.csv, ids.csv, feedback/"
+        + (f" Needs your attention: {len(reasons)} thing(s), below." if reasons else ""),
         flush=True,
     )
-    for reason in needs_attention(rows):
+    for reason in reasons:
         print(f"attention: {reason}", file=sys.stderr)
         code = code or 3
     if code == 130:  # exit now: a second Ctrl-C during interpreter shutdown would kill us by

@@ -398,6 +398,8 @@ def test_flags_need_the_instructor():
     [reason] = cli.needs_attention(rows)
     assert "x-1" in reason and "--roster" in reason
     assert cli.needs_attention(rows[:1]) == []
+    off = [dict(rows[1], flag=identity.NOT_ON_ROSTER)]
+    assert "not on the roster" in cli.needs_attention(off)[0]
 
 
 def test_grade_writes_ids_and_rows_carry_identity(tmp_path, notebooks):
