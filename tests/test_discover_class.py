@@ -266,8 +266,9 @@ def test_moodle_download_one_row_per_participant(tmp_path, notebooks):
     _put(root / "Bo Chen_102_assignsubmission_onlinetext_" / "onlinetext.html", b"<p>hi</p>")
     _put(root / "Di Eve_105_assignsubmission_onlinetext_" / "onlinetext.html", b"<p>text</p>")
     _put(root / f"Cy Dee_104_assignsubmission_file_{LAB}.ipynb", notebooks[LAB])
+    _put(root / "Fay Gu_106_assignsubmission_file_essay.pdf", b"%PDF")
     rows = _rows(_discover(root, tmp_path))
-    assert set(rows) == {"101", "102", "103", "104", "105"}
+    assert set(rows) == {"101", "102", "103", "104", "105", "106"}
     assert rows["105"].problem == "missing notebook" and rows["105"].name == "Di Eve"
     assert rows["101"].name == "Ana María López" and rows["101"].lms == "moodle"
     assert rows["104"].name == "Cy Dee" and not any(s.flag for s in rows.values())

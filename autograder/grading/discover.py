@@ -250,6 +250,10 @@ def _walk_root(walk: _Walk, folder: str, source: str, zips: int) -> None:
                 lab = lab_from_name(entry, walk.labs) or lab_from_content(full, walk.signatures)
                 who, named, rank = _flat_who(entry, walk.labs, lab)
                 walk.notebook(who, full, src, lab_from_name(named, walk.labs), rank)
+            else:  # an LMS's student who handed in something else: "missing notebook"
+                lms = identity.canvas(entry) or identity.moodle(entry)
+                if lms:
+                    walk.people.setdefault(lms[0].student_id, lms[0])
             continue
         found = identity.canvas(entry) if kind == "zip" else None
         who, lab, rank = found or identity.of_folder(_stem(entry) if kind == "zip" else entry)
