@@ -134,8 +134,13 @@ def test_zip_recognised_by_its_bytes_not_its_name(tmp_path, notebooks):
     _zip(root.with_suffix(".tmp"), {f"{LAB}.ipynb": notebooks[LAB]})
     os.makedirs(root)
     os.rename(root.with_suffix(".tmp"), root / "alice")  # a zip without .zip
-    _put(root / "bob" / f"{LAB}.ipynb", notebooks[LAB])
-    assert _rows(_discover(root, tmp_path))["alice"].problem == ""
+    inner = _zip(tmp_path / "inner.zip", {f"{LAB}.ipynb": notebooks[LAB]})
+    with open(inner, "rb") as f:
+        _zip(root / "bob.zip", {"bob/submission": f.read(), "bob/notes.txt": b"PK"})
+    rows = _rows(_discover(root, tmp_path))
+    assert (
+        rows["alice"].problem == "" and rows["bob"].source == f"bob.zip/bob/submission/{LAB}.ipynb"
+    )
 
 
 def test_corrupt_zip_member_gets_a_row(tmp_path, notebooks):

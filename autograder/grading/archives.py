@@ -143,7 +143,7 @@ def member_parts(info: zipfile.ZipInfo) -> tuple[list[str], str]:
 
 
 def _cap(parts: list[str], budget: Budget) -> int:
-    big = parts[-1].lower().endswith(".zip")
+    big = not parts[-1].lower().endswith(".ipynb")  # a zip, by name or by its bytes
     return min(budget.bytes_left if big else budget.notebook_bytes, budget.bytes_left)
 
 
@@ -198,12 +198,19 @@ def _extract_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: str, budge
     return ""
 
 
-def wanted(info: zipfile.ZipInfo) -> bool:
-    """Notebooks and zips are extracted; folders, other files and macOS debris are skipped."""
+def wanted(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Notebooks and zips (by name, or by their first bytes) are extracted; folders, other
+    files and macOS debris are skipped."""
     parts = [p for p in member_name(info).split("/") if p not in ("", ".")]
     if info.is_dir() or not parts or "__MACOSX" in parts or parts[-1].startswith("."):
         return False
-    return parts[-1].lower().endswith((".ipynb", ".zip"))
+    if parts[-1].lower().endswith((".ipynb", ".zip")):
+        return True
+    try:
+        with zf.open(info) as f:
+            return f.read(4) in ZIP_MAGIC
+    except DAMAGED:
+        return False
 
 
 def extract_zip(path: str, dest: str, budget: Budget) -> list[tuple[str, str]]:
@@ -214,7 +221,7 @@ def extract_zip(path: str, dest: str, budget: Budget) -> list[tuple[str, str]]:
     refused: list[tuple[str, str]] = []
     with zipfile.ZipFile(path) as zf:
         for info in zf.infolist():
-            if not wanted(info) and not stat.S_ISLNK(info.external_attr >> 16):
+            if not stat.S_ISLNK(info.external_attr >> 16) and not wanted(zf, info):
                 continue
             reason = _extract_member(zf, info, dest, budget)
             if reason:

@@ -279,12 +279,11 @@ def _walk_root(walk: _Walk, folder: str, source: str, zips: int) -> None:
 def _newest_last(f: _File) -> tuple:
     """The LMS's order first, then the file time, then a browser's "(n)", then the name."""
     m = re.search(r"\((\d+)\)\.ipynb$", f.source)
-    return (
-        f.rank,
-        os.lstat(f.path).st_mtime if f.path else 0.0,
-        int(m.group(1)) if m else 0,
-        f.source,
-    )
+    try:
+        mtime = os.lstat(f.path).st_mtime if f.path else 0.0
+    except OSError:  # gone since it was found: it sorts first, the worker reports it
+        mtime = 0.0
+    return (f.rank, mtime, int(m.group(1)) if m else 0, f.source)
 
 
 def _why(f: _File) -> str:
