@@ -289,6 +289,8 @@ def test_exchange_inbound_keeps_newest_timestamp(tmp_path, notebooks):
             )
             if not pad:  # the newest submission has the older file time
                 os.utime(path, (1e9, 1e9))
+    _put(inbound.parent / "outbound" / LAB / f"{LAB}.ipynb", notebooks[LAB])  # the release
+    (inbound.parent / "feedback").mkdir()
     subs = _discover(tmp_path / "exchange", tmp_path)
     rows = _rows(subs)
     assert len(subs) == 2 and set(rows) == {"alice", "bob"}

@@ -227,6 +227,9 @@ def _class_folder(folder: str, labs: list[str]) -> str | None:
             return None
         kinds = [archives.classify(os.path.join(folder, e))[0] for e in entries]
         people = [e for e, k in zip(entries, kinds) if k in ("dir", "zip")]
+        if "inbound" in people and "outbound" in people:  # an nbgrader exchange's course
+            folder = os.path.join(folder, "inbound")
+            continue
         if any(identity.of_folder(_stem(e))[0].lms for e in people):
             return folder
         if len(entries) == 1 and kinds[0] == "dir":
