@@ -9,7 +9,9 @@ generate_assignment`` for each lab; its own gradebook), then N worker processes
 kernel uid -- run the real ``nbgrader autograde`` (with the course's hardened preprocessors, see
 ``autograder/nbgrader_config.py``) and ``generate_feedback``, one submission at a time. Each
 finished submission is recorded in the journal at once; ``OUT/grades.csv`` and ``OUT/cells.csv``
-are written from it, feedback goes to ``OUT/feedback/<student>/<lab>/``.
+are written from it, feedback goes to ``OUT/feedback/<student>/<lab>/``. ``OUT/ids.csv`` (how
+every file found became which student's row, :mod:`autograder.grading.identity`) is written
+right after discovery, once ``--roster`` has resolved what it can.
 
 Ctrl-C: the first one stops starting new work, stops the workers and their kernels and writes
 the CSVs (``not graded: interrupted`` for the rest); a second one kills everything and exits.

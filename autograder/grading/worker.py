@@ -244,7 +244,8 @@ def _problem_row(sub: discover.Submission, status: str, fmt: dict, out_dir: str)
 
 
 def load_notebook(path: str):
-    """The submitted notebook without outputs or attachments (never executed, only size)."""
+    """The submitted notebook without outputs or attachments (read only if it is a regular
+    file of bounded size and JSON nesting, see :func:`archives.read_json_bytes`)."""
     data = archives.read_json_bytes(path, discover.MAX_NOTEBOOK_BYTES)  # size, depth, no link
     nb = nbformat.reads(data.decode("utf-8"), as_version=4)
     if not isinstance(nb.get("cells"), list):
