@@ -201,6 +201,20 @@ def test_zip_member_paths_never_make_students(tmp_path, notebooks):
     assert other.path and "leaves the archive" in " ".join(other.others)
 
 
+def test_members_that_collide_get_a_row(tmp_path, notebooks):
+    path = tmp_path / "class.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(f"alice/{LAB}.ipynb", notebooks[LAB])
+        zf.writestr(f"alice/{LAB}.ipynb/{OTHER}.ipynb", notebooks[OTHER])
+        zf.writestr(f"bob/{LAB}.ipynb", notebooks[LAB])
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            zf.writestr(f"bob/{LAB}.ipynb", notebooks[OTHER])
+    subs = _discover(path, tmp_path)
+    assert _rows(subs)["alice"].problem == "" and _rows(subs)["bob"].problem == ""
+    refusals = " ".join(o for s in subs for o in s.others) + " ".join(s.detail for s in subs)
+    assert refusals.count("same name") == 2, refusals
+
+
 def test_per_student_zips_with_one_inner_folder_keep_their_students(tmp_path, notebooks):
     root = tmp_path / "class"
     os.makedirs(root)

@@ -188,8 +188,8 @@ def _extract_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: str, budge
     try:
         if not _copy_member(zf, info, target, _cap(parts, budget)):
             return f"it unpacks to more than {_cap(parts, budget) / 2**20:.1f} MB"
-    except FileExistsError:
-        return "another member of the archive has the same name"
+    except (FileExistsError, NotADirectoryError, IsADirectoryError):
+        return "another member of the archive has the same name or is its folder"
     except DAMAGED as exc:
         if os.path.isfile(target):
             os.remove(target)
