@@ -17,6 +17,8 @@ from autograder.grading.grade import (
     IsolationUnavailable,
     grade,
 )
+from autograder.grading.identity import NOT_ON_ROSTER
+from autograder.grading.roster import RosterError
 
 
 def _jobs(text: str) -> int:
@@ -114,6 +116,12 @@ def _add_grade(g: argparse.ArgumentParser) -> None:
         action="store_true",
         help="grade even where kernels cannot be isolated (namespaces, unprivileged "
         "uid): only on a machine with nothing to protect",
+    )
+    g.add_argument(
+        "--roster",
+        metavar="FILE.csv",
+        help="the class list (columns lms_id, login, name, email) that resolves provisional "
+        "student ids; with it, ids on no entry are flagged",
     )
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -240,11 +248,6 @@ def export(args: argparse.Namespace) -> int:
     return 0
 
 
-def needs_attention(rows: list[dict]) -> list[str]:
-    """Why a graded run still needs the instructor (exit status 3): one reason per string."""
-    return sorted({r["_attention"] for r in rows if r.get("_attention")})
-
-
 def summary(rows: list[dict], seconds: float) -> str:
     """One line: graded, failed, interrupted, resumed, time per notebook graded now."""
     counts = {"graded": 0, "failed": 0, "interrupted": 0}
@@ -267,9 +270,34 @@ def summary(rows: list[dict], seconds: float) -> str:
     )
 
 
+def needs_attention(rows: list[dict]) -> list[str]:
+    """What the instructor must look at after a run (exit status 3): one sentence per reason
+    ([] when nothing). Rows may carry their own reason in ``_attention`` (hand marks that could
+    not be merged)."""
+    reasons = sorted({r["_attention"] for r in rows if r.get("_attention")})
+    off = sorted({r["student_id"] for r in rows if r.get("flag") == NOT_ON_ROSTER})
+    flagged = sorted({r["student_id"] for r in rows if r.get("flag")} - set(off))
+    if flagged:
+        reasons.append(
+            f"{len(flagged)} student id(s) are provisional ({_some(flagged)}): see the flag "
+            f"column of grades.csv and ids.csv, then re-run with --roster FILE.csv (columns "
+            f"lms_id, login, name, email)"
+        )
+    if off:
+        reasons.append(
+            f"{len(off)} student id(s) are not on the roster ({_some(off)}): add them to it, "
+            f"or see in ids.csv which files they came from"
+        )
+    return reasons
+
+
+def _some(ids: list[str]) -> str:
+    return ", ".join(ids[:5]) + (" ..." if len(ids) > 5 else "")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; the exit status (0 done, 2 bad input, 3 done but something needs the
-    instructor, 130 interrupted)."""
+    """Run one command; the exit status (0 done, 2 bad input, 3 graded but something needs the
+    instructor, see :func:`needs_attention`; 130 interrupted)."""
     args = _parser().parse_args(argv)
     if args.command == "build-student-package":
         return build_student(args.out, args.reveal)
@@ -292,29 +320,27 @@ def main(argv: list[str] | None = None) -> int:
             fresh=args.fresh,
             keep_stale=args.keep_stale,
             allow_unisolated=args.allow_unisolated,
+            roster_csv=args.roster,
         )
-    except (FileNotFoundError, IsolationUnavailable) as exc:
+    except (FileNotFoundError, IsolationUnavailable, RosterError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except GradingInterrupted as exc:
         rows, code = exc.rows, 130
+    reasons = needs_attention(rows)
     print(
         summary(rows, time.monotonic() - started)
-        + f" Wrote {args.out}/grades.csv, cells.csv, feedback/",
+        + f" Wrote {args.out}/grades.csv, cells.csv, ids.csv, feedback/"
+        + (f" Needs your attention: {len(reasons)} thing(s), below." if reasons else ""),
         flush=True,
     )
+    for reason in reasons:
+        print(f"attention: {reason}", file=sys.stderr)
+        code = code or 3
     if code == 130:  # exit now: a second Ctrl-C during interpreter shutdown would kill us by
         sys.stderr.flush()  # signal (handlers are reset there), not with status 130
         os._exit(130)
-    return _attention_code(rows)
-
-
-def _attention_code(rows: list[dict]) -> int:
-    """3 with each reason on stderr when :func:`needs_attention` finds one, else 0."""
-    reasons = needs_attention(rows)
-    for reason in reasons:
-        print(f"needs attention: {reason}", file=sys.stderr)
-    return 3 if reasons else 0
+    return code
 
 
 if __name__ == "__main__":

@@ -102,7 +102,10 @@ def test_nested_zips_are_opened(tmp_path):
     inner = _zip(tmp_path / "inner.zip", {f"{LAB}.ipynb": _nb_bytes()})
     with open(inner, "rb") as f:
         inner_bytes = f.read()
-    inner2 = _zip(tmp_path / "inner2.zip", {f"bob/{LAB}.ipynb": _nb_bytes()})
+    inner2 = _zip(
+        tmp_path / "inner2.zip",
+        {f"bob/{LAB}.ipynb": _nb_bytes(), f"carol/{LAB}.ipynb": _nb_bytes()},
+    )
     with open(inner2, "rb") as f:
         inner2_bytes = f.read()
     outer = _zip(

@@ -9,7 +9,9 @@ generate_assignment`` for each lab; its own gradebook), then N worker processes
 kernel uid -- run the real ``nbgrader autograde`` (with the course's hardened preprocessors, see
 ``autograder/nbgrader_config.py``) and ``generate_feedback``, one submission at a time. Each
 finished submission is recorded in the journal at once; ``OUT/grades.csv`` and ``OUT/cells.csv``
-are written from it, feedback goes to ``OUT/feedback/<student>/<lab>/``.
+are written from it, feedback goes to ``OUT/feedback/<student>/<lab>/``. ``OUT/ids.csv`` (how
+every file found became which student's row, :mod:`autograder.grading.identity`) is written
+right after discovery, once ``--roster`` has resolved what it can.
 
 Ctrl-C: the first one stops starting new work, stops the workers and their kernels and writes
 the CSVs (``not graded: interrupted`` for the rest); a second one kills everything and exits.
@@ -20,7 +22,6 @@ SUBMISSIONS is only read.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import csv
 import multiprocessing
 import os
 import shutil
@@ -36,7 +37,7 @@ from autograder.grading import lean_imports  # noqa: F401 -- before nbformat, se
 # isort: split
 import nbformat
 
-from autograder.grading import course, discover, journal, marks, worker
+from autograder.grading import course, discover, identity, journal, marks, roster, tables, worker
 from autograder.grading.gradebook import (
     gradebook_stamp_in_process,
     load_api,
@@ -49,7 +50,17 @@ from autograder.sandbox.run import kill_marked
 # The folder holding this autograder package (a checkout, or site-packages): the sandbox probe
 # starts there, where ``python -m`` imports this same autograder.
 IMPORT_ROOT = os.path.dirname(course.PACKAGE)
-GRADE_FIELDS = ["student_id", "assignment_id", "score", "max_score", "status", "message"]
+GRADE_FIELDS = [
+    "student_id",
+    "assignment_id",
+    "score",
+    "max_score",
+    "status",
+    "message",
+    "lms_id",
+    "name",
+    "flag",
+]
 CELL_FIELDS = ["student_id", "assignment_id", "grade_id", "score", "max_score"]
 
 MESSAGES = worker.MESSAGES
@@ -270,13 +281,21 @@ def _collect(
                 "message": MESSAGES[INTERRUPTED],
             }
             worker.message_feedback(out, row)
-            rows.append(row)
+            rows.append(dict(row, **identity.row_fields(sub)))
             continue
-        rows.append(dict(hit[0], _new=key in new))
+        rows.append(dict(hit[0], _new=key in new, **identity.row_fields(sub)))
         cells.extend(hit[1])
     rows.sort(key=lambda r: (r["student_id"], r["assignment_id"]))
     cells.sort(key=lambda r: (r["student_id"], r["assignment_id"], r["grade_id"]))
     return rows, cells
+
+
+def _record_ids(out: str, subs: list, entries: list[dict] | None) -> None:
+    """Resolve provisional ids with the roster (if any), then write OUT/ids.csv: before any
+    grading, so an interrupted run has it too."""
+    if entries is not None:
+        roster.apply_roster(subs, entries)
+    identity.write_ids(out, subs)
 
 
 def remove_stale_feedback(out: str, subs: list) -> list[str]:
@@ -320,12 +339,15 @@ def grade(
     course_root: str | None = None,
     fresh: bool = False,
     keep_stale: bool = False,
+    roster_csv: str | None = None,
     **overrides,
 ) -> list[dict]:
     """Grade SUBMISSIONS into OUT; the grades.csv rows (raises GradingInterrupted on Ctrl-C).
 
     ``course_root``: the folder holding the labs' ``solutions/`` (default: see
-    :func:`autograder.grading.course.find`)."""
+    :func:`autograder.grading.course.find`). ``roster_csv``: the class list that resolves
+    provisional student ids (:mod:`autograder.grading.roster`; RosterError if unusable)."""
+    entries = roster.read_roster(roster_csv) if roster_csv else None
     course_root = course.find(course_root)
     settings = dict(DEFAULT_SETTINGS, course_root=course_root, **overrides)
     # nbgrader runs the `alembic` script of this environment when it creates a gradebook.
@@ -351,6 +373,7 @@ def grade(
         subs = discover.discover(
             os.path.abspath(submissions), labs, lab_signatures(course_root, labs), workdir
         )
+        _record_ids(out, subs, entries)
         keys = _keys(subs, settings)
         todo = [(k, s) for k, s in zip(keys, subs) if book.get(k) is None]
         bar = _progress(len(todo), progress)
@@ -358,8 +381,8 @@ def grade(
             _run_pool(run, todo, out, book, settings, max(jobs, 1), bar)
         bar.close()
         rows, cells = _collect(subs, keys, book, out, {k for k, _ in todo})
-        _write_csv(os.path.join(out, "grades.csv"), GRADE_FIELDS, rows)
-        _write_csv(os.path.join(out, "cells.csv"), CELL_FIELDS, cells)
+        tables.write_csv(os.path.join(out, "grades.csv"), GRADE_FIELDS, rows)
+        tables.write_csv(os.path.join(out, "cells.csv"), CELL_FIELDS, cells)
         if not run.interrupted.is_set() and not keep_stale:
             remove_stale_feedback(out, subs)
         rows = _merge_hand_marks(out, course_root, rows)
@@ -372,23 +395,6 @@ def grade(
     if run.interrupted.is_set():
         raise GradingInterrupted(rows)
     return rows
-
-
-def _fmt_number(x):
-    return f"{x:g}" if isinstance(x, float) else x
-
-
-def _write_csv(path: str, fields: list[str], rows: list[dict]) -> None:
-    """Written to a temporary name, then renamed: a CSV is never half written."""
-    tmp = path + ".partial"
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=fields)
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: _fmt_number(r.get(k, "")) for k in fields})
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 class _NoBar:

@@ -23,6 +23,7 @@ import re
 import nbformat
 
 from autograder.grading import course
+from autograder.grading.tables import write_csv
 
 MANUAL = "manual.csv"
 MANUAL_FIELDS = ["student_id", "assignment_id", "grade_id", "score", "max_score", "comment"]
@@ -124,13 +125,6 @@ def read_csv(path: str) -> tuple[list[str], list[dict]]:
             f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}): save it as "
             f"'CSV UTF-8' and try again"
         ) from None
-
-
-def write_csv(path: str, fields: list[str], rows: list[dict]) -> None:
-    """Through a temporary name, as ``grade`` writes its CSVs: never half written."""
-    from autograder.grading.grade import _write_csv
-
-    _write_csv(path, fields, rows)
 
 
 def _cell_key(row: dict) -> tuple[str, str, str]:
@@ -390,4 +384,25 @@ def write_marking_sheets(out: str, course_root: str | None = None) -> list[str]:
     except MarksError:
         manual = {}  # the sheet shows the answers even while manual.csv has a bad line
     labs = sorted({k[1] for k in written})
-    return [marks_page.write_marking_sheet(out, lab, written, manual, course_root) for lab in labs]
+    return [
+        marks_page.write_marking_sheet(
+            out, lab, MANUAL, _sheet_questions(out, lab, written, manual, course_root)
+        )
+        for lab in labs
+    ]
+
+
+def _sheet_questions(out: str, lab: str, written: dict, manual: dict, course_root: str) -> list:
+    """What the marking sheet of ``lab`` shows (see marks_page.write_marking_sheet).
+    ``written``: (student, lab, grade_id) -> cells.csv row; ``manual``: the same keys ->
+    {"score", "comment"} from manual.csv."""
+    questions = []
+    for grade_id, points in written_answers(course_root, lab).items():
+        entries = []
+        for key in sorted(k for k in written if k[1] == lab and k[2] == grade_id):
+            mark = manual.get(key, {})
+            score = mark.get("score", written[key]["score"])
+            answer = load_answers(out, lab, key[0]).get(grade_id)
+            entries.append((key[0], score, mark.get("comment", ""), answer))
+        questions.append((grade_id, points, question_text(course_root, lab, grade_id), entries))
+    return questions

@@ -15,8 +15,7 @@ import html
 import os
 import re
 
-from autograder.grading import marks
-from autograder.grading.worker import CSP
+from autograder.grading.pages import CSP
 
 BY_INSTRUCTOR = "marked by your instructor"
 
@@ -113,15 +112,14 @@ STYLE = (
 )
 
 
-def _question(out: str, lab: str, grade_id: str, points: float, entries: list, course_root) -> str:
+def _question(grade_id: str, points: float, question: str, entries: list) -> str:
     """One question of the sheet: its text, then a row per student (answer, mark, comment)."""
     parts = [
         f"<h2>{html.escape(grade_id)} ({points:g} points)</h2>",
-        f'<div class="q">{html.escape(marks.question_text(course_root, lab, grade_id))}</div>',
+        f'<div class="q">{html.escape(question)}</div>',
         "<table><tr><th>student_id</th><th>answer</th><th>score</th><th>comment</th></tr>",
     ]
-    for student, score, comment in entries:
-        answer = marks.load_answers(out, lab, student).get(grade_id)
+    for student, score, comment, answer in entries:
         # The kept text is the graded notebook's, where the grader's sanitiser already turned
         # markup into entities: undo that once so the marker reads what the student typed.
         shown = "(the answer was not kept: see the feedback page)" if answer is None else answer
@@ -134,21 +132,15 @@ def _question(out: str, lab: str, grade_id: str, points: float, entries: list, c
     return "\n".join(parts)
 
 
-def write_marking_sheet(out: str, lab: str, written: dict, manual: dict, course_root) -> str:
-    """OUT/marking/<lab>.html for ``lab``: its path. ``written``: (student, lab, grade_id) ->
-    cells.csv row; ``manual``: the same keys -> {"score", "comment"} from manual.csv."""
+def write_marking_sheet(out: str, lab: str, manual_csv: str, questions: list) -> str:
+    """OUT/marking/<lab>.html: its path. ``questions``: (grade_id, points, question text,
+    [(student, score, comment, answer text or None)]) in the lab's order."""
     body = [f"<h1>Written answers of {html.escape(lab)}</h1>"]
     body.append(
-        f"<p>Enter each mark in {marks.MANUAL} (column score, and comment if you like), then run "
-        f"<code>python -m autograder marks {html.escape(out)} --apply</code>.</p>"
+        f"<p>Enter each mark in {html.escape(manual_csv)} (column score, and comment if you "
+        f"like), then run <code>python -m autograder marks {html.escape(out)} --apply</code>.</p>"
     )
-    for grade_id, points in marks.written_answers(course_root, lab).items():
-        entries = []
-        for key in sorted(k for k in written if k[1] == lab and k[2] == grade_id):
-            mark = manual.get(key, {})
-            score = mark.get("score", written[key]["score"])
-            entries.append((key[0], score, mark.get("comment", "")))
-        body.append(_question(out, lab, grade_id, points, entries, course_root))
+    body.extend(_question(*question) for question in questions)
     path = os.path.join(out, "marking", f"{lab}.html")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:

@@ -20,8 +20,9 @@ from autograder.grading import lean_imports  # noqa: F401 -- before nbformat, se
 # isort: split
 import nbformat
 
-from autograder.grading import discover, marks
+from autograder.grading import archives, discover, marks
 from autograder.grading.gradebook import load_api, skip_gradebook_fsync, write_config
+from autograder.grading.pages import harden_html, write_html
 
 MESSAGES = {
     "missing notebook": "No notebook for {lab} was found in your submission: submit {lab}.ipynb "
@@ -163,36 +164,6 @@ def read_gradebook(root: str, lab: str, student: str) -> tuple[list[dict], float
 # --- feedback pages ----------------------------------------------------------------------------
 
 
-def write_html(path: str, title: str, text: str) -> None:
-    """A plain page (title and escaped text) for submissions nbgrader could not render."""
-    import html
-
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(
-            f"<!DOCTYPE html><html><head><meta charset='utf-8'>{CSP}<title>"
-            f"{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
-            f"<p>{html.escape(text)}</p></body></html>\n"
-        )
-
-
-# No script, frame or plugin runs in a feedback page, whatever a student wrote into it.
-CSP = (
-    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-    "style-src 'unsafe-inline'; img-src data:; font-src data:\">"
-)
-
-
-def harden_html(path: str) -> None:
-    """Put the Content-Security-Policy first in the head of an nbgrader feedback page."""
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    at = text.lower().find("<head>")
-    text = (text[: at + 6] + CSP + text[at + 6 :]) if at >= 0 else CSP + text
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-
-
 def _write_errors(fb_dir: str, status: str, errors: dict, notes: list) -> None:
     os.makedirs(fb_dir, exist_ok=True)
     with open(os.path.join(fb_dir, "errors.json"), "w") as f:  # machine-readable, per test
@@ -244,11 +215,10 @@ def _problem_row(sub: discover.Submission, status: str, fmt: dict, out_dir: str)
 
 
 def load_notebook(path: str):
-    """The submitted notebook without outputs or attachments (never executed, only size)."""
-    if os.path.getsize(path) > discover.MAX_NOTEBOOK_BYTES:
-        raise ValueError(f"larger than {discover.MAX_NOTEBOOK_BYTES // 2**20} MB")
-    with open(path, encoding="utf-8") as f:
-        nb = nbformat.read(f, as_version=4)
+    """The submitted notebook without outputs or attachments (read only if it is a regular
+    file of bounded size and JSON nesting, see :func:`archives.read_json_bytes`)."""
+    data = archives.read_json_bytes(path, discover.MAX_NOTEBOOK_BYTES)  # size, depth, no link
+    nb = nbformat.reads(data.decode("utf-8"), as_version=4)
     if not isinstance(nb.get("cells"), list):
         raise ValueError("no cells")  # noqa: TRY004 -- reported as a message
     for cell in nb.cells:
