@@ -441,9 +441,9 @@ def test_without_namespaces_the_kernel_runs_as_the_uid_alone(
 
 
 def test_without_namespaces_a_kernel_that_would_stay_root_is_refused(packages, tmp_path):
-    from autograder.sandbox.run import _can_drop
+    from autograder.sandbox.run import can_drop
 
-    if os.geteuid() != 0 or _can_drop():
+    if os.geteuid() != 0 or can_drop():
         pytest.skip("needs root and an interpreter other users cannot run (this venv's)")
     root = unpack(packages[hostile.LAB], tmp_path / "root")
     submit(root, notebook(hostile.LAB, "correct", root), "correct")

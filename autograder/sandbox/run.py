@@ -379,7 +379,7 @@ def _isolate() -> bool:
         return _unisolated(f"{type(exc).__name__}: {exc}")
 
 
-def _can_drop() -> bool:
+def can_drop() -> bool:
     """True if a kernel started as an unprivileged uid can run this interpreter: the file
     (a venv's link resolved) and the folders of the path the kernel is started by."""
     import stat
@@ -396,7 +396,7 @@ def _can_drop() -> bool:
 
 def _uid_only(reason: str) -> bool:
     """PPO_GRADER_UID_ONLY=1 and this process can hand the kernel to the unprivileged uid."""
-    if _setting("PPO_GRADER_UID_ONLY") != "1" or os.geteuid() != 0 or not _can_drop():
+    if _setting("PPO_GRADER_UID_ONLY") != "1" or os.geteuid() != 0 or not can_drop():
         return False
     print(
         f"NOTE: no namespaces here ({reason}); the kernel runs as uid "
@@ -415,7 +415,7 @@ def _unisolated(reason: str) -> bool:
         return False
     uid_note = (
         ""
-        if os.geteuid() != 0 or _can_drop()
+        if os.geteuid() != 0 or can_drop()
         else ", and it runs as root: the interpreter is in a folder other users cannot "
         "read, so the kernel cannot switch to an unprivileged uid"
     )
@@ -438,7 +438,7 @@ def _prepare(isolated: bool) -> tuple[str, bool]:
         return workdir, os.geteuid() == 0
     parent = os.environ.get("PPO_GRADER_KERNEL_ROOT") or None  # removed by the grader
     workdir = tempfile.mkdtemp(prefix="ppo-kernel-", dir=parent)
-    return workdir, os.geteuid() == 0 and _can_drop()
+    return workdir, os.geteuid() == 0 and can_drop()
 
 
 def start(argv: list[str]) -> tuple[str, list[str], dict[str, str]]:
