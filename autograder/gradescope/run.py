@@ -11,7 +11,8 @@ discovery of ``python -m autograder grade``) and graded by that same pipeline, i
 sandbox, with the same points (:func:`autograder.grading.grade.grade`). The kernel runs as an
 unprivileged uid on the lab's kernel tree (the library without the lab's answers); where the
 container has no namespaces the sandbox keeps the uid alone (``PPO_GRADER_UID_ONLY=1``), and it
-still refuses to run a kernel as root. The verdicts are computed in this root process.
+still refuses to run a kernel as root. The verdicts are computed by the grader's processes, as
+root, out of the kernel's reach.
 
 ``results.json`` is always written: a failure of the grader itself gives score 0 and the error
 for the instructor (:func:`autograder.gradescope.results.crash`).
@@ -133,7 +134,9 @@ def grade_submission(root: str, out: str) -> dict:
     except FileNotFoundError as exc:  # discovery found no notebook at all
         return results.from_grading(_no_notebook(lab, [{"message": str(exc)}]), [], {}, cells)
     rows, cell_rows = _lab_rows(os.path.join(out, "graded"), lab)
-    mine = [r for r in rows if r["assignment_id"] == lab]
+    mine = sorted(
+        (r for r in rows if r["assignment_id"] == lab), key=lambda r: r["status"] != "graded"
+    )
     row = mine[0] if mine else _no_notebook(lab, rows)
     cell_rows = [c for c in cell_rows if c["student_id"] == row["student_id"]]
     return results.from_grading(row, cell_rows, _errors(os.path.join(out, "graded"), row), cells)
