@@ -4,7 +4,8 @@
 The zip is built once per lab; each notebook gets its own unpacked root (as each submission gets
 its own container) and its results.json is checked with the package's checker and against the
 points ``python -m autograder grade --jobs 2`` gives the same notebooks (one run for all).
-``make test`` grades a correct, a wrong and a hostile notebook of Lab 1;
+``make test`` grades a correct, a wrong and a hostile notebook of Lab 1 (the correct one without
+namespaces, the kernel under the unprivileged uid alone, where this machine can show that);
 ``PPO_GRADESCOPE_ALL=1`` (``make test-slow``) adds Labs 2 and 3 and a correct notebook of every
 other lab, and resolves ``requirements.txt`` in a fresh virtual environment.
 """
@@ -167,19 +168,73 @@ def packages(tmp_path_factory) -> dict[str, Path]:
     return out
 
 
+SYSTEM_PYTHON = "/usr/bin/python3.11"
+UID_PROBE = (
+    "import os\n"
+    "if os.getuid() == 0 or os.geteuid() == 0:\n"
+    "    raise RuntimeError('the kernel runs as root')\n"
+)
+UID_ONLY_CASE = (hostile.LAB, "correct")
+"""The case graded without namespaces (the uid alone), when this machine can show it."""
+
+
 @pytest.fixture(scope="module")
-def graded(packages, tmp_path_factory) -> dict:
-    """Every case through run_autograder, and all of them through one ``grade --jobs 2``."""
+def other_users_python():
+    """A virtual environment of the system's Python 3.11 in a folder every user may enter (as
+    setup.sh makes /autograder/venv) that borrows this environment's packages through a .pth
+    file; None where there is no such Python or no root to drop from."""
+    import sysconfig
+    import tempfile
+
+    if os.geteuid() != 0 or not os.path.exists(SYSTEM_PYTHON) or sys.version_info[:2] != (3, 11):
+        yield None
+        return
+    folder = Path(tempfile.mkdtemp(prefix="ppo-gradescope-venv-"))
+    folder.chmod(0o755)
+    venv = folder / "venv"
+    subprocess.run([SYSTEM_PYTHON, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = next((venv / "lib").glob("python3.11/site-packages"))
+    (site / "borrowed.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    yield str(venv / "bin" / "python")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run_case(case, root: Path, other_python: str | None):
+    """run_autograder on one case; the uid-only case without namespaces. Landlock lets a kernel
+    read its interpreter's installation only: torch is in the borrowed environment there (in
+    Gradescope's image it is in the interpreter's own venv), so Landlock is off for it."""
+    if case == UID_ONLY_CASE and other_python:
+        return run_autograder(
+            root, python=other_python, PPO_GRADER_NAMESPACES="0", PPO_GRADER_LANDLOCK="0"
+        )
+    return run_autograder(root)
+
+
+@pytest.fixture(scope="module")
+def graded(packages, other_users_python, tmp_path_factory) -> dict:
+    """Every case through run_autograder, and all of them through one ``grade --jobs 2`` (with
+    the default limits, as in the package), which runs meanwhile."""
     base = tmp_path_factory.mktemp("gradescope_runs")
-    subs, runs, started = base / "subs", {}, time.monotonic()
+    subs, roots, started = base / "subs", {}, time.monotonic()
     for lab, kind in _cases():
-        root = unpack(packages[lab], base / f"{lab}-{kind}")
-        nb = notebook(lab, kind, root)
+        roots[lab, kind] = root = unpack(packages[lab], base / f"{lab}-{kind}")
+        nb = notebook(lab, kind, root, UID_PROBE if (lab, kind) == UID_ONLY_CASE else "")
         submit(root, nb, kind)
         builders.write(nb, str(subs / f"{kind}-{lab}" / lab / f"{lab}.ipynb"))
-        runs[lab, kind] = (root, *run_autograder(root))
-    proc = builders.grade(str(subs), str(base / "out"), env={"PPO_TEST_SECRET": SECRET})
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    grading = subprocess.Popen(
+        [sys.executable, "-m", "autograder", "grade", str(subs), "--out", str(base / "out")]
+        + ["--jobs", "2", "--no-progress"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PPO_TEST_SECRET=SECRET),
+    )
+    runs = {
+        case: (root, *_run_case(case, root, other_users_python)) for case, root in roots.items()
+    }
+    _out, err = grading.communicate(timeout=900)
+    assert grading.returncode == 0, err[-3000:]
     return {
         "runs": runs,
         "rows": {(r["assignment_id"], r["student_id"]): r for r in _csv(base / "out/grades.csv")},
@@ -390,54 +445,14 @@ def test_an_empty_submission_scores_zero_with_every_test_listed(packages, tmp_pa
 
 # --- containers without namespaces: the uid alone ------------------------------------------------
 
-SYSTEM_PYTHON = "/usr/bin/python3.11"
-UID_PROBE = (
-    "import os\n"
-    "if os.getuid() == 0 or os.geteuid() == 0:\n"
-    "    raise RuntimeError('the kernel runs as root')\n"
-)
 
-
-@pytest.fixture
-def other_users_python():
-    """A virtual environment of the system's Python 3.11 in a folder every user may enter (as
-    setup.sh makes /autograder/venv) that borrows this environment's packages through a .pth
-    file."""
-    import sysconfig
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp(prefix="ppo-gradescope-venv-"))
-    folder.chmod(0o755)
-    venv = folder / "venv"
-    subprocess.run([SYSTEM_PYTHON, "-m", "venv", "--without-pip", str(venv)], check=True)
-    site = next((venv / "lib").glob("python3.11/site-packages"))
-    (site / "borrowed.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    yield str(venv / "bin" / "python")
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.mark.skipif(
-    os.geteuid() != 0 or not os.path.exists(SYSTEM_PYTHON) or sys.version_info[:2] != (3, 11),
-    reason="needs root and the system's python3.11 (CI's image)",
-)
-def test_without_namespaces_the_kernel_runs_as_the_uid_alone(
-    packages, tmp_path, other_users_python
-):
-    root = unpack(packages[hostile.LAB], tmp_path / "uid")
-    submit(root, notebook(hostile.LAB, "correct", root, probe=UID_PROBE), "correct")
-    # Landlock lets a kernel read its interpreter's installation only: torch is in the borrowed
-    # environment here (in Gradescope's image it is in the interpreter's own venv).
-    proc, data = run_autograder(
-        root,
-        python=other_users_python,
-        PPO_GRADER_NAMESPACES="0",
-        PPO_GRADER_LANDLOCK="0",
-    )
-    check.check(data)
+def test_without_namespaces_the_kernel_runs_as_the_uid_alone(graded, other_users_python):
+    if other_users_python is None:
+        pytest.skip("needs root and the system's python3.11 (CI's image)")
+    _root, proc, data = graded["runs"][UID_ONLY_CASE]
     assert "the kernel runs as uid 61000" in proc.stdout + proc.stderr, proc.stdout[-3000:]
-    assert data["score"] == builders.total_points(hostile.LAB)[0], (
-        proc.stdout[-5000:] + proc.stderr[-5000:]
-    )
+    # the probe in the function raises where the kernel is root, failing its tests
+    assert data["score"] == builders.total_points(hostile.LAB)[0], proc.stderr[-5000:]
 
 
 def test_without_namespaces_a_kernel_that_would_stay_root_is_refused(packages, tmp_path):
