@@ -443,6 +443,16 @@ def test_an_empty_submission_scores_zero_with_every_test_listed(packages, tmp_pa
     assert "no notebook" in data["output"].lower()
 
 
+def test_links_and_fifos_in_the_submission_are_not_read(packages, tmp_path):
+    root = unpack(packages[hostile.LAB], tmp_path / "links")
+    solution = root / "source" / course.SOURCE / hostile.LAB / f"{hostile.LAB}.ipynb"
+    (root / "submission" / f"{hostile.LAB}.ipynb").symlink_to(solution)
+    os.mkfifo(root / "submission" / "pipe.ipynb")
+    proc, data = run_autograder(root)
+    check.check(data)
+    assert data["score"] == 0 and data["extra_data"]["status"] == "missing notebook", proc.stdout
+
+
 # --- containers without namespaces: the uid alone ------------------------------------------------
 
 

@@ -6,13 +6,13 @@ the learner's files into ``ROOT/submission`` and uploads ``ROOT/results/results.
 ``$AUTOGRADER_ROOT``, default ``/autograder``.
 
 The run, as root: ``source/`` and ``results/`` become root-only (mode 700); the submission is
-copied into a private folder as the files of one student (any notebook name, zips opened: the
-discovery of ``python -m autograder grade``) and graded by that same pipeline, in the same
-sandbox, with the same points (:func:`autograder.grading.grade.grade`). The kernel runs as an
-unprivileged uid on the lab's kernel tree (the library without the lab's answers); where the
-container has no namespaces the sandbox keeps the uid alone (``PPO_GRADER_UID_ONLY=1``), and it
-still refuses to run a kernel as root. The verdicts are computed by the grader's processes, as
-root, out of the kernel's reach.
+copied into a private folder as the files of one student (regular files and folders only; any
+notebook name, zips opened: the discovery of ``python -m autograder grade``) and graded by that
+same pipeline, in the same sandbox, with the same points (:func:`autograder.grading.grade.grade`).
+The kernel runs as an unprivileged uid on the lab's kernel tree (the library without the lab's
+answers); where the container has no namespaces the sandbox keeps the uid alone
+(``PPO_GRADER_UID_ONLY=1``), and it still refuses to run a kernel as root. The verdicts are
+computed by the grader's processes, as root, out of the kernel's reach.
 
 ``results.json`` is always written: a failure of the grader itself gives score 0 and the error
 for the instructor (:func:`autograder.gradescope.results.crash`).
@@ -41,12 +41,13 @@ def autograder_root() -> str:
 
 
 def _regular_or_folder(folder: str, names: list[str]) -> list[str]:
-    """``copytree``'s ignore: FIFOs, sockets and devices are not copied (opening one may hang);
-    links are copied as links, never followed (discovery decides what they are)."""
+    """``copytree``'s ignore: only regular files and folders are copied. A link (a submission
+    pulled from a git repository may hold one) would be read by this root process, e.g. one
+    named after the lab that points at the solutions; FIFOs and devices may hang a reader."""
     skipped = []
     for name in names:
         mode = os.lstat(os.path.join(folder, name)).st_mode
-        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
             skipped.append(name)
     return skipped
 
