@@ -39,13 +39,15 @@ def _jobs(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    """The commands: ``grade``, ``build-student-package``, ``marks`` and ``export``."""
+    """The commands: ``grade``, ``marks``, ``export``, ``gradescope`` and
+    ``build-student-package``."""
     parser = argparse.ArgumentParser(
         prog="python -m autograder",
         description="Grade PPO-course lab notebooks with nbgrader, in parallel and in a sandbox.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     _add_grade(sub.add_parser("grade", help="grade a folder or zip of submissions"))
+    _add_gradescope(sub)
     b = sub.add_parser(
         "build-student-package",
         help="write the library without the answers (source tree and wheel) for a graded class",
@@ -124,6 +126,44 @@ def _add_grade(g: argparse.ArgumentParser) -> None:
         "student ids; with it, ids on no entry are flagged",
     )
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _add_gradescope(sub) -> None:
+    """The arguments of ``gradescope``."""
+    g = sub.add_parser(
+        "gradescope",
+        help="write the autograder zip that Gradescope runs for each submission of one lab",
+    )
+    g.add_argument("lab", help="the lab to grade, e.g. lab1_rl_basics")
+    g.add_argument("--out", required=True, metavar="FILE.zip", help="the zip to write")
+    g.add_argument(
+        "--course",
+        metavar="PATH",
+        help="the folder that holds solutions/<lab>/<lab>.ipynb (default: as for grade)",
+    )
+
+
+def gradescope_package(lab: str, out: str, course_root: str | None) -> int:
+    """``gradescope``: build the zip, then say what to do with it."""
+    from autograder.gradescope.build import build
+    from autograder.gradescope.results import lab_cells, written_note
+    from autograder.grading.course import CourseNotFound, find
+
+    try:
+        names = build(lab, out, course_root)
+    except (ValueError, RuntimeError, CourseNotFound) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    source = os.path.join(find(course_root), "solutions", lab, f"{lab}.ipynb")
+    cells = lab_cells(source)
+    auto = sum(p for g, p in cells.points.items() if g not in cells.written)
+    print(
+        f"Wrote {out} ({len(names)} files): upload it as the autograder of a Gradescope "
+        f"programming assignment for {lab} ({auto:g} autograded points). "
+        + (written_note(cells).replace("your instructor marks", "mark") or "")
+        + " Steps: docs/instructors.md, 'Gradescope'."
+    )
+    return 0
 
 
 def build_student(out: str, reveal: list[str]) -> int:
@@ -305,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
         return hand_marks(args.out, args.apply, args.course)
     if args.command == "export":
         return export(args)
+    if args.command == "gradescope":
+        return gradescope_package(args.lab, args.out, args.course)
     started = time.monotonic()
     code = 0
     try:

@@ -179,6 +179,7 @@ LAYOUT = {
         "worker",
     },
     "sandbox": {"__init__", "__main__", "isolation", "run", "seccomp_filter"},
+    "gradescope": {"__init__", "build", "check", "results", "run"},
     "kernel": {"__init__", "remote", "sanitize", "spies", "wire"},
     "student": {
         "__init__",
@@ -195,7 +196,7 @@ LAYOUT = {
 The top level is the command line only (``python -m autograder``; nbgrader_config.py stays
 where the repository's nbgrader_config.py loads it by path): a new module goes into the
 subpackage of its concern."""
-EMPTY_INITS = ("", "grading", "sandbox", "kernel", "student")
+EMPTY_INITS = ("", "grading", "sandbox", "kernel", "student", "gradescope")
 """Packages whose ``__init__`` imports nothing: ``python -m autograder`` starts fast, and the
 grading kernel imports ``autograder.kernel.remote`` and ``autograder.sandbox.seccomp_filter``
 through them without loading the grader."""

@@ -240,7 +240,11 @@ class SandboxedExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         token = os.urandom(8).hex()
         os.environ["PPO_GRADER_TOKEN"] = token  # inherited by the kernel: lets us kill it all
-        kernel_root = tempfile.mkdtemp(prefix="ppo-kernels-")
+        # Without namespaces a kernel's folder is reached through real paths: the runner of
+        # such a grader names a parent the kernel's uid may traverse (the default temporary
+        # folder of a worker is its private one).
+        parent = os.environ.get("PPO_GRADER_KERNEL_PARENT") or None
+        kernel_root = tempfile.mkdtemp(prefix="ppo-kernels-", dir=parent)
         os.chmod(kernel_root, 0o711)  # an unprivileged kernel uid may enter, not list
         os.environ["PPO_GRADER_KERNEL_ROOT"] = kernel_root
         info = (resources or {}).get("nbgrader", {})
