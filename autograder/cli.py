@@ -17,6 +17,7 @@ from autograder.grading.grade import (
     IsolationUnavailable,
     grade,
 )
+from autograder.grading.outdir import OutUnusable
 
 
 def _jobs(text: str) -> int:
@@ -177,8 +178,31 @@ def summary(rows: list[dict], seconds: float) -> str:
     )
 
 
+def _grader_failures(rows: list[dict]) -> list[str]:
+    """Submissions that have no grade because the grader failed on them."""
+    reasons = []
+    for status, what in (
+        ("worker died", "their grading process was killed twice (e.g. out of memory)"),
+        ("grader error", "the grader failed on them (see the message of each row)"),
+    ):
+        ids = [f"{r['student_id']}/{r['assignment_id']}" for r in rows if r["status"] == status]
+        if ids:
+            reasons.append(
+                f"{len(ids)} submission(s) not graded, {what}: {', '.join(ids[:10])}"
+                + (" ..." if len(ids) > 10 else "")
+                + "; run the same command again to grade them"
+            )
+    return reasons
+
+
+def needs_attention(rows: list[dict]) -> list[str]:
+    """What the instructor must look at after a run, one reason per string ([] if nothing)."""
+    return _grader_failures(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; the exit status (0 done, 2 bad input, 130 interrupted)."""
+    """Run one command; the exit status (0 done, 2 bad input or OUT in use by another run,
+    3 graded but something needs the instructor, 130 interrupted)."""
     args = _parser().parse_args(argv)
     if args.command == "build-student-package":
         return build_student(args.out, args.reveal)
@@ -198,16 +222,22 @@ def main(argv: list[str] | None = None) -> int:
             keep_stale=args.keep_stale,
             allow_unisolated=args.allow_unisolated,
         )
-    except (FileNotFoundError, IsolationUnavailable) as exc:
+    except (FileNotFoundError, IsolationUnavailable, OutUnusable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except GradingInterrupted as exc:
         rows, code = exc.rows, 130
+    reasons = needs_attention(rows) if code == 0 else []
     print(
         summary(rows, time.monotonic() - started)
-        + f" Wrote {args.out}/grades.csv, cells.csv, feedback/",
+        + f" Wrote {args.out}/grades.csv, cells.csv, feedback/"
+        + (f" Needs your attention: {'; '.join(reasons)}." if reasons else ""),
         flush=True,
     )
+    for reason in reasons:
+        print(f"needs attention: {reason}", file=sys.stderr)
+    if reasons:
+        code = 3
     if code == 130:  # exit now: a second Ctrl-C during interpreter shutdown would kill us by
         sys.stderr.flush()  # signal (handlers are reset there), not with status 130
         os._exit(130)
