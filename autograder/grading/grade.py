@@ -349,7 +349,8 @@ def _grade_locked(
         bar = _progress(len(todo), progress)
         done = {}
         if todo and not run.interrupted.is_set():
-            done = _run_pool(run, todo, out, book, settings, max(jobs, 1), bar)
+            jobs = max(1, min(jobs, len(todo)))  # no idle worker: each one costs a copy
+            done = _run_pool(run, todo, out, book, settings, jobs, bar)
         bar.close()
         rows, cells = _collect(subs, keys, book, out, done)
         these = {s.lab for s in subs}

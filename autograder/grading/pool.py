@@ -104,7 +104,10 @@ class Pool:
                 if w.ready and w.task is None and queue:
                     w.task = queue.popleft()
                     tries[w.task[0]] += 1
-                    w.conn.send(w.task[1])
+                    try:
+                        w.conn.send(w.task[1])
+                    except OSError:  # it died since it said it was ready: buried below
+                        pass
             handles = [w.conn for w in self.workers.values()]
             handles += [w.process.sentinel for w in self.workers.values()]
             wait(handles, timeout=0.5)
