@@ -124,6 +124,17 @@ def _busy_worker(main_pid: int) -> int | None:
     return busy[0] if busy else None
 
 
+def _descendants(main_pid: int, pid: int) -> set[int]:
+    """The marked processes below ``pid`` (its sandbox, and the kernel in it)."""
+    procs, found = _marked(main_pid), {pid}
+    grew = True
+    while grew:
+        more = {p for p, (ppid, _) in procs.items() if ppid in found} - found
+        found |= more
+        grew = bool(more)
+    return found - {pid}
+
+
 def _wait_for_busy_worker(proc: subprocess.Popen, out: str, recorded: int) -> int:
     deadline = time.monotonic() + 300
     while proc.poll() is None and time.monotonic() < deadline:
@@ -190,11 +201,18 @@ def graded(class_folder, tmp_path_factory):
     out, tmp = str(base / "out"), str(base / "tmp")
     proc = _start(class_folder, out, tmp, **{worker.TEST_KILL: DOOMED})
     killed = _wait_for_busy_worker(proc, out, recorded=1)
+    below = _descendants(proc.pid, killed)
     os.kill(killed, signal.SIGKILL)
+    deadline = time.monotonic() + 15
+    while set(_marked(proc.pid)) & below and time.monotonic() < deadline:
+        time.sleep(0.1)
+    orphans = set(_marked(proc.pid)) & below  # the killed worker's sandbox and kernel
     stdout, stderr = proc.communicate(timeout=900)
     return {
         "proc": proc,
         "killed": killed,
+        "below": below,
+        "orphans": orphans,
         "out": out,
         "tmp": tmp,
         "stdout": stdout,
@@ -231,6 +249,7 @@ def test_a_killed_worker_costs_no_other_submission(graded):
             continue
         assert float(row["score"]) == _expected(student), row
         assert row["status"] == ("kernel died" if student == EXITER else "graded"), row
+    assert graded["below"] and graded["orphans"] == set(), graded  # its kernel died with it
     assert graded["left"] == {}, graded["left"]
     assert os.listdir(graded["tmp"]) == []
 
@@ -282,8 +301,12 @@ def killed_main(class_folder, tmp_path_factory):
     proc = _start(class_folder, out, tmp)
     _wait_for_busy_worker(proc, out, recorded=0)
     os.kill(proc.pid, signal.SIGKILL)
-    proc.communicate(timeout=60)
-    return {"pid": proc.pid, "tmp": tmp, "left": _gone(proc.pid), "folders": os.listdir(tmp)}
+    proc.wait(timeout=60)  # not communicate(): that waits for every holder of the pipes
+    # SIGKILLed processes die at once; a worker that merely noticed its closed line would go on
+    # grading for seconds.
+    left = _gone(proc.pid, seconds=5)
+    proc.communicate(timeout=120)
+    return {"pid": proc.pid, "tmp": tmp, "left": left, "folders": os.listdir(tmp)}
 
 
 @pytest.fixture(scope="module")
