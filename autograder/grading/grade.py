@@ -307,13 +307,13 @@ def grade(
     bindir = os.path.dirname(sys.executable)
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    warning = check_isolation(settings)
+    if warning:
+        print(warning, file=sys.stderr)
     os.makedirs(out, exist_ok=True)
     out = os.path.abspath(out)
     with outdir.lock(out):
         outdir.check(out, ["grades.csv", "cells.csv"])
-        warning = check_isolation(settings)
-        if warning:
-            print(warning, file=sys.stderr)
         for left in tempdirs.sweep():
             print(f"Removed {left}, left by a grading run that was killed.", file=sys.stderr)
         return _grade_locked(submissions, out, jobs, progress, settings, fresh, keep_stale)
