@@ -77,7 +77,10 @@ class Pool:
         process = self.ctx.Process(
             target=_serve,
             args=(theirs, os.getpid(), self.initializer, self.initargs(slot), self.call),
-            daemon=True,
+            # Not a daemon (as ProcessPoolExecutor's workers are not): a daemonic process may
+            # not start multiprocessing children, which a lab's checks are free to do. The
+            # grading run stops every worker itself (close, or kill_all in grade.py).
+            daemon=False,
         )
         process.start()
         theirs.close()  # so that the worker's death reads as EOF here
