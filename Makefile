@@ -44,12 +44,10 @@ test-fast: setup
 	$(PY) -m pytest -q -m "not slow and not browser"
 
 # Run before closing a grading change: every bypass attempt (also those without a positive
-# control, see tests/fixtures/autograder/bypass.py), Lab 3 graded after Lab 2 into one --out
-# (tests/test_autograder_class.py), the grading benchmark (30 Lab 2 submissions
+# control, see tests/fixtures/autograder/bypass.py), the grading benchmark (30 Lab 2 submissions
 # with two jobs; the README's figure, target <= 60 s on 2 cores) and one full set of labs.
 test-slow: setup
 	PPO_BYPASS_ALL=1 $(PY) -m pytest -q tests/test_autograder_bypass.py
-	PPO_GRADE_CLASS_ALL=1 $(PY) -m pytest -q tests/test_autograder_class.py
 	$(PY) benchmarks/grading_speed.py --n 30 --jobs 2 --full
 
 # Regenerate solutions/ and notebooks/ from ppo_core + scripts/labs (commit the result).

@@ -7,8 +7,8 @@ test SIGKILLs a worker that is grading (what the OOM killer does). Every other s
 get its true score, the doomed one the row ``worker died`` and the exit status 3; a re-run
 without ``--fresh`` then grades only that one. A second run of the class is SIGKILLed in its
 main process: no process of it may survive, and the next run removes its temporary folder. That
-next run grades Lab 2 into the class's output folder, which must keep Lab 1's rows and feedback.
-``PPO_GRADE_CLASS_ALL=1`` (``make test-slow``) adds Lab 3 into the same folder.
+next run grades Lab 2 into the class's output folder, a last one Lab 3: the folder must keep
+every lab's rows and feedback.
 
 The rest needs no kernel: the pool on its own, the lock, the sweep of temporary folders, the
 merge of CSV rows by lab, and the journal's refusal to keep failures of the grader.
@@ -52,7 +52,6 @@ EXITS_LATE = (
 )
 ENTROPY = "categorical_entropy"
 FIRST_ENTROPY_TEST = "test_categorical_entropy_bounds"
-ALL_LABS = os.environ.get("PPO_GRADE_CLASS_ALL") == "1"
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -331,12 +330,11 @@ def second_lab(resumed, graded, killed_main, tmp_path_factory):
 
 
 def _later_labs() -> list[str]:
-    """Lab 2 (and Lab 3 with PPO_GRADE_CLASS_ALL=1): the labs after ``LAB`` in course order."""
+    """Lab 2 and Lab 3: the two labs after ``LAB`` in course order."""
     from autograder.grading import course
 
     labs = course.labs(course.find(None))
-    later = labs[labs.index(LAB) + 1 :]
-    return later[:2] if ALL_LABS else later[:1]
+    return labs[labs.index(LAB) + 1 :][:2]
 
 
 @pytest.mark.slow
