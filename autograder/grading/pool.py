@@ -120,6 +120,9 @@ class Pool:
                 if w.process.is_alive() or stopped.is_set():
                     continue
                 self._bury(slot, w, queue, tries, on_death)
+        for w in self.workers.values():  # once stopped: keep the results already sent
+            while self._read(w, on_result):
+                pass
 
     def _busy(self) -> bool:
         return any(w.task is not None for w in self.workers.values())
