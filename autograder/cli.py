@@ -18,6 +18,7 @@ from autograder.grading.grade import (
     grade,
 )
 from autograder.grading.identity import NOT_ON_ROSTER
+from autograder.grading.outdir import OutUnusable
 from autograder.grading.roster import RosterError
 
 
@@ -310,11 +311,29 @@ def summary(rows: list[dict], seconds: float) -> str:
     )
 
 
+def _grader_failures(rows: list[dict]) -> list[str]:
+    """Submissions that have no grade because the grader failed on them."""
+    reasons = []
+    for status, what in (
+        ("worker died", "their grading process was killed twice (e.g. out of memory)"),
+        ("grader error", "the grader failed on them (see the message of each row)"),
+    ):
+        ids = [f"{r['student_id']}/{r['assignment_id']}" for r in rows if r.get("status") == status]
+        if ids:
+            reasons.append(
+                f"{len(ids)} submission(s) not graded, {what}: {', '.join(ids[:10])}"
+                + (" ..." if len(ids) > 10 else "")
+                + "; run the same command again to grade them"
+            )
+    return reasons
+
+
 def needs_attention(rows: list[dict]) -> list[str]:
     """What the instructor must look at after a run (exit status 3): one sentence per reason
     ([] when nothing). Rows may carry their own reason in ``_attention`` (hand marks that could
     not be merged)."""
     reasons = sorted({r["_attention"] for r in rows if r.get("_attention")})
+    reasons += _grader_failures(rows)
     off = sorted({r["student_id"] for r in rows if r.get("flag") == NOT_ON_ROSTER})
     flagged = sorted({r["student_id"] for r in rows if r.get("flag")} - set(off))
     if flagged:
@@ -336,8 +355,9 @@ def _some(ids: list[str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; the exit status (0 done, 2 bad input, 3 graded but something needs the
-    instructor, see :func:`needs_attention`; 130 interrupted)."""
+    """Run one command; the exit status (0 done, 2 bad input or OUT in use by another run,
+    3 graded but something needs the instructor, see :func:`needs_attention`; 130
+    interrupted)."""
     args = _parser().parse_args(argv)
     if args.command == "build-student-package":
         return build_student(args.out, args.reveal)
@@ -364,12 +384,12 @@ def main(argv: list[str] | None = None) -> int:
             allow_unisolated=args.allow_unisolated,
             roster_csv=args.roster,
         )
-    except (FileNotFoundError, IsolationUnavailable, RosterError) as exc:
+    except (FileNotFoundError, IsolationUnavailable, OutUnusable, RosterError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except GradingInterrupted as exc:
         rows, code = exc.rows, 130
-    reasons = needs_attention(rows)
+    reasons = needs_attention(rows) if code == 0 else []
     print(
         summary(rows, time.monotonic() - started)
         + f" Wrote {args.out}/grades.csv, cells.csv, ids.csv, feedback/"
@@ -377,8 +397,9 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     for reason in reasons:
-        print(f"attention: {reason}", file=sys.stderr)
-        code = code or 3
+        print(f"needs attention: {reason}", file=sys.stderr)
+    if reasons:
+        code = 3
     if code == 130:  # exit now: a second Ctrl-C during interpreter shutdown would kill us by
         sys.stderr.flush()  # signal (handlers are reset there), not with status 130
         os._exit(130)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import queue
 import resource
 import shutil
 import signal
@@ -136,10 +135,8 @@ def profile(lab: str, n: int, workdir: str) -> tuple[dict[str, float], list[dict
     start = time.process_time()
     template = grade.build_template(workdir, [lab], settings)
     template_seconds = time.process_time() - start
-    slots = queue.Queue()
-    slots.put(0)
     handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
-    worker.init_worker(template, workdir, settings, slots)
+    worker.init_worker(template, workdir, settings, 0)
     signal.signal(signal.SIGINT, handlers[0])
     signal.signal(signal.SIGTERM, handlers[1])
     stages: dict[str, float] = {}

@@ -265,14 +265,19 @@ def test_jobs_option():
             cli._jobs(bad)
 
 
-def test_stale_feedback_is_removed(tmp_path):
-    for student in ("alice", "gone"):
+def test_stale_feedback_is_removed_for_this_runs_labs_only(tmp_path):
+    for student in ("alice", "gone", "other"):
         (tmp_path / "feedback" / student / LAB).mkdir(parents=True)
     (tmp_path / "feedback" / "alice" / "lab9_old").mkdir()
-    subs = [discover.Submission("alice", LAB, None, "missing notebook")]
+    (tmp_path / "feedback" / "left" / "lab9_old").mkdir(parents=True)
+    subs = [
+        discover.Submission("alice", LAB, None, "missing notebook"),
+        discover.Submission("other", LAB, None, "missing notebook"),
+    ]
     removed = grade.remove_stale_feedback(str(tmp_path), subs)
-    assert sorted(removed) == ["alice/lab9_old", f"gone/{LAB}"]
-    assert os.listdir(tmp_path / "feedback") == ["alice"]
+    assert sorted(removed) == [f"gone/{LAB}"]  # another lab's folders belong to its own run
+    assert sorted(os.listdir(tmp_path / "feedback")) == ["alice", "left", "other"]
+    assert sorted(os.listdir(tmp_path / "feedback" / "alice")) == sorted([LAB, "lab9_old"])
 
 
 # --- one small class, graded for real -----------------------------------------------------------

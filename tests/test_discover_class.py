@@ -437,7 +437,7 @@ def test_grade_writes_ids_and_rows_carry_identity(tmp_path, notebooks):
     book = journal.Journal(str(out))
     first = subs[0]
     book.put("k0", {"student_id": first.student_id, "assignment_id": LAB, "status": "graded"}, [])
-    rows, _ = grade._collect(subs, ["k0"] + ["-"] * (len(subs) - 1), book, str(out), set())
+    rows, _ = grade._collect(subs, ["k0"] + ["-"] * (len(subs) - 1), book, str(out), {})
     book.close()
     assert all(r["lms_id"] == r["student_id"] and r["name"] for r in rows)
     assert set(grade.GRADE_FIELDS) >= {"lms_id", "name", "flag"}

@@ -1,34 +1,36 @@
 """``python -m autograder grade SUBMISSIONS --out OUT [--jobs N|auto]``: grade a folder or zip.
 
-Pipeline: check that kernels can be isolated (``python -m autograder.sandbox --probe``), find
+Pipeline: lock OUT (one run at a time, :mod:`autograder.grading.outdir`), check that kernels
+can be isolated (``python -m autograder.sandbox --probe``), find
 the submissions (:mod:`autograder.grading.discover`), skip those already in the journal of OUT
 (:mod:`autograder.grading.journal`), build a private working course (``source/`` copied from the
 course's ``solutions/``, found by :mod:`autograder.grading.course`; ``nbgrader
 generate_assignment`` for each lab; its own gradebook), then N worker processes
-(:mod:`autograder.grading.worker`) -- each with its own copy of that course, gradebook and
-kernel uid -- run the real ``nbgrader autograde`` (with the course's hardened preprocessors, see
-``autograder/nbgrader_config.py``) and ``generate_feedback``, one submission at a time. Each
-finished submission is recorded in the journal at once; ``OUT/grades.csv`` and ``OUT/cells.csv``
-are written from it, feedback goes to ``OUT/feedback/<student>/<lab>/``. ``OUT/ids.csv`` (how
-every file found became which student's row, :mod:`autograder.grading.identity`) is written
-right after discovery, once ``--roster`` has resolved what it can.
+(:mod:`autograder.grading.worker`, in the pool of :mod:`autograder.grading.pool`) -- each with
+its own copy of that course, gradebook and kernel uid -- run the real ``nbgrader autograde``
+(with the course's hardened preprocessors, see ``autograder/nbgrader_config.py``) and
+``generate_feedback``, one submission at a time. Each finished submission is recorded in the
+journal at once (failures of the grader are not); ``OUT/grades.csv`` and ``OUT/cells.csv`` get
+this run's rows in place of the rows of its labs (other labs' rows stay), feedback goes to
+``OUT/feedback/<student>/<lab>/``. A worker that dies is replaced and its submission graded
+again, once; a second death gives the row ``worker died``. ``OUT/ids.csv`` (how every file found
+became which student's row, :mod:`autograder.grading.identity`) is written right after
+discovery, once ``--roster`` has resolved what it can.
 
 Ctrl-C: the first one stops starting new work, stops the workers and their kernels and writes
 the CSVs (``not graded: interrupted`` for the rest); a second one kills everything and exits.
-The working course lives in a private temporary folder (mode 700), removed in every case;
+The working course lives in a private temporary folder (mode 700), removed in every case; if
+the run itself is killed, the next run removes it (:mod:`autograder.grading.tempdirs`).
 SUBMISSIONS is only read.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import multiprocessing
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -37,13 +39,24 @@ from autograder.grading import lean_imports  # noqa: F401 -- before nbformat, se
 # isort: split
 import nbformat
 
-from autograder.grading import course, discover, identity, journal, marks, roster, tables, worker
+from autograder.grading import (
+    course,
+    discover,
+    identity,
+    journal,
+    marks,
+    outdir,
+    roster,
+    tempdirs,
+    worker,
+)
 from autograder.grading.gradebook import (
     gradebook_stamp_in_process,
     load_api,
     scratch_gradebooks,
     write_config,
 )
+from autograder.grading.pool import Pool
 from autograder.kernel import sanitize
 from autograder.sandbox.run import kill_marked
 
@@ -165,7 +178,7 @@ class _Run:
         self.workdir = workdir
         self.run_id = f"{os.getpid()}-{os.urandom(4).hex()}"
         self.interrupted = threading.Event()
-        self.pool: cf.ProcessPoolExecutor | None = None
+        self.pool: Pool | None = None
 
     def on_sigint(self, signum, frame) -> None:
         """First Ctrl-C: stop after the current step. Second: kill everything, exit now."""
@@ -190,8 +203,7 @@ class _Run:
 
     def kill_all(self) -> None:
         """SIGTERM the workers (they kill their kernel), then SIGKILL anything of this run."""
-        # The executor does not expose its processes; ``_processes`` is its pid -> Process map.
-        procs = list((self.pool._processes or {}).values()) if self.pool else []
+        procs = self.pool.processes() if self.pool else []
         for p in procs:
             if p.is_alive():
                 p.terminate()
@@ -216,61 +228,50 @@ def _keys(subs: list, settings: dict) -> list[str]:
     return [journal.submission_key(s, sources[s.lab], settings) for s in subs]
 
 
-def _pool_loop(
-    run: _Run, pool: cf.ProcessPoolExecutor, todo: list, out: str, book: journal.Journal, bar
-) -> None:
-    """Submit every submission, record each result as it arrives, stop on Ctrl-C."""
-    futures = {pool.submit(worker.grade_safely, sub, out): (key, sub) for key, sub in todo}
-    pending = set(futures)
-    while pending and not run.interrupted.is_set():
-        done, pending = cf.wait(pending, timeout=0.5, return_when=cf.FIRST_COMPLETED)
-        for fut in done:
-            key, sub = futures[fut]
-            try:
-                row, cells = fut.result()
-            except Exception as exc:  # noqa: BLE001 -- a crashed worker: a row anyway
-                row, cells = worker.failure_row(sub, repr(exc)), []
-            if run.interrupted.is_set() and row["status"] == "grader error":
-                continue  # killed by the interrupt: not a result
-            book.put(key, row, cells)
-            bar.update(1)
-
-
 def _run_pool(
     run: _Run, todo: list, out: str, book: journal.Journal, settings: dict, jobs: int, bar
-) -> None:
-    """The worker processes over ``todo`` [(key, submission)]."""
+) -> dict[str, tuple[dict, list]]:
+    """The worker processes over ``todo`` [(key, submission)]; key -> (row, cells) of every
+    submission finished by this run (recorded in the journal unless the grader failed)."""
     labs = sorted({s.lab for _, s in todo if s.lab in course.labs(settings["course_root"])})
     template = build_template(run.workdir, labs, settings)
-    ctx = multiprocessing.get_context("spawn")
-    slots = ctx.Queue()
-    for i in range(jobs):
-        slots.put(i)
-    pool = run.pool = cf.ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=ctx,
-        initializer=worker.init_worker,
-        initargs=(template, run.workdir, settings, slots),
+    done: dict[str, tuple[dict, list]] = {}
+
+    def on_result(key: str, args: tuple, result: tuple) -> None:
+        book.put(key, *result)
+        done[key] = result
+        bar.update(1)
+
+    def on_death(key: str, args: tuple) -> None:
+        row = worker.failure_row(args[0], "", status="worker died")
+        worker.message_feedback(out, row)
+        done[key] = (row, [])
+        bar.update(1)
+
+    pool = run.pool = Pool(
+        jobs,
+        worker.init_worker,
+        lambda slot: (template, run.workdir, settings, slot),
+        worker.grade_safely,
     )
     try:
-        _pool_loop(run, pool, todo, out, book, bar)
+        pool.run([(k, (s, out)) for k, s in todo], on_result, on_death, run.interrupted)
+        if not run.interrupted.is_set():
+            pool.close()
     finally:
-        if run.interrupted.is_set():
-            pool.shutdown(wait=False, cancel_futures=True)
-            run.kill_all()
-        else:
-            pool.shutdown(wait=True)
         run.kill_all()  # nothing of this run outlives it
+    return done
 
 
 def _collect(
-    subs: list, keys: list[str], book: journal.Journal, out: str, new: set[str]
+    subs: list, keys: list[str], book: journal.Journal, out: str, new: dict
 ) -> tuple[list, list]:
-    """Rows and cells for every submission: from the journal, else ``not graded``; rows graded
-    by this run (keys in ``new``) carry ``_new`` (not written to the CSV)."""
-    rows, cells = [], []
+    """Rows and cells for every submission: from this run (``new``: key -> (row, cells)), else
+    the journal, else ``not graded``; rows of this run carry ``_new`` (not written)."""
+    rows: list[dict] = []
+    cells: list[dict] = []
     for sub, key in zip(subs, keys):
-        hit = book.get(key)
+        hit = new.get(key) or book.get(key)
         if hit is None:
             row = {
                 "student_id": sub.student_id,
@@ -299,13 +300,15 @@ def _record_ids(out: str, subs: list, entries: list[dict] | None) -> None:
 
 
 def remove_stale_feedback(out: str, subs: list) -> list[str]:
-    """Delete feedback/<student>/<lab> folders of submissions not in this run; what went."""
+    """Delete feedback/<student>/<lab> folders of this run's labs whose submission is not in
+    this run (other labs' folders stay: OUT holds every lab graded into it); what went."""
     keep = {(s.student_id, s.lab) for s in subs}
+    labs = {s.lab for s in subs}
     root, removed = os.path.join(out, "feedback"), []
     for student in sorted(os.listdir(root)) if os.path.isdir(root) else []:
         folder = os.path.join(root, student)
         for lab in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
-            if (student, lab) not in keep:
+            if lab in labs and (student, lab) not in keep:
                 shutil.rmtree(os.path.join(folder, lab), ignore_errors=True)
                 removed.append(f"{student}/{lab}")
         if os.path.isdir(folder) and not os.listdir(folder):
@@ -342,7 +345,8 @@ def grade(
     roster_csv: str | None = None,
     **overrides,
 ) -> list[dict]:
-    """Grade SUBMISSIONS into OUT; the grades.csv rows (raises GradingInterrupted on Ctrl-C).
+    """Grade SUBMISSIONS into OUT; the grades.csv rows (raises GradingInterrupted on Ctrl-C,
+    :class:`autograder.grading.outdir.OutLocked` while another run writes into OUT).
 
     ``course_root``: the folder holding the labs' ``solutions/`` (default: see
     :func:`autograder.grading.course.find`). ``roster_csv``: the class list that resolves
@@ -357,10 +361,30 @@ def grade(
     warning = check_isolation(settings)
     if warning:
         print(warning, file=sys.stderr)
-    labs = course.labs(course_root)
     os.makedirs(out, exist_ok=True)
     out = os.path.abspath(out)
-    workdir = tempfile.mkdtemp(prefix="ppo-grade-")  # mode 700
+    with outdir.lock(out):
+        outdir.check(out, ["grades.csv", "cells.csv", "ids.csv"])
+        for left in tempdirs.sweep():
+            print(f"Removed {left}, left by a grading run that was killed.", file=sys.stderr)
+        return _grade_locked(submissions, out, jobs, progress, settings, fresh, keep_stale, entries)
+
+
+def _grade_locked(
+    submissions: str,
+    out: str,
+    jobs: int,
+    progress: bool,
+    settings: dict,
+    fresh: bool,
+    keep_stale: bool,
+    entries: list[dict] | None,
+) -> list[dict]:
+    """:func:`grade` once OUT is locked: the run in its private temporary folder (``entries``:
+    the roster's, or None)."""
+    course_root = settings["course_root"]
+    labs = course.labs(course_root)
+    workdir = tempdirs.make()
     run = _Run(workdir)
     from multiprocessing import resource_tracker
 
@@ -377,12 +401,15 @@ def grade(
         keys = _keys(subs, settings)
         todo = [(k, s) for k, s in zip(keys, subs) if book.get(k) is None]
         bar = _progress(len(todo), progress)
+        done = {}
         if todo and not run.interrupted.is_set():
-            _run_pool(run, todo, out, book, settings, max(jobs, 1), bar)
+            jobs = max(1, min(jobs, len(todo)))  # no idle worker: each one costs a copy
+            done = _run_pool(run, todo, out, book, settings, jobs, bar)
         bar.close()
-        rows, cells = _collect(subs, keys, book, out, {k for k, _ in todo})
-        tables.write_csv(os.path.join(out, "grades.csv"), GRADE_FIELDS, rows)
-        tables.write_csv(os.path.join(out, "cells.csv"), CELL_FIELDS, cells)
+        rows, cells = _collect(subs, keys, book, out, done)
+        these = {s.lab for s in subs}
+        outdir.merge_by_lab(os.path.join(out, "grades.csv"), GRADE_FIELDS, rows, these)
+        outdir.merge_by_lab(os.path.join(out, "cells.csv"), CELL_FIELDS, cells, these)
         if not run.interrupted.is_set() and not keep_stale:
             remove_stale_feedback(out, subs)
         rows = _merge_hand_marks(out, course_root, rows)

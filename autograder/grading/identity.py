@@ -19,13 +19,14 @@ and a flag saying with which names it collides, until ``--roster`` resolves it.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import hashlib
 import os
 import re
 import unicodedata
 from datetime import datetime
+
+from autograder.grading import outdir
 
 IDS_FIELDS = ["source", "student_id", "assignment_id", "lms", "lms_id", "name", "used", "flag"]
 ROSTER_FIELDS = ["lms_id", "login", "name", "email"]
@@ -223,18 +224,7 @@ def write_ids(out: str, subs: list) -> str:
     """Write ``OUT/ids.csv`` for ``subs``, keeping the rows of labs this run did not see (OUT
     holds every lab graded into it); the path written."""
     path = os.path.join(out, "ids.csv")
-    labs = {s.lab for s in subs}
-    kept = []
-    if os.path.isfile(path):
-        with open(path, newline="", encoding="utf-8") as f:
-            kept = [r for r in csv.DictReader(f) if r.get("assignment_id") not in labs]
-    rows = kept + ids_rows(subs)
-    tmp = path + ".partial"
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=IDS_FIELDS, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp, path)
+    outdir.merge_by_lab(path, IDS_FIELDS, ids_rows(subs), {s.lab for s in subs})
     return path
 
 

@@ -4,7 +4,8 @@
 its grade depends on (the notebook's bytes, the student id, the lab's source notebook, the
 grading settings). ``grades.csv`` and ``cells.csv`` are written from it at the end of a run and
 when a run is interrupted, and a re-run of the same command grades only the submissions whose
-key is not in it yet (``--fresh`` starts from an empty journal).
+key is not in it yet (``--fresh`` starts from an empty journal). Failures of the grader itself
+(:data:`NOT_RESULTS`) are never kept as results: a re-run grades those submissions again.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import sqlite3
 
 FILENAME = ".grading-journal.sqlite"
+NOT_RESULTS = frozenset({"grader error", "worker died"})  # the grader failed, not the notebook
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, student_id TEXT, "
     "assignment_id TEXT, row TEXT, cells TEXT)"
@@ -54,17 +56,24 @@ class Journal:
         self.db.execute(SCHEMA)
 
     def get(self, key: str) -> tuple[dict, list[dict]] | None:
-        """(row, cells) recorded under ``key``, or None."""
+        """(row, cells) recorded under ``key``, or None (also for a grader failure that an
+        older version recorded: it is graded again)."""
         hit = self.db.execute("SELECT row, cells FROM results WHERE key = ?", (key,)).fetchone()
-        return (json.loads(hit[0]), json.loads(hit[1])) if hit else None
+        if not hit or json.loads(hit[0]).get("status") in NOT_RESULTS:
+            return None
+        return json.loads(hit[0]), json.loads(hit[1])
 
-    def put(self, key: str, row: dict, cells: list[dict]) -> None:
-        """Record one graded submission (committed before this returns)."""
+    def put(self, key: str, row: dict, cells: list[dict]) -> bool:
+        """Record one graded submission (committed before this returns); a grader failure is
+        not recorded (False)."""
+        if row.get("status") in NOT_RESULTS:
+            return False
         clean = {k: v for k, v in row.items() if not k.startswith("_")}
         self.db.execute(
             "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
             (key, row["student_id"], row["assignment_id"], json.dumps(clean), json.dumps(cells)),
         )
+        return True
 
     def close(self) -> None:
         self.db.close()

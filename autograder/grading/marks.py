@@ -23,7 +23,7 @@ import re
 import nbformat
 
 from autograder.grading import course
-from autograder.grading.tables import write_csv
+from autograder.grading.outdir import write_csv
 
 MANUAL = "manual.csv"
 MANUAL_FIELDS = ["student_id", "assignment_id", "grade_id", "score", "max_score", "comment"]

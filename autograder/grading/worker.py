@@ -43,6 +43,10 @@ MESSAGES = {
     "instructor. Details: {detail}",
     "not graded: interrupted": "Grading was stopped (Ctrl-C) before this notebook was graded: "
     "run the same command again to grade what is missing.",
+    "worker died": "The grader's own process was killed twice while grading this notebook (for "
+    "example by the system when memory ran out), so it has no grade yet; this is not a verdict "
+    "on your work. Instructor: run the same command again to grade it (see the "
+    "system log, e.g. dmesg, for an out-of-memory kill).",
 }
 
 _WORKER: dict = {}
@@ -56,16 +60,18 @@ def _stop(signum, frame) -> None:
     os._exit(1)
 
 
-def init_worker(template: str, workdir: str, settings: dict, slots) -> None:
-    """Per process: a private copy of the course, the kernel uid, quiet logs, signal policy."""
+def init_worker(template: str, workdir: str, settings: dict, slot: int) -> None:
+    """Per process: a private copy of the course, the kernel uid, quiet logs, signal policy.
+    A worker that replaces a dead one in ``slot`` starts from a fresh copy."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     signal.signal(signal.SIGTERM, _stop)
-    slot = slots.get()
     root = os.path.join(workdir, f"course-{slot}")
+    tmp = os.path.join(workdir, f"tmp-{slot}")  # inside the private work folder: removed with it
+    for left in (root, tmp):  # what a dead predecessor left, its gradebook possibly half written
+        shutil.rmtree(left, ignore_errors=True)
     shutil.copytree(template, root)
     write_config(root, settings)
     os.chdir(root)
-    tmp = os.path.join(workdir, f"tmp-{slot}")  # inside the private work folder: removed with it
     os.makedirs(tmp, mode=0o700)
     os.environ["TMPDIR"] = tmp
     os.environ.update(
@@ -114,6 +120,20 @@ def _has_error(nb, names: tuple[str, ...]) -> bool:
         if cell.cell_type == "code"
         for output in cell.get("outputs", [])
     )
+
+
+def death_note(errors: dict[str, str]) -> str:
+    """Where the kernel died, from the test cells' errors in notebook order ("" if none)."""
+    for grade_id, text in errors.items():
+        if text.startswith("DeadKernelError: not run: "):
+            cause = text.removeprefix("DeadKernelError: not run: ").rstrip(".")
+            return (
+                f"Before test cell {grade_id}, {cause}; the tests before that point keep "
+                f"their points."
+            )
+        if text.startswith("DeadKernelError"):
+            return f"It died in test cell {grade_id}; the tests before it keep their points."
+    return ""
 
 
 def died(nb) -> bool:
@@ -261,6 +281,8 @@ def _message(
     """(score, the row's message) from the cells' scores."""
     score, max_score = sum(c["score"] for c in cells if c["score"] != ""), fmt["max_score"]
     parts = [] if status == "graded" else [MESSAGES[status].format(**fmt)]
+    if status == "kernel died" and death_note(errors):
+        parts.append(death_note(errors))
     parts.append(f"{score:g} of {max_score:g} points.")
     failed = [c["grade_id"] for c in cells if not c["manual"] and c["score"] < c["max_score"]]
     if failed:
@@ -365,20 +387,28 @@ def grade_one(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]]
     ]
 
 
-def failure_row(sub: discover.Submission, detail: str) -> dict:
-    """The row of a submission whose grading raised (or whose worker died)."""
+def failure_row(sub: discover.Submission, detail: str, status: str = "grader error") -> dict:
+    """The row of a submission whose grading raised (or, with ``status="worker died"``, whose
+    worker died twice)."""
     return {
         "student_id": sub.student_id,
         "assignment_id": sub.lab,
         "score": 0.0,
         "max_score": 0.0,
-        "status": "grader error",
-        "message": MESSAGES["grader error"].format(detail=detail[:300]),
+        "status": status,
+        "message": MESSAGES[status].format(detail=detail[:300]),
     }
+
+
+TEST_KILL = "PPO_GRADER_TEST_KILL"
+"""Tests only: the student id whose grading SIGKILLs its worker, as the OOM killer would. Only
+the tests of dying workers set this variable; a run without it is unaffected."""
 
 
 def grade_safely(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]]:
     """:func:`grade_one`; a broken submission becomes a ``grader error`` row, never a crash."""
+    if os.environ.get(TEST_KILL) and os.environ.get(TEST_KILL) == sub.student_id:
+        os.kill(os.getpid(), signal.SIGKILL)
     try:
         return grade_one(sub, out_dir)
     except Exception as exc:  # noqa: BLE001 -- one broken submission never stops the rest
