@@ -258,7 +258,8 @@ def test_a_worker_that_dies_twice_gives_its_row_and_exit_3(graded):
     row = graded["rows"][DOOMED]
     assert row["status"] == "worker died" and float(row["score"]) == 0, row
     assert row["message"] == worker.MESSAGES["worker died"]
-    assert "Needs your attention" in graded["stdout"] and f"{DOOMED}/{LAB}" in graded["stdout"]
+    assert "Needs your attention: 1 thing(s)" in graded["stdout"]
+    assert f"{DOOMED}/{LAB}" in graded["stderr"]
     assert "needs attention: 1 submission(s) not graded" in graded["stderr"]
     page = os.path.join(graded["out"], "feedback", DOOMED, LAB, f"{LAB}.html")
     assert "killed twice" in open(page, encoding="utf-8").read()
