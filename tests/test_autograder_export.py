@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from autograder import cli
-from autograder.grading import course, lms_export, marks
+from autograder.grading import course, grade, lms_export, marks
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "fixtures", "autograder"))
@@ -23,17 +23,7 @@ import hostile
 
 LAB = hostile.LAB
 WRITTEN = marks.written_answers(course.find(), LAB)
-GRADE_FIELDS = [
-    "student_id",
-    "assignment_id",
-    "score",
-    "max_score",
-    "status",
-    "message",
-    "lms_id",
-    "name",
-    "flag",
-]
+GRADE_FIELDS = grade.GRADE_FIELDS
 ASSIGNMENT = "Lab 1: RL basics (12345)"
 
 

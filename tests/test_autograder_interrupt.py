@@ -113,12 +113,7 @@ def class_folder(tmp_path_factory):
     if not os.path.exists(os.path.join(REPO, "notebooks", LAB, f"{LAB}.ipynb")):
         pytest.skip("lab 1 is not released yet")
     subs = str(tmp_path_factory.mktemp("interrupt") / "subs")
-    for i in range(N):
-        overrides = {hostile.FUNCTION: hostile.WRONG} if i % 4 == 3 else {}
-        builders.write(
-            builders.solved(LAB, overrides),
-            os.path.join(subs, f"student{i:02d}", LAB, f"{LAB}.ipynb"),
-        )
+    builders.write_class(subs, LAB, N, {hostile.FUNCTION: hostile.WRONG})
     return subs
 
 
