@@ -20,7 +20,6 @@ import csv
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -83,17 +82,6 @@ def _start(subs: str, out: str, tmp: str, **extra: str) -> subprocess.Popen:
     )
 
 
-def _recorded(out: str) -> int:
-    path = os.path.join(out, journal.FILENAME)
-    if not os.path.exists(path):
-        return 0
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as db:
-            return db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
-    except sqlite3.Error:
-        return 0
-
-
 def _marked(main_pid: int) -> dict[int, tuple[int, bytes]]:
     """pid -> (parent pid, command line) of every process marked with the run of ``main_pid``
     (workers, sandboxes, kernels)."""
@@ -137,7 +125,7 @@ def _descendants(main_pid: int, pid: int) -> set[int]:
 def _wait_for_busy_worker(proc: subprocess.Popen, out: str, recorded: int) -> int:
     deadline = time.monotonic() + 300
     while proc.poll() is None and time.monotonic() < deadline:
-        busy = _busy_worker(proc.pid) if _recorded(out) >= recorded else None
+        busy = _busy_worker(proc.pid) if builders.journal_count(out) >= recorded else None
         if busy:
             return busy
         time.sleep(0.05)
@@ -213,7 +201,7 @@ def graded(class_folder, tmp_path_factory):
         "stderr": stderr,
         "rows": {r["student_id"]: r for r in _rows(out)},
         "cells": _rows(out, "cells.csv"),
-        "recorded": _recorded(out),
+        "recorded": builders.journal_count(out),
         "left": _gone(proc.pid),
     }
 

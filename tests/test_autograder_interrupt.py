@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -53,17 +52,6 @@ def _env(tmp: str) -> dict:
     return dict(os.environ, TMPDIR=tmp)  # every temporary folder of the run lands here
 
 
-def _recorded(out: str) -> int:
-    path = os.path.join(out, ".grading-journal.sqlite")
-    if not os.path.exists(path):
-        return 0
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as db:
-            return db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
-    except sqlite3.Error:
-        return 0
-
-
 def _leftovers(pid: int) -> list[str]:
     """Processes still marked with the grading run of ``pid`` (workers, sandboxes, kernels)."""
     needle = f"PPO_GRADER_RUN={pid}-".encode()
@@ -93,7 +81,7 @@ def _interrupt(subs: str, out: str, tmp: str, signals: int) -> tuple[subprocess.
         start_new_session=True,
     )
     deadline = time.monotonic() + 600
-    while _recorded(out) < 2 and proc.poll() is None and time.monotonic() < deadline:
+    while builders.journal_count(out) < 2 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
     assert proc.poll() is None, "the run ended before it could be interrupted"
     for i in range(signals):

@@ -24,13 +24,13 @@ import csv
 import json
 import os
 import shutil
-import stat
 import sys
 import tempfile
 import time
 import traceback
 
 from autograder.gradescope import results
+from autograder.grading import archives
 
 DEFAULT_ROOT = "/autograder"
 STUDENT = "submission"  # the one student of a container: the folder name discovery sees
@@ -44,12 +44,7 @@ def _regular_or_folder(folder: str, names: list[str]) -> list[str]:
     """``copytree``'s ignore: only regular files and folders are copied. A link (a submission
     pulled from a git repository may hold one) would be read by this root process, e.g. one
     named after the lab that points at the solutions; FIFOs and devices may hang a reader."""
-    skipped = []
-    for name in names:
-        mode = os.lstat(os.path.join(folder, name)).st_mode
-        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-            skipped.append(name)
-    return skipped
+    return [n for n in names if archives.classify(os.path.join(folder, n))[0] == "other"]
 
 
 def lock_down(root: str) -> str:

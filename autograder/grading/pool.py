@@ -23,14 +23,15 @@ from collections.abc import Callable
 from multiprocessing.connection import wait
 from typing import Any
 
+from autograder.sandbox import isolation
+
 MAX_TRIES = 2  # a submission is handed out at most this often; a second death is its row
 _READY = "ready"
 
 
 def _die_with_parent(parent: int) -> None:
     """SIGKILL this process when the main process dies (checked after, in case it already did)."""
-    PR_SET_PDEATHSIG = 1  # noqa: N806 -- the name in linux/prctl.h
-    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    ctypes.CDLL(None).prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:
         os._exit(1)
 
