@@ -121,6 +121,10 @@ class CheckState:
     verdict."""
     learner_calls: int = 0
     """Calls of the learner's function in the running check (for the success line)."""
+    learner_fn: Callable | None = None
+    """The learner's function the running check calls (set by :func:`run_check` and by each
+    :func:`call_learner`, so that the root-cause search's checks of a helper see the helper):
+    the gradient messages read the names its code uses to say what cut the graph."""
 
 
 STATE = CheckState()
@@ -194,7 +198,7 @@ def run_check(function_name: str, aspect: str, fn, args: tuple, kwargs: dict):
     The error keeps the check's message, adds the root cause when a function that ``fn`` calls
     fails its own checks, and keeps the learner's exception (if any) as its cause.
     """
-    STATE.learner_calls = 0
+    STATE.learner_calls, STATE.learner_fn = 0, fn
     check = UNREPORTED[function_name][aspect]
     try:
         check(fn, *args, **kwargs)
@@ -258,6 +262,7 @@ def call_learner(fn, function_name: str, *args):
     if not _callable(fn):
         raise _AssertionError(f"{function_name} is not a function: run the cell that defines it")
     STATE.learner_calls += 1
+    STATE.learner_fn = fn
     try:
         return fn(*args)
     except ReferenceUnavailable:  # the checks' own signal: a learner's function may not send it
@@ -276,8 +281,9 @@ def call_learner(fn, function_name: str, *args):
         # The traceback of the cause starts at the learner's own frame, not at this one.
         exc.__traceback__ = exc.__traceback__.tb_next if exc.__traceback__ else None
         raise _AssertionError(
-            f"{function_name} raised {_type(exc).__name__}: {exc} -- read the traceback above "
-            f"this message to find the line"
+            _autograd_error(function_name, _str(exc), fn)
+            or f"{function_name} raised {_type(exc).__name__}: {exc} -- read the traceback "
+            f"above this message to find the line"
         ) from exc
 
 
@@ -512,23 +518,194 @@ def check_case(
         )
 
 
-def gradient_of(output, inputs, what: str) -> list:
-    """Gradients of the learner's scalar ``output`` w.r.t. ``inputs`` (a tuple of leaf tensors)."""
-    if not _isinstance(output, _Tensor):
-        raise _AssertionError(
-            f"{what} returned a {_type(output).__name__}, not a torch tensor, so PPO cannot "
-            f"backpropagate through it: keep the computation in torch (no .item(), .numpy(), "
-            f"float())"
+# --- Gradients: what cut the graph, named where the learner's code shows it ---------------------
+
+_getattr, _set, _sorted = builtins.getattr, builtins.set, builtins.sorted
+
+_GRAPH_CUTS: dict[str, tuple[str, str]] = {
+    # a name in the learner's code -> (how a message writes it, why it cuts the graph)
+    "item": (".item()", "it returns a Python number, which has no gradient history"),
+    "float": ("float(...)", "it returns a Python number, which has no gradient history"),
+    "int": ("int(...)", "it returns a Python number, which has no gradient history"),
+    "tolist": (".tolist()", "it returns Python numbers, which have no gradient history"),
+    "math": ("the math module (math.exp, math.log, ...)", "it computes on Python numbers"),
+    "numpy": (".numpy()", "a numpy array has no gradient history"),
+    "np": ("numpy functions (np.exp, np.log, ...)", "a numpy array has no gradient history"),
+    "detach": (".detach()", "a detached tensor has no gradient history"),
+    "data": (".data", "it holds a tensor's values without their gradient history"),
+    "no_grad": ("torch.no_grad()", "nothing computed inside it is recorded for the gradient"),
+    "inference_mode": ("torch.inference_mode()", "nothing computed inside it is recorded"),
+    "set_grad_enabled": ("torch.set_grad_enabled(...)", "nothing computed while off is recorded"),
+    "tensor": ("torch.tensor(...)", "a tensor built from values starts with no gradient history"),
+    "as_tensor": ("torch.as_tensor(...)", "a tensor built from an array has no gradient history"),
+    "from_numpy": ("torch.from_numpy(...)", "a tensor built from an array has no gradient history"),
+    "Tensor": ("torch.Tensor(...)", "a tensor built from values starts with no gradient history"),
+    "new_tensor": (
+        ".new_tensor(...)",
+        "a tensor built from values starts with no gradient history",
+    ),
+}
+_CUTS_SEEN_AS = {
+    # what came back -> the names of _GRAPH_CUTS that alone can explain it
+    "number": ("item", "float", "int", "tolist", "math"),
+    "list": ("tolist", "item", "float", "int"),
+    "array": ("numpy", "np"),
+    "tensor": (
+        "detach",
+        "data",
+        "no_grad",
+        "inference_mode",
+        "set_grad_enabled",
+        "tensor",
+        "as_tensor",
+        "from_numpy",
+        "Tensor",
+        "new_tensor",
+    ),
+}
+# What autograd says when the learner's code breaks it (PyTorch's own wording).
+_IN_PLACE_LEAF = "leaf Variable that requires grad is being used in an in-place operation"
+_IN_PLACE_SAVED = "modified by an inplace operation"
+_NUMPY_OF_GRAD = "Can't call numpy() on Tensor that requires grad"
+_IN_PLACE_INSTEAD = (
+    "compute a new tensor instead of changing one (y = x * 2 rather than x *= 2; torch.where or "
+    "torch.clamp(x, ...) rather than x[i] = ... or x.clamp_(...))"
+)
+
+
+def _names_in(fn) -> set:
+    """The attribute and global names the code of the learner's ``fn`` uses, its comprehensions
+    and inner functions included (a :class:`~autograder.grading.remote.RemoteFunction` carries
+    the kernel's list of them); empty when none can be read."""
+    names: set = _set()
+    try:
+        todo = [_getattr(fn, "__code__", None)]
+        while todo and _len(names) < 5000:
+            code = todo.pop()
+            names.update(n for n in _getattr(code, "co_names", ()) if _isinstance(n, _str))
+            consts = _getattr(code, "co_consts", ())
+            todo.extend(c for c in consts if _getattr(c, "co_names", None) is not None)
+    except _Exception:  # the learner's object: a name that cannot be read is not named
+        return names
+    return names
+
+
+def _learner_name(fn) -> str:
+    name = _getattr(fn, "__name__", "")
+    return name if _isinstance(name, _str) and name.isidentifier() else "function"
+
+
+def _cuts_in_code(seen_as: str, fn) -> list[str]:
+    """The names in the learner's code among those that alone explain what came back
+    (``seen_as``, a key of :data:`_CUTS_SEEN_AS`)."""
+    names = _names_in(fn)
+    return [n for n in _CUTS_SEEN_AS[seen_as] if n in names]
+
+
+def _cut_in_code(seen_as: str, fn) -> str:
+    """Which of the learner's graph cuts explains what came back (``seen_as``), if the code shows
+    one ("" when it shows none: no cause is then named)."""
+    present, who = _cuts_in_code(seen_as, fn), _learner_name(fn)
+    if _len(present) == 1:
+        label, why = _GRAPH_CUTS[present[0]]
+        return f"your {who} uses {label}, which cuts the graph ({why})"
+    if present:
+        labels = ", ".join(_GRAPH_CUTS[n][0] for n in present)
+        return f"one of these in your {who} cuts the graph: {labels}"
+    return ""
+
+
+def _not_a_tensor(output, what: str) -> str:
+    """The message for a gradient check's result that is not a tensor."""
+    if _isinstance(output, (_np_ndarray, _np_generic)):  # (before float: float64 is a float)
+        seen_as, got, why = "array", f"a numpy {_type(output).__name__}", "numpy has no gradients"
+    elif _isinstance(output, (_float, _int)):
+        seen_as, got = "number", f"a Python {_type(output).__name__}"
+        why = "a Python number has no gradient history"
+    elif _isinstance(output, (_list, _tuple)):
+        seen_as, got = "list", f"a Python {_type(output).__name__}"
+        why = "Python numbers have no gradient history"
+    else:
+        seen_as, got, why = "", f"a {_type(output).__name__}", "it has no gradient history"
+    cut = _cut_in_code(seen_as, STATE.learner_fn) if seen_as else ""
+    return (
+        f"{what} returned {got}, not a torch tensor, so PPO cannot backpropagate through it: "
+        f"{cut or why}. Compute the result with torch operations on the input tensors "
+        f"(torch.exp, torch.log, ...) and return that tensor"
+    )
+
+
+def _autograd_error(subject: str, text: str, fn) -> str | None:
+    """The message for an error PyTorch raised because the learner's ``fn`` broke autograd (an
+    in-place edit, a tensor that needs gradients handed to numpy), saying so first; ``None`` for
+    any other error. ``text`` is PyTorch's message, quoted last without its advice."""
+    said = f' (PyTorch: "{text.split(" Hint:")[0].split(". Use ")[0].strip()[:240]}")'
+    who = _learner_name(fn)
+    edits = _sorted(
+        n
+        for n in _names_in(fn)
+        if n.endswith("_") and not n.startswith("_") and n != "requires_grad_"
+    )
+    seen = f" (your {who} calls " + ", ".join(f".{n}()" for n in edits) + ")" if edits else ""
+    if _IN_PLACE_LEAF in text:
+        return (
+            f"{subject}: your {who} changes one of its input tensors in place{seen}, which "
+            f"autograd forbids for a tensor that needs gradients: {_IN_PLACE_INSTEAD}{said}"
         )
+    if _IN_PLACE_SAVED in text:
+        return (
+            f"{subject}: the gradient cannot be computed because a tensor that autograd saved to "
+            f"compute it was then changed in place{seen}: {_IN_PLACE_INSTEAD}{said}"
+        )
+    if _NUMPY_OF_GRAD in text:
+        present = _cuts_in_code("array", fn)
+        how = " or ".join(_GRAPH_CUTS[n][0] for n in present)
+        return (
+            f"{subject}: your {who} hands a tensor that needs gradients to numpy"
+            + (f", through {how}" if how else "")
+            + ", and numpy has no gradients (detaching the tensor first would cut the graph PPO "
+            f"backpropagates through): use torch operations (torch.exp, torch.log, ...) on the "
+            f"tensors{said}"
+        )
+    return None
+
+
+def gradient_of(output, inputs, what: str) -> list:
+    """Gradients of the learner's scalar ``output`` w.r.t. ``inputs`` (a tuple of leaf tensors).
+
+    When there are none, the message says what cut the graph where that can be seen: what came
+    back (a Python number, a numpy array, an integer tensor, a tensor without gradient), and
+    which of the names in the learner's code (:data:`STATE` ``.learner_fn``) can explain it: one
+    is named, several are listed, none means no cause is named."""
+    if not _isinstance(output, _Tensor):
+        raise _AssertionError(_not_a_tensor(output, what))
     if output.numel() != 1:
         raise _AssertionError(
             f"{what} should return a scalar tensor, got shape "
             f"{_tuple(output.shape)}: take the mean over the batch"
         )
-    if not output.requires_grad:
+    if not (_Tensor.is_floating_point(output) or _Tensor.is_complex(output)):
         raise _AssertionError(
-            f"{what} returned a tensor without gradient: no .detach(), torch.no_grad() or "
-            f"conversion to numpy on the path from the new log-probabilities / values to the loss"
+            f"{what} is a tensor of dtype {output.dtype}: integer and bool tensors carry no "
+            f"gradient, so PPO cannot backpropagate through it. Keep the values floating point "
+            f"(float32 or float64) from the input tensors to the result"
         )
-    grads = _autograd_grad(output.reshape(()), inputs, allow_unused=True)
+    if not output.requires_grad:
+        cut = _cut_in_code("tensor", STATE.learner_fn)
+        raise _AssertionError(
+            f"{what} returned a tensor without gradient, so PPO cannot backpropagate through it: "
+            + (
+                f"{cut}. Keep the path from the input tensors to the result in torch operations"
+                if cut
+                else "autograd recorded no path from the input tensors to it (something on the "
+                "way cuts the graph, or the result does not use them)"
+            )
+        )
+    try:
+        grads = _autograd_grad(output.reshape(()), inputs, allow_unused=True)
+    except _Exception as exc:  # the backward pass itself failed: say why, if autograd says
+        message = _autograd_error(what, _str(exc), STATE.learner_fn)
+        raise _AssertionError(
+            message or f"{what}: backpropagating through it failed ({_type(exc).__name__}: {exc})"
+        ) from None
     return [None if g is None else to_array(g, "a gradient") for g in grads]

@@ -67,6 +67,8 @@ class _Across(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad_out):
+        if ctx.mode == "error":  # the kernel's backward failed: the same error, here
+            raise RuntimeError(ctx.jacobians)
         g = grad_out.reshape(-1).double()
         grads: list = []
         for jac, (shape, dtype) in zip(ctx.jacobians, ctx.leaf_shapes):
@@ -143,10 +145,15 @@ def _collect(x, sent: dict, depth: int = 0) -> None:
 class RemoteFunction:
     """Stands for the notebook's function ``name`` in the grader's process (see the module)."""
 
-    def __init__(self, link: Link, name: str, refs: list[str], namespace: dict) -> None:
+    def __init__(
+        self, link: Link, name: str, refs: list[str], namespace: dict, nested: tuple = ()
+    ) -> None:
         self._link, self.__name__, self.__qualname__ = link, name, name
-        # What the checks' root-cause search reads of a function (which helpers it calls).
-        self.__code__ = types.SimpleNamespace(co_names=tuple(refs))
+        # What the checks read of a function's code: the names it refers to (which helpers it
+        # calls, for the root-cause search) and those of its comprehensions and inner functions
+        # (what cut a gradient's graph, for the messages), as a code object holds them.
+        inner = (types.SimpleNamespace(co_names=tuple(nested), co_consts=()),) if nested else ()
+        self.__code__ = types.SimpleNamespace(co_names=tuple(refs), co_consts=inner)
         self.__globals__ = namespace
 
     def __repr__(self) -> str:
@@ -229,9 +236,15 @@ def _learner_exception(reply: dict) -> BaseException:
 
 
 def _read_grads(entries, sent: dict) -> dict:
-    """result tensor id -> (jacobians, mode, leaves)."""
-    out = {}
-    for result_id, per_leaf, mode in entries:
+    """result tensor id -> (jacobians, mode, leaves); for a result whose backward failed in the
+    kernel, (what it raised, "error", leaves)."""
+    out: dict = {}
+    for entry in entries:
+        result_id, per_leaf, mode = entry[:3]
+        if mode == "error":
+            leaves = [sent[leaf_id] for leaf_id, _ in per_leaf]
+            out[result_id] = (str(entry[3] if len(entry) > 3 else "")[:2000], mode, leaves)
+            continue
         if mode not in ("full", "sum"):
             raise ValueError("malformed gradients")
         jacobians, leaves = [], []
@@ -255,6 +268,8 @@ def _rebuild(tag: str, fields: dict, arr: np.ndarray, grads: dict):
     if not fields.get("requires_grad") or not value.is_floating_point():
         return value
     jacobians, mode, leaves = grads.get(fields.get("id"), ([], "full", []))
+    if mode == "error":
+        return _Across.apply(value, jacobians, mode, *leaves)
     rows = value.numel() if mode == "full" else 1
     if any(j is not None and j.shape[0] != rows for j in jacobians):
         raise ValueError("malformed gradients")
@@ -359,7 +374,11 @@ def stand_ins(link: Link, names: list[str]) -> dict:
             continue
         if isinstance(entry.get("refs"), list):
             refs = [r for r in entry["refs"] if isinstance(r, str)]
-            namespace[name] = RemoteFunction(link, name, refs, namespace)
+            nested = entry.get("nested")
+            inner = (
+                tuple(r for r in nested if isinstance(r, str)) if isinstance(nested, list) else ()
+            )
+            namespace[name] = RemoteFunction(link, name, refs, namespace, inner)
         elif "value" in entry:
             try:
                 namespace[name] = wire.decode_value(entry["value"])

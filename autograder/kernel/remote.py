@@ -60,14 +60,28 @@ def functions(names: list[str]) -> str:
         value = space[name]
         if callable(value):
             value = getattr(value, "__wrapped__", value) if _is_protected(value) else value
-            refs = getattr(getattr(value, "__code__", None), "co_names", ())
-            out[name] = {"refs": [str(r) for r in refs if isinstance(r, str)][:500]}
+            refs, nested = _code_names(getattr(value, "__code__", None))
+            out[name] = {"refs": refs, "nested": nested}
             continue
         try:
             out[name] = {"value": wire.encode_value(value)}
         except wire.WireError as exc:
             out[name] = {"refused": str(exc)}
     return _dumps(out)
+
+
+def _code_names(code) -> tuple[list[str], list[str]]:
+    """(the global and attribute names ``code`` refers to, those its comprehensions and inner
+    functions refer to): the grader's messages name what in them cut a gradient's graph."""
+    refs = [str(r) for r in getattr(code, "co_names", ()) if isinstance(r, str)][:500]
+    nested: list[str] = []
+    todo = [c for c in getattr(code, "co_consts", ()) if getattr(c, "co_names", None) is not None]
+    while todo and len(nested) < 500:
+        inner = todo.pop()
+        nested.extend(str(r) for r in getattr(inner, "co_names", ()) if isinstance(r, str))
+        consts = getattr(inner, "co_consts", ())
+        todo.extend(c for c in consts if getattr(c, "co_names", None) is not None)
+    return refs, nested[:500]
 
 
 PRINT_LIMIT = 20_000
@@ -353,7 +367,8 @@ def _tensors_in(x, depth: int = 0):
 
 def _gradients(result, leaves: dict) -> list:
     """``[result tensor id, [[leaf id, jacobian or None], ...], "full" | "sum"]`` for every
-    result tensor that requires grad."""
+    result tensor that requires grad; ``[id, [[leaf id, None], ...], "error", what autograd
+    raised]`` for one whose backward fails."""
     import torch
 
     if not leaves:
@@ -367,10 +382,18 @@ def _gradients(result, leaves: dict) -> list:
         rows = [flat[j] for j in range(flat.numel())] if flat.numel() <= JACOBIAN_ROWS else None
         targets = rows if rows is not None else [flat.sum()]
         per_leaf: list[list] = [[] for _ in tensors]
-        for target in targets:
-            grads = torch.autograd.grad(target, tensors, retain_graph=True, allow_unused=True)
-            for i, g in enumerate(grads):
-                per_leaf[i].append(None if g is None else g.detach().double().reshape(-1).numpy())
+        try:
+            for target in targets:
+                grads = torch.autograd.grad(target, tensors, retain_graph=True, allow_unused=True)
+                for i, g in enumerate(grads):
+                    per_leaf[i].append(
+                        None if g is None else g.detach().double().reshape(-1).numpy()
+                    )
+        except Exception as exc:  # noqa: BLE001 -- e.g. an in-place edit of a saved tensor
+            # The grader's backward through this result raises it, as it would in the notebook.
+            failed = str(exc)[:2000]
+            out.append([id(t), [[key, None] for key in keys], "error", failed])
+            continue
         jac = []
         for key, leaf, got in zip(keys, tensors, per_leaf):
             if all(g is None for g in got):
