@@ -45,12 +45,12 @@ def _out(tmp_path, pending: bool = False) -> str:
     students = [("alice", "4021", "Alice A"), ("bob", "", "Bob B"), ("zed", "9999", "Zed Z")]
     rows, cells = (
         [GRADE_FIELDS],
-        [["student_id", "assignment_id", "grade_id", "score", "max_score"]],
+        [grade.CELL_FIELDS],
     )
     for i, (sid, lms_id, name) in enumerate(students):
         rows.append([sid, LAB, 10 + i, 18, "graded", "", lms_id, name, ""])
         for gid, points in WRITTEN.items():
-            cells.append([sid, LAB, gid, "" if pending and sid == "alice" else 1, points])
+            cells.append([sid, LAB, gid, "" if pending and sid == "alice" else 1, points, ""])
     rows.append(["alice", "lab2_other", 3, 5, "graded", "", "4021", "Alice A", ""])
     _write(str(out / "grades.csv"), rows)
     _write(str(out / "cells.csv"), cells)

@@ -16,7 +16,7 @@ import time
 import pytest
 
 from autograder import cli
-from autograder.grading import course, marks, marks_page
+from autograder.grading import course, grade, marks, marks_page
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "fixtures", "autograder"))
@@ -43,14 +43,19 @@ def _write(path: str, fields: list[str], rows: list[list]) -> None:
         w.writerows(rows)
 
 
+FAILED = "AssertionError: The root cause may be earlier: your returns_to_go calls ..."
+"""A failed test cell's message in cells.csv: marking the written answers keeps it."""
+
+
 def _out_with_cells(tmp_path, students=("alice", "bob")) -> str:
     """An OUT folder as grade leaves it: every written answer of LAB waiting for a mark."""
     out = str(tmp_path / "out")
     os.makedirs(out)
     cells, rows = [], []
     for s in students:
-        cells.append([s, LAB, "test_discounted_return_basic", 1, 1])
-        cells += [[s, LAB, gid, "", f"{p:g}"] for gid, p in WRITTEN.items()]
+        cells.append([s, LAB, "test_discounted_return_basic", 1, 1, ""])
+        cells.append([s, LAB, "test_returns_to_go_basic", 0, 1, FAILED])
+        cells += [[s, LAB, gid, "", f"{p:g}", ""] for gid, p in WRITTEN.items()]
         rows.append(
             [
                 s,
@@ -66,11 +71,7 @@ def _out_with_cells(tmp_path, students=("alice", "bob")) -> str:
                 ),
             ]
         )
-    _write(
-        os.path.join(out, "cells.csv"),
-        ["student_id", "assignment_id", "grade_id", "score", "max_score"],
-        cells,
-    )
+    _write(os.path.join(out, "cells.csv"), grade.CELL_FIELDS, cells)
     _write(
         os.path.join(out, "grades.csv"),
         ["student_id", "assignment_id", "score", "max_score", "status", "message"],
@@ -120,6 +121,10 @@ def test_marks_csv_created_kept_and_applied(tmp_path):
         (c["student_id"], c["grade_id"]): c["score"] for c in _read(os.path.join(out, "cells.csv"))
     }
     assert cells[("alice", first)] == "1.5" and cells[("bob", first)] == ""
+    with open(os.path.join(out, "cells.csv"), encoding="utf-8") as f:
+        assert next(csv.reader(f)) == grade.CELL_FIELDS
+    failed = [c["message"] for c in _read(os.path.join(out, "cells.csv")) if c["message"]]
+    assert failed == [FAILED, FAILED]
     assert marks.pending(out, COURSE) == sorted(
         [("alice", LAB, g) for g in WRITTEN if g != first] + [("bob", LAB, g) for g in WRITTEN]
     )

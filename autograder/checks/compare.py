@@ -222,7 +222,8 @@ def run_check(function_name: str, aspect: str, fn, args: tuple, kwargs: dict):
 
 
 def _with_root_cause(function_name: str, fn, message: str) -> str:
-    """``message``, plus which of the learner's helper functions ``fn`` calls fails its checks."""
+    """``message``, after which of the learner's helper functions ``fn`` calls fails its checks
+    (the function to fix first)."""
     code_object = getattr(fn, "__code__", None)
     names = code_object.co_names if code_object is not None else ()
     namespace = getattr(fn, "__globals__", {})
@@ -235,11 +236,12 @@ def _with_root_cause(function_name: str, fn, message: str) -> str:
                 helper_check(helper_fn)
             except ReferenceUnavailable:  # student build, no recorded answer: cannot tell
                 continue
-            except _Exception as err:
+            except _Exception as err:  # said first: the one-line summaries keep the start
                 return (
-                    f"{message}\nThe root cause may be earlier: your {function_name} calls "
-                    f"your {helper}, which fails its own test test_{helper}_{aspect} ({err}). "
-                    f"Fix {helper} first, run its cell, then run this test again."
+                    f"The root cause may be earlier: your {function_name} calls your {helper}, "
+                    f"which fails its own test test_{helper}_{aspect}. Fix {helper} first, run "
+                    f"its cell, then run this test again.\nThis test says: {message}\n"
+                    f"test_{helper}_{aspect} says: {err}"
                 )
     return message
 

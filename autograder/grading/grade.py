@@ -74,7 +74,7 @@ GRADE_FIELDS = [
     "name",
     "flag",
 ]
-CELL_FIELDS = ["student_id", "assignment_id", "grade_id", "score", "max_score"]
+CELL_FIELDS = ["student_id", "assignment_id", "grade_id", "score", "max_score", "message"]
 
 MESSAGES = worker.MESSAGES
 INTERRUPTED = "not graded: interrupted"

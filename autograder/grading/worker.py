@@ -382,9 +382,27 @@ def grade_one(sub: discover.Submission, out_dir: str) -> tuple[dict, list[dict]]
             "grade_id": c["grade_id"],
             "score": c["score"],
             "max_score": c["max_score"],
+            "message": cell_message(c, errors),
         }
         for c in cells
     ]
+
+
+CELL_MESSAGE_CHARS = 300
+"""What ``cells.csv`` keeps of a failed test's message: one line of at most this many
+characters. The checks put first what to fix first (an earlier function that fails its own
+tests), so the cut never loses it."""
+
+
+def cell_message(cell: dict, errors: dict) -> str:
+    """``cells.csv``'s message of a test cell: its error on one line, capped; "" when the test
+    passed or the cell is a written answer."""
+    if cell["manual"] or cell["score"] == "" or cell["score"] >= cell["max_score"]:
+        return ""
+    text = " ".join(str(errors.get(cell["grade_id"], "")).split())
+    if len(text) > CELL_MESSAGE_CHARS:
+        text = text[: CELL_MESSAGE_CHARS - 3].rstrip() + "..."
+    return text
 
 
 def failure_row(sub: discover.Submission, detail: str, status: str = "grader error") -> dict:
