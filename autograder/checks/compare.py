@@ -582,7 +582,9 @@ def _names_in(fn) -> set:
     names: set = _set()
     try:
         todo = [_getattr(fn, "__code__", None)]
-        while todo and _len(names) < 5000:
+        for _ in _range(1000):  # real code objects nest a few levels; a made-up one may loop
+            if not todo:
+                break
             code = todo.pop()
             names.update(n for n in _getattr(code, "co_names", ()) if _isinstance(n, _str))
             consts = _getattr(code, "co_consts", ())
@@ -593,7 +595,10 @@ def _names_in(fn) -> set:
 
 
 def _learner_name(fn) -> str:
-    name = _getattr(fn, "__name__", "")
+    try:
+        name = _getattr(fn, "__name__", "")
+    except _Exception:
+        name = ""
     return name if _isinstance(name, _str) and name.isidentifier() else "function"
 
 

@@ -76,7 +76,9 @@ def _code_names(code) -> tuple[list[str], list[str]]:
     refs = [str(r) for r in getattr(code, "co_names", ()) if isinstance(r, str)][:500]
     nested: list[str] = []
     todo = [c for c in getattr(code, "co_consts", ()) if getattr(c, "co_names", None) is not None]
-    while todo and len(nested) < 500:
+    for _ in range(1000):  # real code objects nest a few levels; a made-up one may loop
+        if not todo or len(nested) >= 500:
+            break
         inner = todo.pop()
         nested.extend(str(r) for r in getattr(inner, "co_names", ()) if isinstance(r, str))
         consts = getattr(inner, "co_consts", ())
