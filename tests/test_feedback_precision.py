@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 import functools
 import os
+import re
 import sys
 
 import numpy as np
@@ -72,6 +73,22 @@ def test_most_natural_mistakes_get_their_own_cause_named(capsys):
         )
     assert counts["wrong"] == 0
     assert counts["named"] >= MIN_NAMED_SHARE * total
+    quoted = _readme_figures()
+    measured = (total, counts["wrong"], counts["named"], round(100 * counts["named"] / total))
+    assert quoted == (*measured, counts["described"]), "update the README's figures"
+
+
+def _readme_figures() -> tuple[int, ...]:
+    """The figures the README's grading section quotes from this test."""
+    with open(os.path.join(os.path.dirname(HERE), "README.md"), encoding="utf-8") as f:
+        text = " ".join(f.read().split())
+    found = re.search(
+        r"(\d+) natural mistakes .*? (\d+) given a wrong cause, (\d+) \((\d+)%\) named "
+        r"precisely, (\d+) described",
+        text,
+    )
+    assert found, "the README's grading section no longer quotes the precision figures"
+    return tuple(int(g) for g in found.groups())
 
 
 # --- The comparator's own parts: observations, ambiguity, the ladder --------------------------
