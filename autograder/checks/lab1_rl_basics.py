@@ -11,8 +11,10 @@ import numpy as np
 import torch
 
 from autograder.checks.compare import (
+    MISTAKES,
     _AssertionError,
     _autograd_grad,
+    _Exception,
     _float,
     _int,
     _isinstance,
@@ -56,6 +58,22 @@ def _wrong_return_undiscounted(rewards, gamma):
     return float(np.sum(np.asarray(rewards, dtype=np.float64)))
 
 
+def _wrong_return_not_compounded(rewards, gamma):
+    return float(gamma * np.sum(np.asarray(rewards, dtype=np.float64)))
+
+
+def _wrong_return_mean(rewards, gamma):
+    r = np.asarray(rewards, dtype=np.float64)
+    if len(r) == 0:
+        raise ValueError("the mean of no terms is undefined")
+    return float(np.mean(gamma ** np.arange(len(r)) * r))
+
+
+def _wrong_return_drops_last(rewards, gamma):
+    r = np.asarray(rewards, dtype=np.float64)[:-1]
+    return float(np.sum(gamma ** np.arange(len(r)) * r))
+
+
 mistake(
     "discounted_return",
     "from_gamma1",
@@ -75,6 +93,26 @@ mistake(
     "undiscounted",
     _wrong_return_undiscounted,
     "the rewards are summed without discounting: multiply r_t by gamma^t",
+)
+mistake(
+    "discounted_return",
+    "not_compounded",
+    _wrong_return_not_compounded,
+    "every reward is multiplied by gamma exactly once (the result is gamma * sum_t r_t): the "
+    "discount compounds, r_t is weighted by gamma^t (in a backward loop, G = r_t + gamma * G)",
+)
+mistake(
+    "discounted_return",
+    "mean",
+    _wrong_return_mean,
+    "the discounted rewards are averaged instead of summed: G_0 = sum_t gamma^t r_t",
+)
+mistake(
+    "discounted_return",
+    "drops_last",
+    _wrong_return_drops_last,
+    "the last reward is left out: the sum runs over all T steps, t = 0 ... T - 1 "
+    "(range(len(rewards)), not range(len(rewards) - 1))",
 )
 
 
@@ -96,8 +134,9 @@ def _check_return_case(fn, rewards, gamma) -> None:
 
 @register("discounted_return")
 def check_discounted_return_basic(fn) -> None:
-    """Hand-checkable episodes: 1 + 0.5 + 0.25 = 1.75, and gamma = 1 sums the rewards."""
-    _check_return_case(fn, [1.0, 1.0, 1.0], 0.5)
+    """Hand-checkable episodes: 1 + 0.5 * 2 + 0.25 * 4 = 3, and gamma = 1 sums the rewards."""
+    # Rewards that differ from step to step tell the known mistakes apart on the first case.
+    _check_return_case(fn, [1.0, 2.0, 4.0], 0.5)
     _check_return_case(fn, [0.0, 0.0, 10.0], 0.9)
     _check_return_case(fn, [2.0, -1.0, 3.0, 0.5], 1.0)
 
@@ -147,6 +186,31 @@ def _wrong_rtg_undiscounted(rewards, gamma):
     return np.cumsum(np.asarray(rewards, dtype=np.float64)[::-1])[::-1].copy()
 
 
+def _wrong_rtg_not_reversed(rewards, gamma):
+    return _ref_returns_to_go(rewards, gamma)[::-1].copy()
+
+
+def _wrong_rtg_extra_gamma(rewards, gamma):
+    return gamma * _ref_returns_to_go(rewards, gamma)
+
+
+def _wrong_rtg_drops_last(rewards, gamma):
+    r = np.asarray(rewards, dtype=np.float64)
+    if len(r) == 0:
+        raise ValueError("no last step to drop")
+    return np.append(_ref_returns_to_go(r[:-1], gamma), 0.0)
+
+
+def _wrong_rtg_absolute_exponent(rewards, gamma):
+    r = np.asarray(rewards, dtype=np.float64)
+    weighted = gamma ** np.arange(len(r)) * r  # gamma^k r_k, whatever t is
+    return np.cumsum(weighted[::-1])[::-1].copy()
+
+
+def _wrong_rtg_integer(rewards, gamma):
+    return np.trunc(_ref_returns_to_go(rewards, gamma))
+
+
 mistake(
     "returns_to_go",
     "forward",
@@ -165,6 +229,42 @@ mistake(
     "undiscounted",
     _wrong_rtg_undiscounted,
     "the future rewards are not discounted: G_t = r_t + gamma * G_{t+1}",
+)
+mistake(
+    "returns_to_go",
+    "not_reversed",
+    _wrong_rtg_not_reversed,
+    "the values are right but in reverse order (G_{T-1} comes first): a backward loop that "
+    "appends G_t to a list collects them last step first; reverse the list before returning "
+    "it, or write out[t] = G_t",
+)
+mistake(
+    "returns_to_go",
+    "extra_gamma",
+    _wrong_rtg_extra_gamma,
+    "every G_t is gamma times the right value: the reward of step t is discounted too, "
+    "G_t = r_t + gamma * G_{t+1} (gamma multiplies only the future, G_{t+1})",
+)
+mistake(
+    "returns_to_go",
+    "drops_last",
+    _wrong_rtg_drops_last,
+    "the last reward is left out (G_{T-1} is 0 and no earlier G_t contains r_{T-1}): the "
+    "backward loop must start at t = T - 1, range(len(rewards) - 1, -1, -1)",
+)
+mistake(
+    "returns_to_go",
+    "absolute_exponent",
+    _wrong_rtg_absolute_exponent,
+    "the discount's exponent counts from the start of the episode (gamma^k r_k) instead of "
+    "from step t: G_t = sum_{k >= t} gamma^(k - t) r_k",
+)
+mistake(
+    "returns_to_go",
+    "integer",
+    _wrong_rtg_integer,
+    "each G_t is cut to a whole number: the array that collects them has an integer dtype "
+    "(np.zeros(T, dtype=int)?); collect them in a float array, e.g. np.zeros(T)",
 )
 
 
@@ -185,8 +285,9 @@ def _check_rtg_case(fn, rewards, gamma) -> None:
 
 @register("returns_to_go")
 def check_returns_to_go_basic(fn) -> None:
-    """A short episode by hand: [1, 1, 1] with gamma 0.5 gives [1.75, 1.5, 1]."""
-    _check_rtg_case(fn, [1.0, 1.0, 1.0], 0.5)
+    """A short episode by hand: [1, 2, 4] with gamma 0.5 gives [3, 4, 4]."""
+    # Rewards that differ from step to step tell the known mistakes apart on the first case.
+    _check_rtg_case(fn, [1.0, 2.0, 4.0], 0.5)
     _check_rtg_case(fn, [0.0, -1.0, 0.0, 10.0], 0.9)
 
 
@@ -242,6 +343,20 @@ def _wrong_log_prob_wrong_dim(logits, actions):
     return log_probs.gather(-1, torch.as_tensor(actions).long().unsqueeze(-1)).squeeze(-1)
 
 
+def _wrong_log_prob_normaliser_sign(logits, actions):
+    log_probs = logits + torch.logsumexp(logits, dim=-1, keepdim=True)
+    return log_probs.gather(-1, torch.as_tensor(actions).long().unsqueeze(-1)).squeeze(-1)
+
+
+def _wrong_log_prob_index_matrix(logits, actions):
+    return torch.log_softmax(logits, dim=-1)[:, torch.as_tensor(actions).long()]
+
+
+def _wrong_log_prob_overflow(logits, actions):
+    log_probs = logits - torch.log(torch.exp(logits).sum(-1, keepdim=True))
+    return log_probs.gather(-1, torch.as_tensor(actions).long().unsqueeze(-1)).squeeze(-1)
+
+
 mistake(
     "categorical_log_prob",
     "naive",
@@ -267,6 +382,28 @@ mistake(
     _wrong_log_prob_wrong_dim,
     "the softmax is taken over the batch dimension: normalise over the actions (dim=-1)",
 )
+mistake(
+    "categorical_log_prob",
+    "normaliser_sign",
+    _wrong_log_prob_normaliser_sign,
+    "the log-normaliser is added instead of subtracted (the log-probabilities are positive): "
+    "log pi(a|s) = logit_a - logsumexp(logits)",
+)
+mistake(
+    "categorical_log_prob",
+    "index_matrix",
+    _wrong_log_prob_index_matrix,
+    "log_probs[:, actions] picks every row's log-probability of *every* row's action, a "
+    "(B, B) matrix: pick one entry per row, log_probs[torch.arange(B), actions] or "
+    "log_probs.gather(-1, actions.unsqueeze(-1)).squeeze(-1)",
+)
+mistake(
+    "categorical_log_prob",
+    "overflow",
+    _wrong_log_prob_overflow,
+    "exp(logits) overflows to inf for large logits, so the log of their sum is inf: subtract "
+    "the largest logit before exponentiating, or use torch.logsumexp / torch.log_softmax",
+)
 
 
 def _check_log_prob_case(fn, logits, actions, what, dtype=None) -> None:
@@ -278,10 +415,24 @@ def _check_log_prob_case(fn, logits, actions, what, dtype=None) -> None:
     check_case(fn, "categorical_log_prob", args, _ref_categorical_log_prob, what, index_names="row")
 
 
+def _mistake_gradients(function: str, raw, *rest) -> dict:
+    """``{key: gradient of the summed result w.r.t. the logits}`` for each known mistake of
+    ``function`` on fresh logits ``raw`` (``None`` where a mistake has no such gradient)."""
+    out = {}
+    for key, (impl, _) in MISTAKES[function].items():
+        logits = leaf(raw)
+        try:
+            (out[key],) = _autograd_grad(impl(logits, *rest).sum(), (logits,))
+        except _Exception:  # no result, or one without a gradient: not what the learner did
+            out[key] = None
+    return out
+
+
 @register("categorical_log_prob")
 def check_categorical_log_prob_basic(fn) -> None:
     """Uniform logits give ln(1/4); a small batch compares with torch.distributions.Categorical."""
-    _check_log_prob_case(fn, [[0.0, 0.0, 0.0, 0.0]], [2], "log-prob under uniform logits (ln 1/4)")
+    # Uniform but not zero: the raw logit (1) and a softmax over the batch (0) then differ.
+    _check_log_prob_case(fn, [[1.0, 1.0, 1.0, 1.0]], [2], "log-prob under uniform logits (ln 1/4)")
     _check_log_prob_case(
         fn,
         [[1.0, 2.0, 0.5, -1.0], [0.3, 0.3, 3.0, 0.0], [-2.0, 0.0, 0.0, 1.0]],
@@ -326,8 +477,10 @@ def check_categorical_log_prob_gradient(fn) -> None:
         grad,
         to_array(ref, "ref"),
         "gradient of the log-prob w.r.t. the logits",
+        function="categorical_log_prob",
+        wrong=_mistake_gradients("categorical_log_prob", raw, _t_tensor([3, 0], dtype=_t_long)),
         index_names="row, action",
-        hint="d log pi(a)/d logit_j = 1[j = a] - pi(j): compute log_softmax in torch",
+        hint="d log pi(a)/d logit_j = 1[j = a] - pi(j)",
     )
 
 
@@ -368,6 +521,20 @@ def _wrong_entropy_batch_mean(logits):
     return _ref_categorical_entropy(logits).mean()
 
 
+def _wrong_entropy_sum_all(logits):
+    return _ref_categorical_entropy(logits).sum()
+
+
+def _wrong_entropy_batch_dim(logits):
+    log_probs = torch.log_softmax(logits, dim=0)
+    return -(log_probs.exp() * log_probs).sum(-1)
+
+
+def _wrong_entropy_probs_detached(logits):
+    log_probs = torch.log_softmax(logits, dim=-1)
+    return -(log_probs.exp().detach() * log_probs).sum(-1)
+
+
 mistake(
     "categorical_entropy",
     "naive",
@@ -398,7 +565,29 @@ mistake(
     "categorical_entropy",
     "batch_mean",
     _wrong_entropy_batch_mean,
-    "return one entropy per row (shape (B,)); the loss takes the mean later",
+    "the rows' entropies are averaged into one number: return one entropy per row of "
+    "logits, shape (B,); the loss takes the mean later",
+)
+mistake(
+    "categorical_entropy",
+    "sum_all",
+    _wrong_entropy_sum_all,
+    "the terms are summed over the whole batch into one number: sum over the actions only "
+    "(dim=-1), one entropy per row",
+)
+mistake(
+    "categorical_entropy",
+    "batch_dim",
+    _wrong_entropy_batch_dim,
+    "the softmax is taken over the batch dimension (dim=0): normalise each row of logits over "
+    "its actions (dim=-1)",
+)
+mistake(
+    "categorical_entropy",
+    "probs_detached",
+    _wrong_entropy_probs_detached,
+    "the value is right but the gradient misses the part that flows through pi(a) in "
+    "pi(a) * log pi(a): pi is detached; keep both factors attached to the logits",
 )
 
 
@@ -452,8 +641,10 @@ def check_categorical_entropy_gradient(fn) -> None:
         grad,
         to_array(ref, "ref"),
         "gradient of the entropy w.r.t. the logits",
+        function="categorical_entropy",
+        wrong=_mistake_gradients("categorical_entropy", raw),
         index_names="row, action",
-        hint="compute the entropy with torch operations only",
+        hint="the gradient must be that of S = -sum_a pi(a) log pi(a) with pi = softmax(logits)",
     )
 
 
