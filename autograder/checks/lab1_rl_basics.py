@@ -418,7 +418,7 @@ def _check_log_prob_case(fn, logits, actions, what, dtype=None) -> None:
 def _mistake_gradients(function: str, raw, *rest) -> dict:
     """``{key: gradient of the summed result w.r.t. the logits}`` for each known mistake of
     ``function`` on fresh logits ``raw`` (``None`` where a mistake has no such gradient)."""
-    out = {}
+    out: dict = {}
     for key, (impl, _) in MISTAKES[function].items():
         logits = leaf(raw)
         try:
