@@ -30,6 +30,7 @@ from autograder.checks.compare import (
     assert_scalar_close,
     call_learner,
     check_case,
+    check_with_ladder,
     const,
     gradient_of,
     leaf,
@@ -116,20 +117,54 @@ mistake(
 )
 
 
-def _check_return_case(fn, rewards, gamma) -> None:
-    """discounted_return(rewards, gamma) against the reference."""
+def _episode_args(rewards, gamma):
+    """A function that returns fresh (rewards, gamma) arguments."""
 
     def args():
         return (np.array(rewards, dtype=np.float64), gamma)
 
-    check_case(
-        fn,
-        "discounted_return",
-        args,
-        _ref_discounted_return,
-        f"discounted_return({list(rewards)}, gamma={gamma})",
-        scalar=True,
-    )
+    return args
+
+
+# Small episodes for the random checks' smallest failing case, smallest first: one step, two,
+# then rewards that differ in size and sign, and gamma = 1.
+_EPISODE_LADDER = [
+    ([1.0], 0.9),
+    ([1.0, 2.0], 0.9),
+    ([1.0, 2.0, 4.0], 0.5),
+    ([0.0, -1.0, 0.0, 10.0], 0.9),
+    ([2.0, -1.0, 3.0, 0.5, -4.0], 1.0),
+    ([0.5, 1.5, -2.0, 3.0, 1.0, -0.5, 2.5, 4.0], 0.99),
+]
+
+
+def _episode_ladder(function: str) -> list:
+    """``_EPISODE_LADDER`` as (args, what) cases of ``function``."""
+    return [
+        (_episode_args(rewards, gamma), f"{function}(rewards={rewards}, gamma={gamma})")
+        for rewards, gamma in _EPISODE_LADDER
+    ]
+
+
+def _random_episodes(seed: int, n_cases: int, function: str, gammas):
+    """Random (args, what) cases: episodes of 1 to 300 LunarLander-sized rewards."""
+    rng = make_rng(seed)
+    for _ in _range(n_cases):
+        rewards = rng.normal(0.0, 20.0, size=_int(rng.integers(1, 300))).round(3)
+        gamma = _float(rng.choice(gammas))
+        what = f"{function} of a random episode of {_len(rewards)} rewards, gamma={gamma}"
+        yield _episode_args(rewards.tolist(), gamma), what
+
+
+def _check_return(fn, args, what) -> None:
+    """discounted_return(*args()) against the reference."""
+    check_case(fn, "discounted_return", args, _ref_discounted_return, what, scalar=True)
+
+
+def _check_return_case(fn, rewards, gamma) -> None:
+    """discounted_return(rewards, gamma) against the reference."""
+    what = f"discounted_return({list(rewards)}, gamma={gamma})"
+    _check_return(fn, _episode_args(rewards, gamma), what)
 
 
 @register("discounted_return")
@@ -157,11 +192,13 @@ def check_discounted_return_edge_cases(fn) -> None:
 
 @register("discounted_return")
 def check_discounted_return_random(fn, seed: int = 0, n_cases: int = 10) -> None:
-    """Random episodes (lengths 1 to 300, LunarLander-sized rewards) and discounts."""
-    rng = make_rng(seed)
-    for _ in _range(n_cases):
-        rewards = rng.normal(0.0, 20.0, size=_int(rng.integers(1, 300))).round(3)
-        _check_return_case(fn, rewards.tolist(), _float(rng.choice([0.9, 0.95, 0.99, 0.999, 1.0])))
+    """Random episodes (lengths 1 to 300, LunarLander-sized rewards) and discounts; a failure
+    shows the smallest failing episode of a fixed ladder."""
+    check_with_ladder(
+        lambda args, what: _check_return(fn, args, what),
+        _random_episodes(seed, n_cases, "discounted_return", [0.9, 0.95, 0.99, 0.999, 1.0]),
+        _episode_ladder("discounted_return"),
+    )
 
 
 def _wrong_rtg_forward(rewards, gamma):
@@ -268,19 +305,15 @@ mistake(
 )
 
 
+def _check_rtg(fn, args, what) -> None:
+    """returns_to_go(*args()) against the reference."""
+    check_case(fn, "returns_to_go", args, _ref_returns_to_go, what)
+
+
 def _check_rtg_case(fn, rewards, gamma) -> None:
     """returns_to_go(rewards, gamma) against the reference."""
-
-    def args():
-        return (np.array(rewards, dtype=np.float64), gamma)
-
-    check_case(
-        fn,
-        "returns_to_go",
-        args,
-        _ref_returns_to_go,
-        f"returns_to_go({_len(rewards)} rewards, gamma={gamma})",
-    )
+    what = f"returns_to_go({_len(rewards)} rewards, gamma={gamma})"
+    _check_rtg(fn, _episode_args(rewards, gamma), what)
 
 
 @register("returns_to_go")
@@ -317,11 +350,13 @@ def check_returns_to_go_consistency(fn) -> None:
 
 @register("returns_to_go")
 def check_returns_to_go_random(fn, seed: int = 0, n_cases: int = 10) -> None:
-    """Random episodes of 1 to 300 steps."""
-    rng = make_rng(seed)
-    for _ in _range(n_cases):
-        rewards = rng.normal(0.0, 20.0, size=_int(rng.integers(1, 300))).round(3)
-        _check_rtg_case(fn, rewards.tolist(), _float(rng.choice([0.9, 0.99, 0.999, 1.0])))
+    """Random episodes of 1 to 300 steps; a failure shows the smallest failing episode of a
+    fixed ladder."""
+    check_with_ladder(
+        lambda args, what: _check_rtg(fn, args, what),
+        _random_episodes(seed, n_cases, "returns_to_go", [0.9, 0.99, 0.999, 1.0]),
+        _episode_ladder("returns_to_go"),
+    )
 
 
 def _wrong_log_prob_naive(logits, actions):
@@ -406,13 +441,44 @@ mistake(
 )
 
 
-def _check_log_prob_case(fn, logits, actions, what, dtype=None) -> None:
-    """categorical_log_prob(logits, actions) against the reference."""
+def _log_prob_args(logits, actions, dtype=None):
+    """A function that returns fresh (logits, actions) arguments."""
 
     def args():
         return (const(logits, dtype), _t_tensor(actions, dtype=_t_long))
 
+    return args
+
+
+def _check_log_prob(fn, args, what) -> None:
+    """categorical_log_prob(*args()) against the reference."""
     check_case(fn, "categorical_log_prob", args, _ref_categorical_log_prob, what, index_names="row")
+
+
+def _check_log_prob_case(fn, logits, actions, what, dtype=None) -> None:
+    """categorical_log_prob(logits, actions) against the reference."""
+    _check_log_prob(fn, _log_prob_args(logits, actions, dtype), what)
+
+
+# Small batches for the random checks' smallest failing case, smallest first: one state with
+# two actions, then more actions, more rows, and logits of scale 30.
+_LOGITS_LADDER = [
+    ([[0.5, -1.0]], [0]),
+    ([[1.0, 2.0, 0.5]], [2]),
+    ([[1.0, 2.0, 0.5, -1.0], [0.3, 0.3, 3.0, 0.0]], [1, 2]),
+    ([[10.0, -5.0, 0.0, 2.0], [-30.0, 0.0, 30.0, 1.0], [0.1, 0.2, -0.1, 0.0]], [0, 2, 3]),
+]
+
+
+def _random_logits(seed: int, n_cases: int, with_actions: bool = True):
+    """Random (logits, actions, (B, A)): 1 to 63 rows, 2 to 18 actions, scale 0.1 to 30 (the
+    actions are None without ``with_actions``, which keeps the entropy's draws as they were)."""
+    rng = make_rng(seed)
+    for _ in _range(n_cases):
+        b, a = _int(rng.integers(1, 64)), _int(rng.integers(2, 19))
+        logits = rng.normal(0.0, _float(rng.choice([0.1, 1.0, 5.0, 30.0])), size=(b, a))
+        actions = rng.integers(0, a, size=b).tolist() if with_actions else None
+        yield logits.tolist(), actions, (b, a)
 
 
 def _mistake_gradients(function: str, raw, *rest) -> dict:
@@ -486,17 +552,20 @@ def check_categorical_log_prob_gradient(fn) -> None:
 
 @register("categorical_log_prob")
 def check_categorical_log_prob_random(fn, seed: int = 0, n_cases: int = 5) -> None:
-    """Random batches, 2 to 18 actions, logits of scale 0.1 to 30."""
-    rng = make_rng(seed)
-    for _ in _range(n_cases):
-        b, a = _int(rng.integers(1, 64)), _int(rng.integers(2, 19))
-        logits = rng.normal(0.0, _float(rng.choice([0.1, 1.0, 5.0, 30.0])), size=(b, a))
-        _check_log_prob_case(
-            fn,
-            logits.tolist(),
-            rng.integers(0, a, size=b).tolist(),
-            f"categorical_log_prob for a random ({b}, {a}) batch",
+    """Random batches, 2 to 18 actions, logits of scale 0.1 to 30; a failure shows the smallest
+    failing batch of a fixed ladder."""
+    cases = (
+        (_log_prob_args(logits, actions), f"categorical_log_prob for a random {shape} batch")
+        for logits, actions, shape in _random_logits(seed, n_cases)
+    )
+    ladder = [
+        (
+            _log_prob_args(logits, actions),
+            f"categorical_log_prob(logits={logits}, actions={actions})",
         )
+        for logits, actions in _LOGITS_LADDER
+    ]
+    check_with_ladder(lambda args, what: _check_log_prob(fn, args, what), cases, ladder)
 
 
 def _wrong_entropy_naive(logits):
@@ -591,13 +660,33 @@ mistake(
 )
 
 
-def _check_entropy_case(fn, logits, what, dtype=None) -> None:
-    """categorical_entropy(logits) against the reference."""
+def _entropy_args(logits, dtype=None):
+    """A function that returns fresh (logits,) arguments."""
 
     def args():
         return (const(logits, dtype),)
 
+    return args
+
+
+def _check_entropy(fn, args, what) -> None:
+    """categorical_entropy(*args()) against the reference."""
     check_case(fn, "categorical_entropy", args, _ref_categorical_entropy, what, index_names="row")
+
+
+def _check_entropy_case(fn, logits, what, dtype=None) -> None:
+    """categorical_entropy(logits) against the reference."""
+    _check_entropy(fn, _entropy_args(logits, dtype), what)
+
+
+def _check_entropy_in_bounds(fn, args, what) -> None:
+    """categorical_entropy(*args()) against the reference, and 0 <= S <= ln |A| row by row."""
+    _check_entropy(fn, args, what)
+    (logits,) = args()
+    got = to_array(call_learner(fn, "categorical_entropy", logits), "entropy")
+    a = _int(logits.shape[-1])
+    if bool(_np_any(got < -1e-6)) or bool(_np_any(got > _log(a) + 1e-5)):
+        raise _AssertionError(f"{what}: an entropy lies outside [0, ln {a}] for {a} actions")
 
 
 @register("categorical_entropy")
@@ -650,14 +739,14 @@ def check_categorical_entropy_gradient(fn) -> None:
 
 @register("categorical_entropy")
 def check_categorical_entropy_random(fn, seed: int = 0, n_cases: int = 5) -> None:
-    """Random batches, 2 to 18 actions; also checks 0 <= S <= ln |A| row by row."""
-    rng = make_rng(seed)
-    for _ in _range(n_cases):
-        b, a = _int(rng.integers(1, 64)), _int(rng.integers(2, 19))
-        logits = rng.normal(0.0, _float(rng.choice([0.1, 1.0, 5.0, 30.0])), size=(b, a))
-        _check_entropy_case(
-            fn, logits.tolist(), f"categorical_entropy for a random ({b}, {a}) batch"
-        )
-        got = to_array(call_learner(fn, "categorical_entropy", const(logits.tolist())), "entropy")
-        if bool(_np_any(got < -1e-6)) or bool(_np_any(got > _log(a) + 1e-5)):
-            raise _AssertionError(f"an entropy lies outside [0, ln {a}] for {a} actions")
+    """Random batches, 2 to 18 actions; also checks 0 <= S <= ln |A| row by row. A failure
+    shows the smallest failing batch of a fixed ladder."""
+    cases = (
+        (_entropy_args(logits), f"categorical_entropy for a random {shape} batch")
+        for logits, _, shape in _random_logits(seed, n_cases, with_actions=False)
+    )
+    ladder = [
+        (_entropy_args(logits), f"categorical_entropy(logits={logits})")
+        for logits, _ in _LOGITS_LADDER
+    ]
+    check_with_ladder(lambda args, what: _check_entropy_in_bounds(fn, args, what), cases, ladder)

@@ -20,6 +20,7 @@ from autograder.checks.compare import (
     assert_close,
     call_learner,
     check_case,
+    check_with_ladder,
     known_results,
     make_rng,
     mistake,
@@ -187,19 +188,61 @@ def check_td_residuals_batch(fn) -> None:
 
 @register("td_residuals")
 def check_td_residuals_random(fn, seed: int = 0, n_cases: int = 10) -> None:
-    """Random (T,) and (T, N) rollouts, float32 or float64."""
-    rng = make_rng(seed)
-    for _ in _range(n_cases):
-        shape = _rollout_shape(rng)
-        r, v, nv = (rng.normal(0.0, 5.0, size=shape) for _ in _range(3))
-        term = (rng.random(shape) < 0.15).astype(np.float64)
-        dtype = np.float32 if rng.random() < 0.5 else np.float64
-        _check_td_case(
-            fn,
-            _td_args(r, v, nv, term, _float(rng.uniform(0.8, 1.0)), dtype),
-            f"td_residuals of a random {shape} rollout",
-            index_names="t" if _len(shape) == 1 else "t, n",
+    """Random (T,) and (T, N) rollouts, float32 or float64; a failure shows the smallest
+    failing rollout of a fixed ladder."""
+
+    def cases():
+        rng = make_rng(seed)
+        for _ in _range(n_cases):
+            shape = _rollout_shape(rng)
+            r, v, nv = (rng.normal(0.0, 5.0, size=shape) for _ in _range(3))
+            term = (rng.random(shape) < 0.15).astype(np.float64)
+            dtype = np.float32 if rng.random() < 0.5 else np.float64
+            args = _td_args(r, v, nv, term, _float(rng.uniform(0.8, 1.0)), dtype)
+            yield args, f"td_residuals of a random {shape} rollout"
+
+    ladder: list = []
+    for r, v, nv, term, _ in _ROLLOUT_LADDER:
+        what = (
+            f"td_residuals(rewards={r}, values={v}, next_values={nv}, terminated={term}, gamma=0.9)"
         )
+        if what not in [w for _, w in ladder]:  # rollouts that differ in truncations only
+            ladder.append((_td_args(r, v, nv, term, 0.9), what))
+    check_with_ladder(
+        lambda args, what: _check_td_case(fn, args, what, _index_names(args)), cases(), ladder
+    )
+
+
+# Small rollouts for the random checks' smallest failing case, smallest first, as (rewards,
+# values, next_values, terminated, truncated): one step, one that terminates, two steps, an
+# episode end inside three steps (terminated, then truncated), both kinds of end, two
+# environments side by side.
+_ROLLOUT_LADDER = [
+    ([1.0], [0.5], [2.0], [0.0], [0.0]),
+    ([1.0], [0.5], [2.0], [1.0], [0.0]),
+    ([1.0, -1.0], [0.5, 2.0], [2.0, 1.5], [0.0, 0.0], [0.0, 0.0]),
+    ([1.0, -1.0, 2.0], [0.5, 2.0, 1.0], [2.0, 3.0, 0.5], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]),
+    ([1.0, -1.0, 2.0], [0.5, 2.0, 1.0], [2.0, 3.0, 0.5], [0.0, 0.0, 0.0], [0.0, 1.0, 0.0]),
+    (
+        [1.0, -1.0, 2.0, 0.5],
+        [0.5, 2.0, 1.0, -0.5],
+        [2.0, 3.0, 0.5, 1.5],
+        [0.0, 0.0, 1.0, 0.0],
+        [0.0, 1.0, 0.0, 0.0],
+    ),
+    (
+        [[1.0, 0.5], [-1.0, 2.0], [2.0, 0.0]],
+        [[0.5, 1.0], [2.0, -0.5], [1.0, 1.5]],
+        [[2.0, -0.5], [1.5, 1.5], [0.5, 2.5]],
+        [[0.0, 1.0], [0.0, 0.0], [0.0, 0.0]],
+        [[0.0, 0.0], [1.0, 0.0], [0.0, 0.0]],
+    ),
+]
+
+
+def _index_names(args) -> str:
+    """The axes' names of a rollout in messages: ``t`` or ``t, n``."""
+    return "t" if np.ndim(args()[0]) == 1 else "t, n"
 
 
 def _rollout_shape(rng):
@@ -658,18 +701,30 @@ def check_compute_gae_batch(fn) -> None:
 
 @register("compute_gae")
 def check_compute_gae_random(fn, seed: int = 0, n_cases: int = 10) -> None:
-    """Random rollouts: shapes (T,) and (T, N), random flags, gamma and lambda, float32 inputs."""
-    rng = make_rng(seed)
-    for _ in _range(n_cases):
-        shape = _rollout_shape(rng)
-        r, v, nv = (rng.normal(0.0, 5.0, size=shape) for _ in _range(3))
-        term = (rng.random(shape) < 0.1).astype(np.float64)
-        trunc = ((rng.random(shape) < 0.1) & (term == 0)).astype(np.float64)
-        dtype = np.float32 if rng.random() < 0.5 else np.float64
-        gamma, lam = _float(rng.uniform(0.8, 1.0)), _float(rng.choice([0.0, 0.5, 0.9, 0.95, 1.0]))
-        _check_gae_case(
-            fn,
-            _gae_args(r, v, nv, term, trunc, gamma, lam, dtype),
-            f"a random {shape} rollout (gamma={gamma:.3f}, lambda={lam})",
-            index_names="t" if _len(shape) == 1 else "t, n",
+    """Random rollouts: shapes (T,) and (T, N), random flags, gamma and lambda, float32 inputs;
+    a failure shows the smallest failing rollout of a fixed ladder."""
+
+    def cases():
+        rng = make_rng(seed)
+        for _ in _range(n_cases):
+            shape = _rollout_shape(rng)
+            r, v, nv = (rng.normal(0.0, 5.0, size=shape) for _ in _range(3))
+            term = (rng.random(shape) < 0.1).astype(np.float64)
+            trunc = ((rng.random(shape) < 0.1) & (term == 0)).astype(np.float64)
+            dtype = np.float32 if rng.random() < 0.5 else np.float64
+            gamma = _float(rng.uniform(0.8, 1.0))
+            lam = _float(rng.choice([0.0, 0.5, 0.9, 0.95, 1.0]))
+            args = _gae_args(r, v, nv, term, trunc, gamma, lam, dtype)
+            yield args, f"a random {shape} rollout (gamma={gamma:.3f}, lambda={lam})"
+
+    ladder = [
+        (
+            _gae_args(r, v, nv, term, trunc, 0.9, 0.8),
+            f"compute_gae(rewards={r}, values={v}, next_values={nv}, terminated={term}, "
+            f"truncated={trunc}, gamma=0.9, lam=0.8)",
         )
+        for r, v, nv, term, trunc in _ROLLOUT_LADDER
+    ]
+    check_with_ladder(
+        lambda args, what: _check_gae_case(fn, args, what, _index_names(args)), cases(), ladder
+    )
