@@ -172,3 +172,18 @@ def test_the_student_build_recording_runs_the_whole_ladder(monkeypatch):
     monkeypatch.setattr(compare.STATE, "all_mistakes", True)
     compare.check_with_ladder(lambda a, w: seen.append(w), [], [_case([1.0]), _case([2.0])])
     assert seen == ["values=[1.0]", "values=[2.0]"]
+
+
+@pytest.mark.parametrize(
+    ("function", "key", "smallest"),
+    [
+        ("discounted_return", "exponent_from_one", "discounted_return(rewards=[1.0], gamma=0.9)"),
+        ("returns_to_go", "output_not_reversed", "returns_to_go(rewards=[1.0, 2.0], gamma=0.9)"),
+    ],
+)
+def test_a_random_episode_check_shows_the_smallest_failing_episode(function, key, smallest):
+    n = next(n for n in CATALOGUE if (n.function, n.key) == (function, key))
+    message = natural.messages(n)["random"]
+    assert f"Smallest failing case: {smallest}" in message
+    assert "expected: " in message and "returned: " in message
+    assert message.count(",") < 40  # no random episode's rewards (up to 300 numbers)
