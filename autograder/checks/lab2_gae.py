@@ -20,6 +20,7 @@ from autograder.checks.compare import (
     assert_close,
     call_learner,
     check_case,
+    check_with_ladder,
     known_results,
     make_rng,
     mistake,
@@ -47,6 +48,27 @@ def _wrong_td_no_gamma(rewards, values, next_values, terminated, gamma):
     return _ref_td_residuals(rewards, values, next_values, terminated, 1.0)
 
 
+def _wrong_td_negated(rewards, values, next_values, terminated, gamma):
+    return -_ref_td_residuals(rewards, values, next_values, terminated, gamma)
+
+
+def _wrong_td_cut_whole(rewards, values, next_values, terminated, gamma):
+    r, v, nv, term = (np.asarray(x, np.float64) for x in (rewards, values, next_values, terminated))
+    return (r + gamma * nv - v) * (1.0 - term)
+
+
+def _wrong_td_reward_discounted(rewards, values, next_values, terminated, gamma):
+    r, v, nv, term = (np.asarray(x, np.float64) for x in (rewards, values, next_values, terminated))
+    return gamma * (r + nv * (1.0 - term)) - v
+
+
+def _wrong_td_next_flag(rewards, values, next_values, terminated, gamma):
+    term = np.asarray(terminated, np.float64)
+    # terminated[t + 1] in place of terminated[t]; nothing after the last step.
+    next_flag = np.concatenate([term[1:], np.zeros_like(term[:1])], axis=0)
+    return _ref_td_residuals(rewards, values, next_values, next_flag, gamma)
+
+
 mistake(
     "td_residuals",
     "no_termination",
@@ -66,6 +88,34 @@ mistake(
     "no_gamma",
     _wrong_td_no_gamma,
     "the bootstrap term is not discounted: delta_t = r_t + gamma * V(s_{t+1}) - V(s_t)",
+)
+mistake(
+    "td_residuals",
+    "negated",
+    _wrong_td_negated,
+    "every residual has the opposite sign (V(s_t) - r_t - ...): "
+    "delta_t = r_t + gamma * V(s_{t+1}) * (1 - terminated_t) - V(s_t)",
+)
+mistake(
+    "td_residuals",
+    "cut_whole",
+    _wrong_td_cut_whole,
+    "at a terminated step the whole residual is zeroed: only the bootstrap term "
+    "gamma * V(s_{t+1}) is dropped there, so delta_t = r_t - V(s_t)",
+)
+mistake(
+    "td_residuals",
+    "reward_discounted",
+    _wrong_td_reward_discounted,
+    "the reward is discounted as well: gamma multiplies only the next state's value, "
+    "delta_t = r_t + gamma * V(s_{t+1}) * (1 - terminated_t) - V(s_t)",
+)
+mistake(
+    "td_residuals",
+    "next_flag",
+    _wrong_td_next_flag,
+    "the bootstrap of step t is cut by terminated[t+1], the flag of the *next* step: "
+    "terminated[t] says whether the transition of step t ended the episode, so use it",
 )
 
 
@@ -138,19 +188,61 @@ def check_td_residuals_batch(fn) -> None:
 
 @register("td_residuals")
 def check_td_residuals_random(fn, seed: int = 0, n_cases: int = 10) -> None:
-    """Random (T,) and (T, N) rollouts, float32 or float64."""
-    rng = make_rng(seed)
-    for _ in _range(n_cases):
-        shape = _rollout_shape(rng)
-        r, v, nv = (rng.normal(0.0, 5.0, size=shape) for _ in _range(3))
-        term = (rng.random(shape) < 0.15).astype(np.float64)
-        dtype = np.float32 if rng.random() < 0.5 else np.float64
-        _check_td_case(
-            fn,
-            _td_args(r, v, nv, term, _float(rng.uniform(0.8, 1.0)), dtype),
-            f"td_residuals of a random {shape} rollout",
-            index_names="t" if _len(shape) == 1 else "t, n",
+    """Random (T,) and (T, N) rollouts, float32 or float64; a failure shows the smallest
+    failing rollout of a fixed ladder."""
+
+    def cases():
+        rng = make_rng(seed)
+        for _ in _range(n_cases):
+            shape = _rollout_shape(rng)
+            r, v, nv = (rng.normal(0.0, 5.0, size=shape) for _ in _range(3))
+            term = (rng.random(shape) < 0.15).astype(np.float64)
+            dtype = np.float32 if rng.random() < 0.5 else np.float64
+            args = _td_args(r, v, nv, term, _float(rng.uniform(0.8, 1.0)), dtype)
+            yield args, f"td_residuals of a random {shape} rollout"
+
+    ladder: list = []
+    for r, v, nv, term, _ in _ROLLOUT_LADDER:
+        what = (
+            f"td_residuals(rewards={r}, values={v}, next_values={nv}, terminated={term}, gamma=0.9)"
         )
+        if what not in [w for _, w in ladder]:  # rollouts that differ in truncations only
+            ladder.append((_td_args(r, v, nv, term, 0.9), what))
+    check_with_ladder(
+        lambda args, what: _check_td_case(fn, args, what, _index_names(args)), cases(), ladder
+    )
+
+
+# Small rollouts for the random checks' smallest failing case, smallest first, as (rewards,
+# values, next_values, terminated, truncated): one step, one that terminates, two steps, an
+# episode end inside three steps (terminated, then truncated), both kinds of end, two
+# environments side by side.
+_ROLLOUT_LADDER = [
+    ([1.0], [0.5], [2.0], [0.0], [0.0]),
+    ([1.0], [0.5], [2.0], [1.0], [0.0]),
+    ([1.0, -1.0], [0.5, 2.0], [2.0, 1.5], [0.0, 0.0], [0.0, 0.0]),
+    ([1.0, -1.0, 2.0], [0.5, 2.0, 1.0], [2.0, 3.0, 0.5], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]),
+    ([1.0, -1.0, 2.0], [0.5, 2.0, 1.0], [2.0, 3.0, 0.5], [0.0, 0.0, 0.0], [0.0, 1.0, 0.0]),
+    (
+        [1.0, -1.0, 2.0, 0.5],
+        [0.5, 2.0, 1.0, -0.5],
+        [2.0, 3.0, 0.5, 1.5],
+        [0.0, 0.0, 1.0, 0.0],
+        [0.0, 1.0, 0.0, 0.0],
+    ),
+    (
+        [[1.0, 0.5], [-1.0, 2.0], [2.0, 0.0]],
+        [[0.5, 1.0], [2.0, -0.5], [1.0, 1.5]],
+        [[2.0, -0.5], [1.5, 1.5], [0.5, 2.5]],
+        [[0.0, 1.0], [0.0, 0.0], [0.0, 0.0]],
+        [[0.0, 0.0], [1.0, 0.0], [0.0, 0.0]],
+    ),
+]
+
+
+def _index_names(args) -> str:
+    """The axes' names of a rollout in messages: ``t`` or ``t, n``."""
+    return "t" if np.ndim(args()[0]) == 1 else "t, n"
 
 
 def _rollout_shape(rng):
@@ -264,6 +356,73 @@ def _wrong_gae_across_envs(rewards, values, next_values, terminated, truncated, 
     return adv, adv + arrays[1]
 
 
+def _done(terminated, truncated):
+    return np.maximum(np.asarray(terminated, np.float64), np.asarray(truncated, np.float64))
+
+
+def _wrong_gae_done_late(rewards, values, next_values, terminated, truncated, gamma, lam):
+    deltas = _ref_td_residuals(rewards, values, next_values, terminated, gamma)
+    done = _done(terminated, truncated)
+    cut = np.concatenate([np.zeros_like(done[:1]), done[:-1]], axis=0)  # done[t - 1]
+    adv = _gae_loop(deltas, cut, gamma, lam)
+    return adv, adv + np.asarray(values, np.float64)
+
+
+def _wrong_gae_done_early(rewards, values, next_values, terminated, truncated, gamma, lam):
+    deltas = _ref_td_residuals(rewards, values, next_values, terminated, gamma)
+    done = _done(terminated, truncated)
+    cut = np.concatenate([done[1:], np.zeros_like(done[:1])], axis=0)  # done[t + 1]
+    adv = _gae_loop(deltas, cut, gamma, lam)
+    return adv, adv + np.asarray(values, np.float64)
+
+
+def _wrong_gae_no_gamma_in_recursion(
+    rewards, values, next_values, terminated, truncated, gamma, lam
+):
+    deltas = _ref_td_residuals(rewards, values, next_values, terminated, gamma)
+    adv = _gae_loop(deltas, _done(terminated, truncated), 1.0, lam)
+    return adv, adv + np.asarray(values, np.float64)
+
+
+def _wrong_gae_no_gamma_in_residual(
+    rewards, values, next_values, terminated, truncated, gamma, lam
+):
+    deltas = _ref_td_residuals(rewards, values, next_values, terminated, 1.0)
+    adv = _gae_loop(deltas, _done(terminated, truncated), gamma, lam)
+    return adv, adv + np.asarray(values, np.float64)
+
+
+def _wrong_gae_returns_minus_values(
+    rewards, values, next_values, terminated, truncated, gamma, lam
+):
+    adv, _ = _ref_compute_gae(rewards, values, next_values, terminated, truncated, gamma, lam)
+    return adv, adv - np.asarray(values, np.float64)
+
+
+def _wrong_gae_not_reversed(rewards, values, next_values, terminated, truncated, gamma, lam):
+    adv, _ = _ref_compute_gae(rewards, values, next_values, terminated, truncated, gamma, lam)
+    adv = adv[::-1].copy()
+    return adv, adv + np.asarray(values, np.float64)
+
+
+def _wrong_gae_next_from_values(rewards, values, next_values, terminated, truncated, gamma, lam):
+    v, nv = np.asarray(values, np.float64), np.asarray(next_values, np.float64)
+    shifted = np.concatenate([v[1:], nv[-1:]], axis=0)  # values[t + 1], next_values at the end
+    return _ref_compute_gae(rewards, values, shifted, terminated, truncated, gamma, lam)
+
+
+def _wrong_gae_no_bootstrap_at_end(rewards, values, next_values, terminated, truncated, gamma, lam):
+    nv = np.array(next_values, np.float64)
+    nv[-1] = 0.0
+    return _ref_compute_gae(rewards, values, nv, terminated, truncated, gamma, lam)
+
+
+def _wrong_gae_normalised(rewards, values, next_values, terminated, truncated, gamma, lam):
+    adv, _ = _ref_compute_gae(rewards, values, next_values, terminated, truncated, gamma, lam)
+    adv = (adv - adv.mean()) / (adv.std() + 1e-8)
+    return adv, adv + np.asarray(values, np.float64)
+
+
 mistake(
     "compute_gae",
     "seed_reset",
@@ -331,6 +490,75 @@ mistake(
     "the recursion runs across environments instead of along time: arrays are time-major "
     "(T, N), so step t's successor is row t + 1 of the same column",
 )
+mistake(
+    "compute_gae",
+    "done_late",
+    _wrong_gae_done_late,
+    "the recursion is cut one step too late, by done_{t-1}: an episode's last step looks into "
+    "the next episode and the next episode's first step loses its future. Cut A_t with the "
+    "flag of its own step, A_t = delta_t + gamma*lambda*(1 - done_t)*A_{t+1}",
+)
+mistake(
+    "compute_gae",
+    "done_early",
+    _wrong_gae_done_early,
+    "the recursion is cut one step too early, by done_{t+1} (a reset after the end step's "
+    "own advantage?): an episode's last step looks into the next episode and the step "
+    "before it loses its future. Cut A_t with the flag of its own step, "
+    "A_t = delta_t + gamma*lambda*(1 - done_t)*A_{t+1}",
+)
+mistake(
+    "compute_gae",
+    "no_gamma_in_recursion",
+    _wrong_gae_no_gamma_in_recursion,
+    "the recursion multiplies A_{t+1} by lambda alone: gamma belongs there too, "
+    "A_t = delta_t + gamma*lambda*(1 - done_t)*A_{t+1}",
+)
+mistake(
+    "compute_gae",
+    "no_gamma_in_residual",
+    _wrong_gae_no_gamma_in_residual,
+    "the TD residuals inside are not discounted: "
+    "delta_t = r_t + gamma*V(s_{t+1})*(1 - terminated_t) - V(s_t)",
+)
+mistake(
+    "compute_gae",
+    "returns_minus_values",
+    _wrong_gae_returns_minus_values,
+    "the returns are advantages minus values: the critic's target adds them, "
+    "returns = advantages + values",
+)
+mistake(
+    "compute_gae",
+    "not_reversed",
+    _wrong_gae_not_reversed,
+    "the advantages are right but in reverse order (A_{T-1} comes first): a backward loop "
+    "that appends A_t to a list collects them last step first; reverse the list, or write "
+    "advantages[t] = A_t",
+)
+mistake(
+    "compute_gae",
+    "next_from_values",
+    _wrong_gae_next_from_values,
+    "V(s_{t+1}) is read from values[t+1] (and next_values only after the last step): at an "
+    "episode end values[t+1] is the next episode's first state. Use next_values[t], the "
+    "value of the transition's own next state, at every step",
+)
+mistake(
+    "compute_gae",
+    "no_bootstrap_at_end",
+    _wrong_gae_no_bootstrap_at_end,
+    "the rollout's last step is not bootstrapped: the rollout stops mid-episode, so its last "
+    "residual is r + gamma*next_values[-1]*(1 - terminated) - V like every other step's",
+)
+mistake(
+    "compute_gae",
+    "normalised",
+    _wrong_gae_normalised,
+    "the advantages are normalised (mean 0, std 1) inside compute_gae: return them as the "
+    "recursion gives them, with returns = advantages + values; the update normalises each "
+    "minibatch later",
+)
 
 
 def _gae_args(r, v, nv, term, trunc, gamma, lam, dtype=np.float64):
@@ -381,7 +609,6 @@ def _check_gae_case(fn, args, what, index_names="t") -> None:
         index_names=index_names,
         function="compute_gae",
         wrong=wrong_ret,
-        hint="the returns (value targets) are advantages + values",
     )
 
 
@@ -440,16 +667,18 @@ def check_compute_gae_truncation(fn) -> None:
     v = [5.0, 5.0, 5.0, 0.5, 1.0]
     nv = [5.0, 5.0, 4.8, 1.0, 1.2]  # nv[2] = V(final observation) of the truncated episode
     trunc = [0, 0, 1, 0, 0]
-    _check_gae_case(
-        fn,
-        _gae_args(r, v, nv, [0] * 5, trunc, 0.99, 0.95),
-        "a rollout truncated by a time limit at t=2",
-    )
+    # Both kinds of end first: a recursion cut at neither differs from one cut at terminations
+    # only, so the known mistakes are told apart on the first case.
     term = [0, 0, 0, 1, 0]
     _check_gae_case(
         fn,
         _gae_args(r, v, nv, term, trunc, 0.99, 0.95),
         "a rollout truncated at t=2 and terminated at t=3",
+    )
+    _check_gae_case(
+        fn,
+        _gae_args(r, v, nv, [0] * 5, trunc, 0.99, 0.95),
+        "a rollout truncated by a time limit at t=2",
     )
 
 
@@ -472,18 +701,30 @@ def check_compute_gae_batch(fn) -> None:
 
 @register("compute_gae")
 def check_compute_gae_random(fn, seed: int = 0, n_cases: int = 10) -> None:
-    """Random rollouts: shapes (T,) and (T, N), random flags, gamma and lambda, float32 inputs."""
-    rng = make_rng(seed)
-    for _ in _range(n_cases):
-        shape = _rollout_shape(rng)
-        r, v, nv = (rng.normal(0.0, 5.0, size=shape) for _ in _range(3))
-        term = (rng.random(shape) < 0.1).astype(np.float64)
-        trunc = ((rng.random(shape) < 0.1) & (term == 0)).astype(np.float64)
-        dtype = np.float32 if rng.random() < 0.5 else np.float64
-        gamma, lam = _float(rng.uniform(0.8, 1.0)), _float(rng.choice([0.0, 0.5, 0.9, 0.95, 1.0]))
-        _check_gae_case(
-            fn,
-            _gae_args(r, v, nv, term, trunc, gamma, lam, dtype),
-            f"a random {shape} rollout (gamma={gamma:.3f}, lambda={lam})",
-            index_names="t" if _len(shape) == 1 else "t, n",
+    """Random rollouts: shapes (T,) and (T, N), random flags, gamma and lambda, float32 inputs;
+    a failure shows the smallest failing rollout of a fixed ladder."""
+
+    def cases():
+        rng = make_rng(seed)
+        for _ in _range(n_cases):
+            shape = _rollout_shape(rng)
+            r, v, nv = (rng.normal(0.0, 5.0, size=shape) for _ in _range(3))
+            term = (rng.random(shape) < 0.1).astype(np.float64)
+            trunc = ((rng.random(shape) < 0.1) & (term == 0)).astype(np.float64)
+            dtype = np.float32 if rng.random() < 0.5 else np.float64
+            gamma = _float(rng.uniform(0.8, 1.0))
+            lam = _float(rng.choice([0.0, 0.5, 0.9, 0.95, 1.0]))
+            args = _gae_args(r, v, nv, term, trunc, gamma, lam, dtype)
+            yield args, f"a random {shape} rollout (gamma={gamma:.3f}, lambda={lam})"
+
+    ladder = [
+        (
+            _gae_args(r, v, nv, term, trunc, 0.9, 0.8),
+            f"compute_gae(rewards={r}, values={v}, next_values={nv}, terminated={term}, "
+            f"truncated={trunc}, gamma=0.9, lam=0.8)",
         )
+        for r, v, nv, term, trunc in _ROLLOUT_LADDER
+    ]
+    check_with_ladder(
+        lambda args, what: _check_gae_case(fn, args, what, _index_names(args)), cases(), ladder
+    )
