@@ -108,6 +108,14 @@ CASES = [
         "    return torch.tensor([math.exp(n - o) for n, o in pairs])\n",
         {"tensor"},
     ),
+    (  # a fresh leaf: it requires grad, but no input reaches it
+        "new_tensor_that_requires_grad",
+        "probability_ratio",
+        "def probability_ratio(new_log_probs, old_log_probs):\n"
+        "    pairs = zip(new_log_probs.tolist(), old_log_probs.tolist())\n"
+        "    return torch.tensor([math.exp(n - o) for n, o in pairs], requires_grad=True)\n",
+        {"tensor"},
+    ),
     (
         "as_tensor_of_a_numpy_round_trip",
         "value_loss",

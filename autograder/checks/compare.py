@@ -658,7 +658,7 @@ def _values(x: np.ndarray) -> str:
 
 # --- Gradients: what cut the graph, named where the learner's code shows it ---------------------
 
-_getattr, _set, _sorted = builtins.getattr, builtins.set, builtins.sorted
+_getattr, _set, _sorted, _all = builtins.getattr, builtins.set, builtins.sorted, builtins.all
 
 _GRAPH_CUTS: dict[str, tuple[str, str]] = {
     # a name in the learner's code -> (how a message writes it, why it cuts the graph)
@@ -834,16 +834,7 @@ def gradient_of(output, inputs, what: str) -> list:
             f"(float32 or float64) from the input tensors to the result"
         )
     if not output.requires_grad:
-        cut = _cut_in_code("tensor", STATE.learner_fn)
-        raise _AssertionError(
-            f"{what} returned a tensor without gradient, so PPO cannot backpropagate through it: "
-            + (
-                f"{cut}. Keep the path from the input tensors to the result in torch operations"
-                if cut
-                else "autograd recorded no path from the input tensors to it (something on the "
-                "way cuts the graph, or the result does not use them)"
-            )
-        )
+        raise _AssertionError(_without_gradient(what))
     try:
         grads = _autograd_grad(output.reshape(()), inputs, allow_unused=True)
     except _Exception as exc:  # the backward pass itself failed: say why, if autograd says
@@ -851,4 +842,21 @@ def gradient_of(output, inputs, what: str) -> list:
         raise _AssertionError(
             message or f"{what}: backpropagating through it failed ({_type(exc).__name__}: {exc})"
         ) from None
+    if _all(g is None for g in grads):  # a fresh tensor that requires grad: the same cut
+        raise _AssertionError(_without_gradient(what))
     return [None if g is None else to_array(g, "a gradient") for g in grads]
+
+
+def _without_gradient(what: str) -> str:
+    """The message for a result that no input tensor reaches through autograd."""
+    cut = _cut_in_code("tensor", STATE.learner_fn)
+    return (
+        f"{what} returned a tensor without gradient from the input tensors, so PPO cannot "
+        f"backpropagate through it: "
+        + (
+            f"{cut}. Keep the path from the input tensors to the result in torch operations"
+            if cut
+            else "autograd recorded no path from the input tensors to it (something on the "
+            "way cuts the graph, or the result does not use them)"
+        )
+    )
