@@ -4,7 +4,8 @@ notebook, the feedback page and ``cells.csv`` of ``python -m autograder grade``.
 
 The learner's Lab 2: ``td_residuals`` forgets the discount; ``compute_gae`` is right and calls
 it. A second learner solves the lab (their ``cells.csv`` messages stay empty). Two notebooks, one
-grading run.
+grading run (the tests marked slow). Along a chain of calls (Lab 3's ppo_loss calls
+clipped_surrogate_loss, which calls probability_ratio) the last failing function is named.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 
 import numpy as np
 import pytest
+import torch
 
 from autograder.checks import CHECKS
 from autograder.grading import grade
@@ -27,8 +29,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "fixtures", "autograder"))
 
 import builders
-
-pytestmark = pytest.mark.slow
 
 LAB = "lab2_gae"
 HELPER, LATER = "td_residuals", "compute_gae"
@@ -58,6 +58,27 @@ def test_the_check_in_the_notebook_names_the_function_to_fix_first():
         assert str(caught.value).startswith(FIX_FIRST), (aspect, str(caught.value))
 
 
+def test_along_a_chain_of_calls_the_last_failing_function_is_the_one_to_fix_first():
+    """ppo_loss calls clipped_surrogate_loss (right), which calls probability_ratio (wrong)."""
+    lab = "lab3_clipped_loss"
+    namespace: dict = {"torch": torch}
+    for function in ("value_loss", "clipped_surrogate_loss", "ppo_loss"):
+        exec(builders.reference_code(lab, function), namespace)  # noqa: S102 -- learner's cells
+    exec(  # noqa: S102 -- the learner's wrong cell: the log-ratio, not the ratio
+        "def probability_ratio(new_log_probs, old_log_probs):\n"
+        "    return new_log_probs - old_log_probs\n",
+        namespace,
+    )
+    with contextlib.redirect_stdout(io.StringIO()), pytest.raises(AssertionError) as caught:
+        CHECKS["ppo_loss"]["gradient"](namespace["ppo_loss"])
+    message = str(caught.value)
+    assert message.startswith(
+        "The root cause may be earlier: your ppo_loss calls your clipped_surrogate_loss, which "
+        "calls your probability_ratio, which fails its own test test_probability_ratio_"
+    ), message
+    assert "Fix probability_ratio first" in message and "Fix clipped_surrogate" not in message
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("root_cause")
@@ -82,6 +103,7 @@ def _cells(graded, student: str, function: str) -> list[dict]:
     ]
 
 
+@pytest.mark.slow
 def test_cells_csv_has_the_message_column(graded):
     assert graded["header"] == grade.CELL_FIELDS and grade.CELL_FIELDS[-1] == "message"
     for c in graded["cells"]:
@@ -90,6 +112,7 @@ def test_cells_csv_has_the_message_column(graded):
             assert c["message"] == "", c
 
 
+@pytest.mark.slow
 def test_cells_csv_names_the_function_to_fix_first(graded):
     later = _cells(graded, "wrong_helper", LATER)
     assert later and all(float(c["score"]) < float(c["max_score"]) for c in later), later
@@ -102,6 +125,7 @@ def test_cells_csv_names_the_function_to_fix_first(graded):
     assert not any("root cause" in c["message"] for c in helper), helper
 
 
+@pytest.mark.slow
 def test_the_feedback_page_names_the_function_to_fix_first(graded):
     page = os.path.join(graded["out"], "feedback", "wrong_helper", LAB, f"{LAB}.html")
     with open(page, encoding="utf-8") as f:

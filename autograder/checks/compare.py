@@ -224,12 +224,29 @@ def run_check(function_name: str, aspect: str, fn, args: tuple, kwargs: dict):
 
 
 def _with_root_cause(function_name: str, fn, message: str) -> str:
-    """``message``, after which of the learner's helper functions ``fn`` calls fails its checks
-    (the function to fix first)."""
+    """``message``, after which of the learner's earlier functions to fix first: the last of the
+    chain of helpers (``fn`` calls the first, each calls the next) that fail their own checks.
+    Said first, so that the one-line summaries (``cells.csv``, ``grades.csv``) keep it."""
+    chain = _failing_helpers(function_name, fn)
+    if not chain:
+        return message
+    helper, aspect, err = chain[-1]
+    path = "".join(f", which calls your {h}" for h, _, _ in chain[1:])
+    return (
+        f"The root cause may be earlier: your {function_name} calls your {chain[0][0]}{path}, "
+        f"which fails its own test test_{helper}_{aspect}. Fix {helper} first, run its cell, "
+        f"then run this test again.\nThis test says: {message}\n"
+        f"test_{helper}_{aspect} says: {err}"
+    )
+
+
+def _failing_helpers(function_name: str, fn, depth: int = 0) -> list[tuple[str, str, Exception]]:
+    """``[(helper, aspect, error), ...]``: the learner's helper that ``fn`` calls and that fails
+    its check ``aspect``, then the helper that one calls and that fails, and so on ([] if none)."""
     code_object = getattr(fn, "__code__", None)
     names = code_object.co_names if code_object is not None else ()
     namespace = getattr(fn, "__globals__", {})
-    for helper in DEPENDS_ON.get(function_name, ()):
+    for helper in DEPENDS_ON.get(function_name, ()) if depth < 4 else ():
         helper_fn = namespace.get(helper)
         if helper not in names or not _callable(helper_fn):
             continue
@@ -238,14 +255,9 @@ def _with_root_cause(function_name: str, fn, message: str) -> str:
                 helper_check(helper_fn)
             except ReferenceUnavailable:  # student build, no recorded answer: cannot tell
                 continue
-            except _Exception as err:  # said first: the one-line summaries keep the start
-                return (
-                    f"The root cause may be earlier: your {function_name} calls your {helper}, "
-                    f"which fails its own test test_{helper}_{aspect}. Fix {helper} first, run "
-                    f"its cell, then run this test again.\nThis test says: {message}\n"
-                    f"test_{helper}_{aspect} says: {err}"
-                )
-    return message
+            except _Exception as err:
+                return [(helper, aspect, err), *_failing_helpers(helper, helper_fn, depth + 1)]
+    return []
 
 
 CAUSES: dict[str, dict[str, str]] = {}
