@@ -172,6 +172,13 @@ CASES = [
         "    return _squared(values - returns).mean()\n",
         set(),
     ),
+    (  # each term keeps its gradient: what is wrong is the list, no cut is named
+        "list_of_tensors",
+        "value_loss",
+        "def value_loss(values, returns):\n"
+        "    return [((v - r) ** 2).float() / len(values) for v, r in zip(values, returns)]\n",
+        set(),
+    ),
     (  # a result that does not use the inputs at all: nothing to name
         "result_without_the_inputs",
         "probability_ratio",

@@ -670,7 +670,8 @@ def _values(x: np.ndarray) -> str:
 
 # --- Gradients: what cut the graph, named where the learner's code shows it ---------------------
 
-_getattr, _set, _sorted, _all = builtins.getattr, builtins.set, builtins.sorted, builtins.all
+_getattr, _set, _sorted = builtins.getattr, builtins.set, builtins.sorted
+_all, _any = builtins.all, builtins.any
 
 _GRAPH_CUTS: dict[str, tuple[str, str]] = {
     # a name in the learner's code -> (how a message writes it, why it cuts the graph)
@@ -777,6 +778,9 @@ def _not_a_tensor(output, what: str) -> str:
     elif _isinstance(output, (_float, _int)):
         seen_as, got = "number", f"a Python {_type(output).__name__}"
         why = "a Python number has no gradient history"
+    elif _isinstance(output, (_list, _tuple)) and _any(_isinstance(x, _Tensor) for x in output):
+        seen_as, got = "", f"a Python {_type(output).__name__} of tensors"
+        why = "return a single tensor (torch.stack makes one of a list of tensors)"
     elif _isinstance(output, (_list, _tuple)):
         seen_as, got = "list", f"a Python {_type(output).__name__}"
         why = "Python numbers have no gradient history"
