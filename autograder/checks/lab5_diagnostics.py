@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks.compare import (
+    RTOL,
     _abs,
     _AssertionError,
     _f64,
@@ -29,6 +30,7 @@ from autograder.checks.compare import (
     _zip,
     call_learner,
     check_case,
+    check_with_ladder,
     const,
     fmt,
     make_rng,
@@ -246,12 +248,39 @@ def check_approx_kl_zero_and_nonnegative(fn) -> None:
 @register("approx_kl")
 def check_approx_kl_random(fn, seed: int = 0, n_cases: int = 10) -> None:
     """Random batches with small and large policy changes."""
+
+    def check_one(args, what):
+        new, old = args()
+        _check_kl_case(fn, new, old, what)
+
+    check_with_ladder(check_one, _kl_random_cases(seed, n_cases), _KL_LADDER)
+
+
+def _kl_random_cases(seed: int, n_cases: int):
     rng = make_rng(seed)
     for _ in _range(n_cases):
         b = _int(rng.integers(1, 400))
         old = -rng.exponential(1.2, size=b)
         new = old + rng.normal(0.0, _float(rng.choice([0.01, 0.1, 0.5])), size=b)
-        _check_kl_case(fn, new.tolist(), old.tolist(), f"approx_kl of a random batch of {b}")
+        yield _given(new.tolist(), old.tolist()), f"approx_kl of a random batch of {b}"
+
+
+def _given(*values):
+    """The ``args`` of a case of a random check: the same plain values on every call."""
+    return lambda: values
+
+
+# The smallest failing of these is shown when a random batch fails: one sample, then more, with
+# small and large changes of the log-probabilities.
+_KL_LADDER = [
+    (_given(new, old), f"approx_kl(new_log_probs={new}, old_log_probs={old})")
+    for new, old in (
+        ([-1.0], [-1.2]),
+        ([-0.5, -1.0], [-0.7, -0.9]),
+        ([-0.2, -0.2, -3.0], [-0.5, -0.6, -2.0]),
+        ([-0.1, -2.5, -1.0, -0.4], [-1.1, -0.5, -1.0, -0.9]),
+    )
+]
 
 
 def _wrong_clipfrac_above(new, old, eps):
@@ -403,15 +432,35 @@ def check_clip_fraction_eps(fn) -> None:
 @register("clip_fraction")
 def check_clip_fraction_random(fn, seed: int = 0, n_cases: int = 10) -> None:
     """Random ratios (kept away from the exact boundaries, where float rounding decides)."""
+
+    def check_one(args, what):
+        ratios, eps = args()
+        _check_cf_case(fn, ratios, eps, what)
+
+    check_with_ladder(check_one, _cf_random_cases(seed, n_cases), _CF_LADDER)
+
+
+def _cf_random_cases(seed: int, n_cases: int):
     rng = make_rng(seed)
     for _ in _range(n_cases):
         eps = _float(rng.choice([0.1, 0.2, 0.3]))
         r = np.exp(rng.normal(0.0, 0.3, size=_int(rng.integers(1, 300))))
         r = r[_np_abs(_np_abs(r - 1.0) - eps) > 1e-4]
         if r.size:
-            _check_cf_case(
-                fn, r.tolist(), eps, f"clip_fraction of {r.size} random ratios (eps={eps})"
-            )
+            yield _given(r.tolist(), eps), f"clip_fraction of {r.size} random ratios (eps={eps})"
+
+
+# One ratio, then more, on both sides of the range and with each eps the random cases use.
+_CF_LADDER = [
+    (_given(ratios, eps), f"clip_fraction of the ratios exp(new - old) = {ratios}, clip_eps={eps}")
+    for ratios, eps in (
+        ([1.3], 0.2),
+        ([0.7, 1.1], 0.2),
+        ([1.05, 1.15, 0.85], 0.1),
+        ([1.0, 1.24, 0.6, 1.4, 0.82], 0.2),
+        ([0.65, 1.35, 0.95, 1.5, 2.0, 0.75], 0.3),
+    )
+]
 
 
 def _wrong_ev_ratio(values, returns):
@@ -562,7 +611,9 @@ def _check_ev_case(fn, values, returns, what, to_torch=False) -> None:
             what,
             scalar=True,
             expected=expected,
-            rtol=1e-3,
+            # float32 tensors: float32 variances; float64 arrays: the default tolerance, tight
+            # enough that the mistakes of the catalogue are never within it.
+            rtol=1e-3 if to_torch else RTOL,
             atol=1e-5,
             hint="1 - Var[returns - values] / Var[returns]",
         )
@@ -636,14 +687,37 @@ def check_explained_variance_inputs(fn) -> None:
 @register("explained_variance")
 def check_explained_variance_random(fn, seed: int = 0, n_cases: int = 10) -> None:
     """Random critics of every quality, LunarLander-sized returns."""
+
+    def check_one(args, what):
+        values, returns = args()
+        _check_ev_case(fn, values, returns, what)
+
+    check_with_ladder(check_one, _ev_random_cases(seed, n_cases), _EV_LADDER)
+
+
+def _ev_random_cases(seed: int, n_cases: int):
     rng = make_rng(seed)
     for _ in _range(n_cases):
         b = _int(rng.integers(2, 500))
         returns = rng.normal(0.0, 80.0, size=b)
         values = _float(rng.uniform(-0.5, 1.2)) * returns + rng.normal(0.0, 30.0, size=b)
-        _check_ev_case(
-            fn, values.tolist(), returns.tolist(), f"explained_variance of a random batch of {b}"
+        yield (
+            _given(values.tolist(), returns.tolist()),
+            f"explained_variance of a random batch of {b}",
         )
+
+
+# Two samples (the fewest with a variance), then more; the critics are off by a constant, by a
+# scale, and at random.
+_EV_LADDER = [
+    (_given(values, returns), f"explained_variance(values={values}, returns={returns})")
+    for values, returns in (
+        ([0.0, 0.0], [1.0, -1.0]),
+        ([0.5, 2.0], [1.0, 3.0]),
+        ([0.5, 2.0, -1.0], [1.0, 3.0, -2.0]),
+        ([2.0, 0.0, 1.0, 4.0], [1.0, 3.0, -2.0, 5.0]),
+    )
+]
 
 
 # --- Lab 5's exercise: which recorded run has which fault? ------------------------------------

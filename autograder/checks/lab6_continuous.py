@@ -24,6 +24,7 @@ from autograder.checks.compare import (
     assert_close,
     call_learner,
     check_case,
+    check_with_ladder,
     const,
     gradient_of,
     leaf,
@@ -297,19 +298,47 @@ def check_gaussian_log_prob_gradient(fn) -> None:
 @register("gaussian_log_prob")
 def check_gaussian_log_prob_random(fn, seed: int = 0, n_cases: int = 5) -> None:
     """Random batches, 1 to 6 action dimensions, log-std between -2 and 1."""
+
+    def check_one(args, what):
+        mean, log_std, actions = args()
+        _check_lp_case(fn, mean, log_std, actions, what)
+
+    check_with_ladder(check_one, _lp_random_cases(seed, n_cases), _LP_LADDER)
+
+
+def _lp_random_cases(seed: int, n_cases: int):
     rng = make_rng(seed)
     for _ in _range(n_cases):
         b, a = _int(rng.integers(1, 64)), _int(rng.integers(1, 7))
         mean = rng.normal(0.0, 1.0, size=(b, a))
         log_std = rng.uniform(-2.0, 1.0, size=(b, a))
         actions = mean + np.exp(log_std) * rng.normal(0.0, 1.5, size=(b, a))
-        _check_lp_case(
-            fn,
-            mean.tolist(),
-            log_std.tolist(),
-            actions.tolist(),
+        yield (
+            _given(mean.tolist(), log_std.tolist(), actions.tolist()),
             f"gaussian_log_prob for a random ({b}, {a}) batch",
         )
+
+
+def _given(*values):
+    """The ``args`` of a case of a random check: the same plain values on every call."""
+    return lambda: values
+
+
+# One state and one dimension, then more of each; sigma != 1 and actions away from the mean,
+# so that every term of the log-density shows.
+_LP_LADDER = [
+    (_given(m, s, a), f"gaussian_log_prob(mean={m}, log_std={s}, actions={a})")
+    for m, s, a in (
+        ([[0.0]], [[0.5]], [[1.0]]),
+        ([[0.0, 1.0]], [[-0.5, 0.3]], [[0.5, 0.0]]),
+        ([[0.2], [-0.4]], [[0.0], [-1.0]], [[1.0], [0.0]]),
+        (
+            [[0.1, -0.3], [0.9, 0.0], [-0.7, 0.2]],
+            [[-1.0, 0.4], [0.2, -0.6], [0.5, 0.0]],
+            [[0.5, 0.5], [0.8, -1.2], [-2.0, 0.3]],
+        ),
+    )
+]
 
 
 def _wrong_ent_no_sum(log_std):
@@ -500,14 +529,32 @@ def check_gaussian_entropy_gradient(fn) -> None:
 @register("gaussian_entropy")
 def check_gaussian_entropy_random(fn, seed: int = 0, n_cases: int = 5) -> None:
     """Random batches of log-stds, 1 to 6 dimensions."""
+
+    def check_one(args, what):
+        (log_std,) = args()
+        _check_ent_case(fn, log_std, what)
+
+    check_with_ladder(check_one, _ent_random_cases(seed, n_cases), _ENT_LADDER)
+
+
+def _ent_random_cases(seed: int, n_cases: int):
     rng = make_rng(seed)
     for _ in _range(n_cases):
         b, a = _int(rng.integers(1, 64)), _int(rng.integers(1, 7))
-        _check_ent_case(
-            fn,
-            rng.uniform(-3.0, 1.5, size=(b, a)).tolist(),
-            f"gaussian_entropy for a random ({b}, {a}) batch",
-        )
+        log_std = rng.uniform(-3.0, 1.5, size=(b, a))
+        yield _given(log_std.tolist()), f"gaussian_entropy for a random ({b}, {a}) batch"
+
+
+# One state and one dimension, then more of each, log sigma of both signs.
+_ENT_LADDER = [
+    (_given(s), f"gaussian_entropy(log_std={s})")
+    for s in (
+        [[0.5]],
+        [[-1.0, 0.3]],
+        [[0.2], [-0.7]],
+        [[-2.0, 0.5, 1.0], [0.0, -0.3, 0.4]],
+    )
+]
 
 
 def _wrong_clip_unit_bounds(actions, low, high):
@@ -714,16 +761,39 @@ def check_clip_action_keeps_sample(fn) -> None:
 @register("clip_action")
 def check_clip_action_random(fn, seed: int = 0, n_cases: int = 5) -> None:
     """Random actions and bounds, 1 to 6 dimensions."""
+
+    def check_one(args, what):
+        actions, low, high = args()
+        _check_clip_case(fn, actions, low, high, what)
+
+    check_with_ladder(check_one, _clip_random_cases(seed, n_cases), _CLIP_LADDER)
+
+
+def _clip_random_cases(seed: int, n_cases: int):
     rng = make_rng(seed)
     for _ in _range(n_cases):
         n, a = _int(rng.integers(1, 32)), _int(rng.integers(1, 7))
         actions, low, high = _bounds_case(rng, n, a)
-        _check_clip_case(
-            fn,
-            actions.tolist(),
-            low.tolist(),
-            high.tolist(),
+        yield (
+            _given(actions.tolist(), low.tolist(), high.tolist()),
             f"clip_action for random ({n}, {a}) actions, bounds "
             f"{[round(_float(x), 2) for x in low]} to "
             f"{[round(_float(x), 2) for x in high]}",
         )
+
+
+# One action, then more environments and dimensions; each case has actions below, inside and
+# above the bounds, and from the third on the bounds differ per dimension.
+_CLIP_LADDER = [
+    (_given(a, lo, hi), f"clip_action(actions={a}, low={lo}, high={hi})")
+    for a, lo, hi in (
+        ([[1.5]], [-1.0], [1.0]),
+        ([[1.5, -2.0], [0.3, 0.5]], [-1.0, -1.0], [1.0, 1.0]),
+        ([[0.3, -0.8], [2.0, 0.1], [-0.9, 2.5]], [-0.5, -1.0], [0.25, 2.0]),
+        (
+            [[0.3, 0.3, -0.3], [2.0, -2.0, 0.05], [-0.6, 0.6, 9.0]],
+            [-0.5, -1.5, 0.0],
+            [0.25, 3.0, 0.1],
+        ),
+    )
+]
