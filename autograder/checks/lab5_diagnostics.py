@@ -193,23 +193,53 @@ mistake(
 )
 
 
+def _wrong_kl_numpy_mean(new, old):
+    log_ratio = new - old
+    return _float(np.mean((log_ratio.exp() - 1.0) - log_ratio))  # raises: np.mean passes axis=
+
+
+# numpy's np.mean(t) calls t.mean(axis=None, dtype=None, out=None), which a torch tensor refuses.
+_NUMPY_ON_TENSOR = (
+    "a numpy function (np.mean, np.sum ...) was given a torch tensor, whose methods do not "
+    "take numpy's axis= and out=: use the tensor's own methods (.mean(), .abs()) or torch "
+    "functions"
+)
+mistake("approx_kl", "numpy_mean", _wrong_kl_numpy_mean, _NUMPY_ON_TENSOR)
+
+
+def _name_learner_error(err: BaseException, what: str, function: str, known: tuple) -> None:
+    """Raise the message of ``known`` (``(type name, fragment, message)`` triples) whose type
+    and text the learner's own exception behind ``err`` has; its type is rebuilt by name when
+    the learner's code runs in another process, so the type is compared by name."""
+    raised = err.__cause__
+    if raised is None:
+        return
+    for type_name, fragment, message in known:
+        if _type(raised).__name__ == type_name and fragment in _str(raised):
+            raise _AssertionError(f"{what}: {function} raised {type_name}: {message}") from raised
+
+
 def _check_kl_case(fn, new, old, what, dtype=None) -> None:
     """approx_kl(new, old) against the reference."""
 
     def args():
         return (const(new, dtype=dtype), const(old, dtype=dtype))
 
-    check_case(
-        fn,
-        "approx_kl",
-        args,
-        _ref_approx_kl,
-        what,
-        scalar=True,
-        rtol=1e-3,
-        atol=1e-6,
-        hint="approx_kl = mean((r - 1) - log r), log r = new - old",
-    )
+    try:
+        check_case(
+            fn,
+            "approx_kl",
+            args,
+            _ref_approx_kl,
+            what,
+            scalar=True,
+            rtol=1e-3,
+            atol=1e-6,
+            hint="approx_kl = mean((r - 1) - log r), log r = new - old",
+        )
+    except _AssertionError as err:
+        _name_learner_error(err, what, "approx_kl", (("TypeError", "axis", _NUMPY_ON_TENSOR),))
+        raise
 
 
 _KL_OLD = [-1.2, -0.3, -2.0, -0.7, -1.6, -0.05]
@@ -379,6 +409,14 @@ _BOOL_MEAN = (
 )
 mistake("clip_fraction", "bool_mean", _wrong_clipfrac_bool_mean, _BOOL_MEAN)
 
+
+def _wrong_clipfrac_numpy_mean(new, old, eps):
+    return _float(np.mean(((new - old).exp() - 1.0).abs() > eps))  # raises: np.mean passes axis=
+
+
+mistake("clip_fraction", "numpy_mean", _wrong_clipfrac_numpy_mean, _NUMPY_ON_TENSOR)
+_CF_ERRORS = (("RuntimeError", "Bool", _BOOL_MEAN), ("TypeError", "axis", _NUMPY_ON_TENSOR))
+
 # Chosen so that every known mistake gives a fraction of its own (1.23 to 1.4 tell the bounds
 # exp(+-eps) and the inverted ratio from 1 +- eps and from each other).
 _CF_RATIOS = [1.0, 1.1, 1.3, 0.7, 0.85, 2.0, 0.5, 1.19, 1.21, 0.81, 1.22, 1.23, 1.24, 1.4]
@@ -405,11 +443,7 @@ def _check_cf_case(fn, ratios, eps, what) -> None:
             hint="the fraction of samples with |r - 1| > eps, r = exp(new - old)",
         )
     except _AssertionError as err:
-        cause = err.__cause__  # the learner's exception (its type is rebuilt by name remotely)
-        if cause is not None and _type(cause).__name__ == "RuntimeError" and "Bool" in _str(cause):
-            raise _AssertionError(
-                f"{what}: clip_fraction raised RuntimeError: {_BOOL_MEAN}"
-            ) from cause
+        _name_learner_error(err, what, "clip_fraction", _CF_ERRORS)
         raise
 
 
@@ -591,6 +625,19 @@ _TORCH_INPUTS = (
 mistake("explained_variance", "numpy_only", _wrong_ev_numpy_only, _TORCH_INPUTS)
 
 
+def _wrong_ev_torch_only(values, returns):
+    if not (_isinstance(values, _Tensor) and _isinstance(returns, _Tensor)):
+        raise TypeError("torch.var() takes a tensor, not a numpy array")
+    return _ref_explained_variance(values, returns)
+
+
+_ARRAY_INPUTS = (
+    "it works on torch tensors but not on numpy arrays, which it must take too (its "
+    "docstring: numpy array or tensor): convert them first, torch.as_tensor(x)"
+)
+mistake("explained_variance", "torch_only", _wrong_ev_torch_only, _ARRAY_INPUTS)
+
+
 def _check_ev_case(fn, values, returns, what, to_torch=False) -> None:
     """explained_variance(values, returns) against the reference on float64 arrays."""
 
@@ -618,22 +665,28 @@ def _check_ev_case(fn, values, returns, what, to_torch=False) -> None:
             hint="1 - Var[returns - values] / Var[returns]",
         )
     except _AssertionError as err:
-        if to_torch and err.__cause__ is not None:
-            _raises_on_tensors_only(fn, values, returns, err.__cause__)
+        if err.__cause__ is not None:
+            _raises_on_one_kind_only(fn, values, returns, err.__cause__, to_torch)
         raise
 
 
-def _raises_on_tensors_only(fn, values, returns, raised: BaseException) -> None:
-    """Say so when ``fn`` raised on torch tensors but takes the same numbers as numpy arrays."""
+def _raises_on_one_kind_only(fn, values, returns, raised: BaseException, to_torch: bool) -> None:
+    """Say so when ``fn`` raised on torch tensors (``to_torch``) but takes the same numbers as
+    numpy arrays, or the other way round."""
+    others: tuple
+    if to_torch:
+        others = (_np_array(values, dtype=_f64), _np_array(returns, dtype=_f64))
+        kind, message = "float32 torch tensors", _TORCH_INPUTS
+    else:
+        others = (const(values), const(returns))
+        kind, message = "float64 numpy arrays", _ARRAY_INPUTS
     try:
-        call_learner(
-            fn, "explained_variance", _np_array(values, dtype=_f64), _np_array(returns, dtype=_f64)
-        )
+        call_learner(fn, "explained_variance", *others)
     except _AssertionError:
-        return  # it fails on numpy arrays too: the tensors are not the (only) trouble
+        return  # it fails on the other kind too: the kind of input is not the (only) trouble
     raise _AssertionError(
-        f"explained_variance raised {_type(raised).__name__} on float32 torch tensors "
-        f"({raised}): {_TORCH_INPUTS}"
+        f"explained_variance raised {_type(raised).__name__} on {kind} "
+        f"({_str(raised).splitlines()[0]}): {message}"
     ) from raised
 
 

@@ -19,8 +19,10 @@ from autograder.checks.compare import (
     _np_all,
     _np_array,
     _range,
+    _str,
     _t_float32,
     _Tensor,
+    _type,
     assert_close,
     call_learner,
     check_case,
@@ -224,13 +226,36 @@ mistake(
 )
 
 
+def _wrong_lp_normal_scale_log_std(mean, log_std, actions):
+    return torch.distributions.Normal(mean, log_std).log_prob(actions).sum(-1)  # raises: scale <= 0
+
+
+_SCALE_NOT_POSITIVE = (
+    "a torch Normal was given a scale that is not positive (some log_std values are <= 0 "
+    "here): its scale is sigma = exp(log_std)"
+)
+mistake(
+    "gaussian_log_prob",
+    "normal_scale_log_std",
+    _wrong_lp_normal_scale_log_std,
+    _SCALE_NOT_POSITIVE,
+    cause="log_std_as_std",
+)
+
+
 def _check_lp_case(fn, mean, log_std, actions, what, dtype=None) -> None:
     """gaussian_log_prob(mean, log_std, actions) against the reference."""
 
     def args():
         return (const(mean, dtype), const(log_std, dtype), const(actions, dtype))
 
-    check_case(fn, "gaussian_log_prob", args, _ref_gaussian_log_prob, what, index_names="row")
+    try:
+        check_case(fn, "gaussian_log_prob", args, _ref_gaussian_log_prob, what, index_names="row")
+    except _AssertionError as err:
+        raised = err.__cause__  # the learner's exception; its type is rebuilt by name remotely
+        if _type(raised).__name__ == "ValueError" and "GreaterThan" in _str(raised):
+            raise _AssertionError(f"{what}: {_SCALE_NOT_POSITIVE}") from raised
+        raise
 
 
 @register("gaussian_log_prob")
@@ -699,6 +724,17 @@ def _bounds_case(rng, n: int, a: int) -> tuple:
     return actions, low, high
 
 
+def _wrong_clip_torch_clamp(actions, low, high):
+    return torch.clamp(torch.as_tensor(actions), low, high).numpy()  # raises: numpy bounds
+
+
+_TORCH_ON_ARRAYS = (
+    "a torch function was given numpy arrays (actions, low and high are numpy arrays here): "
+    "use numpy, np.clip(actions, low, high), or convert them with torch.as_tensor first"
+)
+mistake("clip_action", "torch_clamp", _wrong_clip_torch_clamp, _TORCH_ON_ARRAYS)
+
+
 def _check_clip_case(fn, actions, low, high, what) -> None:
     """clip_action(actions, low, high) against the reference."""
 
@@ -709,7 +745,13 @@ def _check_clip_case(fn, actions, low, high, what) -> None:
             _np_array(high, dtype=np.float32),
         )
 
-    check_case(fn, "clip_action", args, _ref_clip_action, what, index_names="env, dim")
+    try:
+        check_case(fn, "clip_action", args, _ref_clip_action, what, index_names="env, dim")
+    except _AssertionError as err:
+        raised = err.__cause__  # the learner's exception; its type is rebuilt by name remotely
+        if _type(raised).__name__ == "TypeError" and "numpy.ndarray" in _str(raised):
+            raise _AssertionError(f"{what}: {_TORCH_ON_ARRAYS}") from raised
+        raise
 
 
 @register("clip_action")
