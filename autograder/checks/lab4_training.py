@@ -23,6 +23,7 @@ from autograder.checks.compare import (
     _AssertionError,
     _autograd_grad,
     _enumerate,
+    _Exception,
     _f64,
     _float,
     _int,
@@ -37,11 +38,14 @@ from autograder.checks.compare import (
     _np_abs,
     _np_all,
     _np_array,
+    _np_errstate,
     _np_isfinite,
+    _np_ndarray,
     _range,
     _t_float32,
     _t_tensor,
     _Tensor,
+    _tuple,
     _type,
     _zip,
     assert_close,
@@ -64,6 +68,7 @@ from ppo_core.losses import ppo_loss as _ref_ppo_loss
 from ppo_core.networks import ActorCritic as _ActorCritic
 
 _t_randn, _t_manual_seed, _t_generator = torch.randn, torch.manual_seed, torch.Generator
+_t_randperm, _t_randint, _t_arange = torch.randperm, torch.randint, torch.arange
 _np_sort, _np_arange, _np_concatenate, _np_array_equal = (
     np.sort,
     np.arange,
@@ -147,6 +152,83 @@ mistake(
 )
 
 
+def _wrong_norm_no_eps(advantages, eps=1e-8):
+    a = to_array(advantages, "a")
+    with _np_errstate(invalid="ignore", divide="ignore"):
+        return _t_tensor((a - a.mean()) / a.std(ddof=1))
+
+
+def _wrong_norm_precedence(advantages, eps=1e-8):
+    a = to_array(advantages, "a")
+    return _t_tensor(a - a.mean() / (a.std(ddof=1) + eps))
+
+
+def _wrong_norm_min_max(advantages, eps=1e-8):
+    a = to_array(advantages, "a")
+    return _t_tensor((a - a.min()) / (a.max() - a.min() + eps))
+
+
+def _wrong_norm_mean_abs_deviation(advantages, eps=1e-8):
+    a = to_array(advantages, "a")
+    return _t_tensor((a - a.mean()) / (_np_abs(a - a.mean()).mean() + eps))
+
+
+def _wrong_norm_integer(advantages, eps=1e-8):
+    a = to_array(advantages, "a")
+    return _t_tensor((a - a.mean()) / (a.std(ddof=1) + eps)).long()
+
+
+def _wrong_norm_numpy(advantages, eps=1e-8):
+    a = to_array(advantages, "a")
+    return (a - a.mean()) / (a.std(ddof=1) + eps)
+
+
+mistake(
+    "normalize_advantages",
+    "no_eps",
+    _wrong_norm_no_eps,
+    "nothing is added to the standard deviation, so equal advantages (std 0) divide 0 by 0: "
+    "divide by (std(A) + eps)",
+)
+mistake(
+    "normalize_advantages",
+    "precedence",
+    _wrong_norm_precedence,
+    "only the mean is divided by the standard deviation (/ binds tighter than -): write "
+    "(A - mean(A)) / (std(A) + eps) with the brackets",
+)
+mistake(
+    "normalize_advantages",
+    "min_max",
+    _wrong_norm_min_max,
+    "the advantages are rescaled to [0, 1] by their minimum and maximum: normalise to mean 0 "
+    "and std 1, (A - mean(A)) / (std(A) + eps), so that worse-than-average actions get "
+    "negative advantages",
+)
+mistake(
+    "normalize_advantages",
+    "mean_abs_deviation",
+    _wrong_norm_mean_abs_deviation,
+    "the advantages are divided by their mean absolute deviation, mean(|A - mean(A)|): divide "
+    "by the standard deviation, sqrt(mean((A - mean(A))^2)) (torch's .std())",
+)
+mistake(
+    "normalize_advantages",
+    "integer",
+    _wrong_norm_integer,
+    "every value is cut to a whole number, as when the result is an integer tensor (e.g. "
+    "torch.zeros(n, dtype=torch.long) filled in a loop): build the result as a float tensor, "
+    "e.g. with torch.zeros_like(advantages) or without a loop",
+)
+mistake(
+    "normalize_advantages",
+    "numpy",
+    _wrong_norm_numpy,
+    "normalize_advantages returned a numpy array: return a torch tensor, because ppo_update "
+    "feeds the result straight into the torch loss",
+)
+
+
 def _ref_normalized(x: np.ndarray, ddof: int, eps: float = 0.0) -> np.ndarray:
     """(x - mean(x)) / (std(x) + eps) with the standard deviation's ``ddof``, written out (a
     local reference: the student build replays its recorded result, like the imported
@@ -161,6 +243,8 @@ def _check_norm_case(fn, values, what, dtype=None):
         return (const(values, dtype=dtype),)
 
     got = call_learner(fn, "normalize_advantages", *args())
+    if _isinstance(got, _np_ndarray):
+        raise _AssertionError(f"{what}: {MISTAKES['normalize_advantages']['numpy'][1]}")
     if not _isinstance(got, _Tensor):
         raise _AssertionError(
             f"{what}: normalize_advantages returned a {_type(got).__name__}; return a torch "
@@ -184,7 +268,7 @@ def _check_norm_case(fn, values, what, dtype=None):
         index_names="sample",
         rtol=1e-3,
         atol=1e-5,
-        hint="(A - mean(A)) / (std(A) + eps), over the tensor you are given",
+        hint="expected (A - mean(A)) / (std(A) + eps)",
     )
 
 
@@ -261,34 +345,158 @@ def _minibatches(fn, batch_size, minibatch_size, *extra):
     return what, parts
 
 
-def _check_partition(what, parts, batch_size, minibatch_size):
-    """The minibatches hold 0..batch_size-1 once each, in the expected number and sizes."""
+def _wrong_mb_drop_last(batch_size, minibatch_size, generator=None):
+    perm = _t_randperm(batch_size, generator=generator)
+    n = batch_size // minibatch_size
+    return [perm[i * minibatch_size : (i + 1) * minibatch_size] for i in _range(n)]
+
+
+def _wrong_mb_stops_early(batch_size, minibatch_size, generator=None):
+    perm = _t_randperm(batch_size, generator=generator)
+    starts = _range(0, batch_size - minibatch_size, minibatch_size)
+    return [perm[s : s + minibatch_size] for s in starts]
+
+
+def _wrong_mb_with_replacement(batch_size, minibatch_size, generator=None):
+    return _list(
+        _t_randint(0, batch_size, (batch_size,), generator=generator).split(minibatch_size)
+    )
+
+
+def _wrong_mb_count_for_size(batch_size, minibatch_size, generator=None):
+    return _list(_t_randperm(batch_size, generator=generator).chunk(minibatch_size))
+
+
+def _wrong_mb_no_shuffle(batch_size, minibatch_size, generator=None):
+    return _list(_t_arange(batch_size).split(minibatch_size))
+
+
+def _wrong_mb_same_order(batch_size, minibatch_size, generator=None):
+    return _list(_t_randperm(batch_size, generator=_t_manual_seed_gen(0)).split(minibatch_size))
+
+
+def _wrong_mb_ignores_generator(batch_size, minibatch_size, generator=None):
+    return _list(_t_randperm(batch_size).split(minibatch_size))
+
+
+mistake(
+    "minibatch_indices",
+    "drop_last",
+    _wrong_mb_drop_last,
+    "the samples left over after the full minibatches are missing: when minibatch_size does "
+    "not divide batch_size they form one last, smaller minibatch (torch.split(perm, "
+    "minibatch_size) keeps it)",
+)
+mistake(
+    "minibatch_indices",
+    "stops_early",
+    _wrong_mb_stops_early,
+    "the last full minibatch is missing: the loop over start positions stops one minibatch "
+    "early; range(0, batch_size, minibatch_size) visits every start",
+)
+mistake(
+    "minibatch_indices",
+    "with_replacement",
+    _wrong_mb_with_replacement,
+    "some indices appear twice and others not at all, as when indices are drawn with "
+    "replacement (torch.randint): split one permutation, torch.randperm(batch_size), instead",
+)
+mistake(
+    "minibatch_indices",
+    "count_for_size",
+    _wrong_mb_count_for_size,
+    "minibatch_size was used as the number of minibatches (torch.chunk(x, k) makes k pieces): "
+    "cut pieces of minibatch_size samples with torch.split(perm, minibatch_size)",
+)
+mistake(
+    "minibatch_indices",
+    "no_shuffle",
+    _wrong_mb_no_shuffle,
+    "the minibatches hold the samples in rollout order (0, 1, 2, ...): shuffle them (e.g. "
+    "torch.randperm) so that correlated consecutive steps are spread out",
+)
+mistake(
+    "minibatch_indices",
+    "same_order",
+    _wrong_mb_same_order,
+    "every call returns the same order, as when the function seeds the random number "
+    "generator itself (torch.manual_seed): draw a new permutation on every call (every epoch)",
+)
+mistake(
+    "minibatch_indices",
+    "ignores_generator",
+    _wrong_mb_ignores_generator,
+    "the generator argument is not used (np.random and torch's global generator ignore it): "
+    "pass it on, torch.randperm(batch_size, generator=generator)",
+)
+
+
+def _signature(parts) -> tuple:
+    """What a partition looks like whatever its random order: the minibatch sizes and whether
+    the indices are distinct."""
     everything = _np_concatenate(parts) if parts else _np_array([])
-    if everything.size != batch_size or not _np_array_equal(
+    return _tuple(_int(p.size) for p in parts), _len(set(everything.tolist())) == everything.size
+
+
+def _known_signatures(batch_size, minibatch_size) -> dict:
+    """The signature of each known mistake on this case (None where it fails or has none)."""
+    out = {}
+    for key, (impl, _) in MISTAKES["minibatch_indices"].items():
+        try:
+            result = impl(batch_size, minibatch_size)
+            out[key] = None if result is None else _signature([to_array(p, "") for p in result])
+        except _Exception:
+            out[key] = None
+    return out
+
+
+def _check_partitions(fn, cases) -> None:
+    """minibatch_indices on each (batch_size, minibatch_size) case: the minibatches hold
+    0..batch_size-1 once each, in the expected number and sizes. A known mistake is named only
+    when it alone, of all known mistakes, gives what was observed on every case tried."""
+    possible = _list(MISTAKES["minibatch_indices"])
+    for batch_size, minibatch_size in cases:
+        what, parts = _minibatches(fn, batch_size, minibatch_size)
+        got, known = _signature(parts), _known_signatures(batch_size, minibatch_size)
+        possible = [k for k in possible if known[k] == got]
+        expected = -(-batch_size // minibatch_size)
+        sizes_ok = _len(parts) == expected and _max(p.size for p in parts) <= minibatch_size
+        if sizes_ok and _coverage_ok(parts, batch_size):
+            continue
+        causes = {MISTAKES["minibatch_indices"][k][1] for k in possible}
+        if _len(causes) == 1:
+            raise _AssertionError(f"{what}: {causes.pop()}")
+        _describe_partition(what, parts, batch_size, minibatch_size)
+
+
+def _coverage_ok(parts, batch_size) -> bool:
+    everything = _np_concatenate(parts) if parts else _np_array([])
+    return everything.size == batch_size and _np_array_equal(
         _np_sort(everything), _np_arange(batch_size)
-    ):
+    )
+
+
+def _describe_partition(what, parts, batch_size, minibatch_size):
+    """What is observably wrong with a partition (no cause named)."""
+    everything = _np_concatenate(parts) if parts else _np_array([])
+    if not _coverage_ok(parts, batch_size):
+        distinct = _len(set(everything.tolist()))
         raise _AssertionError(
-            f"{what}: the minibatches together hold {everything.size} indices but must hold each "
-            f"of 0..{batch_size - 1} exactly once, so that every sample is used once per epoch "
-            f"(do not drop the remainder, do not sample with replacement)"
+            f"{what}: the minibatches together hold {everything.size} indices ({distinct} "
+            f"distinct) but must hold each of 0..{batch_size - 1} exactly once, so that every "
+            f"sample is used once per epoch"
         )
     expected = -(-batch_size // minibatch_size)
-    if _len(parts) != expected or _max(p.size for p in parts) > minibatch_size:
-        raise _AssertionError(
-            f"{what} returned {_len(parts)} minibatches of sizes {[p.size for p in parts]}: "
-            f"expected {expected} minibatches of at most {minibatch_size} indices"
-        )
+    raise _AssertionError(
+        f"{what} returned {_len(parts)} minibatches of sizes {[p.size for p in parts]}: "
+        f"expected {expected} minibatches of at most {minibatch_size} indices"
+    )
 
 
 @register("minibatch_indices")
 def check_minibatch_indices_partition(fn) -> None:
     """64 samples in minibatches of 16: four minibatches that together hold 0..63 once each."""
-    what, parts = _minibatches(fn, 64, 16)
-    _check_partition(what, parts, 64, 16)
-    if _any(p.size != 16 for p in parts):
-        raise _AssertionError(
-            f"{what}: every minibatch should hold 16 indices, got {[p.size for p in parts]}"
-        )
+    _check_partitions(fn, [(64, 16)])
 
 
 def _any(iterable) -> bool:
@@ -301,11 +509,9 @@ def _any(iterable) -> bool:
 
 @register("minibatch_indices")
 def check_minibatch_indices_uneven(fn) -> None:
-    """10 samples in minibatches of 4: sizes 4, 4, 2; a minibatch as large as the batch."""
-    what, parts = _minibatches(fn, 10, 4)
-    _check_partition(what, parts, 10, 4)
-    what, parts = _minibatches(fn, 7, 7)
-    _check_partition(what, parts, 7, 7)
+    """8 samples in minibatches of 4, then 10 (sizes 4, 4, 2); a minibatch as large as the
+    batch."""
+    _check_partitions(fn, [(8, 4), (10, 4), (7, 7)])
 
 
 @register("minibatch_indices")
@@ -313,22 +519,19 @@ def check_minibatch_indices_shuffled(fn) -> None:
     """A fresh random order every call; a seeded generator reproduces it."""
     what, first = _minibatches(fn, 1000, 250)
     _, second = _minibatches(fn, 1000, 250)
+    if STATE.all_mistakes:  # recording the student build: every mistake's partitions
+        _known_signatures(1000, 250)
+    table = MISTAKES["minibatch_indices"]
     if _np_array_equal(first[0], _np_arange(250)):
-        raise _AssertionError(
-            f"{what}: the first minibatch is 0..249, the samples in rollout order; shuffle them "
-            f"(e.g. torch.randperm) so that correlated consecutive steps are spread out"
-        )
+        raise _AssertionError(f"{what}: {table['no_shuffle'][1]}")
     if _np_array_equal(_np_concatenate(first), _np_concatenate(second)):
-        raise _AssertionError(
-            f"{what} returned the same order twice: draw a new permutation "
-            f"on every call (every epoch)"
-        )
+        raise _AssertionError(f"{what} returned the same order twice: {table['same_order'][1]}")
     _, a = _minibatches(fn, 100, 10, _t_manual_seed_gen(7))
     _, b = _minibatches(fn, 100, 10, _t_manual_seed_gen(7))
     if not _np_array_equal(_np_concatenate(a), _np_concatenate(b)):
         raise _AssertionError(
             "minibatch_indices(100, 10, generator) gave different orders for two generators "
-            "seeded alike: pass generator to torch.randperm(batch_size, generator=generator)"
+            f"seeded alike: {table['ignores_generator'][1]}"
         )
 
 
