@@ -11,6 +11,7 @@ import functools
 import os
 import sys
 
+import numpy as np
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -18,6 +19,7 @@ sys.path.insert(0, os.path.join(HERE, "fixtures", "autograder"))
 
 import natural
 
+from autograder.checks import compare
 from ppo_core import exercises
 
 CATALOGUE = natural.catalogue()
@@ -43,7 +45,7 @@ def test_no_diagnosis_message_contains_another():
     messages = natural.diagnoses()
     for key, message in messages.items():
         for other, other_message in messages.items():
-            assert other == key or other_message not in message, (key, other)
+            assert other_message == message or other_message not in message, (key, other)
 
 
 @pytest.mark.parametrize(
@@ -70,3 +72,86 @@ def test_most_natural_mistakes_get_their_own_cause_named(capsys):
         )
     assert counts["wrong"] == 0
     assert counts["named"] >= MIN_NAMED_SHARE * total
+
+
+# --- The comparator's own parts: observations, ambiguity, the ladder --------------------------
+
+E = np.array([1.0, -2.0, 3.5, 0.25])
+
+
+@pytest.mark.parametrize(
+    ("returned", "words"),
+    [
+        (E[::-1], "in reverse order"),
+        (np.array([9.0, 1.0, -2.0, 3.5]), "shifted one step later"),
+        (np.array([-2.0, 3.5, 0.25, 9.0]), "shifted one step earlier"),
+        (2 * E, "every value is 2 times the expected one"),
+        (-E, "opposite sign"),
+        (E + 0.5, "plus 0.5"),
+    ],
+)
+def test_a_mismatch_is_described_by_the_pattern_that_holds_everywhere(returned, words):
+    message = compare.describe_mismatch(returned, E, "x", "t", compare.RTOL, compare.ATOL)
+    assert words in message
+    assert "first shown" in message
+
+
+def test_a_mismatch_without_a_pattern_says_where_it_differs_and_nothing_more():
+    returned = E.copy()
+    returned[2] = 7.0
+    message = compare.describe_mismatch(returned, E, "x", "t", compare.RTOL, compare.ATOL)
+    assert message == "x is wrong at t=2: got 7, expected 3.5 (1 of 4 values differ)"
+
+
+def test_one_number_is_called_a_multiple_only_for_a_simple_ratio():
+    describe = compare.describe_mismatch
+    assert "2 times" in describe(np.array(3.0), np.array(1.5), "x", "t", 1e-4, 1e-5)
+    assert "times" not in describe(np.array(1.7), np.array(1.5), "x", "t", 1e-4, 1e-5)
+
+
+def test_a_result_two_causes_explain_names_neither(monkeypatch):
+    monkeypatch.setitem(compare.MISTAKES, "f", {})
+    monkeypatch.setitem(compare.CAUSES, "f", {})
+    compare.mistake("f", "doubled", lambda: None, "MESSAGE-DOUBLED")
+    compare.mistake("f", "summed", lambda: None, "MESSAGE-SUMMED")
+    compare.mistake("f", "twice", lambda: None, "MESSAGE-DOUBLED")  # same message: same cause
+    assert compare.cause_of("f", "twice") == "doubled"
+    both = {"doubled": 2 * E, "summed": 2 * E}
+    with pytest.raises(AssertionError) as err:
+        compare.assert_close(2 * E, E, "x", function="f", wrong=both)
+    assert "MESSAGE" not in str(err.value) and "2 times" in str(err.value)
+    one_cause = {"doubled": 2 * E, "twice": 2 * E, "summed": 3 * E}
+    with pytest.raises(AssertionError, match="MESSAGE-DOUBLED"):
+        compare.assert_close(2 * E, E, "x", function="f", wrong=one_cause)
+
+
+def _fails_from_length_two(args, what):
+    (values,) = args()
+    if len(values) >= 2:
+        raise compare.Mismatch(f"{what} is wrong", np.array(values) * 2, np.array(values))
+
+
+def _case(values):
+    return (lambda: (list(values),)), f"values={values}"
+
+
+def test_a_failing_random_case_reports_the_smallest_failing_case_of_the_ladder():
+    ladder = [_case([1.0]), _case([1.0, 2.0]), _case([1.0, 2.0, 3.0])]
+    with pytest.raises(AssertionError) as err:
+        compare.check_with_ladder(_fails_from_length_two, [_case(list(range(255)))], ladder)
+    message = str(err.value)
+    assert "Smallest failing case: values=[1.0, 2.0]" in message
+    assert "expected: [1, 2]" in message and "returned: [2, 4]" in message
+    assert "254" not in message.split("(a random case")[0]
+
+
+def test_without_a_failing_ladder_case_the_random_case_is_reported():
+    with pytest.raises(AssertionError, match=r"values=\[5, 6\] is wrong"):
+        compare.check_with_ladder(_fails_from_length_two, [_case([5, 6])], [_case([1.0])])
+
+
+def test_the_student_build_recording_runs_the_whole_ladder(monkeypatch):
+    seen = []
+    monkeypatch.setattr(compare.STATE, "all_mistakes", True)
+    compare.check_with_ladder(lambda a, w: seen.append(w), [], [_case([1.0]), _case([2.0])])
+    assert seen == ["values=[1.0]", "values=[2.0]"]

@@ -16,6 +16,7 @@ import dataclasses
 import math
 import os
 import types
+import typing
 from collections.abc import Callable
 
 import numpy as np
@@ -36,7 +37,7 @@ _abs, _float, _int, _len, _range, _isinstance, _type = (
     builtins.isinstance,
     builtins.type,
 )
-_min, _max, _str, _tuple, _list, _zip, _enumerate, _callable = (
+_min, _max, _str, _tuple, _list, _zip, _enumerate, _callable, _round = (
     builtins.min,
     builtins.max,
     builtins.str,
@@ -45,6 +46,7 @@ _min, _max, _str, _tuple, _list, _zip, _enumerate, _callable = (
     builtins.zip,
     builtins.enumerate,
     builtins.callable,
+    builtins.round,
 )
 _AssertionError, _NotImplementedError, _Exception = (
     builtins.AssertionError,
@@ -240,9 +242,32 @@ def _with_root_cause(function_name: str, fn, message: str) -> str:
     return message
 
 
-def mistake(function_name: str, key: str, impl: Callable, message: str) -> None:
-    """Record a known-wrong implementation of ``function_name`` and the message that names it."""
-    MISTAKES.setdefault(function_name, {})[key] = (impl, message)
+CAUSES: dict[str, dict[str, str]] = {}
+"""``CAUSES[function][key]``: the cause a known mistake's message names (its key, unless several
+known mistakes name one cause). A message names a cause only when every known mistake whose
+result matches the learner's has that cause."""
+
+
+def mistake(
+    function_name: str, key: str, impl: Callable, message: str, cause: str | None = None
+) -> None:
+    """Record a known-wrong implementation of ``function_name`` and the message that names it.
+
+    ``cause`` defaults to the key of a known mistake of the same function with the same message,
+    else to ``key``.
+    """
+    table = MISTAKES.setdefault(function_name, {})
+    causes = CAUSES.setdefault(function_name, {})
+    if cause is None:
+        same = [k for k, (_, m) in table.items() if m == message]
+        cause = causes[same[0]] if same else key
+    table[key] = (impl, message)
+    causes[key] = cause
+
+
+def cause_of(function_name: str, key: str) -> str:
+    """The cause the known mistake ``key`` of ``function_name`` names."""
+    return CAUSES.get(function_name, {}).get(key, key)
 
 
 # --- Conversion of what the learner returns ---------------------------------------------------
@@ -358,16 +383,81 @@ def _index(idx) -> str:
     return ", ".join(_str(_int(i)) for i in idx)
 
 
+class Mismatch(builtins.AssertionError):
+    """A learner's result that differs from the reference: the message, and both results (read
+    by :func:`check_with_ladder` to show them side by side)."""
+
+    def __init__(self, message: str, actual: np.ndarray, expected: np.ndarray) -> None:
+        super().__init__(message)
+        self.actual, self.expected = actual, expected
+
+
 def _name_known_mistake(
     a: np.ndarray, e: np.ndarray, what: str, function: str, wrong: dict, rtol: float, atol: float
 ) -> None:
-    """Raise the message of the known mistake whose result ``a`` matches (and ``e`` does not)."""
+    """Raise the message of the known mistake whose result ``a`` matches (and ``e`` does not),
+    when every known mistake that matches has one cause; otherwise name none."""
+    matched = []
     for key, wrong_result in wrong.items():
         if wrong_result is None:
             continue
         w = to_array(wrong_result, "a known mistake")
         if matches(a, w, rtol, atol) and not matches(e, w, rtol, atol):
-            raise _AssertionError(f"{what}: {MISTAKES[function][key][1]}")
+            matched.append(key)
+    if matched and _len({cause_of(function, key) for key in matched}) == 1:
+        raise Mismatch(f"{what}: {MISTAKES[function][matched[0]][1]}", a, e)
+
+
+def _close_all(a: np.ndarray, e: np.ndarray, rtol: float, atol: float) -> bool:
+    return a.shape == e.shape and bool(_np_all(elementwise_close(a, e, rtol, atol)))
+
+
+def _pattern(a: np.ndarray, e: np.ndarray, rtol: float, atol: float) -> str:
+    """What relates the learner's ``a`` to the reference's ``e`` everywhere, in words, or ``""``.
+    Observations only (a factor, a sign, a shift, the order, an offset): never a cause."""
+    if e.ndim >= 1 and e.shape[0] >= 2:
+        if _close_all(a, e[::-1], rtol, atol):
+            return "the values are the expected ones in reverse order (along the first axis)"
+        if e.shape[0] >= 3 and _close_all(a[1:], e[:-1], rtol, atol):
+            return "each value is the expected value of the step before (shifted one step later)"
+        if e.shape[0] >= 3 and _close_all(a[:-1], e[1:], rtol, atol):
+            return "each value is the expected value of the step after (shifted one step earlier)"
+    finite = _np_isfinite(e) & _np_isfinite(a) & (_np_abs(e) > ATOL)
+    if not bool(_np_any(finite)):
+        return ""
+    first = _int(_np_argmax(finite.reshape(-1)))
+    ratio = _float(a.reshape(-1)[first] / e.reshape(-1)[first])
+    # One number is always some multiple of another: for a single value, only simple ratios.
+    simple = _min(_abs(ratio * q - _round(ratio * q)) for q in (1, 2, 3, 4)) <= 1e-4 * _abs(ratio)
+    if _abs(ratio - 1.0) > 1e-3 and (e.size > 1 or simple) and _close_all(a, ratio * e, rtol, atol):
+        every = "every value" if e.size > 1 else "the value"
+        if _abs(ratio + 1.0) <= 1e-3:
+            return f"{every} has the opposite sign of the expected one"
+        return f"{every} is {fmt(ratio)} times the expected one"
+    offset = _float(a.reshape(-1)[first] - e.reshape(-1)[first])
+    if e.size >= 2 and _close_all(a, e + offset, rtol, atol):
+        return f"every value is the expected one plus {fmt(offset)}"
+    return ""
+
+
+def describe_mismatch(
+    a: np.ndarray, e: np.ndarray, what: str, index_names: str, rtol: float, atol: float
+) -> str:
+    """Where and how the learner's ``a`` differs from ``e``: the first index that differs, both
+    values there, how many differ, and a pattern that holds everywhere (:func:`_pattern`)."""
+    ok = elementwise_close(a, e, rtol, atol)
+    flat = _int(_np_argmax(~ok.reshape(-1)))
+    idx = _np_unravel(flat, e.shape) if e.ndim else ()
+    where = f" at {index_names}={_index(idx)}" if e.ndim else ""
+    n_bad = _int((~ok).sum())
+    text = (
+        f"{what} is wrong{where}: got {fmt(_float(a.reshape(-1)[flat]))}, expected "
+        f"{fmt(_float(e.reshape(-1)[flat]))}"
+    )
+    if e.size > 1:
+        text += f" ({n_bad} of {e.size} values differ{', the first shown' if n_bad > 1 else ''})"
+    pattern = _pattern(a, e, rtol, atol)
+    return f"{text}; {pattern}" if pattern else text
 
 
 def assert_close(
@@ -390,9 +480,10 @@ def assert_close(
         what: names the quantity in messages, e.g. ``"compute_gae advantages"``.
         function: the contract function, to diagnose the mistakes registered for it.
         wrong: ``{mistake_key: wrong_result}``: results of known-wrong implementations on the same
-            inputs (``None`` entries are skipped); if ``actual`` matches one (and the reference
-            does not), the message is that mistake's.
-        hint: added to the generic message when no known mistake matches.
+            inputs (``None`` entries are skipped); if ``actual`` matches them (and the reference
+            does not) and they all have one cause, the message is that cause's.
+        hint: added to the generic message when no known mistake is named: what to compare or
+            do, never a cause the learner may not have.
         index_names: names of the array's axes in messages, e.g. ``"t"`` or ``"t, n"``.
     """
     a = to_array(actual, what)
@@ -406,17 +497,9 @@ def assert_close(
                 f"element, in the same (time-major) layout as the inputs (no extra dimensions)"
             )
         raise _AssertionError(f"{what} has shape {a.shape}, expected {e.shape}")
-    ok = elementwise_close(a, e, rtol, atol)
-    if not bool(_np_all(ok)):
-        flat = _int(_np_argmax(~ok.reshape(-1)))
-        idx = _np_unravel(flat, e.shape) if e.ndim else ()
-        where = f" at {index_names}={_index(idx)}" if e.ndim else ""
-        n_bad = _int((~ok).sum())
-        raise _AssertionError(
-            f"{what} is wrong{where}: got {fmt(_float(a.reshape(-1)[flat]))}, expected "
-            f"{fmt(_float(e.reshape(-1)[flat]))} ({n_bad} of {e.size} values differ)"
-            + (f". {hint}" if hint else "")
-        )
+    if not bool(_np_all(elementwise_close(a, e, rtol, atol))):
+        message = describe_mismatch(a, e, what, index_names, rtol, atol)
+        raise Mismatch(message + (f". {hint}" if hint else ""), a, e)
 
 
 def assert_scalar_close(
@@ -510,6 +593,59 @@ def check_case(
             rtol=rtol,
             atol=atol,
         )
+
+
+def check_with_ladder(
+    check_one: Callable[[Callable[[], tuple], str], None],
+    cases,
+    ladder: list[tuple[Callable[[], tuple], str]],
+) -> None:
+    """A random check: ``check_one(args, what)`` on each of ``cases``; when one fails, the
+    smallest failing case of ``ladder`` is reported instead, with its inputs (``what`` spells
+    them out) and the expected and returned values side by side.
+
+    ``ladder`` is a fixed list of small cases, smallest first, so that its references are the
+    same everywhere (the student build records them, see :data:`CheckState.all_mistakes`).
+    When no ladder case fails, the random case that failed is reported.
+    """
+    if STATE.all_mistakes:
+        for args, what in ladder:
+            check_one(args, what)
+    for args, what in cases:
+        try:
+            check_one(args, what)
+        except _AssertionError:
+            smallest = _smallest_failing(check_one, ladder, what)
+            if smallest is None:
+                raise
+            raise smallest from smallest.__cause__
+
+
+def _smallest_failing(check_one, ladder, random_what: str) -> BaseException | None:
+    """The failure of the first (smallest) ladder case that fails, with both results shown."""
+    for args, what in ladder:
+        try:
+            check_one(args, what)
+        except _AssertionError as small:
+            lines = [_str(small), f"Smallest failing case: {what}"]
+            if _isinstance(small, Mismatch):
+                shown = typing.cast(Mismatch, small)
+                lines.append(f"  expected: {_values(shown.expected)}")
+                lines.append(f"  returned: {_values(shown.actual)}")
+            lines.append(
+                f"(a random case, {random_what}, failed first; this smaller case fails too)"
+            )
+            error = _AssertionError("\n".join(lines))
+            error.__cause__ = small.__cause__
+            return error
+    return None
+
+
+def _values(x: np.ndarray) -> str:
+    """A small array in messages, six significant digits per number."""
+    if x.ndim == 0:
+        return fmt(_float(x))
+    return "[" + ", ".join(_values(item) for item in x) + "]"
 
 
 def gradient_of(output, inputs, what: str) -> list:
