@@ -23,6 +23,7 @@ from autograder.checks.compare import (
     _isinstance,
     _len,
     _log,
+    _name_known_mistake,
     _np_all,
     _np_argmax,
     _np_array,
@@ -31,18 +32,21 @@ from autograder.checks.compare import (
     _tuple,
     _zip,
     assert_close,
+    assert_scalar_close,
     call_learner,
     check_case,
     const,
     elementwise_close,
     fmt,
     gradient_of,
+    known_results,
     leaf,
     make_rng,
     matches,
     mistake,
     register,
     to_array,
+    to_float,
 )
 from ppo_core.losses import clipped_surrogate_loss as _ref_clipped_surrogate_loss
 from ppo_core.losses import ppo_loss as _ref_ppo_loss
@@ -62,6 +66,17 @@ def _wrong_ratio_divide(new, old):
     return torch.exp(new) / torch.exp(old)
 
 
+def _wrong_ratio_divides_log_probs(new, old):
+    return new / old
+
+
+mistake(
+    "probability_ratio",
+    "divides_log_probs",
+    _wrong_ratio_divides_log_probs,
+    "the log-probabilities are divided (new_log_probs / old_log_probs): a ratio of "
+    "probabilities is a difference of log-probabilities, r = exp(new_log_probs - old_log_probs)",
+)
 mistake(
     "probability_ratio",
     "no_exp",
@@ -186,6 +201,66 @@ def _wrong_clip_range(new, old, adv, eps):
     return -torch.min(u, torch.clamp(ratio, -eps, eps) * adv).mean()
 
 
+def _wrong_clip_upper_only(new, old, adv, eps):
+    ratio, u, _ = _surrogate_terms(new, old, adv, eps)
+    return -torch.min(u, torch.clamp(ratio, max=1 + eps) * adv).mean()
+
+
+def _wrong_clip_lower_only(new, old, adv, eps):
+    ratio, u, _ = _surrogate_terms(new, old, adv, eps)
+    return -torch.min(u, torch.clamp(ratio, min=1 - eps) * adv).mean()
+
+
+def _wrong_clip_min_of_means(new, old, adv, eps):
+    _, u, c = _surrogate_terms(new, old, adv, eps)
+    return -torch.min(u.mean(), c.mean())
+
+
+def _wrong_clip_ratio_minus_one(new, old, adv, eps):
+    ratio, u, _ = _surrogate_terms(new, old, adv, eps)
+    return -torch.min(u, torch.clamp(ratio - 1, -eps, eps) * adv).mean()
+
+
+def _wrong_clip_product(new, old, adv, eps):
+    _, u, _ = _surrogate_terms(new, old, adv, eps)
+    return -torch.min(u, torch.clamp(u, 1 - eps, 1 + eps)).mean()
+
+
+mistake(
+    "clipped_surrogate_loss",
+    "upper_only",
+    _wrong_clip_upper_only,
+    "the ratio is clipped from above only (clamp(r, max=1 + eps)): Eq. 7 clips it on both "
+    "sides, clamp(r, 1 - eps, 1 + eps)",
+)
+mistake(
+    "clipped_surrogate_loss",
+    "lower_only",
+    _wrong_clip_lower_only,
+    "the ratio is clipped from below only (clamp(r, min=1 - eps)): Eq. 7 clips it on both "
+    "sides, clamp(r, 1 - eps, 1 + eps)",
+)
+mistake(
+    "clipped_surrogate_loss",
+    "min_of_means",
+    _wrong_clip_min_of_means,
+    "the min is taken between the two batch means, min(mean(r*A), mean(clip(r)*A)): Eq. 7 "
+    "takes the min per sample, then the mean, -mean(min(r*A, clip(r)*A))",
+)
+mistake(
+    "clipped_surrogate_loss",
+    "ratio_minus_one",
+    _wrong_clip_ratio_minus_one,
+    "r - 1 is clipped to [-eps, eps] and multiplied by A without adding the 1 back: the clipped "
+    "term is clamp(r, 1 - eps, 1 + eps) * A",
+)
+mistake(
+    "clipped_surrogate_loss",
+    "clipped_product",
+    _wrong_clip_product,
+    "the product r*A is clipped to [1 - eps, 1 + eps]: clip the ratio alone, then multiply, "
+    "clamp(r, 1 - eps, 1 + eps) * A",
+)
 mistake(
     "clipped_surrogate_loss",
     "max",
@@ -298,17 +373,17 @@ def _check_clip_gradient(fn, ratios, advs, olds, eps, what):
         if r > 1 + eps
         else f"below 1 - eps = {1 - eps:g}"
     )
-    for impl, message in MISTAKES["clipped_surrogate_loss"].values():
-        w = _gradient_of_impl(impl, new_raw, old_raw, adv_raw, eps)
-        if w is not None and matches(grad, w, RTOL, ATOL) and not matches(ref, w, RTOL, ATOL):
-            raise _AssertionError(
-                f"{what} (sample {i}: ratio r={r:g} {side}, advantage A={a:g}): {message}"
-            )
+    wrong = {
+        key: _gradient_of_impl(impl, new_raw, old_raw, adv_raw, eps)
+        for key, (impl, _) in MISTAKES["clipped_surrogate_loss"].items()
+    }
+    where = f"{what} (sample {i}: ratio r={r:g} {side}, advantage A={a:g})"
+    _name_known_mistake(grad, ref, where, "clipped_surrogate_loss", wrong, RTOL, ATOL)
+    # No single known cause: say what Eq. 7 gives for this sample, and why.
     if ref[i] == 0.0:
         reason = (
-            "the clipped term is the smaller one here, so the objective is flat in r: the "
-            "gradient must be exactly 0 (take min(r*A, clamp(r, 1 - eps, 1 + eps)*A); "
-            "clamp the ratio, not the product or the advantage)"
+            "here the clipped term is the smaller one, so Eq. 7 is flat in r and its gradient "
+            "is exactly 0"
         )
     elif 1 - eps <= r <= 1 + eps:
         reason = (
@@ -317,9 +392,8 @@ def _check_clip_gradient(fn, ratios, advs, olds, eps, what):
         )
     else:
         reason = (
-            "the *unclipped* term r*A is the smaller one here, so the min keeps it and the "
-            "gradient is -A*r/B, not 0: a step that moved the policy the wrong way must "
-            "always be corrected (use the min of both terms, not the clipped term alone)"
+            "here the *unclipped* term r*A is the smaller one, so the min keeps it and the "
+            "gradient is -A*r/B, not 0"
         )
     raise _AssertionError(
         f"{what}: the gradient for sample {i} (ratio r={r:g} {side}, advantage A={a:g}) is "
@@ -338,14 +412,60 @@ def _gradient_of_impl(impl, new_raw, old_raw, adv_raw, eps):
         return None
 
 
+def _check_clip_value_cases(fn, cases) -> None:
+    """The value of clipped_surrogate_loss on each ``(new, old, adv, eps, what)`` case against
+    the reference. A known mistake is named only when its cause alone explains what the learner
+    returned on *every* case: the min of the two batch means, for one, returns what another
+    known mistake returns on any single batch."""
+    seen = []
+    for new, old, adv, eps, what in cases:
+
+        def args(new=new, old=old, adv=adv, eps=eps):
+            return (const(new), const(old), const(adv), eps)
+
+        got = _np_array(to_float(call_learner(fn, "clipped_surrogate_loss", *args()), what))
+        expected = _np_array(_float(_ref_clipped_surrogate_loss(*args())))
+        seen.append((got, expected, known_results("clipped_surrogate_loss", args), what))
+    consistent = [
+        key
+        for key in MISTAKES["clipped_surrogate_loss"]
+        if _all_match(key, [(got, wrong) for got, _, wrong, _ in seen])
+    ]
+    for got, expected, wrong, what in seen:
+        if not matches(got, expected, RTOL, ATOL):
+            explained = {key: wrong[key] for key in consistent}
+            _name_known_mistake(
+                got, expected, what, "clipped_surrogate_loss", explained, RTOL, ATOL
+            )
+            assert_close(got, expected, what)
+
+
+def _all_match(key, results) -> bool:
+    """Whether the known mistake ``key`` returned what the learner did on every case."""
+    for got, wrong in results:
+        w = wrong.get(key)
+        if w is None or not matches(got, to_array(w, "a known mistake").reshape(()), RTOL, ATOL):
+            return False
+    return True
+
+
+# Where the min of the two batch means equals the clipped mean rather than the unclipped one.
+_MEANS_RATIOS, _MEANS_ADV, _MEANS_OLD = [1.5, 0.5], [3.0, 1.0], [-1.0, -0.5]
+
+
 @register("clipped_surrogate_loss")
 def check_clipped_surrogate_loss_value(fn) -> None:
     """The loss on a batch covering every case of Eq. 7, and at ratio 1 (= -mean(A))."""
     new, old, adv = _case_inputs(_CASE_RATIOS, _CASE_ADV, _CASE_OLD)
-    _check_clip_value_case(fn, new, old, adv, 0.2, "clipped_surrogate_loss (eps=0.2)")
-    _check_clip_value_case(fn, new, old, adv, 0.1, "clipped_surrogate_loss (eps=0.1)")
-    _check_clip_value_case(
-        fn, old, old, adv, 0.2, "clipped_surrogate_loss at ratio 1 (must equal -mean(A))"
+    means = _case_inputs(_MEANS_RATIOS, _MEANS_ADV, _MEANS_OLD)
+    _check_clip_value_cases(
+        fn,
+        [
+            (new, old, adv, 0.2, "clipped_surrogate_loss (eps=0.2)"),
+            (new, old, adv, 0.1, "clipped_surrogate_loss (eps=0.1)"),
+            (old, old, adv, 0.2, "clipped_surrogate_loss at ratio 1 (must equal -mean(A))"),
+            (*means, 0.2, "clipped_surrogate_loss of ratios [1.5, 0.5], advantages [3, 1]"),
+        ],
     )
 
 
@@ -433,6 +553,29 @@ def _wrong_vl_no_square(values, returns):
     return (values - returns).mean()
 
 
+def _wrong_vl_root(values, returns):
+    return torch.sqrt(((values - returns) ** 2).mean())
+
+
+def _wrong_vl_broadcast(values, returns):
+    return ((values.reshape(-1, 1) - returns) ** 2).mean()
+
+
+mistake(
+    "value_loss",
+    "root",
+    _wrong_vl_root,
+    "this is the root of the mean squared error (RMSE): L^VF is the mean squared error "
+    "itself, mean((V - V^targ)^2), without the square root",
+)
+mistake(
+    "value_loss",
+    "broadcast",
+    _wrong_vl_broadcast,
+    "values and returns were broadcast against each other (a (B, 1) column minus a (B,) row "
+    "is a (B, B) table of every value minus every return): make both 1-D, e.g. "
+    "values.view(-1), before subtracting",
+)
 mistake(
     "value_loss",
     "sum",
@@ -548,6 +691,52 @@ def _wrong_ppo_swapped_coefs(new, old, adv, values, returns, entropy, eps, c1, c
     return _ref_ppo_loss(new, old, adv, values, returns, entropy, eps, c2, c1)
 
 
+def _wrong_ppo_policy_negated(new, old, adv, values, returns, entropy, eps, c1, c2):
+    return -(
+        _ref_clipped_surrogate_loss(new, old, adv, eps)
+        - c1 * _ref_value_loss(values, returns)
+        + c2 * entropy.mean()
+    )
+
+
+def _wrong_ppo_half_value(new, old, adv, values, returns, entropy, eps, c1, c2):
+    return (
+        _ref_clipped_surrogate_loss(new, old, adv, eps)
+        + 0.5 * c1 * _ref_value_loss(values, returns)
+        - c2 * entropy.mean()
+    )
+
+
+def _wrong_ppo_entropy_not_reduced(new, old, adv, values, returns, entropy, eps, c1, c2):
+    return (
+        _ref_clipped_surrogate_loss(new, old, adv, eps)
+        + c1 * _ref_value_loss(values, returns)
+        - c2 * entropy
+    )
+
+
+mistake(
+    "ppo_loss",
+    "policy_negated",
+    _wrong_ppo_policy_negated,
+    "the clipped surrogate term has the opposite sign: clipped_surrogate_loss already returns "
+    "the loss to minimise (-L^CLIP), so it is added unchanged, policy_loss + vf_coef * "
+    "value_loss - ent_coef * entropy.mean()",
+)
+mistake(
+    "ppo_loss",
+    "half_value",
+    _wrong_ppo_half_value,
+    "the value loss is weighted by vf_coef / 2 (an extra factor 1/2): the loss adds "
+    "vf_coef * value_loss",
+)
+mistake(
+    "ppo_loss",
+    "entropy_not_reduced",
+    _wrong_ppo_entropy_not_reduced,
+    "the entropy term is not averaged, so the loss has one value per sample: subtract "
+    "ent_coef * entropy.mean()",
+)
 mistake(
     "ppo_loss",
     "entropy_added",
@@ -609,17 +798,21 @@ def _ppo_args(eps, c1, c2, new=None):
 
 
 def _check_ppo_case(fn, args, what) -> None:
-    """ppo_loss(*args()) against the reference."""
-    check_case(
-        fn,
-        "ppo_loss",
-        args,
-        _ref_ppo_loss,
+    """ppo_loss(*args()) against the reference (a loss that is not a single number is compared
+    with the known mistakes first)."""
+    got = call_learner(fn, "ppo_loss", *args())
+    wrong = known_results("ppo_loss", args)
+    expected = _ref_ppo_loss(*args())
+    result = to_array(got, what)
+    if result.size != 1:
+        _name_known_mistake(result, to_array(expected, "ref"), what, "ppo_loss", wrong, RTOL, ATOL)
+    assert_scalar_close(
+        got,
+        expected,
         what,
-        scalar=True,
-        hint="ppo_loss = clipped_surrogate_loss + vf_coef * value_loss - ent_coef * "
-        "entropy.mean(); it calls your clipped_surrogate_loss and value_loss, "
-        "so make their tests pass first",
+        function="ppo_loss",
+        wrong=wrong,
+        hint="expected clipped_surrogate_loss + vf_coef * value_loss - ent_coef * entropy.mean()",
     )
 
 

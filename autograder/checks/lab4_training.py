@@ -34,6 +34,7 @@ from autograder.checks.compare import (
     _log,
     _max,
     _min,
+    _name_known_mistake,
     _no_grad,
     _np_abs,
     _np_all,
@@ -50,6 +51,7 @@ from autograder.checks.compare import (
     _zip,
     assert_close,
     call_learner,
+    check_with_ladder,
     const,
     fmt,
     known_results,
@@ -298,33 +300,66 @@ def check_normalize_advantages_statistics(fn) -> None:
 def check_normalize_advantages_constant(fn) -> None:
     """A constant minibatch must not divide by zero (that is what eps is for)."""
     for values in ([3.0, 3.0, 3.0, 3.0], [0.0, 0.0], [5.0]):
-        got = to_array(
-            call_learner(fn, "normalize_advantages", const(values)),
-            f"normalize_advantages({values})",
-        )
-        if not bool(_np_all(_np_isfinite(got))):
+        what = f"normalize_advantages({values})"
+
+        def args(values=values):
+            return (const(values),)
+
+        got = to_array(call_learner(fn, "normalize_advantages", *args()), what)
+        if STATE.all_mistakes:  # recording the student build: every mistake, every case
+            known_results("normalize_advantages", args)
+        finite = bool(_np_all(_np_isfinite(got)))
+        if finite and bool(_np_all(_np_abs(got) < 1e-3)):
+            continue
+        wrong = known_results("normalize_advantages", args)
+        if got.shape == (_len(values),):
+            zeros = _np_array([0.0] * _len(values))
+            _name_known_mistake(got, zeros, what, "normalize_advantages", wrong, 1e-3, 1e-5)
+        if not finite:
             hint = (
                 "the standard deviation of a single sample is undefined (torch's .std() "
                 "returns nan): return A - mean(A), i.e. 0, when there is only one sample"
                 if _len(values) == 1
-                else "the standard deviation is 0 here: add eps to it before dividing"
+                else "the standard deviation of equal advantages is 0, and the result must "
+                "still be finite (that is what eps is for)"
             )
-            raise _AssertionError(f"normalize_advantages({values}) returned {got.tolist()}: {hint}")
-        if not bool(_np_all(_np_abs(got) < 1e-3)):
-            raise _AssertionError(
-                f"normalize_advantages({values}) returned {got.tolist()}: equal advantages carry "
-                f"no preference between actions, so every one normalises to 0"
-            )
+            raise _AssertionError(f"{what} returned {got.tolist()}: {hint}")
+        raise _AssertionError(
+            f"{what} returned {got.tolist()}: equal advantages carry "
+            f"no preference between actions, so every one normalises to 0"
+        )
+
+
+_NORM_LADDER = (
+    [1.0, 2.0],
+    [1.0, 2.0, 4.0],
+    [-3.0, 0.5, 2.0, 10.0],
+    [0.01, -0.02, 0.005, 0.03, -0.01],
+    [100.0, -250.0, 30.0, 0.0, 75.0, -10.0],
+)
+"""Small fixed cases, smallest first: a failing random case is reported as the first of these
+that fails too."""
+
+
+def _norm_case(values: list, what: str | None = None):
+    """A ``(args, what)`` case of normalize_advantages for :func:`check_with_ladder`."""
+    return (lambda: (values,)), what or f"normalize_advantages({values})"
 
 
 @register("normalize_advantages")
 def check_normalize_advantages_random(fn, seed: int = 0, n_cases: int = 10) -> None:
     """Random minibatches of 2 to 500 advantages at scales from 0.01 to 1000."""
     rng = make_rng(seed)
+    cases = []
     for _ in _range(n_cases):
         b = _int(rng.integers(2, 500))
         x = rng.normal(rng.normal(0.0, 10.0), 10.0 ** rng.uniform(-2, 3), size=b)
-        _check_norm_case(fn, x.tolist(), f"normalize_advantages of a random batch of {b}")
+        cases.append(_norm_case(x.tolist(), f"normalize_advantages of a random batch of {b}"))
+
+    def check_one(args, what):
+        _check_norm_case(fn, args()[0], what)
+
+    check_with_ladder(check_one, cases, [_norm_case(v) for v in _NORM_LADDER])
 
 
 def _minibatches(fn, batch_size, minibatch_size, *extra):
