@@ -35,6 +35,7 @@ from autograder.checks.compare import (
     assert_scalar_close,
     call_learner,
     check_case,
+    check_with_ladder,
     const,
     elementwise_close,
     fmt,
@@ -145,11 +146,36 @@ def check_probability_ratio_gradient(fn) -> None:
 def check_probability_ratio_random(fn, seed: int = 0, n_cases: int = 5) -> None:
     """Random batches of log-probabilities."""
     rng = make_rng(seed)
+    cases = []
     for _ in _range(n_cases):
         b = _int(rng.integers(1, 200))
         old = -rng.exponential(1.5, size=b)
         new = old + rng.normal(0.0, 0.3, size=b)
-        _check_ratio_case(fn, new.tolist(), old.tolist(), f"probability_ratio of a batch of {b}")
+        cases.append(
+            _ratio_case(new.tolist(), old.tolist(), f"probability_ratio of a batch of {b}")
+        )
+
+    def check_one(args, what):
+        _check_ratio_case(fn, *args(), what)
+
+    check_with_ladder(check_one, cases, [_ratio_case(new, old) for new, old in _RATIO_LADDER])
+
+
+_RATIO_LADDER = (
+    ([-0.5], [-2.0]),
+    ([-0.5, -2.0], [-1.0, -1.0]),
+    ([-0.5, -2.0, -1.2], [-1.0, -1.0, -1.3]),
+    ([-0.1, -3.0, -0.7, -1.6], [-0.2, -2.5, -0.9, -1.1]),
+)
+"""Small fixed cases, smallest first: a failing random case is reported as the first of these
+that fails too."""
+
+
+def _ratio_case(new: list, old: list, what: str | None = None):
+    """A ``(args, what)`` case of probability_ratio for :func:`check_with_ladder`."""
+    return (
+        lambda: (new, old)
+    ), what or f"probability_ratio(new_log_probs={new}, old_log_probs={old})"
 
 
 def _surrogate_terms(new, old, adv, eps):
@@ -512,29 +538,40 @@ def check_clipped_surrogate_loss_gradient_negative_advantage(fn) -> None:
 def check_clipped_surrogate_loss_random(fn, seed: int = 0, n_cases: int = 10) -> None:
     """Random batches: values and gradients, eps in [0.1, 0.3]."""
     rng = make_rng(seed)
+    cases = []
     for _ in _range(n_cases):
         b = _int(rng.integers(1, 200))
         old = -rng.exponential(1.5, size=b)
         ratios = np.exp(rng.normal(0.0, 0.4, size=b))
         adv = rng.normal(0.0, 1.0, size=b)
         eps = _float(rng.choice([0.1, 0.2, 0.3]))
-        new = (np.log(ratios) + old).tolist()
-        _check_clip_value_case(
-            fn,
-            new,
-            old.tolist(),
-            adv.tolist(),
-            eps,
-            f"clipped_surrogate_loss of a random batch of {b} (eps={eps})",
-        )
-        _check_clip_gradient(
-            fn,
-            ratios.tolist(),
-            adv.tolist(),
-            old.tolist(),
-            eps,
-            f"clipped_surrogate_loss gradient on a random batch of {b}",
-        )
+        what = f"clipped_surrogate_loss of a random batch of {b} (eps={eps})"
+        cases.append(_clip_case(ratios.tolist(), adv.tolist(), old.tolist(), eps, what))
+
+    def check_one(args, what):
+        ratios, advs, olds, eps = args()
+        new, old, adv = _case_inputs(ratios, advs, olds)
+        _check_clip_value_case(fn, new, old, adv, eps, what)
+        _check_clip_gradient(fn, ratios, advs, olds, eps, f"{what}, its gradient")
+
+    ladder = [_clip_case(r, a, [-1.0] * _len(r), 0.2) for r, a in _CLIP_LADDER]
+    check_with_ladder(check_one, cases, ladder)
+
+
+_CLIP_LADDER = (
+    ([1.1], [1.0]),
+    ([1.5, 0.5], [1.0, 1.0]),
+    ([1.5, 0.5, 1.1], [-1.0, -1.0, -0.5]),
+    ([1.05, 0.9, 1.5, 1.5, 0.5, 0.5], [1.0, -2.0, 2.0, -1.0, 1.5, -0.5]),
+)
+"""Small fixed cases (ratios, advantages), smallest first, with old log-probs -1 and eps 0.2:
+inside the clip range, then outside it with A > 0, with A < 0, and every case of Eq. 7."""
+
+
+def _clip_case(ratios: list, advs: list, olds: list, eps: float, what: str | None = None):
+    """A ``(args, what)`` case of clipped_surrogate_loss for :func:`check_with_ladder`."""
+    what = what or f"clipped_surrogate_loss with ratios {ratios}, advantages {advs}, eps={eps}"
+    return (lambda: (ratios, advs, olds, eps)), what
 
 
 def _wrong_vl_sum(values, returns):
@@ -648,11 +685,31 @@ def check_value_loss_gradient(fn) -> None:
 def check_value_loss_random(fn, seed: int = 0, n_cases: int = 5) -> None:
     """Random batches of predictions and targets."""
     rng = make_rng(seed)
+    cases = []
     for _ in _range(n_cases):
         b = _int(rng.integers(1, 300))
         values = rng.normal(0.0, 30.0, size=b)
         returns = values + rng.normal(0.0, 10.0, size=b)
-        _check_vl_case(fn, values.tolist(), returns.tolist(), f"value_loss of a batch of {b}")
+        cases.append(_vl_case(values.tolist(), returns.tolist(), f"value_loss of a batch of {b}"))
+
+    def check_one(args, what):
+        _check_vl_case(fn, *args(), what)
+
+    check_with_ladder(check_one, cases, [_vl_case(v, r) for v, r in _VL_LADDER])
+
+
+_VL_LADDER = (
+    ([1.0], [0.0]),
+    ([1.0, 2.0], [0.0, 4.0]),
+    ([10.0, -3.0, 0.5], [8.0, -1.0, 0.0]),
+    ([10.0, -3.0, 0.5, 2.0], [8.0, -1.0, 0.0, 2.5]),
+)
+"""Small fixed cases (values, returns), smallest first."""
+
+
+def _vl_case(values: list, returns: list, what: str | None = None):
+    """A ``(args, what)`` case of value_loss for :func:`check_with_ladder`."""
+    return (lambda: (values, returns)), what or f"value_loss(values={values}, returns={returns})"
 
 
 def _wrong_ppo_entropy_added(new, old, adv, values, returns, entropy, eps, c1, c2):
@@ -882,6 +939,7 @@ def check_ppo_loss_gradient(fn) -> None:
 def check_ppo_loss_random(fn, seed: int = 0, n_cases: int = 5) -> None:
     """Random batches and coefficients."""
     rng = make_rng(seed)
+    cases = []
     for _ in _range(n_cases):
         b = _int(rng.integers(1, 100))
         old = -rng.exponential(1.5, size=b)
@@ -893,20 +951,39 @@ def check_ppo_loss_random(fn, seed: int = 0, n_cases: int = 5) -> None:
             _float(rng.choice([0.5, 1.0])),
             _float(rng.choice([0.0, 0.01, 0.1])),
         )
+        arrays = [x.tolist() for x in (new, old, adv, v, ret, ent)]
+        what = f"ppo_loss of a random batch of {b} (eps={eps}, vf_coef={c1}, ent_coef={c2})"
+        cases.append(_ppo_case(arrays, (eps, c1, c2), what))
 
-        def args(new=new, old=old, adv=adv, v=v, ret=ret, ent=ent, eps=eps, c1=c1, c2=c2):
-            return (
-                const(new.tolist()),
-                const(old.tolist()),
-                const(adv.tolist()),
-                const(v.tolist()),
-                const(ret.tolist()),
-                const(ent.tolist()),
-                eps,
-                c1,
-                c2,
-            )
+    def check_one(args, what):
+        _check_ppo_case(fn, args, what)
 
-        _check_ppo_case(
-            fn, args, f"ppo_loss of a random batch of {b} (eps={eps}, vf_coef={c1}, ent_coef={c2})"
-        )
+    ladder = [_ppo_case([x[:k] for x in _PPO_LADDER], (0.2, 0.5, 0.01)) for k in (1, 2, 3, 4)]
+    check_with_ladder(check_one, cases, ladder)
+
+
+_PPO_LADDER = (
+    [-0.5, -2.0, -1.2, -0.3],
+    [-1.0, -1.0, -1.3, -0.4],
+    [1.0, -0.5, 2.0, -1.5],
+    [1.0, 2.0, -0.5, 4.0],
+    [0.5, 2.5, 0.0, 3.0],
+    [1.2, 1.0, 0.4, 0.9],
+)
+"""The inputs of the ladder's cases (their first 1, 2, 3 and 4 samples): new and old
+log-probs, advantages, values, returns, entropy."""
+
+
+def _ppo_case(arrays: list, coefs: tuple, what: str | None = None):
+    """A ``(args, what)`` case of ppo_loss for :func:`check_with_ladder`: ``arrays`` are the
+    six per-sample inputs, ``coefs`` (clip_eps, vf_coef, ent_coef)."""
+    if what is None:
+        names = ("new_log_probs", "old_log_probs", "advantages", "values", "returns", "entropy")
+        given = [f"{n}={x}" for n, x in _zip(names, arrays)]
+        given += [f"{n}={c}" for n, c in _zip(("clip_eps", "vf_coef", "ent_coef"), coefs)]
+        what = f"ppo_loss({', '.join(given)})"
+
+    def args():
+        return (*(const(x) for x in arrays), *coefs)
+
+    return args, what

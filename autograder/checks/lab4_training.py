@@ -11,6 +11,7 @@ of operations and any way of averaging the diagnostics passes.
 from __future__ import annotations
 
 from copy import deepcopy as _deepcopy
+from dataclasses import replace as _replace
 from typing import Any
 
 import numpy as np
@@ -68,6 +69,7 @@ from ppo_core.config import PPOConfig as _PPOConfig
 from ppo_core.diagnostics import explained_variance as _ref_explained_variance
 from ppo_core.losses import ppo_loss as _ref_ppo_loss
 from ppo_core.networks import ActorCritic as _ActorCritic
+from ppo_core.update import ppo_update as _ref_ppo_update
 
 _t_randn, _t_manual_seed, _t_generator = torch.randn, torch.manual_seed, torch.Generator
 _t_randperm, _t_randint, _t_arange = torch.randperm, torch.randint, torch.arange
@@ -591,6 +593,108 @@ _UPDATE_KEYS = (
 )
 
 
+class _Optimizer:
+    """A known mistake's view of the optimiser: ``zero_grad`` only every ``clear_every`` calls
+    (never, with 0) and ``step`` only every ``step_every`` calls."""
+
+    def __init__(self, optimizer, clear_every: int, step_every: int = 1):
+        self.optimizer, self.clear_every, self.step_every = optimizer, clear_every, step_every
+        self.clears = self.steps = 0
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        self.clears += 1
+        if self.clear_every and (self.clears - 1) % self.clear_every == 0:
+            self.optimizer.zero_grad(set_to_none=set_to_none)
+
+    def step(self, closure=None) -> None:
+        self.steps += 1
+        if self.steps % self.step_every == 0:
+            self.optimizer.step(closure)
+
+
+def _wrong_update_no_zero_grad(policy, optimizer, batch, config, loss_fn=_ref_ppo_loss):
+    return _ref_ppo_update(policy, _Optimizer(optimizer, 0), batch, config, loss_fn)
+
+
+def _wrong_update_step_per_epoch(policy, optimizer, batch, config, loss_fn=_ref_ppo_loss):
+    m = config.num_minibatches
+    return _ref_ppo_update(policy, _Optimizer(optimizer, m, m), batch, config, loss_fn)
+
+
+def _wrong_update_whole_batch(policy, optimizer, batch, config, loss_fn=_ref_ppo_loss):
+    advantages = batch["advantages"]
+    if config.norm_adv:
+        advantages = (advantages - advantages.mean()) / (advantages.std() + 1e-8)
+    whole = {**batch, "advantages": advantages}
+    return _ref_ppo_update(policy, optimizer, whole, _replace(config, norm_adv=False), loss_fn)
+
+
+def _wrong_update_old_from_new(policy, optimizer, batch, config, loss_fn=_ref_ppo_loss):
+    def loss(new, old, *rest):
+        return loss_fn(new, new.detach(), *rest)
+
+    return _ref_ppo_update(policy, optimizer, batch, config, loss)
+
+
+def _wrong_update_old_not_sliced(policy, optimizer, batch, config, loss_fn=_ref_ppo_loss):
+    def loss(new, old, *rest):
+        return loss_fn(new, batch["log_probs"], *rest)
+
+    return _ref_ppo_update(policy, optimizer, batch, config, loss)
+
+
+def _wrong_update_epochs_off_by_one(policy, optimizer, batch, config, loss_fn=_ref_ppo_loss):
+    stats = _ref_ppo_update(policy, optimizer, batch, config, loss_fn)
+    return {**stats, "losses/epochs": stats["losses/epochs"] - 1}
+
+
+mistake(
+    "ppo_update",
+    "no_zero_grad",
+    _wrong_update_no_zero_grad,
+    "the weights moved as if the gradients of all earlier minibatches were still added in: "
+    "call optimizer.zero_grad() before every loss.backward(), since backward adds to .grad",
+)
+mistake(
+    "ppo_update",
+    "step_per_epoch",
+    _wrong_update_step_per_epoch,
+    "that is one optimizer step per epoch: call loss.backward() and optimizer.step() inside "
+    "the minibatch loop, once for every minibatch's loss (Algorithm 1's minibatch SGD)",
+)
+mistake(
+    "ppo_update",
+    "whole_batch",
+    _wrong_update_whole_batch,
+    "the advantages are normalised over the whole batch (a valid choice, OpenAI's "
+    "ppo1 made it), but this exercise asks for per-minibatch normalisation "
+    "(config.norm_adv, as in ppo2 and CleanRL): normalise mb_advantages (the "
+    "minibatch's slice) inside the minibatch loop",
+)
+mistake(
+    "ppo_update",
+    "old_from_new",
+    _wrong_update_old_from_new,
+    "the old_log_probs passed to the loss equal the new ones (after the first step they are no "
+    "longer batch['log_probs']), so the ratio is always 1: pass the log-probabilities stored "
+    "at collection time, batch['log_probs'][mb_inds], never ones recomputed from the policy",
+)
+mistake(
+    "ppo_update",
+    "old_not_sliced",
+    _wrong_update_old_not_sliced,
+    "the old_log_probs passed to the loss are the whole batch's batch['log_probs'], not the "
+    "minibatch's: slice them like every other batch array, batch['log_probs'][mb_inds]",
+)
+mistake(
+    "ppo_update",
+    "epochs_off_by_one",
+    _wrong_update_epochs_off_by_one,
+    "stats['losses/epochs'] is one less than the number of epochs that ran: count an epoch "
+    "once it has finished (epochs_run += 1 at the end of each epoch)",
+)
+
+
 def _update_setup(seed: int = 0, batch_size: int = 64, **overrides):
     """A tiny actor-critic (4 observations, 3 actions), a batch collected from it and a config.
 
@@ -635,7 +739,14 @@ def _run_update(fn, seed=0, batch_size=64, lr=0.05, **overrides):
     before = [p.detach().clone() for p in policy.parameters()]
     optimizer = _SpyOptimizer(policy.parameters(), lr=lr)
     spy = _SpyLoss(_ref_ppo_loss, to_array)
-    stats = call_learner(fn, "ppo_update", policy, optimizer, batch, config, spy)
+    try:
+        stats = call_learner(fn, "ppo_update", policy, optimizer, batch, config, spy)
+    except _AssertionError as err:
+        last = spy.calls[-1] if spy.calls else None
+        if last is not None and last["old"].size == batch_size != last["new"].size:
+            message = MISTAKES["ppo_update"]["old_not_sliced"][1]
+            raise _AssertionError(f"{err}\n{message}") from err.__cause__
+        raise
     if not spy.calls:
         raise _AssertionError(
             "ppo_update never called loss_fn: compute each minibatch's loss with "
@@ -653,24 +764,42 @@ def _check_steps_follow_the_losses(policy, before, batch, config, spy, optimizer
     weights (each step: the loss of the recorded minibatch, its gradient rescaled to the recorded
     norm, one SGD step) gives the same log-probabilities along the way and the same final
     weights. (When a class is graded the spies run in the learner's kernel, so what they
-    recorded is checked against the weights that came back.)"""
+    recorded is checked against the weights that came back.) When it does not, a replay in
+    which every step also adds the gradients left from the steps before tells whether the
+    gradients were never cleared."""
     steps, calls = _len(optimizer.grad_norms), _len(spy.calls)
     if steps != calls:
+        said = f"ppo_update computed the loss {calls} times and took {steps} optimizer steps"
+        if steps and calls == steps * config.num_minibatches:
+            raise _AssertionError(f"{said}: {MISTAKES['ppo_update']['step_per_epoch'][1]}")
         raise _AssertionError(
-            f"ppo_update computed the loss {calls} times and took {steps} optimizer steps: "
-            f"each minibatch needs one loss, one loss.backward() and one optimizer.step()"
+            f"{said}: each minibatch needs one loss, one loss.backward() and one optimizer.step()"
         )
+    replay = (policy, before, batch, config, spy, optimizer, lr)
+    problem = _replay(*replay, accumulate=False)
+    if problem is None:
+        return
+    if _replay(*replay, accumulate=True) is None:
+        raise _AssertionError(MISTAKES["ppo_update"]["no_zero_grad"][1])
+    raise _AssertionError(problem)
+
+
+def _replay(policy, before, batch, config, spy, optimizer, lr, accumulate: bool) -> str | None:
+    """Replay the recorded steps from the initial weights (see
+    :func:`_check_steps_follow_the_losses`); ``None`` if they give what the update did, else
+    what differs. ``accumulate``: each step's gradient also holds those of the steps before."""
     replay = _deepcopy(policy)  # the same network, put back to its initial weights
     with _no_grad():
         for p, b in _zip(replay.parameters(), before):
             p.copy_(b)
     params = _list(replay.parameters())
+    held: list = [None] * _len(params)  # the gradients a step leaves in .grad
     obs, actions = batch["obs"], batch["actions"]
     for k, (call, norm) in _enumerate(_zip(spy.calls, optimizer.grad_norms)):
         ids = _t_tensor(_ids(call).astype(_int))
         _, new, entropy, values = replay.get_action_and_value(obs[ids], actions[ids])
         if not bool(_np_all(_np_abs(to_array(new, "new") - call["new"]) < 1e-4)):
-            raise _AssertionError(
+            return (
                 f"the new log-probabilities passed to the loss at step {k + 1} are not those of "
                 f"the policy after the {k} optimizer step(s) before it: evaluate the policy on "
                 f"each minibatch right before its loss, and step only with that loss"
@@ -686,22 +815,26 @@ def _check_steps_follow_the_losses(policy, before, batch, config, spy, optimizer
             config.vf_coef,
             config.ent_coef,
         )
-        grads = _autograd_grad(loss, params, allow_unused=True)
+        grads = _list(_autograd_grad(loss, params, allow_unused=True))
+        if accumulate:
+            grads = [g if h is None else h if g is None else h + g for h, g in _zip(held, grads)]
         total = _float(_sum_sq(grads)) ** 0.5
         scale = norm / total if total > 0 else 0.0
+        held = [None if g is None else g * scale for g in grads]
         with _no_grad():
-            for p, g in _zip(params, grads):
+            for p, g in _zip(params, held):
                 if g is not None:
-                    p.sub_(lr * scale * g)
+                    p.sub_(lr * g)
     worst = _max(
         _float((p.detach() - q.detach()).abs().max()) for p, q in _zip(params, policy.parameters())
     )
-    if worst > 1e-4:
-        raise _AssertionError(
-            f"the weights ppo_update left differ (by up to {fmt(worst)}) from those its "
-            f"{steps} recorded steps give: each optimizer.step() should apply the gradient of "
-            f"the loss just computed (after optimizer.zero_grad() and loss.backward())"
-        )
+    if worst <= 1e-4:
+        return None
+    return (
+        f"the weights ppo_update left differ (by up to {fmt(worst)}) from those its "
+        f"{_len(spy.calls)} recorded steps give: each optimizer.step() should apply the gradient "
+        f"of the loss just computed (after optimizer.zero_grad() and loss.backward())"
+    )
 
 
 def _sum_sq(grads):
@@ -726,7 +859,7 @@ def check_ppo_update_steps(fn) -> None:
         raise _AssertionError(
             f"ppo_update took {_len(optimizer.grad_norms)} optimizer steps with update_epochs=3 "
             f"and num_minibatches=4: expected {expected}, one optimizer.step() per minibatch per "
-            f"epoch (a full-batch step per epoch, as some tutorials do, is not PPO's Algorithm 1)"
+            f"epoch (PPO's Algorithm 1)"
         )
     if _len(spy.calls) != expected:
         raise _AssertionError(
@@ -778,13 +911,16 @@ def check_ppo_update_first_ratio(fn) -> None:
     """On the first minibatch the policy is still pi_old: ratio 1; later it has moved."""
     _, spy, _, batch, _, _ = _run_update(fn)
     first = spy.calls[0]
-    old_batch = to_array(batch["log_probs"], "batch log_probs")[_ids(first).astype(_int)]
-    if not bool(_np_all(_np_abs(first["old"] - old_batch) < 1e-5)):
-        raise _AssertionError(
-            "the old_log_probs passed to the loss are not batch['log_probs'] of the minibatch's "
-            "samples: the old log-probabilities are the ones stored at collection time, sliced "
-            "with the minibatch indices -- never recomputed"
-        )
+    stored = to_array(batch["log_probs"], "batch log_probs")
+    for call in spy.calls:
+        if not bool(_np_all(_np_abs(call["old"] - stored[_ids(call).astype(_int)]) < 1e-5)):
+            if bool(_np_all(_np_abs(call["old"] - call["new"]) < 1e-6)):
+                raise _AssertionError(MISTAKES["ppo_update"]["old_from_new"][1])
+            raise _AssertionError(
+                "the old_log_probs passed to the loss are not batch['log_probs'] of the "
+                "minibatch's samples: the old log-probabilities are the ones stored at "
+                "collection time, sliced with the minibatch indices -- never recomputed"
+            )
     if not bool(_np_all(_np_abs(first["new"] - first["old"]) < 1e-4)):
         raise _AssertionError(
             "on the very first minibatch the new log-probabilities differ from the old ones, so "
@@ -814,12 +950,7 @@ def check_ppo_update_normalization(fn) -> None:
         adv = call["adv"]
         if _abs(_float(adv.mean())) > 1e-4 or not (0.9 < _float(adv.std()) < 1.1):
             if _np_all(_np_abs(adv - whole[_ids(call).astype(_int)]) < 1e-4):
-                raise _AssertionError(
-                    "the advantages are normalised over the whole batch (a valid choice, OpenAI's "
-                    "ppo1 made it), but this exercise asks for per-minibatch normalisation "
-                    "(config.norm_adv, as in ppo2 and CleanRL): normalise mb_advantages (the "
-                    "minibatch's slice) inside the minibatch loop"
-                )
+                raise _AssertionError(MISTAKES["ppo_update"]["whole_batch"][1])
             raise _AssertionError(
                 f"with config.norm_adv=True the advantages passed to the loss in minibatch "
                 f"{k + 1} have mean {fmt(_float(adv.mean()))} and std {fmt(_float(adv.std()))}: "
@@ -853,6 +984,16 @@ def check_ppo_update_grad_clipping(fn) -> None:
         )
 
 
+def _check_epochs_reported(epochs: float, ran: int) -> None:
+    """stats['losses/epochs'] is the number of epochs that ran (all of them, without target_kl)."""
+    if epochs == ran - 1:
+        raise _AssertionError(MISTAKES["ppo_update"]["epochs_off_by_one"][1])
+    if epochs != ran:
+        raise _AssertionError(
+            f"stats['losses/epochs'] = {epochs}, but all {ran} epochs ran (target_kl is None)"
+        )
+
+
 @register("ppo_update")
 def check_ppo_update_stats(fn) -> None:
     """The returned dict has CleanRL's keys with sensible values."""
@@ -881,11 +1022,7 @@ def check_ppo_update_stats(fn) -> None:
             f"stats['losses/entropy'] = {fmt(values['losses/entropy'])} is "
             f"outside [0, ln 3] for 3 actions: report the mean entropy"
         )
-    if values["losses/epochs"] != config.update_epochs:
-        raise _AssertionError(
-            f"stats['losses/epochs'] = {values['losses/epochs']}, but all "
-            f"{config.update_epochs} epochs ran (target_kl is None)"
-        )
+    _check_epochs_reported(values["losses/epochs"], config.update_epochs)
     ev = _ref_explained_variance(batch["values"], batch["returns"])
     if _abs(values["losses/explained_variance"] - ev) > 1e-4 * _max(1.0, _abs(ev)):
         raise _AssertionError(
@@ -911,6 +1048,8 @@ def check_ppo_update_target_kl(fn) -> None:
             "the number of epochs that ran"
         )
     epochs = to_float(stats["losses/epochs"], "stats['losses/epochs']")
+    if epochs == 0:
+        raise _AssertionError(MISTAKES["ppo_update"]["epochs_off_by_one"][1])
     if epochs != 1:
         raise _AssertionError(
             f"stats['losses/epochs'] = {epochs} after stopping early in the "
@@ -922,22 +1061,38 @@ def check_ppo_update_target_kl(fn) -> None:
 def check_ppo_update_random(fn, seed: int = 0, n_cases: int = 3) -> None:
     """Other epochs, minibatch counts and batch sizes: step counts and per-epoch coverage."""
     rng = make_rng(seed)
+    cases = []
     for case in _range(n_cases):
         epochs = _int(rng.integers(1, 5))
         m = _int(rng.choice([1, 2, 4, 8]))
         b = m * _int(rng.integers(2, 12))
+        cases.append(_update_case(epochs, m, b, seed + case))
+
+    def check_one(args, what):
+        epochs, m, b, case_seed = args()
         _, spy, optimizer, _, _, _ = _run_update(
-            fn, seed=seed + case, batch_size=b, update_epochs=epochs, num_minibatches=m
+            fn, seed=case_seed, batch_size=b, update_epochs=epochs, num_minibatches=m
         )
         if _len(optimizer.grad_norms) != epochs * m:
             raise _AssertionError(
-                f"with update_epochs={epochs}, num_minibatches={m} and a batch of {b}, "
-                f"ppo_update took {_len(optimizer.grad_norms)} steps instead of {epochs * m}"
+                f"with {what}, ppo_update took {_len(optimizer.grad_norms)} steps instead of "
+                f"{epochs * m}"
             )
         for e in _range(epochs):
             ids = _np_concatenate([_ids(c) for c in spy.calls[e * m : (e + 1) * m]])
             if not _np_array_equal(_np_sort(ids), _np_arange(b)):
                 raise _AssertionError(
-                    f"with update_epochs={epochs}, num_minibatches={m} and a batch of {b}, epoch "
-                    f"{e + 1} did not use every sample exactly once"
+                    f"with {what}, epoch {e + 1} did not use every sample exactly once"
                 )
+
+    check_with_ladder(check_one, cases, [_update_case(*c, 0) for c in _UPDATE_LADDER])
+
+
+_UPDATE_LADDER = ((1, 1, 2), (1, 2, 4), (2, 1, 2), (2, 2, 4), (2, 4, 8), (3, 2, 6))
+"""Small fixed cases (update_epochs, num_minibatches, batch size), smallest first."""
+
+
+def _update_case(epochs: int, m: int, b: int, seed: int):
+    """A ``(args, what)`` case of ppo_update for :func:`check_with_ladder`."""
+    what = f"update_epochs={epochs}, num_minibatches={m} and a batch of {b}"
+    return (lambda: (epochs, m, b, seed)), what
