@@ -54,6 +54,58 @@ from ppo_core.losses import ppo_loss as _ref_ppo_loss
 from ppo_core.losses import probability_ratio as _ref_probability_ratio
 from ppo_core.losses import value_loss as _ref_value_loss
 
+_IN_PLACE = (
+    "the function edits an input tensor in place (e.g. x -= y, x.exp_()), which autograd "
+    "refuses for a tensor that needs a gradient: compute new tensors instead (z = x - y)"
+)
+
+
+def _call_for_gradient(fn, function: str, *inputs):
+    """call_learner on inputs that need a gradient; when the learner's function fails because
+    it edits one of them in place (seen by calling it again on copies that need none), say so."""
+    try:
+        return call_learner(fn, function, *inputs)
+    except _AssertionError as err:
+        copies = [x.detach().clone() if _isinstance(x, _Tensor) else x for x in inputs]
+        try:
+            call_learner(fn, function, *copies)
+        except _AssertionError:
+            pass
+        for x, c in _zip(inputs, copies):
+            if _isinstance(x, _Tensor) and not bool((x.detach() == c).all()):
+                raise _AssertionError(f"{function}: {MISTAKES[function]['in_place'][1]}") from err
+        raise
+
+
+def _wrong_ratio_in_place(new, old):
+    new -= old
+    return new.exp()
+
+
+def _wrong_ratio_reduced(new, old):
+    return torch.exp(new - old).mean()
+
+
+def _wrong_ratio_difference(new, old):
+    return torch.exp(new) - torch.exp(old)
+
+
+mistake("probability_ratio", "in_place", _wrong_ratio_in_place, _IN_PLACE)
+mistake(
+    "probability_ratio",
+    "reduced",
+    _wrong_ratio_reduced,
+    "probability_ratio returns one number for the whole batch: the ratio is per sample, "
+    "r_t = exp(new_log_probs[t] - old_log_probs[t]), one per action (no mean or sum)",
+)
+mistake(
+    "probability_ratio",
+    "difference",
+    _wrong_ratio_difference,
+    "this is the difference of the probabilities, pi_new - pi_old: the ratio divides them, "
+    "r = exp(new_log_probs - old_log_probs)",
+)
+
 
 def _wrong_ratio_no_exp(new, old):
     return new - old
@@ -128,7 +180,7 @@ def check_probability_ratio_gradient(fn) -> None:
     """Gradients flow through the new log-probabilities: d r / d new = r."""
     new = leaf([-0.5, -2.0, -1.2])
     old = const([-1.0, -1.0, -1.3])
-    out = call_learner(fn, "probability_ratio", new, old)
+    out = _call_for_gradient(fn, "probability_ratio", new, old)
     total = out.sum() if _isinstance(out, _Tensor) else out
     (grad,) = gradient_of(total, (new,), "probability_ratio (summed)")
     if grad is None:
@@ -252,6 +304,24 @@ def _wrong_clip_product(new, old, adv, eps):
     return -torch.min(u, torch.clamp(u, 1 - eps, 1 + eps)).mean()
 
 
+def _wrong_clip_bounds_swapped(new, old, adv, eps):
+    ratio, u, _ = _surrogate_terms(new, old, adv, eps)
+    return -torch.min(u, torch.clamp(ratio, 1 + eps, 1 - eps) * adv).mean()
+
+
+def _wrong_clip_in_place(new, old, adv, eps):
+    new -= old
+    return _ref_clipped_surrogate_loss(new, torch.zeros_like(old), adv, eps)
+
+
+mistake(
+    "clipped_surrogate_loss",
+    "bounds_swapped",
+    _wrong_clip_bounds_swapped,
+    "the clip bounds are swapped: torch.clamp(r, 1 + eps, 1 - eps) returns 1 - eps "
+    "everywhere; clamp(r, 1 - eps, 1 + eps)",
+)
+mistake("clipped_surrogate_loss", "in_place", _wrong_clip_in_place, _IN_PLACE)
 mistake(
     "clipped_surrogate_loss",
     "upper_only",
@@ -374,7 +444,7 @@ def _check_clip_gradient(fn, ratios, advs, olds, eps, what):
     reference's; on a mismatch, names the case of Eq. 7 (and the known mistake) that went wrong."""
     new_raw, old_raw, adv_raw = _case_inputs(ratios, advs, olds)
     new = leaf(new_raw)
-    out = call_learner(fn, "clipped_surrogate_loss", new, const(old_raw), const(adv_raw), eps)
+    out = _call_for_gradient(fn, "clipped_surrogate_loss", new, const(old_raw), const(adv_raw), eps)
     (grad,) = gradient_of(out, (new,), "clipped_surrogate_loss")
     ref_new = leaf(new_raw)
     (ref_grad,) = _autograd_grad(
@@ -438,32 +508,29 @@ def _gradient_of_impl(impl, new_raw, old_raw, adv_raw, eps):
         return None
 
 
-def _check_clip_value_cases(fn, cases) -> None:
-    """The value of clipped_surrogate_loss on each ``(new, old, adv, eps, what)`` case against
-    the reference. A known mistake is named only when its cause alone explains what the learner
-    returned on *every* case: the min of the two batch means, for one, returns what another
-    known mistake returns on any single batch."""
+def _check_scalar_cases(fn, function: str, reference, cases) -> None:
+    """The single-number result of ``function`` on each ``(args, what)`` case against
+    ``reference``. A known mistake is named only when its cause alone explains what the learner
+    returned on *every* case: on any one case two mistakes can return the same number (the min
+    of the two batch means of the clipped loss always equals another known mistake's)."""
     seen = []
-    for new, old, adv, eps, what in cases:
-
-        def args(new=new, old=old, adv=adv, eps=eps):
-            return (const(new), const(old), const(adv), eps)
-
-        got = _np_array(to_float(call_learner(fn, "clipped_surrogate_loss", *args()), what))
-        expected = _np_array(_float(_ref_clipped_surrogate_loss(*args())))
-        seen.append((got, expected, known_results("clipped_surrogate_loss", args), what))
+    for args, what in cases:
+        got = _np_array(to_float(call_learner(fn, function, *args()), what))
+        expected = _np_array(_float(reference(*args())))
+        seen.append((got, expected, known_results(function, args), what))
     consistent = [
-        key
-        for key in MISTAKES["clipped_surrogate_loss"]
-        if _all_match(key, [(got, wrong) for got, _, wrong, _ in seen])
+        key for key in MISTAKES[function] if _all_match(key, [(g, w) for g, _, w, _ in seen])
     ]
     for got, expected, wrong, what in seen:
         if not matches(got, expected, RTOL, ATOL):
             explained = {key: wrong[key] for key in consistent}
-            _name_known_mistake(
-                got, expected, what, "clipped_surrogate_loss", explained, RTOL, ATOL
-            )
+            _name_known_mistake(got, expected, what, function, explained, RTOL, ATOL)
             assert_close(got, expected, what)
+
+
+def _clip_value_case(new, old, adv, eps, what):
+    """A ``(args, what)`` case of clipped_surrogate_loss's value."""
+    return (lambda: (const(new), const(old), const(adv), eps)), what
 
 
 def _all_match(key, results) -> bool:
@@ -484,14 +551,17 @@ def check_clipped_surrogate_loss_value(fn) -> None:
     """The loss on a batch covering every case of Eq. 7, and at ratio 1 (= -mean(A))."""
     new, old, adv = _case_inputs(_CASE_RATIOS, _CASE_ADV, _CASE_OLD)
     means = _case_inputs(_MEANS_RATIOS, _MEANS_ADV, _MEANS_OLD)
-    _check_clip_value_cases(
+    cases = [
+        (new, old, adv, 0.2, "clipped_surrogate_loss (eps=0.2)"),
+        (new, old, adv, 0.1, "clipped_surrogate_loss (eps=0.1)"),
+        (old, old, adv, 0.2, "clipped_surrogate_loss at ratio 1 (must equal -mean(A))"),
+        (*means, 0.2, "clipped_surrogate_loss of ratios [1.5, 0.5], advantages [3, 1]"),
+    ]
+    _check_scalar_cases(
         fn,
-        [
-            (new, old, adv, 0.2, "clipped_surrogate_loss (eps=0.2)"),
-            (new, old, adv, 0.1, "clipped_surrogate_loss (eps=0.1)"),
-            (old, old, adv, 0.2, "clipped_surrogate_loss at ratio 1 (must equal -mean(A))"),
-            (*means, 0.2, "clipped_surrogate_loss of ratios [1.5, 0.5], advantages [3, 1]"),
-        ],
+        "clipped_surrogate_loss",
+        _ref_clipped_surrogate_loss,
+        [_clip_value_case(*case) for case in cases],
     )
 
 
@@ -598,6 +668,33 @@ def _wrong_vl_broadcast(values, returns):
     return ((values.reshape(-1, 1) - returns) ** 2).mean()
 
 
+def _wrong_vl_square_of_mean(values, returns):
+    return (values - returns).mean() ** 2
+
+
+def _wrong_vl_n_minus_one(values, returns):
+    return ((values - returns) ** 2).sum() / (_len(values) - 1)
+
+
+def _wrong_vl_in_place(values, returns):
+    values -= returns
+    return (values**2).mean()
+
+
+mistake(
+    "value_loss",
+    "square_of_mean",
+    _wrong_vl_square_of_mean,
+    "the mean error is squared, (mean(V - V^targ))^2, so positive and negative errors cancel: "
+    "square each error, then average, mean((V - V^targ)^2)",
+)
+mistake(
+    "value_loss",
+    "n_minus_one",
+    _wrong_vl_n_minus_one,
+    "the squared errors are summed and divided by B - 1: L^VF is their mean, divided by B",
+)
+mistake("value_loss", "in_place", _wrong_vl_in_place, _IN_PLACE)
 mistake(
     "value_loss",
     "root",
@@ -652,9 +749,12 @@ def _check_vl_case(fn, values, returns, what) -> None:
 @register("value_loss")
 def check_value_loss_value(fn) -> None:
     """Mean squared error: perfect predictions give 0; [1, 2] vs [0, 4] gives (1 + 4)/2 = 2.5."""
-    _check_vl_case(fn, [1.0, 2.0, 3.0], [1.0, 2.0, 3.0], "value_loss of perfect predictions")
-    _check_vl_case(fn, [1.0, 2.0], [0.0, 4.0], "value_loss([1, 2], [0, 4])")
-    _check_vl_case(fn, [10.0, -3.0, 0.5, 2.0], [8.0, -1.0, 0.0, 2.5], "value_loss of four samples")
+    cases = [
+        _vl_case([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], "value_loss of perfect predictions"),
+        _vl_case([1.0, 2.0], [0.0, 4.0], "value_loss([1, 2], [0, 4])"),
+        _vl_case([10.0, -3.0, 0.5, 2.0], [8.0, -1.0, 0.0, 2.5], "value_loss of four samples"),
+    ]
+    _check_scalar_cases(fn, "value_loss", _ref_value_loss, [_const_args(c) for c in cases])
 
 
 def _ref_value_loss_gradient(values: list, returns: list) -> list:
@@ -668,7 +768,7 @@ def check_value_loss_gradient(fn) -> None:
     """d L / d V_i = 2 (V_i - R_i) / B: the critic is pulled towards its targets."""
     raw_v, raw_r = [1.0, 2.0, -0.5, 4.0], [0.0, 4.0, -0.5, 3.0]
     values = leaf(raw_v)
-    out = call_learner(fn, "value_loss", values, const(raw_r))
+    out = _call_for_gradient(fn, "value_loss", values, const(raw_r))
     (grad,) = gradient_of(out, (values,), "value_loss")
     if grad is None:
         raise _AssertionError("value_loss does not depend on values")
@@ -705,6 +805,12 @@ _VL_LADDER = (
     ([10.0, -3.0, 0.5, 2.0], [8.0, -1.0, 0.0, 2.5]),
 )
 """Small fixed cases (values, returns), smallest first."""
+
+
+def _const_args(case):
+    """``case`` with its list arguments made tensors."""
+    args, what = case
+    return (lambda: _tuple(const(x) for x in args())), what
 
 
 def _vl_case(values: list, returns: list, what: str | None = None):
@@ -772,6 +878,29 @@ def _wrong_ppo_entropy_not_reduced(new, old, adv, values, returns, entropy, eps,
     )
 
 
+def _wrong_ppo_eq9_signs(new, old, adv, values, returns, entropy, eps, c1, c2):
+    return (
+        _ref_clipped_surrogate_loss(new, old, adv, eps)
+        - c1 * _ref_value_loss(values, returns)
+        + c2 * entropy.mean()
+    )
+
+
+def _wrong_ppo_in_place(new, old, adv, values, returns, entropy, eps, c1, c2):
+    new -= old
+    zero = torch.zeros_like(old)
+    return _ref_ppo_loss(new, zero, adv, values, returns, entropy, eps, c1, c2)
+
+
+mistake(
+    "ppo_loss",
+    "eq9_signs",
+    _wrong_ppo_eq9_signs,
+    "the value and entropy terms have Eq. 9's signs, - c1 L^VF + c2 S, which belong to the "
+    "objective to maximise: the loss to minimise flips them, policy_loss + vf_coef * "
+    "value_loss - ent_coef * entropy.mean()",
+)
+mistake("ppo_loss", "in_place", _wrong_ppo_in_place, _IN_PLACE)
 mistake(
     "ppo_loss",
     "policy_negated",
@@ -896,7 +1025,7 @@ def check_ppo_loss_terms(fn) -> None:
 def check_ppo_loss_gradient(fn) -> None:
     """Gradients reach the policy (new log-probs), the critic (values) and the entropy."""
     leaves = [leaf(_PPO_NEW), leaf(_PPO_V), leaf(_PPO_S)]
-    out = call_learner(
+    out = _call_for_gradient(
         fn,
         "ppo_loss",
         leaves[0],

@@ -70,9 +70,11 @@ from ppo_core.diagnostics import explained_variance as _ref_explained_variance
 from ppo_core.losses import ppo_loss as _ref_ppo_loss
 from ppo_core.networks import ActorCritic as _ActorCritic
 from ppo_core.update import ppo_update as _ref_ppo_update
+from ppo_core.update import update_diagnostics as _ref_update_diagnostics
 
 _t_randn, _t_manual_seed, _t_generator = torch.randn, torch.manual_seed, torch.Generator
 _t_randperm, _t_randint, _t_arange = torch.randperm, torch.randint, torch.arange
+_clip_grad_norm = torch.nn.utils.clip_grad_norm_
 _np_sort, _np_arange, _np_concatenate, _np_array_equal = (
     np.sort,
     np.arange,
@@ -648,6 +650,65 @@ def _wrong_update_epochs_off_by_one(policy, optimizer, batch, config, loss_fn=_r
     return {**stats, "losses/epochs": stats["losses/epochs"] - 1}
 
 
+def _known_update(policy, optimizer, batch, config, loss_fn, minibatches, normalise: bool):
+    """PPO's update as the reference does it (without target_kl), with the minibatches
+    (``minibatches()`` each epoch) and the advantage normalisation a known mistake chooses."""
+    for _ in _range(config.update_epochs):
+        for mb in minibatches():
+            _, new, entropy, values = policy.get_action_and_value(
+                batch["obs"][mb], batch["actions"][mb]
+            )
+            adv = batch["advantages"][mb]
+            if normalise:
+                adv = (adv - adv.mean()) / (adv.std() + 1e-8)
+            loss = loss_fn(
+                new,
+                batch["log_probs"][mb],
+                adv,
+                values,
+                batch["returns"][mb],
+                entropy,
+                config.clip_coef,
+                config.vf_coef,
+                config.ent_coef,
+            )
+            optimizer.zero_grad()
+            loss.backward()
+            _clip_grad_norm(policy.parameters(), config.max_grad_norm)
+            optimizer.step()
+    stats = _ref_update_diagnostics(policy, batch, config)
+    return {**stats, "losses/epochs": config.update_epochs}
+
+
+def _wrong_update_same_order(policy, optimizer, batch, config, loss_fn=_ref_ppo_loss):
+    size = _len(batch["obs"])
+    order = _list(_t_randperm(size).split(size // config.num_minibatches))
+    return _known_update(policy, optimizer, batch, config, loss_fn, lambda: order, config.norm_adv)
+
+
+def _wrong_update_ignores_norm_adv(policy, optimizer, batch, config, loss_fn=_ref_ppo_loss):
+    size = _len(batch["obs"])
+
+    def minibatches():
+        return _list(_t_randperm(size).split(size // config.num_minibatches))
+
+    return _known_update(policy, optimizer, batch, config, loss_fn, minibatches, True)
+
+
+mistake(
+    "ppo_update",
+    "same_order_every_epoch",
+    _wrong_update_same_order,
+    "every epoch visits the samples in the same order: draw new minibatch indices "
+    "(minibatch_indices) at the start of every epoch, not once before the epochs",
+)
+mistake(
+    "ppo_update",
+    "ignores_norm_adv",
+    _wrong_update_ignores_norm_adv,
+    "the advantages are normalised although config.norm_adv is False: normalise them only "
+    "when config.norm_adv is True",
+)
 mistake(
     "ppo_update",
     "no_zero_grad",
@@ -900,10 +961,7 @@ def check_ppo_update_minibatches(fn) -> None:
             "(minibatch_indices) so that minibatches mix time steps and envs"
         )
     if _np_array_equal(orders[0], orders[1]):
-        raise _AssertionError(
-            "two epochs visited the samples in the same order: draw new "
-            "minibatch indices at the start of every epoch"
-        )
+        raise _AssertionError(MISTAKES["ppo_update"]["same_order_every_epoch"][1])
 
 
 @register("ppo_update")
@@ -959,6 +1017,9 @@ def check_ppo_update_normalization(fn) -> None:
     _, spy, _, batch, _, _ = _run_update(fn, norm_adv=False)
     for call in spy.calls:
         if not bool(_np_all(_np_abs(call["adv"] - raw[_ids(call).astype(_int)]) < 1e-4)):
+            part = raw[_ids(call).astype(_int)]
+            if bool(_np_all(_np_abs(call["adv"] - _ref_normalized(part, 1)) < 1e-4)):
+                raise _AssertionError(MISTAKES["ppo_update"]["ignores_norm_adv"][1])
             raise _AssertionError(
                 "with config.norm_adv=False the loss must get the raw advantages of the "
                 "minibatch: normalise only when config.norm_adv is True"
