@@ -54,6 +54,14 @@ from ppo_core.losses import ppo_loss as _ref_ppo_loss
 from ppo_core.losses import probability_ratio as _ref_probability_ratio
 from ppo_core.losses import value_loss as _ref_value_loss
 
+_RuntimeError = RuntimeError  # taken at import, like compare's builtins
+
+_EDITED_AFTER_USE = (
+    "autograd reports that a tensor it needs was modified by an in-place operation after it "
+    "was used; use the out-of-place versions (torch.clamp(x, ...) rather than x.clamp_(...), "
+    "x = x + y rather than x += y)"
+)
+
 _IN_PLACE = (
     "the function edits an input tensor in place (e.g. x -= y, x.exp_()), which autograd "
     "refuses for a tensor that needs a gradient: compute new tensors instead (z = x - y)"
@@ -75,6 +83,18 @@ def _call_for_gradient(fn, function: str, *inputs):
             if _isinstance(x, _Tensor) and not bool((x.detach() == c).all()):
                 raise _AssertionError(f"{function}: {MISTAKES[function]['in_place'][1]}") from err
         raise
+
+
+def _gradient(output, inputs, what: str) -> list:
+    """gradient_of, where autograd's own refusal (a tensor it needs was edited in place after
+    it was used, e.g. ratio.clamp_(...)) fails the check with what autograd saw, instead of
+    escaping it as a RuntimeError."""
+    try:
+        return gradient_of(output, inputs, what)
+    except _RuntimeError as err:
+        raise _AssertionError(
+            f"the gradient of {what} could not be computed ({err}): {_EDITED_AFTER_USE}"
+        ) from None
 
 
 def _wrong_ratio_in_place(new, old):
@@ -182,7 +202,7 @@ def check_probability_ratio_gradient(fn) -> None:
     old = const([-1.0, -1.0, -1.3])
     out = _call_for_gradient(fn, "probability_ratio", new, old)
     total = out.sum() if _isinstance(out, _Tensor) else out
-    (grad,) = gradient_of(total, (new,), "probability_ratio (summed)")
+    (grad,) = _gradient(total, (new,), "probability_ratio (summed)")
     if grad is None:
         raise _AssertionError("probability_ratio does not depend on new_log_probs")
     assert_close(
@@ -244,6 +264,11 @@ def _wrong_clip_max(new, old, adv, eps):
 def _wrong_clip_advantage(new, old, adv, eps):
     ratio, u, _ = _surrogate_terms(new, old, adv, eps)
     return -torch.min(u, ratio * torch.clamp(adv, -eps, eps)).mean()
+
+
+def _wrong_clip_advantage_around_one(new, old, adv, eps):
+    ratio, u, _ = _surrogate_terms(new, old, adv, eps)
+    return -torch.min(u, ratio * torch.clamp(adv, 1 - eps, 1 + eps)).mean()
 
 
 def _wrong_clip_sign(new, old, adv, eps):
@@ -322,6 +347,20 @@ mistake(
     "everywhere; clamp(r, 1 - eps, 1 + eps)",
 )
 mistake("clipped_surrogate_loss", "in_place", _wrong_clip_in_place, _IN_PLACE)
+
+
+def _wrong_clip_clamped_in_place(new, old, adv, eps):
+    ratio = torch.exp(new - old)
+    clipped = ratio.clamp_(1 - eps, 1 + eps)
+    return -torch.min(ratio * adv, clipped * adv).mean()
+
+
+mistake(
+    "clipped_surrogate_loss",
+    "edited_after_use",
+    _wrong_clip_clamped_in_place,
+    _EDITED_AFTER_USE,
+)
 mistake(
     "clipped_surrogate_loss",
     "upper_only",
@@ -369,6 +408,12 @@ mistake(
     "clip_advantage",
     _wrong_clip_advantage,
     "the advantage is clipped: Eq. 7 clips the *ratio* to [1 - eps, 1 + eps], never A",
+)
+mistake(
+    "clipped_surrogate_loss",
+    "clip_advantage_around_one",
+    _wrong_clip_advantage_around_one,
+    MISTAKES["clipped_surrogate_loss"]["clip_advantage"][1],
 )
 mistake(
     "clipped_surrogate_loss",
@@ -445,7 +490,7 @@ def _check_clip_gradient(fn, ratios, advs, olds, eps, what):
     new_raw, old_raw, adv_raw = _case_inputs(ratios, advs, olds)
     new = leaf(new_raw)
     out = _call_for_gradient(fn, "clipped_surrogate_loss", new, const(old_raw), const(adv_raw), eps)
-    (grad,) = gradient_of(out, (new,), "clipped_surrogate_loss")
+    (grad,) = _gradient(out, (new,), "clipped_surrogate_loss")
     ref_new = leaf(new_raw)
     (ref_grad,) = _autograd_grad(
         _ref_clipped_surrogate_loss(ref_new, const(old_raw), const(adv_raw), eps), (ref_new,)
@@ -596,8 +641,11 @@ def check_clipped_surrogate_loss_gradient_negative_advantage(fn) -> None:
     """A < 0 outside the clip range: zero gradient below 1 - eps, full gradient above 1 + eps."""
     _check_clip_gradient(
         fn,
-        [0.5, 0.7, 1.5, 1.3],
-        [-2.0, -0.5, -1.0, -3.0],
+        # mean(r*A) < mean(clip(r)*A) here, so the min of the two batch means (a known
+        # mistake) has the unclipped term's gradient, unlike the clipped term alone; and
+        # log r = 0.92 lies in [1 - eps, 1 + eps], so a log-ratio has a gradient there
+        [0.5, 0.7, 1.5, 2.5],
+        [-0.5, -0.5, -2.0, -3.0],
         [-1.0, -0.5, -2.0, -1.5],
         0.2,
         "clipped_surrogate_loss gradient for negative advantages",
@@ -769,7 +817,7 @@ def check_value_loss_gradient(fn) -> None:
     raw_v, raw_r = [1.0, 2.0, -0.5, 4.0], [0.0, 4.0, -0.5, 3.0]
     values = leaf(raw_v)
     out = _call_for_gradient(fn, "value_loss", values, const(raw_r))
-    (grad,) = gradient_of(out, (values,), "value_loss")
+    (grad,) = _gradient(out, (values,), "value_loss")
     if grad is None:
         raise _AssertionError("value_loss does not depend on values")
     assert_close(
@@ -1038,7 +1086,7 @@ def check_ppo_loss_gradient(fn) -> None:
         0.5,
         0.01,
     )
-    grads = gradient_of(out, _tuple(leaves), "ppo_loss")
+    grads = _gradient(out, _tuple(leaves), "ppo_loss")
     ref_leaves = [leaf(_PPO_NEW), leaf(_PPO_V), leaf(_PPO_S)]
     ref = _autograd_grad(
         _ref_ppo_loss(

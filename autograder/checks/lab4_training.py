@@ -695,6 +695,23 @@ def _wrong_update_ignores_norm_adv(policy, optimizer, batch, config, loss_fn=_re
     return _known_update(policy, optimizer, batch, config, loss_fn, minibatches, True)
 
 
+def _wrong_update_count_for_size(policy, optimizer, batch, config, loss_fn=_ref_ppo_loss):
+    size = _len(batch["obs"])
+
+    def minibatches():
+        return _list(_t_randperm(size).split(config.num_minibatches))
+
+    return _known_update(policy, optimizer, batch, config, loss_fn, minibatches, config.norm_adv)
+
+
+mistake(
+    "ppo_update",
+    "count_for_size",
+    _wrong_update_count_for_size,
+    "each minibatch holds config.num_minibatches samples: num_minibatches is how many "
+    "minibatches to cut, so each holds batch_size // config.num_minibatches samples; pass that "
+    "to minibatch_indices as the minibatch size",
+)
 mistake(
     "ppo_update",
     "same_order_every_epoch",
@@ -916,6 +933,12 @@ def check_ppo_update_steps(fn) -> None:
     """3 epochs x 4 minibatches = 12 gradient steps, one per loss; the parameters move."""
     _, spy, optimizer, _, config, changed = _run_update(fn)
     expected = config.update_epochs * config.num_minibatches
+    sizes = sorted({c["returns"].size for c in spy.calls})
+    if _len(optimizer.grad_norms) != expected and sizes == [config.num_minibatches]:
+        raise _AssertionError(
+            f"ppo_update took {_len(optimizer.grad_norms)} optimizer steps on minibatches of "
+            f"{config.num_minibatches}: {MISTAKES['ppo_update']['count_for_size'][1]}"
+        )
     if _len(optimizer.grad_norms) != expected:
         raise _AssertionError(
             f"ppo_update took {_len(optimizer.grad_norms)} optimizer steps with update_epochs=3 "
@@ -927,7 +950,6 @@ def check_ppo_update_steps(fn) -> None:
             f"ppo_update computed the loss {_len(spy.calls)} times for {expected} steps: compute "
             f"one loss per minibatch, on that minibatch only"
         )
-    sizes = sorted({c["returns"].size for c in spy.calls})
     if sizes != [16]:
         raise _AssertionError(
             f"ppo_update's minibatches had sizes {sizes}; with 64 samples and num_minibatches=4 "
