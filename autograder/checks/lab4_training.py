@@ -615,12 +615,14 @@ class _Optimizer:
 
 
 def _wrong_update_no_zero_grad(policy, optimizer, batch, config, loss_fn=_ref_ppo_loss):
-    return _ref_ppo_update(policy, _Optimizer(optimizer, 0), batch, config, loss_fn)
+    keeps: Any = _Optimizer(optimizer, 0)
+    return _ref_ppo_update(policy, keeps, batch, config, loss_fn)
 
 
 def _wrong_update_step_per_epoch(policy, optimizer, batch, config, loss_fn=_ref_ppo_loss):
     m = config.num_minibatches
-    return _ref_ppo_update(policy, _Optimizer(optimizer, m, m), batch, config, loss_fn)
+    per_epoch: Any = _Optimizer(optimizer, m, m)
+    return _ref_ppo_update(policy, per_epoch, batch, config, loss_fn)
 
 
 def _wrong_update_whole_batch(policy, optimizer, batch, config, loss_fn=_ref_ppo_loss):
