@@ -822,11 +822,9 @@ def _run_update(fn, seed=0, batch_size=64, lr=0.05, **overrides):
     try:
         stats = call_learner(fn, "ppo_update", policy, optimizer, batch, config, spy)
     except _AssertionError as err:
-        last = spy.calls[-1] if spy.calls else None
-        if last is not None and last["old"].size == batch_size != last["new"].size:
-            message = MISTAKES["ppo_update"]["old_not_sliced"][1]
-            raise _AssertionError(f"{err}\n{message}") from err.__cause__
+        _check_old_sliced(spy, batch_size, err)
         raise
+    _check_old_sliced(spy, batch_size, None)
     if not spy.calls:
         raise _AssertionError(
             "ppo_update never called loss_fn: compute each minibatch's loss with "
@@ -837,6 +835,15 @@ def _run_update(fn, seed=0, batch_size=64, lr=0.05, **overrides):
     _check_steps_follow_the_losses(policy, before, batch, config, spy, optimizer, lr)
     changed = _any(not bool((p.detach() == b).all()) for p, b in _zip(policy.parameters(), before))
     return stats, spy, optimizer, batch, config, changed
+
+
+def _check_old_sliced(spy, batch_size: int, err) -> None:
+    """The old log-probabilities each loss got are the minibatch's (the reference loss refuses
+    the whole batch's, the student build's stand-in loss does not: both end here)."""
+    for call in spy.calls:
+        if call["old"].size == batch_size != call["new"].size:
+            message = MISTAKES["ppo_update"]["old_not_sliced"][1]
+            raise _AssertionError(message) from (err.__cause__ if err is not None else None)
 
 
 def _check_steps_follow_the_losses(policy, before, batch, config, spy, optimizer, lr) -> None:
