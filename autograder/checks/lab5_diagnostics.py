@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks.compare import (
+    RTOL,
     _abs,
     _AssertionError,
     _f64,
@@ -22,11 +23,14 @@ from autograder.checks.compare import (
     _np_abs,
     _np_array,
     _range,
+    _str,
     _t_float32,
+    _Tensor,
     _type,
     _zip,
     call_learner,
     check_case,
+    check_with_ladder,
     const,
     fmt,
     make_rng,
@@ -106,23 +110,136 @@ mistake(
 )
 
 
+def _wrong_kl_plus_log(new, old):
+    log_ratio = new - old
+    return _float(((log_ratio.exp() - 1.0) + log_ratio).mean())
+
+
+def _wrong_kl_no_minus_one(new, old):
+    log_ratio = new - old
+    return _float((log_ratio.exp() - log_ratio).mean())
+
+
+def _wrong_kl_ratio_of_logs(new, old):
+    ratio = new / old
+    return _float(((ratio - 1.0) - ratio.log()).mean())
+
+
+def _wrong_kl_k2_twice(new, old):
+    return _float(((new - old) ** 2).mean())
+
+
+def _wrong_kl_mean_first(new, old):
+    log_ratio = (new - old).mean()
+    return _float((log_ratio.exp() - 1.0) - log_ratio)
+
+
+def _wrong_kl_abs(new, old):
+    return _float((old - new).abs().mean())
+
+
+def _wrong_kl_prob_difference(new, old):
+    ratio = new.exp() - old.exp()
+    return _float(((ratio - 1.0) - ratio.abs().log()).mean())
+
+
+mistake(
+    "approx_kl",
+    "plus_log",
+    _wrong_kl_plus_log,
+    "log r is added to (r - 1): it is subtracted, mean((r - 1) - log r), which makes every "
+    "term >= 0",
+)
+mistake(
+    "approx_kl",
+    "no_minus_one",
+    _wrong_kl_no_minus_one,
+    "every term is 1 too large: this is mean(r - log r); the estimator is mean((r - 1) - log r)",
+)
+mistake(
+    "approx_kl",
+    "ratio_of_logs",
+    _wrong_kl_ratio_of_logs,
+    "the ratio divides the log-probabilities (new / old): r = exp(new_log_probs - "
+    "old_log_probs), the ratio of the probabilities",
+)
+mistake(
+    "approx_kl",
+    "k2_twice",
+    _wrong_kl_k2_twice,
+    "this is mean((log r)^2), twice the k2 estimator; this course (and CleanRL's approx_kl) "
+    "uses mean((r - 1) - log r)",
+)
+mistake(
+    "approx_kl",
+    "mean_first",
+    _wrong_kl_mean_first,
+    "log r is averaged before the estimator is applied: compute (r - 1) - log r for each "
+    "sample, then take the mean",
+)
+mistake(
+    "approx_kl",
+    "abs",
+    _wrong_kl_abs,
+    "this is mean(|log r|), which is not a KL estimate: use mean((r - 1) - log r), whose "
+    "every term is >= 0",
+)
+mistake(
+    "approx_kl",
+    "prob_difference",
+    _wrong_kl_prob_difference,
+    "r is a difference of probabilities, exp(new) - exp(old): the ratio is "
+    "r = exp(new_log_probs - old_log_probs)",
+)
+
+
+def _wrong_kl_numpy_mean(new, old):
+    log_ratio = new - old
+    return _float(np.mean((log_ratio.exp() - 1.0) - log_ratio))  # raises: np.mean passes axis=
+
+
+# numpy's np.mean(t) calls t.mean(axis=None, dtype=None, out=None), which a torch tensor refuses.
+_NUMPY_ON_TENSOR = (
+    "a numpy function (np.mean, np.sum ...) was given a torch tensor, whose methods do not "
+    "take numpy's axis= and out=: use the tensor's own methods (.mean(), .abs()) or torch "
+    "functions"
+)
+mistake("approx_kl", "numpy_mean", _wrong_kl_numpy_mean, _NUMPY_ON_TENSOR)
+
+
+def _name_learner_error(err: BaseException, what: str, function: str, known: tuple) -> None:
+    """Raise the message of ``known`` (``(type name, fragment, message)`` triples) whose type
+    and text the learner's own exception behind ``err`` has; its type is rebuilt by name when
+    the learner's code runs in another process, so the type is compared by name."""
+    raised = err.__cause__
+    if raised is None:
+        return
+    for type_name, fragment, message in known:
+        if _type(raised).__name__ == type_name and fragment in _str(raised):
+            raise _AssertionError(f"{what}: {function} raised {type_name}: {message}") from raised
+
+
 def _check_kl_case(fn, new, old, what, dtype=None) -> None:
     """approx_kl(new, old) against the reference."""
 
     def args():
         return (const(new, dtype=dtype), const(old, dtype=dtype))
 
-    check_case(
-        fn,
-        "approx_kl",
-        args,
-        _ref_approx_kl,
-        what,
-        scalar=True,
-        rtol=1e-3,
-        atol=1e-6,
-        hint="approx_kl = mean((r - 1) - log r), log r = new - old",
-    )
+    try:
+        check_case(
+            fn,
+            "approx_kl",
+            args,
+            _ref_approx_kl,
+            what,
+            scalar=True,
+            rtol=1e-3,
+            atol=1e-6,
+            hint="approx_kl = mean((r - 1) - log r), log r = new - old",
+        )
+    except _AssertionError as err:
+        _name_learner_error(err, what, "approx_kl", (("TypeError", "axis", _NUMPY_ON_TENSOR),))
+        raise
 
 
 _KL_OLD = [-1.2, -0.3, -2.0, -0.7, -1.6, -0.05]
@@ -148,24 +265,52 @@ def check_approx_kl_zero_and_nonnegative(fn) -> None:
             f"policy did not move, so the KL must be 0"
         )
     new, old = [-0.2, -0.2, -3.0], [-0.5, -0.6, -2.0]  # mean(old - new) < 0 here
+    # The case first: a known mistake is named there; a negative result has many causes.
+    _check_kl_case(fn, new, old, "approx_kl where the naive estimator is negative")
     got = to_float(call_learner(fn, "approx_kl", const(new), const(old)), "approx_kl")
     if got < 0:
         raise _AssertionError(
-            f"approx_kl returned {fmt(got)} < 0: a KL divergence is never negative; "
-            f"(r - 1) - log r >= 0 for every r, so use that estimator, not mean(-log r)"
+            f"approx_kl returned {fmt(got)} < 0: a KL divergence is never negative, and "
+            f"(r - 1) - log r >= 0 for every r"
         )
-    _check_kl_case(fn, new, old, "approx_kl where the naive estimator is negative")
 
 
 @register("approx_kl")
 def check_approx_kl_random(fn, seed: int = 0, n_cases: int = 10) -> None:
     """Random batches with small and large policy changes."""
+
+    def check_one(args, what):
+        new, old = args()
+        _check_kl_case(fn, new, old, what)
+
+    check_with_ladder(check_one, _kl_random_cases(seed, n_cases), _KL_LADDER)
+
+
+def _kl_random_cases(seed: int, n_cases: int):
     rng = make_rng(seed)
     for _ in _range(n_cases):
         b = _int(rng.integers(1, 400))
         old = -rng.exponential(1.2, size=b)
         new = old + rng.normal(0.0, _float(rng.choice([0.01, 0.1, 0.5])), size=b)
-        _check_kl_case(fn, new.tolist(), old.tolist(), f"approx_kl of a random batch of {b}")
+        yield _given(new.tolist(), old.tolist()), f"approx_kl of a random batch of {b}"
+
+
+def _given(*values):
+    """The ``args`` of a case of a random check: the same plain values on every call."""
+    return lambda: values
+
+
+# The smallest failing of these is shown when a random batch fails: one sample, then more, with
+# small and large changes of the log-probabilities.
+_KL_LADDER = [
+    (_given(new, old), f"approx_kl(new_log_probs={new}, old_log_probs={old})")
+    for new, old in (
+        ([-1.0], [-1.2]),
+        ([-0.5, -1.0], [-0.7, -0.9]),
+        ([-0.2, -0.2, -3.0], [-0.5, -0.6, -2.0]),
+        ([-0.1, -2.5, -1.0, -0.4], [-1.1, -0.5, -1.0, -0.9]),
+    )
+]
 
 
 def _wrong_clipfrac_above(new, old, eps):
@@ -210,8 +355,8 @@ mistake(
     "clip_fraction",
     "log",
     _wrong_clipfrac_log,
-    "the log-ratio is compared with eps: compare the ratio r = exp(new - old) with "
-    "1 - eps and 1 + eps",
+    "the bounds are exp(-eps) and exp(eps), as when |log r| is compared with eps: count the "
+    "ratios r = exp(new - old) outside [1 - eps, 1 + eps]",
 )
 mistake(
     "clip_fraction",
@@ -220,8 +365,63 @@ mistake(
     "this is the fraction *inside* the clip range: count |r - 1| > eps",
 )
 
-_CF_RATIOS = [1.0, 1.1, 1.3, 0.7, 0.85, 2.0, 0.5, 1.19, 1.21, 0.81, 1.22]
-_CF_RATIOS_EPS = [1.0, 1.05, 1.15, 1.35, 0.95, 0.75, 0.6, 2.0, 0.88, 1.25, 0.65]
+
+def _wrong_clipfrac_inverted(new, old, eps):
+    return _float((((old - new).exp() - 1.0).abs() > eps).double().mean())
+
+
+def _wrong_clipfrac_fixed_eps(new, old, eps):
+    return _float((((new - old).exp() - 1.0).abs() > 0.2).double().mean())
+
+
+def _wrong_clipfrac_floor(new, old, eps):
+    outside = (((new - old).exp() - 1.0).abs() > eps).sum()
+    return _int(outside) // _len(new)
+
+
+def _wrong_clipfrac_bool_mean(new, old, eps):
+    return _float((((new - old).exp() - 1.0).abs() > eps).mean())  # raises: a bool tensor
+
+
+mistake(
+    "clip_fraction",
+    "inverted",
+    _wrong_clipfrac_inverted,
+    "the ratio is inverted (old over new): r = exp(new_log_probs - old_log_probs)",
+)
+mistake(
+    "clip_fraction",
+    "fixed_eps",
+    _wrong_clipfrac_fixed_eps,
+    "the result is the fraction for eps = 0.2 whatever eps is passed: use the argument "
+    "clip_eps for the range [1 - eps, 1 + eps]",
+)
+mistake(
+    "clip_fraction",
+    "floor",
+    _wrong_clipfrac_floor,
+    "the count is divided with integer division (//), which rounds the fraction down to 0: "
+    "divide with / (or take the mean of the mask as floats)",
+)
+_BOOL_MEAN = (
+    "the mean of a bool tensor is not defined in torch: convert the mask with .float() "
+    "before .mean()"
+)
+mistake("clip_fraction", "bool_mean", _wrong_clipfrac_bool_mean, _BOOL_MEAN)
+
+
+def _wrong_clipfrac_numpy_mean(new, old, eps):
+    return _float(np.mean(((new - old).exp() - 1.0).abs() > eps))  # raises: np.mean passes axis=
+
+
+mistake("clip_fraction", "numpy_mean", _wrong_clipfrac_numpy_mean, _NUMPY_ON_TENSOR)
+_CF_ERRORS = (("RuntimeError", "Bool", _BOOL_MEAN), ("TypeError", "axis", _NUMPY_ON_TENSOR))
+
+# Chosen so that every known mistake gives a fraction of its own (1.23 to 1.4 tell the bounds
+# exp(+-eps) and the inverted ratio from 1 +- eps and from each other).
+_CF_RATIOS = [1.0, 1.1, 1.3, 0.7, 0.85, 2.0, 0.5, 1.19, 1.21, 0.81, 1.22, 1.23, 1.24, 1.4]
+# More ratios above the range than below it, so counting one side only shows.
+_CF_RATIOS_EPS = [1.0, 1.05, 1.15, 1.35, 0.95, 0.75, 0.6, 2.0, 0.88, 1.25, 0.65, 1.4, 1.6]
 
 
 def _check_cf_case(fn, ratios, eps, what) -> None:
@@ -232,20 +432,24 @@ def _check_cf_case(fn, ratios, eps, what) -> None:
     def args():
         return (const(new), const(old), eps)
 
-    check_case(
-        fn,
-        "clip_fraction",
-        args,
-        _ref_clip_fraction,
-        what,
-        scalar=True,
-        hint="the fraction of samples with |r - 1| > eps, r = exp(new - old)",
-    )
+    try:
+        check_case(
+            fn,
+            "clip_fraction",
+            args,
+            _ref_clip_fraction,
+            what,
+            scalar=True,
+            hint="the fraction of samples with |r - 1| > eps, r = exp(new - old)",
+        )
+    except _AssertionError as err:
+        _name_learner_error(err, what, "clip_fraction", _CF_ERRORS)
+        raise
 
 
 @register("clip_fraction")
 def check_clip_fraction_value(fn) -> None:
-    """Ratios on both sides of [0.8, 1.2]: 6 of 11 lie outside."""
+    """Ratios on both sides of [0.8, 1.2]: 9 of 14 lie outside."""
     _check_cf_case(fn, _CF_RATIOS, 0.2, f"clip_fraction of the ratios {_CF_RATIOS} (eps=0.2)")
 
 
@@ -262,15 +466,35 @@ def check_clip_fraction_eps(fn) -> None:
 @register("clip_fraction")
 def check_clip_fraction_random(fn, seed: int = 0, n_cases: int = 10) -> None:
     """Random ratios (kept away from the exact boundaries, where float rounding decides)."""
+
+    def check_one(args, what):
+        ratios, eps = args()
+        _check_cf_case(fn, ratios, eps, what)
+
+    check_with_ladder(check_one, _cf_random_cases(seed, n_cases), _CF_LADDER)
+
+
+def _cf_random_cases(seed: int, n_cases: int):
     rng = make_rng(seed)
     for _ in _range(n_cases):
         eps = _float(rng.choice([0.1, 0.2, 0.3]))
         r = np.exp(rng.normal(0.0, 0.3, size=_int(rng.integers(1, 300))))
         r = r[_np_abs(_np_abs(r - 1.0) - eps) > 1e-4]
         if r.size:
-            _check_cf_case(
-                fn, r.tolist(), eps, f"clip_fraction of {r.size} random ratios (eps={eps})"
-            )
+            yield _given(r.tolist(), eps), f"clip_fraction of {r.size} random ratios (eps={eps})"
+
+
+# One ratio, then more, on both sides of the range and with each eps the random cases use.
+_CF_LADDER = [
+    (_given(ratios, eps), f"clip_fraction of the ratios exp(new - old) = {ratios}, clip_eps={eps}")
+    for ratios, eps in (
+        ([1.3], 0.2),
+        ([0.7, 1.1], 0.2),
+        ([1.05, 1.15, 0.85], 0.1),
+        ([1.0, 1.24, 0.6, 1.4, 0.82], 0.2),
+        ([0.65, 1.35, 0.95, 1.5, 2.0, 0.75], 0.3),
+    )
+]
 
 
 def _wrong_ev_ratio(values, returns):
@@ -325,6 +549,95 @@ mistake(
 )
 
 
+def _wrong_ev_std(values, returns):
+    v, r = to_array(values, "v"), to_array(returns, "r")
+    with np.errstate(divide="ignore", invalid="ignore"):  # constant inputs: no warnings
+        return _float(1.0 - np.std(r - v) / np.std(r))
+
+
+def _wrong_ev_mse(values, returns):
+    v, r = to_array(values, "v"), to_array(returns, "r")
+    with np.errstate(divide="ignore", invalid="ignore"):  # constant inputs: no warnings
+        return _float(1.0 - _np_mean((r - v) ** 2) / np.var(r))
+
+
+def _wrong_ev_plus(values, returns):
+    v, r = to_array(values, "v"), to_array(returns, "r")
+    with np.errstate(divide="ignore", invalid="ignore"):  # constant inputs: no warnings
+        return _float(1.0 - np.var(r + v) / np.var(r))
+
+
+def _wrong_ev_correlation(values, returns):
+    v, r = to_array(values, "v"), to_array(returns, "r")
+    with np.errstate(divide="ignore", invalid="ignore"):  # constant inputs: no warnings
+        return _float(np.corrcoef(v, r)[0, 1] ** 2)
+
+
+def _wrong_ev_no_nan(values, returns):
+    v, r = to_array(values, "v"), to_array(returns, "r")
+    with np.errstate(divide="ignore", invalid="ignore"):  # what it gets wrong: no special case
+        return _float(1.0 - np.var(r - v) / np.var(r))
+
+
+def _wrong_ev_numpy_only(values, returns):
+    if _isinstance(values, _Tensor) or _isinstance(returns, _Tensor):
+        raise TypeError("np.var does not take a torch tensor's arguments")
+    return _ref_explained_variance(values, returns)
+
+
+mistake(
+    "explained_variance",
+    "std",
+    _wrong_ev_std,
+    "standard deviations are divided: explained variance is 1 - Var[R - V] / Var[R], with "
+    "variances (squared deviations)",
+)
+mistake(
+    "explained_variance",
+    "mse",
+    _wrong_ev_mse,
+    "the mean squared error mean((R - V)^2) is used for Var[R - V]: it also counts the "
+    "critic's average offset; use the variance of the errors R - V",
+)
+mistake(
+    "explained_variance",
+    "plus",
+    _wrong_ev_plus,
+    "this is 1 - Var[R + V] / Var[R]: the errors are the differences R - V",
+)
+mistake(
+    "explained_variance",
+    "correlation",
+    _wrong_ev_correlation,
+    "this is the squared correlation of values and returns, which ignores the critic's scale "
+    "and offset: use 1 - Var[R - V] / Var[R]",
+)
+_NO_NAN = (
+    "Var[returns] = 0, so there is nothing to explain; return float('nan') in that case "
+    "(as CleanRL does)"
+)
+mistake("explained_variance", "no_nan", _wrong_ev_no_nan, _NO_NAN)
+_TORCH_INPUTS = (
+    "it works on numpy arrays but not on torch tensors, which the training loop passes: "
+    "convert them first (torch.as_tensor(x).detach().double().cpu().numpy()) or compute "
+    "the variances in torch"
+)
+mistake("explained_variance", "numpy_only", _wrong_ev_numpy_only, _TORCH_INPUTS)
+
+
+def _wrong_ev_torch_only(values, returns):
+    if not (_isinstance(values, _Tensor) and _isinstance(returns, _Tensor)):
+        raise TypeError("torch.var() takes a tensor, not a numpy array")
+    return _ref_explained_variance(values, returns)
+
+
+_ARRAY_INPUTS = (
+    "it works on torch tensors but not on numpy arrays, which it must take too (its "
+    "docstring: numpy array or tensor): convert them first, torch.as_tensor(x)"
+)
+mistake("explained_variance", "torch_only", _wrong_ev_torch_only, _ARRAY_INPUTS)
+
+
 def _check_ev_case(fn, values, returns, what, to_torch=False) -> None:
     """explained_variance(values, returns) against the reference on float64 arrays."""
 
@@ -336,18 +649,45 @@ def _check_ev_case(fn, values, returns, what, to_torch=False) -> None:
     expected = _ref_explained_variance(
         _np_array(values, dtype=_f64), _np_array(returns, dtype=_f64)
     )
-    check_case(
-        fn,
-        "explained_variance",
-        args,
-        _ref_explained_variance,
-        what,
-        scalar=True,
-        expected=expected,
-        rtol=1e-3,
-        atol=1e-5,
-        hint="1 - Var[returns - values] / Var[returns]",
-    )
+    try:
+        check_case(
+            fn,
+            "explained_variance",
+            args,
+            _ref_explained_variance,
+            what,
+            scalar=True,
+            expected=expected,
+            # float32 tensors: float32 variances; float64 arrays: the default tolerance, tight
+            # enough that the mistakes of the catalogue are never within it.
+            rtol=1e-3 if to_torch else RTOL,
+            atol=1e-5,
+            hint="1 - Var[returns - values] / Var[returns]",
+        )
+    except _AssertionError as err:
+        if err.__cause__ is not None:
+            _raises_on_one_kind_only(fn, values, returns, err.__cause__, to_torch)
+        raise
+
+
+def _raises_on_one_kind_only(fn, values, returns, raised: BaseException, to_torch: bool) -> None:
+    """Say so when ``fn`` raised on torch tensors (``to_torch``) but takes the same numbers as
+    numpy arrays, or the other way round."""
+    others: tuple
+    if to_torch:
+        others = (_np_array(values, dtype=_f64), _np_array(returns, dtype=_f64))
+        kind, message = "float32 torch tensors", _TORCH_INPUTS
+    else:
+        others = (const(values), const(returns))
+        kind, message = "float64 numpy arrays", _ARRAY_INPUTS
+    try:
+        call_learner(fn, "explained_variance", *others)
+    except _AssertionError:
+        return  # it fails on the other kind too: the kind of input is not the (only) trouble
+    raise _AssertionError(
+        f"explained_variance raised {_type(raised).__name__} on {kind} "
+        f"({_str(raised).splitlines()[0]}): {message}"
+    ) from raised
 
 
 _EV_R = [1.0, 3.0, -2.0, 5.0, 0.5, 2.5]
@@ -393,22 +733,44 @@ def check_explained_variance_inputs(fn) -> None:
     )
     if not _isnan(got):
         raise _AssertionError(
-            f"explained_variance with constant returns gave {fmt(got)}: Var[returns] = 0, so "
-            f"there is nothing to explain; return float('nan') in that case (as CleanRL does)"
+            f"explained_variance with constant returns gave {fmt(got)}: {_NO_NAN}"
         )
 
 
 @register("explained_variance")
 def check_explained_variance_random(fn, seed: int = 0, n_cases: int = 10) -> None:
     """Random critics of every quality, LunarLander-sized returns."""
+
+    def check_one(args, what):
+        values, returns = args()
+        _check_ev_case(fn, values, returns, what)
+
+    check_with_ladder(check_one, _ev_random_cases(seed, n_cases), _EV_LADDER)
+
+
+def _ev_random_cases(seed: int, n_cases: int):
     rng = make_rng(seed)
     for _ in _range(n_cases):
         b = _int(rng.integers(2, 500))
         returns = rng.normal(0.0, 80.0, size=b)
         values = _float(rng.uniform(-0.5, 1.2)) * returns + rng.normal(0.0, 30.0, size=b)
-        _check_ev_case(
-            fn, values.tolist(), returns.tolist(), f"explained_variance of a random batch of {b}"
+        yield (
+            _given(values.tolist(), returns.tolist()),
+            f"explained_variance of a random batch of {b}",
         )
+
+
+# Two samples (the fewest with a variance), then more; the critics are off by a constant, by a
+# scale, and at random.
+_EV_LADDER = [
+    (_given(values, returns), f"explained_variance(values={values}, returns={returns})")
+    for values, returns in (
+        ([0.0, 0.0], [1.0, -1.0]),
+        ([0.5, 2.0], [1.0, 3.0]),
+        ([0.5, 2.0, -1.0], [1.0, 3.0, -2.0]),
+        ([2.0, 0.0, 1.0, 4.0], [1.0, 3.0, -2.0, 5.0]),
+    )
+]
 
 
 # --- Lab 5's exercise: which recorded run has which fault? ------------------------------------
