@@ -728,6 +728,12 @@ _IN_PLACE_INSTEAD = (
     "compute a new tensor instead of changing one (y = x * 2 rather than x *= 2; torch.where or "
     "torch.clamp(x, ...) rather than x[i] = ... or x.clamp_(...))"
 )
+EDITED_AFTER_USE = (
+    "a tensor that autograd saved to compute the gradient was changed in place after it was "
+    f"used, so the gradient cannot be computed: {_IN_PLACE_INSTEAD}"
+)
+"""What a gradient check says when autograd refuses a graph whose saved tensor was edited in
+place (a lab registers it as the diagnosis of such a known mistake)."""
 
 
 def _names_in(fn) -> set:
@@ -818,10 +824,7 @@ def _autograd_error(subject: str, text: str, fn) -> str | None:
             f"autograd forbids for a tensor that needs gradients: {_IN_PLACE_INSTEAD}{said}"
         )
     if _IN_PLACE_SAVED in text:
-        return (
-            f"{subject}: the gradient cannot be computed because a tensor that autograd saved to "
-            f"compute it was then changed in place{seen}: {_IN_PLACE_INSTEAD}{said}"
-        )
+        return f"{subject}: {EDITED_AFTER_USE}{seen}{said}"
     if _NUMPY_OF_GRAD in text:
         present = _cuts_in_code("array", fn)
         how = " or ".join(_GRAPH_CUTS[n][0] for n in present)
