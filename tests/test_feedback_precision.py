@@ -61,6 +61,24 @@ def test_a_natural_mistake_is_caught_and_never_given_another_cause(index):
         assert verdict == "named", f"{n.function}/{n.key}: its cause is not named: {message}"
 
 
+# Mistakes whose feedback once named another cause (the first two) or only "got X, expected Y".
+ONCE_MISREAD = {
+    ("categorical_log_prob", "softmax_dim0"): "wrong_dim",
+    ("returns_to_go", "output_not_reversed"): "not_reversed",
+    ("compute_gae", "done_one_step_late"): "done_late",
+    ("compute_gae", "gamma_forgotten_in_recursion"): "no_gamma_in_recursion",
+    ("compute_gae", "gamma_forgotten_in_residual"): "no_gamma_in_residual",
+    ("gaussian_log_prob", "quadratic_without_half"): "quadratic_no_half",
+}
+
+
+@pytest.mark.parametrize(("function", "key"), sorted(ONCE_MISREAD))
+def test_mistakes_once_misread_get_their_own_cause_named(function, key):
+    (index,) = [i for i, n in enumerate(CATALOGUE) if (n.function, n.key) == (function, key)]
+    assert CATALOGUE[index].cause == ONCE_MISREAD[function, key]
+    assert _outcome(index)[0] == "named", _outcome(index)
+
+
 def test_most_natural_mistakes_get_their_own_cause_named(capsys):
     counts = collections.Counter(_outcome(i)[0] for i in range(len(CATALOGUE)))
     total = len(CATALOGUE)
