@@ -770,13 +770,21 @@ def _cuts_in_code(seen_as: str, fn) -> list[str]:
     return [n for n in _CUTS_SEEN_AS[seen_as] if n in names]
 
 
+def cut_phrase(name: str) -> str:
+    """How a message names the graph cut ``name`` (a key of :data:`_GRAPH_CUTS`, or
+    ``"in_place_input"``): the words that appear only when that cut is named."""
+    if name == "in_place_input":
+        return "changes one of its input tensors in place"
+    return f"uses {_GRAPH_CUTS[name][0]}, which cuts the graph"
+
+
 def _cut_in_code(seen_as: str, fn) -> str:
     """Which of the learner's graph cuts explains what came back (``seen_as``), if the code shows
     one ("" when it shows none: no cause is then named)."""
     present, who = _cuts_in_code(seen_as, fn), _learner_name(fn)
     if _len(present) == 1:
         label, why = _GRAPH_CUTS[present[0]]
-        return f"your {who} uses {label}, which cuts the graph ({why})"
+        return f"your {who} {cut_phrase(present[0])} ({why})"
     if present:
         labels = ", ".join(_GRAPH_CUTS[n][0] for n in present)
         return f"one of these in your {who} cuts the graph: {labels}"
@@ -820,7 +828,7 @@ def _autograd_error(subject: str, text: str, fn) -> str | None:
     seen = f" (your {who} calls " + ", ".join(f".{n}()" for n in edits) + ")" if edits else ""
     if _IN_PLACE_LEAF in text:
         return (
-            f"{subject}: your {who} changes one of its input tensors in place{seen}, which "
+            f"{subject}: your {who} {cut_phrase('in_place_input')}{seen}, which "
             f"autograd forbids for a tensor that needs gradients: {_IN_PLACE_INSTEAD}{said}"
         )
     if _IN_PLACE_SAVED in text:
