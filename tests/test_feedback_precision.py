@@ -205,3 +205,9 @@ def test_a_random_episode_check_shows_the_smallest_failing_episode(function, key
     assert f"Smallest failing case: {smallest}" in message
     assert "expected: " in message and "returned: " in message
     assert message.count(",") < 40  # no random episode's rewards (up to 300 numbers)
+
+
+def test_zeros_are_said_to_be_zeros_not_a_multiple():
+    describe = compare.describe_mismatch
+    assert "every value returned is 0" in describe(0 * E, E, "x", "t", 1e-4, 1e-5)
+    assert "times" not in describe(np.array(0.0), np.array(1.5), "x", "t", 1e-4, 1e-5)

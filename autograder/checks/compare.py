@@ -442,6 +442,8 @@ def _pattern(a: np.ndarray, e: np.ndarray, rtol: float, atol: float) -> str:
             return "each value is the expected value of the step before (shifted one step later)"
         if e.shape[0] >= 3 and _close_all(a[:-1], e[1:], rtol, atol):
             return "each value is the expected value of the step after (shifted one step earlier)"
+    if e.size > 1 and bool(_np_all(a == 0.0)):
+        return "every value returned is 0"
     finite = _np_isfinite(e) & _np_isfinite(a) & (_np_abs(e) > ATOL)
     if not bool(_np_any(finite)):
         return ""
@@ -449,7 +451,12 @@ def _pattern(a: np.ndarray, e: np.ndarray, rtol: float, atol: float) -> str:
     ratio = _float(a.reshape(-1)[first] / e.reshape(-1)[first])
     # One number is always some multiple of another: for a single value, only simple ratios.
     simple = _min(_abs(ratio * q - _round(ratio * q)) for q in (1, 2, 3, 4)) <= 1e-4 * _abs(ratio)
-    if _abs(ratio - 1.0) > 1e-3 and (e.size > 1 or simple) and _close_all(a, ratio * e, rtol, atol):
+    if (
+        _abs(ratio) > 1e-3
+        and _abs(ratio - 1.0) > 1e-3
+        and (e.size > 1 or simple)
+        and _close_all(a, ratio * e, rtol, atol)
+    ):
         every = "every value" if e.size > 1 else "the value"
         if _abs(ratio + 1.0) <= 1e-3:
             return f"{every} has the opposite sign of the expected one"
@@ -768,6 +775,11 @@ def _cuts_in_code(seen_as: str, fn) -> list[str]:
     (``seen_as``, a key of :data:`_CUTS_SEEN_AS`)."""
     names = _names_in(fn)
     return [n for n in _CUTS_SEEN_AS[seen_as] if n in names]
+
+
+def cut_names() -> tuple[str, ...]:
+    """The graph cuts a message can name (the names :func:`cut_phrase` takes)."""
+    return (*_GRAPH_CUTS, "in_place_input")
 
 
 def cut_phrase(name: str) -> str:
