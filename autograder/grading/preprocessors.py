@@ -240,6 +240,7 @@ class SandboxedExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         token = os.urandom(8).hex()
         os.environ["PPO_GRADER_TOKEN"] = token  # inherited by the kernel: lets us kill it all
+        os.environ["PPO_GRADER_LAUNCHER"] = str(os.getpid())  # the sandbox's parent, checked
         # Without namespaces a kernel's folder is reached through real paths: the runner of
         # such a grader names a parent the kernel's uid may traverse (the default temporary
         # folder of a worker is its private one).
@@ -279,7 +280,12 @@ class SandboxedExecute(Execute):
                 self._link.close()
                 self._link = None
             _kill_marked(token)  # the kernel and anything it started
-            for name in ("PPO_GRADER_TOKEN", "PPO_GRADER_KERNEL_ROOT", "PPO_GRADER_KERNEL_PATH"):
+            for name in (
+                "PPO_GRADER_TOKEN",
+                "PPO_GRADER_LAUNCHER",
+                "PPO_GRADER_KERNEL_ROOT",
+                "PPO_GRADER_KERNEL_PATH",
+            ):
                 os.environ.pop(name, None)
             shutil.rmtree(kernel_root, ignore_errors=True)
 

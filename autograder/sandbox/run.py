@@ -448,6 +448,9 @@ def start(argv: list[str]) -> tuple[str, list[str], dict[str, str]]:
     # If the worker that started this kernel dies, so does this process (and with it, through
     # its own parent-death signal, the kernel in the namespaces).
     ctypes.CDLL(None).prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    launcher = os.environ.get("PPO_GRADER_LAUNCHER", "")
+    if launcher.isdigit() and os.getppid() != int(launcher):
+        os._exit(1)  # the worker died before the signal was asked for: nothing would kill us
     uid = int(_setting("PPO_GRADER_UID"))
     where, connection = _read_connection_file(argv)
     nproc = count_tasks(uid if os.geteuid() == 0 else os.getuid())  # before /proc is private
