@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ppo_core import exercises
 from ppo_core.checkpoint import load_checkpoint
 from ppo_core.config import PPOConfig, field_docs
 from ppo_core.envs import make_env
@@ -218,4 +219,17 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (ValueError, FileNotFoundError, FloatingPointError) as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except NotImplementedError as err:  # a student build: say what it leaves to the learner
+        withheld = [n for n in exercises.names() if not exercises.reference_available(n)]
+        if not withheld:
+            raise
+        listed = ", ".join(f"{n} ({exercises.lab_of(n).name})" for n in withheld)
+        print(
+            f"error: {err}\nThis copy of ppo_core is a student build: it leaves the code of these "
+            f"exercises to you ({listed}), and the command line runs the library's own. Train "
+            "with your functions from the labs' notebooks (ppo_core.plug_in lets the library "
+            "call them), or ask your instructor for a build that reveals these labs.",
+            file=sys.stderr,
+        )
         return 2

@@ -292,6 +292,45 @@ def test_a_notebook_kernel_runs_the_student_build(student_env, tmp_path):
     assert nb.cells[0].outputs[0]["text"].split() == ["True", str(len(LABS))]
 
 
+def test_the_command_line_says_what_the_build_withholds(student_env, tmp_path):
+    """``python -m ppo_core train`` on a student build ends with an error that names the
+    exercise it reached and lists what the build withholds, each with its lab: no traceback."""
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    done = subprocess.run(  # noqa: PLW1510 -- the return code is asserted
+        [
+            str(student_env.python),
+            "-m",
+            "ppo_core",
+            "train",
+            "--total-timesteps",
+            "256",
+            "--num-envs",
+            "2",
+            "--num-steps",
+            "64",
+            "--quiet",
+            "--out",
+            str(tmp_path / "run"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert "student build" in done.stderr and "plug_in" in done.stderr, done.stderr
+    withheld = sorted(student_env.package.withheld)
+    for name in withheld:
+        assert f"{name} ({exercises.lab_of(name).name})" in done.stderr, name
+    reached = [n for n in withheld if f"{n} is an exercise of" in done.stderr]
+    assert len(reached) == 1, done.stderr
+
+
 def test_the_library_and_the_grader_agree_on_the_exercises():
     """ppo_core.plug.EXERCISES (the library cannot import the grader) names the same functions
     and labs as the checks' registry, which decides what a student build withholds."""
