@@ -8,14 +8,18 @@ function (``ppo_core._withheld.WITHHELD``), and the function in the notebook is 
 from __future__ import annotations
 
 import sys
+import types
 from pathlib import Path
 
 import matplotlib
+import numpy as np
+import pytest
 
 import ppo_core
 from ppo_core import exercises
 
 matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -63,7 +67,7 @@ def withhold(monkeypatch, lab: str) -> None:
     monkeypatch.setattr("ppo_core._withheld.WITHHELD", frozenset(later))
 
 
-# --- Lab 2: the lambda slider --------------------------------------------------------------------
+# --- Lab 2: the lambda slider -----------------------------------------------------------------
 
 
 def test_lab2_shows_a_lambda_slider_drawn_with_the_learners_gae(monkeypatch, capsys):
@@ -91,7 +95,7 @@ def test_lab2_slider_is_skipped_while_grading():
     assert shown == []
 
 
-# --- Lab 3: the epsilon widget -------------------------------------------------------------------
+# --- Lab 3: the epsilon widget ----------------------------------------------------------------
 
 
 def test_lab3_widget_on_a_student_build_shows_numbers_from_the_learners_loss(monkeypatch, capsys):
@@ -107,3 +111,48 @@ def test_lab3_widget_on_a_student_build_shows_numbers_from_the_learners_loss(mon
     shown = box.summary.value + demo.hist_text.get_text()
     assert "(Lab" not in shown and "nan" not in shown
     assert f"{demo.stats['clip_fraction']:.1%}" in box.summary.value
+
+
+# --- Lab 6: the training figure ---------------------------------------------------------------
+
+
+def _fake_result(total_steps: int) -> types.SimpleNamespace:
+    """What Lab 6's figure cell reads of ``train``'s result, for a run of ``total_steps``."""
+    rng = np.random.default_rng(0)
+    steps = np.sort(rng.integers(100, total_steps, 400))
+    updates = np.arange(2048, total_steps + 1, 2048)
+    return types.SimpleNamespace(
+        episode_steps=list(steps),
+        episode_returns=list(rng.normal(0, 100, steps.size)),
+        history=[{"global_step": int(s), "losses/entropy": 2.8 - s / total_steps} for s in updates],
+    )
+
+
+def overlapping_tick_labels(ax) -> list[tuple[str, str]]:
+    """Neighbouring x tick labels of ``ax`` whose boxes overlap once drawn (at the figure's size
+    and dpi), among the ticks inside the axis limits."""
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    lo, hi = sorted(ax.get_xlim())
+    labels = [
+        (tick.get_loc(), tick.label1)
+        for tick in ax.xaxis.get_major_ticks()
+        if lo <= tick.get_loc() <= hi and tick.label1.get_visible() and tick.label1.get_text()
+    ]
+    labels.sort(key=lambda pair: pair[0])
+    boxes = [(label.get_text(), label.get_window_extent(renderer)) for _, label in labels]
+    return [(a, b) for (a, box_a), (b, box_b) in zip(boxes, boxes[1:]) if box_a.x1 > box_b.x0]
+
+
+@pytest.mark.parametrize("total_steps", [4 * 2048, 150_000, 1_000_000, 5_000_000])
+def test_lab6_training_figure_tick_labels_do_not_overlap(total_steps):
+    """The figure after Lab 6's training, for the short and full runs and longer ones."""
+    namespace = {"np": np, "plt": plt, "result": _fake_result(total_steps)}
+    exec(code_cell("lab6_continuous", "no ceiling at ln|A|"), namespace)
+    try:
+        for ax in namespace["fig"].axes:
+            assert ax.get_xticklabels(), "no tick labels drawn"
+            assert not overlapping_tick_labels(ax), overlapping_tick_labels(ax)
+    finally:
+        plt.close("all")
