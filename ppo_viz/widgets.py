@@ -10,6 +10,8 @@ PNG in the ``Output`` widget. That keeps an update well under 100 ms
 Each demo draws the library's function (``clipped_surrogate_loss`` and ``clip_fraction``,
 ``compute_gae``) unless given the learner's (``loss_fn=``, ``clip_fraction_fn=``, ``gae_fn=``):
 in a student build, whose library leaves those functions to the learner, the labs pass theirs.
+The clip demo also takes its shaded regions and its shares of the batch from the loss it draws
+(where that loss gives a sample no gradient), so a learner's loss shows its own clip.
 
 The returned widget carries its demo object as ``.demo`` (``.demo.update(...)`` redraws without a
 browser; the tests and the benchmark use it).
@@ -24,8 +26,8 @@ from collections.abc import Callable
 import numpy as np
 import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
 from ppo_core import exercises
 
@@ -118,18 +120,23 @@ class _BlitRenderer:
         return buf.getvalue()
 
 
-def _band(ax, color: str, alpha: float = 0.15) -> Rectangle:
-    """A vertical band spanning the axes' height, its x range set later (data coordinates)."""
-    patch = Rectangle(
-        (0.0, 0.0), 0.0, 1.0, transform=ax.get_xaxis_transform(), color=color, alpha=alpha, lw=0
-    )
-    ax.add_patch(patch)
-    return patch
+def _bands(ax, color: str, alpha: float = 0.15) -> PolyCollection:
+    """Vertical bands spanning the axes' height, their x ranges set later (data coordinates)."""
+    bands = PolyCollection([], transform=ax.get_xaxis_transform(), color=color, alpha=alpha, lw=0)
+    ax.add_collection(bands, autolim=False)
+    return bands
 
 
-def _set_band(patch: Rectangle, x0: float, x1: float) -> None:
-    patch.set_x(x0)
-    patch.set_width(max(x1 - x0, 0.0))
+def _set_bands(bands: PolyCollection, spans: list[tuple[float, float]]) -> None:
+    bands.set_verts([[(x0, 0.0), (x1, 0.0), (x1, 1.0), (x0, 1.0)] for x0, x1 in spans])
+
+
+def _spans(x: np.ndarray, mask: np.ndarray) -> list[tuple[float, float]]:
+    """The intervals of the evenly spaced grid ``x`` where ``mask`` holds, each reaching half a
+    grid step past its end points (so that two neighbouring intervals meet)."""
+    half = (x[1] - x[0]) / 2
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return [(float(x[i] - half), float(x[j - 1] + half)) for i, j in zip(edges[::2], edges[1::2])]
 
 
 # --------------------------------------------------------------------------------------------
@@ -155,35 +162,66 @@ def clipped_objective(ratio, advantage, eps: float, loss_fn: Callable | None = N
     return np.asarray(values).reshape(ratio.shape)
 
 
+def gets_gradient(ratio, advantages, eps: float, loss_fn: Callable | None = None) -> np.ndarray:
+    """Per sample, whether the clipped loss gives its log-probability a gradient (bool array).
+
+    One backward pass through the loss of the whole batch (``log r = new - old`` with old = 0):
+    the loss is a mean over samples, so each sample's gradient comes from its own term, and it
+    is exactly zero where the min of Eq. 7 picks the flat ``clip(r) A``. The demo finds the
+    clipped regions this way, from the loss it draws (the learner's where given), rather than
+    assuming where they lie. A loss without a gradient at all gives False everywhere.
+    """
+    loss_fn = _function("clipped_surrogate_loss", loss_fn)
+    ratio, advantages = np.broadcast_arrays(
+        np.asarray(ratio, dtype=np.float64), np.asarray(advantages, dtype=np.float64)
+    )
+    new = torch.tensor(np.log(np.maximum(ratio, 1e-300)).ravel(), requires_grad=True)
+    old = torch.zeros_like(new).detach()
+    loss = loss_fn(new, old, torch.tensor(advantages.ravel()), eps)
+    grad = None
+    if isinstance(loss, torch.Tensor) and loss.requires_grad:
+        # sum(): a loss that forgot the mean still gives each sample its own gradient
+        (grad,) = torch.autograd.grad(loss.sum(), new, allow_unused=True)
+    if grad is None:
+        return np.zeros(ratio.shape, dtype=bool)
+    return (grad.detach().numpy() != 0).reshape(ratio.shape)
+
+
 def batch_clip_stats(
     ratio,
     advantages,
     eps: float,
     loss_fn: Callable | None = None,
     clip_fraction_fn: Callable | None = None,
-) -> dict[str, float]:
+) -> dict[str, float | str]:
     """What epsilon does to one batch.
 
     Returns:
-        ``clip_fraction`` -- share of samples with ``|r - 1| > eps`` (CleanRL's ``clipfrac``);
-        ``zero_gradient_fraction`` -- share where the min picks the flat clipped term (A > 0 and
-        r > 1 + eps, or A < 0 and r < 1 - eps): those samples give no gradient at all;
+        ``clip_fraction`` -- share of samples with ``|r - 1| > eps`` (CleanRL's ``clipfrac``),
+        from ``clip_fraction_fn`` (Lab 5); where this build withholds it and none is given,
+        the share of samples the loss clips: those it gives no gradient for A = +1 or for
+        A = -1 (the same share, for a loss that clips at ``1 +- eps``);
+        ``clip_fraction_from`` -- ``"clip_fraction"`` or ``"loss"``, which of the two it is;
+        ``zero_gradient_fraction`` -- share of samples the loss gives no gradient with their own
+        advantage (for Eq. 7: A > 0 and r > 1 + eps, or A < 0 and r < 1 - eps);
         ``surrogate`` -- L^CLIP, the mean of Eq. 7; ``unclipped`` -- mean of r A (L^CPI).
-        ``clip_fraction`` is nan where the library withholds it and none is given (Lab 5).
     """
     loss_fn = _function("clipped_surrogate_loss", loss_fn)
     clip_fraction_fn = _function("clip_fraction", clip_fraction_fn, required=False)
     ratio = np.asarray(ratio, dtype=np.float64)
     advantages = np.asarray(advantages, dtype=np.float64)
-    flat = ((advantages > 0) & (ratio > 1 + eps)) | ((advantages < 0) & (ratio < 1 - eps))
     log_ratio = torch.from_numpy(np.log(ratio))
     old = torch.zeros_like(log_ratio)  # log r = new - old with old = 0
     adv = torch.from_numpy(advantages)
+    if clip_fraction_fn is not None:
+        clipped, source = float(clip_fraction_fn(log_ratio, old, eps)), "clip_fraction"
+    else:
+        free = gets_gradient(ratio, 1.0, eps, loss_fn) & gets_gradient(ratio, -1.0, eps, loss_fn)
+        clipped, source = float(np.mean(~free)), "loss"
     return {
-        "clip_fraction": (
-            float("nan") if clip_fraction_fn is None else clip_fraction_fn(log_ratio, old, eps)
-        ),
-        "zero_gradient_fraction": float(np.mean(flat)),
+        "clip_fraction": clipped,
+        "clip_fraction_from": source,
+        "zero_gradient_fraction": float(np.mean(~gets_gradient(ratio, advantages, eps, loss_fn))),
         "surrogate": -float(loss_fn(log_ratio, old, adv, eps)),
         "unclipped": float(np.mean(ratio * advantages)),
     }
@@ -213,6 +251,13 @@ class ClipObjectiveDemo:
         self.edges: list = []
         self._draw_objectives(ax_pos, ax_neg)
         self._draw_histogram(ax_hist)
+        # Where the loss gives a gradient is looked up on this grid, fine enough that a band's
+        # edge is within a pixel of the ratio where the loss starts to clip.
+        self._grid = np.linspace(
+            min(self.RATIO_RANGE[0], self._hist_range[0]),
+            max(self.RATIO_RANGE[1], self._hist_range[1]),
+            2001,
+        )
         self.title = self.fig.suptitle("")
         self._renderer = _BlitRenderer(
             self.fig,
@@ -225,7 +270,7 @@ class ClipObjectiveDemo:
                 self.title,
             ],
         )
-        self.stats: dict[str, float] = {}
+        self.stats: dict[str, float | str] = {}
         self.png = b""
         self.update(self.eps)
 
@@ -235,7 +280,7 @@ class ClipObjectiveDemo:
         self._r = r
         self.curves, self.flat_bands = {}, {}
         for ax, sign in ((ax_pos, 1.0), (ax_neg, -1.0)):
-            band = _band(ax, FLAT_COLOR, 0.12)
+            band = _bands(ax, FLAT_COLOR, 0.12)
             ax.plot(r, r * sign, color=UNCLIPPED_COLOR, ls="--", lw=1.5, label="unclipped  r A")
             (curve,) = ax.plot(
                 r,
@@ -262,7 +307,8 @@ class ClipObjectiveDemo:
         """Right panel: the batch's ratios, with the clip range as a band."""
         lo, hi = np.quantile(self.ratio, [0.002, 0.998])
         lo, hi = min(lo, 0.45), max(hi, 1.55)
-        self.hist_band = _band(ax_hist, "tab:green", 0.15)
+        self._hist_range = (lo, hi)
+        self.hist_band = _bands(ax_hist, "tab:green", 0.15)
         ax_hist.hist(
             np.clip(self.ratio, lo, hi), bins=np.linspace(lo, hi, 70), color="tab:blue", alpha=0.85
         )
@@ -297,7 +343,7 @@ class ClipObjectiveDemo:
         self.advantages = (adv - adv.mean()) / (adv.std() + 1e-8)
         self.step = int(batch["global_step"]) if "global_step" in batch else None
 
-    def update(self, eps: float) -> dict[str, float]:
+    def update(self, eps: float) -> dict[str, float | str]:
         """Move every artist to ``eps`` and recompute the batch statistics (no rendering)."""
         if not 0.0 < eps < 1.0:
             raise ValueError(f"epsilon must lie in (0, 1), got {eps}: 0.1 to 0.3 is usual")
@@ -305,18 +351,21 @@ class ClipObjectiveDemo:
         lo, hi = 1.0 - eps, 1.0 + eps
         for sign, curve in self.curves.items():
             curve.set_ydata(clipped_objective(self._r, sign, eps, self.loss_fn))
-        _set_band(self.flat_bands[1.0], hi, self.RATIO_RANGE[1])  # A > 0: flat right of 1 + eps
-        _set_band(self.flat_bands[-1.0], self.RATIO_RANGE[0], lo)  # A < 0: flat left of 1 - eps
-        _set_band(self.hist_band, lo, hi)
-        for k, line in enumerate(self.edges):
+        self._shade(eps)
+        for k, line in enumerate(self.edges):  # the range asked for: 1 - eps and 1 + eps
             line.set_xdata([lo, lo] if k % 2 == 0 else [hi, hi])
         self.stats = batch_clip_stats(
             self.ratio, self.advantages, eps, self.loss_fn, self.clip_fraction_fn
         )
         s = self.stats
+        clipped = (
+            f"outside [{lo:.2f}, {hi:.2f}]:"
+            if s["clip_fraction_from"] == "clip_fraction"
+            else "clipped by the loss:"
+        )
         self.hist_text.set_text(
-            f"outside [{lo:.2f}, {hi:.2f}]: {_share(s['clip_fraction'])}\n"
-            f"zero gradient:      {s['zero_gradient_fraction']:6.1%}\n"
+            f"{clipped:<22}{s['clip_fraction']:6.1%}\n"
+            f"{'zero gradient:':<22}{s['zero_gradient_fraction']:6.1%}\n"
             f"L_CLIP = {s['surrogate']:+.4f}\n"
             f"L_CPI  = {s['unclipped']:+.4f}"
         )
@@ -325,26 +374,38 @@ class ClipObjectiveDemo:
         )
         return self.stats
 
+    def _shade(self, eps: float) -> None:
+        """Shade where the drawn loss gives no gradient (for A = +1 and for A = -1) and, on the
+        histogram, where it gives one for both signs: the loss's own clip range, so a learner's
+        loss that clips elsewhere shows it against the dotted lines at ``1 +- eps``."""
+        moving = {sign: gets_gradient(self._grid, sign, eps, self.loss_fn) for sign in (1.0, -1.0)}
+        self.flat_spans = {sign: _spans(self._grid, ~m) for sign, m in moving.items()}
+        self.clip_spans = _spans(self._grid, moving[1.0] & moving[-1.0])
+        for sign, bands in self.flat_bands.items():
+            _set_bands(bands, self.flat_spans[sign])
+        _set_bands(self.hist_band, self.clip_spans)
+
     def render(self) -> bytes:
         """The figure as PNG bytes (also kept as ``self.png``)."""
         self.png = self._renderer.render()
         return self.png
 
     def summary_html(self) -> str:
-        s = self.stats
+        s, lo, hi = self.stats, 1 - self.eps, 1 + self.eps
+        if s["clip_fraction_from"] == "clip_fraction":
+            clipped = f"<b>{s['clip_fraction']:.1%}</b> have a ratio outside [{lo:.2f}, {hi:.2f}]"
+        else:
+            clipped = (
+                f"the loss clips <b>{s['clip_fraction']:.1%}</b> of them (no gradient for "
+                f"A &gt; 0 or for A &lt; 0)"
+            )
         return (
             f"<b>epsilon = {self.eps:.2f}</b> on {self.ratio.size} real LunarLander-v3 "
-            f"samples: <b>{_share(s['clip_fraction']).strip()}</b> have a ratio outside "
-            f"[{1 - self.eps:.2f}, {1 + self.eps:.2f}]; for "
-            f"<b>{s['zero_gradient_fraction']:.1%}</b> the clip binds (no gradient). "
+            f"samples: {clipped}; <b>{s['zero_gradient_fraction']:.1%}</b> get no gradient "
+            f"from the loss with their own advantage. "
             f"Surrogate L<sup>CLIP</sup> = <b>{s['surrogate']:+.4f}</b> "
             f"(unclipped {s['unclipped']:+.4f}, normalised advantages)."
         )
-
-
-def _share(fraction: float) -> str:
-    """A share for the demo's text; nan (no clip_fraction in this build) says where it comes."""
-    return "(Lab 5)" if np.isnan(fraction) else f"{fraction:6.1%}"
 
 
 def clip_objective_demo(
@@ -356,12 +417,14 @@ def clip_objective_demo(
     """A slider for epsilon over PPO's clipped objective (Eq. 7) and a real batch.
 
     Left and middle: ``min(r A, clip(r, 1-eps, 1+eps) A)`` against the ratio r for A = +1 and
-    A = -1, the unclipped ``r A`` dashed, the zero-gradient region shaded. Right: the ratios of
-    a real LunarLander-v3 batch after the update PPO made on it, with the clip range, the share
-    of clipped samples and the surrogate's value at this epsilon.
+    A = -1, the unclipped ``r A`` dashed, the region where the loss gives no gradient shaded.
+    Right: the ratios of a real LunarLander-v3 batch after the update PPO made on it, with the
+    range where the loss does not clip shaded, the share of clipped samples and the surrogate's
+    value at this epsilon. Dotted lines mark ``1 - eps`` and ``1 + eps``.
 
     ``loss_fn`` / ``clip_fraction_fn``: the learner's ``clipped_surrogate_loss`` (Lab 3) and
-    ``clip_fraction`` (Lab 5) to draw instead of the library's.
+    ``clip_fraction`` (Lab 5) to draw instead of the library's. Without a ``clip_fraction``
+    (Lab 3 of a student build), the share of clipped samples is the share the loss clips.
 
     Returns:
         An ``ipywidgets.VBox`` (slider, summary, figure); ``.demo`` is the
@@ -693,6 +756,7 @@ __all__ = [
     "batch_clip_stats",
     "clip_objective_demo",
     "clipped_objective",
+    "gets_gradient",
     "gae_curves",
     "gae_demo",
 ]

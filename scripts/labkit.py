@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import ast
 import importlib
-import json
 import re
 import textwrap
 from pathlib import Path
@@ -44,8 +43,20 @@ def checks_module(function_name: str) -> str:
 
 _THROUGH_REGISTRY = re.compile(rf"\bcurrent\.({'|'.join(exercises.names())})\b")
 COURSE_REPO_URL = "https://github.com/ppo-course/ppo-course"
-KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
-LANGUAGE_INFO = {"name": "python"}
+# On opening a notebook JupyterLab writes the kernel's kernelspec (ipykernel's: "Python 3
+# (ipykernel)") and language_info into its metadata, and any difference marks the notebook
+# modified before the learner touches it. So the notebooks carry exactly what ipykernel
+# reports, but for language_info's "version": that is the learner's Python, unknown here, and
+# JupyterLab still adds it on opening (jupyter/notebook#2123).
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {
+    "codemirror_mode": {"name": "ipython", "version": 3},
+    "file_extension": ".py",
+    "mimetype": "text/x-python",
+    "name": "python",
+    "nbconvert_exporter": "python",
+    "pygments_lexer": "ipython3",
+}
 
 
 def solution_path(lab: str) -> Path:
@@ -384,9 +395,12 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def dumps(nb: nbformat.NotebookNode) -> str:
-    """The exact text written to disk (nbformat's layout: sorted keys, indent 1)."""
+    """The exact text written to disk: what Jupyter itself writes when the notebook is saved
+    (``nbformat.write``: sources split into lines, sorted keys, indent 1, a final newline), so
+    that saving an untouched notebook changes no byte."""
     nbformat.validate(nb)
-    return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    text = nbformat.writes(nb, version=nbformat.NO_CONVERT)
+    return text if text.endswith("\n") else text + "\n"
 
 
 def read(path: Path) -> nbformat.NotebookNode:

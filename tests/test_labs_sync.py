@@ -7,6 +7,7 @@ executed cell by cell, which must fail every autograded test cell.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
@@ -135,6 +136,36 @@ def test_committed_notebook_has_no_outputs(path):
                 f"{path.relative_to(ROOT)} cell {i} carries outputs: run scripts/sync_labs.py"
             )
     assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", _all_notebooks(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebook_is_as_jupyterlab_keeps_it(path):
+    """Opening a notebook in JupyterLab and saving it untouched changes nothing we control.
+
+    The file is a fixed point of nbformat's read, validate and write (what Jupyter's contents
+    manager does on save), and its metadata holds the kernelspec and language_info that
+    JupyterLab writes on opening from ipykernel, any difference marking the notebook modified
+    before the learner touches it. Only language_info's "version", the learner's Python, is
+    left for JupyterLab to add.
+    """
+    from ipykernel.ipkernel import IPythonKernel
+    from ipykernel.kernelspec import get_kernel_dict
+
+    text = path.read_text(encoding="utf-8")
+    nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+    nbformat.validate(nb)
+    saved = io.StringIO()
+    nbformat.write(nb, saved, version=nbformat.NO_CONVERT)
+    assert saved.getvalue() == text, "not as nbformat writes it: run scripts/sync_labs.py"
+    assert (nb.nbformat, nb.nbformat_minor) == (4, 5) and all("id" in c for c in nb.cells)
+    spec = get_kernel_dict()  # the "python3" kernelspec ipykernel provides
+    assert nb.metadata["kernelspec"] == {
+        "name": "python3",
+        "display_name": spec["display_name"],
+        "language": spec["language"],
+    }
+    reported = {k: v for k, v in IPythonKernel.language_info.items() if k != "version"}
+    assert nb.metadata["language_info"] == reported
 
 
 def test_every_lab_exists():

@@ -24,6 +24,7 @@ from ppo_viz.widgets import (
     clipped_objective,
     gae_curves,
     gae_demo,
+    gets_gradient,
 )
 
 
@@ -84,14 +85,15 @@ def test_moving_epsilon_updates_everything(clip_widget):
     slider = clip_widget.slider
     slider.value = 0.2
     png, summary, stats = demo.png, clip_widget.summary.value, dict(demo.stats)
-    band_x = demo.flat_bands[1.0].get_x()
+    spans = dict(demo.flat_spans)
     slider.value = 0.1  # what a drag in the browser does
     assert demo.eps == pytest.approx(0.1)
     assert demo.png != png and demo.png.startswith(b"\x89PNG")
     assert clip_widget.summary.value != summary and "0.10" in clip_widget.summary.value
     assert demo.stats["clip_fraction"] > stats["clip_fraction"]  # narrower range clips more
-    assert demo.flat_bands[1.0].get_x() == pytest.approx(1.1) != band_x
-    assert demo.flat_bands[-1.0].get_width() == pytest.approx(0.9)
+    assert demo.flat_spans != spans
+    assert demo.flat_spans[1.0][0][0] == pytest.approx(1.1, abs=1e-3)  # A > 0: flat past 1 + eps
+    assert demo.flat_spans[-1.0][0][1] == pytest.approx(0.9, abs=1e-3)  # A < 0: below 1 - eps
     np.testing.assert_allclose(demo.curves[1.0].get_ydata(), clipped_objective(demo._r, 1.0, 0.1))
     assert "epsilon = 0.10" in demo.title.get_text()
     assert "[0.90, 1.10]" in demo.hist_text.get_text()
@@ -256,11 +258,63 @@ def test_demos_without_the_reference_need_the_learners_function(monkeypatch):
         ClipObjectiveDemo()
     with pytest.raises(ValueError, match="leaves compute_gae .Lab 2. to you"):
         GAEDemo()
-    # No clip_fraction before Lab 5: the demo leaves that number out, says where it comes from.
-    demo = ClipObjectiveDemo(loss_fn=clipped_surrogate_loss)
-    assert np.isnan(demo.stats["clip_fraction"])
-    assert "(Lab 5)" in demo.hist_text.get_text() and "(Lab 5)" in demo.summary_html()
+    assert ClipObjectiveDemo(loss_fn=clipped_surrogate_loss).stats
     assert GAEDemo(gae_fn=compute_gae).stats
+
+
+@pytest.mark.parametrize("eps", [0.1, 0.2])
+def test_without_clip_fraction_the_clip_demo_counts_what_the_loss_clips(monkeypatch, eps):
+    """Before Lab 5 a student build has no clip_fraction: the share shown is the share of
+    samples the given loss clips, a number, never a placeholder; for Eq. 7 it is the same
+    share as the library's clip_fraction."""
+    monkeypatch.setattr(
+        "ppo_core._withheld.WITHHELD", frozenset({"clipped_surrogate_loss", "clip_fraction"})
+    )
+    batch = load_batch()
+    demo = ClipObjectiveDemo(batch, eps, loss_fn=clipped_surrogate_loss)
+    new = torch.as_tensor(batch["new_log_probs"], dtype=torch.float64)
+    old = torch.as_tensor(batch["old_log_probs"], dtype=torch.float64)
+    assert demo.stats["clip_fraction_from"] == "loss"
+    assert demo.stats["clip_fraction"] == pytest.approx(clip_fraction(new, old, eps), abs=1e-6)
+    shown = demo.hist_text.get_text() + demo.summary_html()
+    assert "Lab" not in shown and "nan" not in shown
+    assert f"{demo.stats['clip_fraction']:.1%}" in demo.summary_html()
+    assert "the loss clips" in demo.summary_html()
+
+
+def test_the_clip_demo_shades_where_the_given_loss_clips():
+    """The shaded regions are where the drawn loss gives no gradient, not where Eq. 7 would:
+    a learner's loss that clips at 1 +- 2 eps is shaded there, the dotted lines stay at
+    1 +- eps, and a loss without a clip shades nothing and clips no sample."""
+    eps = 0.1
+
+    def wide(new, old, adv, clip_eps):
+        return clipped_surrogate_loss(new, old, adv, 2 * clip_eps)
+
+    demo = ClipObjectiveDemo(eps=eps, loss_fn=wide)
+    assert demo.flat_spans[1.0][0][0] == pytest.approx(1.2, abs=1e-3)
+    assert demo.flat_spans[-1.0][-1][1] == pytest.approx(0.8, abs=1e-3)
+    [(lo, hi)] = demo.clip_spans
+    assert (lo, hi) == (pytest.approx(0.8, abs=1e-3), pytest.approx(1.2, abs=1e-3))
+    assert sorted({float(line.get_xdata()[0]) for line in demo.edges}) == pytest.approx([0.9, 1.1])
+    paths = demo.flat_bands[1.0].get_paths()
+    assert len(paths) == 1 and paths[0].vertices[:, 0].min() == pytest.approx(1.2, abs=1e-3)
+
+    def unclipped(new, old, adv, clip_eps):
+        return -(torch.exp(new - old) * adv).mean()
+
+    plain = ClipObjectiveDemo(eps=eps, loss_fn=unclipped)
+    assert plain.flat_spans == {1.0: [], -1.0: []}
+    assert plain.stats["zero_gradient_fraction"] == 0.0
+    assert plain.stats["clip_fraction"] > 0.0  # from the library's clip_fraction: |r - 1| > eps
+
+
+def test_gets_gradient_is_false_where_eq7_is_flat():
+    r = np.array([0.5, 0.95, 1.05, 1.5])
+    assert gets_gradient(r, 1.0, 0.2).tolist() == [True, True, True, False]
+    assert gets_gradient(r, -1.0, 0.2).tolist() == [False, True, True, True]
+    detached = gets_gradient(r, 1.0, 0.2, lambda n, o, a, e: torch.tensor(0.0))
+    assert not detached.any()  # a loss without any gradient
 
 
 # ---------------------------------------------------------------- ipywidgets 7 (Google Colab)

@@ -42,6 +42,7 @@ def cells() -> list:
         *_section_td_residuals(),
         *_section_gae(),
         *_section_lambda_measurement(),
+        *_section_lambda_slider(),
         *_section_tutorial_loop(),
         *_section_tutorial_loop_mistakes(),
         *_section_real_rollout(),
@@ -281,8 +282,8 @@ def _section_lambda_measurement() -> list:
     ]
 
 
-def _section_tutorial_loop() -> list:
-    """4. What is wrong with a GAE loop that circulates in tutorials: the comparison."""
+def _section_lambda_slider() -> list:
+    """3. What the measurement shows, and lambda on a real episode (a slider)."""
     return [
         md("""
         $\\lambda = 0$ trusts the critic after a single reward, so it inherits the critic's error
@@ -295,6 +296,31 @@ def _section_tutorial_loop() -> list:
         depends on how wrong the critic is: try `critic = 0.9 * true_v`, a better critic, and
         the best $\\lambda$ moves down.
 
+        **Try it: $\\lambda$ on a real episode.** The cell below draws the advantages of one
+        LunarLander-v3 episode, played by the course's trained lander and valued by its critic,
+        computed by your `compute_gae`: drag the $\\lambda$ slider from TD(0) to Monte Carlo and
+        watch how much the curve leans on the critic (the $\\gamma$ slider shows what a critic
+        trained for another discount does). One episode shows the two ends, not the bias and
+        the variance, which the measurement above needed many episodes for.
+        """),
+        code("""
+        # Optional: lambda and gamma sliders on a real LunarLander episode (needs ipywidgets),
+        # drawn with your compute_gae. Skipped while grading: nothing to look at, and widget
+        # cells can stall headless runs.
+        if not FAST:
+            try:
+                from ppo_viz.widgets import gae_demo
+                display(gae_demo(gae_fn=compute_gae))
+            except Exception as err:  # the lab does not depend on the widget
+                print("widget demo unavailable here:", err)
+        """),
+    ]
+
+
+def _section_tutorial_loop() -> list:
+    """4. What is wrong with a GAE loop that circulates in tutorials: the comparison."""
+    return [
+        md("""
         ## 4. What is wrong with a GAE loop that circulates in tutorials
 
         A GAE loop that is still copied widely in tutorials (this course's first version used

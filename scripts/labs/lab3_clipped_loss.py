@@ -219,8 +219,9 @@ def _section_clipped_objective_checks() -> list:
     return [
         code("""
         # Optional: an interactive version with a real LunarLander batch (needs ipywidgets),
-        # drawn with your clipped_surrogate_loss. Skipped while grading: nothing to look at,
-        # and widget cells can stall headless runs.
+        # drawn with your clipped_surrogate_loss: the shading shows where your loss gives no
+        # gradient, the dotted lines 1 - eps and 1 + eps. Skipped while grading: nothing to
+        # look at, and widget cells can stall headless runs.
         if not FAST:
             try:
                 from ppo_viz.widgets import clip_objective_demo

@@ -439,16 +439,21 @@ def _section_train() -> list:
         """,
         ),
         code("""
+        from matplotlib.ticker import EngFormatter
+
         steps = np.array(result.episode_steps)
         returns = np.array(result.episode_returns)
         entropy = [row["losses/entropy"] for row in result.history]
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.5))
         ax1.scatter(steps, returns, s=3, alpha=0.3, label="episode return")
         ax1.axhline(200, color="green", ls="--", label="solved (200)")
-        ax1.set_xlabel("environment steps"); ax1.set_ylabel("return"); ax1.legend(loc="lower right")
+        ax1.set_ylabel("return"); ax1.legend(loc="lower right")
         ax2.plot([row["global_step"] for row in result.history], entropy)
-        ax2.set_xlabel("environment steps"); ax2.set_ylabel("policy entropy (nats)")
+        ax2.set_ylabel("policy entropy (nats)")
         ax2.set_title(f"no ceiling at ln|A|: {entropy[0]:.2f} after the first update")
+        for ax in (ax1, ax2):
+            ax.set_xlabel("environment steps")
+            ax.xaxis.set_major_formatter(EngFormatter())  # 150 k: six-digit labels would overlap
         plt.show()
         """),
     ]
