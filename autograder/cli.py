@@ -42,8 +42,8 @@ def _jobs(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    """The commands: ``grade``, ``marks``, ``export``, ``gradescope`` and
-    ``build-student-package``."""
+    """The commands: ``grade``, ``marks``, ``export``, ``gradescope``,
+    ``build-student-package``, ``release`` and ``model-answers``."""
     parser = argparse.ArgumentParser(
         prog="python -m autograder",
         description="Grade PPO-course lab notebooks with nbgrader, in parallel and in a sandbox.",
@@ -243,7 +243,7 @@ def release_class(args: argparse.Namespace) -> int:
 
     started = time.monotonic()
     try:
-        done = release(Path(args.out), args.repo_url, args.course, args.deadline, args.reveal)
+        done = release(args.out, args.repo_url, args.course, args.deadline, args.reveal)
     except (ValueError, FileExistsError, LeakFound, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -111,12 +111,34 @@ def test_each_notebook_shows_the_class(released):
         (["--repo-url", "github.com/prof/x", "--course", "C"], "not an https:// address"),
         (["--repo-url", "https://github.com/p/x y", "--course", "C"], "malformed (it holds ' ')"),
         (["--repo-url", INSTRUCTOR, "--course", "C\nD"], "one line of plain text"),
+        (["--repo-url", INSTRUCTOR, "--course", " "], "COURSE (--course) is empty"),
     ],
 )
 def test_release_refuses_bad_input(tmp_path, capsys, argv, says):
     assert main(["release", "--out", str(tmp_path / "out"), *argv]) == 2
     assert says in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "url, repository",
+    [
+        (INSTRUCTOR, "prof-example/rl-course"),
+        (INSTRUCTOR + ".git", "prof-example/rl-course"),
+        (INSTRUCTOR + "@student", "prof-example/rl-course"),
+        (
+            INSTRUCTOR + "/releases/download/w3/ppo_course-0.1.0+student-py3-none-any.whl",
+            "prof-example/rl-course",
+        ),
+        ("https://gitlab.example.org/prof/rl-course", None),
+    ],
+)
+def test_the_colab_badge_opens_the_lab_in_the_instructors_repository(url, repository):
+    badge = labkit.colab_badge(LAB_IDS[0], url)
+    if repository is None:
+        assert badge == ""  # Colab opens notebooks from GitHub only
+    else:
+        assert f"/github/{repository}/blob/main/notebooks/{LAB_IDS[0]}/" in badge
 
 
 def test_release_refuses_a_folder_in_use(tmp_path, capsys):

@@ -94,9 +94,13 @@ def write_notebooks(out: Path, repo_url: str, course: str, deadline: str) -> lis
 
 
 def release(
-    out: Path, repo_url: str, course: str, deadline: str = "", reveal: Iterable[str] = ()
+    out: Path | str, repo_url: str, course: str, deadline: str = "", reveal: Iterable[str] = ()
 ) -> Released:
     """Write the class's notebooks and student build into ``out`` (new or empty)."""
+    if not str(out).strip():
+        raise ValueError(
+            "OUT (--out) is empty: give a new folder for the release, e.g. OUT=../cs999"
+        )
     out = Path(out)
     check_url(repo_url)
     course, deadline = check_text("COURSE", course), check_text("DEADLINE", deadline)
