@@ -10,7 +10,7 @@ PIP    := $(PY) -m pip
 TORCH_SPEC ?= torch==2.13.0
 TORCH_INDEX ?=
 
-.PHONY: setup lab test test-fast test-slow lint notebooks check-notebooks record-runs pretrained grade bench clean
+.PHONY: release setup lab test test-fast test-slow lint notebooks check-notebooks record-runs pretrained grade bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,14 @@ lint: setup
 	$(PY) -m ruff format --check $(LINTED)
 	$(PY) -m ruff check $(LINTED)
 	$(PY) -m mypy ppo_core autograder
+
+# Your class's release: make release REPO_URL=https://github.com/<you>/<repo> COURSE="CS 999"
+# OUT=release [DEADLINE=2027-03-01]: the student notebooks (your repository, course and deadline
+# in each lab's Colab badge, install cell and header) and the student build, into a new or empty
+# OUT (nothing in the checkout changes).
+release: setup
+	PYTHONDONTWRITEBYTECODE=1 $(PY) -m autograder release --out "$(OUT)" --repo-url "$(REPO_URL)" --course "$(COURSE)" \
+		--deadline "$(DEADLINE)"
 
 bench: setup
 	$(PY) benchmarks/time_to_solve.py

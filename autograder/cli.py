@@ -1,6 +1,8 @@
 """Command line of the course autograder: ``python -m autograder grade SUBMISSIONS --out OUT``,
-and ``python -m autograder build-student-package --out DIR [--reveal LAB ...]`` (the library
-without the answers, for a graded class: :mod:`autograder.student.package`)."""
+``python -m autograder build-student-package --out DIR [--reveal LAB ...]`` (the library
+without the answers, for a graded class: :mod:`autograder.student.package`), ``release`` (a
+class's notebooks and student build: :mod:`autograder.student.release`) and ``model-answers``
+(:mod:`autograder.student.model_answers`)."""
 
 from __future__ import annotations
 
@@ -40,8 +42,8 @@ def _jobs(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    """The commands: ``grade``, ``marks``, ``export``, ``gradescope`` and
-    ``build-student-package``."""
+    """The commands: ``grade``, ``marks``, ``export``, ``gradescope``,
+    ``build-student-package``, ``release`` and ``model-answers``."""
     parser = argparse.ArgumentParser(
         prog="python -m autograder",
         description="Grade PPO-course lab notebooks with nbgrader, in parallel and in a sandbox.",
@@ -61,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="LAB",
         help="labs whose reference code the build keeps (e.g. lab2_gae, after its deadline)",
     )
+    _add_release(sub)
     _add_marks(sub.add_parser("marks", help="hand marks of written answers: OUT/manual.csv"))
     _add_export(sub.add_parser("export", help="grades of one lab for the LMS's gradebook import"))
     return parser
@@ -203,6 +206,67 @@ def build_student(out: str, reveal: list[str]) -> int:
         f"The leak scan found no answer in the build. Publish src/ as a git branch or the "
         f"wheel (docs/instructors.md, 'Self-study or a graded class')."
     )
+    return 0
+
+
+def _add_release(sub) -> None:
+    """The arguments of ``release`` (``make release``) and ``model-answers``."""
+    r = sub.add_parser(
+        "release",
+        help="write your class's student notebooks (your repository, course, deadline in each "
+        "lab's badge, install cell and header) and the student build",
+    )
+    r.add_argument("--out", required=True, help="a new or empty folder")
+    r.add_argument(
+        "--repo-url",
+        required=True,
+        help="your repository (https://github.com/<you>/<repo>) or student wheel (.whl) address",
+    )
+    r.add_argument("--course", required=True, help='the course name shown, e.g. "CS 999"')
+    r.add_argument("--deadline", default="", help='shown in each header, e.g. "2027-03-01"')
+    r.add_argument(
+        "--reveal", nargs="+", default=[], metavar="LAB", help="as for build-student-package"
+    )
+    m = sub.add_parser(
+        "model-answers",
+        help="a lab's solutions as a notebook for learners (after its deadline): no hidden tests",
+    )
+    m.add_argument("lab", help="the lab, e.g. lab2_gae")
+    m.add_argument("--out", required=True, help="folder for <lab>_model_answers.ipynb")
+    m.add_argument("--course", metavar="PATH", help="as for grade")
+
+
+def release_class(args: argparse.Namespace) -> int:
+    """``release``: the class's notebooks and student build, then what to publish."""
+    from autograder.student.package import LeakFound
+    from autograder.student.release import release
+
+    started = time.monotonic()
+    try:
+        done = release(args.out, args.repo_url, args.course, args.deadline, args.reveal)
+    except (ValueError, FileExistsError, LeakFound, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"Wrote {len(done.notebooks)} notebooks under {args.out}/notebooks, the student "
+        f"build (its source tree in {done.package.src}, its wheel {done.package.wheel}) in "
+        f"{time.monotonic() - started:.0f} s, for {args.course} ({args.repo_url}). Publish "
+        f"them (docs/instructors.md, 'Release for your class')."
+    )
+    return 0
+
+
+def answers(args: argparse.Namespace) -> int:
+    """``model-answers LAB``: the notebook of the lab's solutions for learners."""
+    from autograder.grading.course import CourseNotFound
+    from autograder.student.model_answers import write_model_answers
+
+    try:
+        path = write_model_answers(args.lab, Path(args.out), args.course)
+    except (ValueError, FileExistsError, CourseNotFound) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Wrote {path}: {args.lab}'s solutions for learners, without the hidden tests.")
     return 0
 
 
@@ -354,19 +418,24 @@ def _some(ids: list[str]) -> str:
     return ", ".join(ids[:5]) + (" ..." if len(ids) > 5 else "")
 
 
+COMMANDS = {
+    "build-student-package": lambda args: build_student(args.out, args.reveal),
+    "release": release_class,
+    "model-answers": answers,
+    "marks": lambda args: hand_marks(args.out, args.apply, args.course),
+    "export": export,
+    "gradescope": lambda args: gradescope_package(args.lab, args.out, args.course),
+}
+"""The commands other than ``grade``, each run with the parsed arguments."""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; the exit status (0 done, 2 bad input or OUT in use by another run,
     3 graded but something needs the instructor, see :func:`needs_attention`; 130
     interrupted)."""
     args = _parser().parse_args(argv)
-    if args.command == "build-student-package":
-        return build_student(args.out, args.reveal)
-    if args.command == "marks":
-        return hand_marks(args.out, args.apply, args.course)
-    if args.command == "export":
-        return export(args)
-    if args.command == "gradescope":
-        return gradescope_package(args.lab, args.out, args.course)
+    if args.command in COMMANDS:
+        return COMMANDS[args.command](args)
     started = time.monotonic()
     code = 0
     try:

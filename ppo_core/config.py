@@ -15,8 +15,8 @@ FAST_LEFT_OUT = (
     "fast=True needs ppo_core.fast, the opt-in speed layer, which this student build of the "
     "course leaves out: it computes the rollout, the loss and the update again in its own form, "
     "the answers of Labs 2 to 4. Train without it (fast=False, no --fast): the readable loop of "
-    "Lab 4 runs the same algorithm in one process. The speed layer comes with the open library: "
-    "pip install git+https://github.com/ppo-course/ppo-course"
+    "Lab 4 runs the same algorithm in one process. The speed layer comes with the open library "
+    "of the course, which your instructor can point you to once the labs are graded."
 )
 
 

@@ -21,6 +21,7 @@ import ast
 import importlib
 import re
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -43,6 +44,8 @@ def checks_module(function_name: str) -> str:
 
 _THROUGH_REGISTRY = re.compile(rf"\bcurrent\.({'|'.join(exercises.names())})\b")
 COURSE_REPO_URL = "https://github.com/ppo-course/ppo-course"
+"""The course's repository: where the committed notebooks' Colab badge and install cell point.
+An instructor's release (``python -m autograder release``) puts their own address there."""
 # On opening a notebook JupyterLab writes the kernel's kernelspec (ipykernel's: "Python 3
 # (ipykernel)") and language_info into its metadata, and any difference marks the notebook
 # modified before the learner touches it. So the notebooks carry exactly what ipykernel
@@ -136,7 +139,7 @@ def locked_md(grade_id: str, text: str) -> dict:
     return cell
 
 
-def colab_install() -> dict:
+def colab_install(repo_url: str = COURSE_REPO_URL) -> dict:
     """The first code cell of every lab: installs the course package in Colab, nothing elsewhere.
 
     pip's output is kept back: on success it is noise, and its warning that the course package's
@@ -150,7 +153,7 @@ def colab_install() -> dict:
         # Elsewhere this cell does nothing.
         import sys
 
-        COURSE_REPO_URL = "{COURSE_REPO_URL}"
+        COURSE_REPO_URL = "{repo_url}"
         if "google.colab" in sys.modules:
             import subprocess
 
@@ -170,6 +173,54 @@ def colab_install() -> dict:
             print("Installed the course package and gymnasium[box2d].")
         ''',
     )
+
+
+@dataclass(frozen=True)
+class Release:
+    """Who a release of the notebooks is for: the repository (or wheel) its Colab badge and
+    install cell point to, and the course name and deadline its header shows (none here)."""
+
+    repo_url: str = COURSE_REPO_URL
+    course: str = ""
+    deadline: str = ""
+
+
+GITHUB_REPO = re.compile(r"^https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?(?:[/@].*)?$")
+
+
+def colab_badge(lab: str, repo_url: str) -> str:
+    """The "Open in Colab" badge of ``lab`` in the GitHub repository of ``repo_url`` (its
+    notebooks at ``notebooks/<lab>/`` on ``main``), or "" for an address not on GitHub."""
+    found = GITHUB_REPO.match(repo_url)
+    if found is None:
+        return ""
+    owner, name = found.groups()
+    return (
+        "[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+        f"(https://colab.research.google.com/github/{owner}/{name}/blob/main/notebooks/"
+        f"{lab}/{lab}.ipynb)"
+    )
+
+
+HEADER_END = "<!-- end of the release header -->"
+
+
+def with_release(nb: nbformat.NotebookNode, lab: str, release: Release) -> nbformat.NotebookNode:
+    """``nb`` for ``release``: a header line (course, deadline, Colab badge) on top of its first
+    cell, and its install cell pointing to ``release.repo_url``."""
+    parts = [f"**{release.course}**" if release.course else "", colab_badge(lab, release.repo_url)]
+    if release.deadline:
+        parts.insert(1, f"Due: {release.deadline}")
+    header = " · ".join(p for p in parts if p)
+    first = nb.cells[0]
+    if HEADER_END in first.source:  # a notebook authored on disk already has one: replace it
+        first.source = first.source.split(HEADER_END, 1)[1].lstrip("\n")
+    if header:
+        first.source = f"{header}\n{HEADER_END}\n\n{first.source}"
+    for index, cell in enumerate(nb.cells):
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "colab_install":
+            nb.cells[index] = colab_install(release.repo_url)
+    return nb
 
 
 def setup(text: str) -> dict:

@@ -42,8 +42,9 @@ def existing_labs() -> list[str]:
     ]
 
 
-def expected_source(lab: str):
-    """The normalised source notebook of ``lab`` with its solution cells from ppo_core."""
+def expected_source(lab: str, release: labkit.Release | None = None):
+    """The normalised source notebook of ``lab`` with its solution cells from ppo_core, its
+    header and install cell for ``release`` (by default this repository's, as committed)."""
     nb = labkit.build_solution(lab)
     if nb is None:
         nb = labkit.read(labkit.solution_path(lab))
@@ -55,7 +56,7 @@ def expected_source(lab: str):
             and meta.get("grade_id") in labkit.CONTRACT_FUNCTIONS
         ):
             cell.source = labkit.solution_source(meta["grade_id"])
-    return labkit.normalise(nb)
+    return labkit.normalise(labkit.with_release(nb, lab, release or labkit.Release()))
 
 
 def generate_releases(sources: dict[str, str], workdir: Path) -> dict[str, dict[str, bytes]]:

@@ -2,11 +2,13 @@
 docs/instructors.md, in order, in a fresh copy of the repository, with the steps the guide marks
 *(manual)* played by this test (a Canvas download and gradebook export of a small Lab 1 class,
 the instructor's hand marks). A command the guide shows that fails, or a step that no longer
-produces what the next one reads, fails here."""
+produces what the next one reads, fails here; so does a command that changes or adds a file in
+the copy of the repository (the guide works in a class folder beside it)."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import re
 import subprocess
@@ -43,6 +45,20 @@ def test_runnable_blocks_are_found():
     assert runnable_blocks(text) == ["echo a"]
 
 
+def _class(clone: Path) -> Path:
+    """The guide's class folder, beside the checkout."""
+    return clone.parent / "cs999"
+
+
+def _files(root: Path) -> dict[str, str]:
+    """Every file under ``root`` and the hash of its content."""
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
 def _canvas_download(clone: Path) -> None:
     """What Canvas's Download Submissions gives: one file per submission; roebob resubmitted
     (the first file fails a test), smithann was late."""
@@ -53,14 +69,14 @@ def _canvas_download(clone: Path) -> None:
         f"roebob_4022_9005_{LAB}-1.ipynb": builders.solved(LAB),
         f"smithann_LATE_4023_9003_{LAB}.ipynb": builders.solved(LAB),
     }
-    with zipfile.ZipFile(clone / "submissions.zip", "w") as zf:
+    with zipfile.ZipFile(_class(clone) / "submissions.zip", "w") as zf:
         for name, nb in files.items():
             zf.writestr(name, nbformat.writes(nb))
 
 
 def _gradebook_export(clone: Path) -> None:
     """What Canvas's Grades > Export gives (the header as in Canvas's own export)."""
-    with open(clone / "gradebook.csv", "w", newline="", encoding="utf-8") as f:
+    with open(_class(clone) / "gradebook.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", COLUMN])
         w.writerow(["    Points Possible", "", "", "", "", "20"])
@@ -70,7 +86,7 @@ def _gradebook_export(clone: Path) -> None:
 
 def _hand_marks(clone: Path) -> None:
     """The instructor fills every written answer's score with its full points."""
-    path = clone / "results" / "manual.csv"
+    path = _class(clone) / "results" / "manual.csv"
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
         fields, rows = list(reader.fieldnames or []), list(reader)
@@ -93,10 +109,17 @@ MANUAL = {
 @pytest.mark.slow
 def test_the_walk_through_runs_as_written(tmp_path):
     blocks = runnable_blocks(GUIDE.read_text(encoding="utf-8"))
-    for command in ("build-student-package", "grade", "marks", "export canvas", "gradescope"):
+    commands = ("release", "grade", "marks", "export canvas", "model-answers", "gradescope")
+    for command in commands:
         assert any(f"python -m autograder {command}" in b for b in blocks), command
     clone = _checkout_files(tmp_path / "clone")
-    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    before = _files(clone)
+    env = dict(
+        os.environ,
+        PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
+        PYTHONPATH=str(clone),  # the copy's course, also from the class folder
+        PYTHONDONTWRITEBYTECODE="1",
+    )
     played = set()
     for block in blocks:
         for key, steps in MANUAL.items():
@@ -114,19 +137,24 @@ def test_the_walk_through_runs_as_written(tmp_path):
         )
         assert proc.returncode == 0, (block, proc.stdout[-2000:], proc.stderr[-3000:])
     assert played == set(MANUAL), "a manual step's command is no longer in the guide"
-    _check_results(clone)
+    after = _files(clone)
+    assert after == before, sorted(set(after.items()) ^ set(before.items()))[:20]
+    _check_results(_class(clone))
 
 
-def _check_results(clone: Path) -> None:
-    """Every student's total in the Canvas import: all automatic and written points."""
+def _check_results(folder: Path) -> None:
+    """Every student's total in the Canvas import (all automatic and written points), the
+    release and the model answers."""
     auto, written = builders.total_points(LAB)
-    with open(clone / "results" / "exports" / f"canvas_{LAB}.csv", newline="") as f:
+    with open(folder / "results" / "exports" / f"canvas_{LAB}.csv", newline="") as f:
         rows = {r["ID"]: r for r in csv.DictReader(f) if r["ID"]}
     assert set(rows) == set(STUDENTS)
     assert all(float(r[COLUMN]) == auto + written for r in rows.values()), rows
-    with open(clone / "results" / "ids.csv", newline="") as f:
+    with open(folder / "results" / "ids.csv", newline="") as f:
         used = sorted(r["used"] for r in csv.DictReader(f))
     assert used == ["graded"] * 3 + ["superseded"]
-    assert list((clone / "build" / "student" / "dist").glob("*.whl"))
-    with zipfile.ZipFile(clone / f"{LAB}-gradescope.zip") as zf:
+    assert list((folder / "release" / "dist").glob("*.whl"))
+    assert (folder / "release" / "notebooks" / LAB / f"{LAB}.ipynb").is_file()
+    assert (folder / "answers" / f"{LAB}_model_answers.ipynb").is_file()
+    with zipfile.ZipFile(folder / f"{LAB}-gradescope.zip") as zf:
         assert {"setup.sh", "run_autograder"} <= set(zf.namelist())

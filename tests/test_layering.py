@@ -190,7 +190,9 @@ LAYOUT = {
         "checks",
         "leak_scan",
         "metadata",
+        "model_answers",
         "package",
+        "release",
         "runs",
     },
 }

@@ -81,7 +81,7 @@ def build_wheel(src: Path, dist: Path) -> Path:
     return wheels[0]
 
 
-def _check_out(out: Path) -> None:
+def check_out(out: Path) -> None:
     """``out`` must be missing or empty: a build never overwrites anything."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise FileExistsError(
@@ -107,7 +107,7 @@ def build_student_package(
     """Write ``out/src`` and ``out/dist/<wheel>``; raise :class:`LeakFound` (no wheel) if the
     tree contains an answer. ``checks_writer`` as in ``build_student_tree``."""
     out, reveal = Path(out), sorted(set(reveal))
-    _check_out(out)
+    check_out(out)
     try:
         src = build_student_tree(out, reveal, checks_writer)
     except BaseException:  # a half-written tree is of no use: out was empty, remove ours
