@@ -249,7 +249,7 @@ def _run_pool(
         bar.update(1)
 
     pool = run.pool = Pool(
-        jobs,
+        max(1, min(jobs, len(todo))),  # a worker with nothing to grade would only start up
         worker.init_worker,
         lambda slot: (template, run.workdir, settings, slot),
         worker.grade_safely,

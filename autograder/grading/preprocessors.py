@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 from queue import Empty
+from typing import TYPE_CHECKING
 
 import nbformat
 from jupyter_client.asynchronous import AsyncKernelClient
@@ -36,10 +37,21 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, DottedObjectName, Integer, Type, Unicode, default
 
-from autograder.grading import remote
-from autograder.grading.kernel_link import KernelLink
 from autograder.kernel import sanitize
 from autograder.sandbox.run import kill_marked
+
+if TYPE_CHECKING:
+    from autograder.grading.kernel_link import KernelLink
+    from autograder.grading.remote import KernelGone
+
+
+def _remote():
+    """:mod:`autograder.grading.remote`, imported where a kernel is run: it imports torch, which
+    the grading run's main process (it reads this module's classes through the nbgrader config
+    and executes nothing) would otherwise import for nothing, before any worker starts."""
+    from autograder.grading import remote
+
+    return remote
 
 
 class RebuildFromRelease(NbGraderPreprocessor):
@@ -335,6 +347,9 @@ class SandboxedExecute(Execute):
     async def _open_link(self) -> None:
         """The line for the checks' calls, and the kernel's side of them imported before the
         first cell runs (so that it holds its own references to builtins, numpy and torch)."""
+        from autograder.grading.kernel_link import KernelLink
+
+        remote = _remote()
         self._link = KernelLink(self.km, self.timeout or 60)
         loop = asyncio.get_running_loop()
         try:
@@ -347,6 +362,7 @@ class SandboxedExecute(Execute):
     async def _protect(self) -> None:
         """The lab's functions, once defined, get the kernel's courtesies wherever they run
         (:func:`autograder.kernel.remote.protect`)."""
+        remote = _remote()
         loop, link = asyncio.get_running_loop(), self._link
         assert link is not None  # noqa: S101 -- opened before the first cell
         protect = f"{remote.REMOTE}.protect({self._exercises!r})"
@@ -357,6 +373,7 @@ class SandboxedExecute(Execute):
 
     async def _check_cell(self, cell):
         """Run the cell's checks here; the learner's functions answer from the kernel."""
+        remote = _remote()
         link = self._link
         assert link is not None  # noqa: S101 -- opened before the first cell
         loop = asyncio.get_running_loop()
@@ -375,9 +392,10 @@ class SandboxedExecute(Execute):
             cell.outputs.append(_check_error(error))
         return cell
 
-    async def _after_gone(self, gone: remote.KernelGone):
+    async def _after_gone(self, gone: KernelGone):
         """The error output of a cell whose call timed out or killed the kernel; an interrupted
         kernel that answers again keeps grading the later cells."""
+        remote = _remote()
         link = self._link
         assert link is not None  # noqa: S101 -- opened before the first cell
         if gone.reason == "timeout":
