@@ -443,6 +443,51 @@ def test_lab5_dashboard_and_summary_table_show_the_mean_advantage(capsys):
     plt.close("all")
 
 
+# --- Lab 6 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_lab6_storing_the_clipped_action_moves_the_gradient_and_the_ratio(seed):
+    """Lab 6, section 4 (and its Q1 answer): with one constant advantage the sampled actions'
+    gradient is ~0 while the clipped ones' pulls the mean away from the bound (d/d mu < 0) and
+    log sigma down; before any update the ratio is exactly 1 inside the bounds and above 1 for
+    every sample beyond one (it is clipped towards the mean). The lab claims no drift direction
+    for a real run, so none is asserted."""
+    ns = run_cell(
+        "lab6_continuous",
+        "of the samples lie beyond the bound 1",
+        {"manual_seed(0)": f"manual_seed({seed})"},
+        fast=True,
+    )
+    # Measured on seeds 0-7 with the cell's 20 000 samples: sampled |d/d mu|, |d/d log sigma|
+    # at most 0.024; clipped d/d mu -0.45 to -0.48, d/d log sigma -0.43 to -0.45. Margins: the
+    # sampled ones under 0.1, the clipped ones below -0.2.
+    sampled_grads, clipped_grads = ns["gradients"].values()
+    assert max(abs(g) for g in sampled_grads) < 0.1, sampled_grads
+    assert clipped_grads[0] < -0.2 and clipped_grads[1] < -0.2, clipped_grads
+    ratio = ns["ratio"].numpy().ravel()
+    beyond = np.abs(ns["sampled"].numpy().ravel()) > 1.0
+    np.testing.assert_allclose(ratio[~beyond], 1.0, rtol=1e-5)
+    assert beyond.any() and np.all(ratio[beyond] > 1.0)
+
+
+def test_lab6_question_2_entropy_arithmetic():
+    """Lab 6, Q2's answer: 2.84 nats for log sigma = 0 in two dimensions; negative below sigma of
+    about 0.24; the entropy's gradient is 1 per log sigma whatever sigma and 0 for the mean,
+    while a discrete entropy's gradient vanishes at its ln|A| ceiling."""
+    answer = lab_text("lab6_continuous")
+    assert "= 2.84" in answer and "about 0.24" in answer
+    assert round(2 * (0.5 + 0.5 * math.log(2 * math.pi)), 2) == 2.84
+    assert round(math.exp(-(0.5 + 0.5 * math.log(2 * math.pi))), 2) == 0.24
+    for log_sigma in (-2.0, 0.0, 1.5):  # the entropy takes no mean: its gradient there is 0
+        log_std = torch.full((1, 2), log_sigma, requires_grad=True)
+        (d_log_std,) = torch.autograd.grad(ppo_core.gaussian_entropy(log_std).sum(), log_std)
+        assert torch.allclose(d_log_std, torch.ones(1, 2))
+    logits = torch.zeros(4, requires_grad=True)  # uniform: the ceiling ln 4
+    entropy = torch.distributions.Categorical(logits=logits).entropy()
+    assert torch.allclose(torch.autograd.grad(entropy, logits)[0], torch.zeros(4), atol=1e-7)
+
+
 # --- Learner-facing wording --------------------------------------------------------------------
 
 
