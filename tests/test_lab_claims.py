@@ -395,7 +395,7 @@ def test_lab5_model_answer_holds_on_the_recorded_runs():
         "by elimination",
         "±0.05",
         "also has explained variance",
-        "`target_kl` ≈ 0.02",  # an independent re-run of that fix ended at -149 and -140 (seeds 1, 6)
+        "`target_kl` ≈ 0.02",  # a re-run of that fix ended at -149 and -140 (seeds 1, 6)
     ):
         assert stale not in answer, stale
     lr_kl, lr_entropy = (
@@ -414,7 +414,10 @@ def test_lab5_model_answer_holds_on_the_recorded_runs():
     assert f"median {entropy:.3f} over the second half" in answer
     assert _lab5_part("ent_coef_too_high", "charts/mean_return_100")[-1] > 0
     loss = np.median(np.abs(_lab5_part("no_adv_norm", "losses/policy_loss")))
-    assert f"(median {loss:.3f}," in answer and 0.05 < loss < 0.3
+    # "instead of ~X in the healthy run": 13 times the healthy run's median on the recorded runs
+    # (an independent re-run of no_adv_norm gave 0.043, so no fixed line such as 0.05 is used).
+    healthy_loss = np.median(np.abs(_lab5_part("healthy", "losses/policy_loss")))
+    assert f"(median {loss:.3f}," in answer and loss > 5 * healthy_loss
     leak = recorded_runs.mean_advantage_positive_share(recorded_runs.load_run("gae_leak"))
     assert f"positive on {leak:.0%} of the updates" in answer and leak >= 0.8
     ev = _lab5_part("critic_not_trained", "losses/explained_variance", 10)
@@ -547,20 +550,47 @@ def test_readme_teaching_tables():
     assert "ln 4 = 1.386" in readme and f"{math.log(4):.3f}" == "1.386"
 
 
-def test_presenter_dashboard_text_quotes_the_healthy_bands():
+def _presenter_code_cell(marker: str) -> str:
+    import nbformat
+
+    nb = nbformat.read(str(ROOT / "demos" / "presenter.ipynb"), as_version=4)
+    found = [c.source for c in nb.cells if c.cell_type == "code" and marker in c.source]
+    assert len(found) == 1, f"presenter: {len(found)} code cells contain {marker!r}"
+    return found[0]
+
+
+def test_presenter_dashboard_text_quotes_the_healthy_bands(capsys):
     """Presenter part 5: the approx KL and clip fraction ranges are the dashboard's bands
-    (ppo_core.diagnostics.HEALTHY); the shipped run's |policy loss| stays well under 0.05 and its
-    mean advantage changes sign (positive on under 80 % of the updates after the first quarter)."""
+    (ppo_core.diagnostics.HEALTHY); the figures the text points to are printed by its cell, and
+    what the text says of them holds on the runs it names (one run each): the shipped run's
+    |policy loss| is small next to the no_adv_norm run's, which is about each batch's mean raw
+    advantage; the shipped run's mean advantage changes sign; gae_leak's is above 0 on nearly
+    every update."""
     from ppo_core.pretrained import load_history
-    from ppo_core.recorded_runs import mean_advantage_positive_share
+    from ppo_core.recorded_runs import load_run, mean_advantage_positive_share
     from ppo_viz.plots import HEALTHY
 
     text = _presenter_markdown()
     for key in ("losses/approx_kl", "losses/clipfrac"):
         low, high = HEALTHY[key]
         assert f"{low:g} to {high:g}" in text, key
-    assert "0.003 to 0.03" not in text
-    history = load_history()["history"]
-    assert np.median([abs(row["losses/policy_loss"]) for row in history]) < 0.05 / 5
-    assert mean_advantage_positive_share(history) < 0.8
-    assert "well under 0.05" in text and "should change sign" in text
+    assert "0.003 to 0.03" not in text and "0.05" not in text  # no line the runs do not bear out
+    namespace = {"plots": type("Plots", (), {"diagnostics_dashboard": staticmethod(lambda: None)})}
+    namespace["display"] = lambda _: None
+    exec(_presenter_code_cell("diagnostics_dashboard()"), namespace)
+    printed = capsys.readouterr().out
+    share = mean_advantage_positive_share(load_history()["history"])
+    leak = mean_advantage_positive_share(load_run("gae_leak"))
+    assert f"above 0 on {share:.0%} of this run's" in printed and f"run: {leak:.0%})" in printed
+    # Measured (one run each): shipped run 0.0024 median |policy loss|, above 0 on 79.7 % of
+    # its updates after the first quarter; no_adv_norm median 0.094, |policy loss| / |mean raw
+    # advantage| median 1.02 (correlation 0.9998); gae_leak above 0 on 98.2 %. Margins below.
+    no_norm = load_run("no_adv_norm")
+    no_norm_loss = np.array([abs(row["losses/policy_loss"]) for row in no_norm])
+    assert (
+        namespace["policy_loss"][len(namespace["policy_loss"]) // 2] < np.median(no_norm_loss) / 5
+    )
+    size = np.median(no_norm_loss / np.array([abs(row["advantages/mean"]) for row in no_norm]))
+    assert 0.8 < size < 1.25, size
+    assert 1 - share > 0.1  # changes sign: below 0 on a tenth of the updates or more
+    assert leak > 0.9 and leak - share > 0.1
