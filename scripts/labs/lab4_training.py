@@ -436,9 +436,13 @@ def _section_training_loop() -> list:
 
 def _section_reward_scaling() -> list:
     """2. Reward scaling, with a measurement on one real batch."""
-    return [
-        md(
-            _fill(r"""
+    return [_reward_scaling_prose(), _reward_scaling_measurement()]
+
+
+def _reward_scaling_prose() -> dict:
+    """2. What reward scaling changes, and what the cell below measures."""
+    return md(
+        _fill(r"""
         **Reward scaling (step 3).** `PPOConfig.reward_scale` multiplies every reward by a
         constant ({RS}) before GAE: the critic then learns values in scaled units (and anything
         that compares its predictions with returns must scale them the same way, Lab 5), while
@@ -459,8 +463,12 @@ def _section_reward_scaling() -> list:
         configuration tuned as a whole; this cell measures one update, not what the scaling gains
         over a whole run.
         """)
-        ),
-        code("""
+    )
+
+
+def _reward_scaling_measurement() -> dict:
+    """2. The measurement on one real batch: clipped gradients and the KL of one update."""
+    return code("""
         # One real rollout of an untrained agent, then, with raw and with scaled rewards: one loss
         # and its gradient (how much of the clipped gradient is the actor's?), and one whole
         # update with Adam from the same start (how far does the policy move?).
@@ -515,8 +523,7 @@ def _section_reward_scaling() -> list:
         print(f"Scaling the rewards by {measure_config.reward_scale:g} makes the actor's clipped "
               f"gradient {gain:.1f} times larger on this batch, and the KL of one Adam update "
               f"{kl_ratio:.2f} times the raw rewards' one.")
-        """),
-    ]
+        """)
 
 
 def _section_land_the_lander() -> list:

@@ -714,9 +714,8 @@ def _section_diagnosis_question() -> list:
               most updates (medians {LR_KL_MED} and {LR_CF_MED}), with occasional KL spikes of up
               to {LR_KL_MAX} — and the return ends at {RETURN_LR_TOO_HIGH}. Fix: the learning
               rate back to the baseline's {LR_BASE}. `target_kl` is no substitute: `ppo_update`
-              checks it only after each epoch, so every update still takes a whole epoch of
-              minibatch steps at the too-high rate; it caps how many epochs one update runs, not
-              the size of its steps.
+              checks it after each epoch only, so every update still takes a whole epoch of
+              steps at the too-high rate; it caps the epochs, not the size of the steps.
             * **ent_coef_too_high**: the entropy stays near its ceiling ln 4 = 1.386 (median
               {ENT_ENTROPY_2H} over the second half, against {HEALTHY_ENTROPY_2H} in the healthy
               run), while approx KL and clip fraction stay inside their healthy ranges (medians
