@@ -93,8 +93,9 @@ def clip_action(actions: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.nd
 
     Lab 6, step 3. Returns a *new* array and leaves ``actions`` untouched: the rollout stores
     the sampled, unclipped action, whose log-probability the policy computed (PPO Eq. 6 needs
-    ``log pi_old`` of that same action). Clipping the stored action would make the ratio score
-    an action that was never sampled, and bias the gradient towards the bounds.
+    ``log pi_old`` of that same action). Storing the clipped action instead would put the ratio
+    off 1 before any update for every sample beyond a bound, and make the gradient score actions
+    that were never sampled (Lab 6, section 4 measures both).
 
     Args:
         actions: ``(N, A)`` sampled actions (any real numbers).

@@ -256,10 +256,11 @@ def test_lab4_does_not_call_whole_batch_normalisation_a_mistake():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_lab4_reward_scaling_gives_the_actor_a_larger_clipped_step(seed):
-    """Lab 4, section 2: on one real batch of an untrained agent, the critic dominates the
-    global gradient norm and scaling the rewards by 0.1 leaves the actor a larger clipped step;
-    the first rollout's actions are close to uniform (about 25 % each)."""
+def test_lab4_reward_scaling_enlarges_the_clipped_gradient_not_the_adam_step(seed):
+    """Lab 4, section 2: on one real batch of an untrained agent, the critic is almost all of
+    the global gradient norm even with scaled rewards; scaling leaves the actor a larger clipped
+    gradient, yet one whole update with Adam moves the policy about as far (approx KL) with raw
+    as with scaled rewards; the first rollout's actions are close to uniform (about 25 % each)."""
     ns = run_cell(
         "lab4_training",
         "def actor_step_after_clip",
@@ -268,8 +269,13 @@ def test_lab4_reward_scaling_gives_the_actor_a_larger_clipped_step(seed):
             "reset(seed=0)": f"reset(seed={seed})",
         },
     )
-    # Measured on seeds 0-7: gains 9.6 to 10.5; action shares at most 0.029 from 0.25.
-    assert ns["gain"] > 3.0
+    # Measured on seeds 0-9 (this cell): the critic's share with scaled rewards 99.996 % to
+    # 99.999 % (raw: 100.000 %); the clipped actor gradient 9.6 to 10.5 times larger with
+    # scaling; the KL of one update, scaled over raw, 0.96 to 1.60 (median 1.13). "Far less":
+    # the gradient at least 5 times larger, the KL ratio within 2/3 to 2.5.
+    assert ns["share"] > 0.99
+    assert ns["gain"] > 5.0
+    assert 2 / 3 < ns["kl_ratio"] < 2.5, ns["kls"]
     actions = np.asarray(ns["buffer"].actions).reshape(-1).astype(int)
     shares = np.bincount(actions, minlength=4) / actions.size
     assert np.all(np.abs(shares - 0.25) < 0.05), shares
@@ -389,6 +395,7 @@ def test_lab5_model_answer_holds_on_the_recorded_runs():
         "by elimination",
         "±0.05",
         "also has explained variance",
+        "`target_kl` ≈ 0.02",  # a re-run of that fix ended at -149 and -140 (seeds 1, 6)
     ):
         assert stale not in answer, stale
     lr_kl, lr_entropy = (
@@ -407,7 +414,10 @@ def test_lab5_model_answer_holds_on_the_recorded_runs():
     assert f"median {entropy:.3f} over the second half" in answer
     assert _lab5_part("ent_coef_too_high", "charts/mean_return_100")[-1] > 0
     loss = np.median(np.abs(_lab5_part("no_adv_norm", "losses/policy_loss")))
-    assert f"(median {loss:.3f}," in answer and 0.05 < loss < 0.3
+    # "instead of ~X in the healthy run": 13 times the healthy run's median on the recorded runs
+    # (an independent re-run of no_adv_norm gave 0.043, so no fixed line such as 0.05 is used).
+    healthy_loss = np.median(np.abs(_lab5_part("healthy", "losses/policy_loss")))
+    assert f"(median {loss:.3f}," in answer and loss > 5 * healthy_loss
     leak = recorded_runs.mean_advantage_positive_share(recorded_runs.load_run("gae_leak"))
     assert f"positive on {leak:.0%} of the updates" in answer and leak >= 0.8
     ev = _lab5_part("critic_not_trained", "losses/explained_variance", 10)
@@ -435,6 +445,51 @@ def test_lab5_dashboard_and_summary_table_show_the_mean_advantage(capsys):
         assert row.startswith(label) and row.endswith(f"{share:.0%}"), row
     ns["plot_dashboard"](runs)
     plt.close("all")
+
+
+# --- Lab 6 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_lab6_storing_the_clipped_action_moves_the_gradient_and_the_ratio(seed):
+    """Lab 6, section 4 (and its Q1 answer): with one constant advantage the sampled actions'
+    gradient is ~0 while the clipped ones' pulls the mean away from the bound (d/d mu < 0) and
+    log sigma down; before any update the ratio is exactly 1 inside the bounds and above 1 for
+    every sample beyond one (it is clipped towards the mean). The lab claims no drift direction
+    for a real run, so none is asserted."""
+    ns = run_cell(
+        "lab6_continuous",
+        "of the samples lie beyond the bound 1",
+        {"manual_seed(0)": f"manual_seed({seed})"},
+        fast=True,
+    )
+    # Measured on seeds 0-7 with the cell's 20 000 samples: sampled |d/d mu|, |d/d log sigma|
+    # at most 0.024; clipped d/d mu -0.45 to -0.48, d/d log sigma -0.43 to -0.45. Margins: the
+    # sampled ones under 0.1, the clipped ones below -0.2.
+    sampled_grads, clipped_grads = ns["gradients"].values()
+    assert max(abs(g) for g in sampled_grads) < 0.1, sampled_grads
+    assert clipped_grads[0] < -0.2 and clipped_grads[1] < -0.2, clipped_grads
+    ratio = ns["ratio"].numpy().ravel()
+    beyond = np.abs(ns["sampled"].numpy().ravel()) > 1.0
+    np.testing.assert_allclose(ratio[~beyond], 1.0, rtol=1e-5)
+    assert beyond.any() and np.all(ratio[beyond] > 1.0)
+
+
+def test_lab6_question_2_entropy_arithmetic():
+    """Lab 6, Q2's answer: 2.84 nats for log sigma = 0 in two dimensions; negative below sigma of
+    about 0.24; the entropy's gradient is 1 per log sigma whatever sigma and 0 for the mean,
+    while a discrete entropy's gradient vanishes at its ln|A| ceiling."""
+    answer = lab_text("lab6_continuous")
+    assert "= 2.84" in answer and "about 0.24" in answer
+    assert round(2 * (0.5 + 0.5 * math.log(2 * math.pi)), 2) == 2.84
+    assert round(math.exp(-(0.5 + 0.5 * math.log(2 * math.pi))), 2) == 0.24
+    for log_sigma in (-2.0, 0.0, 1.5):  # the entropy takes no mean: its gradient there is 0
+        log_std = torch.full((1, 2), log_sigma, requires_grad=True)
+        (d_log_std,) = torch.autograd.grad(ppo_core.gaussian_entropy(log_std).sum(), log_std)
+        assert torch.allclose(d_log_std, torch.ones(1, 2))
+    logits = torch.zeros(4, requires_grad=True)  # uniform: the ceiling ln 4
+    entropy = torch.distributions.Categorical(logits=logits).entropy()
+    assert torch.allclose(torch.autograd.grad(entropy, logits)[0], torch.zeros(4), atol=1e-7)
 
 
 # --- Learner-facing wording --------------------------------------------------------------------
@@ -495,20 +550,47 @@ def test_readme_teaching_tables():
     assert "ln 4 = 1.386" in readme and f"{math.log(4):.3f}" == "1.386"
 
 
-def test_presenter_dashboard_text_quotes_the_healthy_bands():
+def _presenter_code_cell(marker: str) -> str:
+    import nbformat
+
+    nb = nbformat.read(str(ROOT / "demos" / "presenter.ipynb"), as_version=4)
+    found = [c.source for c in nb.cells if c.cell_type == "code" and marker in c.source]
+    assert len(found) == 1, f"presenter: {len(found)} code cells contain {marker!r}"
+    return found[0]
+
+
+def test_presenter_dashboard_text_quotes_the_healthy_bands(capsys):
     """Presenter part 5: the approx KL and clip fraction ranges are the dashboard's bands
-    (ppo_core.diagnostics.HEALTHY); the shipped run's |policy loss| stays well under 0.05 and its
-    mean advantage changes sign (positive on under 80 % of the updates after the first quarter)."""
+    (ppo_core.diagnostics.HEALTHY); the figures the text points to are printed by its cell, and
+    what the text says of them holds on the runs it names (one run each): the shipped run's
+    |policy loss| is small next to the no_adv_norm run's, which is about each batch's mean raw
+    advantage; the shipped run's mean advantage changes sign; gae_leak's is above 0 on nearly
+    every update."""
     from ppo_core.pretrained import load_history
-    from ppo_core.recorded_runs import mean_advantage_positive_share
+    from ppo_core.recorded_runs import load_run, mean_advantage_positive_share
     from ppo_viz.plots import HEALTHY
 
     text = _presenter_markdown()
     for key in ("losses/approx_kl", "losses/clipfrac"):
         low, high = HEALTHY[key]
         assert f"{low:g} to {high:g}" in text, key
-    assert "0.003 to 0.03" not in text
-    history = load_history()["history"]
-    assert np.median([abs(row["losses/policy_loss"]) for row in history]) < 0.05 / 5
-    assert mean_advantage_positive_share(history) < 0.8
-    assert "well under 0.05" in text and "should change sign" in text
+    assert "0.003 to 0.03" not in text and "0.05" not in text  # no line the runs do not bear out
+    namespace = {"plots": type("Plots", (), {"diagnostics_dashboard": staticmethod(lambda: None)})}
+    namespace["display"] = lambda _: None
+    exec(_presenter_code_cell("diagnostics_dashboard()"), namespace)
+    printed = capsys.readouterr().out
+    share = mean_advantage_positive_share(load_history()["history"])
+    leak = mean_advantage_positive_share(load_run("gae_leak"))
+    assert f"above 0 on {share:.0%} of this run's" in printed and f"run: {leak:.0%})" in printed
+    # Measured (one run each): shipped run 0.0024 median |policy loss|, above 0 on 79.7 % of
+    # its updates after the first quarter; no_adv_norm median 0.094, |policy loss| / |mean raw
+    # advantage| median 1.02 (correlation 0.9998); gae_leak above 0 on 98.2 %. Margins below.
+    no_norm = load_run("no_adv_norm")
+    no_norm_loss = np.array([abs(row["losses/policy_loss"]) for row in no_norm])
+    assert (
+        namespace["policy_loss"][len(namespace["policy_loss"]) // 2] < np.median(no_norm_loss) / 5
+    )
+    size = np.median(no_norm_loss / np.array([abs(row["advantages/mean"]) for row in no_norm]))
+    assert 0.8 < size < 1.25, size
+    assert 1 - share > 0.1  # changes sign: below 0 on a tenth of the updates or more
+    assert leak > 0.9 and leak - share > 0.1

@@ -205,8 +205,10 @@ def test_target_kl_stops_early(tiny_policy):
     stats = ppo_update(
         tiny_policy, opt, batch, config(update_epochs=4, target_kl=1e-9), loss_fn=loss_fn
     )
-    assert stats["losses/epochs"] < 4
-    assert loss_fn.calls < 4 * 4
+    # Checked after each epoch only: the first epoch always runs in full (Lab 5's model answer
+    # says so of the lr_too_high fix), then the update stops.
+    assert stats["losses/epochs"] == 1
+    assert loss_fn.calls == config().num_minibatches
 
 
 def test_no_early_stop_without_target_kl(tiny_policy):

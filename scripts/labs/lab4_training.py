@@ -44,6 +44,7 @@ def _fill(text: str) -> str:
         "NMB": c.num_minibatches,
         "M": c.minibatch_size,
         "STEPS": c.update_epochs * c.num_minibatches,
+        "RS": f"{c.reward_scale:g}",
     }
     for key, value in values.items():
         text = text.replace("{" + key + "}", str(value))
@@ -435,22 +436,44 @@ def _section_training_loop() -> list:
 
 def _section_reward_scaling() -> list:
     """2. Reward scaling, with a measurement on one real batch."""
-    return [
-        md(r"""
-        **Reward scaling (step 3).** LunarLander's returns reach the hundreds, so an untrained
-        critic is off by hundreds and the value loss, and its gradient, dwarf the policy loss
-        (whose advantages are normalised). Both networks' gradients share one clip of the
-        *global* norm (`max_grad_norm`): when the critic's gradient is huge, the clip shrinks the
-        actor's step with it, and the policy hardly learns. `PPOConfig.reward_scale` multiplies
-        every reward by a constant (0.1) before GAE: the critic then learns values in scaled units
-        (and anything that compares its predictions with returns must scale them the same way,
-        Lab 5), while the episode returns we report stay unscaled. The advantages are normalised
-        anyway, so the policy's loss does not change. The cell below measures the effect on one
-        real batch of an untrained agent.
-        """),
-        code("""
-        # One real rollout of an untrained agent, then one loss and its gradient with raw and with
-        # scaled rewards: how much of the clipped step is left for the actor?
+    return [_reward_scaling_prose(), _reward_scaling_measurement()]
+
+
+def _reward_scaling_prose() -> dict:
+    """2. What reward scaling changes, and what the cell below measures."""
+    return md(
+        _fill(r"""
+        **Reward scaling (step 3).** `PPOConfig.reward_scale` multiplies every reward by a
+        constant ({RS}) before GAE: the critic then learns values in scaled units (and anything
+        that compares its predictions with returns must scale them the same way, Lab 5), while
+        the episode returns we report stay unscaled. The advantages are normalised anyway, so the
+        policy's loss does not change; the critic's regression targets do.
+
+        LunarLander's returns reach the hundreds, so an untrained critic is far off its targets,
+        and both networks' gradients share one clip of the *global* norm (`max_grad_norm`): the
+        factor that shrinks the critic's gradient shrinks the actor's with it. Does that starve
+        the policy? The cell below measures it on one real batch of an untrained agent, with raw
+        and with scaled rewards: the critic's share of the squared gradient norm, the actor's
+        gradient norm after the clip, and how far one whole update with **your** `ppo_update`
+        and Adam moves the policy (its approximate KL, Lab 5). Compare the printed figures:
+        the clip leaves the actor a larger gradient when the rewards are scaled, but Adam divides
+        each parameter's step by a running average of that parameter's own gradient size, so a
+        gradient multiplied by a constant gives the same step: the actor's step changes far less
+        than its clipped gradient does (a plain SGD step would be proportional to it). `PPOConfig()`'s {RS} belongs to a
+        configuration tuned as a whole; this cell measures one update, not what the scaling gains
+        over a whole run.
+        """)
+    )
+
+
+def _reward_scaling_measurement() -> dict:
+    """2. The measurement on one real batch: clipped gradients and the KL of one update."""
+    return code("""
+        # One real rollout of an untrained agent, then, with raw and with scaled rewards: one loss
+        # and its gradient (how much of the clipped gradient is the actor's?), and one whole
+        # update with Adam from the same start (how far does the policy move?).
+        import copy
+
         measure_config = PPOConfig()
         envs = ppo_core.make_vec_env(measure_config.env_id, measure_config.num_envs)
         torch.manual_seed(0)
@@ -463,36 +486,44 @@ def _section_reward_scaling() -> list:
 
 
         def actor_step_after_clip(scale):
-            \"\"\"The critic's share of the squared global gradient norm and the actor's gradient
-            norm after the global clip, for one full-batch loss with rewards times `scale`.\"\"\"
+            \"\"\"For rewards times `scale`: the critic's share of the squared global gradient
+            norm and the actor's gradient norm after the global clip, for one full-batch loss;
+            and the approximate KL after one whole update (your ppo_update, Adam).\"\"\"
             c = measure_config
             advantages, returns = compute_gae(buffer.rewards * scale, buffer.values,
                                               buffer.next_values, buffer.terminated,
                                               buffer.truncated, c.gamma, c.gae_lambda)
             batch = buffer.flatten(advantages, returns)
-            _, log_probs, entropy, values = fresh.get_action_and_value(batch["obs"],
+            agent = copy.deepcopy(fresh)                # both settings start from the same agent
+            _, log_probs, entropy, values = agent.get_action_and_value(batch["obs"],
                                                                        batch["actions"])
             normalised = normalize_advantages(batch["advantages"])
             loss = ppo_loss(log_probs, batch["log_probs"], normalised, values, batch["returns"],
                             entropy, c.clip_coef, c.vf_coef, c.ent_coef)
-            fresh.zero_grad(); loss.backward()
-            sq = {part: sum(float(p.grad.pow(2).sum()) for p in getattr(fresh, part).parameters())
+            loss.backward()
+            sq = {part: sum(float(p.grad.pow(2).sum()) for p in getattr(agent, part).parameters())
                   for part in ("actor", "critic")}
             total = math.sqrt(sq["actor"] + sq["critic"])
             clip = min(1.0, c.max_grad_norm / total)    # what clip_grad_norm_ multiplies by
-            return sq["critic"] / (sq["actor"] + sq["critic"]), math.sqrt(sq["actor"]) * clip
+            agent.zero_grad()
+            optimizer = torch.optim.Adam(agent.parameters(), lr=c.learning_rate, eps=1e-5)
+            torch.manual_seed(1)                        # the same minibatches for both settings
+            kl = ppo_update(agent, optimizer, batch, c)["losses/approx_kl"]
+            return sq["critic"] / (sq["actor"] + sq["critic"]), math.sqrt(sq["actor"]) * clip, kl
 
 
-        actor_steps = {}
+        actor_steps, kls = {}, {}
         for scale in (1.0, measure_config.reward_scale):
-            share, actor_steps[scale] = actor_step_after_clip(scale)
+            share, actor_steps[scale], kls[scale] = actor_step_after_clip(scale)
             print(f"rewards x {scale:g}: critic's share of the squared gradient norm {share:.4%}, "
-                  f"actor's gradient norm after the clip {actor_steps[scale]:.2e}")
+                  f"actor's gradient norm after the clip {actor_steps[scale]:.2e}, "
+                  f"approx KL of one update {kls[scale]:.4f}")
         gain = actor_steps[measure_config.reward_scale] / actor_steps[1.0]
+        kl_ratio = kls[measure_config.reward_scale] / kls[1.0]
         print(f"Scaling the rewards by {measure_config.reward_scale:g} makes the actor's clipped "
-              f"step {gain:.1f} times larger on this batch.")
-        """),
-    ]
+              f"gradient {gain:.1f} times larger on this batch, and the KL of one Adam update "
+              f"{kl_ratio:.2f} times the raw rewards' one.")
+        """)
 
 
 def _section_land_the_lander() -> list:

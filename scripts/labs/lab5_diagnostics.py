@@ -713,8 +713,9 @@ def _section_diagnosis_question() -> list:
               almost every state. From then on it hardly moves — KL and clip fraction small on
               most updates (medians {LR_KL_MED} and {LR_CF_MED}), with occasional KL spikes of up
               to {LR_KL_MAX} — and the return ends at {RETURN_LR_TOO_HIGH}. Fix: the learning
-              rate back to the baseline's {LR_BASE}, or set `target_kl` ≈ 0.02 to stop an
-              update's epochs early.
+              rate back to the baseline's {LR_BASE}. `target_kl` is no substitute: `ppo_update`
+              checks it after each epoch only, so every update still takes a whole epoch of
+              steps at the too-high rate; it caps the epochs, not the size of the steps.
             * **ent_coef_too_high**: the entropy stays near its ceiling ln 4 = 1.386 (median
               {ENT_ENTROPY_2H} over the second half, against {HEALTHY_ENTROPY_2H} in the healthy
               run), while approx KL and clip fraction stay inside their healthy ranges (medians

@@ -301,10 +301,10 @@ def _section_bounds() -> list:
 
 
 def _section_bias_measured() -> list:
-    """4. Measured: storing the clipped action biases the gradient."""
+    """4. Measured: what storing the clipped action does to the gradient and the ratio."""
     return [
         md("""
-        ### Measured: storing the clipped action biases the gradient
+        ### Measured: what storing the clipped action does to the gradient and the ratio
 
         A policy-gradient step moves $\\theta$ along $\\mathbb{E}[\\nabla_\\theta \\log
         \\pi_\\theta(a \\mid s)\\, \\hat A]$. Give every sample the *same* advantage
@@ -342,11 +342,15 @@ def _section_bias_measured() -> list:
         """),
         md("""
         With the sampled actions both gradients are close to zero (sampling noise only), as
-        they must be. With the clipped ones the mean is pulled away from the bound and
-        $\\log \\sigma$ down, with no information at all in the advantages: every update would
-        drift the policy inwards and shrink its exploration, and PPO's clipping would count
-        those samples as "already moved" from the first epoch on. Storing the sampled action
-        costs nothing and removes both effects.
+        they must be. With the clipped ones they are not, although the advantages carry no
+        information at all: the printed pull on $\\mu$ and $\\log \\sigma$ comes from where the
+        samples were stored, not from the data. This measurement uses one constant advantage;
+        PPO normalises each minibatch's advantages to mean zero, so that constant part never
+        reaches its loss, and which way a real run's policy would move depends on which clipped
+        samples receive which advantages: this cell does not tell, and the course claims no
+        direction. What holds whatever the advantages is the ratio: before any update it is not 1
+        for the samples beyond a bound, so PPO's clipping counts them as "already moved" from
+        the first epoch on. Storing the sampled action costs nothing and removes both effects.
         """),
     ]
 
@@ -504,20 +508,23 @@ def _section_reflection() -> list:
             """
         **Question 1 (3 points).** A classmate's rollout clips the action and then stores the
         clipped one (with the log-probability of the sampled one). Using the measurement of
-        section 4, explain what goes wrong in the first epoch of the update and what the policy
-        drifts towards over many updates. Why does storing the sampled action fix it?
+        section 4, explain what goes wrong in the first epoch of the update, and what the
+        gradient measured with one constant advantage shows. Why does storing the sampled action
+        fix it?
         """,
             """
         The stored action is not the one whose log-probability was recorded, so even before any
         update the ratio pi_new(clip(a)) / pi_old(a) differs from 1 for every sample beyond a
         bound: PPO treats them as already moved and clips or amplifies them from the first
-        epoch. The gradient is biased as well: with the same advantage for every sample the
+        epoch. The gradient is wrong as well: with the same advantage for every sample the
         expected gradient must be zero, but the clipped samples all sit at the bound, closer to
-        the mean than the samples they replace, so d/d mu points away from the bound and
-        d/d log sigma is negative. Over many updates the mean drifts inwards and sigma shrinks
-        for no reason in the data: less exploration and a policy that avoids full throttle.
-        Storing the sampled action keeps the ratio exactly 1 at the start and the score
-        function unbiased; only the environment sees the clipped copy.
+        the mean than the samples they replace, so the measured d/d mu points away from the
+        bound and d/d log sigma is negative: a pull that comes from where the samples were
+        stored, not from the data. In PPO the advantages are normalised to mean zero, which
+        removes that constant part; which way a real run would then drift depends on which
+        clipped samples get which advantages, and the measurement does not say. Storing the
+        sampled action keeps the ratio exactly 1 at the start and the score function unbiased;
+        only the environment sees the clipped copy.
         """,
         ),
         *written(
@@ -532,10 +539,11 @@ def _section_reflection() -> list:
         Neither is a bug. The untrained network has log sigma = 0 in both dimensions, so the
         entropy is 2 * (0.5 + 0.5 ln 2 pi) = 2.84; a differential entropy has no ln|A| ceiling.
         As sigma shrinks below about 0.24 per dimension the entropy becomes negative, which a
-        continuous entropy can be. Because it has no ceiling, an entropy bonus always rewards a
-        wider Gaussian by the same amount per unit of log sigma; on this task it only keeps the
-        policy noisy (and the landings sloppy), so the preset leaves it at 0 and lets the
-        advantages decide sigma.
+        continuous entropy can be. The entropy's derivative with respect to each log sigma is 1
+        whatever sigma is, and 0 with respect to the mean: the bonus adds the same push, c2, on
+        every log sigma at every update and never fades, unlike a discrete entropy's gradient,
+        which vanishes as the policy nears its ln|A| ceiling. With the bonus at 0, as in the
+        preset that was measured to land (section 6), the advantages alone decide sigma.
         """,
         ),
     ]
@@ -554,7 +562,8 @@ def _section_summary() -> list:
         * The entropy $\\sum_i [\\frac12 + \\frac12 \\log 2\\pi + \\log \\sigma_i]$ has no ceiling
           and can be negative.
         * Clip the action sent to the environment; store the sampled one. Storing the clipped
-          one biases the gradient and breaks the ratio from the first epoch.
+          one puts the ratio off 1 before any update and makes the gradient score actions that
+          were never sampled.
         * The ratio, the clipped loss, GAE and the update are unchanged:
           `PPOConfig.for_env("LunarLanderContinuous-v3")` trains it with the loop of Lab 4.
         """),
