@@ -459,9 +459,9 @@ def _reward_scaling_prose() -> dict:
         the clip leaves the actor a larger gradient when the rewards are scaled, but Adam divides
         each parameter's step by a running average of that parameter's own gradient size, so a
         gradient multiplied by a constant gives the same step: the actor's step changes far less
-        than its clipped gradient does (a plain SGD step would be proportional to it). `PPOConfig()`'s {RS} belongs to a
-        configuration tuned as a whole; this cell measures one update, not what the scaling gains
-        over a whole run.
+        than its clipped gradient does (a plain SGD step would be proportional to it).
+        `PPOConfig()`'s {RS} belongs to a configuration tuned as a whole; this cell measures one
+        update, not what the scaling gains over a whole run.
         """)
     )
 
