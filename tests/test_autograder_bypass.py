@@ -16,8 +16,9 @@ only call the learner's function in the kernel):
   when isolated, and -- its positive control -- does find something with isolation switched off.
 
 One grading run (two jobs, short timeouts) covers the attempts that have a positive control
-(they score with the checks in the kernel; ``PPO_BYPASS_ALL=1``, run by ``make test-slow``, adds
-the others); a second, small one grades the probe unisolated.
+(they score with the checks in the kernel), each generic attack on one of Lab 2 and Lab 3;
+``PPO_BYPASS_ALL=1``, run by ``make test-slow``, grades every attack on every lab it targets and
+the attempts without a positive control. A second, small run grades the probe unisolated.
 """
 
 from __future__ import annotations
