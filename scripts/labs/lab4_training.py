@@ -542,7 +542,7 @@ def _section_land_the_lander() -> list:
             "train_lander",
             """
         if FAST:  # autograder: a few updates only, to check that your update trains without error
-            config = PPOConfig(total_timesteps=4 * 2048)
+            config = PPOConfig(total_timesteps=2 * 2048)
         else:
             config = PPOConfig()
         result = train(config, update_fn=ppo_update, progress=not FAST)

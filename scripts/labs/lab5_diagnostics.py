@@ -460,7 +460,7 @@ def _watch_one_update_code():
     """The cell of section 2: one rollout of a briefly trained lander, updated with three
     learning rates."""
     return code("""
-        warmup_config = PPOConfig(total_timesteps=(4 if FAST else 40) * 2048)
+        warmup_config = PPOConfig(total_timesteps=(2 if FAST else 40) * 2048)
         warmup = train(warmup_config, progress=False)
         envs = make_vec_env("LunarLander-v3", 16)
         buffer = RolloutBuffer.allocate(128, 16, envs)
@@ -633,7 +633,7 @@ def _section_reference_run() -> list:
         baseline = {k: v for k, v in baseline.items() if k in PPOConfig.__dataclass_fields__}
         reference_config = PPOConfig(**{**baseline, "seed": 4})
         if FAST:
-            reference_config.total_timesteps = 4 * 2048
+            reference_config.total_timesteps = 2 * 2048
         print(reference_config)
         reference = train(reference_config, progress=not FAST)
         print("healthy reference: mean return of the last 100 episodes "

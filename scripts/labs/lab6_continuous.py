@@ -431,7 +431,7 @@ def _section_train() -> list:
         locked_code(
             "train_continuous",
             """
-        total = 4 * 2048 if FAST else 150_000
+        total = 2 * 2048 if FAST else 150_000
         config = PPOConfig.for_env(ENV, total_timesteps=total)
         torch.manual_seed(config.seed)
         result = train(config, policy=YourGaussianPolicy.for_env(env), progress=not FAST)
