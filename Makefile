@@ -47,10 +47,12 @@ test-fast: setup
 # without a positive control, see tests/fixtures/autograder/bypass.py), the grading benchmark (30 Lab 2 submissions
 # with two jobs; the README's figure, target <= 60 s on 2 cores) and one full set of labs; the
 # Gradescope package on Labs 1-3 (correct, wrong, hostile) and every other lab's correct notebook,
-# and its requirements.txt resolved from PyPI in a fresh venv.
+# and its requirements.txt resolved from PyPI in a fresh venv; every known-wrong implementation of
+# the catalogue graded through the grader (make test checks them in process, and grades a few).
 test-slow: setup
 	PPO_BYPASS_ALL=1 $(PY) -m pytest -q tests/test_autograder_bypass.py
 	PPO_GRADESCOPE_ALL=1 $(PY) -m pytest -q tests/test_gradescope.py
+	PPO_CATALOGUE_ALL=1 $(PY) -m pytest -q tests/test_autograder_catalogue.py
 	$(PY) benchmarks/grading_speed.py --n 30 --jobs 2 --full
 
 # Regenerate solutions/ and notebooks/ from ppo_core + scripts/labs (commit the result).
