@@ -1,6 +1,6 @@
 """Grading a whole class when processes die: workers, the main process, the kernel.
 
-One class of Lab 1 is graded for real, once, by the module's fixtures: eight students (every
+One class of Lab 1 is graded for real, once, by the module's fixtures: five students (every
 fourth one wrong), one whose function calls ``os._exit`` when the tests call it, and one whose
 grading kills its worker every time (the test hook ``PPO_GRADER_TEST_KILL``). During that run the
 test SIGKILLs a worker that is grading (what the OOM killer does). Every other submission must
@@ -37,7 +37,7 @@ import hostile
 from autograder.grading import journal, outdir, pool, tempdirs, worker
 
 LAB = hostile.LAB
-N = 8
+N = 5
 DOOMED, EXITER = "doomed", "exiter"
 # Calls 1 to 3 come from the "try it" cell after the function; the 4th is the first test's.
 EXITS_LATE = (
