@@ -44,8 +44,9 @@ test-fast: setup
 	$(PY) -m pytest -q -m "not slow and not browser"
 
 # Run before closing a grading change: every bypass attempt on every lab it targets (also those
-# without a positive control, see tests/fixtures/autograder/bypass.py), the grading benchmark (30 Lab 2 submissions
-# with two jobs; the README's figure, target <= 60 s on 2 cores) and one full set of labs; the
+# without a positive control, see tests/fixtures/autograder/bypass.py), the grading benchmark
+# (30 Lab 2 submissions with two jobs; the README's figure, target <= 60 s on 2 cores) and one
+# full set of labs; the
 # Gradescope package on Labs 1-3 (correct, wrong, hostile) and every other lab's correct notebook,
 # and its requirements.txt resolved from PyPI in a fresh venv; every known-wrong implementation of
 # the catalogue graded through the grader (make test checks them in process, and grades a few).

@@ -173,19 +173,10 @@ def _graded_losses(graded, entry) -> dict[str, str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("entry", GRADED_WRONG, ids=_ids(GRADED_WRONG))
-def test_graded_wrong_implementation_loses_points_and_is_named(graded, entry):
-    _, function, name, _, keyword = entry
-    lost = _graded_losses(graded, entry)
-    assert lost, f"{name}: every test of {function} passed"
-    messages = " | ".join(lost.values())
-    assert keyword.lower() in messages.lower(), f"{name}: feedback does not name it: {messages}"
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("entry", GRADED_WRONG, ids=_ids(GRADED_WRONG))
 def test_the_grader_agrees_with_the_in_process_verdict(graded, entry):
-    """Every check that fails in this process loses its test's points when graded, and both
-    feedbacks name the mistake: what the in-process test proves holds for the grader."""
+    """A graded wrong implementation loses points on every check that fails in this process
+    (so on at least one), and both feedbacks name the mistake: what the in-process test proves
+    holds for the grader."""
     keyword = entry[4].lower()
     failed = {a: m for a, m in _in_process(entry).items() if m is not None}
     lost = _graded_losses(graded, entry)
