@@ -10,7 +10,7 @@ PIP    := $(PY) -m pip
 TORCH_SPEC ?= torch==2.13.0
 TORCH_INDEX ?=
 
-.PHONY: release setup lab test test-fast test-slow lint notebooks check-notebooks record-runs pretrained grade bench clean
+.PHONY: release setup lab test test-fast test-slow claims lint notebooks check-notebooks record-runs pretrained grade bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ test-slow: setup
 	PPO_GRADESCOPE_ALL=1 $(PY) -m pytest -q tests/test_gradescope.py
 	PPO_CATALOGUE_ALL=1 $(PY) -m pytest -q tests/test_autograder_catalogue.py
 	$(PY) benchmarks/grading_speed.py --n 30 --jobs 2 --full
+
+# The register's slow claims (tests/claims/register.py): rerun their experiments and keep the
+# outcomes in tests/claims/results.json (commit it); make test fails on a stale or missing one.
+claims: setup
+	$(PY) scripts/run_claims.py
 
 # Regenerate solutions/ and notebooks/ from ppo_core + scripts/labs (commit the result).
 notebooks: setup
