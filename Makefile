@@ -19,6 +19,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install -q -e ".[dev]"
 	touch $@
 
+# The suite runs on PYTEST_WORKERS processes (pytest-xdist), one test file (or the student
+# build's tests together, tests/conftest.py) at a time each; PYTEST_WORKERS=1 runs it in one.
+PYTEST_WORKERS ?= 2
+XDIST = $(if $(filter 1,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder)
+
 setup: $(VENV)/.installed
 
 # A second, small environment with Google Colab's ipywidgets 7.7.1 (torch, numpy, matplotlib,
@@ -38,10 +43,10 @@ lab: setup
 test: setup $(W7)/.installed lint
 	bash scripts/install_browser.sh
 	$(PY) scripts/sync_labs.py --check
-	PPO_IPYWIDGETS7_PYTHON=$(W7)/bin/python $(PY) -m pytest -q --durations=15
+	PPO_IPYWIDGETS7_PYTHON=$(W7)/bin/python $(PY) -m pytest -q --durations=15 $(XDIST)
 
 test-fast: setup
-	$(PY) -m pytest -q -m "not slow and not browser"
+	$(PY) -m pytest -q -m "not slow and not browser" $(XDIST)
 
 # Run before closing a grading change: every bypass attempt on every lab it targets (also those
 # without a positive control, see tests/fixtures/autograder/bypass.py), the grading benchmark

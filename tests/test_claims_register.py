@@ -23,16 +23,16 @@ def candidates() -> list[detect.Sentence]:
     return detect.candidates()
 
 
-def test_every_candidate_of_a_registered_source_is_accounted_for(candidates, capsys):
+def test_every_candidate_of_a_registered_source_is_accounted_for(candidates, record_property):
     missing = ledger.unaccounted(candidates, CLAIMS + NOT_CLAIMS, SOURCES)
     pending = Counter(s.source.split("::")[0] for s in candidates if s.source not in SOURCES)
-    with capsys.disabled():
-        print(
-            f"\nclaims register: {len(candidates)} candidate sentences; {len(CLAIMS)} claims "
-            f"({Counter(c.how for c in CLAIMS)}), {len(NOT_CLAIMS)} marked not a claim; "
-            f"{len(SOURCES)} sources registered, {sum(pending.values())} candidates in "
-            f"{len(pending)} sources not yet registered"
-        )
+    record_property(
+        "figures",
+        f"claims register: {len(candidates)} candidate sentences; {len(CLAIMS)} claims "
+        f"({Counter(c.how for c in CLAIMS)}), {len(NOT_CLAIMS)} marked not a claim; "
+        f"{len(SOURCES)} sources registered, {sum(pending.values())} candidates in "
+        f"{len(pending)} sources not yet registered",
+    )
     assert not missing, "sentences neither registered nor marked as not a claim:\n" + "\n".join(
         f"  {s.source}: {s.text}" for s in missing
     )

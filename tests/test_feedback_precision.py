@@ -79,16 +79,16 @@ def test_mistakes_once_misread_get_their_own_cause_named(function, key):
     assert _outcome(index)[0] == "named", _outcome(index)
 
 
-def test_most_natural_mistakes_get_their_own_cause_named(capsys):
+def test_most_natural_mistakes_get_their_own_cause_named(record_property):
     counts = collections.Counter(_outcome(i)[0] for i in range(len(CATALOGUE)))
     total = len(CATALOGUE)
-    with capsys.disabled():
-        print(
-            f"\nfeedback precision: {total} natural mistakes tried, {counts['wrong']} wrongly "
-            f"named, {counts['named']} specifically named "
-            f"({100 * counts['named'] / total:.0f}%), {counts['described']} observably "
-            f"described, {counts['missed']} not caught"
-        )
+    record_property(
+        "figures",
+        f"feedback precision: {total} natural mistakes tried, {counts['wrong']} wrongly "
+        f"named, {counts['named']} specifically named "
+        f"({100 * counts['named'] / total:.0f}%), {counts['described']} observably "
+        f"described, {counts['missed']} not caught",
+    )
     assert counts["wrong"] == 0
     assert counts["named"] >= MIN_NAMED_SHARE * total
     quoted = _readme_figures()
