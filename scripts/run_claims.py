@@ -15,7 +15,9 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import platform
+import re
 import sys
 from pathlib import Path
 
@@ -29,16 +31,31 @@ from tests.claims.register import CLAIMS  # noqa: E402
 
 
 class Outcomes:
-    """A pytest plugin that keeps each test's outcome and duration by node id."""
+    """A pytest plugin that keeps each test's outcome and duration by node id; a parametrised
+    test's cases are also summed under the id without parameters (failed if any failed)."""
 
     def __init__(self) -> None:
         self.by_node: dict[str, tuple[str, float]] = {}
 
+    def _add(self, node: str, failed: bool, seconds: float) -> None:
+        outcome, total = self.by_node.get(node, ("passed", 0.0))
+        self.by_node[node] = (
+            "failed" if failed or outcome == "failed" else outcome,
+            total + seconds,
+        )
+
     def pytest_runtest_logreport(self, report) -> None:
-        outcome, seconds = self.by_node.get(report.nodeid, ("passed", 0.0))
-        if report.failed or (report.when == "call" and report.outcome != "passed"):
-            outcome = report.outcome
-        self.by_node[report.nodeid] = (outcome, seconds + report.duration)
+        failed = report.failed or (report.when == "call" and report.outcome != "passed")
+        for node in {report.nodeid, report.nodeid.split("[")[0]}:
+            self._add(node, failed, report.duration)
+
+
+def _machine() -> str:
+    """The CPU model and core count (what a result's speed and float details depend on)."""
+    cpuinfo = Path("/proc/cpuinfo")
+    models = re.findall(r"model name\s*:\s*(.+)", cpuinfo.read_text()) if cpuinfo.exists() else []
+    model = models[0].strip() if models else platform.processor() or platform.machine()
+    return f"{model}, {os.cpu_count()} cores, {platform.system()}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,11 +70,12 @@ def main(argv: list[str] | None = None) -> int:
         print("no slow claims to run")
         return 0
     outcomes = Outcomes()
+    os.environ["PPO_RUN_SLOW_CLAIMS"] = "1"  # tests/conftest.py skips them otherwise
     nodes = sorted({c.test for c in slow})
     pytest.main(["-q", "-p", "no:cacheprovider", *nodes], plugins=[outcomes])
     results = ledger.load_results()
     when = datetime.date.today().isoformat()
-    machine = f"{platform.machine()} {platform.processor() or platform.system()}"
+    machine = _machine()
     failed = []
     for claim in slow:
         outcome, seconds = outcomes.by_node.get(claim.test, ("not run", 0.0))
