@@ -553,7 +553,7 @@ CLAIMS: tuple[Claim, ...] = (
         "docs/instructors.md",
         "so one endless loop costs that function's tests only",
         "behaviour",
-        "tests/test_autograder_hostile.py::test_status_and_score",
+        "tests/claims/test_docs.py::test_a_function_out_of_time_is_replaced_by_one_that_says_so",
     ),
     Claim(
         "docs_kernel_print_cap",

@@ -1,8 +1,10 @@
 """Claims of ``docs/labs.md`` and ``docs/instructors.md`` that no other test asserted.
 
 Each test asserts what a sentence of the docs states: the grader's option defaults, what it drops
-from a submitted notebook, the cap on what one call prints, the kernel's uid and private /tmp,
-the labs whose functions a lab's paste cell brings in, and the student build's size.
+from a submitted notebook, the cap on what one call prints, what replaces a function that ran out
+of time, the kernel's uid and private /tmp, the labs whose functions a lab's paste cell brings
+in, Lab 5's functions that Lab 4 needs, the diagnosis runs' configuration, and the student
+build's size.
 """
 
 from __future__ import annotations
@@ -144,3 +146,18 @@ def test_lab5s_first_three_exercises_are_a_few_lines_each_independent_of_lab4():
         source = (Path(ppo_core.__file__).parent / f"{e.module}.py").read_text()
         (region,) = [r for r in exercises.regions(source, e.module) if r.name == e.name]
         assert region.last - region.first + 1 <= 8, (e.name, region)
+
+
+def test_a_function_out_of_time_is_replaced_by_one_that_says_so(monkeypatch):
+    """Only that function: the notebook's others stay as they were, and later calls of it fail
+    at once with the reason instead of running the loop again."""
+
+    def other(x):
+        return x
+
+    namespace = {"stuck": lambda x: x, "other": other}
+    monkeypatch.setattr(remote, "_namespace", lambda: namespace)
+    assert remote.disable("stuck", 60) == "ok"
+    with pytest.raises(TimeoutError, match="did not return within 60 s"):
+        namespace["stuck"](1)
+    assert namespace["other"] is other
