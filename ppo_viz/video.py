@@ -94,8 +94,9 @@ def lander_in_view(observation) -> bool:
     """Whether a LunarLander observation puts the lander inside the rendered picture.
 
     The observation's first two entries are the position, scaled so that x = +-1 are the
-    picture's side edges and the lander starts near y = 1.4, at the top edge; the picture ends
-    at about y = 1.5 (LunarLander's viewport is 400 pixels of 30 per metre).
+    picture's side edges and y = 1.41 its top edge, where the lander starts (LunarLander's
+    viewport is 400 pixels of 30 per metre). The check lets the centre go a little past the
+    top (y < 1.5) before it calls the lander gone.
     """
     x, y = float(observation[0]), float(observation[1])
     return abs(x) < 0.95 and y < 1.5
@@ -194,9 +195,9 @@ def side_by_side(
     ``labels=None`` for an unlabelled video. Shorter episodes hold their last frame until the
     longest ends. ``path`` may be a list (e.g. a .gif and an .mp4) to write the same episodes
     in several formats. ``deterministic`` is one flag or one per policy (an untrained policy
-    is best shown sampling: its most likely action is the same almost everywhere). ``scale=1``
-    keeps the full 600 x 400 picture per tile, large enough for a projector. Returns each
-    policy's return.
+    is best shown sampling: played greedily, it takes the same action on nearly every step).
+    ``scale=1`` keeps the full 600 x 400 picture per tile, large enough for a projector.
+    Returns each policy's return.
     """
     if labels is not None and len(labels) != len(policies):
         raise ValueError(

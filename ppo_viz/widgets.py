@@ -4,8 +4,8 @@ Both run on real LunarLander-v3 data shipped with the package (``ppo_core.pretra
 only what ipywidgets 7 (Google Colab) and 8 (JupyterLab 4) share: ``FloatSlider``, ``VBox``,
 ``HTML``, ``Output`` and ``observe(names="value")``. Figures are plain matplotlib (no ipympl): one
 figure per demo is kept, a slider change moves its artists, renders it to PNG once and shows the
-PNG in the ``Output`` widget. That keeps an update well under 100 ms
-(``benchmarks/widget_latency.py``).
+PNG in the ``Output`` widget. That keeps an update cheap; ``benchmarks/widget_latency.py`` times
+it against a budget of 100 ms.
 
 Each demo draws the library's function (``clipped_surrogate_loss`` and ``clip_fraction``,
 ``compute_gae``) unless given the learner's (``loss_fn=``, ``clip_fraction_fn=``, ``gae_fn=``):

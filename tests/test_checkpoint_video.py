@@ -198,7 +198,7 @@ def test_showcase_keeps_both_landers_in_the_picture():
     for policy, deterministic in zip(policies, sampled):
         observations, _, _ = play_episode(policy, "LunarLander-v3", seed, deterministic)
         assert all(lander_in_view(o) for o in observations)
-    # Its most likely action is the same almost everywhere: played greedily, the untrained
+    # Played greedily it takes the same action on nearly every step, and the untrained
     # lander leaves the picture on every one of these seeds, which is what the check catches.
     with pytest.raises(ValueError, match="keeps every lander in the picture"):
         showcase_seed(policies[:1], "LunarLander-v3", True, candidates=range(5))
