@@ -289,8 +289,9 @@ def _section_log_probabilities() -> list:
     return [
         md("""
         Compare each advantage with its $\\pm$ (one standard error of the estimate): one action at
-        step 0 changes a long episode only a little, so the true advantages are small, while the
-        noise of a handful of random episodes is not. Raise `n_episodes` and run the cell again:
+        step 0 changes a long episode only a little, so the true advantages are small next to the
+        spread of the returns, and no larger than the noise of a handful of random episodes: 30
+        episodes cannot even be sure of their signs. Raise `n_episodes` and run the cell again:
         the standard errors shrink only like $1/\\sqrt{n}$. This noise is the central difficulty of
         policy gradients; GAE in
         Lab 2 is the standard remedy.
