@@ -47,9 +47,10 @@ def _check_batch(batch: dict, num_minibatches: int) -> None:
 def normalize_advantages(advantages: torch.Tensor, eps: float = 1e-8) -> torch.Tensor:
     """``(A - mean(A)) / (std(A) + eps)``. Lab 4, step 1.
 
-    Not in the PPO paper's equations, but in its code (baselines) and every serious
-    implementation: it keeps the policy-gradient scale fixed whatever the reward scale, so one
-    learning rate works across environments. Applied per minibatch, after GAE.
+    Not in the PPO paper's equations, but in its code (baselines), in CleanRL, Stable-Baselines3
+    and Spinning Up: the policy loss's gradient no longer depends on the advantages' scale, which
+    follows the rewards', so the learning rate need not follow it either. Applied per minibatch,
+    after GAE.
 
     Args:
         advantages: ``(B,)`` tensor.
@@ -108,6 +109,13 @@ def ppo_update(
         loss_fn: the loss with :func:`~ppo_core.losses.ppo_loss`'s signature (default:
             ``ppo_loss``); Lab 4 passes the learner's own.
 
+    Early stopping (``target_kl`` not None): after each epoch, the KL between the old policy and
+    the updated one is measured on the whole batch (:func:`~ppo_core.diagnostics.approx_kl`), and
+    the update stops once it exceeds ``target_kl``; the first epoch therefore always runs in full.
+    CleanRL also checks once per epoch, but reads the KL of its last minibatch. Spinning Up
+    checks before every policy step instead (on the full batch, having no minibatches) and stops
+    at 1.5 x target_kl.
+
     Returns:
         The update's diagnostics (see :func:`update_diagnostics`), with CleanRL's keys, plus
         ``losses/epochs``: the epochs that ran (fewer if target_kl stopped the update early).
@@ -158,9 +166,8 @@ def ppo_update(
             optimizer.step()
         epochs_run += 1
         if config.target_kl is not None:
-            # Early stopping once per epoch, as CleanRL does, but on the whole batch (CleanRL reads
-            # its last minibatch's KL). Spinning Up checks before every policy step instead, and
-            # stops at 1.5 x target_kl. Either way: the policy moved far enough for this batch.
+            # Once per epoch, on the whole batch (see the docstring): has the policy moved far
+            # enough for this batch?
             with torch.no_grad():
                 _, new_log_probs, _, _ = policy.get_action_and_value(batch["obs"], batch["actions"])
             if current.approx_kl(new_log_probs, batch["log_probs"]) > config.target_kl:

@@ -106,16 +106,6 @@ def test_lab1_networks_are_separate_orthogonal_mlps_of_64_units():
             )
 
 
-def test_lab1_answer_key_numbers():
-    """Lab 1, question 1: 0.99^300 * 100 is about 4.9; 0.9^300 about 2e-14; horizons 100 and 10;
-    question 2: at most ln 4 = 1.386 nats, 2 bits."""
-    text = lab_text("lab1_rl_basics")
-    assert "about 4.9" in text and round(0.99**300 * 100, 1) == 4.9
-    assert "about 2e-14" in text and f"{0.9**300:.0e}" == "2e-14"
-    assert round(1 / (1 - 0.99)) == 100 and round(1 / (1 - 0.9)) == 10
-    assert "1.386" in text and f"{math.log(4):.3f}" == "1.386" and math.log2(4) == 2
-
-
 def test_lab1_cites_what_defines_the_return():
     """The PPO paper's Sec. 2 does not define J or the discounted return: the lab cites the
     textbook that does."""
@@ -140,15 +130,6 @@ def test_lab2_lambda_error_is_lowest_in_between(seed):
     assert lambdas[best] in (0.95, 0.98)  # the values the text motivates
 
 
-def test_lab2_better_critic_moves_the_best_lambda_down():
-    """Lab 2, after section 3: "try critic = 0.9 * true_v, a better critic, and the best lambda
-    moves down"."""
-    base = run_cell("lab2_gae", "lambdas = [")
-    better = run_cell("lab2_gae", "lambdas = [", {"critic = 0.8 * true_v": "critic = 0.9 * true_v"})
-    assert "critic = 0.9 * true_v" in lab_text("lab2_gae")
-    assert better["lambdas"].index(better["best"]) < base["lambdas"].index(base["best"])
-
-
 def test_lab2_tutorial_loop_table():
     """Lab 2, section 4: at t=1 the tutorial loop gives 1 instead of 2, t=0 gets 2 instead of 3,
     t=3 loses everything after it; no bootstrap of 20 after the last step and of 50 at the time
@@ -159,25 +140,6 @@ def test_lab2_tutorial_loop_table():
     assert tutorial[3] == 1.0 and ours[3] > 1.0
     assert ours[4] == 51.0 and tutorial[4] == 1.0  # 50 = V(final obs) dropped at truncation
     assert ours[6] == 21.0 and tutorial[6] == 1.0  # 20 = V(s_T) never bootstrapped
-
-
-@pytest.mark.parametrize("seed", [0, 1])
-def test_lab2_untrained_advantages_are_on_the_reward_scale(seed):
-    """Lab 2, section 6: the advantages' standard deviation is far from 1."""
-    ns = run_cell(
-        "lab2_gae", "num_envs, num_steps", {"reset(seed=0)": f"reset(seed={seed})"}, fast=True
-    )
-    # Measured on seeds 0-7: 9.4 to 13.8.
-    assert float(np.std(ns["adv"])) > 5.0
-
-
-def test_lab2_answer_key_holds_for_the_course_gamma():
-    """Lab 2, question 1: the effective horizons quoted are 1 / (1 - gamma lambda) for the
-    course's gamma."""
-    gamma = ppo_core.PPOConfig().gamma
-    text = lab_text("lab2_gae")
-    low, high = (round(1 / (1 - gamma * lam)) for lam in (0.95, 0.98))
-    assert f"gamma = {gamma}" in text and f"roughly {low} to {high} steps" in text
 
 
 # --- Lab 3 -------------------------------------------------------------------------------------

@@ -451,8 +451,7 @@ def _section_reflection() -> list:
         that knows nothing this is roughly the single reward r_t, so the estimate ignores almost
         everything that follows (e.g. the crash 50 steps later): very biased, low variance.
         With lambda = 1 it is the full discounted return minus V(s_t): unbiased, but it adds the
-        randomness of hundreds of future steps, so the estimates are very noisy and learning
-        needs many more samples. With the course's gamma = {GAMMA}, lambda = 0.95 to 0.98 keeps an
+        randomness of hundreds of future steps, so the estimates are very noisy. With the course's gamma = {GAMMA}, lambda = 0.95 to 0.98 keeps an
         effective horizon of roughly {H95} to {H98} steps of real rewards (1 / (1 - gamma*lambda)),
         enough to connect engine use with the landing or crash that follows, while cutting most
         of the far-future noise (section 3 measured the compromise: with a partly trained critic
@@ -475,7 +474,7 @@ def _section_reflection() -> list:
         nothing bad happened, and through the recursion the steps before it are also pushed
         down. The critic is also trained towards a target of about 0 for states near the time
         limit. The agent sees "hovering for a long time" followed by an apparent disaster, i.e.
-        the time limit looks like a crash. It learns an unjustified pressure against long
+        the time limit looks like a crash. It can learn an unjustified pressure against long
         hovering that has nothing to do with the task (and inconsistent value targets, since the
         same state is worth 80 or 0 depending on the clock it cannot see). Bootstrapping from
         V(final observation) gives the correct signal.
