@@ -4,7 +4,8 @@ A lab sentence that describes an experiment's outcome is either formatted from t
 cell that prints it, or asserted here: each test runs the lab's own cell (its source, taken
 from ``scripts/labs/``, with the reference functions of ``ppo_core`` in place of the learner's)
 or the same experiment, and checks the statement with a margin, over several seeds where
-randomness is involved. ``docs/labs.md`` ("Claims and where they are checked") indexes them.
+randomness is involved. The claims register (``tests/claims/register.py``) names, for each
+sentence, the test here or under ``tests/claims/`` that measures it.
 """
 
 from __future__ import annotations
