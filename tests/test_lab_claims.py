@@ -147,34 +147,36 @@ def test_lab2_tutorial_loop_table():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("offset", [0, 1000])
-def test_lab3_clip_experiment(offset):
+def test_lab3_clip_experiment():
     """Lab 3, section 5: both objectives first improve the policy; unclipped ends worse than the
     start with a large KL; clipped moves far less and ends near the start, far above the
-    unclipped run. Two independent sets of 30 problems."""
-    ns = run_cell(
-        "lab3_clipped_loss",
-        "def reuse_one_batch",
-        {"seeds = range(6 if FAST else 30)": f"seeds = range({offset}, {offset} + 30)"},
-    )
-    unclipped = ns["results"]["unclipped"].mean(0)
-    clipped = ns["results"]["clipped (eps=0.2)"].mean(0)
-    start = unclipped[0]
-    # Measured on offsets 0, 1000, 2000, 3000 (one CPU), against each threshold: after 5 steps
-    # +0.042 to +0.053 (unclipped) and +0.037 to +0.050 (clipped); at the end -0.21 to -0.26
-    # (unclipped) and within 0.005 to 0.024 of the start (clipped), 0.22 to 0.26 apart; KL
-    # ratio 15 to 19.5.
-    assert unclipped[5] > start + 0.01 and clipped[5] > start + 0.01
-    assert unclipped[-1] < start - 0.1 and abs(clipped[-1] - start) < 0.05
-    assert clipped[-1] > unclipped[-1] + 0.1
-    kl = {
-        name: np.mean([reuse(seed) for seed in range(offset, offset + 5)])
-        for name, reuse in (
-            ("unclipped", lambda s: ns["reuse_one_batch"](s, ns["unclipped"])[1]),
-            ("clipped", lambda s: ns["reuse_one_batch"](s, ns["clipped"])[1]),
+    unclipped run; the clipped run's gain comes in its first steps, more than one step gives.
+    Three independent sets of 30 problems."""
+    for offset in (0, 1000, 2000):
+        ns = run_cell(
+            "lab3_clipped_loss",
+            "def reuse_one_batch",
+            {"seeds = range(6 if FAST else 30)": f"seeds = range({offset}, {offset} + 30)"},
         )
-    }
-    assert kl["unclipped"] > 5 * kl["clipped"]
+        unclipped = ns["results"]["unclipped"].mean(0)
+        clipped = ns["results"]["clipped (eps=0.2)"].mean(0)
+        start = unclipped[0]
+        # Measured on offsets 0, 1000, 2000, 3000 (one CPU), against each threshold: after 5
+        # steps +0.042 to +0.053 (unclipped) and +0.037 to +0.050 (clipped); at the end -0.21 to
+        # -0.27 (unclipped) and within 0.005 to 0.024 of the start (clipped), 0.22 to 0.26
+        # apart; KL ratio 15 to 19.5; the clipped peak at step 6 to 8, +0.025 to +0.041 above
+        # step 1 (offsets 0-2000).
+        assert unclipped[5] > start + 0.01 and clipped[5] > start + 0.01
+        assert unclipped[-1] < start - 0.1 and abs(clipped[-1] - start) < 0.05
+        assert clipped[-1] > unclipped[-1] + 0.1
+        assert clipped.argmax() <= 20 and clipped.max() > clipped[1] + 0.01
+        kl = {
+            name: np.mean(
+                [ns["reuse_one_batch"](seed, ns[name])[1] for seed in range(offset, offset + 5)]
+            )
+            for name in ("unclipped", "clipped")
+        }
+        assert kl["unclipped"] > 5 * kl["clipped"]
 
 
 def test_lab3_question_1_numbers():
@@ -200,48 +202,31 @@ def test_lab3_lineage_is_in_order():
 # --- Lab 4 -------------------------------------------------------------------------------------
 
 
-def test_lab4_prose_quotes_the_current_config():
-    """The minibatch share and size are quoted from PPOConfig, not written by hand."""
-    c = ppo_core.PPOConfig()
-    text = lab_text("lab4_training")
-    assert "quarter" not in text and "512 consecutive" not in text
-    assert f"random 1/{c.num_minibatches} of the data ({c.minibatch_size} transitions)" in text
-    assert f"a minibatch made of {c.minibatch_size} consecutive steps" in text
-    assert f"A rollout of {c.num_steps} steps cuts episodes" in text
-
-
-def test_lab4_does_not_call_whole_batch_normalisation_a_mistake():
-    """ppo1 normalised over the whole batch, ppo2 per minibatch; the lab calls both valid."""
-    text = lab_text("lab4_training")
-    assert "ppo1" in text and "ppo2" in text and "Both are valid" in text
-    assert "normalised over the whole batch." not in text
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_lab4_reward_scaling_enlarges_the_clipped_gradient_not_the_adam_step(seed):
+def test_lab4_reward_scaling_enlarges_the_clipped_gradient_not_the_adam_step():
     """Lab 4, section 2: on one real batch of an untrained agent, the critic is almost all of
     the global gradient norm even with scaled rewards; scaling leaves the actor a larger clipped
     gradient, yet one whole update with Adam moves the policy about as far (approx KL) with raw
     as with scaled rewards; the first rollout's actions are close to uniform (about 25 % each)."""
-    ns = run_cell(
-        "lab4_training",
-        "def actor_step_after_clip",
-        {
-            "torch.manual_seed(0)": f"torch.manual_seed({seed})",
-            "reset(seed=0)": f"reset(seed={seed})",
-        },
-    )
-    # Measured on seeds 0-9 (this cell): the critic's share with scaled rewards 99.996 % to
-    # 99.999 % (raw: 100.000 %); the clipped actor gradient 9.6 to 10.5 times larger with
-    # scaling; the KL of one update, scaled over raw, 0.96 to 1.60 (median 1.13). "Far less":
-    # the gradient at least 5 times larger, the KL ratio within 2/3 to 2.5.
-    assert ns["share"] > 0.99
-    assert ns["gain"] > 5.0
-    assert 2 / 3 < ns["kl_ratio"] < 2.5, ns["kls"]
-    actions = np.asarray(ns["buffer"].actions).reshape(-1).astype(int)
-    shares = np.bincount(actions, minlength=4) / actions.size
-    assert np.all(np.abs(shares - 0.25) < 0.05), shares
+    for seed in (0, 1, 2):
+        ns = run_cell(
+            "lab4_training",
+            "def actor_step_after_clip",
+            {
+                "torch.manual_seed(0)": f"torch.manual_seed({seed})",
+                "reset(seed=0)": f"reset(seed={seed})",
+            },
+        )
+        # Measured on seeds 0-9 (this cell): the critic's share with scaled rewards 99.996 % to
+        # 99.999 % (raw: 100.000 %); the clipped actor gradient 9.6 to 10.5 times larger with
+        # scaling; the KL of one update, scaled over raw, 0.96 to 1.60 (median 1.13). "Far less":
+        # the gradient at least 5 times larger, the KL ratio within 2/3 to 2.5.
+        assert ns["share"] > 0.99
+        assert ns["gain"] > 5.0
+        assert 2 / 3 < ns["kl_ratio"] < 2.5, ns["kls"]
+        actions = np.asarray(ns["buffer"].actions).reshape(-1).astype(int)
+        shares = np.bincount(actions, minlength=4) / actions.size
+        assert np.all(np.abs(shares - 0.25) < 0.05), shares
 
 
 # --- Lab 5 -------------------------------------------------------------------------------------

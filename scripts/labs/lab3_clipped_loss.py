@@ -431,8 +431,8 @@ def _section_hyperparameters() -> list:
         md("""
         Both objectives improve the policy during the first steps, when the ratios are still
         close to 1 and the surrogate is a good local model. The unclipped surrogate keeps
-        climbing on the batch (its value is unbounded: make the actions with the luckiest
-        noisy rewards certain), the policy drifts far from the data (large KL), overfits the
+        climbing on the batch (its maximum makes the actions with the luckiest noisy
+        rewards certain), the policy drifts far from the data (large KL), overfits the
         noise and ends *worse than the policy it started from*. With the clip, every sample stops
         contributing once its ratio leaves $[0.8, 1.2]$ in the helpful direction, so the policy
         stays close to where the data is informative: it moves far less (KL), and after all the
@@ -517,10 +517,8 @@ def _section_reflection() -> list:
         extra epochs do little harm (in the experiment the clipped policy ends near where it
         started, far above the unclipped one); that is what makes several epochs (3 to 10) safe,
         while the gain itself comes from the first steps. If updates still move too far (large KL,
-        high clip
-        fraction): lower the learning rate, the number of epochs K, or eps (or use more
-        samples per batch, or an early stop on the KL): each directly bounds how far one batch
-        can push the policy.
+        high clip fraction): lower the learning rate, the number of epochs K or eps, or set an
+        early stop on the KL (`target_kl`): each shortens how far one batch pushes the policy.
         """,
         ),
     ]

@@ -180,8 +180,10 @@ def _section_normalize_advantages() -> list:
         ### Step 1 — Normalise the advantages (per minibatch)
 
         **Idea.** Advantages on LunarLander range over tens to hundreds (a crash costs 100). The
-        gradient of the surrogate is proportional to $\hat A$, so its size would follow the reward
-        scale, and a learning rate that suits one environment would explode or crawl in another.
+        gradient of the surrogate is proportional to $\hat A$, so its size follows the reward
+        scale: with plain SGD, a learning rate that suits one environment would explode or crawl
+        in another (Adam, which divides each parameter's step by that parameter's recent gradient
+        size, undoes most of a constant factor: section 2).
         Shifting the advantages to mean 0 and scaling them to standard deviation 1 fixes the
         gradient's scale; the *ranking* of actions (which ones were better than average) is
         unchanged. It is not an equation of the paper, but OpenAI's own implementations do it, in
@@ -242,10 +244,10 @@ def _section_minibatch_indices() -> list:
         ### Step 2 — Shuffled minibatches
 
         **Idea.** Each epoch visits every transition exactly once, in a fresh random order, cut
-        into minibatches of $M$. Shuffling matters: consecutive steps of one environment are
-        nearly identical, and a minibatch made of {M} consecutive steps would pull the policy
-        towards one moment of one episode. A random permutation spreads every minibatch over all
-        environments and times.
+        into minibatches of $M$. Consecutive steps of one environment are nearly identical, so
+        a minibatch made of {M} consecutive steps of one environment would cover only a few
+        episodes, and the same ones in every epoch. A random permutation spreads every minibatch
+        over all environments and times.
 
         $$\{0, …, NT-1\} \xrightarrow{\text{random permutation}} (i_1, …, i_{NT})
         \xrightarrow{\text{cut}} \underbrace{(i_1 … i_M)}_{\text{minibatch 1}},
@@ -447,7 +449,8 @@ def _reward_scaling_prose() -> dict:
         constant ({RS}) before GAE: the critic then learns values in scaled units (and anything
         that compares its predictions with returns must scale them the same way, Lab 5), while
         the episode returns we report stay unscaled. The advantages are normalised anyway, so the
-        policy's loss does not change; the critic's regression targets do.
+        policy's loss hardly changes (not at all once the critic predicts in scaled units); the
+        critic's regression targets do.
 
         LunarLander's returns reach the hundreds, so an untrained critic is far off its targets,
         and both networks' gradients share one clip of the *global* norm (`max_grad_norm`): the
@@ -564,9 +567,8 @@ def _section_training_curve() -> list:
         ### The training curve
 
         Every dot is one episode's return at the step where it ended; the line is the mean of the
-        last 100 episodes. Crashes score around −100 to −300 at first; hovering without landing
-        (the engines cost fuel) stays around 0 to 100; landings between the flags score 200 and
-        more.
+        last 100 episodes. Crashes score around −100 to −300 at first; landings between the flags
+        score 200 and more.
         """),
         code("""
         steps = np.array(result.episode_steps)
@@ -680,9 +682,9 @@ def _section_reflection() -> list:
 
             (b) Consecutive transitions of one environment are strongly correlated (nearly the
             same state, the same episode). A minibatch in rollout order would hold a slice of a
-            few episodes and push the policy towards those moments; shuffling makes each
-            minibatch a representative sample of all environments and times, so each step's
-            gradient is an unbiased, lower-variance estimate of the full-batch gradient.
+            few episodes, the same slice in every epoch; shuffling makes each minibatch a uniform
+            random sample of all environments and times, so each step's gradient is an unbiased
+            estimate of the full-batch gradient.
             """,
         ),
         *written(
