@@ -3964,11 +3964,6 @@ NOT_CLAIMS: tuple[NotClaim, ...] = (
     ),
     NotClaim(
         "solutions/lab4_training/lab4_training.ipynb",
-        "Spinning Up checks before every policy step instead",
-        CITATION,
-    ),
-    NotClaim(
-        "solutions/lab4_training/lab4_training.ipynb",
         "Try it: one update of a fresh network on a random batch of 256",
         "says what the cell below runs (its inputs); it asserts no outcome",
     ),
