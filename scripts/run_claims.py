@@ -40,6 +40,15 @@ class Outcomes:
             outcome = report.outcome
         self.by_node[report.nodeid] = (outcome, seconds + report.duration)
 
+    def of(self, node_id: str) -> tuple[str, float]:
+        """The outcome of ``node_id``; for a parametrised test named without its ``[...]``, all
+        of its cases together (each seed of a claim is one case): passed only if all passed."""
+        cases = [v for k, v in self.by_node.items() if k == node_id or k.startswith(node_id + "[")]
+        if not cases:
+            return "not run", 0.0
+        failed = [outcome for outcome, _ in cases if outcome != "passed"]
+        return (failed[0] if failed else "passed"), sum(seconds for _, seconds in cases)
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -60,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     machine = f"{platform.machine()} {platform.processor() or platform.system()}"
     failed = []
     for claim in slow:
-        outcome, seconds = outcomes.by_node.get(claim.test, ("not run", 0.0))
+        outcome, seconds = outcomes.of(claim.test)
         results[claim.id] = {
             "hash": ledger.entry_hash(claim),
             "outcome": outcome,
