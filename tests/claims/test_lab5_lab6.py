@@ -288,7 +288,7 @@ def test_lab5_entropy_of_four_actions_stays_below_ln4():
         torch.manual_seed(seed)
         _, _, entropy, _ = ActorCritic.for_env(env).get_action_and_value(obs)
         entropy = entropy.detach()
-        assert LN4 - 0.02 < float(entropy.min()) and float(entropy.max()) <= LN4
+        assert LN4 - 0.02 < float(entropy.min()) and float(entropy.max()) <= LN4 + 1e-6
     assert max(np.nanmax(_series(f, "losses/entropy")) for f in FAULT_RUNS) <= LN4
     logits = torch.randn(10_000, 4) * 3  # any four-action distribution
     assert float(torch.distributions.Categorical(logits=logits).entropy().max()) <= LN4 < 2
@@ -397,6 +397,9 @@ def test_lab6_the_shipped_continuous_run_is_the_preset_and_lands():
         assert info["config"][key] == getattr(preset, key), key
 
 
+# Slow only in name (3 s): episodes bit-identical on one CPU only may differ on another, so its
+# outcome is recorded by `make claims` rather than asserted on every machine by `make test`.
+@pytest.mark.slow
 def test_lab6_evaluation_cell_lands():
     """Section 7: the cell's 20 evaluation episodes (seed 2000, the Gaussian's mean as the
     action) and its one recorded episode (seed 42) land: one deterministic run, no chance."""
