@@ -519,14 +519,19 @@ def _section_healthy_ranges() -> list:
 
         | what | history key | healthy | warning signs |
         |---|---|---|---|
-        | return | `charts/mean_return_100` | rises, then settles (200 = solved) | flat, or rises then collapses |
-        | ratio $r_t$ | `ratio/mean`, `ratio/std`, `ratio/min`, `ratio/max` | mean ≈ 1, most within 1 ± ε | a wide spread, extremes far outside 1 ± ε: steps too large; all exactly 1: nothing learns |
-        | clip fraction | `losses/clipfrac` | a few percent (about {CF_LOW} to {CF_HIGH}), falling towards 0 as the learning rate anneals | > 0.15–0.3 for long stretches: steps too large; ≈ 0 all run: the policy barely moves |
-        | approx KL | `losses/approx_kl` | about {KL_LOW} to {KL_HIGH} per update, falling as the learning rate anneals | well above {KL_HIGH} for long stretches, or spikes above 0.05–0.1: the clip no longer contains the update (lower the learning rate or set `target_kl`) |
+        | return | `charts/mean_return_100` | rises, then settles (200 = solved) | flat, *or rises then collapses* |
+        | ratio $r_t$ | `ratio/mean`, `ratio/std`, `ratio/min`, `ratio/max` | mean ≈ 1, most within 1 ± ε | a wide spread, extremes far outside 1 ± ε: steps too large; *all exactly 1: nothing learns* |
+        | clip fraction | `losses/clipfrac` | a few percent (about {CF_LOW} to {CF_HIGH}), falling towards 0 as the learning rate anneals | > 0.15–0.3 for long stretches: steps too large; *≈ 0 all run: the policy barely moves* |
+        | approx KL | `losses/approx_kl` | about {KL_LOW} to {KL_HIGH} per update, falling as the learning rate anneals | well above {KL_HIGH} for long stretches, or spikes above 0.05–0.1: the clip no longer contains the update (lower the learning rate) |
         | entropy | `losses/entropy` | starts near ln 4 = 1.386, falls slowly, stays above about {ENT_FLOOR} | stuck near ln 4: the policy stays random; falls to ~0 in a few updates: premature collapse |
         | advantages | `advantages/mean`, `advantages/std`, `advantages/max_abs` | raw GAE values on the reward scale; normalised per minibatch before the loss. The batch's mean (return minus value) changes sign: a critic that keeps up errs both ways | \|policy loss\| on the scale of the rewards: the normalisation is missing; mean above 0 on nearly every update: the critic keeps underestimating the returns (wrong targets?) |
-        | explained variance | `losses/explained_variance` | near 0 at first (a random policy's future is unpredictable), rises above {EV_LOW} as the policy and critic improve | stays ≈ 0 or negative: the critic does not learn |
-        | value loss | `losses/value_loss` | large at first (returns are in the hundreds), then falls | grows steadily or oscillates wildly |
+        | explained variance | `losses/explained_variance` | near 0 at first (the critic starts untrained), rises above {EV_LOW} as the policy and critic improve | stays ≈ 0 or negative: the critic does not learn |
+        | value loss | `losses/value_loss` | large at first, then falls | *grows steadily or oscillates wildly* |
+
+        The healthy column is what the healthy run of section 4 shows, and each warning sign is
+        what one of its faulty runs shows (`docs/labs.md` checks the same signatures on six other
+        seeds); a warning sign in *italics* is a rule of thumb from practice that no run of this
+        course reproduces.
 
         **Entropy has a ceiling.** A distribution over $|A|$ actions has entropy at most
         $\ln|A|$, reached by the uniform distribution. LunarLander has four actions, so the entropy
@@ -721,13 +726,12 @@ def _section_diagnosis_question() -> list:
               run), while approx KL and clip fraction stay inside their healthy ranges (medians
               {ENT_KL_MED} and {ENT_CF_MED}): the policy moves every update, but the bonus keeps
               pulling it back towards random actions. The return levels off far below 200 (this
-              run ends at {RETURN_ENT_COEF_TOO_HIGH}). Fix: ent_coef back to {ENT_BASE} (or 0).
+              run ends at {RETURN_ENT_COEF_TOO_HIGH}). Fix: ent_coef back to the baseline's {ENT_BASE}.
             * **no_adv_norm**: |policy loss| is on the scale of the raw advantages (median
               {NAN_PL_MED}, from about {NAN_PL_LOW} to {NAN_PL_HIGH}; the rewards are scaled by
               {REWARD_SCALE}) instead of ~{HEALTHY_PL_MED} in the healthy run — the loss is multiplied by
               raw advantages. The other curves look ordinary and the run may even land (this one
-              ends at {RETURN_NO_ADV_NORM}): thanks to the gradient clip it still learns, but its
-              step size now depends on the reward scale. Fix: normalise the advantages per
+              ends at {RETURN_NO_ADV_NORM}). Fix: normalise the advantages per
               minibatch (`norm_adv=True`).
             * **gae_leak**: the optimisation looks healthy — KL, clip fraction and entropy in
               their ranges, explained variance {LEAK_EV_2H} over the second half, |policy loss|
@@ -761,20 +765,28 @@ def _section_checklist() -> list:
         md(r"""
         ## 5. Debugging checklist
 
-        When a run does not learn, read its dashboard from top to bottom:
+        When a run does not learn, read its dashboard from top to bottom. Each row of this first
+        table is one of the faults of section 4, and its symptom is what that fault's recorded run
+        shows.
 
         | symptom | likely cause | what to try |
         |---|---|---|
-        | approx KL ≫ 0.03 and clip fraction > 0.3 for many updates, or a KL spike above 0.3 followed by an entropy collapse | steps too large: learning rate too high, too many epochs or too small minibatches | lower the learning rate, fewer epochs, set `target_kl` ≈ 0.01–0.03 |
-        | clip fraction ≈ 0 and KL ≈ 0 the whole run, entropy barely moves | the policy is not moving: learning rate too low, or a loss that does not reach the actor | raise the learning rate; check the gradients reach the actor (no `.detach()` on the new log-probs) |
-        | entropy stuck near ln\|A\| (1.386 here) | the entropy bonus outweighs the advantage term | lower `ent_coef` (0.01 or 0) |
-        | entropy near 0 within a few updates, return stalls | premature collapse onto one action | lower the learning rate; a small entropy bonus |
-        | explained variance ≈ 0 or negative throughout | the critic does not learn (value loss weight 0, value loss detached, wrong targets) — or the policy is still so random that the returns cannot be predicted (look at the entropy) | check `vf_coef`, the value loss's gradient, and the returns from GAE |
-        | value loss grows or oscillates wildly | targets out of scale or learning rate too high | lower the learning rate; check reward scale (normalise rewards if they are huge) |
+        | approx KL ≫ 0.03 and clip fraction > 0.3 for many updates, or a KL spike above 0.3 followed by an entropy collapse | steps too large: the learning rate too high | lower the learning rate (`target_kl` caps the number of epochs, not the size of each step) |
+        | entropy stuck near ln\|A\| (1.386 here) | the entropy bonus outweighs the advantage term | lower `ent_coef` (the baseline's 0.01) |
+        | entropy near 0 within a few updates, return stalls | premature collapse onto one action | lower the learning rate |
+        | explained variance ≈ 0 or negative throughout | the critic does not learn (value loss weight 0, or the value loss detached) | check `vf_coef` and the value loss's gradient |
         | \|policy loss\| on the scale of the rewards | advantages not normalised | normalise per minibatch |
+        | KL, clip fraction, entropy all look healthy, yet the mean advantage stays positive (the return may still land) | the *data* is wrong, not the optimisation: the critic keeps underestimating biased targets (e.g. GAE crossing episode ends, a wrong `terminated`/`truncated` flag) | test GAE on hand-made episodes (Lab 2); check the flags the rollout stores |
+
+        The rows of this second table are rules of thumb from practice; no run of this course
+        reproduces them, so read them as places to look first, not as measured results.
+
+        | symptom | likely cause | what to try |
+        |---|---|---|
+        | clip fraction ≈ 0 and KL ≈ 0 the whole run, entropy barely moves | the policy is not moving: learning rate too low, or a loss that does not reach the actor | raise the learning rate; check the gradients reach the actor (no `.detach()` on the new log-probs) |
+        | value loss grows or oscillates wildly | targets out of scale or learning rate too high | lower the learning rate; check reward scale (normalise rewards if they are huge) |
         | learns, then the return collapses and does not recover | destructive updates late in training | anneal the learning rate, `target_kl`, smaller clip range |
         | the loss becomes NaN | exploding values or a log of 0 | keep `max_grad_norm`; work with log-probabilities (logits), never `log(softmax)` by hand |
-        | KL, clip fraction, entropy all look healthy, yet the mean advantage stays positive (the return may still land) | the *data* is wrong, not the optimisation: the critic keeps underestimating biased targets (e.g. GAE crossing episode ends, a wrong `terminated`/`truncated` flag) | test GAE on hand-made episodes (Lab 2); check the flags the rollout stores |
         | reward curve reads exactly 0 | episode returns are not being recorded | log finished episodes' returns (Lab 4) |
         | good training return, poor evaluation | evaluation differs (deterministic actions, other seeds) or overfitting to a few seeds | evaluate many seeded episodes; compare stochastic and deterministic |
         """),
@@ -833,8 +845,8 @@ def _section_next_steps() -> list:
           wind_power=15.0, turbulence_power=1.5)` pushes the lander around; register it under its
           own id (cell below) and train on it. Does the policy trained without wind survive it?
         * **Other environments.** `CartPole-v1` (solved in seconds — good for quick experiments),
-          `Acrobot-v1`, `BipedalWalker-v3` (continuous, much harder), Atari games (image
-          observations: a convolutional network and many more steps).
+          `Acrobot-v1`, `BipedalWalker-v3` (continuous), Atari games (image observations: a
+          convolutional network).
         * **Go further with the algorithm.** Other families: DQN and its variants (value-based,
           discrete actions, replay buffers), SAC and TD3 (off-policy, continuous actions);
           recurrent policies for partial observability; PPO for language models (RLHF).
