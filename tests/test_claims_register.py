@@ -36,6 +36,7 @@ def test_every_candidate_of_a_registered_source_is_accounted_for(candidates, rec
     assert not missing, "sentences neither registered nor marked as not a claim:\n" + "\n".join(
         f"  {s.source}: {s.text}" for s in missing
     )
+    assert not pending, f"sources not in the register's SOURCES: {sorted(pending)}"
 
 
 def test_a_planted_unregistered_claim_is_caught():

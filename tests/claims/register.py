@@ -65,8 +65,9 @@ INTERFACE = "an interface: argument names, shapes and types, which every call in
 DESIGN = "a design decision of the course: what it does, not an outcome to measure"
 REASONS = (INSTRUCTION, DEFINITION, QUESTION, CITATION, NAMES, INTERFACE, DESIGN)
 
-# The sources whose every candidate sentence is accounted for. A source not listed is not yet
-# registered; the register test prints how many candidates such sources still hold.
+# The sources whose every candidate sentence is accounted for: every text the detector reads
+# (a new notebook, doc or student-facing function adds one, and the register test fails until
+# it is listed here with its sentences accounted for).
 SOURCES: tuple[str, ...] = (
     # -- Lab 1 --------------------------------------------------------------------------------
     "solutions/lab1_rl_basics/lab1_rl_basics.ipynb",
