@@ -59,7 +59,7 @@ def _solution_cells(lab: str) -> dict[str, str]:
     }
 
 
-def _earlier_labs(nb) -> list[str]:
+def earlier_labs(nb) -> list[str]:
     """The labs whose functions the cell after "Your functions from earlier labs" brings in."""
     plug = next((c for c in nb.cells if _grade_id(c) == "earlier_functions"), None)
     if plug is None:
@@ -81,7 +81,7 @@ def learner_notebook(lab: str):
             cell.source = answers[_grade_id(cell)]
     pasted = [
         source
-        for earlier in _earlier_labs(nb)
+        for earlier in earlier_labs(nb)
         for gid, source in _solution_cells(earlier).items()
         if gid in labkit.CONTRACT[earlier]
     ]

@@ -25,7 +25,7 @@ from autograder.kernel import remote
 from autograder.sandbox import run
 from ppo_core import exercises
 from tests.claims.detect import ROOT
-from tests.test_labs_student_build import LABS, _earlier_labs, labkit
+from tests.test_labs_student_build import LABS, earlier_labs, labkit
 
 DOCS = ("docs/labs.md", "docs/instructors.md")
 
@@ -53,7 +53,7 @@ def test_the_paste_cells_bring_in_the_labs_the_docs_name(doc):
     """The labs with a "Your functions from earlier labs" cell, and the labs it names, are
     those the doc lists."""
     notebooks = {lab: nbformat.read(labkit.release_path(lab), as_version=4) for lab in LABS}
-    built = {_number(lab): {_number(e) for e in _earlier_labs(nb)} for lab, nb in notebooks.items()}
+    built = {_number(lab): {_number(e) for e in earlier_labs(nb)} for lab, nb in notebooks.items()}
     assert {lab: earlier for lab, earlier in built.items() if earlier} == (
         _documented_earlier_labs(doc)
     )
