@@ -1,8 +1,9 @@
 """Find the sentences a learner or instructor reads that state a number, a comparison or a cause.
 
 The texts are the solution notebooks (prose, model answers and the comments of code cells), the
-presenter notebook, the README, ``docs/``, the docstrings of the student-facing functions and
-of ``ppo_viz`` (widgets and figures), and the strings ``ppo_viz`` shows. Code is not prose:
+presenter notebook, the README, ``docs/``, the docstrings of the student-facing functions, of
+``PPOConfig`` and its fields, and of ``ppo_viz`` (widgets and figures), and the strings
+``ppo_viz`` shows. Code is not prose:
 fenced blocks and inline code spans are dropped before a sentence is judged, so ``lab2_gae`` or
 ``gamma=0.99`` in backticks is not a number the text asserts.
 
@@ -144,6 +145,24 @@ def _docstrings(path: Path, names: set[str] | None) -> Iterator[tuple[str, str]]
                 yield node.name, doc
 
 
+def _field_docstrings(path: Path, class_name: str) -> Iterator[tuple[str, str]]:
+    """(``Class``, its docstring) and (``Class.field``, the string under each field) of a
+    dataclass whose fields a learner sets (``PPOConfig``)."""
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name == class_name:
+            yield class_name, ast.get_docstring(node) or ""
+            for field, doc in zip(node.body, node.body[1:]):
+                if (
+                    isinstance(field, ast.AnnAssign)
+                    and isinstance(field.target, ast.Name)
+                    and isinstance(doc, ast.Expr)
+                    and isinstance(doc.value, ast.Constant)
+                    and isinstance(doc.value.value, str)
+                ):
+                    yield f"{class_name}.{field.target.id}", doc.value.value
+
+
 def _shown_strings(path: Path) -> Iterator[str]:
     """The string literals of a module that read as prose (labels, titles, widget text)."""
     tree = ast.parse(path.read_text())
@@ -161,6 +180,18 @@ def _shown_strings(path: Path) -> Iterator[str]:
                 yield node.value
 
 
+def _library_texts() -> Iterator[tuple[str, str]]:
+    """The docstrings of the student-facing functions and of ``PPOConfig``'s fields."""
+    student_facing = set(exercises.names())
+    package = Path(ppo_core.__file__).parent
+    for path in sorted(package.glob("*.py")):
+        for name, doc in _docstrings(path, student_facing):
+            yield f"{path.relative_to(ROOT)}::{name}", doc
+    config = package / "config.py"
+    for name, doc in _field_docstrings(config, "PPOConfig"):
+        yield f"{config.relative_to(ROOT)}::{name}", doc
+
+
 def texts() -> Iterator[tuple[str, str]]:
     """(source, text) of everything a learner, instructor or presenter reads."""
     for path in sorted((ROOT / "solutions").glob("*/*.ipynb")):
@@ -171,11 +202,7 @@ def texts() -> Iterator[tuple[str, str]]:
         yield str(presenter.relative_to(ROOT)), text
     for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         yield str(path.relative_to(ROOT)), path.read_text()
-    student_facing = set(exercises.names())
-    package = Path(ppo_core.__file__).parent
-    for path in sorted(package.glob("*.py")):
-        for name, doc in _docstrings(path, student_facing):
-            yield f"{path.relative_to(ROOT)}::{name}", doc
+    yield from _library_texts()
     for path in sorted((ROOT / "ppo_viz").glob("*.py")):
         for name, doc in _docstrings(path, None):
             yield f"{path.relative_to(ROOT)}::{name}", doc

@@ -63,6 +63,10 @@ CITATION = "a citation: where an idea comes from, checked by reading the cited s
 NAMES = "its numbers name things (files, commands, options, cells), they measure nothing"
 INTERFACE = "an interface: argument names, shapes and types, which every call in the tests uses"
 DESIGN = "a design decision of the course: what it does, not an outcome to measure"
+PPO_PAPER = (
+    "a citation of the PPO paper's hyperparameters (arXiv:1707.06347: Table 1, clipping; Tables "
+    "3-5, MuJoCo, Roboschool, Atari), checked by reading them"
+)
 REASONS = (INSTRUCTION, DEFINITION, QUESTION, CITATION, NAMES, INTERFACE, DESIGN)
 
 # The sources whose every candidate sentence is accounted for: every text the detector reads
@@ -82,6 +86,17 @@ SOURCES: tuple[str, ...] = (
     # -- Lab 6 --------------------------------------------------------------------------------
     "solutions/lab6_continuous/lab6_continuous.ipynb",
     # -- ppo_core docstrings -------------------------------------------------------------------
+    "ppo_core/config.py::PPOConfig.env_id",
+    "ppo_core/config.py::PPOConfig.update_epochs",
+    "ppo_core/config.py::PPOConfig.learning_rate",
+    "ppo_core/config.py::PPOConfig.anneal_lr",
+    "ppo_core/config.py::PPOConfig.gamma",
+    "ppo_core/config.py::PPOConfig.gae_lambda",
+    "ppo_core/config.py::PPOConfig.clip_coef",
+    "ppo_core/config.py::PPOConfig.reward_scale",
+    "ppo_core/config.py::PPOConfig.ent_coef",
+    "ppo_core/config.py::PPOConfig.vf_coef",
+    "ppo_core/config.py::PPOConfig.env_workers",
     "ppo_core/diagnostics.py::approx_kl",
     "ppo_core/diagnostics.py::clip_fraction",
     "ppo_core/diagnostics.py::explained_variance",
@@ -2497,6 +2512,86 @@ CLAIMS: tuple[Claim, ...] = (
         ),
     ),
     # -- ppo_core docstrings -------------------------------------------------------------------
+    Claim(
+        "config_lunar_lander_v2_removed",
+        "ppo_core/config.py::PPOConfig.env_id",
+        "LunarLander-v2 was removed from gymnasium 1.0",
+        "behaviour",
+        "tests/claims/test_lab1_lab2.py::test_lab1_lunar_lander_is_as_the_table_says",
+    ),
+    Claim(
+        "config_gamma_horizon_is_the_time_limit",
+        "ppo_core/config.py::PPOConfig.gamma",
+        "its horizon 1 / (1 - gamma) is 1000 steps, LunarLander's time limit",
+        "behaviour",
+        "tests/claims/test_docstrings.py::test_config_gamma_horizon_is_the_landers_time_limit",
+    ),
+    Claim(
+        "config_lambda_zero_is_td",
+        "ppo_core/config.py::PPOConfig.gae_lambda",
+        "0 gives the TD residuals",
+        "behaviour",
+        "tests/test_gae.py::test_lambda_zero_gives_td_residuals",
+    ),
+    Claim(
+        "config_lambda_one_is_monte_carlo",
+        "ppo_core/config.py::PPOConfig.gae_lambda",
+        "1 the Monte Carlo returns minus the values",
+        "behaviour",
+        "tests/test_gae.py::test_lambda_one_gives_monte_carlo_returns_minus_values",
+    ),
+    Claim(
+        "config_reward_scale_before_gae",
+        "ppo_core/config.py::PPOConfig.reward_scale",
+        "Multiply rewards by this before GAE",
+        "behaviour",
+        "tests/claims/test_lab3_lab4.py"
+        "::test_lab4_rewards_are_scaled_before_gae_and_returns_are_reported_unscaled",
+        slow=True,
+    ),
+    Claim(
+        "config_reward_scale_hardly_changes_the_policy_loss",
+        "ppo_core/config.py::PPOConfig.reward_scale",
+        "the policy's loss hardly changes",
+        "measured",
+        "tests/claims/test_lab3_lab4.py"
+        "::test_lab4_reward_scaling_hardly_changes_the_normalised_advantages",
+        seeds=(0, 1, 2),
+        margin="normalised advantages with and without the scaling correlate above 0.99 "
+        "(untrained critic), equal within 1e-5 with the critic's values scaled too",
+        figure="correlation 0.9987 to 0.9998",
+    ),
+    Claim(
+        "config_returns_reported_unscaled",
+        "ppo_core/config.py::PPOConfig.reward_scale",
+        "Episode returns are always reported unscaled",
+        "behaviour",
+        "tests/claims/test_lab3_lab4.py"
+        "::test_lab4_rewards_are_scaled_before_gae_and_returns_are_reported_unscaled",
+        slow=True,
+    ),
+    Claim(
+        "config_env_workers_clamped",
+        "ppo_core/config.py::PPOConfig.env_workers",
+        "Clamped to num_envs and the CPUs available",
+        "behaviour",
+        "tests/test_fast_parallel.py::test_make_rollout_chooses_and_clamps",
+    ),
+    Claim(
+        "config_env_workers_one_under_nbgrader",
+        "ppo_core/config.py::PPOConfig.env_workers",
+        "(1 while nbgrader grades)",
+        "behaviour",
+        "tests/test_fast_parallel.py::test_one_process_while_nbgrader_grades",
+    ),
+    Claim(
+        "config_env_workers_reproducible",
+        "ppo_core/config.py::PPOConfig.env_workers",
+        "a run is reproducible for a given value",
+        "behaviour",
+        "tests/test_fast_parallel.py"
+        "::test_training_in_two_processes_is_reproducible_and_learns_the_same_way",
+    ),
     Claim(
         "doc_approx_kl_low_variance",
         "ppo_core/diagnostics.py::approx_kl",
@@ -5374,6 +5469,41 @@ NOT_CLAIMS: tuple[NotClaim, ...] = (
         reason=DEFINITION,
     ),
     # -- ppo_core docstrings -------------------------------------------------------------------
+    NotClaim(
+        "ppo_core/config.py::PPOConfig.update_epochs",
+        "the PPO paper: 10 on MuJoCo",
+        PPO_PAPER,
+    ),
+    NotClaim(
+        "ppo_core/config.py::PPOConfig.learning_rate",
+        "the PPO paper's MuJoCo setting: 3e-4",
+        PPO_PAPER,
+    ),
+    NotClaim(
+        "ppo_core/config.py::PPOConfig.anneal_lr",
+        "(PPO paper, Atari setting)",
+        PPO_PAPER,
+    ),
+    NotClaim(
+        "ppo_core/config.py::PPOConfig.gamma",
+        "(the PPO paper: 0.99)",
+        PPO_PAPER,
+    ),
+    NotClaim(
+        "ppo_core/config.py::PPOConfig.clip_coef",
+        "Table 1 compares 0.1, 0.2 and 0.3",
+        PPO_PAPER,
+    ),
+    NotClaim(
+        "ppo_core/config.py::PPOConfig.ent_coef",
+        "the PPO paper's Atari setting: 0.01",
+        PPO_PAPER,
+    ),
+    NotClaim(
+        "ppo_core/config.py::PPOConfig.vf_coef",
+        "the PPO paper's Atari setting: 1; CleanRL's: 0.5",
+        "citations: the PPO paper's Table 5 and CleanRL's ppo.py default, checked by reading them",
+    ),
     NotClaim(
         "ppo_core/gae.py::td_residuals",
         "1.0 where the MDP ended at step t (no bootstrap), else 0.0",

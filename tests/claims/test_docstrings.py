@@ -120,3 +120,9 @@ def test_approx_kl_estimator_has_lower_variance_than_the_naive_one(seed):
     # on seed 5).
     assert ours.std() < 0.2 * naive.std(), (ours.std(), naive.std())
     assert ppo_core.approx_kl(old + log_r, old) == pytest.approx(ours.mean().item(), abs=1e-6)
+
+
+def test_config_gamma_horizon_is_the_landers_time_limit():
+    """``PPOConfig.gamma``: the default's horizon 1 / (1 - gamma) is LunarLander-v3's time limit."""
+    horizon = 1.0 / (1.0 - ppo_core.PPOConfig().gamma)
+    assert round(horizon) == gym.spec("LunarLander-v3").max_episode_steps == 1000
