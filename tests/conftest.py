@@ -104,8 +104,8 @@ def single_torch_thread():
     torch.set_num_threads(previous)
 
 
-# `make test` runs the suite on two workers (pytest-xdist, --dist loadgroup). A group is one
-# test file, except that every test of the student build shares one group: its session
+# On pytest-xdist workers (`make test XDIST="-n 4 --dist loadgroup"`) a group is one test
+# file, except that every test of the student build shares one group: its session
 # fixtures (the build, then a fresh virtual environment with it) take minutes and would be
 # built again on each worker.
 STUDENT_BUILD_FIXTURES = {"student_package", "student_env"}
