@@ -192,7 +192,6 @@ CLAIMS: tuple[Claim, ...] = (
         "tests/test_labs_execute.py::test_solution_notebook_runs_under_nbgrader[lab1_rl_basics]",
         margin="the whole notebook runs under NBGRADER_EXECUTION in at most 60 s",
         figure="15.8 s (two shared cores, load about 3)",
-        slow=True,
     ),
     Claim(
         "lab1_v2_removed",
@@ -514,7 +513,6 @@ CLAIMS: tuple[Claim, ...] = (
         "tests/test_labs_execute.py::test_solution_notebook_runs_under_nbgrader[lab2_gae]",
         margin="the whole notebook runs under NBGRADER_EXECUTION in at most 60 s",
         figure="17.1 s (two shared cores, load about 3)",
-        slow=True,
     ),
     Claim(
         "lab2_earlier_mistakes_cost_only_there",
@@ -816,7 +814,6 @@ CLAIMS: tuple[Claim, ...] = (
         "tests/test_labs_execute.py::test_solution_notebook_runs_under_nbgrader[lab3_clipped_loss]",
         margin="at most 60 s under NBGRADER_EXECUTION (the autograde budget)",
         figure="12.0 s on the course's 2-core CPU (docs/labs.md); results.json keeps each run's",
-        slow=True,
     ),
     Claim(
         "lab3_clip_earns_nothing_past_eps",
