@@ -19,12 +19,6 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install -q -e ".[dev]"
 	touch $@
 
-# One process by default: on 2 cores the suite is CPU-bound (the grading runs keep both cores
-# busy), so two pytest-xdist workers saved little and pushed a grading fixture past the
-# 10-minute timeout. Where there are more cores: make test XDIST="-n 4 --dist loadgroup"
-# (tests/conftest.py groups each file, and the student build's tests together).
-XDIST ?=
-
 setup: $(VENV)/.installed
 
 # A second, small environment with Google Colab's ipywidgets 7.7.1 (torch, numpy, matplotlib,
@@ -44,10 +38,10 @@ lab: setup
 test: setup $(W7)/.installed lint
 	bash scripts/install_browser.sh
 	$(PY) scripts/sync_labs.py --check
-	PPO_IPYWIDGETS7_PYTHON=$(W7)/bin/python $(PY) -m pytest -q --durations=15 $(XDIST)
+	PPO_IPYWIDGETS7_PYTHON=$(W7)/bin/python $(PY) -m pytest -q --durations=15
 
 test-fast: setup
-	$(PY) -m pytest -q -m "not slow and not browser" $(XDIST)
+	$(PY) -m pytest -q -m "not slow and not browser"
 
 # Run before closing a grading change: every bypass attempt on every lab it targets (also those
 # without a positive control, see tests/fixtures/autograder/bypass.py), the grading benchmark

@@ -104,34 +104,6 @@ def single_torch_thread():
     torch.set_num_threads(previous)
 
 
-# On pytest-xdist workers (`make test XDIST="-n 4 --dist loadgroup"`) a group is one test
-# file, except that every test of the student build shares one group: its session
-# fixtures (the build, then a fresh virtual environment with it) take minutes and would be
-# built again on each worker.
-STUDENT_BUILD_FIXTURES = {"student_package", "student_env"}
-
-# The files that take longest start first, so that no worker is left with a long file at the
-# end while the other idles (order of a run's `--durations`; only the order matters).
-RUN_FIRST = (
-    "student_build",
-    "tests/test_autograder_bypass.py",
-    "tests/test_autograder_hostile.py",
-    "tests/test_gradescope.py",
-    "tests/test_autograder_robust.py",
-    "tests/test_autograder_interrupt.py",
-    "tests/test_autograder_catalogue.py",
-    "tests/test_autograder_class.py",
-    "tests/test_lab_claims.py",
-    "tests/test_plug_paths.py",
-)
-
-
-def _group(item: pytest.Item) -> str:
-    if STUDENT_BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
-        return "student_build"
-    return item.nodeid.split("::")[0]
-
-
 # The register's slow claims run in `make claims` (scripts/run_claims.py sets this variable),
 # which records their results; `make test` checks those results instead of rerunning them.
 RUN_SLOW_CLAIMS = "PPO_RUN_SLOW_CLAIMS"
@@ -143,28 +115,24 @@ def _slow_claim_tests() -> set[str]:
     return {claim.test for claim in CLAIMS if claim.slow}
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Mark each test with its group, skip the slow claims (unless `make claims` runs them),
-    and put the longest groups first (a stable sort, so the order inside a file is kept)."""
-    slow_claims = set() if os.environ.get(RUN_SLOW_CLAIMS) else _slow_claim_tests()
+    """Skip the slow claims, unless `make claims` runs them."""
+    if os.environ.get(RUN_SLOW_CLAIMS):
+        return
+    slow_claims = _slow_claim_tests()
     skip = pytest.mark.skip(
         reason="a slow claim: `make claims` runs it, make test checks its result"
     )
     for item in items:
-        item.add_marker(pytest.mark.xdist_group(_group(item)))
-        node = item.nodeid.split("@")[0]
-        if node in slow_claims or node.split("[")[0] in slow_claims:
+        if item.nodeid in slow_claims or item.nodeid.split("[")[0] in slow_claims:
             item.add_marker(skip)
-    rank = {group: i for i, group in enumerate(RUN_FIRST)}
-    items.sort(key=lambda item: rank.get(_group(item), len(rank)))
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Print the figures tests report (``record_property("figures", text)``): on a worker a
-    test's own output never reaches the terminal."""
+    """Print the figures tests report (``record_property("figures", text)``) at the end of
+    the session, where captured output does not hide them."""
     for outcome in ("passed", "failed"):
         for report in terminalreporter.stats.get(outcome, []):
             for name, value in getattr(report, "user_properties", ()):
                 if name == "figures":
-                    terminalreporter.write_line(f"{report.nodeid.split('@')[0]}: {value}")
+                    terminalreporter.write_line(f"{report.nodeid}: {value}")
