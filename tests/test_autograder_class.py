@@ -287,7 +287,7 @@ def killed_main(class_folder, tmp_path_factory):
     proc.wait(timeout=60)  # not communicate(): that waits for every holder of the pipes
     # SIGKILLed processes die at once; a worker that merely noticed its closed line would go on
     # grading for seconds.
-    left = _gone(proc.pid, seconds=5)
+    left = _gone(proc.pid, seconds=10)
     proc.communicate(timeout=120)
     return {"pid": proc.pid, "tmp": tmp, "left": left, "folders": os.listdir(tmp)}
 

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 import zipfile
 
 import nbformat
@@ -302,3 +303,47 @@ def test_kernel_client_flushes_start_up_messages_without_a_long_pause():
 
     client = SandboxKernelManager().client()
     assert isinstance(client, SandboxKernelClient) and client.flush_s < 0.05
+
+
+_ORPHAN_PROBE = """
+import ctypes, os, sys, time
+from autograder.sandbox import isolation
+folder, kill_parent = sys.argv[1], sys.argv[2] == "1"
+isolation.enter_namespaces()
+# The child, PID 1 of the new space: no parent-death signal, as between the fork and the prctl
+# or across a credential change; the test SIGKILLs the waiting parent meanwhile.
+ctypes.CDLL(None).prctl(isolation.PR_SET_PDEATHSIG, 0, 0, 0, 0)
+open(os.path.join(folder, "ready"), "w").close()
+deadline = time.monotonic() + 20
+while kill_parent and not os.path.exists(os.path.join(folder, "killed")):
+    time.sleep(0.02)
+    assert time.monotonic() < deadline
+isolation.exit_if_orphaned()
+open(os.path.join(folder, "survived"), "w").close()
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="namespaces without a user namespace need root")
+@pytest.mark.parametrize("kill_parent", [False, True])
+def test_a_namespace_child_orphaned_without_its_death_signal_exits(tmp_path, kill_parent):
+    """The kernel side of the sandbox never outlives the process Jupyter holds, even when that
+    process dies in a window where no parent-death signal is set (``kill_parent=False`` is the
+    control: the same child, parent alive, carries on)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _ORPHAN_PROBE, str(tmp_path), "1" if kill_parent else "0"],
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    )
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "ready").exists():
+        assert proc.poll() is None and time.monotonic() < deadline, "the child never started"
+        time.sleep(0.02)
+    if kill_parent:
+        proc.kill()
+        proc.wait(timeout=30)
+        (tmp_path / "killed").touch()
+    else:
+        assert proc.wait(timeout=30) == 0
+    deadline = time.monotonic() + 2  # the child checks at once; it is given 2 s
+    while time.monotonic() < deadline and not (tmp_path / "survived").exists():
+        time.sleep(0.05)
+    assert (tmp_path / "survived").exists() == (not kill_parent)

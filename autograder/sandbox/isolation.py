@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import select
 import signal
 import stat
 import sys
@@ -32,6 +33,11 @@ CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID = 0x00020000, 0x10000000, 0x20000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG = 1
+
+
+# The read end of a pipe whose write end only the waiting parent holds (set in the child of
+# enter_namespaces): it reads as closed once that parent is gone.
+_parent_pipe: int | None = None
 
 
 class IsolationError(RuntimeError):
@@ -91,10 +97,16 @@ def enter_namespaces(user_ns: bool = False) -> None:
         ):
             with open(f"/proc/self/{name}", "w") as f:
                 f.write(text)
+    global _parent_pipe
+    read_end, write_end = os.pipe()  # close-on-exec: the kernel does not inherit either end
     pid = os.fork()
     if pid == 0:
+        os.close(write_end)
+        _parent_pipe = read_end
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # dies with the waiting parent
+        exit_if_orphaned()
         return
+    os.close(read_end)
     # The parent: Jupyter signals the whole process group (the child is in it); SIGINT is
     # for the kernel only, and a SIGTERM / SIGKILL of this process kills the child through
     # its parent-death signal.
@@ -172,6 +184,20 @@ def drop_to(uid: int, owned: list[str]) -> None:
     # The credential change cleared any parent-death signal: ask again, so the kernel dies
     # with the sandbox process Jupyter holds.
     _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    exit_if_orphaned()
+
+
+def exit_if_orphaned() -> None:
+    """Exit at once if the waiting parent died while no parent-death signal was set (between
+    the fork and the ``prctl``, or across a credential change, which clears it): no signal
+    would come, and the kernel would outlive the grader. As PID 1 of its namespace the child
+    cannot tell by ``getppid`` (always 0), so it asks the pipe whose other end the parent
+    holds."""
+    if _parent_pipe is None:
+        return
+    readable, _, _ = select.select([_parent_pipe], [], [], 0)
+    if readable:  # the parent never writes: readable means its end was closed
+        os._exit(1)
 
 
 def isolate(keep: list[str], tmp_mb: int, user_ns: bool = False, mask: Sequence[str] = ()) -> None:
