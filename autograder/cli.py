@@ -234,6 +234,11 @@ def _add_release(sub) -> None:
     m.add_argument("lab", help="the lab, e.g. lab2_gae")
     m.add_argument("--out", required=True, help="folder for <lab>_model_answers.ipynb")
     m.add_argument("--course", metavar="PATH", help="as for grade")
+    m.add_argument(
+        "--repo-url",
+        help="as for release: the Colab badge and install cell point there (default: this "
+        "course's repository)",
+    )
 
 
 def release_class(args: argparse.Namespace) -> int:
@@ -262,7 +267,7 @@ def answers(args: argparse.Namespace) -> int:
     from autograder.student.model_answers import write_model_answers
 
     try:
-        path = write_model_answers(args.lab, Path(args.out), args.course)
+        path = write_model_answers(args.lab, Path(args.out), args.course, args.repo_url)
     except (ValueError, FileExistsError, CourseNotFound) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -280,6 +285,11 @@ def _add_marks(m: argparse.ArgumentParser) -> None:
         "(default: write OUT/manual.csv and OUT/marking/<lab>.html for the marker)",
     )
     m.add_argument("--course", metavar="PATH", help="as for grade")
+    m.add_argument(
+        "--repo-url",
+        help="as for release: the Colab badge and install cell point there (default: this "
+        "course's repository)",
+    )
 
 
 def hand_marks(out: str, apply: bool, course_root: str | None) -> int:

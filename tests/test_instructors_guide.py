@@ -155,6 +155,7 @@ def _check_results(folder: Path) -> None:
     assert used == ["graded"] * 3 + ["superseded"]
     assert list((folder / "release" / "dist").glob("*.whl"))
     assert (folder / "release" / "notebooks" / LAB / f"{LAB}.ipynb").is_file()
-    assert (folder / "answers" / f"{LAB}_model_answers.ipynb").is_file()
+    answers = (folder / "answers" / f"{LAB}_model_answers.ipynb").read_text()
+    assert "ppo-course/ppo-course" not in answers and "prof-example/rl-course" in answers
     with zipfile.ZipFile(folder / f"{LAB}-gradescope.zip") as zf:
         assert {"setup.sh", "run_autograder"} <= set(zf.namelist())

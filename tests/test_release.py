@@ -181,3 +181,18 @@ def test_model_answers_of_an_unknown_lab_list_the_labs(tmp_path, capsys):
     assert main(["model-answers", "lab9_nothing", "--out", str(tmp_path)]) == 2
     assert ", ".join(LAB_IDS) in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_model_answers_point_to_the_instructor_s_repository(tmp_path, capsys):
+    lab = LAB_IDS[0]
+    assert main(["model-answers", lab, "--out", str(tmp_path), "--repo-url", INSTRUCTOR]) == 0
+    text = (tmp_path / f"{lab}_model_answers.ipynb").read_text()
+    assert OURS not in text
+    nb = nbformat.read(str(tmp_path / f"{lab}_model_answers.ipynb"), as_version=4)
+    owner_repo = INSTRUCTOR.removeprefix("https://github.com/")
+    assert any(f"colab.research.google.com/github/{owner_repo}/" in c.source for c in nb.cells)
+    assert any(f'COURSE_REPO_URL = "{INSTRUCTOR}"' in c.source for c in nb.cells)
+    assert all(not c.metadata for c in nb.cells), "grading metadata left in a cell"
+    bad = tmp_path / "bad"
+    assert main(["model-answers", lab, "--out", str(bad), "--repo-url", "github.com/x"]) == 2
+    assert "--repo-url" in capsys.readouterr().err and not bad.exists()

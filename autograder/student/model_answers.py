@@ -7,7 +7,9 @@ the exercise cells and the model answers in the written ones, without nbgrader's
 markers; the hidden tests (``### BEGIN HIDDEN TESTS`` regions) are removed, and with them any
 cell that held nothing else; no cell keeps nbgrader's grading metadata (points, grade ids,
 locks), which would make a learner's Jupyter treat it as an assignment. The visible test cells
-stay: they run the checks a learner ran.
+stay: they run the checks a learner ran. With ``--repo-url`` (the address given to ``release``)
+its Colab badge and install cell point to the instructor's repository or wheel, as the class's
+released notebooks do; without it, to this course's.
 """
 
 from __future__ import annotations
@@ -61,11 +63,19 @@ def _readable(cell: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
     return cell
 
 
-def model_answers(lab: str, course_root: str | None = None) -> nbformat.NotebookNode:
-    """The learner-readable notebook of ``lab``'s solutions."""
+def model_answers(
+    lab: str, course_root: str | None = None, repo_url: str | None = None
+) -> nbformat.NotebookNode:
+    """The learner-readable notebook of ``lab``'s solutions (pointing to ``repo_url``)."""
     check_lab(lab)
     path = Path(find(course_root)) / "solutions" / lab / f"{lab}.ipynb"
     nb = nbformat.read(str(path), as_version=4)
+    if repo_url is not None:
+        from autograder.student import release  # imports the checkout's notebook kit
+
+        release.check_url(repo_url)
+        labkit = release.notebook_kit()
+        nb = labkit.with_release(nb, lab, labkit.Release(repo_url=repo_url))
     cells = [c for c in (_readable(cell) for cell in nb.cells) if c is not None]
     banner = nbformat.v4.new_markdown_cell(BANNER.format(title=exercises.lab(lab).name))
     banner["id"] = "model-answers"
@@ -75,9 +85,11 @@ def model_answers(lab: str, course_root: str | None = None) -> nbformat.Notebook
     return nb
 
 
-def write_model_answers(lab: str, out: Path, course_root: str | None = None) -> Path:
+def write_model_answers(
+    lab: str, out: Path, course_root: str | None = None, repo_url: str | None = None
+) -> Path:
     """Write ``out/<lab>_model_answers.ipynb``; never over an existing file."""
-    nb = model_answers(lab, course_root)
+    nb = model_answers(lab, course_root, repo_url)
     target = Path(out) / f"{lab}_model_answers.ipynb"
     if target.exists():
         raise FileExistsError(

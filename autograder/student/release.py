@@ -73,11 +73,17 @@ def _sync_labs():
     return importlib.import_module("sync_labs")
 
 
+def notebook_kit():
+    """``scripts/labkit.py`` of the checkout (imported with ``sync_labs``)."""
+    _sync_labs()
+    return sys.modules["labkit"]
+
+
 def write_notebooks(out: Path, repo_url: str, course: str, deadline: str) -> list[Path]:
     """Generate every lab's student notebook for this class into ``out/notebooks/<lab>/``;
     return the files written."""
     sync_labs = _sync_labs()
-    labkit = sys.modules["labkit"]
+    labkit = notebook_kit()
     settings = labkit.Release(repo_url=repo_url, course=course, deadline=deadline)
     labs = sync_labs.existing_labs()
     sources = {lab: labkit.dumps(sync_labs.expected_source(lab, settings)) for lab in labs}
