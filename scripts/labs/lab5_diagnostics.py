@@ -529,8 +529,8 @@ def _section_healthy_ranges() -> list:
         | value loss | `losses/value_loss` | large at first, then falls | *grows steadily or oscillates wildly* |
 
         The healthy column is what the healthy run of section 4 shows, and each warning sign is
-        what one of its faulty runs shows (`docs/labs.md` checks the same signatures on six other
-        seeds); a warning sign in *italics* is a rule of thumb from practice that no run of this
+        what one of its faulty runs shows (the course's tests check the same signatures on six
+        other seeds); a warning sign in *italics* is a rule of thumb from practice that no run of this
         course reproduces.
 
         **Entropy has a ceiling.** A distribution over $|A|$ actions has entropy at most
@@ -663,9 +663,8 @@ def _section_diagnose_runs() -> list:
             _fill(r"""
         ## 4. Diagnose the broken runs
 
-        Six LunarLander-v3 runs of {RUN_STEPS} steps ({RUN_UPDATES} updates), recorded with `ppo_core` by
-        `scripts/record_diagnosis_runs.py` (the manifest next to the data lists each run's full
-        configuration). They share one baseline configuration and seed; **one is healthy, and each
+        Six LunarLander-v3 runs of {RUN_STEPS} steps ({RUN_UPDATES} updates), recorded with
+        `ppo_core`. They share one baseline configuration and seed; **one is healthy, and each
         of the others has exactly one fault injected**. Their labels were shuffled.
 
         | fault | what was changed |

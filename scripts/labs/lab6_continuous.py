@@ -420,9 +420,10 @@ def _section_train() -> list:
         `PPOConfig.for_env("LunarLanderContinuous-v3")` is the configuration measured to land
         this environment (its overrides of `PPOConfig()`: {OVERRIDES}). The entropy bonus is
         {ENT}: a Gaussian's entropy has no ceiling, so a bonus only widens $\\sigma$. A full run
-        of {STEPS} steps took one to four minutes on the course's 2-core machine (measured
-        times and steps to the 200 threshold: `docs/labs.md`, "Lab 6's continuous preset");
-        from a terminal it is `python -m ppo_core train --env LunarLanderContinuous-v3 --preset`.
+        of {STEPS} steps took one to four minutes on the course's 2-core machine. With the open
+        library the same run is, from a terminal, `python -m ppo_core train --env
+        LunarLanderContinuous-v3 --preset`; a student build's command line names the exercises
+        it leaves to you instead, and the cell below runs yours.
 
         The cell below trains **your** policy for a shorter run, enough to see the return climb
         from the crashes of the untrained policy. (Under the autograder: a few updates only.)
