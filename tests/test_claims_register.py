@@ -8,6 +8,9 @@ fresh passing result from ``make claims``.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -86,7 +89,68 @@ def test_slow_claims_have_fresh_results():
 
 def test_a_changed_test_makes_its_result_stale():
     claim = Claim("x", "README.md", "q", "measured", "tests/test_claims_register.py::x", slow=True)
-    fresh = {"x": {"hash": ledger.entry_hash(claim), "outcome": "passed"}}
+    kept = {"outcome": "passed", "exercised": [], "code_hash": ledger.code_hash([])}
+    fresh = {"x": {**kept, "hash": ledger.entry_hash(claim)}}
     assert ledger.stale([claim], fresh) == []
     edited = Claim("x", "README.md", "q", "measured", claim.test, margin="1%", slow=True)
     assert ledger.stale([edited], fresh) == ["x"]
+
+
+def test_changed_exercised_code_makes_its_result_stale(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "pkg/mod.py").write_text("X = 1\n")
+    probe = tmp_path / "tests/test_probe.py"
+    probe.write_text("def helper():\n    return 1\n\n\ndef other():\n    return 2\n")
+    claim = Claim("x", "README.md", "q", "measured", "tests/test_claims_register.py::x", slow=True)
+    exercised = ["pkg/mod.py", "tests/test_probe.py::helper"]
+    fresh = {
+        "x": {
+            "hash": ledger.entry_hash(claim),
+            "outcome": "passed",
+            "exercised": exercised,
+            "code_hash": ledger.code_hash(exercised, tmp_path),
+        }
+    }
+    assert ledger.stale([claim], fresh, tmp_path) == []
+    probe.write_text(probe.read_text().replace("return 2", "return 3"))
+    assert ledger.stale([claim], fresh, tmp_path) == [], "a function the test never ran"
+    probe.write_text(probe.read_text().replace("return 1", "return 0"))
+    assert ledger.stale([claim], fresh, tmp_path) == ["x"], "a function the test ran"
+    probe.write_text(probe.read_text().replace("return 0", "return 1"))
+    assert ledger.stale([claim], fresh, tmp_path) == []
+    (tmp_path / "pkg/mod.py").write_text("X = 2\n")
+    assert ledger.stale([claim], fresh, tmp_path) == ["x"], "a module the test ran"
+    assert ledger.stale([claim], {"x": {**fresh["x"], "exercised": None}}, tmp_path) == ["x"]
+
+
+def test_make_claims_records_the_code_each_test_exercised(tmp_path):
+    """``scripts/run_claims.py``'s recorder, on a probe whose two tests share a module fixture
+    that only the first sets up: both get the library module the fixture ran."""
+    script = (
+        "import json, sys, pytest\n"
+        "sys.path.insert(0, 'scripts')\n"
+        "from run_claims import Exercised\n"
+        "rec = Exercised()\n"
+        "code = pytest.main(['-q', '-p', 'no:cacheprovider', sys.argv[1]], plugins=[rec])\n"
+        "print(json.dumps({k: sorted(v) for k, v in rec.by_node.items()}))\n"
+        "sys.exit(code)\n"
+    )
+    probe = "tests/fixtures/claims/exercised_probe.py"
+    done = subprocess.run(
+        [sys.executable, "-c", script, probe],
+        cwd=detect.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    by_node = json.loads(done.stdout.strip().splitlines()[-1])
+    first, second = by_node[f"{probe}::test_first"], by_node[f"{probe}::test_second"]
+    for exercised in (first, second):
+        assert "ppo_core/gae.py" in exercised, exercised
+        assert f"{probe}::deltas" in exercised, exercised
+    assert f"{probe}::helper" in first and f"{probe}::helper" not in second
+    outside = [e for e in first + second if not (detect.ROOT / e.partition("::")[0]).is_file()]
+    assert not outside, f"not files of the repository: {outside}"
+    assert "scripts/run_claims.py" not in first + second  # the recorder itself

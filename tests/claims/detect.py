@@ -33,7 +33,9 @@ CUE = re.compile(
     r"because|so|therefore|hence|causes?|caused|leads? to|makes?|prevents?|"
     r"more|less|fewer|faster|slower|larger|smaller|bigger|higher|lower|better|"
     r"worse|never|always|shrinks?|grows?|drifts?|increases?|decreases?|"
-    r"improves?|hurts?|than"
+    r"improves?|hurts?|than|slows?|slowed|speeds? up|dominates?|dominated|explodes?|"
+    r"exploded|collapses?|collapsed|helps?|reduces?|reduced|stabili[sz]es?|due to|"
+    r"results? in|overshoots?|spikes?"
     r")\b",
     re.IGNORECASE,
 )

@@ -90,6 +90,7 @@ SOURCES: tuple[str, ...] = (
     "ppo_core/config.py::PPOConfig.update_epochs",
     "ppo_core/config.py::PPOConfig.learning_rate",
     "ppo_core/config.py::PPOConfig.anneal_lr",
+    "ppo_core/config.py::PPOConfig.clip_vloss",
     "ppo_core/config.py::PPOConfig.gamma",
     "ppo_core/config.py::PPOConfig.gae_lambda",
     "ppo_core/config.py::PPOConfig.clip_coef",
@@ -1779,6 +1780,21 @@ CLAIMS: tuple[Claim, ...] = (
             "six of six told apart on seed 1 (and on seeds 2-5, 11, 12: docs/labs.md), while "
             "gae_leak ends at 232, a landing return"
         ),
+    ),
+    Claim(
+        id="lab5_summary_faults_leave_signatures",
+        source="solutions/lab5_diagnostics/lab5_diagnostics.ipynb",
+        quote="Faults leave signatures: a learning rate too high shows in a KL spike and an "
+        "entropy collapse",
+        how="measured",
+        test=(
+            "tests/test_diagnosis_runs.py::test_recorded_run_shows_its_signature_and_only_its_own"
+        ),
+        seeds=(1,),
+        margin="each recorded fault run shows its own signature (the signatures' fixed "
+        "thresholds) and no other",
+        figure="six of six recorded runs told apart on seed 1 (seeds 2-5, 11, 12: "
+        "docs_diagnosis_other_seeds)",
     ),
     Claim(
         id="lab5_runs_length",
@@ -4658,6 +4674,16 @@ CLAIMS: tuple[Claim, ...] = (
 )
 
 NOT_CLAIMS: tuple[NotClaim, ...] = (
+    NotClaim(
+        "ppo_core/config.py::PPOConfig.clip_vloss",
+        "Engstrom et al. 2020 found it does not help",
+        CITATION,
+    ),
+    NotClaim(
+        "solutions/lab3_clipped_loss/lab3_clipped_loss.ipynb",
+        'the paper reports "destructively large policy updates"',
+        CITATION,
+    ),
     # -- Lab 1 --------------------------------------------------------------------------------
     NotClaim(
         "solutions/lab1_rl_basics/lab1_rl_basics.ipynb",
