@@ -167,18 +167,19 @@ def _missing_message(missing: list[str]) -> str:
     wanted = "; ".join(f"{lab}: {', '.join(names)}" for lab, names in by_lab.items())
     return (
         f"this copy of ppo_core leaves {wanted} to you, and this lab's library code calls "
-        f"them: paste your solution cells of {', '.join(by_lab)} into the cell 'Your "
-        f"functions from earlier labs' above, run it, then run this cell again"
+        f"them: finish {', '.join(by_lab)} (each saves your functions to my_ppo/ in its cell "
+        f"'Save your functions'), then run the cell 'Your functions from earlier labs' again"
     )
 
 
 def use_earlier_functions(namespace: MutableMapping[str, object], *names: str) -> Plugged:
     """Bring the learner's functions of earlier labs into this lab's library code.
 
-    For each name the library withholds, the learner's function ``namespace[name]`` (pasted
-    from an earlier lab) is plugged in. For each name whose reference is here, the notebook's
-    ``namespace[name]`` is set to the library's, so that a run with the open library (and every
-    grading run) does exactly what it did before.
+    For each name the library withholds, the learner's function ``namespace[name]`` (imported
+    from ``my_ppo`` by ``autograder.checks.carry.use_my_functions``) is plugged in. For each
+    name whose reference is here, the notebook's ``namespace[name]`` is set to the library's,
+    so that a run with the open library (and every grading run) does exactly what it did
+    before.
     """
     kept = tuple(name for name in names if reference_available(name))  # checks every name
     withheld = [name for name in names if name not in kept]

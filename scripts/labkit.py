@@ -26,6 +26,7 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.checks.carry import SAVE_CELL
 from ppo_core import exercises
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -278,11 +279,6 @@ def test(
     return cell
 
 
-# The first line of the cell a learner pastes earlier labs' solution cells into (plain code,
-# no nbgrader metadata: nbgrader keeps what the learner wrote there, as in every "try it" cell).
-EARLIER_HEADER = "# Your functions from earlier labs"
-
-
 def lab_title(lab: str) -> str:
     """``"lab2_gae"`` -> ``"Lab 2"``."""
     return f"Lab {LABS.index(lab) + 1}"
@@ -293,29 +289,23 @@ def _and(items: list[str]) -> str:
 
 
 def earlier_functions(*labs: str, note: str = "") -> list[dict]:
-    """How a learner brings earlier labs' functions into this lab's library code (in the
-    student build the library withholds them, and this lab's library code calls them).
-
-    A markdown cell (``note`` is added to it), the cell to paste into, and a locked cell calling
-    ``ppo_core.use_earlier_functions`` on every contract function of ``labs``: where the student
-    build withholds them the library calls the pasted ones; with the open library (and when
-    grading) the library's own stay in place.
-    """
+    """Where a lab's library code first calls earlier labs' functions: a markdown cell (``note``
+    added) and a locked cell that brings the learner's versions from ``my_ppo``
+    (``autograder.checks.carry.use_my_functions``) where the student build withholds them."""
     titles = _and([lab_title(lab) for lab in labs])
-    names = [name for lab in labs for name in CONTRACT[lab]]
     text = f"""
         ### Your functions from earlier labs
 
-        This lab runs library code (the rollout, the update, the training loop) that calls the
-        functions you wrote in {titles}. With the open course library (self-study) `ppo_core`
-        has its own and there is nothing to do here. In a graded class your instructor may hand
-        out a *student build* of `ppo_core`, which leaves those functions to you: then copy your
-        solution cells of {titles} (each whole cell, as you wrote it, in the order of the labs)
-        into the next cell and run it. Every notebook runs on its own (in Colab each on its own
-        machine), so pasting is how your earlier work reaches this lab. The locked cell after it
-        plugs your functions into the library (`ppo_core.use_earlier_functions`), or stops with a
-        message naming the ones still missing. When grading, the library's own functions run
-        there, so a mistake in an earlier lab costs points only in that lab.
+        From here on this lab runs library code (the rollout, the update, the training loop)
+        that calls the functions you wrote in {titles}. With the open course library
+        (self-study) `ppo_core` has its own and the next cell changes nothing. In a graded class
+        your instructor may hand out a *student build* of `ppo_core`, which leaves those
+        functions to you: each lab's cell "{SAVE_CELL}" wrote yours into the folder `my_ppo/`
+        beside the labs, and the next cell imports them from there, checks them and has the
+        library call them. If one is missing or fails its checks, it says which lab to finish
+        first. In Colab, where every notebook runs on its own machine, it asks for the file
+        that lab's cell downloaded. When grading, the library's own functions run here, so a
+        mistake in an earlier lab costs points only in that lab.
         """
     text = textwrap.dedent(text).strip("\n") + "\n\n" + textwrap.dedent(note).strip("\n")
     # Reflow each paragraph: the lab titles put in above change the lines' lengths.
@@ -325,38 +315,44 @@ def earlier_functions(*labs: str, note: str = "") -> list[dict]:
         else textwrap.fill(" ".join(paragraph.split()), width=92, break_on_hyphens=False)
         for paragraph in text.strip().split("\n\n")
     )
-    paste = code(f"""
-        {EARLIER_HEADER} (only for a student build of ppo_core: see above).
-        # The names your earlier solution cells use, as their labs' setup cells imported them:
-        import math
-        from collections.abc import Callable
-
-        import numpy as np
-        import torch
-        from torch import nn
-
-        from ppo_core import ActorCritic
-        from ppo_core.update import update_diagnostics
-
-        # Paste your solution cells of {titles} below this line.
-        """)
-    listed = textwrap.fill(
-        ", ".join(f'"{name}"' for name in names),
-        width=88,
-        initial_indent=" " * 4,
-        subsequent_indent=" " * 4,
-    )
-    plug = locked_code(
+    listed = ", ".join(f'"{lab}"' for lab in labs)
+    use = locked_code(
         "earlier_functions",
-        (
-            "# Where this copy of ppo_core leaves these functions to "
-            "you, the library now calls the "
-            "ones\n# pasted above; where it has its own (the open "
-            "library, grading), it keeps them.\n"
-            f"print(ppo_core.use_earlier_functions(\n    globals(),\n{listed}))"
-        ),
+        "# Your functions of earlier labs, from my_ppo/, where this copy of ppo_core leaves them "
+        "to you;\n# where it has its own (the open library, grading), it keeps them.\n"
+        "from autograder.checks.carry import use_my_functions\n\n"
+        f"print(use_my_functions(globals(), {listed}))",
     )
-    return [md(text), paste, plug]
+    return [md(text), use]
+
+
+def save_yours(lab: str) -> list[dict]:
+    """After a lab's last exercise: a markdown cell and a locked cell that checks the learner's
+    functions of ``lab`` and saves them to ``my_ppo/<lab>.py`` for the later labs
+    (``autograder.checks.carry.save_my_functions``)."""
+    names = _and([f"`{name}`" for name in CONTRACT[lab]])
+    text = f"""
+        ### {SAVE_CELL}
+
+        Later labs run library code that calls your {names}. With a student build of
+        `ppo_core` the next cell checks them once more and saves them, with the helpers and
+        imports they use, to `my_ppo/{lab}.py` beside the labs; a function that fails a check
+        is not saved, and the cell says which and why. Run it again whenever you change one of
+        them. In Colab it also downloads the file: keep it for the next lab, which asks for it.
+        With the open library, and when grading, there is nothing to save.
+        """
+    text = "\n\n".join(
+        paragraph
+        if paragraph.startswith("#")
+        else textwrap.fill(" ".join(paragraph.split()), width=92, break_on_hyphens=False)
+        for paragraph in textwrap.dedent(text).strip().split("\n\n")
+    )
+    save = locked_code(
+        f"save_{lab}",
+        "from autograder.checks.carry import save_my_functions\n\n"
+        f'print(save_my_functions(globals(), "{lab}"))',
+    )
+    return [md(text), save]
 
 
 def plug_yours(*names: str) -> dict:

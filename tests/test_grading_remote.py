@@ -317,3 +317,36 @@ def test_a_notebook_value_is_read_as_plain_data(notebook):
         [],
     )
     assert error is not None and "NotPlainData" in str(error)
+
+
+def test_the_labs_my_ppo_cells_run_in_a_grading_kernel_and_read_nothing(tmp_path, monkeypatch):
+    """The locked cells "Save your functions" and "Your functions from earlier labs" run in the
+    grading kernel's tree (its ``autograder.checks`` holds ``carry`` and no check): saving does
+    nothing, and the earlier labs' names are the library's (``my_ppo`` is never read)."""
+    from autograder.grading import kernel_build
+
+    labs = [lab.id for lab in exercises.LABS]
+    graded, earlier = labs[3], labs[:3]  # Lab 4 and the labs before it
+    monkeypatch.setenv("PPO_GRADER_CACHE", str(tmp_path / "cache"))
+    tree = kernel_build.tree_for(graded)
+    (tmp_path / graded).mkdir()
+    code = (
+        "import json, ppo_core\n"
+        "from autograder.checks.carry import save_my_functions, use_my_functions\n"
+        f"said = save_my_functions(globals(), {graded!r})\n"
+        "ns = {}\n"
+        f"use_my_functions(ns, *{earlier!r})\n"
+        "print(json.dumps([said, sorted(ns), ns['compute_gae'].__module__]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"PYTHONPATH": tree, "PATH": "/usr/bin:/bin", "PPO_GRADER_TOKEN": "run-token"},
+        cwd=tmp_path / graded,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    said, names, module = json.loads(done.stdout.splitlines()[-1])
+    assert said.startswith("Graded") and module == "ppo_core.gae"
+    assert set(names) == {n for lab in earlier for n in exercises.names(lab)}
+    assert not (tmp_path / "my_ppo").exists()

@@ -1,18 +1,22 @@
-"""Every lab runs top to bottom against the student build, with a learner's answers.
+"""Every lab runs top to bottom against the student build, with a learner's answers, in
+JupyterLab in a real browser (Debian's Chromium, headless, through Playwright).
 
 The student build's source tree (``autograder.student.build.build_student_tree``: ``ppo_core``
-with every exercise withheld, ``ppo_viz``, the visible checks) goes first on the kernel's
-``PYTHONPATH``. Each *release* notebook gets its solution cells from the solution notebook
-(matched by nbgrader ``grade_id``; the hidden tests stay absent, as in the release) and, in the
-cell "Your functions from earlier labs", the solution cells of the earlier labs it names, as a
-learner pastes them. It then runs under ``NBGRADER_EXECUTION`` (the labs' short mode) and no cell
-may raise. A last cell reports which ``ppo_core`` the kernel imported, so the test knows that the
-student build, not the installed library, ran.
-
-The kernel runs in a fresh virtual environment with the student build's wheel installed
-(``student_env``, see tests/student_env.py): the checks are the student build's (stored numbers,
-no reference code), the library withholds every exercise. The kernel's Python is a parameter of
-:func:`run_release_notebook` (``python=``, ``pythonpath=``).
+with every exercise withheld, ``ppo_viz``, the visible checks) is installed in a fresh virtual
+environment (``student_env``, see tests/student_env.py). Each *release* notebook gets its
+solution cells from the solution notebook (matched by nbgrader ``grade_id``; the hidden tests
+stay absent, as in the release) and runs under ``NBGRADER_EXECUTION`` (the labs' short mode) in
+its own folder ``<work>/<lab>/``, one after the other as a learner takes them, so that each
+lab's cell "Save your functions" writes ``<work>/my_ppo/<lab>.py`` and the later labs import the
+learner's functions from there (Lab 4 needs Lab 5's first three exercises: Lab 5 is run up to
+its saving cell before Lab 4). Each notebook is opened in the browser, run with Run All and
+saved from the keyboard; the saved file is read back. No cell may raise and no relative link of
+the rendered notebook may point to nothing. A last cell reports which ``ppo_core`` the kernel
+imported, so the test knows that the student build, not the installed library, ran. (The walk
+with a stub runs through nbclient, which goes on past a failing cell: Run All would stop at the
+first failing test cell, before the saving cell whose refusal is checked.)
+A second walk puts a stub in Lab 2 and checks that Lab 2 refuses it, naming the function, and
+that Lab 4 then says to finish Lab 2 first.
 """
 
 from __future__ import annotations
@@ -21,13 +25,11 @@ import asyncio
 import json
 import shutil
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
-
-from ppo_core import exercises
+from jupyter_browser import chromium, jupyter_env, jupyterlab, run_all, save, wait_until_done
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -60,35 +62,23 @@ def _solution_cells(lab: str) -> dict[str, str]:
 
 
 def earlier_labs(nb) -> list[str]:
-    """The labs whose functions the cell after "Your functions from earlier labs" brings in."""
-    plug = next((c for c in nb.cells if _grade_id(c) == "earlier_functions"), None)
-    if plug is None:
-        return []
-    return [
-        lab
-        for lab in labkit.LABS
-        if any(f'"{name}"' in plug.source for name in labkit.CONTRACT[lab])
-    ]
+    """The labs whose functions the cell "Your functions from earlier labs" brings in."""
+    use = next((c for c in nb.cells if _grade_id(c) == "earlier_functions"), None)
+    return [] if use is None else [lab for lab in labkit.LABS if f'"{lab}"' in use.source]
 
 
-def learner_notebook(lab: str):
-    """The release notebook of ``lab`` as a learner fills it (solutions by grade_id, earlier
-    labs pasted), with a last cell that reports the kernel's ``ppo_core``."""
+def learner_notebook(lab: str, stubs: dict[str, str] | None = None, until: str | None = None):
+    """The release notebook of ``lab`` as a learner fills it (solutions by grade_id; ``stubs``
+    replaces some), up to the cell ``until`` (a grade id) if given, with a last cell that
+    reports the kernel's ``ppo_core``."""
     nb = nbformat.read(str(labkit.release_path(lab)), as_version=4)
-    answers = _solution_cells(lab)
+    answers = {**_solution_cells(lab), **(stubs or {})}
     for cell in nb.cells:
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
             cell.source = answers[_grade_id(cell)]
-    pasted = [
-        source
-        for earlier in earlier_labs(nb)
-        for gid, source in _solution_cells(earlier).items()
-        if gid in labkit.CONTRACT[earlier]
-    ]
-    paste_cells = [c for c in nb.cells if c.source.startswith(labkit.EARLIER_HEADER)]
-    assert len(paste_cells) == (1 if pasted else 0), f"{lab}: one paste cell per lab that needs it"
-    for cell in paste_cells:
-        cell.source = cell.source + "\n\n" + "\n\n\n".join(pasted)
+    if until is not None:
+        end = next(i for i, c in enumerate(nb.cells) if _grade_id(c) == until)
+        nb.cells = nb.cells[: end + 1]
     nb.cells.append(nbformat.v4.new_code_cell(REPORT_CELL))
     return nb
 
@@ -122,17 +112,20 @@ def run_release_notebook(
     python: str = sys.executable,
     pythonpath: str | None = None,
     timeout: int = 300,
+    nb=None,
 ):
-    """Run ``learner_notebook(lab)`` in ``workdir`` with a kernel of ``python``; return it.
+    """Run ``nb`` (default ``learner_notebook(lab)``) in ``workdir`` with a kernel of
+    ``python``; return it.
 
-    ``workdir`` is the kernel's working directory (a copy of the lab's release folder), never
-    the repository root, whose ``ppo_core`` would shadow the build.
+    ``workdir`` is the kernel's working directory (a copy of the lab's release folder, named
+    after the lab so that ``my_ppo`` lies beside it), never the repository root, whose
+    ``ppo_core`` would shadow the build.
     """
     from nbclient import NotebookClient
 
-    nb = learner_notebook(lab)
+    nb = learner_notebook(lab) if nb is None else nb
     shutil.copytree(labkit.release_path(lab).parent, workdir, dirs_exist_ok=True)
-    km = _kernel_manager(workdir / ".kernels", python, pythonpath)
+    km = _kernel_manager(workdir.parent / ".kernels", python, pythonpath)
     client = NotebookClient(
         nb,
         km=km,
@@ -165,50 +158,148 @@ def kernel_report(nb) -> dict:
     return json.loads(line[len(REPORT) :])
 
 
+LAB4, LAB5 = "lab4_training", "lab5_diagnostics"
+
+
+def course_order() -> list[tuple[str, str | None]]:
+    """(lab, last cell or None) in the order a learner runs them: Lab 5's exercises (up to its
+    saving cell) before Lab 4, which needs them."""
+    order: list[tuple[str, str | None]] = []
+    for lab in LABS:
+        if lab == LAB4 and LAB5 in LABS:
+            order.append((LAB5, f"save_{LAB5}"))
+        order.append((lab, None))
+    return order
+
+
+WALK_KERNEL = "ppo-student-walk"
+
+
+def _walk_kernel(home: Path, python: str) -> None:
+    """The kernel the learner's notebooks name: the student venv's Python, the labs' short
+    mode, no inherited ``PYTHONPATH`` (a checkout on it would shadow the build)."""
+    spec = home / "data" / "kernels" / WALK_KERNEL
+    spec.mkdir(parents=True)
+    argv = [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    env = {"NBGRADER_EXECUTION": "autograde", "PYTHONPATH": ""}
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {"argv": argv, "display_name": "student build", "language": "python", "env": env}
+        )
+    )
+
+
+def _broken_links(page, folder: Path) -> list[str]:
+    """The relative links of the rendered notebook that resolve to no file beside it."""
+    hrefs = page.locator(".jp-RenderedMarkdown a[href]").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    relative = [h for h in hrefs if not h.startswith(("http://", "https://", "#", "mailto:"))]
+    return [h for h in relative if not (folder / h.split("#")[0]).exists()]
+
+
 @pytest.fixture(scope="module")
 def executed(student_env, tmp_path_factory) -> dict:
-    """Every lab's learner notebook run against the installed student build, two at a time."""
-    work = tmp_path_factory.mktemp("labs")
-
-    def run(lab):
-        return lab, run_release_notebook(lab, work / lab, python=str(student_env.python))
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(run, LABS))
+    """Every lab's learner notebook run in JupyterLab in a real browser against the installed
+    student build, in course order, in one course folder (``my_ppo`` carries the functions):
+    each is written with the learner's answers, opened, run with Run All, saved from the
+    keyboard and read back from disk. {(lab, last cell): the saved notebook}."""
+    base = tmp_path_factory.mktemp("walk")
+    course, home = base / "course", base / "jupyter"
+    course.mkdir()
+    _walk_kernel(home, str(student_env.python))
+    env = jupyter_env(home)
+    env.pop("PYTHONPATH", None)
+    runs: dict = {"work": course, "broken_links": {}, "shown_errors": {}}
+    with jupyterlab(course, home, env) as server, chromium() as browser:
+        for lab, until in course_order():
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            folder = course / lab
+            shutil.copytree(labkit.release_path(lab).parent, folder, dirs_exist_ok=True)
+            nb = learner_notebook(lab, until=until)
+            nb.metadata["kernelspec"] = {
+                "name": WALK_KERNEL,
+                "display_name": "student build",
+                "language": "python",
+            }
+            path = folder / f"{lab}.ipynb"
+            nbformat.write(nb, str(path))
+            run_all(page, server, f"{lab}/{lab}.ipynb")
+            shown = wait_until_done(page, REPORT, timeout=420, signs=("Traceback",))
+            save(page, path)
+            runs[lab, until] = nbformat.read(str(path), as_version=4)
+            runs["shown_errors"][lab, until] = shown
+            runs["broken_links"][lab] = _broken_links(page, folder)
+            page.close()
+    runs["my_ppo"] = sorted(p.name for p in (course / "my_ppo").iterdir())
+    return runs
 
 
 @pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.timeout(1200)  # the first one runs the whole walk (the fixture)
 @pytest.mark.parametrize("lab", LABS)
 def test_lab_runs_against_the_student_build(lab, executed, student_env):
-    nb = executed[lab]
+    nb = executed[lab, None]
     errors = cell_errors(nb)
     assert not errors, f"{lab}: cells raised {errors}"
+    assert not executed["shown_errors"][lab, None], executed["shown_errors"][lab, None]
+    assert not executed["broken_links"][lab], (
+        f"{lab}: links to nothing: {executed['broken_links'][lab]}"
+    )
     report = kernel_report(nb)
     venv = student_env.root / "venv"
     assert Path(report["ppo_core"]).is_relative_to(venv), report
     assert Path(report["ppo_viz"]).is_relative_to(venv), report
     assert Path(report["checks"]).is_relative_to(venv), report
     assert set(report["withheld"]) == set(labkit.CONTRACT_FUNCTIONS), report
+    saved = next(c for c in nb.cells if _grade_id(c) == f"save_{lab}")
+    assert f"my_ppo/{lab}.py" in "".join(o.get("text", "") for o in saved.outputs)
 
 
 @pytest.mark.slow
-def test_without_the_pasted_functions_lab4_says_what_is_missing(student_env, tmp_path):
-    """The check can fail: an empty paste cell stops Lab 4 with the names to paste."""
-    nb = learner_notebook("lab4_training")
-    paste = next(c for c in nb.cells if c.source.startswith(labkit.EARLIER_HEADER))
-    paste.source = labkit.EARLIER_HEADER
-    nb.cells = nb.cells[: nb.cells.index(paste) + 2]  # up to the cell that plugs them in
-    from nbclient import NotebookClient
+@pytest.mark.browser
+def test_every_lab_saved_its_functions_for_the_next(executed):
+    assert executed["my_ppo"] == sorted(f"{lab}.py" for lab in LABS)
+    lab5_early = executed[LAB5, f"save_{LAB5}"]  # Lab 5's exercises, before Lab 4
+    assert not cell_errors(lab5_early), cell_errors(lab5_early)
 
-    km = _kernel_manager(tmp_path / ".kernels", str(student_env.python), None)
-    client = NotebookClient(
-        nb, km=km, timeout=120, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}
+
+STUB = (
+    "def compute_gae(rewards, values, next_values, terminated, truncated, gamma, lam):\n"
+    "    return 0\n"
+)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_stub_in_lab2_is_refused_in_lab2_and_lab4_names_it(student_env, executed, tmp_path):
+    """The walk with a stub ``compute_gae`` (a learner's placeholder): Lab 2's test cells and
+    its saving cell fail, the latter naming the function, and nothing of Lab 2 is saved; Lab 4
+    then stops at its first use of earlier functions, saying to finish Lab 2 first."""
+    course = tmp_path / "course"
+    (course / "my_ppo").mkdir(parents=True)
+    for lab in (LABS[0], LABS[2], LAB5):  # Labs 1, 3 and 5 as the learner did them
+        shutil.copy(executed["work"] / "my_ppo" / f"{lab}.py", course / "my_ppo")
+    python = str(student_env.python)
+    nb = run_release_notebook(
+        "lab2_gae",
+        course / "lab2_gae",
+        python=python,
+        nb=learner_notebook("lab2_gae", stubs={"compute_gae": STUB}, until="save_lab2_gae"),
     )
-    asyncio.run(client.async_execute())
     errors = cell_errors(nb)
-    assert len(errors) == 1 and errors[0][2] == "NameError", errors
-    for words in ("Lab 1: discounted_return", "Lab 5: approx_kl", "paste your solution cells"):
-        assert words in errors[0][3], errors
+    assert errors[-1][1] == "save_lab2_gae" and errors[-1][2] == "NotSaved", errors
+    assert "compute_gae was not saved" in errors[-1][3], errors[-1]
+    tests = [e[1] for e in errors if str(e[1]).startswith("test_")]
+    assert tests and all(t.startswith("test_compute_gae") for t in tests), errors
+    assert not (course / "my_ppo" / "lab2_gae.py").exists()
+    nb = run_release_notebook(
+        LAB4, course / LAB4, python=python, nb=learner_notebook(LAB4, until="earlier_functions")
+    )
+    errors = cell_errors(nb)
+    assert [e[1:3] for e in errors] == [("earlier_functions", "FinishEarlierLab")], errors
+    assert "Finish Lab 2 first" in errors[0][3] and "compute_gae" in errors[0][3], errors
 
 
 def test_learner_notebooks_fill_every_solution_cell():
@@ -216,8 +307,4 @@ def test_learner_notebooks_fill_every_solution_cell():
         nb = learner_notebook(lab)
         for cell in nb.cells:
             assert "raise NotImplementedError()" not in cell.source, (lab, _grade_id(cell))
-        if lab == "lab4_training":
-            paste = next(c for c in nb.cells if c.source.startswith(labkit.EARLIER_HEADER))
-            earlier = [lab.id for lab in exercises.LABS if lab.number in (1, 2, 3, 5)]
-            for name in (name for earlier_lab in earlier for name in exercises.names(earlier_lab)):
-                assert f"def {name}(" in paste.source, name
+            assert "Paste your solution cells" not in cell.source, (lab, "a paste request")

@@ -224,7 +224,7 @@ def test_use_earlier_functions(monkeypatch):
         # the reference is here: the notebook gets the library's back (grading stays the same)
         assert namespace["ppo_loss"] is plug.LIBRARY["ppo_loss"]
     stub_only = {"compute_gae": plug.LIBRARY["compute_gae"]}  # the setup cell's import
-    with pytest.raises(NameError, match="Lab 2: compute_gae.*paste your solution cells"):
+    with pytest.raises(NameError, match="Lab 2: compute_gae.*finish Lab 2 .*'Save your functions'"):
         ppo_core.use_earlier_functions(stub_only, "compute_gae")
     with pytest.raises(NameError, match="Lab 2: compute_gae"):
         ppo_core.use_earlier_functions({}, "compute_gae")

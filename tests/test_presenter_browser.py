@@ -16,130 +16,35 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from jupyter_browser import STDERR, chromium, jupyter_env, run_all, wait_until_done
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "demos" / "presenter.ipynb"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _write_settings(settings_dir: Path) -> None:
-    """Render every cell (no windowing) and keep JupyterLab from fetching news or updates."""
-    overrides = {
-        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-            "fetchNews": "false",
-            "checkForUpdates": False,
-        },
-    }
-    for rel, content in overrides.items():
-        path = settings_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(content))
 
 
 @pytest.fixture
 def jupyterlab(tmp_path):
     """A JupyterLab server serving a temporary folder that holds a copy of the notebook."""
+    import jupyter_browser
+
     root = tmp_path / "root"
     root.mkdir()
     shutil.copy(NOTEBOOK, root / "presenter.ipynb")
-    home = tmp_path / "jupyter"
-    settings = home / "settings"
-    _write_settings(settings)
-    env = dict(os.environ)
-    env.update(
-        {
-            "JUPYTER_CONFIG_DIR": str(home / "config"),
-            "JUPYTER_DATA_DIR": str(home / "data"),
-            "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-            "JUPYTERLAB_SETTINGS_DIR": str(settings),
-            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-            "IPYTHONDIR": str(home / "ipython"),
-            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-            # The kernel imports ppo_core from this checkout even if it is not installed.
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
-        }
-    )
-    port, token = _free_port(), os.urandom(16).hex()
-    log = open(tmp_path / "jupyterlab.log", "w")  # noqa: SIM115 (closed below)
-    args = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-        "--LabApp.news_url=",
-        "--ServerApp.port_retries=0",
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root
-        args.append("--allow-root")
-    proc = subprocess.Popen(args, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail(
-                        "JupyterLab did not start:\n"
-                        + (tmp_path / "jupyterlab.log").read_text()[-3000:]
-                    )
-                time.sleep(0.3)
-        yield {"url": url, "token": token, "root": root}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    # The kernel imports ppo_core from this checkout even if it is not installed.
+    pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    env = jupyter_env(tmp_path / "jupyter", PYTHONPATH=pythonpath)
+    with jupyter_browser.jupyterlab(root, tmp_path / "jupyter", env) as server:
+        yield server
 
 
 @pytest.fixture
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(
-            f"{CHROMIUM} not found: run scripts/install_browser.sh (apt-get install "
-            f"chromium) to enable the browser test"
-        )
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _screenshot_dirs(tmp_path: Path) -> list[Path]:
@@ -218,7 +123,7 @@ def test_presenter_runs_and_epsilon_slider_redraws(jupyterlab, browser, tmp_path
 
 def _drive(page, jupyterlab, shots: list[Path]) -> None:
     """Open the presenter notebook, run it all, check every cell ran and the widgets respond."""
-    _run_all_cells(page, jupyterlab)
+    run_all(page, jupyterlab, "presenter.ipynb")
     _check_every_cell_ran(page, shots)
     _check_widgets(page)
     _check_clip_slider(page, shots)
@@ -231,39 +136,14 @@ def _drive(page, jupyterlab, shots: list[Path]) -> None:
     _shoot(gae, "gae_widget.png", shots)
 
 
-def _run_all_cells(page, jupyterlab) -> None:
-    """Open the notebook and start Run All once the kernel is idle (again if a click is lost)."""
-    page.goto(
-        f"{jupyterlab['url']}/lab/tree/presenter.ipynb?token={jupyterlab['token']}",
-        wait_until="domcontentloaded",
-    )
-    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
-    # Wait until the kernel is connected and idle (the status bar says so) before running.
-    page.locator("#jp-main-statusbar").get_by_text("Idle").first.wait_for(timeout=60_000)
-    first_prompt = page.locator(".jp-CodeCell .jp-InputArea-prompt").first
-    for _attempt in range(3):  # a click that lands while the session still connects is lost
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        deadline = time.monotonic() + 15
-        while first_prompt.inner_text().strip() == "[ ]:" and time.monotonic() < deadline:
-            page.wait_for_timeout(200)
-        if first_prompt.inner_text().strip() != "[ ]:":
-            break
-
-
 def _check_every_cell_ran(page, shots: list[Path]) -> None:
     """Wait for the last cell, then: no error output, every cell numbered. How long it took is
     the notebook's own last line (a figure, not a test: a slow machine is not a failure)."""
     # The last cell prints the total time; it runs only after every cell above has finished.
     # Run All stops at a failing cell, so stop waiting as soon as an error is shown.
+    failures = wait_until_done(page, "all cells ran in", timeout=240)  # a hang, not a slow machine
+    assert not failures, f"a cell failed: {failures[0][-2000:]}"
     done = page.locator(".jp-OutputArea-output", has_text="all cells ran in")
-    stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-    deadline = time.monotonic() + 240  # a hang, not a slow machine
-    while not done.count() and time.monotonic() < deadline:
-        failures = [t for t in stderr.all_inner_texts() if "Error" in t or "Traceback" in t]
-        assert not failures, f"a cell failed: {failures[0][-2000:]}"
-        page.wait_for_timeout(250)
-    assert done.count(), "the notebook did not finish within 240 s"
     _shoot(page, "presenter_end.png", shots)
     lander = page.locator(".jp-OutputArea-output img[src^='data:image/gif']").first
     lander.scroll_into_view_if_needed()
@@ -272,6 +152,7 @@ def _check_every_cell_ran(page, shots: list[Path]) -> None:
     # No cell failed: every code cell has an execution count and no output is an error.
     prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
     assert prompts and all(p.strip() not in ("[ ]:", "[*]:", "") for p in prompts), prompts
+    stderr = page.locator(STDERR)
     failures = [t for t in stderr.all_inner_texts() if "Error" in t or "Traceback" in t]
     assert not failures, failures
     print(done.inner_text())

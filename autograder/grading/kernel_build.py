@@ -43,8 +43,10 @@ sys.meta_path[:] = [
 '''
 _CHECKS_STUB = '''"""The course's checks. When a class is graded they run in the grader's own
 process, not in this kernel: this package holds none of them (the labs' setup cells import
-it)."""
+it), only ``carry``, whose locked cells (saving and using ``my_ppo``) do nothing when grading."""
 '''
+CHECKS_MODULES = ("carry.py",)
+"""The files of ``autograder/checks`` a grading kernel imports (the labs' locked cells do)."""
 
 
 def _sources() -> list[Path]:
@@ -52,6 +54,7 @@ def _sources() -> list[Path]:
     kernel = Path(__file__).resolve().parents[1] / "kernel"
     files = [kernel / name for name in KERNEL_MODULES]
     files += [kernel.parent / "sandbox" / name for name in SANDBOX_MODULES]
+    files += [kernel.parent / "checks" / name for name in CHECKS_MODULES]
     files.append(Path(__file__).resolve().parents[1] / "student" / "build.py")
     for package in ("ppo_core", "ppo_viz"):
         folder = REPO_ROOT / package
@@ -96,6 +99,8 @@ def write_tree(dest: Path, lab: str) -> None:
     (package / "sandbox").mkdir()
     for name in SANDBOX_MODULES:
         shutil.copy(source / "sandbox" / name, package / "sandbox" / name)
+    for name in CHECKS_MODULES:
+        shutil.copy(source / "checks" / name, package / "checks" / name)
 
 
 def tree_for(lab: str) -> str:

@@ -15,7 +15,8 @@
    known mistake is evaluated on every case
    (:attr:`~autograder.checks.compare.CheckState.all_mistakes`), and each check also runs with
    each known mistake as the learner.
-3. ``replay.py``, the runtime the stand-ins use, and ``compare.py`` as it is.
+3. ``replay.py``, the runtime the stand-ins use, ``compare.py`` as it is, and ``carry.py`` (the
+   learner's functions carried between labs through ``my_ppo/``).
 
 What cannot be replayed, and what the student build does instead, is listed in
 :mod:`autograder.checks.replay`. Hidden tests (other seeds) are not recorded: in the student
@@ -83,6 +84,7 @@ def write_student_checks(dest: Path) -> None:
     dest.mkdir(parents=True)
     shutil.copy(CHECKS_DIR / "compare.py", dest / "compare.py")
     shutil.copy(CHECKS_DIR / "replay.py", dest / "replay.py")
+    shutil.copy(CHECKS_DIR / "carry.py", dest / "carry.py")  # my_ppo: no answer in it
     (dest / "__init__.py").write_text(student_init(read(CHECKS_DIR / "__init__.py")))
     for lab in LABS:
         source = student_module(lab, read(CHECKS_DIR / f"{lab}.py"), exercises)

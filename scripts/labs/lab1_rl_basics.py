@@ -1,6 +1,6 @@
 """Lab 1: the agent-environment loop, returns, policies, log-probabilities and entropy."""
 
-from labkit import code, colab_install, md, setup, solution, test, written
+from labkit import code, colab_install, md, save_yours, setup, solution, test, written
 
 SETUP = """
 # Setup. autograder.checks comes first: the test cells compare your functions with it.
@@ -34,6 +34,7 @@ def cells() -> list:
         *_section_value_functions(),
         *_section_log_probabilities(),
         *_section_entropy(),
+        *save_yours("lab1_rl_basics"),
         *_section_untrained_agent(),
         *_section_reflection(),
         *_section_summary(),

@@ -1,6 +1,16 @@
 """Lab 2: TD residuals and Generalized Advantage Estimation."""
 
-from labkit import code, colab_install, earlier_functions, md, setup, solution, test, written
+from labkit import (
+    code,
+    colab_install,
+    earlier_functions,
+    md,
+    save_yours,
+    setup,
+    solution,
+    test,
+    written,
+)
 
 from ppo_core import PPOConfig
 
@@ -41,6 +51,7 @@ def cells() -> list:
         *_section_objectives(),
         *_section_td_residuals(),
         *_section_gae(),
+        *save_yours("lab2_gae"),
         *_section_lambda_measurement(),
         *_section_lambda_slider(),
         *_section_tutorial_loop(),

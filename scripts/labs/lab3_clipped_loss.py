@@ -1,6 +1,6 @@
 """Lab 3: why PPO, the probability ratio, the clipped objective and the full PPO loss."""
 
-from labkit import code, colab_install, md, setup, solution, test, written
+from labkit import code, colab_install, md, save_yours, setup, solution, test, written
 
 SETUP = """
 # Setup. autograder.checks comes first: the test cells compare your functions with it.
@@ -31,6 +31,7 @@ def cells() -> list:
         *_section_clipped_objective_checks(),
         *_section_value_loss(),
         *_section_ppo_loss(),
+        *save_yours("lab3_clipped_loss"),
         *_section_clipping_experiment(),
         *_section_clipping_experiment_run(),
         *_section_hyperparameters(),

@@ -14,6 +14,7 @@ from labkit import (
     locked_code,
     md,
     plug_yours,
+    save_yours,
     setup,
     solution,
     test,
@@ -26,9 +27,9 @@ LAB5_NOTE = """
 Your update also measures how far each update moved the policy, with three functions that
 Lab 5 has you write: `approx_kl`, `clip_fraction` and `explained_variance` (`target_kl` and
 `update_diagnostics` use them). If the student build leaves them to you, write them first: they
-are Lab 5's exercises 1-3, a few lines each, and need nothing from this lab. Paste them after
-your Lab 3 cells. (Your instructor may instead publish Lab 5's solutions early with
-`--reveal lab5_diagnostics`; then the library has its own.)
+are Lab 5's exercises 1-3, a few lines each, and need nothing from this lab; Lab 5's cell "Save
+your functions", right after them, saves them for this lab. (Your instructor may instead publish
+Lab 5's solutions early with `--reveal lab5_diagnostics`; then the library has its own.)
 """
 
 
@@ -60,6 +61,7 @@ def cells() -> list:
         *_section_minibatch_indices(),
         *_section_ppo_update(),
         *_section_ppo_update_tests(),
+        *save_yours("lab4_training"),
         *_section_training_loop(),
         *_section_reward_scaling(),
         *_section_land_the_lander(),
@@ -430,8 +432,8 @@ def _section_training_loop() -> list:
         `normalize_advantages`) on every rollout. Your Lab 2 `compute_gae` could be plugged in the
         same way with `gae_fn=`, and your Lab 3 `ppo_loss` with `loss_fn=`; here we use the
         library's versions of those, or, where a student build of `ppo_core` leaves them to you,
-        the ones you pasted at the top of this lab: `ppo_core.use_earlier_functions` plugged them
-        into the library (`ppo_core.plug_in`), so `train` calls them.
+        yours from `my_ppo/`: the cell "Your functions from earlier labs" at the top of this lab
+        plugged them into the library (`ppo_core.plug_in`), so `train` calls them.
         """),
     ]
 

@@ -22,6 +22,7 @@ from labkit import (
     locked_code,
     md,
     plug_yours,
+    save_yours,
     setup,
     solution,
     test,
@@ -227,6 +228,8 @@ def cells() -> list:
         *_section_approx_kl(),
         *_section_clip_fraction(),
         *_section_explained_variance(),
+        *save_yours("lab5_diagnostics"),
+        *earlier_functions("lab1_rl_basics", "lab2_gae", "lab3_clipped_loss", "lab4_training"),
         *_section_watch_one_update(),
         *_section_healthy_ranges(),
         *_section_dashboard(),
@@ -288,7 +291,6 @@ def _section_objectives() -> list:
         torch.manual_seed(0)
         torch.set_num_threads(1)  # networks this small run fastest on one thread
         """),
-        *earlier_functions("lab1_rl_basics", "lab2_gae", "lab3_clipped_loss", "lab4_training"),
     ]
 
 

@@ -12,6 +12,7 @@ from labkit import (
     locked_code,
     md,
     plug_yours,
+    save_yours,
     setup,
     solution,
     test,
@@ -74,8 +75,10 @@ def cells() -> list:
         *_section_log_prob(),
         *_section_entropy(),
         *_section_bounds(),
+        *save_yours("lab6_continuous"),
         *_section_bias_measured(),
         *_section_what_stays(),
+        *earlier_functions("lab2_gae", "lab3_clipped_loss", "lab4_training", "lab5_diagnostics"),
         *_section_train(),
         *_section_pretrained(),
         *_section_reflection(),
@@ -112,7 +115,6 @@ def _section_objectives() -> list:
         """),
         colab_install(),
         setup(SETUP),
-        *earlier_functions("lab2_gae", "lab3_clipped_loss", "lab4_training", "lab5_diagnostics"),
     ]
 
 

@@ -32,6 +32,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ppo_core import exercises
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -1073,7 +1075,7 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         "lab4_grading_runs_the_librarys_earlier_functions",
         "solutions/lab4_training/lab4_training.ipynb",
-        "When grading, the library's own functions run there",
+        "When grading, the library's own functions run here",
         "behaviour",
         "tests/test_plug.py::test_use_earlier_functions",
     ),
@@ -3675,7 +3677,7 @@ CLAIMS: tuple[Claim, ...] = (
         "docs/instructors.md",
         'Labs 2, 4, 5 and 6 have a cell "Your functions from earlier labs"',
         "behaviour",
-        "tests/claims/test_docs.py::test_the_paste_cells_bring_in_the_labs_the_docs_name",
+        "tests/claims/test_docs.py::test_the_earlier_function_cells_bring_in_the_labs_the_docs_name",
     ),
     Claim(
         "docs_model_answers_refuse",
@@ -4266,14 +4268,14 @@ CLAIMS: tuple[Claim, ...] = (
         "docs/labs.md",
         "(Lab 2: Lab 1's; Lab 4: Labs 1, 2, 3 and 5; Lab 5: Labs 1-4; Lab 6: Labs 2-5)",
         "behaviour",
-        "tests/claims/test_docs.py::test_the_paste_cells_bring_in_the_labs_the_docs_name",
+        "tests/claims/test_docs.py::test_the_earlier_function_cells_bring_in_the_labs_the_docs_name",
     ),
     Claim(
         "docs_earlier_functions_with_the_reference",
         "docs/labs.md",
-        "it sets those names in the notebook back to the library's",
+        "nothing is saved or read and the names are set to the library's",
         "behaviour",
-        "tests/test_plug.py::test_use_earlier_functions",
+        "tests/test_carry.py::test_nothing_happens_with_the_open_library_or_under_the_grader",
     ),
     Claim(
         "docs_lab5_first_exercises_for_lab4",
@@ -4305,17 +4307,40 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         "docs_labs_run_against_the_student_build",
         "docs/labs.md",
-        "no cell may raise, and a last cell proves",
+        "may raise and no relative link may point to nothing",
         "behaviour",
         "tests/test_labs_student_build.py::test_lab_runs_against_the_student_build",
     ),
     Claim(
-        "docs_labs_student_build_time",
+        "docs_my_ppo_finish_earlier_lab_first",
         "docs/labs.md",
-        "(slow, about 35 s on 2 cores, two notebooks at a time)",
-        "benchmark",
-        figure="`pytest tests/test_labs_student_build.py`: about 35 s; 2-core x86_64 machine "
-        "shared with other jobs, 2026-11-30",
+        "or stops with `FinishEarlierLab` naming the lab to finish first",
+        "behaviour",
+        "tests/test_carry.py::test_a_later_lab_says_which_lab_to_finish_first",
+    ),
+    Claim(
+        "docs_labs_student_build_carry_walk",
+        "docs/labs.md",
+        "the functions reach the later labs only through `my_ppo/`",
+        "behaviour",
+        "tests/test_labs_student_build.py::test_every_lab_saved_its_functions_for_the_next",
+    ),
+    Claim(
+        "docs_grading_never_reads_my_ppo",
+        "docs/instructors.md",
+        "Grading never reads `my_ppo/`.",
+        "behaviour",
+        "tests/test_carry.py::test_nothing_happens_with_the_open_library_or_under_the_grader",
+    ),
+    *(
+        Claim(
+            f"{lab}_save_refuses_a_failing_function",
+            f"solutions/{lab}/{lab}.ipynb",
+            "a function that fails a check is not saved, and the cell says which and why",
+            "behaviour",
+            "tests/test_carry.py::test_a_stub_is_refused_where_it_is_first_offered",
+        )
+        for lab in (lab.id for lab in exercises.LABS)
     ),
     Claim(
         "docs_lab_run_times",
@@ -4787,11 +4812,6 @@ NOT_CLAIMS: tuple[NotClaim, ...] = (
     ),
     NotClaim(
         "solutions/lab2_gae/lab2_gae.ipynb",
-        "Every notebook runs on its own (in Colab each on its own machine)",
-        DESIGN,
-    ),
-    NotClaim(
-        "solutions/lab2_gae/lab2_gae.ipynb",
         "$$\\delta_t = r_t + \\gamma\\, V(s_{t+1})",
         DEFINITION,
     ),
@@ -5062,11 +5082,6 @@ NOT_CLAIMS: tuple[NotClaim, ...] = (
     ),
     NotClaim(
         "solutions/lab4_training/lab4_training.ipynb",
-        "Every notebook runs on its own (in Colab each on its own machine)",
-        DESIGN,
-    ),
-    NotClaim(
-        "solutions/lab4_training/lab4_training.ipynb",
         "A PPO tutorial that circulates widely (and this course's first version) took 10",
         "describes the workshop this course grew out of (its code is not in this repository): "
         "checked by reading that code, nothing of ours to run",
@@ -5205,11 +5220,6 @@ NOT_CLAIMS: tuple[NotClaim, ...] = (
         source="solutions/lab5_diagnostics/lab5_diagnostics.ipynb",
         quote="the KL estimator: J.",
         reason=CITATION,
-    ),
-    NotClaim(
-        source="solutions/lab5_diagnostics/lab5_diagnostics.ipynb",
-        quote="so pasting is how your earlier work reaches this lab",
-        reason=DESIGN,
     ),
     NotClaim(
         source="solutions/lab5_diagnostics/lab5_diagnostics.ipynb",
@@ -5367,11 +5377,6 @@ NOT_CLAIMS: tuple[NotClaim, ...] = (
         reason=(
             "a planning estimate of a learner's working time, not an outcome of the course's code"
         ),
-    ),
-    NotClaim(
-        source="solutions/lab6_continuous/lab6_continuous.ipynb",
-        quote="so pasting is how your earlier work reaches this lab",
-        reason=DESIGN,
     ),
     NotClaim(
         source="solutions/lab6_continuous/lab6_continuous.ipynb",

@@ -2,9 +2,9 @@
 
 Each test asserts what a sentence of the docs states: the grader's option defaults, what it drops
 from a submitted notebook, the cap on what one call prints, what replaces a function that ran out
-of time, the kernel's uid and private /tmp, the labs whose functions a lab's paste cell brings
-in, Lab 5's functions that Lab 4 needs, the diagnosis runs' configuration, and the student
-build's size.
+of time, the kernel's uid and private /tmp, the labs whose functions a lab's earlier-functions
+cell brings in, Lab 5's functions that Lab 4 needs, the diagnosis runs' configuration, and the
+student build's size.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def _documented_earlier_labs(doc: str) -> dict[int, set[int]]:
 
 
 @pytest.mark.parametrize("doc", DOCS)
-def test_the_paste_cells_bring_in_the_labs_the_docs_name(doc):
+def test_the_earlier_function_cells_bring_in_the_labs_the_docs_name(doc):
     """The labs with a "Your functions from earlier labs" cell, and the labs it names, are
     those the doc lists."""
     notebooks = {lab: nbformat.read(labkit.release_path(lab), as_version=4) for lab in LABS}
