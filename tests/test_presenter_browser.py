@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from jupyter_browser import STDERR, chromium, jupyter_env, run_all, wait_until_done
+from jupyter_browser import jupyterlab as serve
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "demos" / "presenter.ipynb"
@@ -29,15 +30,13 @@ NOTEBOOK = ROOT / "demos" / "presenter.ipynb"
 @pytest.fixture
 def jupyterlab(tmp_path):
     """A JupyterLab server serving a temporary folder that holds a copy of the notebook."""
-    import jupyter_browser
-
     root = tmp_path / "root"
     root.mkdir()
     shutil.copy(NOTEBOOK, root / "presenter.ipynb")
     # The kernel imports ppo_core from this checkout even if it is not installed.
     pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     env = jupyter_env(tmp_path / "jupyter", PYTHONPATH=pythonpath)
-    with jupyter_browser.jupyterlab(root, tmp_path / "jupyter", env) as server:
+    with serve(root, tmp_path / "jupyter", env) as server:
         yield server
 
 

@@ -188,18 +188,6 @@ def load(path: Path, lab: str) -> types.ModuleType:
 # --- the checks a function must pass to be carried ---------------------------------------------
 
 
-def _fixed_checks(name: str) -> list[str]:
-    """The aspects of ``name``'s checks that take only the function (the random ones take
-    seeds, which the lab's test cells choose)."""
-    from autograder.checks import compare
-
-    return [
-        aspect
-        for aspect, check in compare.UNREPORTED.get(name, {}).items()
-        if len(inspect.signature(check).parameters) == 1
-    ]
-
-
 def failure(name: str, function: Callable) -> str | None:
     """The first message of a check of ``name`` that ``function`` fails, or None.
 
@@ -210,7 +198,14 @@ def failure(name: str, function: Callable) -> str | None:
     # Imported here: a grading kernel has this module but not the checks (it never gets here).
     from autograder.checks import compare
 
-    for aspect in _fixed_checks(name):
+    # Only the checks that take just the function: the random ones take seeds, which the
+    # lab's test cells choose.
+    fixed = [
+        aspect
+        for aspect, check in compare.UNREPORTED.get(name, {}).items()
+        if len(inspect.signature(check).parameters) == 1
+    ]
+    for aspect in fixed:
         with contextlib.redirect_stdout(io.StringIO()):
             try:
                 error = compare.run_check(name, aspect, function, (), {})

@@ -159,6 +159,16 @@ SOURCES: tuple[str, ...] = (
     "docs/instructors.md",
 )
 
+# One experiment behind two sentences (Lab 4 and PPOConfig.reward_scale's docstring).
+SCALING_KEEPS_NORMALISED_ADVANTAGES: dict = dict(
+    test="tests/claims/test_lab3_lab4.py"
+    "::test_lab4_reward_scaling_hardly_changes_the_normalised_advantages",
+    seeds=(0, 1, 2),
+    margin="normalised advantages with and without the scaling correlate above 0.99 "
+    "(untrained critic), equal within 1e-5 with the critic's values scaled too",
+    figure="correlation 0.9987 to 0.9998",
+)
+
 CLAIMS: tuple[Claim, ...] = (
     # -- Lab 1 --------------------------------------------------------------------------------
     Claim(
@@ -1298,12 +1308,7 @@ CLAIMS: tuple[Claim, ...] = (
         "solutions/lab4_training/lab4_training.ipynb",
         "so the policy's loss hardly changes (not at all once the critic predicts in scaled",
         "measured",
-        "tests/claims/test_lab3_lab4.py"
-        "::test_lab4_reward_scaling_hardly_changes_the_normalised_advantages",
-        seeds=(0, 1, 2),
-        margin="normalised advantages with and without the scaling correlate above 0.99 "
-        "(untrained critic), equal within 1e-5 with the critic's values scaled too",
-        figure="correlation 0.9987 to 0.9998",
+        **SCALING_KEEPS_NORMALISED_ADVANTAGES,
     ),
     Claim(
         "lab4_the_critic_dominates_the_global_clip",
@@ -2569,12 +2574,7 @@ CLAIMS: tuple[Claim, ...] = (
         "ppo_core/config.py::PPOConfig.reward_scale",
         "the policy's loss hardly changes",
         "measured",
-        "tests/claims/test_lab3_lab4.py"
-        "::test_lab4_reward_scaling_hardly_changes_the_normalised_advantages",
-        seeds=(0, 1, 2),
-        margin="normalised advantages with and without the scaling correlate above 0.99 "
-        "(untrained critic), equal within 1e-5 with the critic's values scaled too",
-        figure="correlation 0.9987 to 0.9998",
+        **SCALING_KEEPS_NORMALISED_ADVANTAGES,
     ),
     Claim(
         "config_returns_reported_unscaled",
