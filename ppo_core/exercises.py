@@ -16,7 +16,6 @@ session (``ppo_core.plug_in``), else the library's own, which in a student build
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import importlib
 from collections.abc import Callable
@@ -190,6 +189,22 @@ def reference_available(name: str) -> bool:
     return name not in _withheld.WITHHELD
 
 
+class Withheld(NotImplementedError):
+    """Exercise ``name`` was called in a student build that leaves it to the learner (the
+    :class:`Lab` ``lab`` teaches it), before the learner's own was plugged in."""
+
+    def __init__(self, name: str, advice: str = ""):
+        self.name, self.lab = name, lab_of(name)
+        advice = advice or (
+            f"Write it in the lab's notebook; to let the library call your version (networks, "
+            f"rollout, update, train), run ppo_core.plug_in({name}={name})."
+        )
+        super().__init__(
+            f"{name} is an exercise of {self.lab.name} ({self.lab.id}): this student build of "
+            f"ppo_core leaves it to you. {advice}"
+        )
+
+
 def resolve(name: str) -> Callable:
     """The version of exercise ``name`` the library runs now: the learner's, if plugged in,
     else the library's own."""
@@ -224,53 +239,6 @@ class _Current:
 
 
 current = _Current()
-
-
-@dataclasses.dataclass(frozen=True)
-class Region:
-    """Where in a module's source an exercise's function holds what the learner writes: lines
-    ``first`` to ``last`` (1-based, inclusive), everything after its docstring and its input
-    checks. ``checks`` are the lines of those input checks: the bare calls (``check_gamma(...)``)
-    that open the body and only the library runs."""
-
-    name: str
-    first: int
-    last: int
-    checks: tuple[int, ...]
-
-
-def regions(source: str, module: str, filename: str = "<source>") -> list[Region]:
-    """The :class:`Region` of every exercise that ``source``, the library's module ``module``
-    (``"gae"``), defines."""
-    found = []
-    for node in ast.parse(source, filename).body:
-        if not (isinstance(node, ast.FunctionDef) and node.name in _BY_NAME):
-            continue
-        if _BY_NAME[node.name].module != module:
-            continue
-        body = node.body[1:] if ast.get_docstring(node) is not None else node.body
-        checks = []
-        for statement in body:
-            if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
-                break
-            checks.append(statement)
-        if len(checks) == len(body):
-            raise ValueError(f"{filename}:{node.lineno}: {node.name} has nothing to write")
-        if checks:
-            after = checks[-1].end_lineno or checks[-1].lineno
-        elif body is not node.body:  # right after the docstring
-            after = node.body[0].end_lineno or node.body[0].lineno
-        else:
-            after = body[0].lineno - 1
-        lines = source.splitlines()
-        first = next(
-            n for n in range(after + 1, body[len(checks)].lineno + 1) if lines[n - 1].strip()
-        )
-        check_lines = tuple(
-            n for c in checks for n in range(c.lineno, (c.end_lineno or c.lineno) + 1)
-        )
-        found.append(Region(node.name, first, node.end_lineno or node.lineno, check_lines))
-    return found
 
 
 def table() -> str:

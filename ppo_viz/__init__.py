@@ -7,6 +7,8 @@ apart from its algorithms: nothing in ``ppo_core``'s training path imports this 
   (with the healthy bands Lab 5 teaches).
 * :mod:`ppo_viz.widgets` -- the epsilon and lambda sliders (ipywidgets 7 and 8).
 * :mod:`ppo_viz.video` -- episodes to GIF or MP4, side by side, headless.
+* :mod:`ppo_viz.gifs` -- ``python -m ppo_viz.gifs OUT_DIR``: the landers side by side, for slides.
+* :mod:`ppo_viz.presenter` -- the presenter's notebook on a student build.
 
 Importing the package imports none of them (the ipywidgets-7 check loads one module alone).
 """

@@ -54,10 +54,8 @@ def _function(name: str, given: Callable | None, required: bool = True) -> Calla
     current = exercises.resolve(name)
     if exercises.plugged(name) is None and not exercises.reference_available(name):
         if required:
-            raise ValueError(
-                f"this copy of ppo_core leaves {name} ({exercises.lab_of(name).name}) to "
-                f"you: pass your function to the demo, "
-                f"{_PARAMETER[name]}={name}, as the lab shows"
+            raise exercises.Withheld(
+                name, f"Pass your function to the demo, {_PARAMETER[name]}={name}, as the lab does."
             )
         return None
     return current

@@ -27,6 +27,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.checks.carry import SAVE_CELL
+from autograder.student.regions import regions
 from ppo_core import exercises
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +80,7 @@ def solution_source(function_name: str) -> str:
 
     This is the notebook's template of an exercise, the one place that turns the library's
     function into what the learner sees: its signature and docstring, then the part the
-    learner writes (:func:`ppo_core.exercises.regions`) between nbgrader's
+    learner writes (:func:`autograder.student.regions.regions`) between nbgrader's
     ``### BEGIN SOLUTION`` and ``### END SOLUTION``. The input checks that open the library's
     body are left out (only the library runs them), and a call of another exercise through the
     registry (``current.td_residuals(...)``, which in the library runs the learner's version if
@@ -88,7 +89,7 @@ def solution_source(function_name: str) -> str:
     """
     module_name = exercises.exercise(function_name).module
     source = (ROOT / "ppo_core" / f"{module_name}.py").read_text()
-    [region] = [r for r in exercises.regions(source, module_name) if r.name == function_name]
+    [region] = [r for r in regions(source, module_name) if r.name == function_name]
     tree = ast.parse(source)
     [function] = [n for n in tree.body if getattr(n, "name", None) == function_name]
     start = function.decorator_list[0].lineno if function.decorator_list else function.lineno
@@ -189,27 +190,32 @@ class Release:
 GITHUB_REPO = re.compile(r"^https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?(?:[/@].*)?$")
 
 
-def colab_badge(lab: str, repo_url: str) -> str:
+def colab_badge(lab: str, repo_url: str, path: str = "") -> str:
     """The "Open in Colab" badge of ``lab`` in the GitHub repository of ``repo_url`` (its
-    notebooks at ``notebooks/<lab>/`` on ``main``), or "" for an address not on GitHub."""
+    notebooks at ``notebooks/<lab>/`` on ``main``; ``path``, the notebook's path in the
+    repository, for another notebook), or "" for an address not on GitHub."""
     found = GITHUB_REPO.match(repo_url)
     if found is None:
         return ""
     owner, name = found.groups()
     return (
         "[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-        f"(https://colab.research.google.com/github/{owner}/{name}/blob/main/notebooks/"
-        f"{lab}/{lab}.ipynb)"
+        f"(https://colab.research.google.com/github/{owner}/{name}/blob/main/"
+        f"{path or f'notebooks/{lab}/{lab}.ipynb'})"
     )
 
 
 HEADER_END = "<!-- end of the release header -->"
 
 
-def with_release(nb: nbformat.NotebookNode, lab: str, release: Release) -> nbformat.NotebookNode:
-    """``nb`` for ``release``: a header line (course, deadline, Colab badge) on top of its first
-    cell, and its install cell pointing to ``release.repo_url``."""
-    parts = [f"**{release.course}**" if release.course else "", colab_badge(lab, release.repo_url)]
+def with_release(
+    nb: nbformat.NotebookNode, lab: str, release: Release, path: str = ""
+) -> nbformat.NotebookNode:
+    """``nb`` for ``release``: a header line (course, deadline, Colab badge; ``path`` as for
+    :func:`colab_badge`) on top of its first cell, and its install cell pointing to
+    ``release.repo_url``."""
+    badge = colab_badge(lab, release.repo_url, path)
+    parts = [f"**{release.course}**" if release.course else "", badge]
     if release.deadline:
         parts.insert(1, f"Due: {release.deadline}")
     header = " · ".join(p for p in parts if p)

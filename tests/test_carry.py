@@ -187,3 +187,35 @@ def test_a_default_argument_naming_another_function_is_saved_with_it(tmp_path, w
     saved = carry.module_source(namespace, ["td_residuals"], LAB)
     assert "def unit(" in saved
     exec(compile(saved, "saved", "exec"), {})  # the def of td_residuals finds unit
+
+
+def test_the_presenter_brings_in_what_was_saved_and_names_what_was_not(tmp_path, withheld):
+    """``use_saved_functions``: Lab 2 saved and correct is plugged in; a Lab 1 file whose
+    function is a stub is not (and says why); the labs with no file are named."""
+    namespace = notebook(
+        tmp_path, HEADER + reference("td_residuals") + "\n\n" + reference("compute_gae")
+    )
+    carry.save_my_functions(namespace, LAB)
+    lab1 = exercises.LABS[0]
+    stub = "".join(
+        f"def {n}(*args, **kwargs):\n    return 0\n\n\n" for n in exercises.names(lab1.id)
+    )
+    (withheld / f"{lab1.id}.py").write_text(stub)
+    try:
+        said = carry.use_saved_functions()
+        assert exercises.plugged("compute_gae") is not None
+        assert exercises.plugged("discounted_return") is None
+    finally:
+        for name in exercises.names():
+            exercises.set_plugged(name, None)
+    assert "Lab 2: the library now calls your td_residuals, compute_gae." in said, said
+    assert "Not used: your discounted_return of Lab 1" in said, said
+    rest = [lab.name for lab in exercises.LABS if lab.id not in (lab1.id, LAB)]
+    assert f"Not saved yet: {', '.join(rest)}" in said, said
+
+
+def test_the_presenter_reads_nothing_on_the_open_library(tmp_path, monkeypatch):
+    monkeypatch.setenv("PPO_MY_PPO", str(tmp_path / "missing"))
+    assert (
+        carry.use_saved_functions() == "This copy of ppo_core has its own code of every exercise."
+    )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
-from pathlib import Path
 
 import gymnasium as gym
 import imageio.v2 as imageio
@@ -16,6 +14,7 @@ import ppo_core.checkpoint as checkpoint_module
 import ppo_viz.video as video_module
 from ppo_core import ActorCritic, PPOConfig, evaluate, load_checkpoint, save_checkpoint
 from ppo_core.pretrained import load_pretrained
+from ppo_viz import gifs
 from ppo_viz.video import (
     lander_in_view,
     play_episode,
@@ -206,11 +205,7 @@ def test_showcase_keeps_both_landers_in_the_picture():
 
 @pytest.mark.slow
 def test_presenter_gif_is_projector_sized(tmp_path):
-    script = Path(__file__).resolve().parents[1] / "scripts" / "make_gifs.py"
-    spec = importlib.util.spec_from_file_location("make_gifs", script)
-    make_gifs = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(make_gifs)
-    result = make_gifs.make_side_by_side(tmp_path, formats=("gif",))
+    result = gifs.make_side_by_side(tmp_path, formats=("gif",))
     frames = imageio.mimread(result["paths"][0])
     assert frames[0].shape[1] >= 1200  # at least twice the old 604 pixels
     assert result["returns"][1] > result["returns"][0]

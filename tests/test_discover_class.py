@@ -227,6 +227,35 @@ def test_per_student_zips_with_one_inner_folder_keep_their_students(tmp_path, no
     assert all(s.problem == "" for s in rows.values())
 
 
+def test_a_course_folder_with_my_ppo_is_graded_on_the_notebook_alone(tmp_path, notebooks):
+    """Learners may hand in their whole course folder: the labs' ``my_ppo/<lab>.py`` (what the
+    saving cells write, a draft included) beside the notebook, zipped or as uploaded files.
+    Each student gets one row, from the notebook; no ``my_ppo`` file is graded or makes a row."""
+    root = tmp_path / "class"
+    root.mkdir()
+    saved = {
+        f"my_ppo/{LAB}.py": b"def f():\n    return 0\n",
+        f"my_ppo/.{LAB}.draft.py": b"def f(:\n",
+        f"my_ppo/{OTHER}.py": b"import os\n",
+    }
+    _zip(
+        root / "alice.zip",
+        {
+            f"course/{LAB}/{LAB}.ipynb": notebooks[LAB],
+            **{f"course/{k}": v for k, v in saved.items()},
+        },
+    )
+    _put(root / "bob" / LAB / f"{LAB}.ipynb", notebooks[LAB])
+    for name, data in saved.items():
+        _put(root / "bob" / name, data)
+    subs = _discover(root, tmp_path)
+    rows = _rows(subs)
+    assert set(rows) == {"alice", "bob"}, [(s.student_id, s.lab, s.source) for s in subs]
+    assert all(s.problem == "" and s.source.endswith(f"{LAB}.ipynb") for s in rows.values())
+    assert not [s for s in subs if s.source and "my_ppo" in s.source]
+    assert {s.student_id for s in subs} == {"alice", "bob"}
+
+
 def test_one_bad_file_never_costs_another_students_row(tmp_path, notebooks):
     root = tmp_path / "class"
     _put(root / "alice" / f"{LAB}.ipynb", notebooks[LAB])

@@ -19,6 +19,7 @@ import pytest
 
 import ppo_core
 from autograder.checks import CHECKS
+from autograder.student.regions import regions
 from ppo_core import exercises
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,7 +156,7 @@ def test_what_opens_an_exercise_as_a_check_is_an_input_check(module):
     begin with a bare call could not lose that line silently."""
     source = (ROOT / "ppo_core" / f"{module}.py").read_text()
     tree = ast.parse(source)
-    found = exercises.regions(source, module)
+    found = regions(source, module)
     assert {r.name for r in found} == {e.name for e in exercises.EXERCISES if e.module == module}
     for region in found:
         for node in ast.walk(tree):

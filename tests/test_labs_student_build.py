@@ -12,11 +12,17 @@ learner's functions from there (Lab 4 needs Lab 5's first three exercises: Lab 5
 its saving cell before Lab 4). Each notebook is opened in the browser, run with Run All and
 saved from the keyboard; the saved file is read back. No cell may raise and no relative link of
 the rendered notebook may point to nothing. A last cell reports which ``ppo_core`` the kernel
-imported, so the test knows that the student build, not the installed library, ran. (The walk
-with a stub runs through nbclient, which goes on past a failing cell: Run All would stop at the
-first failing test cell, before the saving cell whose refusal is checked.)
-A second walk puts a stub in Lab 2 and checks that Lab 2 refuses it, naming the function, and
-that Lab 4 then says to finish Lab 2 first.
+imported, so the test knows that the student build, not the installed library, ran.
+
+A second walk, in the same browser, puts a stub in Lab 2: Run All stops at a test cell of that
+function, nothing of Lab 2 is saved, and Lab 4's Run All stops at once, saying to finish Lab 2
+first. The same stub also runs through nbclient, which goes on past a failing cell, to check
+that Lab 2's saving cell refuses it by name (Run All never reaches that cell).
+
+The presenter's notebook, as a release writes it beside the lab folders, runs twice on the
+student build: before any lab (through nbclient: each part that needs a lab's functions says
+which lab unlocks it, and nothing fails) and after the walk, in the browser (every part runs,
+with the functions the labs saved).
 """
 
 from __future__ import annotations
@@ -35,6 +41,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import labkit
+
+from autograder.student.release import PRESENTER, write_presenter
+from ppo_core import exercises
 
 LABS = [lab for lab in labkit.LABS if labkit.release_path(lab).exists()]
 REPORT = "STUDENT-BUILD-REPORT "
@@ -121,10 +130,15 @@ def run_release_notebook(
     after the lab so that ``my_ppo`` lies beside it), never the repository root, whose
     ``ppo_core`` would shadow the build.
     """
-    from nbclient import NotebookClient
-
     nb = learner_notebook(lab) if nb is None else nb
     shutil.copytree(labkit.release_path(lab).parent, workdir, dirs_exist_ok=True)
+    return run_notebook(nb, workdir, python, pythonpath, timeout)
+
+
+def run_notebook(nb, workdir: Path, python: str, pythonpath: str | None = None, timeout=300):
+    """Run ``nb`` through nbclient in ``workdir`` with a kernel of ``python``; return it."""
+    from nbclient import NotebookClient
+
     km = _kernel_manager(workdir.parent / ".kernels", python, pythonpath)
     client = NotebookClient(
         nb,
@@ -198,6 +212,59 @@ def _broken_links(page, folder: Path) -> list[str]:
     return [h for h in relative if not (folder / h.split("#")[0]).exists()]
 
 
+def _walk_lab(page, server: dict, course: Path, lab: str, nb, under: str = "") -> tuple:
+    """Write ``nb`` as ``course/under/lab/lab.ipynb`` (beside the lab's release files), open it,
+    Run All, save from the keyboard; return the notebook read back and the errors shown."""
+    folder = course / under / lab
+    shutil.copytree(labkit.release_path(lab).parent, folder, dirs_exist_ok=True)
+    nb.metadata["kernelspec"] = {
+        "name": WALK_KERNEL,
+        "display_name": "student build",
+        "language": "python",
+    }
+    path = folder / f"{lab}.ipynb"
+    nbformat.write(nb, str(path))
+    run_all(page, server, str(path.relative_to(course)))
+    shown = wait_until_done(page, REPORT, timeout=420, signs=("Traceback",))
+    save(page, path)
+    return nbformat.read(str(path), as_version=4), shown
+
+
+def _stub_walk_in_the_browser(browser, server: dict, course: Path) -> dict:
+    """The walk again in ``course/stub/``, with Labs 1, 3 and 5 saved as before and a stub
+    ``compute_gae`` in Lab 2: Lab 2 to its saving cell, then Lab 4, each with Run All."""
+    (course / "stub" / "my_ppo").mkdir(parents=True)
+    for lab in (LABS[0], LABS[2], LAB5):
+        shutil.copy(course / "my_ppo" / f"{lab}.py", course / "stub" / "my_ppo")
+    found: dict = {}
+    for lab, nb in (
+        ("lab2_gae", learner_notebook("lab2_gae", {"compute_gae": ZEROS}, "save_lab2_gae")),
+        (LAB4, learner_notebook(LAB4, until="earlier_functions")),
+    ):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        found[lab] = _walk_lab(page, server, course, lab, nb, under="stub")
+        page.close()
+    found["my_ppo"] = sorted(p.name for p in (course / "stub" / "my_ppo").iterdir())
+    return found
+
+
+PRESENTER_DONE = "all cells ran in"  # what the presenter's last cell prints
+
+
+def _presenter_in_the_browser(browser, server: dict, course: Path) -> dict:
+    """The presenter's notebook run after every lab, in the browser: Run All, save, read back."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    path = course / PRESENTER
+    nb = labkit.read(path)
+    nb.metadata["kernelspec"] = {"name": WALK_KERNEL, "display_name": "student build"}
+    nbformat.write(nb, str(path))
+    run_all(page, server, PRESENTER)
+    shown = wait_until_done(page, PRESENTER_DONE, timeout=300, signs=("Traceback",))
+    save(page, path)
+    page.close()
+    return {"nb": nbformat.read(str(path), as_version=4), "shown_errors": shown}
+
+
 @pytest.fixture(scope="module")
 def executed(student_env, tmp_path_factory) -> dict:
     """Every lab's learner notebook run in JupyterLab in a real browser against the installed
@@ -211,26 +278,20 @@ def executed(student_env, tmp_path_factory) -> dict:
     env = jupyter_env(home)
     env.pop("PYTHONPATH", None)
     runs: dict = {"work": course, "broken_links": {}, "shown_errors": {}}
+    presenter = write_presenter(base / "release", labkit.COURSE_REPO_URL, "", "")
+    shutil.copy(presenter, course / presenter.name)
+    runs["presenter", "before"] = run_notebook(
+        labkit.read(presenter), course, str(student_env.python)
+    )
     with jupyterlab(course, home, env) as server, chromium() as browser:
         for lab, until in course_order():
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            folder = course / lab
-            shutil.copytree(labkit.release_path(lab).parent, folder, dirs_exist_ok=True)
-            nb = learner_notebook(lab, until=until)
-            nb.metadata["kernelspec"] = {
-                "name": WALK_KERNEL,
-                "display_name": "student build",
-                "language": "python",
-            }
-            path = folder / f"{lab}.ipynb"
-            nbformat.write(nb, str(path))
-            run_all(page, server, f"{lab}/{lab}.ipynb")
-            shown = wait_until_done(page, REPORT, timeout=420, signs=("Traceback",))
-            save(page, path)
-            runs[lab, until] = nbformat.read(str(path), as_version=4)
-            runs["shown_errors"][lab, until] = shown
-            runs["broken_links"][lab] = _broken_links(page, folder)
+            nb, shown = _walk_lab(page, server, course, lab, learner_notebook(lab, until=until))
+            runs[lab, until], runs["shown_errors"][lab, until] = nb, shown
+            runs["broken_links"][lab] = _broken_links(page, course / lab)
             page.close()
+        runs["presenter", "after"] = _presenter_in_the_browser(browser, server, course)
+        runs["stub"] = _stub_walk_in_the_browser(browser, server, course)
     runs["my_ppo"] = sorted(p.name for p in (course / "my_ppo").iterdir())
     return runs
 
@@ -263,6 +324,65 @@ def test_every_lab_saved_its_functions_for_the_next(executed):
     assert executed["my_ppo"] == sorted(f"{lab}.py" for lab in LABS)
     lab5_early = executed[LAB5, f"save_{LAB5}"]  # Lab 5's exercises, before Lab 4
     assert not cell_errors(lab5_early), cell_errors(lab5_early)
+
+
+def _printed(cell) -> str:
+    return "".join(out.get("text", "") for out in cell.outputs)
+
+
+def _parts(nb) -> dict[str, str]:
+    """``{part heading: what its code cells printed}`` of the presenter's notebook."""
+    parts: dict[str, str] = {}
+    heading = ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("## "):
+            heading = cell.source.splitlines()[0][3:]
+        elif cell.cell_type == "code":
+            parts[heading] = parts.get(heading, "") + _printed(cell)
+    return parts
+
+
+UNLOCK = "This part needs "
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_presenter_before_any_lab_says_which_lab_unlocks_each_part(executed):
+    """On the student build with nothing saved: no cell fails; exactly parts 6 to 8 (as its
+    text says) name the exercise and lab they need, each a lab that teaches that function."""
+    nb = executed["presenter", "before"]
+    assert not cell_errors(nb), cell_errors(nb)
+    parts = _parts(nb)
+    locked = {h.split(".")[0] for h, text in parts.items() if UNLOCK in text}
+    assert locked == {"6", "7", "8"}, parts
+    for text in parts.values():
+        for line in text.splitlines():
+            if line.startswith(UNLOCK):
+                name = line[len(UNLOCK) :].split(",")[0]
+                assert f"an exercise of {exercises.lab_of(name).name} " in line, line
+    saved = next(t for h, t in parts.items() if h.startswith("Your saved functions"))
+    assert "Not saved yet: " + ", ".join(lab.name for lab in exercises.LABS) in saved, saved
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_presenter_after_the_labs_runs_every_part_with_the_learners_functions(executed):
+    """After the walk, in the browser: every part runs (Run All reached the last cell), with
+    each lab's saved functions plugged in; parts 6 to 8 show their widget or clip."""
+    run = executed["presenter", "after"]
+    nb = run["nb"]
+    assert not cell_errors(nb) and not run["shown_errors"], (cell_errors(nb), run["shown_errors"])
+    parts = _parts(nb)
+    assert not [h for h, text in parts.items() if UNLOCK in text], parts
+    saved = next(t for h, t in parts.items() if h.startswith("Your saved functions"))
+    for lab in exercises.LABS:
+        assert f"{lab.name}: the library now calls your" in saved, saved
+    assert "Not saved yet" not in saved and "Not used" not in saved, saved
+    shown = [c for c in nb.cells if c.cell_type == "code" and "with part():" in c.source]
+    assert len(shown) == 3
+    for cell in shown:
+        kinds = {k for out in cell.outputs for k in out.get("data", {})}
+        assert kinds & {"application/vnd.jupyter.widget-view+json", "image/gif"}, cell.source
 
 
 STUB = (
@@ -299,6 +419,31 @@ def test_a_stub_in_lab2_is_refused_in_lab2_and_lab4_names_it(student_env, execut
     )
     errors = cell_errors(nb)
     assert [e[1:3] for e in errors] == [("earlier_functions", "FinishEarlierLab")], errors
+    assert "Finish Lab 2 first" in errors[0][3] and "compute_gae" in errors[0][3], errors
+
+
+ZEROS = (  # a placeholder of the right shape: the lab's own "try it" cells run with it
+    "def compute_gae(rewards, values, next_values, terminated, truncated, gamma, lam):\n"
+    "    return np.zeros_like(rewards), np.zeros_like(rewards)\n"
+)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_stub_in_lab2_stops_run_all_in_lab2_and_lab4_says_to_finish_lab2(executed):
+    """In the browser, as a learner meets it: Run All of Lab 2 with a placeholder
+    ``compute_gae`` (zeros) stops at a test cell of ``compute_gae`` (the save cell is never
+    reached, nothing of Lab 2 is saved), and Run All of Lab 4 stops at its first cell that needs
+    earlier labs, saying to finish Lab 2 first and naming ``compute_gae``."""
+    stub = executed["stub"]
+    nb, shown = stub["lab2_gae"]
+    errors = cell_errors(nb)
+    assert shown and len(errors) == 1, (shown, errors)
+    assert str(errors[0][1]).startswith("test_compute_gae"), errors
+    assert "lab2_gae.py" not in stub["my_ppo"], stub["my_ppo"]
+    nb, shown = stub[LAB4]
+    errors = cell_errors(nb)
+    assert shown and [e[1:3] for e in errors] == [("earlier_functions", "FinishEarlierLab")]
     assert "Finish Lab 2 first" in errors[0][3] and "compute_gae" in errors[0][3], errors
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.student.regions import regions
 from ppo_core import exercises
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +97,7 @@ def test_solution_cell_is_valid_python_without_library_checks(function):
     assert "current." not in source
     module = exercises.exercise(function).module
     library = (ROOT / "ppo_core" / f"{module}.py").read_text()
-    [region] = [r for r in exercises.regions(library, module) if r.name == function]
+    [region] = [r for r in regions(library, module) if r.name == function]
     lines = library.splitlines()
     for number in region.checks:
         assert lines[number - 1].strip() not in source.splitlines(), (function, number)
@@ -117,14 +118,14 @@ def test_regions_split_checks_from_what_the_learner_writes():
         "def helper(x):\n"
         "    return x\n"
     )
-    [region] = exercises.regions(source, "gae")
+    [region] = regions(source, "gae")
     assert (region.name, region.first, region.last, region.checks) == (
         "compute_gae",
         8,
         10,
         (3, 4, 5, 6),
     )
-    assert exercises.regions(source, "losses") == []  # compute_gae is declared in gae
+    assert regions(source, "losses") == []  # compute_gae is declared in gae
 
 
 @pytest.mark.parametrize("path", _all_notebooks(), ids=lambda p: str(p.relative_to(ROOT)))

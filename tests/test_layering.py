@@ -192,6 +192,7 @@ LAYOUT = {
         "metadata",
         "model_answers",
         "package",
+        "regions",
         "release",
         "runs",
     },

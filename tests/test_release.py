@@ -94,12 +94,14 @@ def test_release_names_only_the_instructors_repository(released):
 
 @pytest.mark.slow
 def test_each_notebook_shows_the_class(released):
-    labs = sorted(p.name for p in (released / "notebooks").iterdir())
-    assert labs == sorted(LAB_IDS)
-    for lab in labs:
-        nb = nbformat.read(str(released / "notebooks" / lab / f"{lab}.ipynb"), as_version=4)
+    found = sorted(p.name for p in (released / "notebooks").iterdir())
+    assert found == sorted([*LAB_IDS, "presenter.ipynb"])
+    for lab in [*LAB_IDS, "presenter"]:
+        path = f"{lab}/{lab}.ipynb" if lab in LAB_IDS else "presenter.ipynb"
+        nb = nbformat.read(str(released / "notebooks" / path), as_version=4)
         header = nb.cells[0].source.split(labkit.HEADER_END)[0]
-        badge = f"colab.research.google.com/github/prof-example/rl-course/blob/main/notebooks/{lab}"
+        badge = "colab.research.google.com/github/prof-example/rl-course/blob/main/notebooks/"
+        badge += path
         assert COURSE in header and DEADLINE in header and badge in header, (lab, header)
         install = next(c for c in nb.cells if c.cell_type == "code")
         assert f'COURSE_REPO_URL = "{INSTRUCTOR}"' in install.source, lab

@@ -16,6 +16,7 @@ import torch
 
 import ppo_core
 from ppo_core import clip_fraction, clipped_surrogate_loss, compute_gae, plug
+from ppo_core.exercises import Withheld
 from ppo_core.pretrained import load_batch, load_episode
 from ppo_viz.widgets import (
     ClipObjectiveDemo,
@@ -254,10 +255,12 @@ def test_demos_without_the_reference_need_the_learners_function(monkeypatch):
         "ppo_core._withheld.WITHHELD",
         frozenset({"clipped_surrogate_loss", "clip_fraction", "compute_gae"}),
     )
-    with pytest.raises(ValueError, match="leaves clipped_surrogate_loss .Lab 3. to you"):
+    with pytest.raises(Withheld, match="clipped_surrogate_loss is an exercise of Lab 3") as err:
         ClipObjectiveDemo()
-    with pytest.raises(ValueError, match="leaves compute_gae .Lab 2. to you"):
+    assert "loss_fn=clipped_surrogate_loss" in str(err.value)
+    with pytest.raises(Withheld, match="compute_gae is an exercise of Lab 2") as err:
         GAEDemo()
+    assert err.value.lab.id == "lab2_gae" and "gae_fn=compute_gae" in str(err.value)
     assert ClipObjectiveDemo(loss_fn=clipped_surrogate_loss).stats
     assert GAEDemo(gae_fn=compute_gae).stats
 

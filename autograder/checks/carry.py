@@ -9,7 +9,9 @@ a ``return 0``) is refused there, with the check's message. The cell of a later 
 them, :func:`use_my_functions`, imports that file, checks the functions again and has the
 library call them (:func:`ppo_core.plug.use_earlier_functions`); if the file is missing it says
 which lab to finish first. In Google Colab, where every notebook runs on its own machine, the
-saving cell also downloads the file and the using cell asks for it.
+saving cell also downloads the file and the using cell asks for it. The presenter's notebook,
+which may run after any number of labs, brings in whatever was saved
+(:func:`use_saved_functions`).
 
 Nothing here runs for the open library (self-study: the library has every reference) or under
 the grader (each lab is graded on its own work; ``my_ppo`` is never read there). A grading
@@ -32,6 +34,7 @@ import types
 from collections.abc import Callable, Iterable, MutableMapping
 from pathlib import Path
 
+import ppo_core
 from ppo_core import exercises
 from ppo_core.plug import Plugged, use_earlier_functions
 
@@ -316,3 +319,46 @@ def use_my_functions(namespace: MutableMapping[str, object], *labs: str) -> Plug
             if withheld:
                 namespace.update(_learners(lab, withheld))
     return use_earlier_functions(namespace, *names)
+
+
+def use_saved_functions() -> str:
+    """Plug in every function the labs saved to ``my_ppo`` that passes its lab's checks again,
+    for the presenter's notebook, which runs after any number of labs; say what was brought in
+    and which labs have saved nothing yet. All are plugged in before any is checked (a check
+    may call another lab's functions: ``ppo_update``'s calls Lab 5's ``approx_kl``), and one
+    that fails is taken out again. Where this copy of ``ppo_core`` has its own, nothing is
+    read."""
+    said, unsaved, loaded = [], [], {}
+    for lab in exercises.LABS:
+        withheld = [n for n in exercises.names(lab.id) if not exercises.reference_available(n)]
+        path = folder() / f"{lab.id}.py"
+        if withheld and not path.is_file():
+            unsaved.append(lab.name)
+            continue
+        try:
+            module = load(path, lab.id) if withheld else None
+        except Exception as exc:  # edited by hand, or saved by another version
+            said.append(f"Not used: {path} does not import ({type(exc).__name__}: {exc}).")
+            continue
+        for name in withheld:
+            function = getattr(module, name, None)
+            if callable(function):
+                loaded[name] = (lab, path, function)
+            else:
+                said.append(f"Not used: your {name} of {lab.name}: {path} does not define it.")
+    plugs = {name: ppo_core.plug_in(**{name: f}) for name, (_, _, f) in loaded.items()}
+    used: dict[str, list[str]] = {}
+    for name, (lab, path, function) in loaded.items():
+        why = failure(name, function)
+        if why is None:
+            used.setdefault(lab.name, []).append(name)
+        else:
+            plugs[name].restore()
+            said.append(f"Not used: your {name} of {lab.name} ({path}): {why}.")
+    said += [f"{lab}: the library now calls your {', '.join(n)}." for lab, n in used.items()]
+    if unsaved:
+        said.append(
+            f"Not saved yet: {', '.join(unsaved)} (each lab's cell '{SAVE_CELL}' writes "
+            f"{folder()}/<lab>.py once its checks pass)."
+        )
+    return "\n".join(said) or "This copy of ppo_core has its own code of every exercise."

@@ -55,7 +55,8 @@ def _sources() -> list[Path]:
     files = [kernel / name for name in KERNEL_MODULES]
     files += [kernel.parent / "sandbox" / name for name in SANDBOX_MODULES]
     files += [kernel.parent / "checks" / name for name in CHECKS_MODULES]
-    files.append(Path(__file__).resolve().parents[1] / "student" / "build.py")
+    student = Path(__file__).resolve().parents[1] / "student"
+    files += [student / "build.py", student / "regions.py"]  # they write the library's copy
     for package in ("ppo_core", "ppo_viz"):
         folder = REPO_ROOT / package
         files += sorted(

@@ -2,9 +2,10 @@
 
 A graded class hands learners a copy of ``ppo_core`` in which what the learner writes of every
 exercise function (its body after the docstring and the input checks, as
-:func:`ppo_core.exercises.regions` finds it) is replaced by a ``raise NotImplementedError(...)``
-that names the lab and the exercise, as nbgrader does for the release notebooks. Labs named in
-``reveal`` keep their reference code (publish a lab's solutions after its deadline).
+:mod:`autograder.student.regions` finds it) is replaced by a stub that raises
+``ppo_core.exercises.Withheld`` (a ``NotImplementedError``) naming the lab and the exercise, as
+nbgrader does for the release notebooks. Labs named in ``reveal`` keep their reference code
+(publish a lab's solutions after its deadline).
 ``ppo_core/_withheld.py`` of the build lists what was withheld.
 
 Two more parts of the open library would give answers away, so the build leaves them out:
@@ -26,6 +27,7 @@ from pathlib import Path
 from autograder.student.checkout import REPO_ROOT, exercise_labs, require_checkout
 from autograder.student.checks import write_student_checks
 from autograder.student.metadata import pyproject, readme
+from autograder.student.regions import regions
 from autograder.student.runs import anonymise_runs
 from ppo_core import exercises
 
@@ -39,12 +41,9 @@ STUDENT_KERNEL_MODULES = ("__init__.py", "wire.py", "spies.py")
 """The lab whose answer key (which recorded run has which fault) is data, not a region."""
 
 _STUB = """\
-{indent}raise NotImplementedError(
-{indent}    "{name} is an exercise of {lab_title} ({lab}): "
-{indent}    "this student build of ppo_core leaves it to you. Write it in the lab's "
-{indent}    "notebook; to let the library call your version (networks, rollout, update, "
-{indent}    "train), run ppo_core.plug_in({name}={name})."
-{indent})
+{indent}from ppo_core.exercises import Withheld
+
+{indent}raise Withheld("{name}")  # {lab_title}: write it in the lab's notebook
 """
 
 
@@ -61,19 +60,18 @@ def withhold(
     filename: str = "<source>",
 ) -> tuple[str, list[str]]:
     """``source``, the library's module ``module``, with what the learner writes of each of its
-    exercises (:func:`ppo_core.exercises.regions`) replaced by a stub; also the functions
+    exercises (:func:`autograder.student.regions.regions`) replaced by a stub; also the functions
     withheld. Exercises whose lab is in ``reveal`` are kept."""
     reveal = set(reveal)
     lines = source.splitlines(keepends=True)
     withheld: list[str] = []
-    for region in reversed(exercises.regions(source, module, filename)):
+    for region in reversed(regions(source, module, filename)):
         if labs[region.name] in reveal:
             continue
         first = lines[region.first - 1]
         stub = _STUB.format(
             indent=first[: len(first) - len(first.lstrip())],
             name=region.name,
-            lab=labs[region.name],
             lab_title=lab_title(labs[region.name]),
         )
         lines[region.first - 1 : region.last] = [stub]

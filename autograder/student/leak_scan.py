@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ppo_core import exercises
+from autograder.student.regions import regions
 
 MIN_LINE_TOKENS = 6
 """A region line shorter than this (``return advantages``, ``)``) says nothing about the answer."""
@@ -128,7 +128,7 @@ def _regions(source: str, module: str) -> list[tuple[int, str, str]]:
     lines = source.splitlines(keepends=True)
     return [
         (r.first, r.name, textwrap.dedent("".join(lines[r.first - 1 : r.last])))
-        for r in exercises.regions(source, module)
+        for r in regions(source, module)
     ]
 
 

@@ -6,6 +6,9 @@
   committed ones (``scripts/sync_labs.py``, real ``nbgrader generate_assignment``), but with the
   instructor's repository (or wheel) address in each lab's Colab badge and install cell, and
   their course name and deadline in its header;
+* ``notebooks/presenter.ipynb``: the presenter's notebook, which runs on the student build
+  (each part that needs a lab's functions uses the learner's from ``my_ppo/``, or says which
+  lab unlocks it);
 * the student build of the library (:mod:`autograder.student.package`): its source tree at the
   top (``pyproject.toml``, ``ppo_core/``...), so that ``OUT`` pushed as the instructor's
   repository is what the install cell installs, and its wheel in ``dist/``.
@@ -99,6 +102,24 @@ def write_notebooks(out: Path, repo_url: str, course: str, deadline: str) -> lis
     return written
 
 
+PRESENTER = "presenter.ipynb"
+
+
+def write_presenter(out: Path, repo_url: str, course: str, deadline: str) -> Path:
+    """The presenter's notebook (``demos/presenter.ipynb``) for this class, in
+    ``out/notebooks/`` beside the lab folders, where the labs write ``my_ppo/``: the class's
+    header and a Colab install cell that points to ``repo_url``. Return the file written."""
+    labkit = notebook_kit()
+    settings = labkit.Release(repo_url=repo_url, course=course, deadline=deadline)
+    nb = labkit.read(REPO_ROOT / "demos" / PRESENTER)
+    nb.cells.insert(1, labkit.colab_install(repo_url))
+    nb = labkit.with_release(nb, "presenter", settings, f"notebooks/{PRESENTER}")
+    path = out / "notebooks" / PRESENTER
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(labkit.dumps(labkit.normalise(nb)))
+    return path
+
+
 def release(
     out: Path | str, repo_url: str, course: str, deadline: str = "", reveal: Iterable[str] = ()
 ) -> Released:
@@ -117,6 +138,7 @@ def release(
     with tempfile.TemporaryDirectory(prefix="ppo_release_") as tmp:
         # The notebooks first (seconds): a failure there costs no student build.
         write_notebooks(Path(tmp), repo_url, course, deadline)
+        write_presenter(Path(tmp), repo_url, course, deadline)
         package = build_student_package(Path(tmp) / "build", reveal)
         out.mkdir(parents=True, exist_ok=True)
         # The build's source tree is the repository's root, so that the install cell's

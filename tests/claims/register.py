@@ -130,6 +130,8 @@ SOURCES: tuple[str, ...] = (
     "ppo_viz/plots.py::ratio_histogram",
     "ppo_viz/plots.py::rolling_mean",
     "ppo_viz/plots.py::training_curve",
+    "ppo_viz/gifs.py",
+    "ppo_viz/gifs.py::",
     "ppo_viz/video.py",
     "ppo_viz/video.py::",
     "ppo_viz/video.py::label_frame",
@@ -2844,6 +2846,21 @@ CLAIMS: tuple[Claim, ...] = (
         figure="two 600 x 400 tiles and a 4-pixel gap: (400, 1204)",
     ),
     Claim(
+        "gifs_clip_size",
+        "ppo_viz/gifs.py::",
+        "600 x 400 pixels per policy, so two policies make a 1204-pixel-wide clip for a projector",
+        "behaviour",
+        "tests/test_checkpoint_video.py::test_side_by_side",
+        figure="two 600 x 400 tiles and a 4-pixel gap: (400, 1204)",
+    ),
+    Claim(
+        "gifs_showcase_seed",
+        "ppo_viz/gifs.py::",
+        "the first seed at which every lander stays in the picture is used",
+        "behaviour",
+        "tests/test_checkpoint_video.py::test_showcase_keeps_both_landers_in_the_picture",
+    ),
+    Claim(
         "presenter_curve_dots_and_mean",
         "demos/presenter.ipynb",
         "the line is the mean of the last 100",
@@ -4699,6 +4716,12 @@ CLAIMS: tuple[Claim, ...] = (
 )
 
 NOT_CLAIMS: tuple[NotClaim, ...] = (
+    NotClaim(
+        "ppo_viz/gifs.py::",
+        "python -m ppo_viz.gifs OUT_DIR [--steps 0 final] [--seed S] [--fps 30]",
+        NAMES,
+    ),
+    NotClaim("ppo_viz/gifs.py", "e.g. 0 100000 final (default: 0 final)", NAMES),
     NotClaim(
         "ppo_core/config.py::PPOConfig.clip_vloss",
         "Engstrom et al. 2020 found it does not help",

@@ -23,6 +23,7 @@ from autograder import cli
 from autograder.grading import discover, grade, worker
 from autograder.kernel import remote
 from autograder.sandbox import run
+from autograder.student.regions import regions
 from ppo_core import exercises
 from tests.claims.detect import ROOT
 from tests.test_labs_student_build import LABS, earlier_labs, labkit
@@ -146,7 +147,7 @@ def test_lab5s_first_three_exercises_are_a_few_lines_each_independent_of_lab4():
     assert not [u for e in first for u in e.uses if _number(exercises.lab_of(u).id) == 4]
     for e in first:
         source = (Path(ppo_core.__file__).parent / f"{e.module}.py").read_text()
-        (region,) = [r for r in exercises.regions(source, e.module) if r.name == e.name]
+        (region,) = [r for r in regions(source, e.module) if r.name == e.name]
         assert region.last - region.first + 1 <= 8, (e.name, region)
 
 

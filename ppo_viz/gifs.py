@@ -6,7 +6,7 @@ same seed and is captioned with its policy and the episode's return.
 
 Usage::
 
-    .venv/bin/python scripts/make_gifs.py OUT_DIR [--steps 0 final] [--seed S] [--fps 30]
+    python -m ppo_viz.gifs OUT_DIR [--steps 0 final] [--seed S] [--fps 30]
 
 writes ``OUT_DIR/lander_side_by_side.gif`` and ``.mp4`` (a few seconds, 600 x 400 pixels per
 policy, so two policies make a 1204-pixel-wide clip for a projector). The untrained policy
@@ -20,10 +20,7 @@ for the syllabus's "untrained, after 100k steps, trained" comparison.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ppo_core.pretrained import available_steps, load_pretrained, manifest
 from ppo_viz.video import showcase_seed, side_by_side
