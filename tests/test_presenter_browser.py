@@ -67,6 +67,8 @@ def test_presenter_is_committed_without_outputs():
     assert code, "the presenter notebook has no code cells"
     for cell in code:
         assert cell["outputs"] == [] and cell["execution_count"] is None, cell["source"][:80]
+    # nbformat 4.5 needs an id on every cell: a missing one is a warning now, an error later
+    assert all(cell.get("id") for cell in nb["cells"]), [c for c in nb["cells"] if "id" not in c]
 
 
 @pytest.mark.slow

@@ -112,11 +112,11 @@ def write_presenter(out: Path, repo_url: str, course: str, deadline: str) -> Pat
     labkit = notebook_kit()
     settings = labkit.Release(repo_url=repo_url, course=course, deadline=deadline)
     nb = labkit.read(REPO_ROOT / "demos" / PRESENTER)
-    nb.cells.insert(1, labkit.colab_install(repo_url))
+    nb.cells.insert(1, labkit.colab_install(repo_url))  # with_release points it to repo_url
     nb = labkit.with_release(nb, "presenter", settings, f"notebooks/{PRESENTER}")
     path = out / "notebooks" / PRESENTER
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(labkit.dumps(labkit.normalise(nb)))
+    path.write_text(labkit.dumps(nb))  # not labkit.normalise: its metadata says "generated"
     return path
 
 
